@@ -1,0 +1,165 @@
+#include "lua_store.h"
+
+#include <lauxlib.h>
+
+#define STORE_HANDLE "pdmon.store"
+
+/* A connection owned by Lua; db is NULL once closed. */
+typedef struct store_handle {
+  sqlite3 *db;
+} store_handle;
+
+static store_handle *check_open(lua_State *L) {
+  store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
+  if (!h->db) luaL_error(L, "store handle is closed");
+  return h;
+}
+
+/* A prepared statement boxed in a userdata, so that an error raised while
+ * rows are built (memory, budget) still finalizes it at collection. */
+typedef struct statement_box {
+  sqlite3_stmt *stmt;
+} statement_box;
+
+static int statement_box_gc(lua_State *L) {
+  statement_box *box = lua_touserdata(L, 1);
+  sqlite3_finalize(box->stmt);
+  box->stmt = NULL;
+  return 0;
+}
+
+static statement_box *push_statement_box(lua_State *L) {
+  statement_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->stmt = NULL;
+  if (luaL_newmetatable(L, "pdmon.statement")) {
+    lua_pushcfunction(L, statement_box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  return box;
+}
+
+/* Binds the Lua values from index first on as the statement's parameters;
+ * returns 0, or the 1-based number of a value that cannot be bound. */
+static int bind_params(lua_State *L, sqlite3_stmt *st, int first, int n) {
+  for (int i = 0; i < n; i++) {
+    int idx = first + i;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL: sqlite3_bind_null(st, i + 1); break;
+    case LUA_TBOOLEAN: sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx)); break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) sqlite3_bind_int64(st, i + 1, lua_tointeger(L, idx));
+      else sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
+      break;
+    case LUA_TSTRING: {
+      size_t len;
+      const char *s = lua_tolstring(L, idx, &len);
+      sqlite3_bind_text(st, i + 1, s, (int)len, SQLITE_TRANSIENT);
+      break;
+    }
+    default:
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+/* Pushes column i of the current row: integers stay integers, NULL is nil. */
+static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
+  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(st, i)); break;
+  case SQLITE_NULL: lua_pushnil(L); break;
+  default:
+    lua_pushlstring(L, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+  }
+}
+
+/* db:query(sql, ...) -> array of rows keyed by column name, or nil and
+ * SQLite's message when the SQL is wrong or refused. Misuse (wrong number
+ * or type of parameters) raises an error. */
+static int store_query(lua_State *L) {
+  store_handle *h = check_open(L);
+  const char *sql = luaL_checkstring(L, 2);
+  int nparams = lua_gettop(L) - 2;
+  statement_box *box = push_statement_box(L);
+  if (sqlite3_prepare_v2(h->db, sql, -1, &box->stmt, NULL) != SQLITE_OK) {
+    luaL_pushfail(L);
+    lua_pushstring(L, sqlite3_errmsg(h->db));
+    return 2;
+  }
+  sqlite3_stmt *st = box->stmt;
+  if (nparams != sqlite3_bind_parameter_count(st))
+    return luaL_error(L, "query: the SQL has %d parameters but %d values were given",
+                      sqlite3_bind_parameter_count(st), nparams);
+  int bad = bind_params(L, st, 3, nparams);
+  if (bad)
+    return luaL_error(L, "query: parameter %d is a %s; only nil, boolean, number and string bind",
+                      bad, luaL_typename(L, 2 + bad));
+  luaL_checkstack(L, 4, "query");
+  lua_newtable(L);
+  int ncols = sqlite3_column_count(st), rc;
+  lua_Integer row = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lua_createtable(L, 0, ncols);
+    for (int i = 0; i < ncols; i++) {
+      push_column(L, st, i);
+      lua_setfield(L, -2, sqlite3_column_name(st, i));
+    }
+    lua_rawseti(L, -2, ++row);
+  }
+  if (rc != SQLITE_DONE) {
+    luaL_pushfail(L);
+    lua_pushstring(L, sqlite3_errmsg(h->db));
+    return 2;
+  }
+  sqlite3_finalize(box->stmt);
+  box->stmt = NULL;
+  return 1;
+}
+
+/* Closes the connection once; __gc, __close and close share it. */
+static int store_close(lua_State *L) {
+  store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
+  if (h->db) {
+    sqlite3_close_v2(h->db);
+    h->db = NULL;
+  }
+  return 0;
+}
+
+static int store_tostring(lua_State *L) {
+  store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
+  lua_pushstring(L, h->db ? "pdmon.store (read-only)" : "pdmon.store (closed)");
+  return 1;
+}
+
+int luaopen_pdmon_store(lua_State *L) {
+  static const luaL_Reg methods[] = {{"query", store_query}, {"close", store_close}, {NULL, NULL}};
+  if (luaL_newmetatable(L, STORE_HANDLE)) {
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, store_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, store_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, store_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+  lua_newtable(L);
+  return 1;
+}
+
+void lua_store_push(lua_State *L, sqlite3 *db) {
+  luaopen_pdmon_store(L);
+  lua_pop(L, 1);
+  store_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
+  h->db = NULL;
+  luaL_setmetatable(L, STORE_HANDLE);
+  h->db = db;
+}

@@ -1,0 +1,187 @@
+#include "pack.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "stdlib_loader.h"
+
+/* Rule files larger than this are refused: a pack is text written by hand. */
+#define MAX_RULE_FILE (4u * 1024u * 1024u)
+
+/* Reads a whole file; the caller frees the result. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(MAX_RULE_FILE + 1);
+  size_t n = buf ? fread(buf, 1, MAX_RULE_FILE + 1, f) : 0;
+  int failed = !buf || ferror(f);
+  fclose(f);
+  if (failed || n > MAX_RULE_FILE) {
+    snprintf(err, errlen, "%s: %s", path, failed ? "cannot read" : "rule file larger than 4 MiB");
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+static int compare_names(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  if (strcmp(x, "pack.lua") == 0) return -1;
+  if (strcmp(y, "pack.lua") == 0) return 1;
+  return strcmp(x, y);
+}
+
+static void free_names(char **names, int n) {
+  for (int i = 0; i < n; i++) free(names[i]);
+  free(names);
+}
+
+/* Lists the .lua files of dir, pack.lua first. Returns their count, or -1
+ * (with nothing left to free) when the folder is unreadable or no pack. */
+static int list_rule_files(const char *dir, char ***names, char *err, size_t errlen) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    snprintf(err, errlen, "%s: cannot open pack folder: %s", dir, strerror(errno));
+    return -1;
+  }
+  int n = 0, has_manifest = 0;
+  char **list = NULL;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    size_t len = strlen(entry->d_name);
+    if (len < 5 || strcmp(entry->d_name + len - 4, ".lua") != 0 || entry->d_name[0] == '.') continue;
+    char **grown = realloc(list, (size_t)(n + 1) * sizeof *grown);
+    if (grown) list = grown;
+    char *copy = grown ? strdup(entry->d_name) : NULL;
+    if (!copy) {
+      closedir(d);
+      free_names(list, n);
+      snprintf(err, errlen, "%s: out of memory", dir);
+      return -1;
+    }
+    list[n++] = copy;
+    if (strcmp(copy, "pack.lua") == 0) has_manifest = 1;
+  }
+  closedir(d);
+  if (!has_manifest) {
+    free_names(list, n);
+    snprintf(err, errlen, "%s: not a rule pack: pack.lua (the manifest) is missing", dir);
+    return -1;
+  }
+  qsort(list, (size_t)n, sizeof *list, compare_names);
+  *names = list;
+  return n;
+}
+
+/* Runs one rule file in the pack's environment (at env_index). */
+static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env_index,
+                         char *err, size_t errlen) {
+  char path[2048], chunkname[2100];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  size_t len;
+  char *text = read_file(path, &len, err, errlen);
+  if (!text) return -1;
+  snprintf(chunkname, sizeof chunkname, "@%s", path);
+  lua_State *L = sandbox_lua(sb);
+  int status = sandbox_load(sb, text, len, chunkname, env_index);
+  free(text);
+  if (status != LUA_OK) {
+    snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return -1;
+  }
+  return sandbox_call(sb, 0, 0, err, errlen) == LUA_OK ? 0 : -1;
+}
+
+/* Copies the fields of the table on top into the table at env_index. */
+static void install_api(lua_State *L, int env_index) {
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, env_index);
+  }
+}
+
+/* Reads a string field of the manifest into buf ("" when absent). */
+static void manifest_string(lua_State *L, int pack_index, const char *field, char *buf, size_t buflen) {
+  int top = lua_gettop(L);
+  buf[0] = '\0';
+  if (lua_getfield(L, pack_index, "manifest") == LUA_TTABLE && lua_getfield(L, -1, field) == LUA_TSTRING)
+    snprintf(buf, buflen, "%s", lua_tostring(L, -1));
+  lua_settop(L, top);
+}
+
+/* Creates the declarations collector and the environment, then runs the
+ * files. Leaves the declarations on the stack. */
+static int load_files(sandbox *sb, pack *out, char **names, int n, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(sb);
+  if (stdlib_push_module(sb, "dsl", err, errlen) != 0) return -1;
+  lua_pushvalue(L, -1);
+  out->dsl_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_getfield(L, -1, "new_pack");
+  lua_pushstring(L, out->dir);
+  if (sandbox_call(sb, 1, 2, err, errlen) != LUA_OK) return -1;
+  /* stack: dsl, pack, api */
+  sandbox_push_env(sb);
+  stdlib_install_require(sb, -1);
+  int env = lua_gettop(L);
+  lua_pushvalue(L, -2);
+  install_api(L, env);
+  lua_pop(L, 1);
+  for (int i = 0; i < n; i++)
+    if (run_rule_file(sb, out->dir, names[i], env, err, errlen) != 0) return -1;
+  lua_getfield(L, env - 3, "finish");
+  lua_pushvalue(L, env - 2);
+  if (sandbox_call(sb, 1, 0, err, errlen) != LUA_OK) return -1;
+  lua_pushvalue(L, env - 2);
+  out->pack_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  manifest_string(L, env - 2, "id", out->id, sizeof out->id);
+  manifest_string(L, env - 2, "municipality", out->municipality, sizeof out->municipality);
+  return 0;
+}
+
+int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  out->sb = sb;
+  out->pack_ref = out->dsl_ref = LUA_NOREF;
+  size_t dl = strlen(dir);
+  while (dl > 1 && dir[dl - 1] == '/') dl--;
+  snprintf(out->dir, sizeof out->dir, "%.*s", (int)dl, dir);
+  char **names = NULL;
+  int n = list_rule_files(out->dir, &names, err, errlen);
+  if (n < 0) return -1;
+  lua_State *L = sandbox_lua(sb);
+  int top = lua_gettop(L);
+  int rc = load_files(sb, out, names, n, err, errlen);
+  lua_settop(L, top);
+  free_names(names, n);
+  if (rc != 0) pack_release(out);
+  return rc;
+}
+
+void pack_push_call(const pack *p, const char *name) {
+  lua_State *L = sandbox_lua(p->sb);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, p->dsl_ref);
+  lua_getfield(L, -1, name);
+  lua_remove(L, -2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, p->pack_ref);
+}
+
+void pack_release(pack *p) {
+  if (!p->sb) return;
+  lua_State *L = sandbox_lua(p->sb);
+  luaL_unref(L, LUA_REGISTRYINDEX, p->pack_ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, p->dsl_ref);
+  p->pack_ref = p->dsl_ref = LUA_NOREF;
+  p->sb = NULL;
+}

@@ -1,0 +1,31 @@
+/* pack: loads a rule pack (a folder of Lua files, pack.lua first as the
+ * manifest) into a sandbox, through the stdlib's dsl module. */
+#ifndef PDMON_PACK_H
+#define PDMON_PACK_H
+
+#include <stddef.h>
+
+#include "sandbox.h"
+
+typedef struct pack {
+  sandbox *sb;             /* borrowed: the state the pack lives in */
+  int pack_ref;            /* registry reference to the declarations */
+  int dsl_ref;             /* registry reference to the dsl module */
+  char id[128];            /* manifest id */
+  char municipality[128];  /* manifest municipality, "" when the pack is a region's */
+  char dir[1024];
+} pack;
+
+/* Loads every *.lua file directly in dir (pack.lua first, the rest in name
+ * order) with the DSL in scope. On failure returns -1 with
+ * "FILE:LINE: message" in err. */
+int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen);
+
+/* Pushes the dsl module's function name and the pack's declarations, ready
+ * for sandbox_call with 1 + extra arguments. */
+void pack_push_call(const pack *p, const char *name);
+
+/* Drops the registry references. */
+void pack_release(pack *p);
+
+#endif

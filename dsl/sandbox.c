@@ -1,0 +1,324 @@
+#include "sandbox.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Instructions between two calls of the budget hook. */
+#define HOOK_STEP 1000
+
+struct sandbox {
+  lua_State *L;
+  size_t memory_used;      /* bytes the allocator has handed out */
+  size_t memory_limit;
+  long long budget;        /* instructions allowed between rearms */
+  long long executed;      /* instructions counted since the last rearm */
+  int budget_exceeded;     /* set by the hook; makes pcall re-raise */
+  int memory_exceeded;     /* set by the allocator; makes pcall re-raise */
+  int env_ref;             /* registry reference to the frozen globals */
+};
+
+/* The allocator: refuses to grow past the cap and marks the refusal, so a
+ * pcall in the sandboxed code cannot treat it as an ordinary error. */
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  sandbox *sb = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    sb->memory_used -= old;
+    return NULL;
+  }
+  if (nsize > old && sb->memory_used - old + nsize > sb->memory_limit) {
+    sb->memory_exceeded = 1;
+    return NULL;
+  }
+  void *grown = realloc(ptr, nsize);
+  if (grown) sb->memory_used = sb->memory_used - old + nsize;
+  return grown;
+}
+
+static sandbox *sandbox_of(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud);
+  return ud;
+}
+
+/* Counts instructions; once the budget is spent it fires on every
+ * instruction, so neither pcall nor an error handler can carry on. */
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+  sandbox *sb = sandbox_of(L);
+  sb->executed += HOOK_STEP;
+  if (sb->executed <= sb->budget && !sb->budget_exceeded) return;
+  sb->budget_exceeded = 1;
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+  lua_getinfo(L, "Sl", ar);
+  if (ar->currentline > 0)
+    lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I instructions): an endless loop?",
+                    ar->short_src, ar->currentline, (lua_Integer)sb->budget);
+  else
+    lua_pushfstring(L, "instruction budget exceeded (%I instructions): an endless loop?",
+                    (lua_Integer)sb->budget);
+  lua_error(L);
+}
+
+/* pcall and xpcall for sandboxed code: like Lua's, except that running out
+ * of instructions or memory is re-raised instead of caught. */
+static int finish_protected(lua_State *L, int status, int base) {
+  sandbox *sb = sandbox_of(L);
+  if (status != LUA_OK && (sb->budget_exceeded || sb->memory_exceeded)) {
+    if (sb->memory_exceeded && status == LUA_ERRMEM)
+      lua_pushliteral(L, "memory limit of the rule sandbox exceeded");
+    return lua_error(L);
+  }
+  lua_pushboolean(L, status == LUA_OK);
+  lua_insert(L, base);
+  return lua_gettop(L) - base + 1;
+}
+
+static int safe_pcall(lua_State *L) {
+  luaL_checkany(L, 1);
+  int base = 1;
+  int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  return finish_protected(L, status, base);
+}
+
+static int safe_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 1);
+  lua_copy(L, 2, 1);
+  lua_replace(L, 2); /* stack: handler, f, args... */
+  int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+  return finish_protected(L, status, 2);
+}
+
+/* load for sandboxed code: text only, and the environment defaults to the
+ * caller's sandbox environment (upvalue 1), never the real globals. */
+static int safe_load(lua_State *L) {
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  const char *name = luaL_optstring(L, 2, "=(load)");
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strcmp(mode, "t") != 0) return luaL_error(L, "load: only text chunks are allowed (mode \"t\")");
+  int env = lua_isnone(L, 4) ? lua_upvalueindex(1) : 4;
+  if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
+    luaL_pushfail(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushvalue(L, env);
+  if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+  return 1;
+}
+
+/* print for sandboxed code: to standard error, so that a rule's debugging
+ * output never mixes with a report on standard output. */
+static int safe_print(lua_State *L) {
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_tolstring(L, i, &len);
+    if (i > 1) fputc('\t', stderr);
+    fwrite(s, 1, len, stderr);
+    lua_pop(L, 1);
+  }
+  fputc('\n', stderr);
+  return 0;
+}
+
+static int refuse_write(lua_State *L) {
+  return luaL_error(L, "attempt to modify a read-only table (%s)", luaL_optstring(L, 2, "?"));
+}
+
+static int frozen_pairs(lua_State *L) {
+  lua_getglobal(L, "next");
+  luaL_getmetafield(L, 1, "__index");
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Replaces the table on top of the stack by a read-only proxy of it. */
+static void freeze(lua_State *L) {
+  lua_newtable(L);               /* proxy */
+  lua_createtable(L, 0, 4);      /* its metatable */
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, refuse_write);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, frozen_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+}
+
+/* Copies the named fields of the table at src into a new table, pushes it. */
+static void copy_fields(lua_State *L, int src, const char *const *names) {
+  lua_newtable(L);
+  for (int i = 0; names[i]; i++) {
+    lua_getfield(L, src, names[i]);
+    lua_setfield(L, -2, names[i]);
+  }
+}
+
+static const char *const base_names[] = {"assert", "error", "ipairs", "next", "pairs", "select",
+  "tonumber", "tostring", "type", "rawequal", "rawlen", "rawget", "getmetatable",
+  "setmetatable", "_VERSION", NULL};
+static const char *const string_names[] = {"byte", "char", "find", "format", "gmatch", "gsub",
+  "len", "lower", "match", "rep", "reverse", "sub", "upper", "pack", "packsize", "unpack", NULL};
+static const char *const table_names[] = {"concat", "insert", "move", "pack", "remove", "sort",
+  "unpack", NULL};
+static const char *const math_names[] = {"abs", "ceil", "cos", "deg", "exp", "floor", "fmod",
+  "huge", "log", "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "random",
+  "randomseed", "sin", "sqrt", "tan", "tointeger", "type", "ult", "atan", "asin", "acos", NULL};
+static const char *const utf8_names[] = {"char", "charpattern", "codes", "codepoint", "len",
+  "offset", NULL};
+static const char *const os_names[] = {"time", "date", "clock", "difftime", NULL};
+
+/* Builds the frozen table of allowed globals and keeps it in the registry. */
+static void build_allowed_globals(sandbox *sb) {
+  lua_State *L = sb->L;
+  lua_pushglobaltable(L);
+  int g = lua_gettop(L);
+  copy_fields(L, g, base_names);
+  int allowed = lua_gettop(L);
+  static const struct { const char *name; const char *const *fields; } libs[] = {
+    {"string", string_names}, {"table", table_names}, {"math", math_names},
+    {"utf8", utf8_names}, {"os", os_names}};
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    lua_getfield(L, g, libs[i].name);
+    copy_fields(L, lua_gettop(L), libs[i].fields);
+    freeze(L);
+    lua_setfield(L, allowed, libs[i].name);
+    lua_pop(L, 1);
+  }
+  lua_pushcfunction(L, safe_pcall);
+  lua_setfield(L, allowed, "pcall");
+  lua_pushcfunction(L, safe_xpcall);
+  lua_setfield(L, allowed, "xpcall");
+  lua_pushcfunction(L, safe_print);
+  lua_setfield(L, allowed, "print");
+  sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pop(L, 1);
+}
+
+/* Opens the standard libraries in the real globals, which sandboxed code
+ * never sees, and closes the holes that reach past the environment: the
+ * string metatable is protected and string.dump removed from it. */
+static void open_libraries(lua_State *L) {
+  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base}, {LUA_STRLIBNAME, luaopen_string},
+    {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_OSLIBNAME, luaopen_os}, {NULL, NULL}};
+  for (const luaL_Reg *lib = libs; lib->func; lib++) {
+    luaL_requiref(L, lib->name, lib->func, 1);
+    lua_pop(L, 1);
+  }
+  lua_getglobal(L, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_pop(L, 1);
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+}
+
+sandbox_limits sandbox_default_limits(void) {
+  sandbox_limits limits = {256u * 1024u * 1024u, 2000LL * 1000 * 1000};
+  return limits;
+}
+
+sandbox *sandbox_new(sandbox_limits limits) {
+  sandbox *sb = calloc(1, sizeof *sb);
+  if (!sb) return NULL;
+  sb->memory_limit = limits.memory_bytes;
+  sb->budget = limits.instructions;
+  sb->L = lua_newstate(capped_alloc, sb);
+  if (!sb->L) {
+    free(sb);
+    return NULL;
+  }
+  open_libraries(sb->L);
+  build_allowed_globals(sb);
+  sandbox_rearm(sb);
+  return sb;
+}
+
+lua_State *sandbox_lua(sandbox *sb) { return sb->L; }
+
+void sandbox_rearm(sandbox *sb) {
+  sb->executed = 0;
+  sb->budget_exceeded = 0;
+  sb->memory_exceeded = 0;
+  lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
+}
+
+/* __index of an environment: allowed globals, else an error naming the
+ * place of the read, which catches typos in rule files. */
+static int strict_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  if (!lua_isnil(L, -1)) return 1;
+  luaL_where(L, 2);
+  const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+  lua_pushfstring(L, "undefined name '%s'", key);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+void sandbox_push_env(sandbox *sb) {
+  lua_State *L = sb->L;
+  lua_newtable(L);
+  lua_createtable(L, 0, 2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+  lua_pushcclosure(L, strict_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -2, "_G");
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, safe_load, 1);
+  lua_setfield(L, -2, "load");
+}
+
+int sandbox_load(sandbox *sb, const char *text, size_t len, const char *chunkname, int env_index) {
+  lua_State *L = sb->L;
+  env_index = lua_absindex(L, env_index);
+  int status = luaL_loadbufferx(L, text, len, chunkname, "t");
+  if (status != LUA_OK) return status;
+  lua_pushvalue(L, env_index);
+  if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+  return LUA_OK;
+}
+
+int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen) {
+  lua_State *L = sb->L;
+  sandbox_rearm(sb);
+  int status = lua_pcall(L, nargs, nresults, 0);
+  if (status == LUA_OK) return LUA_OK;
+  if (status == LUA_ERRMEM || sb->memory_exceeded)
+    snprintf(err, errlen, "memory limit of the rule sandbox exceeded (%zu bytes)", sb->memory_limit);
+  else if (lua_type(L, -1) == LUA_TSTRING)
+    snprintf(err, errlen, "%s", lua_tostring(L, -1));
+  else
+    snprintf(err, errlen, "error object is a %s value", luaL_typename(L, -1));
+  lua_pop(L, 1);
+  sandbox_rearm(sb);
+  lua_gc(L, LUA_GCCOLLECT);
+  return status;
+}
+
+size_t sandbox_memory_used(const sandbox *sb) { return sb->memory_used; }
+
+void sandbox_free(sandbox *sb) {
+  if (!sb) return;
+  lua_gc(sb->L, LUA_GCCOLLECT);
+  lua_close(sb->L);
+  free(sb);
+}

@@ -1,0 +1,68 @@
+#include "stdlib_loader.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Registry key of the table caching loaded modules, by name. */
+static const char loaded_key[] = "pdmon.stdlib.loaded";
+
+const stdlib_module *stdlib_find(const char *name) {
+  for (const stdlib_module *m = stdlib_modules; m->name; m++)
+    if (strcmp(m->name, name) == 0) return m;
+  return NULL;
+}
+
+/* where(level): "file:line:" of the function level levels up, so the
+ * stdlib can remember where in a rule file a declaration was made. */
+static int stdlib_where(lua_State *L) {
+  luaL_where(L, (int)luaL_checkinteger(L, 1));
+  return 1;
+}
+
+/* require(name): upvalue 1 is the sandbox as light userdata. */
+static int stdlib_require(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
+  if (lua_getfield(L, LUA_REGISTRYINDEX, loaded_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, loaded_key);
+  }
+  if (lua_getfield(L, -1, name) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  const stdlib_module *m = stdlib_find(name);
+  if (!m) return luaL_error(L, "require: no module '%s' in the pdmon standard library", name);
+  char chunkname[128];
+  snprintf(chunkname, sizeof chunkname, "@stdlib/%s.lua", m->name);
+  sandbox_push_env(sb);
+  stdlib_install_require(sb, -1);
+  lua_pushcfunction(L, stdlib_where);
+  lua_setfield(L, -2, "where");
+  if (sandbox_load(sb, m->source, m->length, chunkname, -1) != LUA_OK) return lua_error(L);
+  lua_call(L, 0, 1);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -4, name); /* cache: loaded table is below env */
+  return 1;
+}
+
+void stdlib_install_require(sandbox *sb, int env_index) {
+  lua_State *L = sandbox_lua(sb);
+  env_index = lua_absindex(L, env_index);
+  lua_pushlightuserdata(L, sb);
+  lua_pushcclosure(L, stdlib_require, 1);
+  lua_setfield(L, env_index, "require");
+}
+
+int stdlib_push_module(sandbox *sb, const char *name, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(sb);
+  lua_pushlightuserdata(L, sb);
+  lua_pushcclosure(L, stdlib_require, 1);
+  lua_pushstring(L, name);
+  return sandbox_call(sb, 1, 1, err, errlen) == LUA_OK ? 0 : -1;
+}

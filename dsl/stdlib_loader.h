@@ -1,0 +1,31 @@
+/* stdlib_loader: the Lua modules of stdlib/, compiled into the binary, and the
+ * require that sandboxed code uses to reach them (and nothing else). */
+#ifndef PDMON_STDLIB_LOADER_H
+#define PDMON_STDLIB_LOADER_H
+
+#include <stddef.h>
+
+#include "sandbox.h"
+
+typedef struct stdlib_module {
+  const char *name;    /* file name without .lua: "dsl" */
+  const char *source;  /* the file's text */
+  size_t length;
+} stdlib_module;
+
+/* Generated from the files of stdlib/ at build time; ends with a {NULL} entry. */
+extern const stdlib_module stdlib_modules[];
+
+/* The embedded module called name, or NULL. */
+const stdlib_module *stdlib_find(const char *name);
+
+/* Adds require(name) to the environment at env_index: it loads the embedded
+ * module name once per sandbox, in its own environment, and returns its
+ * value. Any other name is an error. */
+void stdlib_install_require(sandbox *sb, int env_index);
+
+/* Loads module name (through require) and pushes its value; on failure
+ * pushes nothing and writes the message to err. */
+int stdlib_push_module(sandbox *sb, const char *name, char *err, size_t errlen);
+
+#endif

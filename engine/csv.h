@@ -1,0 +1,41 @@
+/* csv: reads the CSV files municipalities produce (Excel's Russian CSV in
+ * Windows-1251 with ';', UTF-8 with or without BOM, ',' or tab, RFC 4180
+ * quoting with embedded delimiters, quotes and newlines, CRLF or LF). */
+#ifndef PDMON_CSV_H
+#define PDMON_CSV_H
+
+#include <stddef.h>
+
+#include "text.h"
+
+/* A parsed file. Row 0 is the header. Rows keep the number of fields they
+ * had, so a ragged row can be reported and set aside instead of lost. */
+typedef struct csv_table {
+  char *buffer;          /* unescaped UTF-8 fields, each NUL-terminated; owned */
+  char **fields;         /* every field in file order, pointing into buffer; owned */
+  size_t *row_first;     /* index in fields of each row's first field; owned */
+  size_t *row_count;     /* number of fields of each row; owned */
+  size_t *row_line;      /* source line on which each row starts (1-based); owned */
+  size_t nrows;          /* rows including the header */
+  char delimiter;        /* ',' ';' or '\t', detected from the header */
+  text_encoding encoding;/* how the file was encoded */
+} csv_table;
+
+/* Parses a whole buffer. On failure returns -1 and writes "LINE: message"
+ * to err; the table is then empty and needs no csv_free. Blank rows (no
+ * characters, or only delimiters) are skipped. */
+int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t errlen);
+
+/* Reads and parses a file; errors are "PATH:LINE: message" or "PATH: message". */
+int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen);
+
+/* Field col of row, or NULL when the row is shorter. */
+const char *csv_field(const csv_table *t, size_t row, size_t col);
+
+/* Writes one field quoted as RFC 4180 requires when it contains the
+ * delimiter, a quote, or a line break. */
+void csv_write_field(void *file, const char *value, char delimiter);
+
+void csv_free(csv_table *t);
+
+#endif

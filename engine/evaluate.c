@@ -1,0 +1,188 @@
+#include "evaluate.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_store.h"
+#include "pack.h"
+#include "store.h"
+
+/* Copies the string field of the table at index, or NULL. */
+static char *dup_field(lua_State *L, int index, const char *field) {
+  char *copy = NULL;
+  if (lua_getfield(L, index, field) == LUA_TSTRING) copy = strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  return copy;
+}
+
+/* Reads a numeric field; returns 1 when present. */
+static int number_field(lua_State *L, int index, const char *field, double *out) {
+  int present = lua_getfield(L, index, field) == LUA_TNUMBER;
+  if (present) *out = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return present;
+}
+
+static int integer_field(lua_State *L, int index, const char *field, int64_t *out) {
+  int present = lua_getfield(L, index, field) == LUA_TNUMBER && lua_isinteger(L, -1);
+  if (present) *out = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return present;
+}
+
+/* Fills the indicator's description into a new row of out. */
+static result_row *describe_row(result_set *out, lua_State *L, int desc) {
+  result_row *r = results_append(out);
+  if (!r) return NULL;
+  r->indicator = dup_field(L, desc, "id");
+  r->criterion = dup_field(L, desc, "criterion");
+  r->title = dup_field(L, desc, "title");
+  r->unit = dup_field(L, desc, "unit");
+  return r;
+}
+
+/* Converts one row table (at index row) returned by dsl.evaluate. */
+static void convert_row(lua_State *L, int row, result_row *r) {
+  r->organization = dup_field(L, row, "organization");
+  r->organization_name = dup_field(L, row, "organization_name");
+  r->has_value = number_field(L, row, "value", &r->value);
+  r->has_counts = integer_field(L, row, "numerator", &r->numerator) &&
+                  integer_field(L, row, "denominator", &r->denominator);
+  char *status = dup_field(L, row, "status");
+  if (!status || result_status_parse(status, &r->status) != 0) r->status = STATUS_ERROR;
+  free(status);
+  if (lua_getfield(L, row, "target") == LUA_TTABLE) {
+    int t = lua_gettop(L);
+    r->target_text = dup_field(L, t, "text");
+    r->target_kind = dup_field(L, t, "kind");
+    r->has_target_value = number_field(L, t, "value", &r->target_value);
+  }
+  lua_pop(L, 1);
+}
+
+/* Evaluates the indicator described at desc; a failure becomes one row
+ * with status error and the message, and the evaluation goes on. */
+static int evaluate_indicator(const pack *p, const evaluate_options *opt, int desc, int ctx,
+                              result_set *out, size_t *org_rows) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, "evaluate");
+  lua_getfield(L, desc, "id");
+  lua_pushvalue(L, ctx);
+  char err[1024];
+  if (sandbox_call(p->sb, 3, 1, err, sizeof err) != LUA_OK) {
+    result_row *r = describe_row(out, L, desc);
+    if (!r) return -1;
+    r->status = STATUS_ERROR;
+    r->message = strdup(err);
+    return 0;
+  }
+  int rows = lua_gettop(L);
+  lua_Integer n = luaL_len(L, rows);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, rows, i);
+    char *org = dup_field(L, -1, "organization");
+    int wanted = !opt->organization || (org && strcmp(org, opt->organization) == 0);
+    free(org);
+    if (wanted) {
+      result_row *r = describe_row(out, L, desc);
+      if (!r) return -1;
+      convert_row(L, lua_gettop(L), r);
+      if (r->organization) (*org_rows)++;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* Pushes the evaluation context {db = read-only store, period = year}. */
+static int push_context(sandbox *sb, const evaluate_options *opt, const char *municipality,
+                        char *err, size_t errlen) {
+  sqlite3 *db;
+  if (store_open_readonly(opt->store_path, municipality, &db, err, errlen) != 0) return -1;
+  lua_State *L = sandbox_lua(sb);
+  lua_createtable(L, 0, 2);
+  lua_store_push(L, db);
+  lua_setfield(L, -2, "db");
+  lua_pushinteger(L, opt->period);
+  lua_setfield(L, -2, "period");
+  return 0;
+}
+
+/* Lists the pack's indicator ids after "the pack has:" for a message. */
+static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
+  size_t o = 0;
+  buf[0] = '\0';
+  for (lua_Integer i = 1; i <= luaL_len(L, list) && o < buflen; i++) {
+    lua_rawgeti(L, list, i);
+    lua_getfield(L, -1, "id");
+    o += (size_t)snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", lua_tostring(L, -1));
+    lua_pop(L, 2);
+  }
+}
+
+/* Evaluates every indicator of the loaded pack that opt selects. */
+static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *out,
+                        char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  const char *municipality = p->municipality[0] ? p->municipality : opt->municipality;
+  if (municipality) out->municipality = strdup(municipality);
+  if (push_context(p->sb, opt, municipality, err, errlen) != 0) return -1;
+  int ctx = lua_gettop(L);
+  pack_push_call(p, "indicators");
+  if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
+  int list = lua_gettop(L);
+  size_t matched = 0, org_rows = 0;
+  for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
+    lua_rawgeti(L, list, i);
+    int desc = lua_gettop(L);
+    lua_getfield(L, desc, "id");
+    int wanted = !opt->indicator || strcmp(lua_tostring(L, -1), opt->indicator) == 0;
+    lua_pop(L, 1);
+    if (wanted) {
+      matched++;
+      if (evaluate_indicator(p, opt, desc, ctx, out, &org_rows) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+    }
+    lua_pop(L, 1);
+  }
+  if (opt->indicator && matched == 0) {
+    char ids[2048];
+    list_ids(L, list, ids, sizeof ids);
+    snprintf(err, errlen, "%s: no indicator '%s' in this pack; the pack has: %s", p->dir,
+             opt->indicator, ids);
+    return -1;
+  }
+  if (opt->organization && org_rows == 0 && out->count > 0 && out->rows[0].status != STATUS_ERROR) {
+    snprintf(err, errlen, "no organization '%s' in %s", opt->organization,
+             municipality ? municipality : "the store");
+    return -1;
+  }
+  return 0;
+}
+
+int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  out->period = opt->period;
+  sandbox *sb = sandbox_new(opt->limits);
+  if (!sb) {
+    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    return -1;
+  }
+  pack p;
+  int rc = pack_load(sb, opt->pack_dir, &p, err, errlen);
+  if (rc == 0) {
+    out->pack = strdup(p.id);
+    lua_State *L = sandbox_lua(sb);
+    int top = lua_gettop(L);
+    rc = evaluate_all(&p, opt, out, err, errlen);
+    lua_settop(L, top);
+    pack_release(&p);
+  }
+  sandbox_free(sb);
+  return rc;
+}

@@ -1,0 +1,28 @@
+/* evaluate: runs a rule pack's indicators for one period against the
+ * store, each indicator in its own protected call so that a broken rule
+ * fails alone, and gathers the results. */
+#ifndef PDMON_EVALUATE_H
+#define PDMON_EVALUATE_H
+
+#include <stddef.h>
+
+#include "results.h"
+#include "sandbox.h"
+
+typedef struct evaluate_options {
+  const char *store_path;    /* the store, opened read-only for the rules */
+  const char *pack_dir;      /* the rule pack's folder */
+  const char *municipality;  /* whose rows the rules see when the pack names none; NULL: all */
+  int period;                /* calendar year evaluated */
+  const char *indicator;     /* only this indicator, or NULL */
+  const char *organization;  /* only this organization's rows, or NULL */
+  sandbox_limits limits;     /* memory and instruction caps of the rules */
+} evaluate_options;
+
+/* Evaluates and fills out (released with results_free). Returns 0 when the
+ * evaluation ran (some indicators may have status error), -1 when the pack
+ * or the store could not be used at all, or an unknown indicator or
+ * organization was asked for; err then says why, with file:line. */
+int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,478 @@
+#include "import.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "entity.h"
+#include "store.h"
+#include "text.h"
+#include "value.h"
+
+/* One field of a row after validation. */
+typedef struct typed_value {
+  int present;        /* 0: NULL in the store */
+  int64_t integer;    /* FIELD_YEAR, FIELD_BOOL */
+  double decimal;     /* FIELD_DECIMAL */
+  const char *text;   /* FIELD_TEXT, FIELD_CHOICE (the code); borrowed */
+  char date[11];      /* FIELD_DATE in ISO form */
+  char *owned;        /* trimmed copy backing text; owned */
+} typed_value;
+
+/* Everything one import needs; statements are finalized by run_close. */
+typedef struct import_run {
+  sqlite3 *db;
+  const entity_def *entity;
+  const csv_table *table;
+  const char *path;
+  int *field_of_column;   /* per CSV column: entity field index or -1 (kept in extra) */
+  int *column_of_field;   /* per entity field: CSV column or -1 */
+  char municipality[256]; /* the store's default municipality, "" when none */
+  sqlite3_stmt *upsert, *exists, *seen, *seen_line;
+  sqlite3_stmt *reference[16]; /* per field with a reference */
+  import_report *report;
+} import_run;
+
+/* The header of the column giving field f, or the field's own name. */
+static const char *column_name(const import_run *run, size_t f) {
+  int col = run->column_of_field[f];
+  return col >= 0 ? csv_field(run->table, 0, (size_t)col) : run->entity->fields[f].name;
+}
+
+/* Maps the header row onto the entity's fields; refuses duplicates and
+ * missing required columns. */
+static int map_header(import_run *run, char *err, size_t errlen) {
+  const entity_def *e = run->entity;
+  size_t ncols = run->table->row_count[0];
+  run->field_of_column = malloc(ncols * sizeof(int));
+  run->column_of_field = malloc(e->nfields * sizeof(int));
+  if (!run->field_of_column || !run->column_of_field) {
+    snprintf(err, errlen, "%s: out of memory", run->path);
+    return -1;
+  }
+  for (size_t f = 0; f < e->nfields; f++) run->column_of_field[f] = -1;
+  for (size_t c = 0; c < ncols; c++) {
+    const char *header = csv_field(run->table, 0, c);
+    int f = entity_match_header(e, header);
+    run->field_of_column[c] = f;
+    if (f < 0) continue;
+    if (run->column_of_field[f] >= 0) {
+      snprintf(err, errlen, "%s:%zu: %s: a second column for field %s (the first is '%s')",
+               run->path, run->table->row_line[0], header, e->fields[f].name,
+               csv_field(run->table, 0, (size_t)run->column_of_field[f]));
+      return -1;
+    }
+    run->column_of_field[f] = (int)c;
+  }
+  for (size_t f = 0; f < e->nfields; f++) {
+    const entity_field *fd = &e->fields[f];
+    if (!fd->required || run->column_of_field[f] >= 0) continue;
+    if (f == 0 && e->id_derived) continue;
+    if (strcmp(fd->name, "municipality") == 0 && run->municipality[0]) continue;
+    const char *bar = fd->headers ? strchr(fd->headers, '|') : NULL;
+    int n = bar ? (int)(bar - fd->headers) : (int)strlen(fd->headers ? fd->headers : "");
+    snprintf(err, errlen, "%s:%zu: missing required column '%s' (in Russian: '%.*s')%s",
+             run->path, run->table->row_line[0], fd->name, n, fd->headers ? fd->headers : "",
+             strcmp(fd->name, "municipality") == 0
+                 ? "; or set a default with 'pdmon init --municipality CODE'" : "");
+    return -1;
+  }
+  return 0;
+}
+
+/* Prepares stmt or fills err with SQLite's reason. */
+static int prepare(import_run *run, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen) {
+  if (sqlite3_prepare_v2(run->db, sql, -1, stmt, NULL) == SQLITE_OK) return 0;
+  snprintf(err, errlen, "%s: store: %s", run->path, sqlite3_errmsg(run->db));
+  return -1;
+}
+
+/* Prepares the upsert, the existence probe, the duplicate tracker and one
+ * reference check per referencing field. */
+static int prepare_statements(import_run *run, char *err, size_t errlen) {
+  const entity_def *e = run->entity;
+  char cols[1024] = "", params[512] = "", updates[2048] = "", sql[4096];
+  for (size_t f = 0; f < e->nfields; f++) {
+    const char *name = e->fields[f].name;
+    size_t cl = strlen(cols), pl = strlen(params), ul = strlen(updates);
+    snprintf(cols + cl, sizeof cols - cl, "%s, ", name);
+    snprintf(params + pl, sizeof params - pl, "?, ");
+    snprintf(updates + ul, sizeof updates - ul, "%s = excluded.%s, ", name, name);
+  }
+  snprintf(sql, sizeof sql,
+           "INSERT INTO %s (%sextra) VALUES (%s?) ON CONFLICT(id) DO UPDATE SET %sextra = excluded.extra",
+           e->table, cols, params, updates);
+  if (prepare(run, sql, &run->upsert, err, errlen) != 0) return -1;
+  snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->table);
+  if (prepare(run, sql, &run->exists, err, errlen) != 0) return -1;
+  char inner[256];
+  if (store_exec(run->db, "CREATE TEMP TABLE IF NOT EXISTS import_seen"
+                          " (id TEXT PRIMARY KEY, line INTEGER NOT NULL);"
+                          "DELETE FROM temp.import_seen;", inner, sizeof inner) != 0) {
+    snprintf(err, errlen, "%s: store: %s", run->path, inner);
+    return -1;
+  }
+  if (prepare(run, "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)",
+              &run->seen, err, errlen) != 0 ||
+      prepare(run, "SELECT line FROM temp.import_seen WHERE id = ?", &run->seen_line, err, errlen) != 0)
+    return -1;
+  for (size_t f = 0; f < e->nfields && f < 16; f++) {
+    if (!e->fields[f].references) continue;
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->fields[f].references);
+    if (prepare(run, sql, &run->reference[f], err, errlen) != 0) return -1;
+  }
+  return 0;
+}
+
+static void run_close(import_run *run) {
+  sqlite3_finalize(run->upsert);
+  sqlite3_finalize(run->exists);
+  sqlite3_finalize(run->seen);
+  sqlite3_finalize(run->seen_line);
+  for (size_t i = 0; i < 16; i++) sqlite3_finalize(run->reference[i]);
+  free(run->field_of_column);
+  free(run->column_of_field);
+}
+
+/* 1 when stmt (one text parameter) finds a row. */
+static int probe(sqlite3_stmt *stmt, const char *value) {
+  sqlite3_reset(stmt);
+  sqlite3_bind_text(stmt, 1, value, -1, SQLITE_TRANSIENT);
+  return sqlite3_step(stmt) == SQLITE_ROW;
+}
+
+/* Parses raw (trimmed, non-empty) as field f into v; on failure writes
+ * "what is wrong" into why. */
+static int parse_field(const entity_field *fd, const char *raw, typed_value *v, char *why, size_t whylen) {
+  double d;
+  int b;
+  int64_t year;
+  switch (fd->type) {
+  case FIELD_TEXT:
+    v->text = raw;
+    return 0;
+  case FIELD_YEAR:
+    if (value_parse_integer(raw, &year) == 0 && year >= 1900 && year <= 2100) {
+      v->integer = year;
+      return 0;
+    }
+    snprintf(why, whylen, "not a year between 1900 and 2100");
+    return -1;
+  case FIELD_DATE:
+    if (value_parse_date(raw, v->date) == 0) return 0;
+    snprintf(why, whylen, "not a date (write 2023-09-01 or 01.09.2023)");
+    return -1;
+  case FIELD_DECIMAL:
+    if (value_parse_decimal(raw, &d) == 0) { v->decimal = d; return 0; }
+    snprintf(why, whylen, "not a number (write 66.6 or 66,6)");
+    return -1;
+  case FIELD_BOOL:
+    if (value_parse_bool(raw, &b) == 0) { v->integer = b; return 0; }
+    snprintf(why, whylen, "not a yes/no value (write да or нет)");
+    return -1;
+  case FIELD_CHOICE:
+    v->text = entity_choice_code(fd, raw);
+    if (v->text) return 0;
+    char list[512];
+    entity_choice_list(fd, list, sizeof list);
+    snprintf(why, whylen, "unknown value; expected one of %s", list);
+    return -1;
+  }
+  return -1;
+}
+
+/* Checks rules that tie two fields of one row together. */
+static int check_row_consistency(const import_run *run, typed_value *v, char *msg, size_t msglen) {
+  const entity_def *e = run->entity;
+  int birth = entity_field_index(e, "birth_year"), start = entity_field_index(e, "career_start_year");
+  if (birth >= 0 && start >= 0 && v[birth].present && v[start].present &&
+      v[start].integer < v[birth].integer + 14) {
+    snprintf(msg, msglen, "%s: career starts before the worker turned 14 (%lld, born %lld)",
+             column_name(run, (size_t)start), (long long)v[start].integer, (long long)v[birth].integer);
+    return -1;
+  }
+  int from = entity_field_index(e, "date"), to = entity_field_index(e, "end_date");
+  if (from < 0) from = entity_field_index(e, "start_date");
+  if (from >= 0 && to >= 0 && v[from].present && v[to].present && strcmp(v[to].date, v[from].date) < 0) {
+    snprintf(msg, msglen, "%s: ends before it starts (%s < %s)", column_name(run, (size_t)to),
+             v[to].date, v[from].date);
+    return -1;
+  }
+  return 0;
+}
+
+/* Builds the identity of a row whose file gives no id: staff, kind, date
+ * and title name one activity; kind, number and date one document. */
+static char *derived_id(const import_run *run, const typed_value *v) {
+  const entity_def *e = run->entity;
+  char buf[2048] = "";
+  size_t o = 0;
+  for (size_t f = 1; f < e->nfields && o < sizeof buf; f++) {
+    const char *name = e->fields[f].name;
+    if (strcmp(name, "staff_id") && strcmp(name, "kind") && strcmp(name, "date") &&
+        strcmp(name, "title") && strcmp(name, "number"))
+      continue;
+    const char *part = !v[f].present ? "" : e->fields[f].type == FIELD_DATE ? v[f].date : v[f].text;
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", o ? "|" : "", part);
+  }
+  return strdup(buf);
+}
+
+/* Validates one data row into v (e->nfields values). Returns 0, or -1 with
+ * "column: what is wrong (value)" in msg. */
+static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, size_t msglen) {
+  const entity_def *e = run->entity;
+  const csv_table *t = run->table;
+  if (t->row_count[row] != t->row_count[0]) {
+    snprintf(msg, msglen, "row has %zu fields but the header has %zu", t->row_count[row], t->row_count[0]);
+    return -1;
+  }
+  for (size_t f = 0; f < e->nfields; f++) {
+    const entity_field *fd = &e->fields[f];
+    int col = run->column_of_field[f];
+    v[f].owned = col >= 0 ? text_trimmed_copy(csv_field(t, row, (size_t)col)) : NULL;
+    const char *raw = v[f].owned;
+    if ((!raw || !*raw) && strcmp(fd->name, "municipality") == 0 && run->municipality[0])
+      raw = run->municipality;
+    if (!raw || !*raw) {
+      if (fd->required && !(f == 0 && e->id_derived)) {
+        snprintf(msg, msglen, "%s: required value is missing", column_name(run, f));
+        return -1;
+      }
+      continue;
+    }
+    char why[600];
+    if (parse_field(fd, raw, &v[f], why, sizeof why) != 0) {
+      snprintf(msg, msglen, "%s: %s (%s)", column_name(run, f), why, raw);
+      return -1;
+    }
+    v[f].present = 1;
+    if (fd->references && run->reference[f] && !probe(run->reference[f], raw)) {
+      snprintf(msg, msglen, "%s: no %s with this id in the store; import it first (%s)",
+               column_name(run, f), fd->references, raw);
+      return -1;
+    }
+  }
+  if (check_row_consistency(run, v, msg, msglen) != 0) return -1;
+  if (!v[0].present) {
+    free(v[0].owned);
+    v[0].owned = derived_id(run, v);
+    if (!v[0].owned) { snprintf(msg, msglen, "out of memory"); return -1; }
+    v[0].text = v[0].owned;
+    v[0].present = 1;
+  }
+  return 0;
+}
+
+/* Refuses a second row with an id already seen in this file. */
+static int check_unique(import_run *run, size_t row, const char *id, char *msg, size_t msglen) {
+  sqlite3_reset(run->seen);
+  sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)run->table->row_line[row]);
+  if (sqlite3_step(run->seen) != SQLITE_DONE) {
+    snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
+    return -1;
+  }
+  if (sqlite3_changes(run->db) == 1) return 0;
+  sqlite3_reset(run->seen_line);
+  sqlite3_bind_text(run->seen_line, 1, id, -1, SQLITE_TRANSIENT);
+  long long first = sqlite3_step(run->seen_line) == SQLITE_ROW ? sqlite3_column_int64(run->seen_line, 0) : 0;
+  snprintf(msg, msglen, "%s: the same id is already on line %lld (%s)", column_name(run, 0), first, id);
+  return -1;
+}
+
+/* Columns the schema does not know, as a JSON object, or NULL when none
+ * has a value. The caller frees the result. */
+static char *extra_json(const import_run *run, size_t row) {
+  cJSON *obj = NULL;
+  for (size_t c = 0; c < run->table->row_count[0]; c++) {
+    const char *value = csv_field(run->table, row, c);
+    if (run->field_of_column[c] >= 0 || !value || text_is_blank(value)) continue;
+    if (!obj && !(obj = cJSON_CreateObject())) return NULL;
+    cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
+  }
+  char *json = obj ? cJSON_PrintUnformatted(obj) : NULL;
+  cJSON_Delete(obj);
+  return json;
+}
+
+/* Writes a validated row; counts it as inserted or updated. */
+static int store_row(import_run *run, size_t row, const typed_value *v, char *msg, size_t msglen) {
+  const entity_def *e = run->entity;
+  int existed = probe(run->exists, v[0].text);
+  sqlite3_stmt *st = run->upsert;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  for (size_t f = 0; f < e->nfields; f++) {
+    int p = (int)f + 1;
+    if (!v[f].present) continue;
+    switch (e->fields[f].type) {
+    case FIELD_YEAR:
+    case FIELD_BOOL: sqlite3_bind_int64(st, p, v[f].integer); break;
+    case FIELD_DECIMAL: sqlite3_bind_double(st, p, v[f].decimal); break;
+    case FIELD_DATE: sqlite3_bind_text(st, p, v[f].date, -1, SQLITE_TRANSIENT); break;
+    default: sqlite3_bind_text(st, p, v[f].text, -1, SQLITE_TRANSIENT); break;
+    }
+  }
+  char *extra = extra_json(run, row);
+  if (extra) sqlite3_bind_text(st, (int)e->nfields + 1, extra, -1, SQLITE_TRANSIENT);
+  cJSON_free(extra);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    snprintf(msg, msglen, "store refused the row: %s", sqlite3_errmsg(run->db));
+    return -1;
+  }
+  if (existed) run->report->updated++;
+  else run->report->inserted++;
+  return 0;
+}
+
+/* Records a rejected row in the report. */
+static int add_problem(import_run *run, size_t row, const char *msg) {
+  import_report *r = run->report;
+  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
+  if (!grown) return -1;
+  r->problems = grown;
+  size_t line = run->table->row_line[row];
+  size_t need = strlen(run->path) + strlen(msg) + 32;
+  char *text = malloc(need);
+  if (!text) return -1;
+  snprintf(text, need, "%s:%zu: %s", run->path, line, msg);
+  r->problems[r->rejected].line = line;
+  r->problems[r->rejected].message = text;
+  r->rejected++;
+  return 0;
+}
+
+/* Validates and stores every data row. Returns -1 only on a failure of the
+ * store or of memory, which aborts the whole import. */
+static int import_rows(import_run *run, char *err, size_t errlen) {
+  const entity_def *e = run->entity;
+  typed_value v[16];
+  for (size_t row = 1; row < run->table->nrows; row++) {
+    char msg[1024];
+    memset(v, 0, sizeof v);
+    run->report->rows++;
+    int ok = validate_row(run, row, v, msg, sizeof msg) == 0 &&
+             check_unique(run, row, v[0].text, msg, sizeof msg) == 0;
+    int rc = ok ? store_row(run, row, v, msg, sizeof msg) : add_problem(run, row, msg);
+    for (size_t f = 0; f < e->nfields; f++) free(v[f].owned);
+    if (rc != 0) {
+      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row],
+               ok ? msg : "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Writes the rejected rows, as they were, with their line and reason, next
+ * to the source file. UTF-8 with a BOM so that Excel shows Cyrillic. */
+static int write_rejected(import_run *run, char *err, size_t errlen) {
+  import_report *r = run->report;
+  const csv_table *t = run->table;
+  snprintf(r->rejected_path, sizeof r->rejected_path, "%s.rejected.csv", run->path);
+  FILE *f = fopen(r->rejected_path, "wb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot write rejected rows: %s", r->rejected_path, strerror(errno));
+    r->rejected_path[0] = '\0';
+    return -1;
+  }
+  fputs("\xEF\xBB\xBF", f);
+  for (size_t c = 0; c < t->row_count[0]; c++) {
+    csv_write_field(f, csv_field(t, 0, c), t->delimiter);
+    fputc(t->delimiter, f);
+  }
+  fprintf(f, "line%cerror\r\n", t->delimiter);
+  size_t p = 0;
+  for (size_t row = 1; row < t->nrows && p < r->rejected; row++) {
+    if (t->row_line[row] != r->problems[p].line) continue;
+    for (size_t c = 0; c < t->row_count[row]; c++) {
+      csv_write_field(f, csv_field(t, row, c), t->delimiter);
+      fputc(t->delimiter, f);
+    }
+    fprintf(f, "%zu%c", t->row_line[row], t->delimiter);
+    csv_write_field(f, r->problems[p].message, t->delimiter);
+    fputs("\r\n", f);
+    p++;
+  }
+  if (fclose(f) != 0) {
+    snprintf(err, errlen, "%s: cannot write rejected rows: %s", r->rejected_path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* Notes the import as evidence of data collection. */
+static int log_import(import_run *run, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (prepare(run, "INSERT INTO import_log (entity, file, rows_imported, rows_rejected)"
+                   " VALUES (?, ?, ?, ?)", &st, err, errlen) != 0)
+    return -1;
+  sqlite3_bind_text(st, 1, run->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, run->path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)(run->report->inserted + run->report->updated));
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)run->report->rejected);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  if (rc != 0) snprintf(err, errlen, "%s: store: %s", run->path, sqlite3_errmsg(run->db));
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Validates, writes, and decides between commit and rollback. */
+static int import_in_transaction(import_run *run, const import_options *opt, char *err, size_t errlen) {
+  if (map_header(run, err, errlen) != 0 || prepare_statements(run, err, errlen) != 0 ||
+      import_rows(run, err, errlen) != 0)
+    return -1;
+  import_report *r = run->report;
+  if (r->rejected > 0 && !opt->skip_invalid) return 1;
+  if (opt->dry_run) return 0;
+  if (r->rejected > 0 && write_rejected(run, err, errlen) != 0) return -1;
+  if (log_import(run, err, errlen) != 0) return -1;
+  return 2; /* commit */
+}
+
+int import_file(sqlite3 *db, const char *entity, const char *path, const import_options *opt,
+                import_report *report, char *err, size_t errlen) {
+  memset(report, 0, sizeof *report);
+  const entity_def *e = entity_find(entity);
+  if (!e) {
+    snprintf(err, errlen, "unknown entity '%s'; expected one of %s", entity, entity_names());
+    return -1;
+  }
+  csv_table table;
+  if (csv_read_file(path, &table, err, errlen) != 0) return -1;
+  import_run run = {.db = db, .entity = e, .table = &table, .path = path, .report = report};
+  store_meta_get(db, "municipality", run.municipality, sizeof run.municipality);
+  char inner[512];
+  int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);
+  if (rc != 0) {
+    snprintf(err, errlen, "%s: store is busy or read-only: %s", path, inner);
+  } else {
+    rc = import_in_transaction(&run, opt, err, errlen);
+    run_close(&run);
+    if (rc == 2 && store_exec(db, "COMMIT", inner, sizeof inner) != 0) {
+      snprintf(err, errlen, "%s: commit failed: %s", path, inner);
+      rc = -1;
+    }
+    if (rc != 2) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    report->written = rc == 2;
+    if (rc == 2) rc = 0;
+  }
+  if (rc == -1 && !report->written && report->rejected_path[0]) {
+    remove(report->rejected_path); /* rows were not imported; the aside file would mislead */
+    report->rejected_path[0] = '\0';
+  }
+  csv_free(&table);
+  return rc;
+}
+
+void import_report_free(import_report *report) {
+  for (size_t i = 0; i < report->rejected; i++) free(report->problems[i].message);
+  free(report->problems);
+  report->problems = NULL;
+  report->rejected = 0;
+}

@@ -1,0 +1,44 @@
+/* import: loads one CSV file of an entity into the store, atomically.
+ * Every row is validated first; references are checked against the store.
+ * Without skip_invalid one bad row means nothing is written; with it the
+ * valid rows are imported and the rejected ones written, with their reason,
+ * to FILE.rejected.csv, so nothing is lost. */
+#ifndef PDMON_IMPORT_H
+#define PDMON_IMPORT_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+typedef struct import_options {
+  int dry_run;        /* validate only, write nothing */
+  int skip_invalid;   /* import the valid rows, set the invalid ones aside */
+} import_options;
+
+/* One rejected row: where it was and why, as "FILE:LINE: column: what is
+ * wrong (value)". */
+typedef struct import_problem {
+  size_t line;
+  char *message;      /* owned */
+} import_problem;
+
+typedef struct import_report {
+  size_t rows;          /* data rows read */
+  size_t inserted;      /* rows new to the store */
+  size_t updated;       /* rows that replaced a row with the same id */
+  size_t rejected;      /* invalid rows */
+  import_problem *problems; /* one per rejected row, in file order; owned */
+  char rejected_path[4096]; /* where rejected rows went, "" when none were written */
+  int written;          /* 1 when the store was changed */
+} import_report;
+
+/* Imports path as entity (organizations, staff, activities, communities or
+ * documents). Returns 0 when the import (or dry run) went through, 1 when
+ * rows were invalid and nothing was written, -1 when the file or the store
+ * failed as a whole (message in err). The report is filled in every case
+ * and must be released with import_report_free. */
+int import_file(sqlite3 *db, const char *entity, const char *path, const import_options *opt,
+                import_report *report, char *err, size_t errlen);
+
+void import_report_free(import_report *report);
+
+#endif

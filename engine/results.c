@@ -1,0 +1,213 @@
+#include "results.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "text.h"
+
+static const char *const status_names[] = {"met", "not_met", "no_target", "no_data", "error"};
+
+const char *result_status_name(result_status status) { return status_names[status]; }
+
+int result_status_parse(const char *name, result_status *status) {
+  for (int i = 0; i < 5; i++) {
+    if (strcmp(name, status_names[i]) == 0) {
+      *status = (result_status)i;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+result_row *results_append(result_set *set) {
+  if (set->count == set->capacity) {
+    size_t cap = set->capacity ? set->capacity * 2 : 32;
+    result_row *grown = realloc(set->rows, cap * sizeof *grown);
+    if (!grown) return NULL;
+    set->rows = grown;
+    set->capacity = cap;
+  }
+  result_row *row = &set->rows[set->count++];
+  memset(row, 0, sizeof *row);
+  return row;
+}
+
+static cJSON *nullable_string(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
+
+static cJSON *row_json(const result_row *r) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "indicator", cJSON_CreateString(r->indicator));
+  cJSON_AddItemToObject(o, "criterion", nullable_string(r->criterion));
+  cJSON_AddItemToObject(o, "title", nullable_string(r->title));
+  cJSON_AddItemToObject(o, "unit", nullable_string(r->unit));
+  cJSON_AddItemToObject(o, "organization", nullable_string(r->organization));
+  cJSON_AddItemToObject(o, "organization_name", nullable_string(r->organization_name));
+  cJSON_AddItemToObject(o, "value", r->has_value ? cJSON_CreateNumber(r->value) : cJSON_CreateNull());
+  cJSON_AddItemToObject(o, "numerator", r->has_counts ? cJSON_CreateNumber((double)r->numerator) : cJSON_CreateNull());
+  cJSON_AddItemToObject(o, "denominator", r->has_counts ? cJSON_CreateNumber((double)r->denominator) : cJSON_CreateNull());
+  if (r->target_text) {
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddItemToObject(t, "text", cJSON_CreateString(r->target_text));
+    cJSON_AddItemToObject(t, "kind", nullable_string(r->target_kind));
+    cJSON_AddItemToObject(t, "value", r->has_target_value ? cJSON_CreateNumber(r->target_value) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "target", t);
+  } else {
+    cJSON_AddItemToObject(o, "target", cJSON_CreateNull());
+  }
+  cJSON_AddItemToObject(o, "status", cJSON_CreateString(result_status_name(r->status)));
+  if (r->message) cJSON_AddItemToObject(o, "message", cJSON_CreateString(r->message));
+  return o;
+}
+
+static int render_json(const result_set *set, FILE *out) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddItemToObject(root, "pack", nullable_string(set->pack));
+  cJSON_AddItemToObject(root, "municipality", nullable_string(set->municipality));
+  cJSON_AddItemToObject(root, "period", cJSON_CreateNumber(set->period));
+  cJSON *rows = cJSON_AddArrayToObject(root, "results");
+  for (size_t i = 0; i < set->count; i++) cJSON_AddItemToArray(rows, row_json(&set->rows[i]));
+  char *text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  if (!text) return -1;
+  int rc = fprintf(out, "%s\n", text) < 0 ? -1 : 0;
+  cJSON_free(text);
+  return rc;
+}
+
+/* Formats a number as the table and CSV show it: two decimals. */
+static void format_number(char *buf, size_t len, int present, double v) {
+  if (present) snprintf(buf, len, "%.2f", v);
+  else snprintf(buf, len, "-");
+}
+
+static void format_count(char *buf, size_t len, int present, int64_t v) {
+  if (present) snprintf(buf, len, "%lld", (long long)v);
+  else snprintf(buf, len, "-");
+}
+
+static int render_csv(const result_set *set, FILE *out) {
+  fputs("indicator,criterion,organization,organization_name,numerator,denominator,value,unit,"
+        "target,target_value,status,message\r\n", out);
+  for (size_t i = 0; i < set->count; i++) {
+    const result_row *r = &set->rows[i];
+    char num[32], den[32], value[64], target_value[64];
+    format_count(num, sizeof num, r->has_counts, r->numerator);
+    format_count(den, sizeof den, r->has_counts, r->denominator);
+    format_number(value, sizeof value, r->has_value, r->value);
+    format_number(target_value, sizeof target_value, r->has_target_value, r->target_value);
+    const char *fields[] = {r->indicator, r->criterion ? r->criterion : "",
+      r->organization ? r->organization : "", r->organization_name ? r->organization_name : "",
+      r->has_counts ? num : "", r->has_counts ? den : "", r->has_value ? value : "",
+      r->unit ? r->unit : "", r->target_text ? r->target_text : "",
+      r->has_target_value ? target_value : "", result_status_name(r->status),
+      r->message ? r->message : ""};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+      if (f) fputc(',', out);
+      csv_write_field(out, fields[f], ',');
+    }
+    fputs("\r\n", out);
+  }
+  return ferror(out) ? -1 : 0;
+}
+
+/* Prints s padded to width display columns; right-aligned when right. */
+static void print_cell(FILE *out, const char *s, size_t width, int right) {
+  size_t w = text_display_width(s);
+  if (right) for (size_t i = w; i < width; i++) fputc(' ', out);
+  fputs(s, out);
+  if (!right) for (size_t i = w; i < width; i++) fputc(' ', out);
+}
+
+#define TABLE_COLUMNS 6
+
+/* The cells of one row of the table. */
+static void table_cells(const result_row *r, char cells[TABLE_COLUMNS][512]) {
+  snprintf(cells[0], 512, "%s", r->organization ? (r->organization_name ? r->organization_name : r->organization)
+                                                 : "TOTAL (municipality)");
+  format_count(cells[1], 512, r->has_counts, r->numerator);
+  format_count(cells[2], 512, r->has_counts, r->denominator);
+  format_number(cells[3], 512, r->has_value, r->value);
+  snprintf(cells[4], 512, "%s", r->target_text ? r->target_text : "-");
+  snprintf(cells[5], 512, "%s", result_status_name(r->status));
+}
+
+/* Prints the rows [begin, end) of one indicator as an aligned block. */
+static void render_table_block(const result_set *set, size_t begin, size_t end, FILE *out) {
+  static const char *const headers[TABLE_COLUMNS] = {"organization", "numerator", "denominator",
+                                                     "value", "target", "status"};
+  size_t width[TABLE_COLUMNS];
+  char cells[TABLE_COLUMNS][512];
+  for (int c = 0; c < TABLE_COLUMNS; c++) width[c] = text_display_width(headers[c]);
+  for (size_t i = begin; i < end; i++) {
+    table_cells(&set->rows[i], cells);
+    for (int c = 0; c < TABLE_COLUMNS; c++) {
+      size_t w = text_display_width(cells[c]);
+      if (w > width[c]) width[c] = w;
+    }
+  }
+  const result_row *first = &set->rows[begin];
+  fprintf(out, "%s: %s%s%s%s\n", first->indicator, first->title ? first->title : "",
+          first->unit ? " (" : "", first->unit ? first->unit : "", first->unit ? ")" : "");
+  for (int c = 0; c < TABLE_COLUMNS; c++) {
+    if (c) fputs("  ", out);
+    print_cell(out, headers[c], width[c], c >= 1 && c <= 3);
+  }
+  fputc('\n', out);
+  for (size_t i = begin; i < end; i++) {
+    table_cells(&set->rows[i], cells);
+    for (int c = 0; c < TABLE_COLUMNS; c++) {
+      if (c) fputs("  ", out);
+      print_cell(out, cells[c], width[c], c >= 1 && c <= 3);
+    }
+    if (set->rows[i].message) fprintf(out, "  %s", set->rows[i].message);
+    fputc('\n', out);
+  }
+}
+
+static int render_table(const result_set *set, FILE *out) {
+  fprintf(out, "pack %s, municipality %s, period %d\n\n", set->pack ? set->pack : "-",
+          set->municipality ? set->municipality : "(all)", set->period);
+  for (size_t begin = 0; begin < set->count;) {
+    size_t end = begin + 1;
+    while (end < set->count && strcmp(set->rows[end].indicator, set->rows[begin].indicator) == 0) end++;
+    render_table_block(set, begin, end, out);
+    fputc('\n', out);
+    begin = end;
+  }
+  return ferror(out) ? -1 : 0;
+}
+
+int results_render(const result_set *set, const char *format, FILE *out, char *err, size_t errlen) {
+  int rc;
+  if (strcmp(format, "json") == 0) rc = render_json(set, out);
+  else if (strcmp(format, "csv") == 0) rc = render_csv(set, out);
+  else if (strcmp(format, "table") == 0) rc = render_table(set, out);
+  else {
+    snprintf(err, errlen, "unknown format '%s'; expected table, json or csv", format);
+    return -1;
+  }
+  if (rc != 0) snprintf(err, errlen, "cannot write the results");
+  return rc;
+}
+
+static void free_row(result_row *r) {
+  free(r->indicator);
+  free(r->criterion);
+  free(r->title);
+  free(r->unit);
+  free(r->organization);
+  free(r->organization_name);
+  free(r->target_text);
+  free(r->target_kind);
+  free(r->message);
+}
+
+void results_free(result_set *set) {
+  for (size_t i = 0; i < set->count; i++) free_row(&set->rows[i]);
+  free(set->rows);
+  free(set->pack);
+  free(set->municipality);
+  memset(set, 0, sizeof *set);
+}

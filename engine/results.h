@@ -1,0 +1,57 @@
+/* results: the values of an evaluation and their rendering as the table a
+ * coordinator reads, the JSON of DESIGN.md, or CSV for other systems. */
+#ifndef PDMON_RESULTS_H
+#define PDMON_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum result_status {
+  STATUS_MET,
+  STATUS_NOT_MET,
+  STATUS_NO_TARGET,
+  STATUS_NO_DATA,
+  STATUS_ERROR
+} result_status;
+
+/* One value of one indicator for one organization, or for the municipality
+ * when organization is NULL. Strings are owned by the row. */
+typedef struct result_row {
+  char *indicator, *criterion, *title, *unit;
+  char *organization;       /* NULL: the municipality total */
+  char *organization_name;
+  int has_value;
+  double value;
+  int has_counts;
+  int64_t numerator, denominator;
+  char *target_text, *target_kind; /* NULL when the indicator has no target */
+  int has_target_value;
+  double target_value;
+  result_status status;
+  char *message;            /* why the status is error, else NULL */
+} result_row;
+
+typedef struct result_set {
+  char *pack, *municipality; /* owned; municipality NULL when all rows were seen */
+  int period;
+  result_row *rows;
+  size_t count, capacity;
+} result_set;
+
+/* The status as DESIGN.md spells it: "met", "not_met", ... */
+const char *result_status_name(result_status status);
+
+/* Parses a status name; returns -1 when unknown. */
+int result_status_parse(const char *name, result_status *status);
+
+/* Appends a zeroed row and returns it, or NULL when memory runs out. */
+result_row *results_append(result_set *set);
+
+/* Renders set as "table", "json" or "csv" to out. Returns -1 on an unknown
+ * format or a write error, with the reason in err. */
+int results_render(const result_set *set, const char *format, FILE *out, char *err, size_t errlen);
+
+void results_free(result_set *set);
+
+#endif

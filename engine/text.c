@@ -1,0 +1,231 @@
+#include "text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Windows-1251 bytes 0x80..0xFF as Unicode code points; 0 marks the one byte
+ * (0x98) the code page leaves undefined. */
+static const unsigned short cp1251_high[128] = {
+  0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
+  0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
+  0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x0000, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
+  0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
+  0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
+  0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
+  0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
+  0x0410, 0x0411, 0x0412, 0x0413, 0x0414, 0x0415, 0x0416, 0x0417,
+  0x0418, 0x0419, 0x041A, 0x041B, 0x041C, 0x041D, 0x041E, 0x041F,
+  0x0420, 0x0421, 0x0422, 0x0423, 0x0424, 0x0425, 0x0426, 0x0427,
+  0x0428, 0x0429, 0x042A, 0x042B, 0x042C, 0x042D, 0x042E, 0x042F,
+  0x0430, 0x0431, 0x0432, 0x0433, 0x0434, 0x0435, 0x0436, 0x0437,
+  0x0438, 0x0439, 0x043A, 0x043B, 0x043C, 0x043D, 0x043E, 0x043F,
+  0x0440, 0x0441, 0x0442, 0x0443, 0x0444, 0x0445, 0x0446, 0x0447,
+  0x0448, 0x0449, 0x044A, 0x044B, 0x044C, 0x044D, 0x044E, 0x044F,
+};
+
+size_t text_utf8_sequence(const unsigned char *s, size_t n) {
+  if (n == 0) return 0;
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned cp;
+  if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+  else return 0;
+  if (n < len) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0; /* overlong or beyond Unicode */
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0; /* surrogates are not characters */
+  return len;
+}
+
+/* Line number (1-based) of byte offset pos. */
+static size_t line_of(const char *data, size_t pos) {
+  size_t line = 1;
+  for (size_t i = 0; i < pos; i++)
+    if (data[i] == '\n') line++;
+  return line;
+}
+
+int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
+                         char *err, size_t errlen) {
+  const unsigned char *s = (const unsigned char *)data;
+  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+    for (size_t i = 3; i < len;) {
+      size_t n = text_utf8_sequence(s + i, len - i);
+      if (n == 0 || s[i] == 0) {
+        snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
+                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence",
+                 s[i]);
+        return -1;
+      }
+      i += n;
+    }
+    *encoding = TEXT_UTF8_BOM;
+    return 0;
+  }
+  /* Without a BOM the file is UTF-8 when every byte fits; it is Windows-1251
+   * when broken sequences outnumber valid multi-byte ones (cp1251 Cyrillic
+   * almost never forms valid UTF-8); otherwise it is damaged UTF-8. */
+  size_t valid_multibyte = 0, invalid = 0, first_invalid = 0;
+  for (size_t i = 0; i < len;) {
+    if (s[i] == 0) {
+      snprintf(err, errlen, "%zu: NUL byte: this is not a text file", line_of(data, i));
+      return -1;
+    }
+    size_t n = text_utf8_sequence(s + i, len - i);
+    if (n == 0) {
+      if (invalid++ == 0) first_invalid = i;
+      i++;
+    } else {
+      if (n > 1) valid_multibyte++;
+      i += n;
+    }
+  }
+  if (invalid == 0) { *encoding = TEXT_UTF8; return 0; }
+  if (valid_multibyte >= invalid) {
+    snprintf(err, errlen, "%zu: invalid UTF-8 byte sequence (byte 0x%02X)",
+             line_of(data, first_invalid), s[first_invalid]);
+    return -1;
+  }
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == 0x98) {
+      snprintf(err, errlen, "%zu: byte 0x98 is neither UTF-8 nor Windows-1251",
+               line_of(data, i));
+      return -1;
+    }
+  }
+  *encoding = TEXT_CP1251;
+  return 0;
+}
+
+/* Writes code point cp as UTF-8 at out; returns the number of bytes. */
+static size_t put_utf8(unsigned cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+char *text_to_utf8(const char *data, size_t len, text_encoding encoding, size_t *outlen) {
+  if (encoding != TEXT_CP1251) {
+    size_t skip = encoding == TEXT_UTF8_BOM ? 3 : 0;
+    char *copy = malloc(len - skip + 1);
+    if (!copy) return NULL;
+    memcpy(copy, data + skip, len - skip);
+    copy[len - skip] = '\0';
+    if (outlen) *outlen = len - skip;
+    return copy;
+  }
+  char *out = malloc(len * 3 + 1); /* every cp1251 byte needs at most 3 bytes */
+  if (!out) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)data[i];
+    o += put_utf8(c < 0x80 ? c : cp1251_high[c - 0x80], out + o);
+  }
+  out[o] = '\0';
+  if (outlen) *outlen = o;
+  return out;
+}
+
+/* Lower-case form of a code point for the letters pdmon meets in headers
+ * and vocabularies: ASCII, basic Cyrillic and Ё. */
+static unsigned fold_codepoint(unsigned cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0x0410 && cp <= 0x042F) return cp + 32;
+  if (cp == 0x0401) return 0x0435; /* Ё folds to е: documents mix the two */
+  if (cp == 0x0451) return 0x0435;
+  if (cp >= 0x0400 && cp <= 0x040F) return cp + 80;
+  return cp;
+}
+
+/* Decodes one code point of valid UTF-8 at s; sets *len. */
+static unsigned decode_utf8(const unsigned char *s, size_t *len) {
+  size_t n = text_utf8_sequence(s, strlen((const char *)s));
+  if (n <= 1) { *len = 1; return s[0]; }
+  unsigned cp = s[0] & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (size_t i = 1; i < n; i++) cp = (cp << 6) | (s[i] & 0x3F);
+  *len = n;
+  return cp;
+}
+
+static int is_space_at(const unsigned char *s, size_t *len) {
+  if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') { *len = 1; return 1; }
+  if (s[0] == 0xC2 && s[1] == 0xA0) { *len = 2; return 1; }
+  return 0;
+}
+
+/* Bounds of s without surrounding white space. */
+static void trim_bounds(const char *s, size_t *start, size_t *end) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = strlen(s), b = 0, sl;
+  while (b < n && is_space_at(u + b, &sl)) b += sl;
+  size_t e = n;
+  while (e > b) {
+    if (u[e - 1] == ' ' || u[e - 1] == '\t' || u[e - 1] == '\r' || u[e - 1] == '\n') e--;
+    else if (e - b >= 2 && u[e - 2] == 0xC2 && u[e - 1] == 0xA0) e -= 2;
+    else break;
+  }
+  *start = b;
+  *end = e;
+}
+
+char *text_fold(const char *s, char *buf, size_t buflen) {
+  size_t b, e, o = 0;
+  trim_bounds(s, &b, &e);
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = b; i < e;) {
+    size_t n;
+    unsigned cp = fold_codepoint(decode_utf8(u + i, &n));
+    if (o + 5 > buflen) return NULL;
+    o += put_utf8(cp, buf + o);
+    i += n;
+  }
+  if (o >= buflen) return NULL;
+  buf[o] = '\0';
+  return buf;
+}
+
+size_t text_display_width(const char *s) {
+  size_t width = 0;
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+    if ((*u & 0xC0) != 0x80) width++;
+  return width;
+}
+
+char *text_trimmed_copy(const char *s) {
+  size_t b, e;
+  trim_bounds(s, &b, &e);
+  char *copy = malloc(e - b + 1);
+  if (!copy) return NULL;
+  memcpy(copy, s + b, e - b);
+  copy[e - b] = '\0';
+  return copy;
+}
+
+int text_is_blank(const char *s) {
+  size_t b, e;
+  trim_bounds(s, &b, &e);
+  return b == e;
+}
