@@ -84,9 +84,24 @@ static int safe_pcall(lua_State *L) {
   return finish_protected(L, status, base);
 }
 
+/* Message handler around the rule's own: when the error is the budget
+ * hook's, Lua runs handlers with hooks disabled, so the rule's handler must
+ * not run at all (it could loop for ever unseen). */
+static int guarded_handler(lua_State *L) {
+  sandbox *sb = sandbox_of(L);
+  if (sb->budget_exceeded || sb->memory_exceeded) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 static int safe_xpcall(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_handler, 1);
+  lua_replace(L, 2);
   lua_pushvalue(L, 1);
   lua_copy(L, 2, 1);
   lua_replace(L, 2); /* stack: handler, f, args... */
@@ -126,6 +141,22 @@ static int safe_print(lua_State *L) {
   }
   fputc('\n', stderr);
   return 0;
+}
+
+/* setmetatable for sandboxed code: no __gc, because finalizers run with
+ * hooks disabled and would escape the instruction budget. */
+static int safe_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
 }
 
 static int refuse_write(lua_State *L) {
@@ -201,6 +232,9 @@ static void build_allowed_globals(sandbox *sb) {
   lua_setfield(L, allowed, "xpcall");
   lua_pushcfunction(L, safe_print);
   lua_setfield(L, allowed, "print");
+  lua_getfield(L, g, "setmetatable");
+  lua_pushcclosure(L, safe_setmetatable, 1);
+  lua_setfield(L, allowed, "setmetatable");
   sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1);
 }
@@ -263,7 +297,7 @@ static int strict_index(lua_State *L) {
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
   if (!lua_isnil(L, -1)) return 1;
-  luaL_where(L, 2);
+  luaL_where(L, 1); /* level 1: the code that read the name */
   const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
   lua_pushfstring(L, "undefined name '%s'", key);
   lua_concat(L, 2);

@@ -65,7 +65,7 @@ static void convert_row(lua_State *L, int row, result_row *r) {
 /* Evaluates the indicator described at desc; a failure becomes one row
  * with status error and the message, and the evaluation goes on. */
 static int evaluate_indicator(const pack *p, const evaluate_options *opt, int desc, int ctx,
-                              result_set *out, size_t *org_rows) {
+                              result_set *out, size_t *evaluated, size_t *org_rows) {
   lua_State *L = sandbox_lua(p->sb);
   pack_push_call(p, "evaluate");
   lua_getfield(L, desc, "id");
@@ -78,6 +78,7 @@ static int evaluate_indicator(const pack *p, const evaluate_options *opt, int de
     r->message = strdup(err);
     return 0;
   }
+  (*evaluated)++;
   int rows = lua_gettop(L);
   lua_Integer n = luaL_len(L, rows);
   for (lua_Integer i = 1; i <= n; i++) {
@@ -134,7 +135,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
   pack_push_call(p, "indicators");
   if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
   int list = lua_gettop(L);
-  size_t matched = 0, org_rows = 0;
+  size_t matched = 0, evaluated = 0, org_rows = 0;
   for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
     lua_rawgeti(L, list, i);
     int desc = lua_gettop(L);
@@ -143,7 +144,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
     lua_pop(L, 1);
     if (wanted) {
       matched++;
-      if (evaluate_indicator(p, opt, desc, ctx, out, &org_rows) != 0) {
+      if (evaluate_indicator(p, opt, desc, ctx, out, &evaluated, &org_rows) != 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
       }
@@ -157,7 +158,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
              opt->indicator, ids);
     return -1;
   }
-  if (opt->organization && org_rows == 0 && out->count > 0 && out->rows[0].status != STATUS_ERROR) {
+  if (opt->organization && org_rows == 0 && evaluated > 0) {
     snprintf(err, errlen, "no organization '%s' in %s", opt->organization,
              municipality ? municipality : "the store");
     return -1;

@@ -158,18 +158,18 @@ static int pragma_is_harmless(const char *name, const char *arg) {
   return 0;
 }
 
-/* Authorizer of the rules' connection: reading through the scoped views
- * and calling functions is all it allows. */
-static int readonly_authorizer(void *unused, int action, const char *a1, const char *a2,
+/* Authorizer of the rules' connection: reading and calling functions is
+ * all it allows. When scoped is non-NULL the main tables may be read only
+ * through the municipality's views. */
+static int readonly_authorizer(void *scoped, int action, const char *a1, const char *a2,
                                const char *database, const char *view) {
-  (void)unused;
   switch (action) {
   case SQLITE_SELECT:
   case SQLITE_FUNCTION:
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
   case SQLITE_READ:
-    if (database && strcmp(database, "main") == 0 && !view &&
+    if (scoped && database && strcmp(database, "main") == 0 && !view &&
         sqlite3_stricmp(a1, "sqlite_master") != 0 && sqlite3_stricmp(a1, "sqlite_schema") != 0)
       return SQLITE_DENY; /* main tables only through the municipality's views */
     return SQLITE_OK;
@@ -213,7 +213,8 @@ int store_open_readonly(const char *path, const char *municipality, sqlite3 **db
       return -1;
     }
   }
-  sqlite3_set_authorizer(*db, readonly_authorizer, NULL);
+  /* any non-NULL pointer marks the connection as scoped to one municipality */
+  sqlite3_set_authorizer(*db, readonly_authorizer, municipality ? (void *)scoped_tables : NULL);
   return 0;
 }
 

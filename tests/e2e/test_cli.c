@@ -1,0 +1,238 @@
+/* End to end: the built pdmon run as a coordinator runs it, on the
+ * quickstart example: init, import, eval in every format, and the errors a
+ * user meets. Arguments: the pdmon binary and the source folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "support.h"
+
+static const char *pdmon_bin, *source_dir;
+
+typedef struct outcome {
+  int status;
+  char *out, *err;
+} outcome;
+
+/* Runs "pdmon --db DB ARGS" and captures status, stdout and stderr.
+ * $PDMON_WRAPPER, when set, prefixes the command (valgrind, for one). */
+static outcome run(const char *dir, const char *args) {
+  char cmd[4096];
+  const char *wrapper = getenv("PDMON_WRAPPER") ? getenv("PDMON_WRAPPER") : "";
+  snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' --db '%s/store.db' %s >'%s/out' 2>'%s/err'", source_dir,
+           wrapper, pdmon_bin, dir, args, dir, dir);
+  int raw = system(cmd);
+  outcome o = {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, NULL, NULL};
+  char path[1024];
+  snprintf(path, sizeof path, "%s/out", dir);
+  o.out = support_read(path);
+  snprintf(path, sizeof path, "%s/err", dir);
+  o.err = support_read(path);
+  return o;
+}
+
+static void release(outcome *o) {
+  free(o->out);
+  free(o->err);
+}
+
+static void expect(const char *dir, const char *args, int status) {
+  outcome o = run(dir, args);
+  if (o.status != status) print_error("pdmon %s -> %d\nstdout: %s\nstderr: %s\n", args, o.status, o.out, o.err);
+  assert_int_equal(o.status, status);
+  release(&o);
+}
+
+static int setup(void **state) {
+  char *dir = support_tempdir();
+  *state = dir;
+  expect(dir, "init --municipality demo", 0);
+  expect(dir, "import organizations examples/quickstart/organizations.csv", 0);
+  expect(dir, "import staff examples/quickstart/staff.csv", 0);
+  expect(dir, "import activities examples/quickstart/activities.csv", 0);
+  return 0;
+}
+
+static int teardown(void **state) {
+  support_remove_tree(*state);
+  return 0;
+}
+
+/* The result object for organization org (NULL: the total). */
+static cJSON *result_for(cJSON *root, const char *org) {
+  cJSON *row;
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
+    cJSON *o = cJSON_GetObjectItem(row, "organization");
+    if (org ? (cJSON_IsString(o) && strcmp(o->valuestring, org) == 0) : cJSON_IsNull(o)) return row;
+  }
+  return NULL;
+}
+
+static void eval_json_matches_the_data(void **state) {
+  outcome o = run(*state, "eval --pack examples/quickstart --period 2023 --format json");
+  assert_int_equal(o.status, 0);
+  cJSON *root = cJSON_Parse(o.out);
+  assert_non_null(root);
+  assert_string_equal(cJSON_GetObjectItem(root, "pack")->valuestring, "quickstart");
+  assert_string_equal(cJSON_GetObjectItem(root, "municipality")->valuestring, "demo");
+  assert_int_equal(cJSON_GetObjectItem(root, "period")->valueint, 2023);
+  /* 24 teachers, 8 of them diagnosed in 2023: heads, the 2022 diagnostic,
+   * an educator and a second diagnostic of the same teacher do not count */
+  cJSON *total = result_for(root, NULL);
+  assert_non_null(total);
+  assert_string_equal(cJSON_GetObjectItem(total, "indicator")->valuestring, "teachers_diagnosed");
+  assert_string_equal(cJSON_GetObjectItem(total, "criterion")->valuestring, "deficits");
+  assert_string_equal(cJSON_GetObjectItem(total, "unit")->valuestring, "%");
+  assert_int_equal(cJSON_GetObjectItem(total, "numerator")->valueint, 8);
+  assert_int_equal(cJSON_GetObjectItem(total, "denominator")->valueint, 24);
+  assert_float_equal(cJSON_GetObjectItem(total, "value")->valuedouble, 33.33, 1e-9);
+  assert_string_equal(cJSON_GetObjectItem(total, "status")->valuestring, "no_target");
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(total, "target")));
+  cJSON *sch1 = result_for(root, "sch1");
+  assert_int_equal(cJSON_GetObjectItem(sch1, "numerator")->valueint, 6);
+  assert_int_equal(cJSON_GetObjectItem(sch1, "denominator")->valueint, 10);
+  assert_float_equal(cJSON_GetObjectItem(sch1, "value")->valuedouble, 60.0, 1e-9);
+  cJSON *sch2 = result_for(root, "sch2");
+  assert_int_equal(cJSON_GetObjectItem(sch2, "numerator")->valueint, 2);
+  assert_float_equal(cJSON_GetObjectItem(sch2, "value")->valuedouble, 25.0, 1e-9);
+  cJSON *sch3 = result_for(root, "sch3");
+  assert_float_equal(cJSON_GetObjectItem(sch3, "value")->valuedouble, 0.0, 1e-9);
+  assert_string_equal(cJSON_GetObjectItem(sch3, "status")->valuestring, "no_target");
+  /* a kindergarten has no teachers: no data, not 0% */
+  cJSON *dou5 = result_for(root, "dou5");
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(dou5, "value")));
+  assert_string_equal(cJSON_GetObjectItem(dou5, "status")->valuestring, "no_data");
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "results")), 5);
+  cJSON_Delete(root);
+  release(&o);
+}
+
+static void other_periods_and_filters(void **state) {
+  outcome o = run(*state, "eval --pack examples/quickstart --period 2022 --format json --org sch1");
+  assert_int_equal(o.status, 0);
+  cJSON *root = cJSON_Parse(o.out);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "results")), 1);
+  cJSON *sch1 = result_for(root, "sch1");
+  assert_int_equal(cJSON_GetObjectItem(sch1, "numerator")->valueint, 1);
+  assert_float_equal(cJSON_GetObjectItem(sch1, "value")->valuedouble, 10.0, 1e-9);
+  cJSON_Delete(root);
+  release(&o);
+  o = run(*state, "eval --pack examples/quickstart --period 2023 --org nowhere");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "no organization 'nowhere' in demo"));
+  release(&o);
+  o = run(*state, "eval --pack examples/quickstart --indicator nonesuch");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "no indicator 'nonesuch' in this pack; the pack has: teachers_diagnosed"));
+  release(&o);
+}
+
+static void table_and_csv(void **state) {
+  outcome o = run(*state, "eval --pack examples/quickstart --period 2023");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "teachers_diagnosed: Доля педагогов"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»                   6           10  60.00"));
+  assert_non_null(strstr(o.out, "no_data"));
+  release(&o);
+  o = run(*state, "eval --pack examples/quickstart --period 2023 --format csv");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,8,24,33.33,%,,,no_target,\r\n"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,0,0,,%,,,no_data,\r\n"));
+  release(&o);
+}
+
+static void pack_recorded_by_init_is_the_default(void **state) {
+  expect(*state, "init --pack examples/quickstart", 0);
+  outcome o = run(*state, "eval --format json");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "\"period\":2023")); /* latest year with data */
+  release(&o);
+  expect(*state, "check", 0);
+}
+
+static void import_errors_name_file_line_and_column(void **state) {
+  char *bad = support_write_text(*state, "bad.csv",
+                                 "id,organization_id,position,birth_year,career_start_year\n"
+                                 "x1,sch1,teacher,1980,2003\nx2,sch1,teacher,198O,2003\n");
+  char args[1024];
+  snprintf(args, sizeof args, "import staff '%s'", bad);
+  outcome o = run(*state, args);
+  assert_int_equal(o.status, 1);
+  char expected[1200];
+  snprintf(expected, sizeof expected, "%s:3: birth_year: not a year between 1900 and 2100 (198O)", bad);
+  assert_non_null(strstr(o.err, expected));
+  assert_non_null(strstr(o.err, "nothing was imported"));
+  release(&o);
+  snprintf(args, sizeof args, "import staff '%s' --skip-invalid", bad);
+  o = run(*state, args);
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "1 new, 0 updated, 1 rejected"));
+  assert_non_null(strstr(o.out, "bad.csv.rejected.csv"));
+  release(&o);
+  free(bad);
+}
+
+static void usage_errors_exit_2(void **state) {
+  expect(*state, "", 2);
+  expect(*state, "frobnicate", 2);
+  expect(*state, "import staff", 2);
+  expect(*state, "eval --period soon", 2);
+  expect(*state, "eval --format xml", 2);
+  expect(*state, "eval --bogus", 2);
+  expect(*state, "--help", 0);
+}
+
+static void broken_rule_fails_alone(void **state) {
+  char *dir = *state;
+  char packdir[1024];
+  snprintf(packdir, sizeof packdir, "%s/pack", dir);
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", packdir);
+  assert_int_equal(system(cmd), 0);
+  free(support_write_text(packdir, "pack.lua", "pack { id = 'broken' }\n"));
+  free(support_write_text(packdir, "rules.lua",
+      "local teachers = staff { position = 'teacher' }\n"
+      "criterion 'c' { title = 'C',\n"
+      "  indicator 'good' { title = 'Good', value = share(teachers:having(activity { kind = 'diagnostic' }), teachers) },\n"
+      "  indicator 'bad' { title = 'Bad', value = share(teachers:having(activity { kind = 'diagnostic' }), teachers) },\n"
+      "}\n"));
+  char args[1200];
+  snprintf(args, sizeof args, "check --pack '%s'", packdir);
+  expect(dir, args, 0);
+  free(support_write_text(packdir, "typo.lua", "local x = staf { position = 'teacher' }\n"));
+  outcome o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/pack/typo.lua:1: undefined name 'staf'"));
+  release(&o);
+  free(support_write_text(packdir, "typo.lua", "local x = staff { postion = 'teacher' }\n"));
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/pack/typo.lua:1: staff { postion = ... }: unknown field 'postion'"));
+  release(&o);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_cli PDMON_BINARY SOURCE_DIR\n");
+    return 2;
+  }
+  pdmon_bin = argv[1];
+  source_dir = argv[2];
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(eval_json_matches_the_data, setup, teardown),
+    cmocka_unit_test_setup_teardown(other_periods_and_filters, setup, teardown),
+    cmocka_unit_test_setup_teardown(table_and_csv, setup, teardown),
+    cmocka_unit_test_setup_teardown(pack_recorded_by_init_is_the_default, setup, teardown),
+    cmocka_unit_test_setup_teardown(import_errors_name_file_line_and_column, setup, teardown),
+    cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
+    cmocka_unit_test_setup_teardown(broken_rule_fails_alone, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every test under valgrind memcheck: the cmocka programs directly,
+# and the end-to-end test with each pdmon command wrapped in valgrind.
+# Usage: tests/memcheck.sh BUILD_DIR
+set -eu
+build=${1:-build}
+vg="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q"
+for test in csv value store import sandbox; do
+  echo "memcheck: unit_$test"
+  $vg "$build/tests/test_$test" >/dev/null
+done
+echo "memcheck: e2e_cli"
+PDMON_WRAPPER="$vg" "$build/tests/test_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
+echo "memcheck: clean"

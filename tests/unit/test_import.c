@@ -1,0 +1,312 @@
+/* CSV import: validation messages, atomicity, rows set aside, dry runs,
+ * re-imports, references, unknown columns kept. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "import.h"
+#include "store.h"
+#include "support.h"
+
+typedef struct fixture {
+  char *dir;
+  sqlite3 *db;
+} fixture;
+
+static const char organizations[] =
+    "id,name,kind,municipality\n"
+    "sch1,\"МОУ \"\"СОШ № 1\"\"\",school,emz\n"
+    "sch2,МОУ СОШ № 2,Школа,emz\n"
+    "dou1,МДОУ Детский сад № 1,ДОУ,emz\n";
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->dir = support_tempdir();
+  char path[512], err[512];
+  snprintf(path, sizeof path, "%s/store.db", f->dir);
+  if (store_open(path, 1, &f->db, err, sizeof err) != 0) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  sqlite3_close(f->db);
+  support_remove_tree(f->dir);
+  free(f);
+  return 0;
+}
+
+static long long count(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  long long n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* The text of the first column of the first row, copied into buf. */
+static const char *text(sqlite3 *db, const char *sql, char *buf, size_t len) {
+  sqlite3_stmt *st;
+  buf[0] = '\0';
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return buf;
+}
+
+/* Writes name with content and imports it; returns import_file's status. */
+static int import_text(fixture *f, const char *entity, const char *name, const char *content,
+                       import_options opt, import_report *report, char *err, size_t errlen) {
+  char *path = support_write_text(f->dir, name, content);
+  int rc = import_file(f->db, entity, path, &opt, report, err, errlen);
+  free(path);
+  return rc;
+}
+
+static void load_organizations(fixture *f) {
+  import_report r;
+  char err[512];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "orgs.csv", organizations, opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+}
+
+static void organizations_then_reimport_updates(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512], buf[128];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "orgs.csv", organizations, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 3);
+  assert_int_equal(r.updated, 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT name FROM organization WHERE id='sch1'", buf, sizeof buf), "МОУ \"СОШ № 1\"");
+  assert_string_equal(text(f->db, "SELECT kind FROM organization WHERE id='dou1'", buf, sizeof buf), "preschool");
+  assert_int_equal(import_text(f, "organizations", "orgs.csv",
+                               "id,name,kind,municipality\nsch2,МОУ «СОШ № 2»,school,emz\n", opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 0);
+  assert_int_equal(r.updated, 1);
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 3);
+  assert_string_equal(text(f->db, "SELECT name FROM organization WHERE id='sch2'", buf, sizeof buf), "МОУ «СОШ № 2»");
+  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log"), 2);
+}
+
+static void russian_headers_in_windows_1251(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  /* Код;Код ОО;Должность;Год рождения;Год начала педагогической деятельности;
+   * Соответствие образования профилю;Примечание
+   * p1;sch1;Учитель;1980;2003;да;молодой специалист */
+  static const char cp1251[] =
+      "\xCA\xEE\xE4;\xCA\xEE\xE4 \xCE\xCE;\xC4\xEE\xEB\xE6\xED\xEE\xF1\xF2\xFC;"
+      "\xC3\xEE\xE4 \xF0\xEE\xE6\xE4\xE5\xED\xE8\xFF;"
+      "\xC3\xEE\xE4 \xED\xE0\xF7\xE0\xEB\xE0 \xEF\xE5\xE4\xE0\xE3\xEE\xE3\xE8\xF7\xE5\xF1\xEA\xEE\xE9 "
+      "\xE4\xE5\xFF\xF2\xE5\xEB\xFC\xED\xEE\xF1\xF2\xE8;"
+      "\xD1\xEE\xEE\xF2\xE2\xE5\xF2\xF1\xF2\xE2\xE8\xE5 \xEE\xE1\xF0\xE0\xE7\xEE\xE2\xE0\xED\xE8\xFF "
+      "\xEF\xF0\xEE\xF4\xE8\xEB\xFE;\xCF\xF0\xE8\xEC\xE5\xF7\xE0\xED\xE8\xE5\r\n"
+      "p1;sch1;\xD3\xF7\xE8\xF2\xE5\xEB\xFC;1980;2003;\xE4\xE0;\xEC\xEE\xEB\xEE\xE4\xEE\xE9\r\n"
+      "p2;sch2;\xC2\xEE\xF1\xEF\xE8\xF2\xE0\xF2\xE5\xEB\xFC;1990;2012;\xED\xE5\xF2;\r\n";
+  char *path = support_write(f->dir, "staff.csv", cp1251, sizeof cp1251 - 1);
+  import_report r;
+  char err[512], buf[256];
+  import_options opt = {0};
+  int rc = import_file(f->db, "staff", path, &opt, &r, err, sizeof err);
+  if (rc != 0 && r.rejected) print_error("%s\n", r.problems[0].message);
+  assert_int_equal(rc, 0);
+  assert_int_equal(r.inserted, 2);
+  import_report_free(&r);
+  free(path);
+  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "teacher");
+  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p2'", buf, sizeof buf), "educator");
+  assert_int_equal(count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p1'"), 1);
+  assert_int_equal(count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p2'"), 0);
+  assert_int_equal(count(f->db, "SELECT career_start_year FROM staff WHERE id='p1'"), 2003);
+  /* the column the schema does not know is kept, under its own header */
+  assert_string_equal(text(f->db, "SELECT extra ->> '$.Примечание' FROM staff WHERE id='p1'", buf, sizeof buf),
+                      "молодой");
+  assert_int_equal(count(f->db, "SELECT extra IS NULL FROM staff WHERE id='p2'"), 1);
+}
+
+static const char staff_with_bad_row[] =
+    "id,organization_id,position,birth_year,career_start_year\n"
+    "p1,sch1,teacher,1980,2003\n"
+    "p2,sch1,teacher,19x7,2010\n"
+    "p3,sch9,teacher,1985,2008\n"
+    "p4,sch2,astronaut,1985,2008\n"
+    "p5,sch2,teacher,1985\n"
+    "p6,sch2,teacher,1985,1990\n"
+    "p1,sch2,head,1970,1995\n"
+    "p7,sch2,,1985,2008\n";
+
+static void invalid_rows_leave_the_store_unchanged(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[512], buf[128];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "staff", "first.csv",
+                               "id,organization_id,position,birth_year,career_start_year\n"
+                               "p1,sch2,head,1970,1995\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "staff", "staff.csv", staff_with_bad_row, opt, &r, err, sizeof err), 1);
+  assert_int_equal(r.rows, 8);
+  assert_int_equal(r.rejected, 7);
+  assert_false(r.written);
+  char expected[7][200];
+  snprintf(expected[0], 200, "%s/staff.csv:3: birth_year: not a year between 1900 and 2100 (19x7)", f->dir);
+  snprintf(expected[1], 200, "%s/staff.csv:4: organization_id: no organization with this id in the store; import it first (sch9)", f->dir);
+  snprintf(expected[2], 200, "%s/staff.csv:5: position: unknown value; expected one of teacher,", f->dir);
+  snprintf(expected[3], 200, "%s/staff.csv:6: row has 4 fields but the header has 5", f->dir);
+  snprintf(expected[4], 200, "%s/staff.csv:7: career_start_year: career starts before the worker turned 14 (1990, born 1985)", f->dir);
+  snprintf(expected[5], 200, "%s/staff.csv:8: id: the same id is already on line 2 (p1)", f->dir);
+  snprintf(expected[6], 200, "%s/staff.csv:9: position: required value is missing", f->dir);
+  for (int i = 0; i < 7; i++) {
+    if (strncmp(r.problems[i].message, expected[i], strlen(expected[i])) != 0)
+      print_error("got      %s\nexpected %s\n", r.problems[i].message, expected[i]);
+    assert_int_equal(strncmp(r.problems[i].message, expected[i], strlen(expected[i])), 0);
+  }
+  import_report_free(&r);
+  /* nothing written: p1 keeps its old values, no new rows, no log entry */
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 1);
+  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "head");
+  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log WHERE entity='staff'"), 1);
+  char path[600];
+  snprintf(path, sizeof path, "%s/staff.csv.rejected.csv", f->dir);
+  assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void skip_invalid_sets_rows_aside(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[512], path[600];
+  import_options opt = {.skip_invalid = 1};
+  assert_int_equal(import_text(f, "staff", "staff.csv", staff_with_bad_row, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 1);
+  assert_int_equal(r.rejected, 7);
+  assert_true(r.written);
+  snprintf(path, sizeof path, "%s/staff.csv.rejected.csv", f->dir);
+  assert_string_equal(r.rejected_path, path);
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 1);
+  assert_int_equal(count(f->db, "SELECT rows_rejected FROM import_log WHERE entity='staff'"), 7);
+  char *aside = support_read(path);
+  assert_non_null(aside);
+  const char *header = "\xEF\xBB\xBFid,organization_id,position,birth_year,career_start_year,line,error\r\n";
+  assert_int_equal(strncmp(aside, header, strlen(header)), 0);
+  assert_non_null(strstr(aside, "p2,sch1,teacher,19x7,2010,3,"));
+  assert_non_null(strstr(aside, "p5,sch2,teacher,1985,6,"));
+  assert_non_null(strstr(aside, "(sch9)"));
+  size_t lines = 0;
+  for (const char *p = aside; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 8); /* header and the seven rejected rows */
+  free(aside);
+}
+
+static void dry_run_writes_nothing(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512];
+  import_options opt = {.dry_run = 1};
+  assert_int_equal(import_text(f, "organizations", "orgs.csv", organizations, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 3);
+  assert_false(r.written);
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 0);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log"), 0);
+}
+
+static void activities_without_ids_do_not_duplicate(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[512];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "staff", "staff.csv",
+                               "id,organization_id,position,birth_year,career_start_year\np1,sch1,teacher,1980,2003\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  const char *acts = "staff_id;kind;date;hours;title;score\n"
+                     "p1;diagnostic;01.09.2023;;Диагностика;66,6\n"
+                     "p1;Курсы повышения квалификации;2023-10-02;72;ИКТ;\n";
+  for (int round = 0; round < 2; round++) {
+    assert_int_equal(import_text(f, "activities", "acts.csv", acts, opt, &r, err, sizeof err), 0);
+    assert_int_equal(r.inserted, round == 0 ? 2 : 0);
+    assert_int_equal(r.updated, round == 0 ? 0 : 2);
+    import_report_free(&r);
+  }
+  assert_int_equal(count(f->db, "SELECT count(*) FROM activity"), 2);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM activity WHERE kind='course' AND date='2023-10-02' AND hours=72"), 1);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM activity WHERE date='2023-09-01' AND score=66.6"), 1);
+  assert_int_equal(import_text(f, "activities", "bad.csv", "staff_id,kind,date\np1,diagnostic,2023-02-30\np1,diagnostic,2023-02-01\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_int_equal(r.rejected, 1);
+  assert_non_null(strstr(r.problems[0].message, "bad.csv:2: date: not a date"));
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "activities", "bad2.csv", "staff_id,kind,date\nghost,diagnostic,2023-02-01\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_non_null(strstr(r.problems[0].message, "bad2.csv:2: staff_id: no staff with this id in the store"));
+  import_report_free(&r);
+}
+
+static void missing_columns_and_municipality_default(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512], buf[64];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "o.csv", "id,name,kind\nx1,X,school\n", opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "o.csv:1: missing required column 'municipality'"));
+  assert_non_null(strstr(err, "pdmon init --municipality"));
+  import_report_free(&r);
+  assert_int_equal(store_meta_set(f->db, "municipality", "emz", err, sizeof err), 0);
+  assert_int_equal(import_text(f, "organizations", "o.csv", "id,name,kind\nx1,X,school\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT municipality FROM organization WHERE id='x1'", buf, sizeof buf), "emz");
+  assert_int_equal(import_text(f, "staff", "s.csv", "id,organization_id,birth_year,career_start_year\np,x1,1980,2000\n",
+                               opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "s.csv:1: missing required column 'position' (in Russian: 'должность')"));
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "staff", "s.csv", "id,Должность,position\n", opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "s.csv:1: position: a second column for field position"));
+  import_report_free(&r);
+  assert_int_equal(import_file(f->db, "people", "s.csv", &opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "unknown entity 'people'"));
+  import_report_free(&r);
+}
+
+static void header_only_file_imports_nothing(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "o.csv", "id,name,kind,municipality\r\n", opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.rows, 0);
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "organizations", "empty.csv", "", opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "empty.csv:1: empty file"));
+  import_report_free(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
+    cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
+    cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, setup, teardown),
+    cmocka_unit_test_setup_teardown(skip_invalid_sets_rows_aside, setup, teardown),
+    cmocka_unit_test_setup_teardown(dry_run_writes_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(activities_without_ids_do_not_duplicate, setup, teardown),
+    cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
+    cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}
