@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lua_regex.h"
+
 /* Registry key of the table caching loaded modules, by name. */
 static const char loaded_key[] = "pdmon.stdlib.loaded";
 
@@ -32,6 +34,12 @@ static int stdlib_require(lua_State *L) {
   }
   if (lua_getfield(L, -1, name) != LUA_TNIL) return 1;
   lua_pop(L, 1);
+  if (strcmp(name, "regex") == 0) { /* the one module written in C */
+    luaL_requiref(L, "pdmon.regex", luaopen_pdmon_regex, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    return 1;
+  }
   const stdlib_module *m = stdlib_find(name);
   if (!m) return luaL_error(L, "require: no module '%s' in the pdmon standard library", name);
   char chunkname[128];

@@ -1,0 +1,172 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "lua_regex.h"
+
+#include <lauxlib.h>
+#include <pcre2.h>
+#include <string.h>
+
+#define REGEX_HANDLE "pdmon.regex"
+
+/* Limits every match runs under (rspamd's practice): enough for the
+ * phrases of the documents, far too little for catastrophic backtracking. */
+#define MATCH_LIMIT 100000u
+#define DEPTH_LIMIT 1000u
+#define HEAP_LIMIT_KIB 4096u
+#define MAX_SUBJECT (1u << 20)
+
+/* A compiled pattern; code is NULL once closed. */
+typedef struct regex_handle {
+  pcre2_code *code;
+  pcre2_match_context *context;
+} regex_handle;
+
+static regex_handle *check_open(lua_State *L) {
+  regex_handle *h = luaL_checkudata(L, 1, REGEX_HANDLE);
+  if (!h->code) luaL_error(L, "regex is closed");
+  return h;
+}
+
+/* Frees the pattern once; __gc, __close and close share it. */
+static int regex_close(lua_State *L) {
+  regex_handle *h = luaL_checkudata(L, 1, REGEX_HANDLE);
+  pcre2_code_free(h->code);
+  pcre2_match_context_free(h->context);
+  h->code = NULL;
+  h->context = NULL;
+  return 0;
+}
+
+/* Runs the pattern on subject from byte offset init (1-based). Returns the
+ * match data or NULL when there is no match; raises on limit errors. */
+static pcre2_match_data *run_match(lua_State *L, regex_handle *h, const char *subject, size_t len,
+                                   size_t init) {
+  if (len > MAX_SUBJECT) luaL_error(L, "regex: subject longer than %d bytes", (int)MAX_SUBJECT);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(h->code, NULL);
+  if (!md) luaL_error(L, "regex: out of memory");
+  int rc = pcre2_match(h->code, (PCRE2_SPTR)subject, len, init, 0, md, h->context);
+  if (rc >= 0) return md;
+  pcre2_match_data_free(md);
+  if (rc == PCRE2_ERROR_NOMATCH) return NULL;
+  PCRE2_UCHAR message[256];
+  pcre2_get_error_message(rc, message, sizeof message);
+  luaL_error(L, "regex: %s", (const char *)message);
+  return NULL;
+}
+
+/* Converts a Lua init position (1-based, may be negative) to an offset. */
+static size_t start_offset(lua_State *L, int arg, size_t len) {
+  lua_Integer init = luaL_optinteger(L, arg, 1);
+  if (init < 0) init = (lua_Integer)len + init + 1;
+  if (init < 1) init = 1;
+  if ((size_t)init > len + 1) return len + 1;
+  return (size_t)init - 1;
+}
+
+/* r:match(s [, init]) -> captures, start, stop: the captures as a table
+ * (array by number, plus named groups by name; an unset group is false)
+ * and the bounds of the whole match; nil when there is no match. */
+static int regex_match(lua_State *L) {
+  regex_handle *h = check_open(L);
+  size_t len;
+  const char *s = luaL_checklstring(L, 2, &len);
+  size_t init = start_offset(L, 3, len);
+  if (init > len) { lua_pushnil(L); return 1; }
+  pcre2_match_data *md = run_match(L, h, s, len, init);
+  if (!md) { lua_pushnil(L); return 1; }
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  uint32_t groups;
+  pcre2_pattern_info(h->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+  luaL_checkstack(L, 4, "regex match");
+  lua_createtable(L, (int)groups, 0);
+  for (uint32_t i = 1; i <= groups; i++) {
+    if (ov[2 * i] == PCRE2_UNSET) lua_pushboolean(L, 0);
+    else lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    lua_rawseti(L, -2, (lua_Integer)i);
+  }
+  uint32_t names, entry_size;
+  PCRE2_SPTR table;
+  pcre2_pattern_info(h->code, PCRE2_INFO_NAMECOUNT, &names);
+  pcre2_pattern_info(h->code, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+  pcre2_pattern_info(h->code, PCRE2_INFO_NAMETABLE, &table);
+  for (uint32_t n = 0; n < names; n++) {
+    PCRE2_SPTR entry = table + n * entry_size;
+    lua_Integer group = (entry[0] << 8) | entry[1];
+    lua_rawgeti(L, -1, group);
+    lua_setfield(L, -2, (const char *)entry + 2);
+  }
+  lua_pushinteger(L, (lua_Integer)ov[0] + 1);
+  lua_pushinteger(L, (lua_Integer)ov[1]);
+  pcre2_match_data_free(md);
+  return 3;
+}
+
+/* r:test(s) -> true when the pattern matches somewhere in s. */
+static int regex_test(lua_State *L) {
+  regex_handle *h = check_open(L);
+  size_t len;
+  const char *s = luaL_checklstring(L, 2, &len);
+  pcre2_match_data *md = run_match(L, h, s, len, 0);
+  lua_pushboolean(L, md != NULL);
+  pcre2_match_data_free(md);
+  return 1;
+}
+
+/* regex.compile(pattern [, flags]) -> handle. A bad pattern is the rule
+ * author's mistake and raises an error naming the offset. */
+static int regex_compile(lua_State *L) {
+  size_t len;
+  const char *pattern = luaL_checklstring(L, 1, &len);
+  const char *flags = luaL_optstring(L, 2, "");
+  uint32_t options = PCRE2_UTF | PCRE2_UCP;
+  for (const char *f = flags; *f; f++) {
+    if (*f == 'i') options |= PCRE2_CASELESS;
+    else if (*f == 'x') options |= PCRE2_EXTENDED;
+    else if (*f == 's') options |= PCRE2_DOTALL;
+    else return luaL_error(L, "regex.compile: unknown flag '%c' (use i, s or x)", *f);
+  }
+  regex_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
+  h->code = NULL;
+  h->context = NULL;
+  luaL_setmetatable(L, REGEX_HANDLE);
+  int error;
+  PCRE2_SIZE offset;
+  h->code = pcre2_compile((PCRE2_SPTR)pattern, len, options, &error, &offset, NULL);
+  if (!h->code) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error, message, sizeof message);
+    return luaL_error(L, "regex.compile: %s at offset %d of the pattern", (const char *)message, (int)offset);
+  }
+  h->context = pcre2_match_context_create(NULL);
+  if (!h->context) return luaL_error(L, "regex.compile: out of memory");
+  pcre2_set_match_limit(h->context, MATCH_LIMIT);
+  pcre2_set_depth_limit(h->context, DEPTH_LIMIT);
+  pcre2_set_heap_limit(h->context, HEAP_LIMIT_KIB);
+  return 1;
+}
+
+static int regex_tostring(lua_State *L) {
+  regex_handle *h = luaL_checkudata(L, 1, REGEX_HANDLE);
+  lua_pushstring(L, h->code ? "regex" : "regex (closed)");
+  return 1;
+}
+
+int luaopen_pdmon_regex(lua_State *L) {
+  static const luaL_Reg methods[] = {{"match", regex_match}, {"test", regex_test},
+                                     {"close", regex_close}, {NULL, NULL}};
+  static const luaL_Reg functions[] = {{"compile", regex_compile}, {NULL, NULL}};
+  if (luaL_newmetatable(L, REGEX_HANDLE)) {
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, regex_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, regex_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, regex_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+  luaL_newlib(L, functions);
+  return 1;
+}

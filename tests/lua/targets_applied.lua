@@ -1,0 +1,47 @@
+-- Which target value applies in a year, and the status it gives.
+local targets = require "targets"
+
+local trajectory = targets.parse("К 2024 году - не менее 66,6% (из расчета - 100% за 3 года, начиная с 2021 г.; не менее 33,3% ежегодно)")
+same(targets.applied(trajectory, 2020), nil, "before the programme")
+same(targets.applied(trajectory, 2022), { kind = "at_least", value = 33.3 }, "yearly step")
+same(targets.applied(trajectory, 2024), { kind = "at_least", value = 66.6 }, "final value")
+same(targets.applied(trajectory, 2023).reason, "ежегодный шаг траектории: не менее 33,3% в 2023 г.")
+same(targets.judge(targets.applied(trajectory, 2023), 33.3), "met", "exactly the step")
+same(targets.judge(targets.applied(trajectory, 2023), 33.29), "not_met")
+same(targets.judge(targets.applied(trajectory, 2024), 60), "not_met")
+same(targets.judge(targets.applied(trajectory, 2024), nil), "no_data")
+same(targets.judge(nil, 50), "no_target")
+
+local yearly = targets.parse("Ежегодно - 75%")
+same(targets.applied(yearly, 2023).reason, "не менее 75% ежегодно")
+same(targets.judge(targets.applied(yearly, 2023), 75), "met")
+
+local people = targets.parse("К 2024 году - 350 человек")
+same(targets.applied(people, 2024).reason, "не менее 350 человек к 2024 г.")
+same(targets.judge(targets.applied(people, 2024), 349), "not_met")
+
+local growth = targets.parse("К 2024 году - положительная динамика не менее 10%")
+local applied = targets.applied(growth, 2024, 2021)
+same(applied, { kind = "growth", value = 10, base_year = 2021 }, "growth against the programme start")
+local status, found = targets.judge(applied, 55, 50)
+same(status, "met")
+same(found, 10)
+same(targets.judge(applied, 54.9, 50), "not_met")
+same(targets.judge(applied, 55, nil), "no_data")
+local plain = targets.parse("положительная динамика доли молодых педагогов")
+same(targets.applied(plain, 2023).base_year, 2022, "without a year: against the previous year")
+same(targets.judge(targets.applied(plain, 2023), 10.01, 10), "met")
+same(targets.judge(targets.applied(plain, 2023), 10, 10), "not_met")
+
+local presence = targets.parse("Наличие муниципальной Программы поддержки молодых педагогов")
+same(targets.judge(targets.applied(presence, 2023), 1), "met")
+same(targets.judge(targets.applied(presence, 2023), 0), "not_met")
+
+local explicit = targets.trajectory({ [2022] = 20, [2024] = 40 })
+same(targets.applied(explicit, 2021), nil)
+same(targets.applied(explicit, 2023).value, 20)
+same(targets.applied(explicit, 2025).value, 40)
+same(targets.judge(targets.applied(targets.at_most(5), 2023), 5), "met")
+same(targets.judge(targets.applied(targets.at_most(5), 2023), 5.01), "not_met")
+fails(function() targets.at_least("много") end, "expected a number")
+fails(function() targets.trajectory({}) end, "expected years and values")
