@@ -112,41 +112,107 @@ static void install_api(lua_State *L, int env_index) {
   }
 }
 
-/* Reads a string field of the manifest into buf ("" when absent). */
-static void manifest_string(lua_State *L, int pack_index, const char *field, char *buf, size_t buflen) {
+/* Reads a string field of the manifest at index into buf ("" when absent). */
+static void manifest_string(lua_State *L, int manifest, const char *field, char *buf, size_t buflen) {
   int top = lua_gettop(L);
   buf[0] = '\0';
-  if (lua_getfield(L, pack_index, "manifest") == LUA_TTABLE && lua_getfield(L, -1, field) == LUA_TSTRING)
+  if (lua_istable(L, manifest) && lua_getfield(L, manifest, field) == LUA_TSTRING)
     snprintf(buf, buflen, "%s", lua_tostring(L, -1));
   lua_settop(L, top);
 }
 
-/* Creates the declarations collector and the environment, then runs the
- * files. Leaves the declarations on the stack. */
-static int load_files(sandbox *sb, pack *out, char **names, int n, char *err, size_t errlen) {
+#define MAX_LAYERS 8
+
+/* Calls dsl.NAME(pack [, integer]) with the dsl module at dsl and the
+ * declarations at decl; pushes nresults results. */
+static int call_dsl(sandbox *sb, int dsl, int decl, const char *name, int has_arg, lua_Integer arg,
+                    int nresults, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(sb);
+  lua_getfield(L, dsl, name);
+  lua_pushvalue(L, decl);
+  if (has_arg) lua_pushinteger(L, arg);
+  return sandbox_call(sb, has_arg ? 2 : 1, nresults, err, errlen) == LUA_OK ? 0 : -1;
+}
+
+/* Runs the files of one layer's folder other than its manifest. */
+static int run_layer_files(sandbox *sb, const char *dir, int env, char *err, size_t errlen) {
+  char **names = NULL;
+  int n = list_rule_files(dir, &names, err, errlen);
+  if (n < 0) return -1;
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++)
+    if (strcmp(names[i], "pack.lua") != 0) rc = run_rule_file(sb, dir, names[i], env, err, errlen);
+  free_names(names, n);
+  return rc;
+}
+
+/* Follows extends from the manifest just run: loads each base's manifest
+ * and returns the number of layers (the pack itself is layer 0). */
+static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX_LAYERS][1024],
+                          char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(sb);
+  int layers = 1;
+  for (;;) {
+    if (call_dsl(sb, dsl, decl, "take_extends", 0, 0, 1, err, errlen) != 0) return -1;
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); return layers; }
+    const char *name = lua_tostring(L, -1);
+    if (layers == MAX_LAYERS) {
+      snprintf(err, errlen, "%s/pack.lua: extends goes deeper than %d packs", dirs[layers - 1], MAX_LAYERS);
+      return -1;
+    }
+    const char *slash = strrchr(dirs[layers - 1], '/');
+    int parent = slash ? (int)(slash - dirs[layers - 1]) : 1;
+    snprintf(dirs[layers], sizeof dirs[layers], "%.*s/%s", parent, slash ? dirs[layers - 1] : ".", name);
+    lua_pop(L, 1);
+    for (int i = 0; i < layers; i++) {
+      if (strcmp(dirs[i], dirs[layers]) == 0) {
+        snprintf(err, errlen, "%s/pack.lua: extends makes a loop back to %s", dirs[layers - 1], dirs[i]);
+        return -1;
+      }
+    }
+    if (call_dsl(sb, dsl, decl, "set_layer", 1, layers, 0, err, errlen) != 0 ||
+        run_rule_file(sb, dirs[layers], "pack.lua", env, err, errlen) != 0)
+      return -1;
+    layers++;
+  }
+}
+
+/* Creates the declarations collector and the environment, runs the
+ * manifests along extends, then every layer's files from the deepest base
+ * up, so a municipality's files see the region's indicators. */
+static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
   lua_State *L = sandbox_lua(sb);
   if (stdlib_push_module(sb, "dsl", err, errlen) != 0) return -1;
-  lua_pushvalue(L, -1);
+  int dsl = lua_gettop(L);
+  lua_pushvalue(L, dsl);
   out->dsl_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_getfield(L, -1, "new_pack");
+  lua_getfield(L, dsl, "new_pack");
   lua_pushstring(L, out->dir);
   if (sandbox_call(sb, 1, 2, err, errlen) != LUA_OK) return -1;
-  /* stack: dsl, pack, api */
+  int decl = dsl + 1; /* then api at dsl + 2 */
   sandbox_push_env(sb);
   stdlib_install_require(sb, -1);
   int env = lua_gettop(L);
-  lua_pushvalue(L, -2);
+  lua_pushvalue(L, dsl + 2);
   install_api(L, env);
   lua_pop(L, 1);
-  for (int i = 0; i < n; i++)
-    if (run_rule_file(sb, out->dir, names[i], env, err, errlen) != 0) return -1;
-  lua_getfield(L, env - 3, "finish");
-  lua_pushvalue(L, env - 2);
-  if (sandbox_call(sb, 1, 0, err, errlen) != LUA_OK) return -1;
-  lua_pushvalue(L, env - 2);
+  char dirs[MAX_LAYERS][1024];
+  snprintf(dirs[0], sizeof dirs[0], "%s", out->dir);
+  if (run_rule_file(sb, out->dir, "pack.lua", env, err, errlen) != 0) return -1;
+  int layers = load_manifests(sb, dsl, decl, env, dirs, err, errlen);
+  if (layers < 0) return -1;
+  for (int layer = layers - 1; layer >= 0; layer--) {
+    if (call_dsl(sb, dsl, decl, "set_layer", 1, layer, 0, err, errlen) != 0 ||
+        run_layer_files(sb, dirs[layer], env, err, errlen) != 0)
+      return -1;
+  }
+  if (call_dsl(sb, dsl, decl, "finish", 0, 0, 0, err, errlen) != 0) return -1;
+  lua_pushvalue(L, decl);
   out->pack_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  manifest_string(L, env - 2, "id", out->id, sizeof out->id);
-  manifest_string(L, env - 2, "municipality", out->municipality, sizeof out->municipality);
+  lua_getfield(L, decl, "manifests");
+  lua_rawgeti(L, -1, 0);
+  manifest_string(L, lua_gettop(L), "id", out->id, sizeof out->id);
+  manifest_string(L, lua_gettop(L), "municipality", out->municipality, sizeof out->municipality);
   return 0;
 }
 
@@ -159,12 +225,12 @@ int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen)
   snprintf(out->dir, sizeof out->dir, "%.*s", (int)dl, dir);
   char **names = NULL;
   int n = list_rule_files(out->dir, &names, err, errlen);
-  if (n < 0) return -1;
+  if (n < 0) return -1; /* no folder, or no manifest */
+  free_names(names, n);
   lua_State *L = sandbox_lua(sb);
   int top = lua_gettop(L);
-  int rc = load_files(sb, out, names, n, err, errlen);
+  int rc = load_files(sb, out, err, errlen);
   lua_settop(L, top);
-  free_names(names, n);
   if (rc != 0) pack_release(out);
   return rc;
 }

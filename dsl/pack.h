@@ -17,7 +17,8 @@ typedef struct pack {
 } pack;
 
 /* Loads every *.lua file directly in dir (pack.lua first, the rest in name
- * order) with the DSL in scope. On failure returns -1 with
+ * order) with the DSL in scope. A manifest that extends "NAME" loads the
+ * pack folder NAME next to dir first, so its indicators can be re-targeted. On failure returns -1 with
  * "FILE:LINE: message" in err. */
 int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen);
 

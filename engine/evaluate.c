@@ -26,8 +26,8 @@ static int number_field(lua_State *L, int index, const char *field, double *out)
 }
 
 static int integer_field(lua_State *L, int index, const char *field, int64_t *out) {
-  int present = lua_getfield(L, index, field) == LUA_TNUMBER && lua_isinteger(L, -1);
-  if (present) *out = lua_tointeger(L, -1);
+  int present = lua_getfield(L, index, field) == LUA_TNUMBER;
+  if (present) *out = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (int64_t)lua_tonumber(L, -1);
   lua_pop(L, 1);
   return present;
 }
@@ -47,6 +47,9 @@ static result_row *describe_row(result_set *out, lua_State *L, int desc) {
 static void convert_row(lua_State *L, int row, result_row *r) {
   r->organization = dup_field(L, row, "organization");
   r->organization_name = dup_field(L, row, "organization_name");
+  r->breakdown = dup_field(L, row, "breakdown");
+  r->group = dup_field(L, row, "group");
+  r->message = dup_field(L, row, "message");
   r->has_value = number_field(L, row, "value", &r->value);
   r->has_counts = integer_field(L, row, "numerator", &r->numerator) &&
                   integer_field(L, row, "denominator", &r->denominator);
@@ -57,6 +60,7 @@ static void convert_row(lua_State *L, int row, result_row *r) {
     int t = lua_gettop(L);
     r->target_text = dup_field(L, t, "text");
     r->target_kind = dup_field(L, t, "kind");
+    r->target_reason = dup_field(L, t, "reason");
     r->has_target_value = number_field(L, t, "value", &r->target_value);
   }
   lua_pop(L, 1);
@@ -112,6 +116,37 @@ static int push_context(sandbox *sb, const evaluate_options *opt, const char *mu
   return 0;
 }
 
+/* Runs dsl.prepare for the selected indicators: the shared scans. A
+ * failure there is reported on every indicator, not as a crash. */
+static int prepare(const pack *p, const evaluate_options *opt, int ctx, int list, result_set *out,
+                   char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, "prepare");
+  lua_pushvalue(L, ctx);
+  if (opt->indicator) {
+    lua_createtable(L, 1, 0);
+    lua_pushstring(L, opt->indicator);
+    lua_rawseti(L, -2, 1);
+  } else {
+    lua_pushnil(L);
+  }
+  char message[1024];
+  if (sandbox_call(p->sb, 3, 1, message, sizeof message) != LUA_OK) {
+    for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
+      lua_rawgeti(L, list, i);
+      result_row *r = describe_row(out, L, lua_gettop(L));
+      lua_pop(L, 1);
+      if (!r) { snprintf(err, errlen, "out of memory"); return -1; }
+      r->status = STATUS_ERROR;
+      r->message = strdup(message);
+    }
+    return 1;
+  }
+  out->statements = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return 0;
+}
+
 /* Lists the pack's indicator ids after "the pack has:" for a message. */
 static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
   size_t o = 0;
@@ -135,6 +170,9 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
   pack_push_call(p, "indicators");
   if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
   int list = lua_gettop(L);
+  int prepared = prepare(p, opt, ctx, list, out, err, errlen);
+  if (prepared < 0) return -1;
+  if (prepared > 0) return 0;
   size_t matched = 0, evaluated = 0, org_rows = 0;
   for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
     lua_rawgeti(L, list, i);

@@ -44,6 +44,10 @@ static cJSON *row_json(const result_row *r) {
   cJSON_AddItemToObject(o, "unit", nullable_string(r->unit));
   cJSON_AddItemToObject(o, "organization", nullable_string(r->organization));
   cJSON_AddItemToObject(o, "organization_name", nullable_string(r->organization_name));
+  if (r->breakdown) {
+    cJSON_AddItemToObject(o, "breakdown", cJSON_CreateString(r->breakdown));
+    cJSON_AddItemToObject(o, "group", nullable_string(r->group));
+  }
   cJSON_AddItemToObject(o, "value", r->has_value ? cJSON_CreateNumber(r->value) : cJSON_CreateNull());
   cJSON_AddItemToObject(o, "numerator", r->has_counts ? cJSON_CreateNumber((double)r->numerator) : cJSON_CreateNull());
   cJSON_AddItemToObject(o, "denominator", r->has_counts ? cJSON_CreateNumber((double)r->denominator) : cJSON_CreateNull());
@@ -52,6 +56,7 @@ static cJSON *row_json(const result_row *r) {
     cJSON_AddItemToObject(t, "text", cJSON_CreateString(r->target_text));
     cJSON_AddItemToObject(t, "kind", nullable_string(r->target_kind));
     cJSON_AddItemToObject(t, "value", r->has_target_value ? cJSON_CreateNumber(r->target_value) : cJSON_CreateNull());
+    cJSON_AddItemToObject(t, "applied", nullable_string(r->target_reason));
     cJSON_AddItemToObject(o, "target", t);
   } else {
     cJSON_AddItemToObject(o, "target", cJSON_CreateNull());
@@ -66,6 +71,7 @@ static int render_json(const result_set *set, FILE *out) {
   cJSON_AddItemToObject(root, "pack", nullable_string(set->pack));
   cJSON_AddItemToObject(root, "municipality", nullable_string(set->municipality));
   cJSON_AddItemToObject(root, "period", cJSON_CreateNumber(set->period));
+  cJSON_AddItemToObject(root, "statements", cJSON_CreateNumber(set->statements));
   cJSON *rows = cJSON_AddArrayToObject(root, "results");
   for (size_t i = 0; i < set->count; i++) cJSON_AddItemToArray(rows, row_json(&set->rows[i]));
   char *text = cJSON_PrintUnformatted(root);
@@ -88,8 +94,8 @@ static void format_count(char *buf, size_t len, int present, int64_t v) {
 }
 
 static int render_csv(const result_set *set, FILE *out) {
-  fputs("indicator,criterion,organization,organization_name,numerator,denominator,value,unit,"
-        "target,target_value,status,message\r\n", out);
+  fputs("indicator,criterion,organization,organization_name,breakdown,group,numerator,denominator,"
+        "value,unit,target,target_value,status,message\r\n", out);
   for (size_t i = 0; i < set->count; i++) {
     const result_row *r = &set->rows[i];
     char num[32], den[32], value[64], target_value[64];
@@ -99,7 +105,7 @@ static int render_csv(const result_set *set, FILE *out) {
     format_number(target_value, sizeof target_value, r->has_target_value, r->target_value);
     const char *fields[] = {r->indicator, r->criterion ? r->criterion : "",
       r->organization ? r->organization : "", r->organization_name ? r->organization_name : "",
-      r->has_counts ? num : "", r->has_counts ? den : "", r->has_value ? value : "",
+      r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_counts ? den : "", r->has_value ? value : "",
       r->unit ? r->unit : "", r->target_text ? r->target_text : "",
       r->has_target_value ? target_value : "", result_status_name(r->status),
       r->message ? r->message : ""};
@@ -124,12 +130,17 @@ static void print_cell(FILE *out, const char *s, size_t width, int right) {
 
 /* The cells of one row of the table. */
 static void table_cells(const result_row *r, char cells[TABLE_COLUMNS][512]) {
-  snprintf(cells[0], 512, "%s", r->organization ? (r->organization_name ? r->organization_name : r->organization)
-                                                 : "TOTAL (municipality)");
+  if (r->breakdown) snprintf(cells[0], 512, "by %s: %s", r->breakdown, r->group ? r->group : "-");
+  else if (r->organization) snprintf(cells[0], 512, "%s", r->organization_name ? r->organization_name : r->organization);
+  else snprintf(cells[0], 512, "TOTAL (municipality)");
   format_count(cells[1], 512, r->has_counts, r->numerator);
   format_count(cells[2], 512, r->has_counts, r->denominator);
   format_number(cells[3], 512, r->has_value, r->value);
-  snprintf(cells[4], 512, "%s", r->target_text ? r->target_text : "-");
+  if (r->has_target_value) snprintf(cells[4], 512, "%s%.2f", r->target_kind && strcmp(r->target_kind, "at_most") == 0 ? "<= " : ">= ", r->target_value);
+  else snprintf(cells[4], 512, "%s", r->target_text ? "(no value this year)" : "-");
+  if (r->target_kind && strcmp(r->target_kind, "growth") == 0 && r->has_target_value)
+    snprintf(cells[4], 512, "growth >= %.2f%%", r->target_value);
+  if (r->target_kind && strcmp(r->target_kind, "presence") == 0) snprintf(cells[4], 512, "presence");
   snprintf(cells[5], 512, "%s", result_status_name(r->status));
 }
 
@@ -149,7 +160,9 @@ static void render_table_block(const result_set *set, size_t begin, size_t end, 
   }
   const result_row *first = &set->rows[begin];
   fprintf(out, "%s: %s%s%s%s\n", first->indicator, first->title ? first->title : "",
-          first->unit ? " (" : "", first->unit ? first->unit : "", first->unit ? ")" : "");
+          first->unit && *first->unit ? " (" : "", first->unit ? first->unit : "", first->unit && *first->unit ? ")" : "");
+  if (first->target_text) fprintf(out, "target: %s%s%s\n", first->target_text,
+                                  first->target_reason ? " -> " : "", first->target_reason ? first->target_reason : "");
   for (int c = 0; c < TABLE_COLUMNS; c++) {
     if (c) fputs("  ", out);
     print_cell(out, headers[c], width[c], c >= 1 && c <= 3);
@@ -201,6 +214,9 @@ static void free_row(result_row *r) {
   free(r->organization_name);
   free(r->target_text);
   free(r->target_kind);
+  free(r->target_reason);
+  free(r->breakdown);
+  free(r->group);
   free(r->message);
 }
 

@@ -21,20 +21,23 @@ typedef struct result_row {
   char *indicator, *criterion, *title, *unit;
   char *organization;       /* NULL: the municipality total */
   char *organization_name;
+  char *breakdown, *group;  /* "kind"/"position" and its value for breakdown rows, else NULL */
   int has_value;
   double value;
   int has_counts;
   int64_t numerator, denominator;
   char *target_text, *target_kind; /* NULL when the indicator has no target */
+  char *target_reason;      /* which target value applied in the period, and why */
   int has_target_value;
-  double target_value;
+  double target_value;      /* the value that applied in the period */
   result_status status;
-  char *message;            /* why the status is error, else NULL */
+  char *message;            /* why the status is error or no_data, else NULL */
 } result_row;
 
 typedef struct result_set {
   char *pack, *municipality; /* owned; municipality NULL when all rows were seen */
   int period;
+  int statements;            /* SQL statements the evaluation ran */
   result_row *rows;
   size_t count, capacity;
 } result_set;

@@ -1,104 +1,114 @@
--- The declarations a rule pack is written in (pack, criterion, indicator),
--- the aggregates that give an indicator its value, structured targets, and
--- the evaluation of one indicator for a period, per organization and for
--- the municipality as a whole.
+-- The language a rule pack is written in: pack, extends, criterion,
+-- indicator, targets, recommend, and the sets, aggregates and targets they
+-- use. Declarations are checked where they are made, so a mistake is
+-- reported with the rule file and line.
 
 local sets = require "sets"
+local aggregates = require "aggregates"
+local targets = require "targets"
+local evaluation = require "evaluation"
 
 local dsl = {}
 
-local Aggregate = {}
-Aggregate.__index = Aggregate
+local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality = true, region = true,
+                          extends = true, description = true, goals = true, tasks = true }
+local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
+                           breakdown = true, missing = true, description = true }
+local RECOMMEND_FIELDS = { when = true, to = true, text = true, priority = true, indicator = true,
+                           indicators = true, title = true }
+local BREAKDOWNS = { kind = true, position = true }
 
-local Target = {}
-Target.__index = Target
-
--- share(part, whole): percentage of the members of whole that are also in
--- part. Totals are computed from numerators and denominators.
-local function share(part, whole)
-  if not sets.is_set(part) or not sets.is_set(whole) then
-    error("share(part, whole): both arguments must be sets, e.g. share(teachers:having(...), teachers)", 2)
-  end
-  if part.entity ~= whole.entity then
-    error("share(part, whole): part is a set of " .. part.entity .. " but whole a set of " .. whole.entity, 2)
-  end
-  return setmetatable({ kind = "share", unit = "%", part = part, whole = whole }, Aggregate)
-end
-
-local function structured_target(kind, sign)
-  return function(value)
-    if type(value) ~= "number" then
-      error(kind .. "(value): expected a number, got " .. type(value), 2)
+local function check_fields(what, spec, allowed, level)
+  for k in pairs(spec) do
+    if type(k) == "string" and not allowed[k] then
+      local names = {}
+      for name in pairs(allowed) do names[#names + 1] = name end
+      table.sort(names)
+      error(string.format("%s: unknown field '%s'; known fields: %s", what, k, table.concat(names, ", ")), level + 1)
     end
-    return setmetatable({ kind = kind, value = value, sign = sign,
-                          text = sign .. " " .. tostring(value) }, Target)
   end
 end
 
--- Round half away from zero to two decimals, from exact integers, so that
--- 140 of 240 is 58.33 on every machine.
-local function percent(numerator, denominator)
-  local scaled = (numerator * 20000 + denominator) // (2 * denominator)
-  return scaled / 100
+-- A target as written in a pack: a phrase, a constructor, or a table of
+-- those by organization kind or id (with default). Returns the target (or
+-- table) and the flat list of targets in it.
+local function read_target(what, value, level)
+  if value == nil then return nil, {} end
+  if type(value) == "string" then
+    local t, err = targets.parse(value)
+    if not t then error(what .. ": " .. err, level + 1) end
+    return t, { t }
+  end
+  if targets.is_target(value) then return value, { value } end
+  if type(value) == "table" then
+    local by, list = {}, {}
+    for key, v in pairs(value) do
+      local t = read_target(what .. " [" .. tostring(key) .. "]", v, level + 1)
+      if type(key) ~= "string" or not targets.is_target(t) then
+        error(what .. ": a target table maps an organization kind or id (or default) to a target", level + 1)
+      end
+      by[key] = t
+      list[#list + 1] = t
+    end
+    return by, list
+  end
+  error(what .. ": a target is a phrase such as \"К 2024 году - не менее 70%\", at_least(x), or a table by organization kind", level + 1)
 end
 
-local function status_of(value, target)
-  if value == nil then return "no_data" end
-  if target == nil then return "no_target" end
-  local eps = 1e-9
-  if target.kind == "at_least" then return value + eps >= target.value and "met" or "not_met" end
-  if target.kind == "at_most" then return value - eps <= target.value and "met" or "not_met" end
-  return "no_target"
-end
-
--- The SQL that gives, per organization of the municipality, the
--- denominator and numerator of a share in one statement.
-local function share_sql(agg, ctx)
-  local params = {}
-  -- compiled in the order they appear in the SQL text, as are their parameters
-  local part = sets.predicate(agg.part, "s", ctx, params)
-  local whole = sets.predicate(agg.whole, "s", ctx, params)
-  local sql = "SELECT o.id AS organization, o.name AS organization_name,"
-    .. " COUNT(s.id) AS denominator,"
-    .. " COALESCE(SUM(CASE WHEN " .. part .. " THEN 1 ELSE 0 END), 0) AS numerator"
-    .. " FROM organization o LEFT JOIN staff s ON s.organization_id = o.id AND " .. whole
-    .. " GROUP BY o.id, o.name ORDER BY o.id"
-  return sql, params
-end
-
--- Creates the collector of one pack's declarations and the functions the
--- pack's files call to make them.
+-- Creates the collector of one pack's declarations and the functions its
+-- files call.
 function dsl.new_pack(dir)
-  local pack = { dir = dir, criteria = {}, indicators = {}, by_id = {} }
+  local pack = { dir = dir, criteria = {}, indicators = {}, by_id = {}, overrides = {},
+                 recommendations = {}, layer = 0, manifests = {} }
   local api = {}
 
   function api.pack(manifest)
     if type(manifest) ~= "table" then error("pack { ... }: expected a table", 2) end
-    if type(manifest.id) ~= "string" or manifest.id == "" then
-      error("pack { id = ... }: every pack needs an id", 2)
+    check_fields("pack { ... }", manifest, MANIFEST_FIELDS, 2)
+    if type(manifest.id) ~= "string" or manifest.id == "" then error("pack { id = ... }: every pack needs an id", 2) end
+    if pack.manifests[pack.layer] then error("pack { ... }: the manifest is declared twice", 2) end
+    local p = manifest.period
+    if p ~= nil and (type(p) ~= "table" or math.type(p[1]) ~= "integer" or math.type(p[2]) ~= "integer" or p[1] > p[2]) then
+      error("pack { period = { FIRST_YEAR, LAST_YEAR } }: expected two years, e.g. { 2021, 2024 }", 2)
     end
-    if pack.manifest then error("pack { ... }: the manifest is declared twice", 2) end
-    pack.manifest = manifest
-    pack.manifest_where = where(2)
+    pack.manifests[pack.layer] = manifest
+    if manifest.extends then api.extends(manifest.extends) end
+  end
+
+  function api.extends(name)
+    if type(name) ~= "string" or not name:find("^[%w_%-]+$") then
+      error("extends \"NAME\": the name of a pack folder next to this one, e.g. extends \"chelyabinsk\"", 2)
+    end
+    pack.pending_extends = name
   end
 
   function api.indicator(id)
-    if type(id) ~= "string" then error("indicator \"id\" { ... }: the id must be a string", 2) end
+    if type(id) ~= "string" or not id:find("^[%a_][%w_]*$") then
+      error("indicator \"id\" { ... }: the id is a name in Latin letters, digits and _", 2)
+    end
     local declared_at = where(2)
     return function(spec)
-      if type(spec) ~= "table" then error("indicator \"" .. id .. "\": expected { title = ..., value = ... }", 2) end
-      if type(spec.title) ~= "string" then error("indicator \"" .. id .. "\": title is missing", 2) end
-      if getmetatable(spec.value) ~= Aggregate then
-        error("indicator \"" .. id .. "\": value must be an aggregate such as share(part, whole)", 2)
+      local what = "indicator \"" .. id .. "\""
+      if type(spec) ~= "table" then error(what .. ": expected { title = ..., value = ... }", 2) end
+      check_fields(what, spec, INDICATOR_FIELDS, 2)
+      if type(spec.title) ~= "string" then error(what .. ": title is missing", 2) end
+      if not aggregates.is_aggregate(spec.value) and type(spec.value) ~= "function" then
+        error(what .. ": value must be an aggregate such as share(part, whole) or count(set), or a function(ctx)", 2)
       end
-      if spec.target ~= nil and getmetatable(spec.target) ~= Target then
-        error("indicator \"" .. id .. "\": target must be at_least(x) or at_most(x)", 2)
+      if spec.missing ~= nil and spec.missing ~= "no_data" and spec.missing ~= "zero" then
+        error(what .. ": missing is \"no_data\" (the default) or \"zero\"", 2)
       end
-      if pack.by_id[id] then
-        error("indicator \"" .. id .. "\": declared twice (first at " .. pack.by_id[id].where .. ")", 2)
+      local breakdown = spec.breakdown
+      if type(breakdown) == "string" then breakdown = { breakdown } end
+      for _, b in ipairs(breakdown or {}) do
+        if not BREAKDOWNS[b] then error(what .. ": breakdown is \"kind\" or \"position\"", 2) end
       end
-      local ind = { id = id, title = spec.title, unit = spec.unit or spec.value.unit,
-                    value = spec.value, target = spec.target, source = spec.source,
+      if pack.by_id[id] then error(what .. ": declared twice (first at " .. pack.by_id[id].where .. ")", 2) end
+      local target, list = read_target(what .. ": target", spec.target, 2)
+      local unit = spec.unit
+      if unit == nil and aggregates.is_aggregate(spec.value) then unit = spec.value.unit end
+      local ind = { id = id, title = spec.title, unit = unit, value = spec.value, target = target,
+                    target_list = list, source = spec.source, breakdown = breakdown, missing = spec.missing,
                     where = declared_at }
       pack.by_id[id] = ind
       return ind
@@ -111,9 +121,13 @@ function dsl.new_pack(dir)
       if type(spec) ~= "table" or type(spec.title) ~= "string" then
         error("criterion \"" .. id .. "\": expected { title = ..., indicator ... }", 2)
       end
+      check_fields("criterion \"" .. id .. "\"", spec, { title = true, description = true }, 2)
       local crit = { id = id, title = spec.title }
       pack.criteria[#pack.criteria + 1] = crit
       for _, ind in ipairs(spec) do
+        if type(ind) ~= "table" or pack.by_id[ind.id] ~= ind then
+          error("criterion \"" .. id .. "\": its list holds indicator \"id\" { ... } declarations only", 2)
+        end
         ind.criterion = id
         pack.indicators[#pack.indicators + 1] = ind
       end
@@ -121,66 +135,141 @@ function dsl.new_pack(dir)
     end
   end
 
-  api.staff = sets.staff
-  api.activity = sets.activity
-  api.share = share
-  api.at_least = structured_target("at_least", ">=")
-  api.at_most = structured_target("at_most", "<=")
+  -- targets { id = target, ... }: a municipality's own targets over a base pack's.
+  function api.targets(spec)
+    if type(spec) ~= "table" then error("targets { indicator_id = target, ... }: expected a table", 2) end
+    local at = where(2)
+    for id, value in pairs(spec) do
+      local t, list = read_target("targets { " .. tostring(id) .. " = ... }", value, 2)
+      pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer }
+    end
+  end
+
+  function api.recommend(spec)
+    if type(spec) ~= "table" then error("recommend { when = ..., to = ..., text = ... }: expected a table", 2) end
+    check_fields("recommend { ... }", spec, RECOMMEND_FIELDS, 2)
+    if type(spec.text) ~= "string" then error("recommend { text = ... }: the text of the recommendation is missing", 2) end
+    if spec.when ~= nil and type(spec.when) ~= "function" and type(spec.when) ~= "string" then
+      error("recommend { when = ... }: a status such as \"not_met\" or a function(result)", 2)
+    end
+    pack.recommendations[#pack.recommendations + 1] = { spec = spec, where = where(2) }
+  end
+
+  for _, name in ipairs({ "organization", "organizations", "staff", "activity", "activities", "community",
+                          "communities", "document", "documents", "below", "above", "between", "is_not",
+                          "missing", "present" }) do
+    api[name] = sets[name]
+  end
+  for _, name in ipairs({ "count", "share", "ratio", "sum", "avg", "exists", "distinct", "growth" }) do
+    api[name] = aggregates[name]
+  end
+  for _, name in ipairs({ "at_least", "at_most", "equals", "presence", "trajectory" }) do
+    api[name] = targets[name]
+  end
+  api.growth_target = targets.growth
+  api.not_met, api.below_target = "not_met", "not_met"
+  api.regex = require "regex"
   return pack, api
 end
 
--- Checks what can only be checked once every file is loaded.
+-- Sets which layer (0: the pack itself, 1: its base, ...) the next files belong to.
+function dsl.set_layer(pack, layer) pack.layer = layer end
+
+-- The base pack the last manifest named, once.
+function dsl.take_extends(pack)
+  local name = pack.pending_extends
+  pack.pending_extends = nil
+  return name
+end
+
+-- Checks what needs every file, and applies overrides from the deepest base
+-- up to the pack itself.
 function dsl.finish(pack)
-  if not pack.manifest then
-    error(pack.dir .. "/pack.lua: the manifest pack { id = ..., title = ... } is missing", 0)
-  end
+  local manifest = pack.manifests[0]
+  if not manifest then error(pack.dir .. "/pack.lua: the manifest pack { id = ..., title = ... } is missing", 0) end
   for id, ind in pairs(pack.by_id) do
-    if not ind.criterion then
-      error(ind.where .. "indicator \"" .. id .. "\" is not inside any criterion", 0)
-    end
+    if not ind.criterion then error(ind.where .. "indicator \"" .. id .. "\" is not inside any criterion", 0) end
   end
-  return pack.manifest.id
+  table.sort(pack.overrides, function(a, b) return a.layer > b.layer end)
+  for _, o in ipairs(pack.overrides) do
+    local ind = pack.by_id[o.id]
+    if not ind then
+      local ids = {}
+      for _, i in ipairs(pack.indicators) do ids[#ids + 1] = i.id end
+      error(o.where .. "targets: no indicator '" .. tostring(o.id) .. "' in this pack or its base; known: " .. table.concat(ids, ", "), 0)
+    end
+    ind.target, ind.target_list = o.target, o.list
+  end
+  for layer = 0, 16 do
+    local m = pack.manifests[layer]
+    if m and m.period and not pack.programme then pack.programme = m.period end
+  end
+  return manifest.id
 end
 
 -- The pack's indicators in declaration order, as plain descriptions.
 function dsl.indicators(pack)
   local list = {}
   for i, ind in ipairs(pack.indicators) do
-    list[i] = { id = ind.id, criterion = ind.criterion, title = ind.title, unit = ind.unit,
-                source = ind.source }
+    list[i] = { id = ind.id, criterion = ind.criterion, title = ind.title, unit = ind.unit, source = ind.source }
   end
   return list
 end
 
--- Evaluates indicator id for ctx.period on ctx.db. Returns the total row
--- (organization = nil) followed by one row per organization.
-function dsl.evaluate(pack, id, ctx)
-  local ind = pack.by_id[id]
-  local sql, params = share_sql(ind.value, ctx)
-  local rows, err = ctx.db:query(sql, table.unpack(params))
-  if not rows then error(ind.where .. "indicator \"" .. id .. "\": " .. err, 0) end
-  local target = ind.target
-  local function finish(row)
-    if row.denominator > 0 then row.value = percent(row.numerator, row.denominator) end
-    row.status = status_of(row.value, target)
-    if target then row.target = { text = target.text, kind = target.kind, value = target.value } end
-    return row
+-- Fills the evaluation context (ctx.db and ctx.period come from the core)
+-- and computes the aggregates of ids (all indicators when nil).
+function dsl.prepare(pack, ctx, ids)
+  ctx.statements, ctx.log, ctx.computed, ctx.sources = 0, {}, {}, {}
+  ctx.programme_start = pack.programme and pack.programme[1] or nil
+  if not ids then
+    ids = {}
+    for i, ind in ipairs(pack.indicators) do ids[i] = ind.id end
   end
-  local total = { numerator = 0, denominator = 0 }
-  for _, row in ipairs(rows) do
-    total.numerator = total.numerator + row.numerator
-    total.denominator = total.denominator + row.denominator
-    finish(row)
-  end
-  table.insert(rows, 1, finish(total))
-  return rows
+  evaluation.prepare(pack, ctx, ids)
+  return ctx.statements
 end
 
--- The SQL and parameters of an indicator, for explain.
-function dsl.sql(pack, id, ctx)
+-- The result rows of indicator id (after prepare).
+function dsl.evaluate(pack, id, ctx)
+  return evaluation.rows(pack, ctx, id)
+end
+
+-- The sets, SQL and target of indicator id, for explain.
+function dsl.explain(pack, id, ctx)
   local ind = pack.by_id[id]
-  local sql, params = share_sql(ind.value, ctx)
-  return sql, params, sets.describe(ind.value.part), sets.describe(ind.value.whole)
+  local out = { id = id, title = ind.title, where = ind.where, criterion = ind.criterion, sets = {}, sql = {} }
+  if type(ind.value) == "function" then
+    out.value = "function(ctx) (escape hatch: its SQL is listed as it runs)"
+  else
+    out.value = ind.value.kind
+    local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
+    for i, set in ipairs(agg.sets) do out.sets[i] = sets.describe(set) end
+  end
+  local before = #ctx.log
+  ctx.computed[id] = nil
+  evaluation.prepare(pack, ctx, { id })
+  local ok, rows = pcall(evaluation.rows, pack, ctx, id)
+  for i = before + 1, #ctx.log do out.sql[#out.sql + 1] = ctx.log[i] end
+  out.rows = ok and rows or nil
+  out.error = not ok and rows or nil
+  return out
+end
+
+-- Declarations of a pack's own tests (files in PACK/tests/).
+function dsl.new_tests()
+  local list = {}
+  local api = {}
+  function api.test(name)
+    if type(name) ~= "string" then error("test \"name\" { ... }: the name must be a string", 2) end
+    local at = where(2)
+    return function(spec)
+      if type(spec) ~= "table" or math.type(spec.period) ~= "integer" or type(spec.data) ~= "table" or type(spec.expect) ~= "table" then
+        error("test \"" .. name .. "\": expected { period = YEAR, data = { organizations = ..., staff = ..., activities = ... }, expect = { ... } }", 2)
+      end
+      list[#list + 1] = { name = name, period = spec.period, data = spec.data, expect = spec.expect, where = at }
+    end
+  end
+  return list, api
 end
 
 return dsl

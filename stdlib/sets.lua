@@ -1,28 +1,60 @@
--- Sets: lazy queries over the store's entities. A set is a description
--- (entity, filters, joins); it becomes SQL only when an aggregate is
--- evaluated, so a whole indicator runs as one statement in SQLite.
+-- Sets: lazy descriptions of rows of the store (organizations, staff,
+-- activities, communities, documents). A set becomes an SQL condition only
+-- when an aggregate is evaluated, so every indicator runs inside SQLite.
+-- Values are written into the SQL as quoted literals, never concatenated raw.
 
 local sets = {}
 
--- Fields a set may filter on, per entity: the store's columns.
-local FIELDS = {
+-- What each entity is in SQL: its table, the columns a set may filter on,
+-- derived attributes (computed at the end of the evaluated year), and how
+-- its rows are dated.
+local ENTITIES = {
+  organization = {
+    table = "organization",
+    fields = { id = true, name = true, kind = true, municipality = true },
+  },
   staff = {
-    id = true, organization_id = true, position = true, birth_year = true,
-    career_start_year = true, subject = true, education_matches_profile = true,
-    qualification_category = true,
+    table = "staff",
+    fields = { id = true, organization_id = true, position = true, birth_year = true,
+               career_start_year = true, subject = true, education_matches_profile = true,
+               qualification_category = true },
+    derived = {
+      age = "(%d - %s.birth_year)",
+      experience = "(%d - %s.career_start_year)",
+      organization_kind = "(SELECT kind FROM organization WHERE id = %s.organization_id)",
+    },
   },
   activity = {
-    id = true, staff_id = true, kind = true, date = true, end_date = true, title = true,
-    hours = true, provider = true, score = true, result = true, deficits = true,
-    role = true, partner_id = true,
+    table = "activity",
+    fields = { id = true, staff_id = true, kind = true, date = true, end_date = true, title = true,
+               hours = true, provider = true, score = true, result = true, deficits = true,
+               role = true, partner_id = true },
+    dated = "event",
+  },
+  community = {
+    table = "community",
+    fields = { id = true, name = true, kind = true, level = true, organization_id = true,
+               start_date = true, end_date = true, members = true },
+    dated = "span",
+  },
+  document = {
+    table = "document",
+    fields = { id = true, kind = true, number = true, date = true, title = true, link = true,
+               organization_id = true },
+    dated = "existing",
   },
 }
+sets.ENTITIES = ENTITIES
 
--- Options that are not fields: how a set of activities is dated.
-local OPTIONS = { activity = { within = true } }
+-- Options that describe the time window of dated entities, and "by" which
+-- restricts activities to the workers of a staff set.
+local OPTIONS = { within = true, since = true, any_time = true, by = true }
 
 local Set = {}
 Set.__index = Set
+
+local Condition = {}
+Condition.__index = Condition
 
 local function sorted_keys(t)
   local keys = {}
@@ -31,8 +63,47 @@ local function sorted_keys(t)
   return keys
 end
 
-local function field_list(entity)
-  return table.concat(sorted_keys(FIELDS[entity]), ", ")
+local function known_fields(entity)
+  local names = sorted_keys(ENTITIES[entity].fields)
+  for _, d in ipairs(sorted_keys(ENTITIES[entity].derived or {})) do names[#names + 1] = d end
+  return table.concat(names, ", ")
+end
+
+-- SQL literal for a Lua value; strings are quoted, NUL refused.
+function sets.literal(v)
+  local t = type(v)
+  if t == "boolean" then return v and "1" or "0" end
+  if math.type(v) == "integer" then return tostring(v) end
+  if t == "number" then
+    if v ~= v or v == math.huge or v == -math.huge then error("a condition value must be a finite number", 0) end
+    return string.format("%.17g", v)
+  end
+  if t == "string" then
+    if v:find("\0", 1, true) then error("a condition value may not contain a NUL byte", 0) end
+    return "'" .. v:gsub("'", "''") .. "'"
+  end
+  error("a condition value must be a string, number or boolean, not a " .. t, 0)
+end
+
+-- Conditions other than equality.
+local function condition(op, a, b) return setmetatable({ op = op, a = a, b = b }, Condition) end
+function sets.below(x) return condition("<", x) end
+function sets.above(x) return condition(">", x) end
+function sets.between(a, b) return condition("between", a, b) end
+function sets.is_not(x) return condition("<>", x) end
+function sets.missing() return condition("null") end
+function sets.present() return condition("not null") end
+
+local function check_condition_value(entity, key, value, level)
+  local t = type(value)
+  if t == "string" or t == "number" or t == "boolean" or getmetatable(value) == Condition then return end
+  if t == "table" then
+    if #value == 0 then error(string.format("%s { %s = {} }: an empty list matches nothing", entity, key), level) end
+    for _, v in ipairs(value) do check_condition_value(entity, key, v, level + 1) end
+    return
+  end
+  error(string.format("%s { %s = ... }: a condition is a value, a list of values, below(x), above(x) or between(a, b), not a %s",
+    entity, key, t), level)
 end
 
 -- Creates a set of entity rows matching spec; level points error messages
@@ -41,50 +112,69 @@ local function new_set(entity, spec, level)
   if spec ~= nil and type(spec) ~= "table" then
     error(entity .. " { ... }: expected a table of conditions, got " .. type(spec), level)
   end
+  local def = ENTITIES[entity]
   local filters, options = {}, {}
   for _, key in ipairs(sorted_keys(spec or {})) do
     local value = spec[key]
-    if OPTIONS[entity] and OPTIONS[entity][key] then
+    if OPTIONS[key] and (def.dated or key ~= "by") then
       options[key] = value
-    elseif FIELDS[entity][key] then
-      local vt = type(value)
-      if vt ~= "string" and vt ~= "number" and vt ~= "boolean" and vt ~= "table" then
-        error(string.format("%s { %s = ... }: a condition is a value or a list of values, not a %s",
-          entity, key, vt), level)
-      end
+    elseif def.fields[key] or (def.derived and def.derived[key]) then
+      check_condition_value(entity, key, value, level + 1)
       filters[#filters + 1] = { field = key, value = value }
     else
       error(string.format("%s { %s = ... }: unknown field '%s'; known fields: %s",
-        entity, tostring(key), tostring(key), field_list(entity)), level)
+        entity, tostring(key), tostring(key), known_fields(entity)), level)
     end
   end
-  if options.within ~= nil and (math.type(options.within) ~= "integer" or options.within < 1) then
-    error("activity { within = N }: N is a whole number of years, 1 or more", level)
+  if (options.within or options.since or options.any_time) and not def.dated then
+    error(entity .. " { ... }: within, since and any_time apply to activities, communities and documents", level)
   end
-  -- joins.having and joins.without list the sets a member must (not) match
+  if options.within ~= nil and (math.type(options.within) ~= "integer" or options.within < 1) then
+    error(entity .. " { within = N }: N is a whole number of years, 1 or more", level)
+  end
+  if options.since ~= nil and math.type(options.since) ~= "integer" then
+    error(entity .. " { since = YEAR }: YEAR is a year such as 2021", level)
+  end
+  if options.by ~= nil and (getmetatable(options.by) ~= Set or options.by.entity ~= "staff" or entity ~= "activity") then
+    error("activity { by = ... }: by is a set of staff, e.g. by = staff { position = \"teacher\" }", level)
+  end
   return setmetatable({ entity = entity, filters = filters, options = options,
                         joins = { having = {}, without = {} } }, Set)
 end
 
--- (Not tail calls: the error level must count the constructor's frame.)
-function sets.staff(spec) local set = new_set("staff", spec, 3); return set end
-function sets.activity(spec) local set = new_set("activity", spec, 3); return set end
+-- Constructors, singular and plural. (Not tail calls: the error level must
+-- count the constructor's frame.)
+for _, names in ipairs({ { "organization", "organizations" }, { "staff", "staff" },
+                          { "activity", "activities" }, { "community", "communities" },
+                          { "document", "documents" } }) do
+  local entity = names[1]
+  local function make(spec) local set = new_set(entity, spec, 3); return set end
+  sets[names[1]] = make
+  sets[names[2]] = make
+end
 
 function sets.is_set(value) return getmetatable(value) == Set end
+
+-- How an inner set's rows are tied to a row of the outer set (alias o).
+local LINKS = {
+  ["staff<activity"] = "%s.staff_id = %s.id",
+  ["organization<staff"] = "%s.organization_id = %s.id",
+  ["organization<community"] = "%s.organization_id = %s.id",
+  ["organization<document"] = "%s.organization_id = %s.id",
+  ["organization<activity"] = "(SELECT organization_id FROM staff WHERE id = %s.staff_id) = %s.id",
+}
 
 -- A copy of the set with one more semi-join (having) or anti-join (without).
 local function with_join(self, kind, other)
   if not sets.is_set(other) then
     error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }", 3)
   end
-  if self.entity ~= "staff" or other.entity ~= "activity" then
-    error(string.format("%s: a set of %s cannot be joined with a set of %s",
-      kind, self.entity, other.entity), 3)
+  if not LINKS[self.entity .. "<" .. other.entity] then
+    error(string.format("%s(...): a set of %s cannot be tied to a set of %s", kind, self.entity, other.entity), 3)
   end
   local copy = setmetatable({}, Set)
   for k, v in pairs(self) do copy[k] = v end
-  copy.joins = { having = { table.unpack(self.joins.having) },
-                 without = { table.unpack(self.joins.without) } }
+  copy.joins = { having = { table.unpack(self.joins.having) }, without = { table.unpack(self.joins.without) } }
   table.insert(copy.joins[kind], other)
   return copy
 end
@@ -92,63 +182,125 @@ end
 function Set:having(other) local set = with_join(self, "having", other); return set end
 function Set:without(other) local set = with_join(self, "without", other); return set end
 
--- SQL condition "alias.field matches value", appending bound values to params.
-local function condition(alias, filter, params)
-  local column = alias .. "." .. filter.field
-  local value = filter.value
-  if type(value) == "table" then
-    local marks = {}
-    for i, v in ipairs(value) do
-      marks[i] = "?"
-      params[#params + 1] = v
-    end
-    if #marks == 0 then return "0" end
-    return column .. " IN (" .. table.concat(marks, ", ") .. ")"
-  end
-  if type(value) == "boolean" then value = value and 1 or 0 end
-  params[#params + 1] = value
-  return column .. " = ?"
+-- The window [from, to] (ISO dates) a dated set covers in period, or nil.
+function sets.window(set, period)
+  local o = set.options
+  if o.any_time then return nil end
+  local first = period
+  if o.within then first = period - o.within + 1 end
+  if o.since then first = o.since end
+  return string.format("%04d-01-01", first), string.format("%04d-12-31", period)
 end
 
--- The dates an activity set covers in period: the calendar year, or the
--- N years ending with it.
-function sets.window(set, period)
-  local years = set.options.within or 1
-  return string.format("%04d-01-01", period - years + 1), string.format("%04d-12-31", period)
+-- SQL for one filter on alias.
+local function filter_sql(set, alias, f, period)
+  local def = ENTITIES[set.entity]
+  local column
+  if def.derived and def.derived[f.field] then
+    local template = def.derived[f.field]
+    column = template:find("%%d") and string.format(template, period, alias) or string.format(template, alias)
+  else
+    column = alias .. "." .. f.field
+  end
+  local v = f.value
+  if getmetatable(v) == Condition then
+    if v.op == "between" then return column .. " BETWEEN " .. sets.literal(v.a) .. " AND " .. sets.literal(v.b) end
+    if v.op == "null" then return column .. " IS NULL" end
+    if v.op == "not null" then return column .. " IS NOT NULL" end
+    return column .. " " .. v.op .. " " .. sets.literal(v.a)
+  end
+  if type(v) == "table" then
+    local items = {}
+    for i, item in ipairs(v) do items[i] = sets.literal(item) end
+    return column .. " IN (" .. table.concat(items, ", ") .. ")"
+  end
+  return column .. " = " .. sets.literal(v)
+end
+
+-- SQL for the time window of a dated set on alias: activities happen in
+-- it, communities are active during it, documents exist by its end (or
+-- are dated in it, with within or since).
+local function window_sql(set, alias, period)
+  local from, to = sets.window(set, period)
+  if not to then return nil end
+  local dated = ENTITIES[set.entity].dated
+  if dated == "span" then
+    return string.format("(%s.start_date IS NULL OR %s.start_date <= '%s') AND (%s.end_date IS NULL OR %s.end_date >= '%s')",
+      alias, alias, to, alias, alias, from)
+  end
+  if dated == "existing" and not (set.options.within or set.options.since) then
+    return string.format("%s.date <= '%s'", alias, to)
+  end
+  return string.format("%s.date BETWEEN '%s' AND '%s'", alias, from, to)
 end
 
 -- Compiles the set's conditions on rows of alias into one SQL expression.
--- depth keeps nested aliases distinct.
-function sets.predicate(set, alias, ctx, params, depth)
+-- For activities, staff_alias names the joined worker row when the caller
+-- has one; depth keeps nested aliases distinct.
+function sets.predicate(set, alias, period, depth, staff_alias)
   depth = depth or 1
   local parts = {}
-  for _, f in ipairs(set.filters) do parts[#parts + 1] = condition(alias, f, params) end
-  if set.entity == "activity" then
-    local from, to = sets.window(set, ctx.period)
-    parts[#parts + 1] = alias .. ".date BETWEEN ? AND ?"
-    params[#params + 1] = from
-    params[#params + 1] = to
+  for _, f in ipairs(set.filters) do parts[#parts + 1] = filter_sql(set, alias, f, period) end
+  if ENTITIES[set.entity].dated then
+    local w = window_sql(set, alias, period)
+    if w then parts[#parts + 1] = w end
+  end
+  if set.options.by then
+    local s = staff_alias
+    if s then
+      parts[#parts + 1] = sets.predicate(set.options.by, s, period, depth + 1)
+    else
+      local inner = "w" .. depth
+      parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s.id = %s.staff_id AND %s)",
+        inner, inner, alias, sets.predicate(set.options.by, inner, period, depth + 1))
+    end
   end
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do
-      local inner = "a" .. depth
-      local sub = sets.predicate(other, inner, ctx, params, depth + 1)
-      parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM activity %s WHERE %s.staff_id = %s.id AND %s)",
-        join == "without" and "NOT " or "", inner, inner, alias, sub)
+      local inner = string.sub(other.entity, 1, 1) .. depth
+      local link = string.format(LINKS[set.entity .. "<" .. other.entity], inner, alias)
+      parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)",
+        join == "without" and "NOT " or "", ENTITIES[other.entity].table, inner, link,
+        sets.predicate(other, inner, period, depth + 1))
     end
   end
   if #parts == 0 then return "1" end
   return table.concat(parts, " AND ")
 end
 
--- Human-readable description of a set, for explain and error messages.
+-- The dated sets a set depends on (itself, its joins, its by), for the
+-- check that the store has data for the period at all.
+function sets.sources(set, out)
+  out = out or {}
+  if ENTITIES[set.entity].dated then out[#out + 1] = set end
+  for _, join in ipairs({ "having", "without" }) do
+    for _, other in ipairs(set.joins[join]) do sets.sources(other, out) end
+  end
+  return out
+end
+
+local function describe_value(v)
+  if getmetatable(v) == Condition then
+    if v.op == "between" then return "between(" .. tostring(v.a) .. ", " .. tostring(v.b) .. ")" end
+    local names = { ["<"] = "below", [">"] = "above", ["<>"] = "is_not", null = "missing", ["not null"] = "present" }
+    return names[v.op] .. "(" .. (v.a ~= nil and tostring(v.a) or "") .. ")"
+  end
+  if type(v) == "table" then
+    local items = {}
+    for i, item in ipairs(v) do items[i] = string.format("%q", item) end
+    return "{ " .. table.concat(items, ", ") .. " }"
+  end
+  return type(v) == "string" and string.format("%q", v) or tostring(v)
+end
+
+-- The set written back the way a pack writes it, for explain.
 function sets.describe(set)
   local parts = {}
-  for _, f in ipairs(set.filters) do
-    local v = type(f.value) == "table" and ("{" .. table.concat(f.value, ", ") .. "}") or tostring(f.value)
-    parts[#parts + 1] = f.field .. " = " .. v
+  for _, f in ipairs(set.filters) do parts[#parts + 1] = f.field .. " = " .. describe_value(f.value) end
+  for _, k in ipairs(sorted_keys(set.options)) do
+    local v = set.options[k]
+    parts[#parts + 1] = k .. " = " .. (sets.is_set(v) and sets.describe(v) or tostring(v))
   end
-  if set.options.within then parts[#parts + 1] = "within = " .. set.options.within end
   local text = set.entity .. " { " .. table.concat(parts, ", ") .. " }"
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do

@@ -143,8 +143,8 @@ static void table_and_csv(void **state) {
   release(&o);
   o = run(*state, "eval --pack examples/quickstart --period 2023 --format csv");
   assert_int_equal(o.status, 0);
-  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,8,24,33.33,%,,,no_target,\r\n"));
-  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,0,0,,%,,,no_data,\r\n"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,,,8,24,33.33,%,,,no_target,\r\n"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,,,0,0,,%,,,no_data,\r\n"));
   release(&o);
 }
 

@@ -1,0 +1,169 @@
+-- Aggregates: what an indicator's value is made of. Each aggregate is a
+-- list of measures (an SQL expression summed over the rows of one entity)
+-- and a rule that combines the measures' sums into numerator, denominator
+-- and value. Measures over the same entity, from every indicator of a
+-- pack, are computed together in one scan of that entity.
+
+local sets = require "sets"
+
+local aggregates = {}
+
+local Aggregate = {}
+Aggregate.__index = Aggregate
+
+function aggregates.is_aggregate(value) return getmetatable(value) == Aggregate end
+
+local function need_set(name, value, what)
+  if not sets.is_set(value) then
+    error(name .. ": " .. what .. " must be a set, e.g. staff { position = \"teacher\" }", 3)
+  end
+end
+
+local function need_field(name, set, field)
+  local def = sets.ENTITIES[set.entity]
+  if type(field) ~= "string" or not def.fields[field] then
+    error(string.format("%s: '%s' is not a field of %s", name, tostring(field), set.entity), 3)
+  end
+end
+
+-- Half away from zero to two decimals, from exact integers when it can.
+function aggregates.round2(x)
+  if x >= 0 then return math.floor(x * 100 + 0.5 + 1e-9) / 100 end
+  return -math.floor(-x * 100 + 0.5 + 1e-9) / 100
+end
+
+local function percent(n, d)
+  if d == 0 then return nil end
+  if math.type(n) == "integer" and math.type(d) == "integer" then
+    return ((n * 20000 + d) // (2 * d)) / 100
+  end
+  return aggregates.round2(n * 100 / d)
+end
+
+local UNITS = { staff = "чел.", organization = "ОО", activity = "ед.", community = "ед.", document = "ед." }
+
+local function new(fields) return setmetatable(fields, Aggregate) end
+
+-- Measure constructors: sql(alias, period, staff_alias) gives the summed
+-- expression; additive measures can be summed across organizations.
+local function count_measure(set)
+  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias)
+    return "SUM(CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias) .. " THEN 1 ELSE 0 END)"
+  end, set = set }
+end
+
+local function both_measure(whole, part)
+  return { entity = whole.entity, additive = true, sql = function(alias, period, staff_alias)
+    return "SUM(CASE WHEN " .. sets.predicate(whole, alias, period, 1, staff_alias) .. " AND "
+      .. sets.predicate(part, alias, period, 1, staff_alias) .. " THEN 1 ELSE 0 END)"
+  end, set = part }
+end
+
+-- count(set): how many members.
+function aggregates.count(set)
+  need_set("count(set)", set, "the argument")
+  return new({ kind = "count", unit = UNITS[set.entity], sets = { set }, measures = { count_measure(set) },
+    combine = function(m) return { value = m[1], numerator = m[1] } end })
+end
+
+-- share(part, whole): percentage of the members of whole that are also in part.
+function aggregates.share(part, whole)
+  need_set("share(part, whole)", part, "part")
+  need_set("share(part, whole)", whole, "whole")
+  if part.entity ~= whole.entity then
+    error("share(part, whole): part is a set of " .. part.entity .. " but whole a set of " .. whole.entity, 2)
+  end
+  return new({ kind = "share", unit = "%", sets = { part, whole },
+    measures = { count_measure(whole), both_measure(whole, part) },
+    combine = function(m) return { numerator = m[2], denominator = m[1], value = percent(m[2], m[1]) } end })
+end
+
+-- ratio(a, b): members of a per member of b (for example teachers per school).
+function aggregates.ratio(a, b)
+  need_set("ratio(a, b)", a, "a")
+  need_set("ratio(a, b)", b, "b")
+  return new({ kind = "ratio", unit = "", sets = { a, b }, measures = { count_measure(a), count_measure(b) },
+    combine = function(m)
+      return { numerator = m[1], denominator = m[2], value = m[2] ~= 0 and aggregates.round2(m[1] / m[2]) or nil }
+    end })
+end
+
+local function field_sum_measure(set, field, counting)
+  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias)
+    local p = sets.predicate(set, alias, period, 1, staff_alias)
+    if counting then
+      return "SUM(CASE WHEN " .. p .. " AND " .. alias .. "." .. field .. " IS NOT NULL THEN 1 ELSE 0 END)"
+    end
+    return "TOTAL(CASE WHEN " .. p .. " THEN " .. alias .. "." .. field .. " END)"
+  end, set = set }
+end
+
+-- sum(set, field): the total of a numeric field (hours of courses, members).
+function aggregates.sum(set, field)
+  need_set("sum(set, field)", set, "set")
+  need_field("sum(set, field)", set, field)
+  return new({ kind = "sum", unit = field == "hours" and "ч." or "", sets = { set },
+    measures = { field_sum_measure(set, field) },
+    combine = function(m) return { value = aggregates.round2(m[1]), numerator = aggregates.round2(m[1]) } end })
+end
+
+-- avg(set, field): the mean of a numeric field over members that have it.
+function aggregates.avg(set, field)
+  need_set("avg(set, field)", set, "set")
+  need_field("avg(set, field)", set, field)
+  return new({ kind = "avg", unit = "", sets = { set },
+    measures = { field_sum_measure(set, field), field_sum_measure(set, field, true) },
+    combine = function(m)
+      return { numerator = aggregates.round2(m[1]), denominator = m[2],
+               value = m[2] ~= 0 and aggregates.round2(m[1] / m[2]) or nil }
+    end })
+end
+
+-- exists(set): presence (1) or absence (0), for "Наличие ..." indicators.
+function aggregates.exists(set)
+  need_set("exists(set)", set, "the argument")
+  return new({ kind = "exists", unit = "", sets = { set }, measures = { count_measure(set) },
+    combine = function(m) return { value = m[1] > 0 and 1 or 0, numerator = m[1] } end })
+end
+
+-- distinct(set, field): how many different values of field the members have.
+function aggregates.distinct(set, field)
+  need_set("distinct(set, field)", set, "set")
+  need_field("distinct(set, field)", set, field)
+  local measure = { entity = set.entity, additive = false, set = set, sql = function(alias, period, staff_alias)
+    return "COUNT(DISTINCT CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias) .. " THEN "
+      .. alias .. "." .. field .. " END)"
+  end }
+  return new({ kind = "distinct", unit = UNITS[set.entity], sets = { set }, measures = { measure },
+    combine = function(m) return { value = m[1], numerator = m[1] } end })
+end
+
+-- growth(aggregate [, { base = YEAR, points = true }]): change of an
+-- aggregate against a base year (default: the previous year), in percent
+-- of the base value, or in points when points = true.
+function aggregates.growth(inner, options)
+  if not aggregates.is_aggregate(inner) or inner.kind == "growth" then
+    error("growth(aggregate): expected an aggregate such as share(...) or count(...)", 2)
+  end
+  options = options or {}
+  if type(options) ~= "table" or (options.base ~= nil and math.type(options.base) ~= "integer") then
+    error("growth(aggregate, { base = YEAR, points = true }): base is a year", 2)
+  end
+  return new({ kind = "growth", unit = options.points and "п.п." or "%", sets = inner.sets, inner = inner,
+    base = options.base, points = options.points, measures = {},
+    combine = function(current, base)
+      if current.value == nil or base.value == nil then return { value = nil } end
+      local change = current.value - base.value
+      local value
+      if options.points then value = aggregates.round2(change)
+      elseif base.value ~= 0 then value = aggregates.round2(change / math.abs(base.value) * 100) end
+      return { value = value, numerator = current.value, denominator = base.value }
+    end })
+end
+
+-- The base year of a growth aggregate evaluated for period.
+function aggregates.base_year(agg, period)
+  return agg.base or (period - 1)
+end
+
+return aggregates

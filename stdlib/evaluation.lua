@@ -1,0 +1,328 @@
+-- Evaluation: turns a pack's indicators into results. The measures of all
+-- requested indicators are grouped by entity and period, and each group is
+-- computed by one SQL statement over that entity, grouped by organization
+-- and position; per-organization values, the municipality total (from
+-- numerators and denominators, never an average of shares) and breakdowns
+-- are then combined from those sums.
+
+local sets = require "sets"
+local aggregates = require "aggregates"
+local targets = require "targets"
+
+local evaluation = {}
+
+-- How each entity is scanned: its FROM clause, its organization and
+-- position columns, and the alias its predicates use.
+local SCANS = {
+  staff = { from = "staff s", alias = "s", org = "s.organization_id", position = "s.position" },
+  activity = { from = "activity a JOIN staff a_s ON a_s.id = a.staff_id", alias = "a", staff_alias = "a_s",
+               org = "a_s.organization_id", position = "a_s.position" },
+  organization = { from = "organization o", alias = "o", org = "o.id", position = "NULL" },
+  community = { from = "community c", alias = "c", org = "c.organization_id", position = "NULL" },
+  document = { from = "document d", alias = "d", org = "d.organization_id", position = "NULL" },
+}
+
+-- Runs sql on the context's read-only store, counting statements.
+local function query(ctx, sql)
+  ctx.statements = ctx.statements + 1
+  ctx.log[#ctx.log + 1] = sql
+  local rows, err = ctx.db:query(sql)
+  if not rows then return nil, err end
+  return rows
+end
+
+-- The organizations of the municipality, in id order, and by id.
+function evaluation.organizations(ctx)
+  if not ctx.organizations then
+    local rows = assert(query(ctx, "SELECT id, name, kind FROM organization ORDER BY id"))
+    ctx.organizations, ctx.organization_by_id = rows, {}
+    for _, o in ipairs(rows) do ctx.organization_by_id[o.id] = o end
+  end
+  return ctx.organizations
+end
+
+-- The SQL of one scan: the measures' columns grouped by organization and
+-- position (or by organization only, or not at all).
+local function scan_sql(entity, period, measures, grouping)
+  local s = SCANS[entity]
+  local columns = {}
+  for i, m in ipairs(measures) do columns[i] = m.sql(s.alias, period, s.staff_alias) .. " AS m" .. i end
+  if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. " FROM " .. s.from end
+  local keys = grouping == "org" and (s.org .. " AS org") or (s.org .. " AS org, " .. s.position .. " AS position")
+  return "SELECT " .. keys .. ", " .. table.concat(columns, ", ") .. " FROM " .. s.from
+    .. " GROUP BY " .. (grouping == "org" and "1" or "1, 2")
+end
+
+-- Plans the measures of requests ({ key, aggregate, period }) into scans.
+local function plan(requests)
+  local batches, order = {}, {}
+  for _, r in ipairs(requests) do
+    r.slots = {}
+    for i, m in ipairs(r.aggregate.measures) do
+      local key = m.entity .. "|" .. r.period .. "|" .. (m.additive and "additive" or "distinct")
+      local b = batches[key]
+      if not b then
+        b = { entity = m.entity, period = r.period, additive = m.additive, measures = {} }
+        batches[key] = b
+        order[#order + 1] = b
+      end
+      b.measures[#b.measures + 1] = m
+      r.slots[i] = { batch = b, column = "m" .. #b.measures }
+    end
+  end
+  return order
+end
+
+-- Runs a batch: its grouped rows and, for non-additive measures, totals.
+local function run_batch(ctx, b)
+  local rows, err = query(ctx, scan_sql(b.entity, b.period, b.measures, b.additive and "org_position" or "org"))
+  if not rows then b.error = err return end
+  b.rows = rows
+  if not b.additive then
+    local totals
+    totals, err = query(ctx, scan_sql(b.entity, b.period, b.measures, "total"))
+    if not totals then b.error = err return end
+    b.totals = totals[1]
+  end
+end
+
+-- Sums one slot's column over the batch rows that keep(row) accepts.
+local function sum_slot(slot, keep)
+  local total = 0
+  for _, row in ipairs(slot.batch.rows) do
+    if keep(row) then total = total + (row[slot.column] or 0) end
+  end
+  return total
+end
+
+-- The measure sums of a request for one group of rows.
+local function measures_for(r, keep, whole)
+  local m = {}
+  for i, slot in ipairs(r.slots) do
+    if whole and slot.batch.totals then m[i] = slot.batch.totals[slot.column] or 0
+    elseif not slot.batch.additive and not whole and keep == nil then m[i] = nil
+    else m[i] = sum_slot(slot, keep or function() return true end) end
+  end
+  return m
+end
+
+-- Computes the combined values of a request for the total, every
+-- organization, and the breakdowns by organization kind and position.
+local function combine(ctx, r)
+  for _, slot in ipairs(r.slots) do
+    if slot.batch.error then r.error = slot.batch.error return end
+  end
+  local agg, by_org = r.aggregate, ctx.organization_by_id
+  r.total = agg.combine(measures_for(r, nil, true))
+  r.orgs = {}
+  for _, o in ipairs(ctx.organizations) do
+    r.orgs[o.id] = agg.combine(measures_for(r, function(row) return row.org == o.id end))
+  end
+  r.kinds, r.positions = {}, {}
+  local additive = true
+  for _, slot in ipairs(r.slots) do additive = additive and slot.batch.additive end
+  if not additive then return end
+  local kinds, positions = {}, {}
+  for _, slot in ipairs(r.slots) do
+    for _, row in ipairs(slot.batch.rows) do
+      local o = by_org[row.org]
+      if o then kinds[o.kind] = true end
+      if row.position then positions[row.position] = true end
+    end
+  end
+  for kind in pairs(kinds) do
+    r.kinds[kind] = agg.combine(measures_for(r, function(row) local o = by_org[row.org]; return o and o.kind == kind end))
+  end
+  for position in pairs(positions) do
+    r.positions[position] = agg.combine(measures_for(r, function(row) return row.position == position end))
+  end
+end
+
+-- Whether the store has any rows of a dated source in its window.
+local function source_has_rows(ctx, set, period)
+  local from, to = sets.window(set, period)
+  local entity = set.entity
+  local key = entity .. "|" .. tostring(from) .. "|" .. tostring(to)
+  if ctx.sources[key] == nil then
+    local probe = sets.predicate(sets[entity]({ any_time = set.options.any_time, within = set.options.within,
+                                                since = set.options.since }), "x", period)
+    local rows = query(ctx, "SELECT EXISTS (SELECT 1 FROM " .. sets.ENTITIES[entity].table .. " x WHERE " .. probe .. ") AS present")
+    ctx.sources[key] = rows and rows[1].present == 1 or false
+  end
+  return ctx.sources[key], from, to
+end
+
+-- Requests of an indicator: its aggregate for the period, the base year for
+-- growth (of the aggregate or of the target).
+local function requests_for(ind, ctx, period)
+  local list = {}
+  local agg = ind.value
+  if type(agg) == "function" then return list end
+  if agg.kind == "growth" then
+    list[#list + 1] = { id = ind.id, aggregate = agg.inner, period = period, role = "current" }
+    list[#list + 1] = { id = ind.id, aggregate = agg.inner, period = aggregates.base_year(agg, period), role = "base" }
+  else
+    list[#list + 1] = { id = ind.id, aggregate = agg, period = period, role = "current" }
+  end
+  for _, t in pairs(ind.target_list or {}) do
+    local applied = targets.applied(t, period, ctx.programme_start)
+    if applied and applied.kind == "growth" then
+      list[#list + 1] = { id = ind.id, aggregate = agg.kind == "growth" and agg.inner or agg,
+                          period = applied.base_year, role = "target_base", growth_agg = agg.kind == "growth" and agg or nil }
+    end
+  end
+  return list
+end
+
+-- Computes every requested indicator's aggregates with a few statements
+-- per entity. Results are kept in ctx.computed[id].
+function evaluation.prepare(pack, ctx, ids)
+  evaluation.organizations(ctx)
+  local requests = {}
+  for _, id in ipairs(ids) do
+    local ind = pack.by_id[id]
+    local ok, list = pcall(requests_for, ind, ctx, ctx.period)
+    ctx.computed[id] = { requests = ok and list or {}, error = not ok and list or nil }
+    for _, r in ipairs(ok and list or {}) do requests[#requests + 1] = r end
+  end
+  for _, b in ipairs(plan(requests)) do run_batch(ctx, b) end
+  for _, r in ipairs(requests) do combine(ctx, r) end
+end
+
+-- The combined values of one role (current, base, target_base) of an indicator.
+local function computed(ctx, id, role, period)
+  for _, r in ipairs(ctx.computed[id].requests) do
+    if r.role == role and (period == nil or r.period == period) then return r end
+  end
+end
+
+-- Values of a growth aggregate from its current and base computations.
+local function growth_values(agg, current, base)
+  local function pick(field, key) return agg.combine(current[field][key] or {}, base[field][key] or {}) end
+  local out = { total = agg.combine(current.total, base.total), orgs = {}, kinds = {}, positions = {} }
+  for key in pairs(current.orgs) do out.orgs[key] = pick("orgs", key) end
+  for key in pairs(current.kinds) do out.kinds[key] = pick("kinds", key) end
+  for key in pairs(current.positions) do out.positions[key] = pick("positions", key) end
+  return out
+end
+
+-- Runs an escape-hatch function: it receives a context with read-only SQL
+-- and returns a number or { value =, numerator =, denominator = } for the
+-- municipality, or a list of rows { organization =, value = ... }.
+local function run_function(ind, ctx)
+  local fctx = setmetatable({ period = ctx.period, organizations = ctx.organizations,
+    sql = function(sql)
+      if type(sql) ~= "string" then error("ctx.sql(query): query must be a string", 2) end
+      local rows, err = query(ctx, sql)
+      if not rows then error("ctx.sql: " .. err, 2) end
+      return rows
+    end }, { __index = function(_, k) error("ctx." .. tostring(k) .. ": the context has period, organizations and sql", 2) end })
+  local result = ind.value(fctx)
+  local out = { total = {}, orgs = {}, kinds = {}, positions = {} }
+  if type(result) == "number" then out.total = { value = result }
+  elseif type(result) == "table" and (result.value ~= nil or result.numerator ~= nil) then out.total = result
+  elseif type(result) == "table" then
+    for _, row in ipairs(result) do
+      if row.organization == nil then out.total = row else out.orgs[row.organization] = row end
+    end
+  else
+    error(ind.where .. "indicator \"" .. ind.id .. "\": its function returned " .. type(result) .. "; return a number or a table", 0)
+  end
+  return out
+end
+
+-- The target that applies to one row: by organization id, then kind, then default.
+local function target_for(ind, org)
+  local t = ind.target
+  if t == nil or targets.is_target(t) then return t end
+  if org then return t[org.id] or t[org.kind] or t.default end
+  return t.municipality or t.default
+end
+
+-- Builds one result row from combined values.
+local function make_row(ind, ctx, values, org, base_values)
+  local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
+  if org then row.organization, row.organization_name = org.id, org.name end
+  local t = target_for(ind, org)
+  if t then
+    local applied, why = targets.applied(t, ctx.period, ctx.programme_start)
+    row.target = { text = t.text, kind = t.kind, value = applied and applied.value or nil,
+                   reason = applied and applied.reason or why, base_year = applied and applied.base_year or nil }
+    local status, growth = targets.judge(applied, row.value, base_values and base_values.value)
+    row.status, row.growth = status, growth and aggregates.round2(growth) or nil
+    if applied and applied.kind == "growth" and base_values then row.base_value = base_values.value end
+  else
+    row.status = row.value == nil and "no_data" or "no_target"
+  end
+  return row
+end
+
+-- Results of indicator id: the total first, then one row per organization,
+-- then breakdown rows (breakdown = "kind" or "position"). Raises on error.
+function evaluation.rows(pack, ctx, id)
+  local ind = pack.by_id[id]
+  local c = ctx.computed[id]
+  if c and c.error then error(c.error, 0) end
+  local values
+  if type(ind.value) == "function" then
+    values = run_function(ind, ctx)
+  else
+    local current = computed(ctx, id, "current", ctx.period)
+    if current.error then error(ind.where .. "indicator \"" .. id .. "\": " .. current.error, 0) end
+    if ind.value.kind == "growth" then
+      local base = computed(ctx, id, "base")
+      if base.error then error(ind.where .. "indicator \"" .. id .. "\": " .. base.error, 0) end
+      values = growth_values(ind.value, current, base)
+    else
+      values = current
+    end
+  end
+  local target_base = computed(ctx, id, "target_base")
+  local base_values
+  if target_base and not target_base.error then
+    base_values = ind.value.kind == "growth" and growth_values(ind.value, target_base, target_base) or target_base
+  end
+  local missing = evaluation.missing_source(ind, ctx)
+  local rows = {}
+  rows[1] = make_row(ind, ctx, values.total, nil, base_values and base_values.total)
+  for _, o in ipairs(ctx.organizations) do
+    rows[#rows + 1] = make_row(ind, ctx, values.orgs[o.id] or {}, o, base_values and base_values.orgs[o.id])
+  end
+  for _, dimension in ipairs(ind.breakdown or {}) do
+    local groups = dimension == "kind" and values.kinds or values.positions
+    local keys = {}
+    for k in pairs(groups or {}) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      local row = make_row(ind, ctx, groups[k], nil, nil)
+      row.breakdown, row.group = dimension, k
+      rows[#rows + 1] = row
+    end
+  end
+  if missing then
+    for _, row in ipairs(rows) do
+      row.value, row.status, row.message = nil, "no_data", missing
+    end
+  end
+  return rows
+end
+
+-- A message when a dated source of the indicator has no rows at all for
+-- the period (so a 0 would be a guess), unless the pack says missing = "zero".
+function evaluation.missing_source(ind, ctx)
+  if ind.missing == "zero" or type(ind.value) == "function" then return nil end
+  local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
+  local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)" }
+  for _, set in ipairs(agg.sets) do
+    for _, source in ipairs(sets.sources(set)) do
+      local present, from, to = source_has_rows(ctx, source, ctx.period)
+      if not present then
+        return "нет данных: в хранилище нет записей " .. names[source.entity]
+          .. (from and (" за период " .. from .. " — " .. to) or "")
+      end
+    end
+  end
+  return nil
+end
+
+return evaluation
