@@ -9,6 +9,7 @@
 #include "evaluate.h"
 #include "import.h"
 #include "pack.h"
+#include "packtest.h"
 #include "results.h"
 #include "sandbox.h"
 #include "store.h"
@@ -206,30 +207,42 @@ static int eval_options(option_spec *opts, evaluate_options *opt) {
   return EXIT_OK;
 }
 
+/* Fills the store-dependent parts of opt: the pack (--pack or recorded),
+ * the municipality, and the period when none was given. Buffers hold the
+ * strings opt points to. Returns an exit status. */
+static int resolve_evaluation(const command_args *args, const char *command, int has_period,
+                              evaluate_options *opt, char *pack_buf, char *municipality) {
+  char err[2048];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon %s: %s\n", command, err);
+    return EXIT_USER;
+  }
+  opt->store_path = args->db;
+  opt->pack_dir = resolve_pack(args, db, pack_buf, PATH_MAX);
+  store_meta_get(db, "municipality", municipality, 256);
+  opt->municipality = municipality[0] ? municipality : NULL;
+  if (!has_period) opt->period = default_period(db);
+  sqlite3_close(db);
+  if (!opt->pack_dir) {
+    fprintf(stderr, "pdmon %s: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", command);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
 int command_eval(const command_args *args) {
   option_spec opts[] = {{"--period", 1, NULL, 0}, {"--indicator", 1, NULL, 0},
                         {"--org", 1, NULL, 0}, {"--format", 1, NULL, 0}};
   const char *pos[MAX_POSITIONAL];
   int npos;
-  evaluate_options opt = {.store_path = args->db, .limits = sandbox_default_limits()};
+  evaluate_options opt = {.limits = sandbox_default_limits()};
   if (parse_options(args, "eval", opts, 4, pos, &npos, 0) != 0) return EXIT_USAGE;
   int status = eval_options(opts, &opt);
   if (status != EXIT_OK) return status;
   char err[2048], pack_buf[PATH_MAX], municipality[256];
-  sqlite3 *db;
-  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
-    fprintf(stderr, "pdmon eval: %s\n", err);
-    return EXIT_USER;
-  }
-  opt.pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
-  store_meta_get(db, "municipality", municipality, sizeof municipality);
-  opt.municipality = municipality[0] ? municipality : NULL;
-  if (!opts[0].present) opt.period = default_period(db);
-  sqlite3_close(db);
-  if (!opt.pack_dir) {
-    fputs("pdmon eval: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", stderr);
-    return EXIT_USAGE;
-  }
+  status = resolve_evaluation(args, "eval", opts[0].present, &opt, pack_buf, municipality);
+  if (status != EXIT_OK) return status;
   result_set results;
   if (evaluate_run(&opt, &results, err, sizeof err) != 0) {
     fprintf(stderr, "%s\n", err);
@@ -248,4 +261,51 @@ int command_eval(const command_args *args) {
   }
   results_free(&results);
   return status;
+}
+
+int command_explain(const command_args *args) {
+  option_spec opts[] = {{"--period", 1, NULL, 0}, {"--org", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "explain", opts, 2, pos, &npos, 1) != 0) return EXIT_USAGE;
+  if (npos != 1) {
+    fputs("usage: pdmon explain INDICATOR [--period YEAR] [--org ID]\n", stderr);
+    return EXIT_USAGE;
+  }
+  evaluate_options opt = {.limits = sandbox_default_limits(), .organization = opts[1].value};
+  if (opts[0].present && parse_year(opts[0].value, &opt.period) != 0) {
+    fprintf(stderr, "pdmon explain: --period: not a year (%s)\n", opts[0].value);
+    return EXIT_USAGE;
+  }
+  char err[2048], pack_buf[PATH_MAX], municipality[256];
+  int status = resolve_evaluation(args, "explain", opts[0].present, &opt, pack_buf, municipality);
+  if (status != EXIT_OK) return status;
+  if (evaluate_explain(&opt, pos[0], stdout, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
+int command_test(const command_args *args) {
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "test", NULL, 0, pos, &npos, 0) != 0) return EXIT_USAGE;
+  char err[2048], buf[PATH_MAX];
+  sqlite3 *db = NULL;
+  if (!args->pack && store_open(args->db, 0, &db, err, sizeof err) != 0) db = NULL;
+  const char *dir = resolve_pack(args, db, buf, sizeof buf);
+  if (db) sqlite3_close(db);
+  if (!dir) {
+    fputs("pdmon test: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", stderr);
+    return EXIT_USAGE;
+  }
+  int passed;
+  int failed = packtest_run(dir, stdout, &passed, err, sizeof err);
+  if (failed < 0) {
+    fprintf(stderr, "%s\n", err);
+    return EXIT_USER;
+  }
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? EXIT_OK : EXIT_USER;
 }

@@ -17,5 +17,7 @@ int command_init(const command_args *args);
 int command_import(const command_args *args);
 int command_check(const command_args *args);
 int command_eval(const command_args *args);
+int command_explain(const command_args *args);
+int command_test(const command_args *args);
 
 #endif

@@ -225,3 +225,58 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
   sandbox_free(sb);
   return rc;
 }
+
+/* Loads the pack and asks dsl.explain_text about id. */
+static int explain_loaded(const pack *p, const evaluate_options *opt, const char *id, FILE *out,
+                          char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  const char *municipality = p->municipality[0] ? p->municipality : opt->municipality;
+  if (push_context(p->sb, opt, municipality, err, errlen) != 0) return -1;
+  int ctx = lua_gettop(L);
+  pack_push_call(p, "prepare");
+  lua_pushvalue(L, ctx);
+  lua_newtable(L);
+  if (sandbox_call(p->sb, 3, 0, err, errlen) != LUA_OK) return -1;
+  pack_push_call(p, "indicators");
+  if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
+  int list = lua_gettop(L), found = 0;
+  for (lua_Integer i = 1; i <= luaL_len(L, list) && !found; i++) {
+    lua_rawgeti(L, list, i);
+    lua_getfield(L, -1, "id");
+    found = strcmp(lua_tostring(L, -1), id) == 0;
+    lua_pop(L, 2);
+  }
+  if (!found) {
+    char ids[2048];
+    list_ids(L, list, ids, sizeof ids);
+    snprintf(err, errlen, "%s: no indicator '%s' in this pack; the pack has: %s", p->dir, id, ids);
+    return -1;
+  }
+  pack_push_call(p, "explain_text");
+  lua_pushstring(L, id);
+  lua_pushvalue(L, ctx);
+  if (opt->organization) lua_pushstring(L, opt->organization);
+  else lua_pushnil(L);
+  if (sandbox_call(p->sb, 4, 1, err, errlen) != LUA_OK) return -1;
+  fprintf(out, "%s\n", lua_tostring(L, -1));
+  return 0;
+}
+
+int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, char *err, size_t errlen) {
+  sandbox *sb = sandbox_new(opt->limits);
+  if (!sb) {
+    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    return -1;
+  }
+  pack p;
+  int rc = pack_load(sb, opt->pack_dir, &p, err, errlen);
+  if (rc == 0) {
+    lua_State *L = sandbox_lua(sb);
+    int top = lua_gettop(L);
+    rc = explain_loaded(&p, opt, id, out, err, errlen);
+    lua_settop(L, top);
+    pack_release(&p);
+  }
+  sandbox_free(sb);
+  return rc;
+}

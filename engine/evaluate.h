@@ -5,6 +5,7 @@
 #define PDMON_EVALUATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "results.h"
 #include "sandbox.h"
@@ -24,5 +25,10 @@ typedef struct evaluate_options {
  * or the store could not be used at all, or an unknown indicator or
  * organization was asked for; err then says why, with file:line. */
 int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen);
+
+/* Writes to out how indicator id is computed: its sets, the SQL, the
+ * target that applied and the counts per organization (opt->organization
+ * only, when set). Returns 0, or -1 with err. */
+int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, char *err, size_t errlen);
 
 #endif

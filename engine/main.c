@@ -15,6 +15,8 @@ static const struct {
   {"import", command_import, "import ENTITY FILE [--dry-run] [--skip-invalid]   load a CSV file"},
   {"check", command_check, "check [--pack DIR]   load and validate a rule pack"},
   {"eval", command_eval, "eval [--period YEAR] [--indicator ID] [--org ID] [--format table|json|csv]"},
+  {"explain", command_explain, "explain INDICATOR [--period YEAR] [--org ID]   sets, SQL, counts, target"},
+  {"test", command_test, "test [--pack DIR]   run the pack's own tests (PACK/tests/*.lua)"},
 };
 
 static void usage(FILE *out) {

@@ -255,6 +255,47 @@ function dsl.explain(pack, id, ctx)
   return out
 end
 
+local function fmt(v)
+  if v == nil then return "-" end
+  if math.type(v) == "integer" then return tostring(v) end
+  return string.format("%.2f", v)
+end
+
+-- explain as text: declaration, sets, target, the SQL that ran, and the
+-- numerator and denominator per organization (only org when given).
+function dsl.explain_text(pack, id, ctx, org)
+  local e = dsl.explain(pack, id, ctx)
+  local out = {}
+  local function add(...) out[#out + 1] = string.format(...) end
+  add("%s: %s", e.id, e.title)
+  add("declared at %s in criterion %s", (e.where:gsub(":%s*$", "")), e.criterion)
+  add("value: %s", e.value)
+  for i, text in ipairs(e.sets) do add("  set %d: %s", i, text) end
+  local ind = pack.by_id[id]
+  if ind.target then
+    for _, t in ipairs(ind.target_list) do add("target: %s", t.text) end
+  else
+    add("target: none (status no_target)")
+  end
+  add("SQL (%d statements, run on the read-only connection):", #e.sql)
+  for _, sql in ipairs(e.sql) do add("  %s;", sql) end
+  if e.error then
+    add("error: %s", e.error)
+    return table.concat(out, "\n")
+  end
+  add("results for %d:", ctx.period)
+  for _, row in ipairs(e.rows) do
+    if not org or row.organization == org or (row.organization == nil and not row.breakdown) then
+      local who = row.breakdown and ("by " .. row.breakdown .. " " .. row.group) or row.organization_name or "TOTAL (municipality)"
+      add("  %s: numerator %s, denominator %s, value %s -> %s", who, fmt(row.numerator), fmt(row.denominator), fmt(row.value), row.status)
+      if row.target then add("    target applied: %s", row.target.reason or "-") end
+      if row.base_value ~= nil then add("    base value %s, growth %s%%", fmt(row.base_value), fmt(row.growth)) end
+      if row.message then add("    %s", row.message) end
+    end
+  end
+  return table.concat(out, "\n")
+end
+
 -- Declarations of a pack's own tests (files in PACK/tests/).
 function dsl.new_tests()
   local list = {}

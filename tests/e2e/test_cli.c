@@ -93,8 +93,12 @@ static void eval_json_matches_the_data(void **state) {
   assert_int_equal(cJSON_GetObjectItem(total, "numerator")->valueint, 8);
   assert_int_equal(cJSON_GetObjectItem(total, "denominator")->valueint, 24);
   assert_float_equal(cJSON_GetObjectItem(total, "value")->valuedouble, 33.33, 1e-9);
-  assert_string_equal(cJSON_GetObjectItem(total, "status")->valuestring, "no_target");
-  assert_true(cJSON_IsNull(cJSON_GetObjectItem(total, "target")));
+  /* 2023 is before the final year: the yearly step of 33,3% applies */
+  assert_string_equal(cJSON_GetObjectItem(total, "status")->valuestring, "met");
+  cJSON *target = cJSON_GetObjectItem(total, "target");
+  assert_string_equal(cJSON_GetObjectItem(target, "kind")->valuestring, "trajectory");
+  assert_float_equal(cJSON_GetObjectItem(target, "value")->valuedouble, 33.3, 1e-9);
+  assert_non_null(strstr(cJSON_GetObjectItem(target, "text")->valuestring, "К 2024 году - не менее 66,6%"));
   cJSON *sch1 = result_for(root, "sch1");
   assert_int_equal(cJSON_GetObjectItem(sch1, "numerator")->valueint, 6);
   assert_int_equal(cJSON_GetObjectItem(sch1, "denominator")->valueint, 10);
@@ -104,7 +108,9 @@ static void eval_json_matches_the_data(void **state) {
   assert_float_equal(cJSON_GetObjectItem(sch2, "value")->valuedouble, 25.0, 1e-9);
   cJSON *sch3 = result_for(root, "sch3");
   assert_float_equal(cJSON_GetObjectItem(sch3, "value")->valuedouble, 0.0, 1e-9);
-  assert_string_equal(cJSON_GetObjectItem(sch3, "status")->valuestring, "no_target");
+  assert_string_equal(cJSON_GetObjectItem(sch3, "status")->valuestring, "not_met");
+  assert_string_equal(cJSON_GetObjectItem(sch2, "status")->valuestring, "not_met");
+  assert_string_equal(cJSON_GetObjectItem(sch1, "status")->valuestring, "met");
   /* a kindergarten has no teachers: no data, not 0% */
   cJSON *dou5 = result_for(root, "dou5");
   assert_true(cJSON_IsNull(cJSON_GetObjectItem(dou5, "value")));
@@ -143,8 +149,8 @@ static void table_and_csv(void **state) {
   release(&o);
   o = run(*state, "eval --pack examples/quickstart --period 2023 --format csv");
   assert_int_equal(o.status, 0);
-  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,,,8,24,33.33,%,,,no_target,\r\n"));
-  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,,,0,0,,%,,,no_data,\r\n"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,,,8,24,33.33,%,\"К 2024 году - не менее 66,6%"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,,,0,0,,%,\"К 2024 году - не менее 66,6%"));
   release(&o);
 }
 
@@ -177,6 +183,26 @@ static void import_errors_name_file_line_and_column(void **state) {
   assert_non_null(strstr(o.out, "bad.csv.rejected.csv"));
   release(&o);
   free(bad);
+}
+
+static void explain_and_pack_tests(void **state) {
+  outcome o = run(*state, "explain teachers_diagnosed --pack examples/quickstart --period 2023 --org sch2");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "set 1: staff { position = \"teacher\" }:having(activity { kind = \"diagnostic\" })"));
+  assert_non_null(strstr(o.out, "FROM staff s GROUP BY 1, 2;"));
+  assert_non_null(strstr(o.out, "TOTAL (municipality): numerator 8, denominator 24, value 33.33 -> met"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 2»: numerator 2, denominator 8, value 25.00 -> not_met"));
+  assert_non_null(strstr(o.out, "target applied: ежегодный шаг траектории: не менее 33,3% в 2023 г."));
+  assert_null(strstr(o.out, "СОШ № 1"));
+  release(&o);
+  o = run(*state, "explain nonesuch --pack examples/quickstart");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "no indicator 'nonesuch'"));
+  release(&o);
+  o = run(*state, "test --pack examples/quickstart");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "3 passed, 0 failed"));
+  release(&o);
 }
 
 static void usage_errors_exit_2(void **state) {
@@ -231,6 +257,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test_setup_teardown(table_and_csv, setup, teardown),
     cmocka_unit_test_setup_teardown(pack_recorded_by_init_is_the_default, setup, teardown),
     cmocka_unit_test_setup_teardown(import_errors_name_file_line_and_column, setup, teardown),
+    cmocka_unit_test_setup_teardown(explain_and_pack_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
     cmocka_unit_test_setup_teardown(broken_rule_fails_alone, setup, teardown),
   };

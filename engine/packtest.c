@@ -1,0 +1,315 @@
+#include "packtest.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "evaluate.h"
+#include "import.h"
+#include "pack.h"
+#include "results.h"
+#include "stdlib_loader.h"
+#include "store.h"
+
+/* The fixture tables a test may give, in import order. */
+static const char *const fixture_entities[] = {"organizations", "staff", "activities", "communities", "documents"};
+#define N_ENTITIES (sizeof fixture_entities / sizeof fixture_entities[0])
+
+/* Test files are hand-written fixtures; larger ones are refused. */
+#define MAX_TEST_FILE (1u << 20)
+
+/* A scratch folder for one test's store and fixture files. */
+typedef struct scratch {
+  char dir[256];
+  char store[300];
+} scratch;
+
+static int scratch_open(scratch *s) {
+  const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  snprintf(s->dir, sizeof s->dir, "%s/pdmon-packtest-XXXXXX", base);
+  if (!mkdtemp(s->dir)) return -1;
+  snprintf(s->store, sizeof s->store, "%s/store.db", s->dir);
+  return 0;
+}
+
+static void scratch_close(scratch *s) {
+  static const char *const files[] = {"store.db", "store.db-wal", "store.db-shm", "organizations.csv",
+                                      "staff.csv", "activities.csv", "communities.csv", "documents.csv"};
+  char path[400];
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", s->dir, files[i]);
+    unlink(path);
+  }
+  rmdir(s->dir);
+}
+
+static int compare_strings(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes a Lua value as a CSV field: booleans as да/нет. */
+static void write_value(lua_State *L, int index, FILE *f) {
+  if (lua_isboolean(L, index)) fputs(lua_toboolean(L, index) ? "да" : "нет", f);
+  else if (lua_type(L, index) == LUA_TNUMBER || lua_type(L, index) == LUA_TSTRING)
+    csv_write_field(f, lua_tostring(L, index), ',');
+}
+
+/* Writes the rows (a list of tables) at index as a CSV file whose header
+ * is every key the rows use, sorted. Returns -1 on misuse (message in err). */
+static int write_fixture(lua_State *L, int rows, const char *path, const char *entity, char *err, size_t errlen) {
+  char *keys[64];
+  size_t nkeys = 0;
+  for (lua_Integer i = 1; i <= luaL_len(L, rows); i++) {
+    if (lua_rawgeti(L, rows, i) != LUA_TTABLE) {
+      snprintf(err, errlen, "data.%s[%lld] is not a table of fields", entity, (long long)i);
+      lua_pop(L, 1);
+      goto fail;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING) continue;
+      const char *key = lua_tostring(L, -1);
+      size_t k = 0;
+      while (k < nkeys && strcmp(keys[k], key) != 0) k++;
+      if (k == nkeys && nkeys < 64) keys[nkeys++] = strdup(key);
+    }
+    lua_pop(L, 1);
+  }
+  qsort(keys, nkeys, sizeof *keys, compare_strings);
+  FILE *f = fopen(path, "wb");
+  if (!f) { snprintf(err, errlen, "%s: cannot write", path); goto fail; }
+  for (size_t k = 0; k < nkeys; k++) fprintf(f, "%s%s", k ? "," : "", keys[k]);
+  fputc('\n', f);
+  for (lua_Integer i = 1; i <= luaL_len(L, rows); i++) {
+    lua_rawgeti(L, rows, i);
+    for (size_t k = 0; k < nkeys; k++) {
+      if (k) fputc(',', f);
+      lua_getfield(L, -1, keys[k]);
+      write_value(L, lua_gettop(L), f);
+      lua_pop(L, 1);
+    }
+    fputc('\n', f);
+    lua_pop(L, 1);
+  }
+  fclose(f);
+  for (size_t k = 0; k < nkeys; k++) free(keys[k]);
+  return 0;
+fail:
+  for (size_t k = 0; k < nkeys; k++) free(keys[k]);
+  return -1;
+}
+
+/* Builds the test's store from test.data (the test table at index). */
+static int build_store(lua_State *L, int test, const scratch *s, const char *municipality,
+                       FILE *out, char *err, size_t errlen) {
+  sqlite3 *db;
+  if (store_open(s->store, 1, &db, err, errlen) != 0) return -1;
+  int rc = store_meta_set(db, "municipality", municipality, err, errlen);
+  lua_getfield(L, test, "data");
+  int data = lua_gettop(L);
+  for (size_t e = 0; e < N_ENTITIES && rc == 0; e++) {
+    if (lua_getfield(L, data, fixture_entities[e]) != LUA_TTABLE) { lua_pop(L, 1); continue; }
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s.csv", s->dir, fixture_entities[e]);
+    rc = write_fixture(L, lua_gettop(L), path, fixture_entities[e], err, errlen);
+    lua_pop(L, 1);
+    if (rc != 0) break;
+    import_options opt = {0};
+    import_report report;
+    rc = import_file(db, fixture_entities[e], path, &opt, &report, err, errlen);
+    for (size_t i = 0; i < report.rejected; i++) {
+      /* "SCRATCH/staff.csv:5: msg" becomes "data.staff[4]: msg" */
+      const char *msg = strstr(report.problems[i].message, ".csv:");
+      const char *rest = msg ? strchr(msg + 5, ':') : NULL;
+      fprintf(out, "  # data.%s[%zu]:%s\n", fixture_entities[e], report.problems[i].line - 1,
+              rest ? rest + 1 : report.problems[i].message);
+    }
+    if (rc == 1) snprintf(err, errlen, "data.%s has invalid rows", fixture_entities[e]);
+    import_report_free(&report);
+  }
+  lua_pop(L, 1);
+  sqlite3_close(db);
+  return rc == 0 ? 0 : -1;
+}
+
+/* The row of indicator id for organization org (NULL: the total). */
+static const result_row *find_row(const result_set *set, const char *id, const char *org) {
+  for (size_t i = 0; i < set->count; i++) {
+    const result_row *r = &set->rows[i];
+    if (strcmp(r->indicator, id) != 0 || r->breakdown) continue;
+    if (org ? (r->organization && strcmp(r->organization, org) == 0) : !r->organization) return r;
+  }
+  return NULL;
+}
+
+/* Checks one expected field (value at index) against a row; prints a
+ * failure line and returns 1 when it differs. */
+static int check_field(lua_State *L, int index, const char *field, const result_row *r,
+                       const char *what, FILE *out) {
+  if (strcmp(field, "status") == 0 || lua_type(L, index) == LUA_TSTRING) {
+    const char *want = lua_tostring(L, index), *got = result_status_name(r->status);
+    if (strcmp(want, got) == 0) return 0;
+    fprintf(out, "  # %s: status expected %s, got %s%s%s\n", what, want, got, r->message ? ": " : "",
+            r->message ? r->message : "");
+    return 1;
+  }
+  double want = lua_tonumber(L, index), got;
+  int present;
+  if (strcmp(field, "numerator") == 0) { present = r->has_counts; got = (double)r->numerator; }
+  else if (strcmp(field, "denominator") == 0) { present = r->has_counts; got = (double)r->denominator; }
+  else { present = r->has_value; got = r->value; }
+  if (present && fabs(got - want) <= 0.005) return 0;
+  if (present) fprintf(out, "  # %s: %s expected %g, got %g\n", what, field, want, got);
+  else fprintf(out, "  # %s: %s expected %g, got no value (%s)\n", what, field, want, result_status_name(r->status));
+  return 1;
+}
+
+/* Compares one expectation (number, status string, or table of fields and
+ * organizations) for indicator id and org. Returns the failures. */
+static int check_expectation(lua_State *L, int spec, const result_set *set, const char *id, const char *org,
+                             FILE *out) {
+  char what[256];
+  snprintf(what, sizeof what, "%s (%s)", id, org ? org : "total");
+  const result_row *r = find_row(set, id, org);
+  if (!r) {
+    fprintf(out, "  # %s: no such result\n", what);
+    return 1;
+  }
+  if (r->status == STATUS_ERROR) {
+    fprintf(out, "  # %s: %s\n", what, r->message ? r->message : "error");
+    return 1;
+  }
+  if (lua_type(L, spec) != LUA_TTABLE) return check_field(L, spec, "value", r, what, out);
+  int failures = 0;
+  lua_pushnil(L);
+  while (lua_next(L, spec)) {
+    const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    if (!org && lua_type(L, -2) == LUA_TSTRING && strcmp(key, "value") && strcmp(key, "status") &&
+        strcmp(key, "numerator") && strcmp(key, "denominator"))
+      failures += check_expectation(L, lua_gettop(L), set, id, key, out);
+    else
+      failures += check_field(L, lua_gettop(L), key, r, what, out);
+    lua_pop(L, 1);
+  }
+  return failures;
+}
+
+/* Runs one test (the table at index); returns 1 when it failed. */
+static int run_one(lua_State *L, int test, const char *dir, const char *municipality, FILE *out, int number) {
+  lua_getfield(L, test, "name");
+  const char *name = lua_tostring(L, -1);
+  lua_getfield(L, test, "period");
+  int period = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  scratch s;
+  char err[2048] = "";
+  int failures = 0;
+  result_set results = {0};
+  if (scratch_open(&s) != 0 || build_store(L, test, &s, municipality, out, err, sizeof err) != 0) {
+    failures = 1;
+  } else {
+    evaluate_options opt = {.store_path = s.store, .pack_dir = dir, .municipality = municipality,
+                            .period = period, .limits = sandbox_default_limits()};
+    if (evaluate_run(&opt, &results, err, sizeof err) != 0) {
+      failures = 1;
+    } else {
+      lua_getfield(L, test, "expect");
+      int expect = lua_gettop(L);
+      lua_pushnil(L);
+      while (lua_next(L, expect)) {
+        if (lua_type(L, -2) == LUA_TSTRING)
+          failures += check_expectation(L, lua_gettop(L), &results, lua_tostring(L, -2), NULL, out);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+  }
+  if (err[0]) fprintf(out, "  # %s\n", err);
+  fprintf(out, "%s %d - %s\n", failures ? "not ok" : "ok", number, name);
+  results_free(&results);
+  scratch_close(&s);
+  lua_pop(L, 1);
+  return failures ? 1 : 0;
+}
+
+/* Loads the test files of dir/tests into the sandbox; leaves the list of
+ * tests on the stack. */
+static int load_tests(sandbox *sb, const char *dir, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(sb);
+  if (stdlib_push_module(sb, "dsl", err, errlen) != 0) return -1;
+  lua_getfield(L, -1, "new_tests");
+  if (sandbox_call(sb, 0, 2, err, errlen) != LUA_OK) return -1;
+  sandbox_push_env(sb);
+  int env = lua_gettop(L);
+  lua_getfield(L, env - 1, "test");
+  lua_setfield(L, env, "test");
+  char tests_dir[1200];
+  snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
+  DIR *d = opendir(tests_dir);
+  if (!d) return 0;
+  struct dirent *e;
+  char *names[256];
+  size_t n = 0;
+  while ((e = readdir(d)) != NULL && n < 256) {
+    size_t len = strlen(e->d_name);
+    if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0) names[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, compare_strings);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    char path[1500], chunk[1600];
+    snprintf(path, sizeof path, "%s/%s", tests_dir, names[i]);
+    snprintf(chunk, sizeof chunk, "@%s", path);
+    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
+    char *text = f ? malloc(MAX_TEST_FILE) : NULL;
+    if (rc == 0 && !text) { snprintf(err, errlen, "%s: cannot read", path); rc = -1; }
+    if (f) fclose(f), f = fopen(path, "rb");
+    if (text && f) {
+      size_t len = fread(text, 1, MAX_TEST_FILE, f);
+      if (sandbox_load(sb, text, len, chunk, env) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        rc = -1;
+      } else if (sandbox_call(sb, 0, 0, err, errlen) != LUA_OK) {
+        rc = -1;
+      }
+    }
+    if (f) fclose(f);
+    free(text);
+    free(names[i]);
+  }
+  lua_settop(L, env - 2); /* the list stays on top */
+  lua_remove(L, -2);      /* drop the dsl module */
+  return rc;
+}
+
+int packtest_run(const char *dir, FILE *out, int *passed, char *err, size_t errlen) {
+  *passed = 0;
+  sandbox *sb = sandbox_new(sandbox_default_limits());
+  if (!sb) { snprintf(err, errlen, "out of memory"); return -1; }
+  pack p;
+  if (pack_load(sb, dir, &p, err, errlen) != 0) { sandbox_free(sb); return -1; }
+  char municipality[128];
+  snprintf(municipality, sizeof municipality, "%s", p.municipality[0] ? p.municipality : "test");
+  pack_release(&p);
+  lua_State *L = sandbox_lua(sb);
+  int failed = -1;
+  if (load_tests(sb, dir, err, errlen) == 0) {
+    int list = lua_gettop(L);
+    lua_Integer n = luaL_len(L, list);
+    failed = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, list, i);
+      failed += run_one(L, lua_gettop(L), dir, municipality, out, (int)i);
+    }
+    *passed = (int)n - failed;
+    if (n == 0) fprintf(out, "%s: no tests (add files to %s/tests/)\n", dir, dir);
+  }
+  sandbox_free(sb);
+  return failed;
+}
