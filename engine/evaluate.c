@@ -25,13 +25,6 @@ static int number_field(lua_State *L, int index, const char *field, double *out)
   return present;
 }
 
-static int integer_field(lua_State *L, int index, const char *field, int64_t *out) {
-  int present = lua_getfield(L, index, field) == LUA_TNUMBER;
-  if (present) *out = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (int64_t)lua_tonumber(L, -1);
-  lua_pop(L, 1);
-  return present;
-}
-
 /* Fills the indicator's description into a new row of out. */
 static result_row *describe_row(result_set *out, lua_State *L, int desc) {
   result_row *r = results_append(out);
@@ -51,8 +44,8 @@ static void convert_row(lua_State *L, int row, result_row *r) {
   r->group = dup_field(L, row, "group");
   r->message = dup_field(L, row, "message");
   r->has_value = number_field(L, row, "value", &r->value);
-  r->has_counts = integer_field(L, row, "numerator", &r->numerator) &&
-                  integer_field(L, row, "denominator", &r->denominator);
+  r->has_counts = number_field(L, row, "numerator", &r->numerator);
+  r->has_denominator = number_field(L, row, "denominator", &r->denominator);
   char *status = dup_field(L, row, "status");
   if (!status || result_status_parse(status, &r->status) != 0) r->status = STATUS_ERROR;
   free(status);

@@ -160,8 +160,8 @@ static int check_field(lua_State *L, int index, const char *field, const result_
   }
   double want = lua_tonumber(L, index), got;
   int present;
-  if (strcmp(field, "numerator") == 0) { present = r->has_counts; got = (double)r->numerator; }
-  else if (strcmp(field, "denominator") == 0) { present = r->has_counts; got = (double)r->denominator; }
+  if (strcmp(field, "numerator") == 0) { present = r->has_counts; got = r->numerator; }
+  else if (strcmp(field, "denominator") == 0) { present = r->has_denominator; got = r->denominator; }
   else { present = r->has_value; got = r->value; }
   if (present && fabs(got - want) <= 0.005) return 0;
   if (present) fprintf(out, "  # %s: %s expected %g, got %g\n", what, field, want, got);

@@ -49,8 +49,8 @@ static cJSON *row_json(const result_row *r) {
     cJSON_AddItemToObject(o, "group", nullable_string(r->group));
   }
   cJSON_AddItemToObject(o, "value", r->has_value ? cJSON_CreateNumber(r->value) : cJSON_CreateNull());
-  cJSON_AddItemToObject(o, "numerator", r->has_counts ? cJSON_CreateNumber((double)r->numerator) : cJSON_CreateNull());
-  cJSON_AddItemToObject(o, "denominator", r->has_counts ? cJSON_CreateNumber((double)r->denominator) : cJSON_CreateNull());
+  cJSON_AddItemToObject(o, "numerator", r->has_counts ? cJSON_CreateNumber(r->numerator) : cJSON_CreateNull());
+  cJSON_AddItemToObject(o, "denominator", r->has_denominator ? cJSON_CreateNumber(r->denominator) : cJSON_CreateNull());
   if (r->target_text) {
     cJSON *t = cJSON_CreateObject();
     cJSON_AddItemToObject(t, "text", cJSON_CreateString(r->target_text));
@@ -88,9 +88,11 @@ static void format_number(char *buf, size_t len, int present, double v) {
   else snprintf(buf, len, "-");
 }
 
-static void format_count(char *buf, size_t len, int present, int64_t v) {
-  if (present) snprintf(buf, len, "%lld", (long long)v);
-  else snprintf(buf, len, "-");
+/* Counts print as integers, sums with two decimals. */
+static void format_count(char *buf, size_t len, int present, double v) {
+  if (!present) snprintf(buf, len, "-");
+  else if (v == (double)(long long)v) snprintf(buf, len, "%lld", (long long)v);
+  else snprintf(buf, len, "%.2f", v);
 }
 
 static int render_csv(const result_set *set, FILE *out) {
@@ -100,12 +102,12 @@ static int render_csv(const result_set *set, FILE *out) {
     const result_row *r = &set->rows[i];
     char num[32], den[32], value[64], target_value[64];
     format_count(num, sizeof num, r->has_counts, r->numerator);
-    format_count(den, sizeof den, r->has_counts, r->denominator);
+    format_count(den, sizeof den, r->has_denominator, r->denominator);
     format_number(value, sizeof value, r->has_value, r->value);
     format_number(target_value, sizeof target_value, r->has_target_value, r->target_value);
     const char *fields[] = {r->indicator, r->criterion ? r->criterion : "",
       r->organization ? r->organization : "", r->organization_name ? r->organization_name : "",
-      r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_counts ? den : "", r->has_value ? value : "",
+      r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_denominator ? den : "", r->has_value ? value : "",
       r->unit ? r->unit : "", r->target_text ? r->target_text : "",
       r->has_target_value ? target_value : "", result_status_name(r->status),
       r->message ? r->message : ""};
@@ -134,7 +136,7 @@ static void table_cells(const result_row *r, char cells[TABLE_COLUMNS][512]) {
   else if (r->organization) snprintf(cells[0], 512, "%s", r->organization_name ? r->organization_name : r->organization);
   else snprintf(cells[0], 512, "TOTAL (municipality)");
   format_count(cells[1], 512, r->has_counts, r->numerator);
-  format_count(cells[2], 512, r->has_counts, r->denominator);
+  format_count(cells[2], 512, r->has_denominator, r->denominator);
   format_number(cells[3], 512, r->has_value, r->value);
   if (r->has_target_value) snprintf(cells[4], 512, "%s%.2f", r->target_kind && strcmp(r->target_kind, "at_most") == 0 ? "<= " : ">= ", r->target_value);
   else snprintf(cells[4], 512, "%s", r->target_text ? "(no value this year)" : "-");

@@ -24,8 +24,9 @@ typedef struct result_row {
   char *breakdown, *group;  /* "kind"/"position" and its value for breakdown rows, else NULL */
   int has_value;
   double value;
-  int has_counts;
-  int64_t numerator, denominator;
+  int has_counts;           /* numerator present */
+  int has_denominator;      /* denominator present (not for count, sum, exists) */
+  double numerator, denominator; /* counts, or sums for sum and avg */
   char *target_text, *target_kind; /* NULL when the indicator has no target */
   char *target_reason;      /* which target value applied in the period, and why */
   int has_target_value;

@@ -1,0 +1,46 @@
+local teachers = staff { position = "teacher" }
+local young = staff { position = "teacher", age = below(35), experience = below(3) }
+local schools = organizations { kind = "school" }
+
+criterion "compare" {
+  title = "Сверка",
+  indicator "diagnosed" {
+    title = "Доля педагогов, прошедших диагностику",
+    value = share(teachers:having(activity { kind = "diagnostic" }), teachers),
+    breakdown = { "kind", "position" },
+    target = { default = "Ежегодно - 40%", preschool = "Ежегодно - 10%", o1_2 = at_least(99) },
+  },
+  indicator "young_supported" {
+    title = "Доля молодых педагогов в первые 3 года работы, участвующих в наставничестве",
+    value = share(young:having(activity { kind = { "mentoring", "tutoring" }, within = 3 }), young),
+  },
+  indicator "not_trained" {
+    title = "Педагоги без курсов с 2021 года",
+    value = count(teachers:without(activity { kind = "course", since = 2021 })),
+  },
+  indicator "per_school" { title = "Педагогов на одну школу", value = ratio(teachers, schools) },
+  indicator "course_hours" { title = "Часы курсов", value = sum(activity { kind = "course" }, "hours") },
+  indicator "avg_score" {
+    title = "Средний балл диагностики педагогов",
+    value = avg(activity { kind = "diagnostic", by = teachers }, "score"),
+  },
+  indicator "trained_people" { title = "Обученные педагоги", value = distinct(activity { kind = "course" }, "staff_id") },
+  indicator "schools_on_platform" {
+    title = "Доля школ, использующих платформу",
+    value = share(schools:having(activity { kind = "platform_use" }), schools),
+  },
+  indicator "associations" {
+    title = "Количество методических объединений",
+    value = count(communities { kind = "methodical_association" }),
+    target = "К 2024 году - положительная динамика не менее 10%",
+  },
+  indicator "has_programme" {
+    title = "Наличие муниципальной программы поддержки молодых педагогов",
+    value = exists(documents { kind = "programme" }),
+    target = "Наличие муниципальной Программы поддержки молодых педагогов/наставничества",
+  },
+  indicator "diagnosed_growth" {
+    title = "Рост доли продиагностированных педагогов",
+    value = growth(share(teachers:having(activity { kind = "diagnostic" }), teachers)),
+  },
+}

@@ -1,0 +1,291 @@
+/* Compiled sets against hand-written SQL: a pack using every kind of set
+ * and aggregate (tests/data/compare) is evaluated on generated data of
+ * three municipalities, and each total and per-organization figure is
+ * compared with a query written by hand for the same question. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evaluate.h"
+#include "store.h"
+#include "support.h"
+
+static const char *source_dir;
+
+typedef struct fixture {
+  char *dir;
+  char path[512];
+  sqlite3 *db;
+  result_set results;
+} fixture;
+
+/* A small deterministic generator, so failures reproduce. */
+static uint32_t next_random(uint32_t *state) {
+  *state = *state * 1664525u + 1013904223u;
+  return *state >> 8;
+}
+
+static int pick(uint32_t *r, int n) { return (int)(next_random(r) % (uint32_t)n); }
+
+static void exec(sqlite3 *db, const char *sql) {
+  char *err = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", sql, err);
+}
+
+/* Three municipalities of six organizations with staff and five years of
+ * activities, communities and documents. */
+static void generate(sqlite3 *db) {
+  static const char *const kinds[] = {"school", "school", "school", "preschool", "additional", "school"};
+  static const char *const positions[] = {"teacher", "teacher", "teacher", "teacher", "head", "educator", "methodist"};
+  static const char *const activity_kinds[] = {"diagnostic", "course", "mentoring", "tutoring", "platform_use", "attestation"};
+  uint32_t r = 20231;
+  char sql[512];
+  int activity = 0;
+  exec(db, "BEGIN");
+  for (int m = 1; m <= 3; m++) {
+    for (int o = 1; o <= 6; o++) {
+      snprintf(sql, sizeof sql, "INSERT INTO organization VALUES ('o%d_%d', 'ОО %d-%d', '%s', 'm%d', NULL)", m, o, m, o, kinds[o - 1], m);
+      exec(db, sql);
+      int nstaff = o == 6 ? 0 : 5 + pick(&r, 20);
+      for (int s = 0; s < nstaff; s++) {
+        int birth = 1960 + pick(&r, 41);
+        int start = birth + 21 + pick(&r, 2023 - birth - 20);
+        const char *position = kinds[o - 1][0] == 'p' && s % 2 ? "educator" : positions[pick(&r, 7)];
+        snprintf(sql, sizeof sql, "INSERT INTO staff (id, organization_id, position, birth_year, career_start_year)"
+                 " VALUES ('s%d_%d_%d', 'o%d_%d', '%s', %d, %d)", m, o, s, m, o, position, birth, start);
+        exec(db, sql);
+        for (int a = pick(&r, 6); a > 0; a--) {
+          const char *kind = activity_kinds[pick(&r, 6)];
+          int year = 2020 + pick(&r, 5);
+          snprintf(sql, sizeof sql, "INSERT INTO activity (id, staff_id, kind, date, hours, score) VALUES"
+                   " ('a%d', 's%d_%d_%d', '%s', '%d-%02d-%02d', %s, %s)", ++activity, m, o, s, kind, year,
+                   1 + pick(&r, 12), 1 + pick(&r, 28), strcmp(kind, "course") ? "NULL" : (pick(&r, 2) ? "72" : "36"),
+                   strcmp(kind, "diagnostic") ? "NULL" : (pick(&r, 3) ? "55.5" : "81"));
+          exec(db, sql);
+        }
+      }
+      for (int c = pick(&r, 3); c > 0; c--) {
+        snprintf(sql, sizeof sql, "INSERT INTO community (id, name, kind, organization_id, municipality, start_date, end_date)"
+                 " VALUES ('c%d_%d_%d', 'МО', 'methodical_association', 'o%d_%d', 'm%d', '%d-09-01', %s)", m, o, c, m, o, m,
+                 2019 + pick(&r, 5), pick(&r, 3) ? "NULL" : "'2022-12-31'");
+        exec(db, sql);
+      }
+    }
+    snprintf(sql, sizeof sql, "INSERT INTO document (id, kind, date, title, municipality) VALUES"
+             " ('p%d', '%s', '2022-02-01', 'Программа', 'm%d')", m, m == 1 ? "programme" : "order", m);
+    exec(db, sql);
+  }
+  exec(db, "COMMIT");
+}
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->dir = support_tempdir();
+  snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+  char err[1024], pack[1024];
+  if (store_open(f->path, 1, &f->db, err, sizeof err) != 0) return -1;
+  generate(f->db);
+  snprintf(pack, sizeof pack, "%s/tests/data/compare", source_dir);
+  evaluate_options opt = {.store_path = f->path, .pack_dir = pack, .period = 2023,
+                          .limits = sandbox_default_limits()};
+  if (evaluate_run(&opt, &f->results, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  results_free(&f->results);
+  sqlite3_close(f->db);
+  support_remove_tree(f->dir);
+  free(f);
+  return 0;
+}
+
+static const result_row *row_of(const result_set *set, const char *id, const char *org) {
+  for (size_t i = 0; i < set->count; i++) {
+    const result_row *r = &set->rows[i];
+    if (strcmp(r->indicator, id) || r->breakdown) continue;
+    if (org ? (r->organization && !strcmp(r->organization, org)) : !r->organization) return r;
+  }
+  return NULL;
+}
+
+/* Runs a hand-written query with one optional text parameter, returning
+ * its first row's first two columns. */
+static void hand(sqlite3 *db, const char *sql, const char *param, double *a, double *b) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  if (param) sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  *a = sqlite3_column_double(st, 0);
+  if (b) *b = sqlite3_column_count(st) > 1 ? sqlite3_column_double(st, 1) : 0;
+  sqlite3_finalize(st);
+}
+
+/* The organizations of m1 plus NULL (the total), for per-organization checks. */
+static const char *const orgs[] = {NULL, "o1_1", "o1_2", "o1_3", "o1_4", "o1_5", "o1_6"};
+#define NORGS (sizeof orgs / sizeof *orgs)
+
+/* Checks a share or ratio: numerator and denominator exactly, the value
+ * against their quotient. The hand SQL takes ?1 = organization or NULL. */
+static void check_quotient(fixture *f, const char *id, const char *sql, double scale) {
+  for (size_t i = 0; i < NORGS; i++) {
+    const result_row *r = row_of(&f->results, id, orgs[i]);
+    assert_non_null(r);
+    double num, den;
+    hand(f->db, sql, orgs[i], &num, &den);
+    if (fabs(r->numerator - num) > 1e-6 || fabs(r->denominator - den) > 1e-6)
+      fail_msg("%s %s: got %g/%g, hand SQL %g/%g", id, orgs[i] ? orgs[i] : "total",
+               r->numerator, r->denominator, num, den);
+    if (den == 0) {
+      assert_false(r->has_value);
+      assert_string_equal(result_status_name(r->status), "no_data");
+    } else {
+      assert_true(r->has_value);
+      assert_true(fabs(r->value - scale * num / den) <= 0.005 + 1e-9);
+    }
+  }
+}
+
+/* Checks a single-number aggregate (count, sum, distinct). */
+static void check_value(fixture *f, const char *id, const char *sql) {
+  for (size_t i = 0; i < NORGS; i++) {
+    const result_row *r = row_of(&f->results, id, orgs[i]);
+    assert_non_null(r);
+    double v;
+    hand(f->db, sql, orgs[i], &v, NULL);
+    if (!r->has_value || fabs(r->value - v) > 0.005)
+      fail_msg("%s %s: got %g, hand SQL %g", id, orgs[i] ? orgs[i] : "total", r->value, v);
+  }
+}
+
+#define IN_M1 "(SELECT id FROM staff WHERE organization_id IN (SELECT id FROM organization WHERE municipality = 'm1'))"
+#define ORG_OF(col) "AND (?1 IS NULL OR " col " = ?1) AND " col " IN (SELECT id FROM organization WHERE municipality = 'm1')"
+
+static void shares_with_joins_and_windows(void **state) {
+  fixture *f = *state;
+  check_quotient(f, "diagnosed",
+    "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+    " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher' "
+    ORG_OF("s.organization_id"), 100);
+  check_quotient(f, "young_supported",
+    "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind IN ('mentoring', 'tutoring')"
+    " AND a.date BETWEEN '2021-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher'"
+    " AND 2023 - birth_year < 35 AND 2023 - career_start_year < 3 " ORG_OF("s.organization_id"), 100);
+  check_quotient(f, "schools_on_platform",
+    "SELECT SUM(EXISTS (SELECT 1 FROM activity a JOIN staff s ON s.id = a.staff_id WHERE s.organization_id = o.id"
+    " AND a.kind = 'platform_use' AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*)"
+    " FROM organization o WHERE kind = 'school' " ORG_OF("o.id"), 100);
+}
+
+static void counts_sums_and_averages(void **state) {
+  fixture *f = *state;
+  check_value(f, "not_trained",
+    "SELECT COUNT(*) FROM staff s WHERE position = 'teacher' AND NOT EXISTS (SELECT 1 FROM activity a"
+    " WHERE a.staff_id = s.id AND a.kind = 'course' AND a.date BETWEEN '2021-01-01' AND '2023-12-31') "
+    ORG_OF("s.organization_id"));
+  check_value(f, "course_hours",
+    "SELECT TOTAL(hours) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
+    " AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
+  check_value(f, "trained_people",
+    "SELECT COUNT(DISTINCT a.staff_id) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
+    " AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
+  check_quotient(f, "avg_score",
+    "SELECT TOTAL(score), COUNT(score) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'diagnostic'"
+    " AND s.position = 'teacher' AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"), 1);
+  check_value(f, "associations",
+    "SELECT COUNT(*) FROM community c WHERE kind = 'methodical_association' AND municipality = 'm1'"
+    " AND (start_date IS NULL OR start_date <= '2023-12-31') AND (end_date IS NULL OR end_date >= '2023-01-01')"
+    " AND (?1 IS NULL OR organization_id = ?1)");
+}
+
+static void ratio_across_entities(void **state) {
+  fixture *f = *state;
+  const result_row *r = row_of(&f->results, "per_school", NULL);
+  double teachers, schools;
+  hand(f->db, "SELECT COUNT(*) FROM staff WHERE position = 'teacher' AND id IN " IN_M1, NULL, &teachers, NULL);
+  hand(f->db, "SELECT COUNT(*) FROM organization WHERE kind = 'school' AND municipality = 'm1'", NULL, &schools, NULL);
+  assert_float_equal(r->numerator, teachers, 0);
+  assert_float_equal(r->denominator, schools, 0);
+  assert_true(fabs(r->value - teachers / schools) <= 0.005);
+}
+
+static void presence_growth_and_targets(void **state) {
+  fixture *f = *state;
+  const result_row *r = row_of(&f->results, "has_programme", NULL);
+  assert_float_equal(r->value, 1, 0);
+  assert_string_equal(result_status_name(r->status), "met"); /* only m1 has a programme */
+  double n23, d23, n22, d22;
+  const char *share = "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+                      " AND a.date BETWEEN ?1 || '-01-01' AND ?1 || '-12-31')), COUNT(*) FROM staff s"
+                      " WHERE position = 'teacher' AND id IN " IN_M1;
+  hand(f->db, share, "2023", &n23, &d23);
+  hand(f->db, share, "2022", &n22, &d22);
+  double v23 = floor(n23 * 10000 / d23 + 0.5) / 100, v22 = floor(n22 * 10000 / d22 + 0.5) / 100;
+  r = row_of(&f->results, "diagnosed_growth", NULL);
+  assert_true(fabs(r->value - floor((v23 - v22) / v22 * 10000 + 0.5) / 100) <= 0.011);
+  /* per-kind and per-organization targets */
+  r = row_of(&f->results, "diagnosed", "o1_4");
+  if (r->has_target_value) assert_float_equal(r->target_value, 10, 1e-9);
+  r = row_of(&f->results, "diagnosed", "o1_2");
+  assert_float_equal(r->target_value, 99, 1e-9);
+  r = row_of(&f->results, "diagnosed", "o1_1");
+  assert_float_equal(r->target_value, 40, 1e-9);
+  assert_string_equal(result_status_name(r->status), r->value + 1e-9 >= 40 ? "met" : "not_met");
+  /* growth target of associations: against the programme start, 2021 */
+  r = row_of(&f->results, "associations", NULL);
+  assert_string_equal(r->target_kind, "growth");
+}
+
+static void breakdowns_add_up(void **state) {
+  fixture *f = *state;
+  double num = 0, den = 0, knum = 0, kden = 0;
+  for (size_t i = 0; i < f->results.count; i++) {
+    const result_row *r = &f->results.rows[i];
+    if (strcmp(r->indicator, "diagnosed") || !r->breakdown) continue;
+    if (!strcmp(r->breakdown, "position")) { num += r->numerator; den += r->denominator; }
+    if (!strcmp(r->breakdown, "kind")) { knum += r->numerator; kden += r->denominator; }
+  }
+  const result_row *total = row_of(&f->results, "diagnosed", NULL);
+  assert_float_equal(den, total->denominator, 0); /* only teachers are in the denominator */
+  assert_float_equal(num, total->numerator, 0);
+  assert_float_equal(kden, total->denominator, 0);
+  assert_float_equal(knum, total->numerator, 0);
+}
+
+static void other_municipalities_are_invisible(void **state) {
+  fixture *f = *state;
+  for (size_t i = 0; i < f->results.count; i++) {
+    const char *org = f->results.rows[i].organization;
+    if (org) assert_int_equal(strncmp(org, "o1_", 3), 0);
+  }
+  /* a fixed, small number of statements for 11 indicators */
+  assert_true(f->results.statements > 0 && f->results.statements <= 16);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: test_compile SOURCE_DIR\n");
+    return 2;
+  }
+  source_dir = argv[1];
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(shares_with_joins_and_windows),
+    cmocka_unit_test(counts_sums_and_averages),
+    cmocka_unit_test(ratio_across_entities),
+    cmocka_unit_test(presence_growth_and_targets),
+    cmocka_unit_test(breakdowns_add_up),
+    cmocka_unit_test(other_municipalities_are_invisible),
+  };
+  return cmocka_run_group_tests_name("compile", tests, setup, teardown);
+}
