@@ -205,6 +205,50 @@ static void explain_and_pack_tests(void **state) {
   release(&o);
 }
 
+static void municipality_extends_the_region(void **state) {
+  outcome o = run(*state, "eval --pack tests/data/packs/town --period 2023 --format json");
+  assert_int_equal(o.status, 0);
+  cJSON *root = cJSON_Parse(o.out);
+  assert_string_equal(cJSON_GetObjectItem(root, "pack")->valuestring, "town");
+  cJSON *total = result_for(root, NULL);
+  cJSON *target = cJSON_GetObjectItem(total, "target");
+  assert_string_equal(cJSON_GetObjectItem(target, "text")->valuestring, "Ежегодно - 70%");
+  assert_string_equal(cJSON_GetObjectItem(total, "status")->valuestring, "not_met");
+  int teachers_total = 0;
+  cJSON *row;
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
+    if (!strcmp(cJSON_GetObjectItem(row, "indicator")->valuestring, "teachers_total") &&
+        cJSON_IsNull(cJSON_GetObjectItem(row, "organization"))) {
+      teachers_total = cJSON_GetObjectItem(row, "value")->valueint;
+      assert_true(cJSON_IsNull(cJSON_GetObjectItem(row, "denominator")));
+    }
+  }
+  assert_int_equal(teachers_total, 24);
+  cJSON_Delete(root);
+  release(&o);
+  /* an override naming an unknown indicator is an error at its line */
+  char *dir = *state, packdir[1024], cmd[2100], args[1200];
+  snprintf(packdir, sizeof packdir, "%s/packs/bad", dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -r '%s/tests/data/packs/region' '%s/packs/'", packdir, source_dir, dir);
+  assert_int_equal(system(cmd), 0);
+  free(support_write_text(packdir, "pack.lua", "pack { id = 'bad', extends = 'region' }\n\ntargets { teachers_diagnozed = '100%' }\n"));
+  snprintf(args, sizeof args, "check --pack '%s'", packdir);
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/packs/bad/pack.lua:3: targets: no indicator 'teachers_diagnozed'"));
+  release(&o);
+  free(support_write_text(packdir, "pack.lua", "pack { id = 'bad', extends = 'region' }\ntargets { teachers_diagnosed = 'много' }\n"));
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/packs/bad/pack.lua:2: targets { teachers_diagnosed = ... }: cannot read the target phrase 'много'"));
+  release(&o);
+  free(support_write_text(packdir, "pack.lua", "pack { id = 'bad', extends = 'bad' }\n"));
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "extends makes a loop"));
+  release(&o);
+}
+
 static void usage_errors_exit_2(void **state) {
   expect(*state, "", 2);
   expect(*state, "frobnicate", 2);
@@ -258,6 +302,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test_setup_teardown(pack_recorded_by_init_is_the_default, setup, teardown),
     cmocka_unit_test_setup_teardown(import_errors_name_file_line_and_column, setup, teardown),
     cmocka_unit_test_setup_teardown(explain_and_pack_tests, setup, teardown),
+    cmocka_unit_test_setup_teardown(municipality_extends_the_region, setup, teardown),
     cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
     cmocka_unit_test_setup_teardown(broken_rule_fails_alone, setup, teardown),
   };

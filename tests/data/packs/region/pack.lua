@@ -1,0 +1,1 @@
+pack { id = "region", title = "Региональная база", period = { 2021, 2024 } }

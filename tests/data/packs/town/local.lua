@@ -1,0 +1,4 @@
+criterion "staffing" {
+  title = "Кадровое обеспечение",
+  indicator "teachers_total" { title = "Количество педагогов", value = count(staff { position = "teacher" }) },
+}
