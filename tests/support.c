@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,3 +79,64 @@ void support_remove_tree(char *dir) {
   rmdir(dir);
   free(dir);
 }
+
+/* A small deterministic generator, so failures reproduce. */
+static uint32_t next_random(uint32_t *state) {
+  *state = *state * 1664525u + 1013904223u;
+  return *state >> 8;
+}
+
+static int pick(uint32_t *r, int n) { return (int)(next_random(r) % (uint32_t)n); }
+
+static void exec(sqlite3 *db, const char *sql) {
+  char *err = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+    fprintf(stderr, "%s: %s\n", sql, err);
+    abort();
+  }
+}
+
+void support_generate(sqlite3 *db, int municipalities, int organizations, int max_staff, uint32_t seed) {
+  static const char *const kinds[] = {"school", "school", "school", "preschool", "additional", "school"};
+  static const char *const positions[] = {"teacher", "teacher", "teacher", "teacher", "head", "educator", "methodist"};
+  static const char *const activity_kinds[] = {"diagnostic", "course", "mentoring", "tutoring", "platform_use", "attestation"};
+  uint32_t r = seed;
+  char sql[512];
+  int activity = 0;
+  exec(db, "BEGIN");
+  for (int m = 1; m <= municipalities; m++) {
+    for (int o = 1; o <= organizations; o++) {
+      snprintf(sql, sizeof sql, "INSERT INTO organization VALUES ('o%d_%d', 'ОО %d-%d', '%s', 'm%d', NULL)", m, o, m, o, kinds[(o - 1) % 6], m);
+      exec(db, sql);
+      int nstaff = o % 6 == 0 ? 0 : 5 + pick(&r, max_staff - 5);
+      for (int s = 0; s < nstaff; s++) {
+        int birth = 1960 + pick(&r, 41);
+        int start = birth + 21 + pick(&r, 2023 - birth - 20);
+        const char *position = kinds[(o - 1) % 6][0] == 'p' && s % 2 ? "educator" : positions[pick(&r, 7)];
+        snprintf(sql, sizeof sql, "INSERT INTO staff (id, organization_id, position, birth_year, career_start_year)"
+                 " VALUES ('s%d_%d_%d', 'o%d_%d', '%s', %d, %d)", m, o, s, m, o, position, birth, start);
+        exec(db, sql);
+        for (int a = pick(&r, 6); a > 0; a--) {
+          const char *kind = activity_kinds[pick(&r, 6)];
+          int year = 2020 + pick(&r, 5);
+          snprintf(sql, sizeof sql, "INSERT INTO activity (id, staff_id, kind, date, hours, score) VALUES"
+                   " ('a%d', 's%d_%d_%d', '%s', '%d-%02d-%02d', %s, %s)", ++activity, m, o, s, kind, year,
+                   1 + pick(&r, 12), 1 + pick(&r, 28), strcmp(kind, "course") ? "NULL" : (pick(&r, 2) ? "72" : "36"),
+                   strcmp(kind, "diagnostic") ? "NULL" : (pick(&r, 3) ? "55.5" : "81"));
+          exec(db, sql);
+        }
+      }
+      for (int c = pick(&r, 3); c > 0; c--) {
+        snprintf(sql, sizeof sql, "INSERT INTO community (id, name, kind, organization_id, municipality, start_date, end_date)"
+                 " VALUES ('c%d_%d_%d', 'МО', 'methodical_association', 'o%d_%d', 'm%d', '%d-09-01', %s)", m, o, c, m, o, m,
+                 2019 + pick(&r, 5), pick(&r, 3) ? "NULL" : "'2022-12-31'");
+        exec(db, sql);
+      }
+    }
+    snprintf(sql, sizeof sql, "INSERT INTO document (id, kind, date, title, municipality) VALUES"
+             " ('p%d', '%s', '2022-02-01', 'Программа', 'm%d')", m, m == 1 ? "programme" : "order", m);
+    exec(db, sql);
+  }
+  exec(db, "COMMIT");
+}
+

@@ -3,6 +3,8 @@
 #define PDMON_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
 
 /* Creates a fresh scratch folder under $TMPDIR (or /tmp) and returns its
  * path; the caller frees it with support_remove_tree. */
@@ -19,5 +21,11 @@ char *support_read(const char *path);
 
 /* Removes dir and everything in it, then frees the path. */
 void support_remove_tree(char *dir);
+
+/* Fills a store with municipalities m1..mN of organizations o<m>_<k>
+ * (kinds school, preschool, additional; every sixth without staff), up to
+ * max_staff workers each, and five years (2020-2024) of activities,
+ * communities and documents, deterministically from seed. */
+void support_generate(sqlite3 *db, int municipalities, int organizations, int max_staff, uint32_t seed);
 
 #endif
