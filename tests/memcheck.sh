@@ -9,6 +9,10 @@ for test in csv value store import sandbox; do
   echo "memcheck: unit_$test"
   $vg "$build/tests/test_$test" >/dev/null
 done
+echo "memcheck: unit_compile"
+$vg "$build/tests/test_compile" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
+echo "memcheck: lua_stdlib"
+$vg "$build/tests/test_lua" "$(dirname "$0")/lua/helpers.lua" $(ls "$(dirname "$0")"/lua/*.lua | grep -v helpers.lua) >/dev/null
 echo "memcheck: e2e_cli"
 PDMON_WRAPPER="$vg" "$build/tests/test_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 echo "memcheck: clean"
