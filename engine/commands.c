@@ -152,6 +152,7 @@ int command_import(const command_args *args) {
            io.dry_run ? " (dry run: nothing written)" : "");
     if (report.rejected_path[0])
       printf("rejected rows and their reasons: %s\n", report.rejected_path);
+    if (report.warning[0]) fprintf(stderr, "warning: %s\n", report.warning);
   }
   import_report_free(&report);
   return rc == 0 ? EXIT_OK : EXIT_USER;

@@ -29,6 +29,7 @@ typedef struct import_report {
   import_problem *problems; /* one per rejected row, in file order; owned */
   char rejected_path[4096]; /* where rejected rows went, "" when none were written */
   int written;          /* 1 when the store was changed */
+  char warning[1024];   /* a problem that did not stop the import, "" when none */
 } import_report;
 
 /* Imports path as entity (organizations, staff, activities, communities or

@@ -218,6 +218,10 @@ int store_open_readonly(const char *path, const char *municipality, sqlite3 **db
   return 0;
 }
 
+int store_refresh_statistics(sqlite3 *db, char *err, size_t errlen) {
+  return store_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", err, errlen);
+}
+
 int store_meta_get(sqlite3 *db, const char *key, char *buf, size_t buflen) {
   sqlite3_stmt *st;
   buf[0] = '\0';

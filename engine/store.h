@@ -30,6 +30,11 @@ int store_meta_get(sqlite3 *db, const char *key, char *buf, size_t buflen);
 /* Writes a value of the meta table. */
 int store_meta_set(sqlite3 *db, const char *key, const char *value, char *err, size_t errlen);
 
+/* Refreshes the query planner's statistics (sampled, so it stays cheap on
+ * large stores). Without them SQLite may pick a poor join order through the
+ * rules' views; imports call it after every commit. */
+int store_refresh_statistics(sqlite3 *db, char *err, size_t errlen);
+
 /* Runs SQL with no result rows; on failure copies SQLite's message to err. */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 

@@ -155,13 +155,17 @@ end
 
 function sets.is_set(value) return getmetatable(value) == Set end
 
--- How an inner set's rows are tied to a row of the outer set (alias o).
+-- How an inner set's rows (alias i) are tied to a row of the outer set
+-- (alias o): the inner FROM clause and the condition, both written so the
+-- store's indexes serve them (activities of an organization go through
+-- its staff, never through a subquery per activity).
 local LINKS = {
-  ["staff<activity"] = "%s.staff_id = %s.id",
-  ["organization<staff"] = "%s.organization_id = %s.id",
-  ["organization<community"] = "%s.organization_id = %s.id",
-  ["organization<document"] = "%s.organization_id = %s.id",
-  ["organization<activity"] = "(SELECT organization_id FROM staff WHERE id = %s.staff_id) = %s.id",
+  ["staff<activity"] = { from = "activity %s", on = "%s.staff_id = %s.id" },
+  ["organization<staff"] = { from = "staff %s", on = "%s.organization_id = %s.id" },
+  ["organization<community"] = { from = "community %s", on = "%s.organization_id = %s.id" },
+  ["organization<document"] = { from = "document %s", on = "%s.organization_id = %s.id" },
+  ["organization<activity"] = { from = "staff %s_s JOIN activity %s ON %s.staff_id = %s_s.id",
+                                on = "%s_s.organization_id = %s.id" },
 }
 
 -- A copy of the set with one more semi-join (having) or anti-join (without).
@@ -258,10 +262,11 @@ function sets.predicate(set, alias, period, depth, staff_alias)
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do
       local inner = string.sub(other.entity, 1, 1) .. depth
-      local link = string.format(LINKS[set.entity .. "<" .. other.entity], inner, alias)
-      parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)",
-        join == "without" and "NOT " or "", ENTITIES[other.entity].table, inner, link,
-        sets.predicate(other, inner, period, depth + 1))
+      local link = LINKS[set.entity .. "<" .. other.entity]
+      local from = link.from:gsub("%%s", inner)
+      local on = string.format(link.on, inner, alias)
+      parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM %s WHERE %s AND %s)",
+        join == "without" and "NOT " or "", from, on, sets.predicate(other, inner, period, depth + 1))
     end
   end
   if #parts == 0 then return "1" end

@@ -32,6 +32,7 @@ static int setup(void **state) {
   char err[1024], pack[1024];
   if (store_open(f->path, 1, &f->db, err, sizeof err) != 0) return -1;
   support_generate(f->db, 3, 6, 25, 20231);
+  if (store_refresh_statistics(f->db, err, sizeof err) != 0) return -1;
   snprintf(pack, sizeof pack, "%s/tests/data/compare", source_dir);
   evaluate_options opt = {.store_path = f->path, .pack_dir = pack, .period = 2023,
                           .limits = sandbox_default_limits()};
