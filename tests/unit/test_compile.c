@@ -189,6 +189,22 @@ static void presence_growth_and_targets(void **state) {
   assert_string_equal(r->target_kind, "growth");
 }
 
+static void escape_hatch_reads_but_cannot_write(void **state) {
+  fixture *f = *state;
+  const result_row *r = row_of(&f->results, "courses_by_function", NULL);
+  double courses;
+  hand(f->db, "SELECT COUNT(*) FROM activity WHERE kind = 'course' AND date BETWEEN '2023-01-01' AND '2023-12-31'"
+       " AND staff_id IN " IN_M1, NULL, &courses, NULL);
+  assert_true(r->has_value);
+  assert_float_equal(r->value, courses, 0);
+  r = row_of(&f->results, "writes_by_function", NULL);
+  assert_string_equal(result_status_name(r->status), "error");
+  if (!strstr(r->message, "indicators.lua:52: ctx.sql: not authorized")) fail_msg("message: %s", r->message);
+  double all;
+  hand(f->db, "SELECT COUNT(*) FROM activity", NULL, &all, NULL);
+  assert_true(all > 0); /* nothing was deleted */
+}
+
 static void breakdowns_add_up(void **state) {
   fixture *f = *state;
   double num = 0, den = 0, knum = 0, kden = 0;
@@ -226,6 +242,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(counts_sums_and_averages),
     cmocka_unit_test(ratio_across_entities),
     cmocka_unit_test(presence_growth_and_targets),
+    cmocka_unit_test(escape_hatch_reads_but_cannot_write),
     cmocka_unit_test(breakdowns_add_up),
     cmocka_unit_test(other_municipalities_are_invisible),
   };

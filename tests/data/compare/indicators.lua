@@ -39,6 +39,18 @@ criterion "compare" {
     value = exists(documents { kind = "programme" }),
     target = "Наличие муниципальной Программы поддержки молодых педагогов/наставничества",
   },
+  indicator "courses_by_function" {
+    title = "Курсы повышения квалификации (функция)",
+    value = function(ctx)
+      local rows = ctx.sql("SELECT COUNT(*) AS n FROM activity WHERE kind = 'course' AND date BETWEEN '"
+        .. ctx.period .. "-01-01' AND '" .. ctx.period .. "-12-31'")
+      return rows[1].n
+    end,
+  },
+  indicator "writes_by_function" {
+    title = "Попытка записи (должна быть отклонена)",
+    value = function(ctx) local rows = ctx.sql("DELETE FROM main.activity") return #rows end,
+  },
   indicator "diagnosed_growth" {
     title = "Рост доли продиагностированных педагогов",
     value = growth(share(teachers:having(activity { kind = "diagnostic" }), teachers)),
