@@ -86,22 +86,40 @@ local function run_batch(ctx, b)
   end
 end
 
--- Sums one slot's column over the batch rows that keep(row) accepts.
-local function sum_slot(slot, keep)
-  local total = 0
-  for _, row in ipairs(slot.batch.rows) do
-    if keep(row) then total = total + (row[slot.column] or 0) end
+-- Sums every measure column of a batch per group: per organization, per
+-- organization kind, per position, and over all rows, in one pass, so
+-- combining stays linear in the number of rows.
+local function index_batch(b, by_org)
+  local sums = { org = {}, kind = {}, position = {}, all = {} }
+  local function add(bucket, key, row)
+    if key == nil then return end
+    local t = bucket[key]
+    if not t then t = {} bucket[key] = t end
+    for i = 1, #b.measures do
+      local c = "m" .. i
+      t[c] = (t[c] or 0) + (row[c] or 0)
+    end
   end
-  return total
+  for _, row in ipairs(b.rows) do
+    add(sums.org, row.org, row)
+    local o = by_org[row.org]
+    add(sums.kind, o and o.kind, row)
+    add(sums.position, row.position, row)
+    add(sums, "all", row)
+  end
+  b.sums = sums
 end
 
--- The measure sums of a request for one group of rows.
-local function measures_for(r, keep, whole)
+-- The measure sums of a request for one group: dimension is "org", "kind"
+-- or "position" with its key, or "all" for the municipality.
+local function measures_for(r, dimension, key)
   local m = {}
   for i, slot in ipairs(r.slots) do
-    if whole and slot.batch.totals then m[i] = slot.batch.totals[slot.column] or 0
-    elseif not slot.batch.additive and not whole and keep == nil then m[i] = nil
-    else m[i] = sum_slot(slot, keep or function() return true end) end
+    local b = slot.batch
+    local group
+    if dimension == "all" then group = b.totals or b.sums.all
+    else group = b.sums[dimension][key] end
+    m[i] = group and group[slot.column] or 0
   end
   return m
 end
@@ -111,31 +129,22 @@ end
 local function combine(ctx, r)
   for _, slot in ipairs(r.slots) do
     if slot.batch.error then r.error = slot.batch.error return end
+    if not slot.batch.sums then index_batch(slot.batch, ctx.organization_by_id) end
   end
-  local agg, by_org = r.aggregate, ctx.organization_by_id
-  r.total = agg.combine(measures_for(r, nil, true))
+  local agg = r.aggregate
+  r.total = agg.combine(measures_for(r, "all"))
   r.orgs = {}
-  for _, o in ipairs(ctx.organizations) do
-    r.orgs[o.id] = agg.combine(measures_for(r, function(row) return row.org == o.id end))
-  end
+  for _, o in ipairs(ctx.organizations) do r.orgs[o.id] = agg.combine(measures_for(r, "org", o.id)) end
   r.kinds, r.positions = {}, {}
-  local additive = true
-  for _, slot in ipairs(r.slots) do additive = additive and slot.batch.additive end
-  if not additive then return end
-  local kinds, positions = {}, {}
   for _, slot in ipairs(r.slots) do
-    for _, row in ipairs(slot.batch.rows) do
-      local o = by_org[row.org]
-      if o then kinds[o.kind] = true end
-      if row.position then positions[row.position] = true end
-    end
+    if not slot.batch.additive then return end -- distinct counts do not add up across groups
   end
-  for kind in pairs(kinds) do
-    r.kinds[kind] = agg.combine(measures_for(r, function(row) local o = by_org[row.org]; return o and o.kind == kind end))
+  for _, slot in ipairs(r.slots) do
+    for kind in pairs(slot.batch.sums.kind) do r.kinds[kind] = true end
+    for position in pairs(slot.batch.sums.position) do r.positions[position] = true end
   end
-  for position in pairs(positions) do
-    r.positions[position] = agg.combine(measures_for(r, function(row) return row.position == position end))
-  end
+  for kind in pairs(r.kinds) do r.kinds[kind] = agg.combine(measures_for(r, "kind", kind)) end
+  for position in pairs(r.positions) do r.positions[position] = agg.combine(measures_for(r, "position", position)) end
 end
 
 -- Whether the store has any rows of a dated source in its window.

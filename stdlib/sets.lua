@@ -157,14 +157,15 @@ function sets.is_set(value) return getmetatable(value) == Set end
 
 -- How an inner set's rows (alias i) are tied to a row of the outer set
 -- (alias o): the inner FROM clause and the condition, both written so the
--- store's indexes serve them (activities of an organization go through
--- its staff, never through a subquery per activity).
+-- store's indexes serve them: activities of an organization are reached
+-- through its staff (CROSS JOIN fixes that order in SQLite), never by
+-- scanning the year's activities once per organization.
 local LINKS = {
   ["staff<activity"] = { from = "activity %s", on = "%s.staff_id = %s.id" },
   ["organization<staff"] = { from = "staff %s", on = "%s.organization_id = %s.id" },
   ["organization<community"] = { from = "community %s", on = "%s.organization_id = %s.id" },
   ["organization<document"] = { from = "document %s", on = "%s.organization_id = %s.id" },
-  ["organization<activity"] = { from = "staff %s_s JOIN activity %s ON %s.staff_id = %s_s.id",
+  ["organization<activity"] = { from = "staff %s_s CROSS JOIN activity %s ON %s.staff_id = %s_s.id",
                                 on = "%s_s.organization_id = %s.id" },
 }
 
