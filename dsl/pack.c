@@ -201,6 +201,8 @@ static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
   if (run_rule_file(sb, out->dir, "pack.lua", env, err, errlen) != 0) return -1;
   int layers = load_manifests(sb, dsl, decl, env, dirs, err, errlen);
   if (layers < 0) return -1;
+  for (int i = 0; i < layers; i++) snprintf(out->layers[i], sizeof out->layers[i], "%.1023s", dirs[i]);
+  out->nlayers = layers;
   for (int layer = layers - 1; layer >= 0; layer--) {
     if (call_dsl(sb, dsl, decl, "set_layer", 1, layer, 0, err, errlen) != 0 ||
         run_layer_files(sb, dirs[layer], env, err, errlen) != 0)

@@ -14,6 +14,8 @@ typedef struct pack {
   char id[128];            /* manifest id */
   char municipality[128];  /* manifest municipality, "" when the pack is a region's */
   char dir[1024];
+  char layers[8][1024];    /* the pack's folder, then its base, its base's base... */
+  int nlayers;
 } pack;
 
 /* Loads every *.lua file directly in dir (pack.lua first, the rest in name

@@ -6,13 +6,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "assessment.h"
+#include "cycle.h"
 #include "evaluate.h"
+#include "roadmap.h"
 #include "import.h"
 #include "pack.h"
 #include "packtest.h"
 #include "results.h"
 #include "sandbox.h"
 #include "store.h"
+#include "value.h"
 
 /* An option a command accepts; parse_options fills value and present. */
 typedef struct option_spec {
@@ -23,6 +27,8 @@ typedef struct option_spec {
 } option_spec;
 
 #define MAX_POSITIONAL 4
+
+static const char *resolve_pack(const command_args *args, sqlite3 *db, char *buf, size_t buflen);
 
 /* Splits a command's arguments into known options and positionals. */
 static int parse_options(const command_args *a, const char *command, option_spec *opts, size_t nopts,
@@ -122,6 +128,34 @@ static void print_problems(const import_report *r) {
   if (r->rejected > limit) fprintf(stderr, "... and %zu more invalid rows\n", r->rejected - limit);
 }
 
+/* The store's municipality (meta), else the pack's; "" when neither. */
+static void store_municipality(sqlite3 *db, const char *pack_dir, char *buf, size_t len) {
+  store_meta_get(db, "municipality", buf, len);
+  if (buf[0] || !pack_dir) return;
+  pack_summary s;
+  char err[512];
+  if (evaluate_pack_summary(pack_dir, &s, err, sizeof err) == 0) snprintf(buf, len, "%s", s.municipality);
+  pack_summary_free(&s);
+}
+
+/* import measures: the roadmap goes to the municipality's current cycle. */
+static int import_roadmap(const command_args *args, sqlite3 *db, const char *path, const import_options *io,
+                          import_report *report, char *err, size_t errlen) {
+  char municipality[256], pack_buf[PATH_MAX];
+  const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
+  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  if (!municipality[0]) {
+    memset(report, 0, sizeof *report);
+    snprintf(err, errlen, "%s: whose roadmap is it? set the municipality with 'pdmon init --municipality CODE'", path);
+    return -1;
+  }
+  cycle_ref c = {0};
+  char inner[512];
+  int found = cycle_find(db, municipality, 0, &c, inner, sizeof inner) == 0 && strcmp(c.state, "closed") != 0;
+  if (!found) fprintf(stderr, "note: no open cycle: the measures are not attached to a cycle\n");
+  return roadmap_import(db, path, municipality, found ? c.id : 0, found ? c.pack_dir : pack_dir, io, report, err, errlen);
+}
+
 int command_import(const command_args *args) {
   option_spec opts[] = {{"--dry-run", 0, NULL, 0}, {"--skip-invalid", 0, NULL, 0}};
   const char *pos[MAX_POSITIONAL];
@@ -139,7 +173,9 @@ int command_import(const command_args *args) {
   }
   import_options io = {.dry_run = opts[0].present, .skip_invalid = opts[1].present};
   import_report report;
-  int rc = import_file(db, pos[0], pos[1], &io, &report, err, sizeof err);
+  int rc;
+  if (!strcmp(pos[0], "measures")) rc = import_roadmap(args, db, pos[1], &io, &report, err, sizeof err);
+  else rc = import_file(db, pos[0], pos[1], &io, &report, err, sizeof err);
   sqlite3_close(db);
   print_problems(&report);
   if (rc < 0) fprintf(stderr, "%s\n", err);
@@ -309,4 +345,158 @@ int command_test(const command_args *args) {
   }
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? EXIT_OK : EXIT_USER;
+}
+
+/* Opens the store and finds the municipality's cycle (--cycle N or the
+ * latest). Returns an exit status; on success *db is open. */
+static int open_cycle(const command_args *args, const char *command, const char *cycle_opt, sqlite3 **db,
+                      cycle_ref *c, char *municipality) {
+  char err[2048], pack_buf[PATH_MAX];
+  if (store_open(args->db, 0, db, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon %s: %s\n", command, err);
+    return EXIT_USER;
+  }
+  store_municipality(*db, resolve_pack(args, *db, pack_buf, sizeof pack_buf), municipality, 256);
+  long long id = cycle_opt ? atoll(cycle_opt) : 0;
+  int rc = cycle_find(*db, municipality[0] ? municipality : NULL, id, c, err, sizeof err);
+  if (rc != 0) {
+    fprintf(stderr, "pdmon %s: %s\n", command, err);
+    sqlite3_close(*db);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
+static int cycle_open_command(const command_args *args, option_spec *opts) {
+  int period;
+  if (!opts[0].present || parse_year(opts[0].value, &period) != 0) {
+    fputs("usage: pdmon cycle open --period YEAR [--title T]\n", stderr);
+    return EXIT_USAGE;
+  }
+  char err[2048], pack_buf[PATH_MAX], pack_path[PATH_MAX], municipality[256];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon cycle: %s\n", err);
+    return EXIT_USER;
+  }
+  const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
+  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  int status = EXIT_USER;
+  long long id;
+  if (!pack_dir || !realpath(pack_dir, pack_path)) {
+    fputs("pdmon cycle open: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", stderr);
+    status = EXIT_USAGE;
+  } else if (!municipality[0]) {
+    fputs("pdmon cycle open: set the municipality with 'pdmon init --municipality CODE'\n", stderr);
+  } else if (cycle_open(db, municipality, period, opts[1].value, pack_path, &id, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon cycle open: %s\n", err);
+  } else {
+    printf("cycle %lld opened: %s, %d (pack %s)\n", id, municipality, period, pack_path);
+    status = EXIT_OK;
+  }
+  sqlite3_close(db);
+  return status;
+}
+
+int command_cycle(const command_args *args) {
+  option_spec opts[] = {{"--period", 1, NULL, 0}, {"--title", 1, NULL, 0}, {"--cycle", 1, NULL, 0},
+                        {"--format", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "cycle", opts, 4, pos, &npos, 1) != 0 || npos != 1) {
+    fputs("usage: pdmon cycle open --period YEAR [--title T] | run | status [--format table|json] | close   [--cycle N]\n", stderr);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(pos[0], "open")) return cycle_open_command(args, opts);
+  if (strcmp(pos[0], "run") && strcmp(pos[0], "status") && strcmp(pos[0], "close")) {
+    fprintf(stderr, "pdmon cycle: unknown step '%s'; expected open, run, status or close\n", pos[0]);
+    return EXIT_USAGE;
+  }
+  sqlite3 *db;
+  cycle_ref c;
+  char municipality[256], err[2048];
+  int status = open_cycle(args, "cycle", opts[2].value, &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  int rc;
+  if (!strcmp(pos[0], "run")) rc = cycle_run(db, args->db, &c, err, sizeof err);
+  else if (!strcmp(pos[0], "close")) rc = cycle_close(db, &c, err, sizeof err);
+  else rc = assessment_write(db, &c, opts[3].value ? opts[3].value : "table", stdout, err, sizeof err);
+  if (rc != 0) fprintf(stderr, "pdmon cycle %s: %s\n", pos[0], err);
+  else if (!strcmp(pos[0], "run")) printf("cycle %lld (%d): monitoring, analysis and recommendations stored\n", c.id, c.period);
+  else if (!strcmp(pos[0], "close")) printf("cycle %lld (%d) closed\n", c.id, c.period);
+  sqlite3_close(db);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_measure(const command_args *args) {
+  option_spec opts[] = {{"--due", 0, NULL, 0}, {"--overdue", 0, NULL, 0}, {"--on", 1, NULL, 0},
+                        {"--document", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "measure", opts, 4, pos, &npos, 2) != 0 || npos < 1 ||
+      (strcmp(pos[0], "list") && strcmp(pos[0], "done")) || (!strcmp(pos[0], "done") && (npos != 2 || !opts[3].value))) {
+    fputs("usage: pdmon measure list [--due|--overdue] [--on DATE] | done ID --document DOC_ID\n", stderr);
+    return EXIT_USAGE;
+  }
+  char err[2048], pack_buf[PATH_MAX], municipality[256], date[11];
+  if (opts[2].present && value_parse_date(opts[2].value, date) != 0) {
+    fprintf(stderr, "pdmon measure: --on: not a date (%s)\n", opts[2].value);
+    return EXIT_USAGE;
+  }
+  if (!opts[2].present) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  }
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon measure: %s\n", err);
+    return EXIT_USER;
+  }
+  store_municipality(db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality, sizeof municipality);
+  int rc;
+  if (!strcmp(pos[0], "done")) rc = roadmap_done(db, atoll(pos[1]), opts[3].value, err, sizeof err);
+  else rc = roadmap_list(db, municipality, date, opts[0].present ? "due" : opts[1].present ? "overdue" : NULL,
+                         stdout, err, sizeof err);
+  if (rc != 0) fprintf(stderr, "pdmon measure: %s\n", err);
+  sqlite3_close(db);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_decision(const command_args *args) {
+  option_spec opts[] = {{"--kind", 1, NULL, 0}, {"--number", 1, NULL, 0}, {"--date", 1, NULL, 0},
+                        {"--title", 1, NULL, 0}, {"--link", 1, NULL, 0}, {"--cycle", 1, NULL, 0},
+                        {"--measure", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  long long measures[64];
+  size_t nmeasures = 0;
+  command_args rest = *args;
+  /* --measure may repeat: collect its values, hand the rest to the parser */
+  char *kept[256];
+  int nkept = 0;
+  for (int i = 0; i < args->argc && nkept < 256; i++) {
+    if (!strcmp(args->argv[i], "--measure") && i + 1 < args->argc && nmeasures < 64) measures[nmeasures++] = atoll(args->argv[++i]);
+    else kept[nkept++] = args->argv[i];
+  }
+  rest.argc = nkept;
+  rest.argv = kept;
+  if (parse_options(&rest, "decision", opts, 7, pos, &npos, 1) != 0 || npos != 1 || strcmp(pos[0], "add") ||
+      !opts[2].value || !opts[3].value) {
+    fputs("usage: pdmon decision add --kind order|protocol --number N --date DATE --title T [--link URL]"
+          " [--measure ID]... [--cycle N]\n", stderr);
+    return EXIT_USAGE;
+  }
+  sqlite3 *db;
+  cycle_ref c = {0};
+  char municipality[256], err[2048];
+  int status = open_cycle(args, "decision", opts[5].value, &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  int rc = roadmap_decision(db, c.municipality, opts[0].value ? opts[0].value : "order", opts[1].value, opts[2].value,
+                            opts[3].value, opts[4].value, c.id, measures, nmeasures, err, sizeof err);
+  if (rc != 0) fprintf(stderr, "pdmon decision: %s\n", err);
+  else printf("decision recorded for cycle %lld (%d), linked to %zu measures\n", c.id, c.period, nmeasures);
+  sqlite3_close(db);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
 }

@@ -19,5 +19,8 @@ int command_check(const command_args *args);
 int command_eval(const command_args *args);
 int command_explain(const command_args *args);
 int command_test(const command_args *args);
+int command_cycle(const command_args *args);
+int command_measure(const command_args *args);
+int command_decision(const command_args *args);
 
 #endif

@@ -206,4 +206,36 @@ void csv_write_field(void *file, const char *value, char delimiter) {
   fputc('"', f);
 }
 
+int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines, char *const *reasons,
+                       size_t n, char *err, size_t errlen) {
+  FILE *f = fopen(path, "wb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot write rejected rows: %s", path, strerror(errno));
+    return -1;
+  }
+  fputs("\xEF\xBB\xBF", f);
+  for (size_t c = 0; c < t->row_count[0]; c++) {
+    csv_write_field(f, csv_field(t, 0, c), t->delimiter);
+    fputc(t->delimiter, f);
+  }
+  fprintf(f, "line%cerror\r\n", t->delimiter);
+  size_t p = 0;
+  for (size_t row = 1; row < t->nrows && p < n; row++) {
+    if (t->row_line[row] != lines[p]) continue;
+    for (size_t c = 0; c < t->row_count[row]; c++) {
+      csv_write_field(f, csv_field(t, row, c), t->delimiter);
+      fputc(t->delimiter, f);
+    }
+    fprintf(f, "%zu%c", t->row_line[row], t->delimiter);
+    csv_write_field(f, reasons[p], t->delimiter);
+    fputs("\r\n", f);
+    p++;
+  }
+  if (fclose(f) != 0) {
+    snprintf(err, errlen, "%s: cannot write rejected rows: %s", path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 void csv_free(csv_table *t) { reset(t); }

@@ -36,6 +36,12 @@ const char *csv_field(const csv_table *t, size_t row, size_t col);
  * delimiter, a quote, or a line break. */
 void csv_write_field(void *file, const char *value, char delimiter);
 
+/* Writes the rows of t whose source lines are listed (ascending), unchanged,
+ * with their line and reason, to path (UTF-8 with a BOM, so Excel shows
+ * Cyrillic). Returns 0, or -1 with err. */
+int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines, char *const *reasons,
+                       size_t n, char *err, size_t errlen);
+
 void csv_free(csv_table *t);
 
 #endif

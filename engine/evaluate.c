@@ -1,5 +1,6 @@
 #include "evaluate.h"
 
+#include <cJSON.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,37 @@ static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
   }
 }
 
+/* Runs the pack's recommendation rules over the evaluated rows. A broken
+ * rule is reported as an error of the whole recommendation step. */
+static int collect_recommendations(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, "recommend");
+  lua_pushvalue(L, ctx);
+  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
+  int list = lua_gettop(L);
+  size_t n = (size_t)luaL_len(L, list);
+  out->recommendations = n ? calloc(n, sizeof *out->recommendations) : NULL;
+  if (n && !out->recommendations) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, list, (lua_Integer)i + 1);
+    int item = lua_gettop(L);
+    recommendation *r = &out->recommendations[out->nrecommendations++];
+    r->indicator = dup_field(L, item, "indicator");
+    r->organization = dup_field(L, item, "organization");
+    r->addressee = dup_field(L, item, "addressee");
+    r->text = dup_field(L, item, "text");
+    double priority = 2;
+    number_field(L, item, "priority", &priority);
+    r->priority = (int)priority;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
 /* Evaluates every indicator of the loaded pack that opt selects. */
 static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *out,
                         char *err, size_t errlen) {
@@ -182,6 +214,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
     }
     lua_pop(L, 1);
   }
+  if (!opt->indicator && collect_recommendations(p, ctx, out, err, errlen) != 0) return -1;
   if (opt->indicator && matched == 0) {
     char ids[2048];
     list_ids(L, list, ids, sizeof ids);
@@ -272,4 +305,77 @@ int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, cha
   }
   sandbox_free(sb);
   return rc;
+}
+
+/* Copies the list of strings field of the table at index into a JSON array. */
+static cJSON *string_list(lua_State *L, int index, const char *field) {
+  cJSON *array = cJSON_CreateArray();
+  lua_getfield(L, index, field);
+  for (lua_Integer i = 1; i <= luaL_len(L, -1); i++) {
+    lua_rawgeti(L, -1, i);
+    cJSON_AddItemToArray(array, cJSON_CreateString(lua_tostring(L, -1)));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return array;
+}
+
+static int integer_of(lua_State *L, int index, const char *field) {
+  double v = 0;
+  number_field(L, index, field, &v);
+  return (int)v;
+}
+
+int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  sandbox *sb = sandbox_new(sandbox_default_limits());
+  if (!sb) {
+    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    return -1;
+  }
+  pack p;
+  int rc = pack_load(sb, dir, &p, err, errlen);
+  if (rc == 0) {
+    lua_State *L = sandbox_lua(sb);
+    snprintf(out->id, sizeof out->id, "%s", p.id);
+    snprintf(out->municipality, sizeof out->municipality, "%s", p.municipality);
+    memcpy(out->layers, p.layers, sizeof out->layers);
+    out->nlayers = p.nlayers;
+    pack_push_call(&p, "summary");
+    rc = sandbox_call(sb, 1, 1, err, errlen) == LUA_OK ? 0 : -1;
+    if (rc == 0) {
+      int t = lua_gettop(L);
+      cJSON *goals = cJSON_CreateObject();
+      cJSON_AddItemToObject(goals, "goals", string_list(L, t, "goals"));
+      cJSON_AddItemToObject(goals, "tasks", string_list(L, t, "tasks"));
+      cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
+      out->goals_json = cJSON_PrintUnformatted(goals);
+      cJSON_Delete(goals);
+      out->criteria = integer_of(L, t, "criteria");
+      out->indicators = integer_of(L, t, "indicators");
+      out->with_source = integer_of(L, t, "with_source");
+      out->with_target = integer_of(L, t, "with_target");
+      out->recommendation_rules = integer_of(L, t, "recommendation_rules");
+      out->programme_first = integer_of(L, t, "programme_first");
+      out->programme_last = integer_of(L, t, "programme_last");
+      cJSON *plan = cJSON_Parse(out->goals_json);
+      cJSON_AddNumberToObject(plan, "criteria", out->criteria);
+      cJSON_AddNumberToObject(plan, "indicators", out->indicators);
+      cJSON_AddNumberToObject(plan, "with_source", out->with_source);
+      cJSON_AddNumberToObject(plan, "with_target", out->with_target);
+      cJSON_AddNumberToObject(plan, "layers", out->nlayers);
+      cJSON_free(out->goals_json);
+      out->goals_json = cJSON_PrintUnformatted(plan);
+      cJSON_Delete(plan);
+      lua_pop(L, 1);
+    }
+    pack_release(&p);
+  }
+  sandbox_free(sb);
+  return rc;
+}
+
+void pack_summary_free(pack_summary *s) {
+  cJSON_free(s->goals_json);
+  s->goals_json = NULL;
 }

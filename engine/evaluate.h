@@ -31,4 +31,20 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
  * only, when set). Returns 0, or -1 with err. */
 int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, char *err, size_t errlen);
 
+/* What the management cycle needs to know of a pack. */
+typedef struct pack_summary {
+  char id[128];
+  char municipality[128];
+  char *goals_json;        /* {"goals":[...],"tasks":[...],"indicators":N,...}; owned */
+  int criteria, indicators, with_source, with_target, recommendation_rules;
+  int programme_first, programme_last; /* the manifest's period, 0 when none */
+  char layers[8][1024];    /* the pack's folder and its bases */
+  int nlayers;
+} pack_summary;
+
+/* Loads the pack at dir and fills out (release with pack_summary_free). */
+int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t errlen);
+
+void pack_summary_free(pack_summary *s);
+
 #endif

@@ -369,41 +369,27 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
   return 0;
 }
 
-/* Writes the rejected rows, as they were, with their line and reason, next
- * to the source file. UTF-8 with a BOM so that Excel shows Cyrillic. */
+/* Writes the rejected rows, as they were, with their line and reason,
+ * next to the source file. */
 static int write_rejected(import_run *run, char *err, size_t errlen) {
   import_report *r = run->report;
-  const csv_table *t = run->table;
   snprintf(r->rejected_path, sizeof r->rejected_path, "%s.rejected.csv", run->path);
-  FILE *f = fopen(r->rejected_path, "wb");
-  if (!f) {
-    snprintf(err, errlen, "%s: cannot write rejected rows: %s", r->rejected_path, strerror(errno));
-    r->rejected_path[0] = '\0';
-    return -1;
-  }
-  fputs("\xEF\xBB\xBF", f);
-  for (size_t c = 0; c < t->row_count[0]; c++) {
-    csv_write_field(f, csv_field(t, 0, c), t->delimiter);
-    fputc(t->delimiter, f);
-  }
-  fprintf(f, "line%cerror\r\n", t->delimiter);
-  size_t p = 0;
-  for (size_t row = 1; row < t->nrows && p < r->rejected; row++) {
-    if (t->row_line[row] != r->problems[p].line) continue;
-    for (size_t c = 0; c < t->row_count[row]; c++) {
-      csv_write_field(f, csv_field(t, row, c), t->delimiter);
-      fputc(t->delimiter, f);
+  size_t *lines = malloc(r->rejected * sizeof *lines);
+  char **reasons = malloc(r->rejected * sizeof *reasons);
+  int rc = -1;
+  if (lines && reasons) {
+    for (size_t i = 0; i < r->rejected; i++) {
+      lines[i] = r->problems[i].line;
+      reasons[i] = r->problems[i].message;
     }
-    fprintf(f, "%zu%c", t->row_line[row], t->delimiter);
-    csv_write_field(f, r->problems[p].message, t->delimiter);
-    fputs("\r\n", f);
-    p++;
+    rc = csv_write_rejected(r->rejected_path, run->table, lines, reasons, r->rejected, err, errlen);
+  } else {
+    snprintf(err, errlen, "out of memory");
   }
-  if (fclose(f) != 0) {
-    snprintf(err, errlen, "%s: cannot write rejected rows: %s", r->rejected_path, strerror(errno));
-    return -1;
-  }
-  return 0;
+  free(lines);
+  free(reasons);
+  if (rc != 0) r->rejected_path[0] = '\0';
+  return rc;
 }
 
 /* Notes the import as evidence of data collection. */

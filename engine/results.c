@@ -224,6 +224,13 @@ static void free_row(result_row *r) {
 
 void results_free(result_set *set) {
   for (size_t i = 0; i < set->count; i++) free_row(&set->rows[i]);
+  for (size_t i = 0; i < set->nrecommendations; i++) {
+    free(set->recommendations[i].indicator);
+    free(set->recommendations[i].organization);
+    free(set->recommendations[i].addressee);
+    free(set->recommendations[i].text);
+  }
+  free(set->recommendations);
   free(set->rows);
   free(set->pack);
   free(set->municipality);

@@ -35,12 +35,20 @@ typedef struct result_row {
   char *message;            /* why the status is error or no_data, else NULL */
 } result_row;
 
+/* A recommendation a pack's rule produced for one result. */
+typedef struct recommendation {
+  char *indicator, *organization, *addressee, *text; /* owned; organization NULL: municipality */
+  int priority;                                       /* 1 highest */
+} recommendation;
+
 typedef struct result_set {
   char *pack, *municipality; /* owned; municipality NULL when all rows were seen */
   int period;
   int statements;            /* SQL statements the evaluation ran */
   result_row *rows;
   size_t count, capacity;
+  recommendation *recommendations; /* owned */
+  size_t nrecommendations;
 } result_set;
 
 /* The status as DESIGN.md spells it: "met", "not_met", ... */

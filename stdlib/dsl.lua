@@ -207,6 +207,30 @@ function dsl.finish(pack)
   return manifest.id
 end
 
+-- Goals, tasks and counts of the pack (the region's first), for the cycle.
+function dsl.summary(pack)
+  local out = { goals = {}, tasks = {}, criteria = #pack.criteria, indicators = #pack.indicators,
+                with_source = 0, with_target = 0, recommendation_rules = #pack.recommendations }
+  for layer = 16, 0, -1 do
+    local m = pack.manifests[layer]
+    if m then
+      for _, field in ipairs({ "goals", "tasks" }) do
+        local v = m[field]
+        if type(v) == "string" then v = { v } end
+        for _, item in ipairs(type(v) == "table" and v or {}) do out[field][#out[field] + 1] = tostring(item) end
+      end
+    end
+  end
+  if pack.programme then out.programme_first, out.programme_last = pack.programme[1], pack.programme[2] end
+  out.ids = {}
+  for i, ind in ipairs(pack.indicators) do out.ids[i] = ind.id end
+  for _, ind in ipairs(pack.indicators) do
+    if ind.source then out.with_source = out.with_source + 1 end
+    if ind.target then out.with_target = out.with_target + 1 end
+  end
+  return out
+end
+
 -- The pack's indicators in declaration order, as plain descriptions.
 function dsl.indicators(pack)
   local list = {}
@@ -229,9 +253,65 @@ function dsl.prepare(pack, ctx, ids)
   return ctx.statements
 end
 
--- The result rows of indicator id (after prepare).
+-- The result rows of indicator id (after prepare); kept in ctx for the
+-- recommendation rules.
 function dsl.evaluate(pack, id, ctx)
-  return evaluation.rows(pack, ctx, id)
+  local rows = evaluation.rows(pack, ctx, id)
+  ctx.rows = ctx.rows or {}
+  ctx.rows[id] = rows
+  return rows
+end
+
+local ADDRESSEES = { organization = true, municipality = true, methodical_service = true,
+                     young_teachers = true, mentors = true, heads = true, teachers = true }
+
+local function format_number(v)
+  if v == nil then return "нет данных" end
+  if math.type(v) == "integer" or v == math.floor(v) then return string.format("%d", v) end
+  return (string.format("%.2f", v):gsub("%.", ","))
+end
+
+-- Fills {value}, {target}, {title}, {organization}, {indicator} in text.
+local function fill(text, ind, row)
+  local values = {
+    value = format_number(row.value) .. (ind.unit == "%" and "%" or ""),
+    target = row.target and row.target.value and (format_number(row.target.value) .. (ind.unit == "%" and "%" or "")) or "не задана",
+    title = ind.title, indicator = ind.id,
+    organization = row.organization_name or "муниципалитет",
+  }
+  return (text:gsub("{(%w+)}", function(k) return values[k] or ("{" .. k .. "}") end))
+end
+
+-- Applies the pack's recommendation rules to the evaluated rows: a rule
+-- names an indicator (or applies to all), a status or a function(row), and
+-- an addressee; organization rows go to the organization, the total to the
+-- municipality. Returns { indicator, organization, addressee, priority, text }.
+function dsl.recommend(pack, ctx)
+  local out = {}
+  for _, rule in ipairs(pack.recommendations) do
+    local spec = rule.spec
+    local wanted = {}
+    if spec.indicator then wanted[spec.indicator] = true end
+    for _, id in ipairs(spec.indicators or {}) do wanted[id] = true end
+    local to = spec.to or "organization"
+    if not ADDRESSEES[to] then
+      error(rule.where .. "recommend { to = ... }: one of organization, municipality, methodical_service, young_teachers, mentors, heads, teachers", 0)
+    end
+    for _, ind in ipairs(pack.indicators) do
+      local rows = (next(wanted) == nil or wanted[ind.id]) and ctx.rows and ctx.rows[ind.id] or {}
+      for _, row in ipairs(rows) do
+        local applies
+        if type(spec.when) == "function" then applies = spec.when(row)
+        else applies = row.status == (spec.when or "not_met") end
+        local level_ok = not row.breakdown and ((to == "organization") == (row.organization ~= nil))
+        if applies and level_ok then
+          out[#out + 1] = { indicator = ind.id, organization = row.organization, addressee = to,
+                            priority = spec.priority or 2, text = fill(spec.text, ind, row) }
+        end
+      end
+    end
+  end
+  return out
 end
 
 -- The sets, SQL and target of indicator id, for explain.

@@ -11,3 +11,18 @@ criterion "deficits" {
     source = "Региональная технологическая (цифровая) платформа сопровождения профессионального развития",
   },
 }
+
+recommend {
+  indicator = "teachers_diagnosed",
+  when = "not_met",
+  to = "organization",
+  priority = 1,
+  text = "Организовать диагностику профессиональных дефицитов педагогов: {value} при цели {target}",
+}
+
+recommend {
+  indicator = "teachers_diagnosed",
+  when = "not_met",
+  to = "methodical_service",
+  text = "Муниципальной методической службе: охват диагностикой по муниципалитету {value} при цели {target}",
+}

@@ -1,0 +1,202 @@
+#include "assessment.h"
+
+#include <cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first column of the first row of sql (one integer parameter: the
+ * cycle) as text in buf, "" when none. */
+static const char *cycle_text(sqlite3 *db, long long cycle, const char *sql, char *buf, size_t len) {
+  sqlite3_stmt *st;
+  buf[0] = '\0';
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
+  if (sqlite3_bind_parameter_count(st) > 0) sqlite3_bind_int64(st, 1, cycle);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return buf;
+}
+
+static long long cycle_count(sqlite3 *db, long long cycle, const char *sql) {
+  char buf[64];
+  return atoll(cycle_text(db, cycle, sql, buf, sizeof buf));
+}
+
+/* Adds a yes/no criterion with its evidence to a component. */
+static void criterion(cJSON *component, int met, const char *text, const char *format, ...) {
+  char evidence[1024];
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(evidence, sizeof evidence, format, ap);
+  va_end(ap);
+  cJSON *c = cJSON_CreateObject();
+  cJSON_AddStringToObject(c, "text", text);
+  cJSON_AddBoolToObject(c, "met", met);
+  cJSON_AddStringToObject(c, "evidence", evidence);
+  cJSON_AddItemToArray(cJSON_GetObjectItem(component, "criteria"), c);
+}
+
+static cJSON *component(cJSON *list, int number, const char *name) {
+  cJSON *c = cJSON_CreateObject();
+  cJSON_AddNumberToObject(c, "number", number);
+  cJSON_AddStringToObject(c, "name", name);
+  cJSON_AddItemToObject(c, "criteria", cJSON_CreateArray());
+  cJSON_AddItemToArray(list, c);
+  return c;
+}
+
+static int plan_number(cJSON *plan, const char *field) {
+  cJSON *v = cJSON_GetObjectItem(plan, field);
+  return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+static int plan_list(cJSON *plan, const char *field) { return cJSON_GetArraySize(cJSON_GetObjectItem(plan, field)); }
+
+/* Components 1-3: what the cycle set out to do and how it collects data. */
+static void plan_components(sqlite3 *db, const cycle_ref *c, cJSON *plan, cJSON *list) {
+  long long carried = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NOT NULL");
+  int indicators = plan_number(plan, "indicators"), with_target = plan_number(plan, "with_target");
+  cJSON *k = component(list, 1, "Цели и задачи");
+  criterion(k, plan_list(plan, "goals") > 0, "Цели определены", "целей в пакете: %d", plan_list(plan, "goals"));
+  criterion(k, plan_list(plan, "tasks") > 0, "Задачи определены", "задач в пакете: %d", plan_list(plan, "tasks"));
+  criterion(k, plan_number(plan, "layers") > 1, "Цели согласованы с региональными",
+            plan_number(plan, "layers") > 1 ? "пакет основан на региональном пакете" : "пакет не основан на региональном (extends)");
+  criterion(k, indicators > 0 && with_target == indicators, "Цели конкретны и измеримы",
+            "целевые значения заданы у %d показателей из %d", with_target, indicators);
+  criterion(k, 1, "Учтены проблемы прошлого цикла", "перенесено проблем: %lld", carried);
+  char hash[64], pack[160];
+  cycle_text(db, c->id, "SELECT pack_hash FROM cycle WHERE id = ?", hash, sizeof hash);
+  cycle_text(db, c->id, "SELECT pack_id FROM cycle WHERE id = ?", pack, sizeof pack);
+  k = component(list, 2, "Критерии и показатели");
+  criterion(k, indicators > 0, "Критерии и показатели определены", "показателей: %d, критериев: %d, пакет %s%s%s",
+            indicators, plan_number(plan, "criteria"), pack, hash[0] ? ", хеш " : "", hash);
+  criterion(k, hash[0] != '\0', "Правила зафиксированы в цикле", hash[0] ? "копия файлов пакета сохранена" : "мониторинг не проводился");
+  k = component(list, 3, "Методы сбора информации");
+  criterion(k, indicators > 0 && plan_number(plan, "with_source") == indicators, "У показателей указаны источники данных",
+            "источник указан у %d показателей из %d", plan_number(plan, "with_source"), indicators);
+  char last[64];
+  long long imports = cycle_count(db, c->id, "SELECT COUNT(*) FROM import_log");
+  cycle_text(db, c->id, "SELECT MAX(imported_at) FROM import_log", last, sizeof last);
+  criterion(k, imports > 0, "Данные собраны", "загрузок данных: %lld%s%s", imports, last[0] ? ", последняя " : "", last);
+}
+
+/* Components 4-6: monitoring, analysis, recommendations. */
+static void result_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
+  char run_at[64], best[256];
+  cycle_text(db, c->id, "SELECT run_at FROM cycle WHERE id = ?", run_at, sizeof run_at);
+  long long results = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = ?");
+  long long statements = cycle_count(db, c->id, "SELECT statements FROM cycle WHERE id = ?");
+  cJSON *k = component(list, 4, "Мониторинг");
+  criterion(k, run_at[0] != '\0', "Мониторинг проведён и датирован", run_at[0] ? "%s: результатов %lld, SQL-запросов %lld" : "не проводился",
+            run_at, results, statements);
+  long long problems = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND (carried_from IS NULL OR resolved = 0)");
+  long long resolved = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND resolved = 1");
+  cycle_text(db, c->id, "SELECT organization_name || ' (' || SUM(status = 'met') || ' из ' || COUNT(*) || ')' FROM cycle_result"
+             " WHERE cycle_id = ? AND organization IS NOT NULL AND status IN ('met', 'not_met') GROUP BY organization"
+             " ORDER BY SUM(status = 'met') * 1.0 / COUNT(*) DESC, organization LIMIT 1", best, sizeof best);
+  k = component(list, 5, "Анализ");
+  criterion(k, run_at[0] != '\0', "Проведён анализ: проблемные зоны и рейтинг организаций",
+            "проблемных зон: %lld, решено перенесённых: %lld%s%s", problems, resolved, best[0] ? "; первое место: " : "", best);
+  long long recommendations = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = ?");
+  char addressees[512];
+  cycle_text(db, c->id, "SELECT group_concat(addressee || ': ' || n, ', ') FROM (SELECT addressee, COUNT(*) AS n"
+             " FROM cycle_recommendation WHERE cycle_id = ? GROUP BY addressee)", addressees, sizeof addressees);
+  k = component(list, 6, "Адресные рекомендации");
+  criterion(k, run_at[0] && (recommendations > 0 || problems == 0), "Рекомендации сформированы",
+            "рекомендаций: %lld", recommendations);
+  criterion(k, recommendations > 0, "Рекомендации адресные", "%s", addressees[0] ? addressees : "адресатов нет");
+}
+
+/* Components 7-9: measures, decisions, effectiveness. */
+static void action_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
+  long long measures = cycle_count(db, c->id, "SELECT COUNT(*) FROM measure WHERE cycle_id = ?");
+  long long incomplete = cycle_count(db, c->id, "SELECT COUNT(*) FROM measure WHERE cycle_id = ?"
+                                                " AND (COALESCE(schedule, '') = '' OR COALESCE(responsible, '') = '')");
+  cJSON *k = component(list, 7, "Меры (дорожная карта)");
+  criterion(k, measures > 0, "Меры приняты", "мероприятий в цикле: %lld", measures);
+  criterion(k, measures > 0 && incomplete == 0, "У мер есть сроки и ответственные", "без сроков или ответственных: %lld", incomplete);
+  char decisions[1024];
+  cycle_text(db, c->id, "SELECT group_concat(kind || ' № ' || COALESCE(number, 'б/н') || ' от ' || date, '; ') FROM"
+             " (SELECT DISTINCT d.kind, d.number, d.date FROM decision_link l JOIN document d ON d.id = l.document_id"
+             " WHERE l.cycle_id = ?)", decisions, sizeof decisions);
+  k = component(list, 8, "Управленческие решения");
+  criterion(k, decisions[0] != '\0', "Решения документированы", "%s", decisions[0] ? decisions : "решений нет");
+  long long effects = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_effect WHERE cycle_id = ?");
+  char verdicts[256];
+  cycle_text(db, c->id, "SELECT group_concat(verdict || ': ' || n, ', ') FROM (SELECT verdict, COUNT(*) AS n FROM"
+             " cycle_effect WHERE cycle_id = ? GROUP BY verdict)", verdicts, sizeof verdicts);
+  k = component(list, 9, "Анализ эффективности принятых мер");
+  criterion(k, effects > 0, "Эффективность мер проанализирована", "%s", effects ? verdicts :
+            (!strcmp(c->state, "closed") ? "в прошлом цикле не было мер, связанных с показателями" : "цикл ещё не закрыт"));
+}
+
+/* Marks each component in place when all its criteria are met; counts. */
+static void score(cJSON *root, cJSON *list) {
+  int met = 0, total = 0;
+  cJSON *comp;
+  cJSON_ArrayForEach(comp, list) {
+    int all = 1;
+    cJSON *crit;
+    cJSON_ArrayForEach(crit, cJSON_GetObjectItem(comp, "criteria")) {
+      int m = cJSON_IsTrue(cJSON_GetObjectItem(crit, "met"));
+      all &= m;
+      met += m;
+      total++;
+    }
+    cJSON_AddBoolToObject(comp, "in_place", all);
+  }
+  cJSON *s = cJSON_AddObjectToObject(root, "self_assessment");
+  cJSON_AddNumberToObject(s, "met", met);
+  cJSON_AddNumberToObject(s, "total", total);
+}
+
+static void write_table(cJSON *root, FILE *out) {
+  cJSON *cy = cJSON_GetObjectItem(root, "cycle");
+  fprintf(out, "cycle %d: %s, %d (%s)\n", cJSON_GetObjectItem(cy, "id")->valueint,
+          cJSON_GetObjectItem(cy, "municipality")->valuestring, cJSON_GetObjectItem(cy, "period")->valueint,
+          cJSON_GetObjectItem(cy, "state")->valuestring);
+  cJSON *comp;
+  cJSON_ArrayForEach(comp, cJSON_GetObjectItem(root, "components")) {
+    fprintf(out, "%d. %s — %s\n", cJSON_GetObjectItem(comp, "number")->valueint, cJSON_GetObjectItem(comp, "name")->valuestring,
+            cJSON_IsTrue(cJSON_GetObjectItem(comp, "in_place")) ? "есть" : "нет");
+    cJSON *crit;
+    cJSON_ArrayForEach(crit, cJSON_GetObjectItem(comp, "criteria"))
+      fprintf(out, "   [%s] %s: %s\n", cJSON_IsTrue(cJSON_GetObjectItem(crit, "met")) ? "да " : "нет",
+              cJSON_GetObjectItem(crit, "text")->valuestring, cJSON_GetObjectItem(crit, "evidence")->valuestring);
+  }
+  cJSON *s = cJSON_GetObjectItem(root, "self_assessment");
+  fprintf(out, "self-assessment: %d of %d criteria met\n", cJSON_GetObjectItem(s, "met")->valueint,
+          cJSON_GetObjectItem(s, "total")->valueint);
+}
+
+int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
+  if (strcmp(format, "table") && strcmp(format, "json")) {
+    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
+    return -1;
+  }
+  char goals[65536];
+  cycle_text(db, c->id, "SELECT goals FROM cycle WHERE id = ?", goals, sizeof goals);
+  cJSON *plan = cJSON_Parse(goals[0] ? goals : "{}");
+  cJSON *root = cJSON_CreateObject();
+  cJSON *cy = cJSON_AddObjectToObject(root, "cycle");
+  cJSON_AddNumberToObject(cy, "id", (double)c->id);
+  cJSON_AddStringToObject(cy, "municipality", c->municipality);
+  cJSON_AddNumberToObject(cy, "period", c->period);
+  cJSON_AddStringToObject(cy, "state", c->state);
+  cJSON_AddItemToObject(cy, "plan", plan);
+  cJSON *list = cJSON_AddArrayToObject(root, "components");
+  plan_components(db, c, plan, list);
+  result_components(db, c, list);
+  action_components(db, c, list);
+  score(root, list);
+  if (!strcmp(format, "json")) {
+    char *text = cJSON_PrintUnformatted(root);
+    fprintf(out, "%s\n", text);
+    cJSON_free(text);
+  } else {
+    write_table(root, out);
+  }
+  cJSON_Delete(root);
+  return 0;
+}

@@ -1,0 +1,351 @@
+#include "cycle.h"
+
+#include <cJSON.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evaluate.h"
+#include "results.h"
+#include "store.h"
+
+/* Prepares sql and binds the arguments that types describes: 's' text
+ * (NULL allowed), 'i' long long, 'd' double, 'n' NULL. */
+static sqlite3_stmt *prepare_bound(sqlite3 *db, const char *sql, const char *types, va_list ap) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+  for (int i = 0; types[i]; i++) {
+    switch (types[i]) {
+    case 's': sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT); break;
+    case 'i': sqlite3_bind_int64(st, i + 1, va_arg(ap, long long)); break;
+    case 'd': sqlite3_bind_double(st, i + 1, va_arg(ap, double)); break;
+    default: sqlite3_bind_null(st, i + 1); break;
+    }
+  }
+  return st;
+}
+
+/* Runs a statement without result rows. */
+static int run_sql(sqlite3 *db, char *err, size_t errlen, const char *sql, const char *types, ...) {
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = prepare_bound(db, sql, types, ap);
+  va_end(ap);
+  int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The first column of the first row as an integer (fallback when none). */
+static long long query_int(sqlite3 *db, long long fallback, const char *sql, const char *types, ...) {
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = prepare_bound(db, sql, types, ap);
+  va_end(ap);
+  long long v = fallback;
+  if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *out, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  const char *sql = id ? "SELECT id, municipality, period, state, pack_dir FROM cycle WHERE id = ?1"
+                       : "SELECT id, municipality, period, state, pack_dir FROM cycle"
+                         " WHERE ?2 IS NULL OR municipality = ?2 ORDER BY period DESC LIMIT 1";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, id);
+  if (!id) sqlite3_bind_text(st, 2, municipality, -1, SQLITE_TRANSIENT);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  if (found) {
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->municipality, sizeof out->municipality, "%s", sqlite3_column_text(st, 1));
+    out->period = sqlite3_column_int(st, 2);
+    snprintf(out->state, sizeof out->state, "%s", sqlite3_column_text(st, 3));
+    snprintf(out->pack_dir, sizeof out->pack_dir, "%s", sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
+  }
+  sqlite3_finalize(st);
+  if (!found) {
+    if (id) snprintf(err, errlen, "no cycle %lld in the store", id);
+    else snprintf(err, errlen, "no cycle yet: open one with 'pdmon cycle open --period YEAR'");
+    return 1;
+  }
+  return 0;
+}
+
+int cycle_open(sqlite3 *db, const char *municipality, int period, const char *title,
+               const char *pack_dir, long long *id, char *err, size_t errlen) {
+  long long existing = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period = ?", "si",
+                                 municipality, (long long)period);
+  if (existing) {
+    snprintf(err, errlen, "a cycle for %d already exists (cycle %lld); see 'pdmon cycle status --cycle %lld'",
+             period, existing, existing);
+    return 1;
+  }
+  long long unclosed = query_int(db, 0, "SELECT period FROM cycle WHERE municipality = ? AND state <> 'closed'"
+                                        " ORDER BY period LIMIT 1", "s", municipality);
+  if (unclosed) {
+    snprintf(err, errlen, "the cycle for %lld is not closed: finish it with 'pdmon cycle run' and 'pdmon cycle close' first",
+             unclosed);
+    return 1;
+  }
+  pack_summary summary;
+  if (evaluate_pack_summary(pack_dir, &summary, err, errlen) != 0) return 1;
+  long long previous = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period < ? AND state = 'closed'"
+                                        " ORDER BY period DESC LIMIT 1", "si", municipality, (long long)period);
+  int rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+  if (rc == 0)
+    rc = run_sql(db, err, errlen, "INSERT INTO cycle (municipality, period, title, pack_id, pack_dir, goals, opened_at)"
+                 " VALUES (?, ?, ?, ?, ?, ?, " NOW ")", "sisss" "s", municipality, (long long)period, title,
+                 summary.id, pack_dir, summary.goals_json);
+  *id = sqlite3_last_insert_rowid(db);
+  if (rc == 0 && previous)
+    rc = run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description, carried_from)"
+                 " SELECT ?, indicator, organization, description, id FROM cycle_problem"
+                 " WHERE cycle_id = ? AND COALESCE(resolved, 0) = 0", "ii", *id, previous);
+  if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
+  if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  pack_summary_free(&summary);
+  return rc == 0 ? 0 : -1;
+}
+
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Hashes (and copies) the .lua files of one folder in name order. */
+static int hash_folder(sqlite3 *db, long long cycle, const char *dir, uint64_t *h, char *err, size_t errlen) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    snprintf(err, errlen, "%s: cannot read the pack folder", dir);
+    return -1;
+  }
+  char *names[512];
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < 512) {
+    size_t len = strlen(e->d_name);
+    if (len > 4 && !strcmp(e->d_name + len - 4, ".lua") && e->d_name[0] != '.') names[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, compare_names);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    char path[2200];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
+    char *text = f ? malloc(1u << 22) : NULL;
+    size_t len = text ? fread(text, 1, (1u << 22) - 1, f) : 0;
+    if (f) fclose(f);
+    if (rc == 0 && !text) {
+      snprintf(err, errlen, "%s: cannot read", path);
+      rc = -1;
+    }
+    if (text) {
+      text[len] = '\0';
+      *h = fnv1a(fnv1a(*h, path, strlen(path) + 1), text, len + 1);
+      if (db) rc = run_sql(db, err, errlen, "INSERT INTO cycle_pack_file (cycle_id, path, content) VALUES (?, ?, ?)",
+                           "iss", cycle, path, text);
+    }
+    free(text);
+    free(names[i]);
+  }
+  return rc;
+}
+
+int cycle_pack_hash(sqlite3 *db, long long cycle, char layers[][1024], int nlayers, char hex[17],
+                    char *err, size_t errlen) {
+  uint64_t h = 14695981039346656037ull;
+  for (int i = nlayers - 1; i >= 0; i--)
+    if (hash_folder(db, cycle, layers[i], &h, err, errlen) != 0) return -1;
+  snprintf(hex, 17, "%016llx", (unsigned long long)h);
+  return 0;
+}
+
+/* Stores one result row of the evaluation. */
+static int store_result(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
+                             " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
+                             " target_kind, target_value, target_reason, status, message)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
+                         r->breakdown, r->group};
+  sqlite3_bind_int64(st, 1, cycle);
+  for (int i = 0; i < 8; i++) sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_STATIC);
+  if (r->has_value) sqlite3_bind_double(st, 10, r->value);
+  if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
+  if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
+  sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
+  if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
+  sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* A problem zone: an indicator below its target, for the municipality or
+ * one organization; a carried problem of the same place is judged instead. */
+static int store_problem(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
+  long long carried = query_int(db, 0, "SELECT id FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NOT NULL"
+                                       " AND indicator = ? AND organization IS ?", "iss", cycle, r->indicator, r->organization);
+  if (carried)
+    return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = ? WHERE id = ?", "ii",
+                   (long long)(r->status == STATUS_MET), carried);
+  if (r->status != STATUS_NOT_MET) return 0;
+  char description[1024];
+  snprintf(description, sizeof description, "%s: %s — %.2f%s при цели %.2f%s", r->title ? r->title : r->indicator,
+           r->organization_name ? r->organization_name : "муниципалитет в целом", r->value,
+           r->unit && !strcmp(r->unit, "%") ? "%" : "", r->target_value, r->unit && !strcmp(r->unit, "%") ? "%" : "");
+  return run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
+                 " VALUES (?, ?, ?, ?)", "isss", cycle, r->indicator, r->organization, description);
+}
+
+/* Replaces the cycle's results, problems, recommendations and pack copy. */
+static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results, const pack_summary *summary,
+                     char *err, size_t errlen) {
+  static const char *const clear[] = {
+    "DELETE FROM cycle_result WHERE cycle_id = ?", "DELETE FROM cycle_recommendation WHERE cycle_id = ?",
+    "DELETE FROM cycle_pack_file WHERE cycle_id = ?",
+    "DELETE FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NULL",
+    "UPDATE cycle_problem SET resolved = NULL WHERE cycle_id = ?"};
+  for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
+    if (run_sql(db, err, errlen, clear[i], "i", c->id) != 0) return -1;
+  for (size_t i = 0; i < results->count; i++) {
+    const result_row *r = &results->rows[i];
+    if (store_result(db, c->id, r, err, errlen) != 0) return -1;
+    if (!r->breakdown && store_problem(db, c->id, r, err, errlen) != 0) return -1;
+  }
+  for (size_t i = 0; i < results->nrecommendations; i++) {
+    const recommendation *r = &results->recommendations[i];
+    if (run_sql(db, err, errlen, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
+                " priority, text) VALUES (?, ?, ?, ?, ?, ?)", "isssis", c->id, r->indicator, r->organization,
+                r->addressee, (long long)r->priority, r->text) != 0)
+      return -1;
+  }
+  char hash[17];
+  char (*layers)[1024] = (char (*)[1024])summary->layers;
+  if (cycle_pack_hash(db, c->id, layers, summary->nlayers, hash, err, errlen) != 0) return -1;
+  return run_sql(db, err, errlen, "UPDATE cycle SET state = 'run', run_at = " NOW ", pack_hash = ?, pack_id = ?,"
+                 " statements = ? WHERE id = ?", "ssii", hash, summary->id, (long long)results->statements, c->id);
+}
+
+int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen) {
+  if (!strcmp(c->state, "closed")) {
+    snprintf(err, errlen, "cycle %lld (%d) is closed: its results never change; open the next cycle", c->id, c->period);
+    return 1;
+  }
+  evaluate_options opt = {.store_path = store_path, .pack_dir = c->pack_dir, .municipality = c->municipality,
+                          .period = c->period, .limits = sandbox_default_limits()};
+  result_set results;
+  pack_summary summary;
+  if (evaluate_run(&opt, &results, err, errlen) != 0) {
+    results_free(&results);
+    return 1;
+  }
+  int rc = evaluate_pack_summary(c->pack_dir, &summary, err, errlen);
+  if (rc == 0) {
+    rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+    if (rc == 0) rc = store_run(db, c, &results, &summary, err, errlen);
+    if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
+    if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    pack_summary_free(&summary);
+  }
+  results_free(&results);
+  return rc == 0 ? 0 : -1;
+}
+
+/* Judges a measure's linked indicator between two cycles. */
+static const char *verdict(double before, double after, int have_both, const char *kind) {
+  if (!have_both) return "insufficient_data";
+  int lower_is_better = kind && (!strcmp(kind, "at_most") || !strcmp(kind, "below"));
+  if (lower_is_better ? after < before : after > before) return "effective";
+  return "no_effect";
+}
+
+/* The effectiveness of the previous cycle's measures, judged now. */
+static int analyse_effects(sqlite3 *db, const cycle_ref *c, long long previous, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  const char *sql =
+      "SELECT m.id, mi.indicator, b.value, a.value, a.target_kind FROM measure m"
+      " JOIN measure_indicator mi ON mi.measure_id = m.id"
+      " LEFT JOIN cycle_result b ON b.cycle_id = ?1 AND b.indicator = mi.indicator AND b.organization IS NULL AND b.breakdown IS NULL"
+      " LEFT JOIN cycle_result a ON a.cycle_id = ?2 AND a.indicator = mi.indicator AND a.organization IS NULL AND a.breakdown IS NULL"
+      " WHERE m.cycle_id = ?1 ORDER BY m.id, mi.indicator";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, previous);
+  sqlite3_bind_int64(st, 2, c->id);
+  int rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    int have = sqlite3_column_type(st, 2) != SQLITE_NULL && sqlite3_column_type(st, 3) != SQLITE_NULL;
+    double before = sqlite3_column_double(st, 2), after = sqlite3_column_double(st, 3);
+    const char *v = verdict(before, after, have, (const char *)sqlite3_column_text(st, 4));
+    rc = run_sql(db, err, errlen, "INSERT INTO cycle_effect (cycle_id, measure_id, indicator, before_value, after_value,"
+                 " verdict) VALUES (?, ?, ?, ?, ?, ?)", have ? "iisdds" : "iisnns", c->id,
+                 (long long)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                 before, after, v);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen) {
+  if (!strcmp(c->state, "closed")) {
+    snprintf(err, errlen, "cycle %lld (%d) is already closed", c->id, c->period);
+    return 1;
+  }
+  if (!strcmp(c->state, "open")) {
+    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    return 1;
+  }
+  long long problems = query_int(db, 0, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ?"
+                                        " AND (carried_from IS NULL OR resolved = 0)", "i", c->id);
+  long long measures = query_int(db, 0, "SELECT COUNT(*) FROM measure WHERE cycle_id = ?", "i", c->id);
+  long long decisions = query_int(db, 0, "SELECT COUNT(*) FROM decision_link WHERE cycle_id = ?", "i", c->id);
+  if (problems > 0 && measures == 0) {
+    snprintf(err, errlen, "cycle %lld (%d): %lld problem zones were found but no measures were taken: import the"
+             " roadmap with 'pdmon import measures FILE' while the cycle is open", c->id, c->period, problems);
+    return 1;
+  }
+  if (problems > 0 && decisions == 0) {
+    snprintf(err, errlen, "cycle %lld (%d): no management decision is recorded: add the order or protocol with"
+             " 'pdmon decision add --number N --date DATE --title TITLE'", c->id, c->period);
+    return 1;
+  }
+  long long previous = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period < ? AND state = 'closed'"
+                                        " ORDER BY period DESC LIMIT 1", "si", c->municipality, (long long)c->period);
+  int rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+  if (rc == 0) rc = run_sql(db, err, errlen, "DELETE FROM cycle_effect WHERE cycle_id = ?", "i", c->id);
+  if (rc == 0 && previous) rc = analyse_effects(db, c, previous, err, errlen);
+  if (rc == 0)
+    rc = run_sql(db, err, errlen, "UPDATE cycle SET state = 'closed', closed_at = " NOW " WHERE id = ?", "i", c->id);
+  if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
+  if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,417 @@
+#include "roadmap.h"
+
+#include <cJSON.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "evaluate.h"
+#include "sandbox.h"
+#include "stdlib_loader.h"
+#include "store.h"
+#include "text.h"
+#include "value.h"
+
+enum { F_NUMBER, F_STAGE, F_DIRECTION, F_TITLE, F_SCHEDULE, F_RESPONSIBLE, F_RESULT, F_INDICATORS, F_STATUS, NFIELDS };
+
+static const char *const field_names[NFIELDS] = {"number", "stage", "direction", "title", "schedule",
+                                                 "responsible", "expected_result", "indicators", "status"};
+
+/* The seeds' own column headers ('|'-separated, folded). */
+static const char *const field_headers[NFIELDS] = {
+  "№|№ п/п|n п/п|№п/п|номер",
+  "этап",
+  "направление",
+  "наименование мероприятия|мероприятие|мероприятия|наименование|содержание мероприятий|"
+  "содержание мероприятий по реализации концепции|наименование этапа и направления наименование мероприятия",
+  "сроки исполнения|срок исполнения|сроки реализации|срок реализации|срок реализации мероприятия|"
+  "примерные сроки реализации|сроки|срок",
+  "ответственные исполнители|ответственный исполнитель|ответственный исполнитель/ соисполнитель|"
+  "ответственный исполнитель/соисполнитель|ответственные|исполнитель",
+  "ожидаемый результат|ожидаемые результаты|результат",
+  "показатели|показатель|индикаторы",
+  "статус",
+};
+
+/* One roadmap import: the file, its columns, the schedule parser. */
+typedef struct roadmap_run {
+  sqlite3 *db;
+  const csv_table *t;
+  const char *path, *municipality;
+  long long cycle;
+  int column[NFIELDS];       /* CSV column of each field or -1 */
+  sandbox *sb;               /* holds the stdlib schedule module at stack index schedule */
+  int schedule, programme_first, programme_last;
+  cJSON *indicator_ids;      /* the pack's indicator ids; borrowed */
+  import_report *report;
+  char stage[512], direction[512];
+} roadmap_run;
+
+static int names_contain(const char *names, const char *folded) {
+  size_t n = strlen(folded);
+  for (const char *p = names; p && *p;) {
+    const char *bar = strchr(p, '|');
+    size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    if (len == n && !strncmp(p, folded, n)) return 1;
+    p = bar ? bar + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Maps the header row; a title and a schedule column are required. */
+static int map_columns(roadmap_run *run, char *err, size_t errlen) {
+  for (int f = 0; f < NFIELDS; f++) run->column[f] = -1;
+  for (size_t c = 0; c < run->t->row_count[0]; c++) {
+    char folded[512];
+    if (!text_fold(csv_field(run->t, 0, c), folded, sizeof folded)) continue;
+    size_t len = strlen(folded);
+    while (len && strchr(",.;: ", folded[len - 1])) folded[--len] = '\0';
+    for (int f = 0; f < NFIELDS; f++)
+      if (run->column[f] < 0 && (!strcmp(folded, field_names[f]) || names_contain(field_headers[f], folded)))
+        run->column[f] = (int)c;
+  }
+  const int required[] = {F_TITLE, F_SCHEDULE};
+  for (int i = 0; i < 2; i++) {
+    if (run->column[required[i]] >= 0) continue;
+    snprintf(err, errlen, "%s:1: missing required column '%s' (e.g. '%s')", run->path, field_names[required[i]],
+             required[i] == F_TITLE ? "Наименование мероприятия" : "Сроки исполнения");
+    return -1;
+  }
+  return 0;
+}
+
+/* The trimmed value of field f in row (owned), or NULL when empty. */
+static char *value_of(const roadmap_run *run, size_t row, int f) {
+  const char *raw = run->column[f] >= 0 ? csv_field(run->t, row, (size_t)run->column[f]) : NULL;
+  if (!raw || text_is_blank(raw)) return NULL;
+  return text_trimmed_copy(raw);
+}
+
+/* Rows that only name a stage ("I этап ...") or a direction ("Направление
+ * 1. ..."): text in the number or title column, nothing else. */
+static int take_heading(roadmap_run *run, size_t row, char **v) {
+  if (v[F_SCHEDULE] || v[F_RESPONSIBLE] || v[F_RESULT]) return 0;
+  const char *text = v[F_TITLE] ? v[F_TITLE] : v[F_NUMBER];
+  if (!text) return 0;
+  char folded[512];
+  text_fold(text, folded, sizeof folded);
+  if (strstr(folded, "направлени")) snprintf(run->direction, sizeof run->direction, "%s", text);
+  else {
+    snprintf(run->stage, sizeof run->stage, "%s", text);
+    run->direction[0] = '\0';
+  }
+  (void)row;
+  return 1;
+}
+
+/* Parses a schedule through the stdlib; pushes the parsed table, or
+ * returns -1 with the reason in why. */
+static int parse_schedule(roadmap_run *run, const char *phrase, char *why, size_t whylen) {
+  lua_State *L = sandbox_lua(run->sb);
+  lua_getfield(L, run->schedule, "parse");
+  lua_pushstring(L, phrase);
+  lua_createtable(L, 2, 0);
+  lua_pushinteger(L, run->programme_first);
+  lua_rawseti(L, -2, 1);
+  lua_pushinteger(L, run->programme_last);
+  lua_rawseti(L, -2, 2);
+  if (sandbox_call(run->sb, 2, 2, why, whylen) != LUA_OK) return -1;
+  if (lua_isnil(L, -2)) {
+    snprintf(why, whylen, "%s", lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return -1;
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* Checks that every id in the indicators cell is one of the pack's. */
+static int check_indicators(const roadmap_run *run, const char *cell, char *why, size_t whylen) {
+  if (!run->indicator_ids) return 0; /* no cycle, no pack to check against */
+  char *copy = strdup(cell), *save = NULL;
+  int rc = 0;
+  for (char *id = strtok_r(copy, ",; ", &save); id && rc == 0; id = strtok_r(NULL, ",; ", &save)) {
+    int found = 0;
+    cJSON *item;
+    cJSON_ArrayForEach(item, run->indicator_ids) found |= !strcmp(item->valuestring, id);
+    if (!found) {
+      snprintf(why, whylen, "indicators: no indicator '%s' in the cycle's pack", id);
+      rc = -1;
+    }
+  }
+  free(copy);
+  return rc;
+}
+
+/* Stores a measure (updating one with the same number and title in the
+ * cycle), its due windows and its indicators. Windows are on the stack. */
+static int store_measure(roadmap_run *run, char **v, const char *kind, char *why, size_t whylen) {
+  sqlite3 *db = run->db;
+  sqlite3_stmt *st;
+  const char *sql =
+      "INSERT INTO measure (municipality, number, stage, direction, title, schedule, responsible, expected_result,"
+      " status, schedule_kind, cycle_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, 'planned'), ?10, ?11)";
+  long long existing = 0;
+  if (sqlite3_prepare_v2(db, "SELECT id FROM measure WHERE cycle_id IS ?1 AND municipality = ?2 AND"
+                             " COALESCE(number, '') = COALESCE(?3, '') AND title = ?4", -1, &st, NULL) == SQLITE_OK) {
+    if (run->cycle) sqlite3_bind_int64(st, 1, run->cycle);
+    sqlite3_bind_text(st, 2, run->municipality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, v[F_NUMBER], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, v[F_TITLE], -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) existing = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  if (existing) {
+    sql = "UPDATE measure SET municipality = ?1, number = ?2, stage = ?3, direction = ?4, title = ?5, schedule = ?6,"
+          " responsible = ?7, expected_result = ?8, status = COALESCE(?9, status), schedule_kind = ?10, cycle_id = ?11"
+          " WHERE id = ?12";
+  }
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto fail;
+  const char *texts[] = {run->municipality, v[F_NUMBER], run->stage[0] ? run->stage : v[F_STAGE],
+                         run->direction[0] ? run->direction : v[F_DIRECTION], v[F_TITLE], v[F_SCHEDULE],
+                         v[F_RESPONSIBLE], v[F_RESULT], v[F_STATUS], kind};
+  for (int i = 0; i < 10; i++) sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+  if (run->cycle) sqlite3_bind_int64(st, 11, run->cycle);
+  if (existing) sqlite3_bind_int64(st, 12, existing);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) goto fail;
+  long long id = existing ? existing : sqlite3_last_insert_rowid(db);
+  if (existing) run->report->updated++;
+  else run->report->inserted++;
+  char inner[256];
+  char *clear = sqlite3_mprintf("DELETE FROM measure_window WHERE measure_id = %lld;"
+                                "DELETE FROM measure_indicator WHERE measure_id = %lld;", id, id);
+  rc = store_exec(db, clear, inner, sizeof inner);
+  sqlite3_free(clear);
+  if (rc != 0) goto fail;
+  lua_State *L = sandbox_lua(run->sb);
+  lua_getfield(L, -1, "windows");
+  for (lua_Integer i = 1; i <= luaL_len(L, -1); i++) {
+    lua_rawgeti(L, -1, i);
+    lua_getfield(L, -1, "from");
+    lua_getfield(L, -2, "to");
+    char *insert = sqlite3_mprintf("INSERT INTO measure_window VALUES (%lld, %Q, %Q)", id, lua_tostring(L, -2),
+                                   lua_tostring(L, -1));
+    rc = store_exec(db, insert, inner, sizeof inner);
+    sqlite3_free(insert);
+    lua_pop(L, 3);
+    if (rc != 0) { lua_pop(L, 1); goto fail; }
+  }
+  lua_pop(L, 1);
+  char *copy = v[F_INDICATORS] ? strdup(v[F_INDICATORS]) : NULL, *save = NULL;
+  for (char *ind = copy ? strtok_r(copy, ",; ", &save) : NULL; ind; ind = strtok_r(NULL, ",; ", &save)) {
+    char *insert = sqlite3_mprintf("INSERT OR IGNORE INTO measure_indicator VALUES (%lld, %Q)", id, ind);
+    rc = store_exec(db, insert, inner, sizeof inner);
+    sqlite3_free(insert);
+    if (rc != 0) break;
+  }
+  free(copy);
+  if (rc != 0) goto fail;
+  return 0;
+fail:
+  snprintf(why, whylen, "store refused the measure: %s", sqlite3_errmsg(db));
+  return -1;
+}
+
+static int add_problem(roadmap_run *run, size_t row, const char *msg) {
+  import_report *r = run->report;
+  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
+  if (!grown) return -1;
+  r->problems = grown;
+  size_t need = strlen(run->path) + strlen(msg) + 32;
+  char *text = malloc(need);
+  if (!text) return -1;
+  snprintf(text, need, "%s:%zu: %s", run->path, run->t->row_line[row], msg);
+  r->problems[r->rejected].line = run->t->row_line[row];
+  r->problems[r->rejected++].message = text;
+  return 0;
+}
+
+/* Validates and stores one data row; a heading row only sets the stage. */
+static int import_row(roadmap_run *run, size_t row, char *why, size_t whylen) {
+  char *v[NFIELDS];
+  for (int f = 0; f < NFIELDS; f++) v[f] = value_of(run, row, f);
+  int rc = 0;
+  lua_State *L = sandbox_lua(run->sb);
+  if (take_heading(run, row, v)) {
+    rc = 1;
+  } else if (!v[F_TITLE]) {
+    snprintf(why, whylen, "title: required value is missing");
+    rc = -1;
+  } else if (!v[F_SCHEDULE]) {
+    snprintf(why, whylen, "schedule: required value is missing");
+    rc = -1;
+  } else if (v[F_STATUS] && strcmp(v[F_STATUS], "planned") && strcmp(v[F_STATUS], "in_progress")) {
+    snprintf(why, whylen, "status: planned or in_progress (a measure is done with 'pdmon measure done') (%s)", v[F_STATUS]);
+    rc = -1;
+  } else if (v[F_INDICATORS] && check_indicators(run, v[F_INDICATORS], why, whylen) != 0) {
+    rc = -1;
+  } else {
+    char reason[900];
+    if (parse_schedule(run, v[F_SCHEDULE], reason, sizeof reason) != 0) {
+      snprintf(why, whylen, "schedule: %s", reason);
+      rc = -1;
+    } else {
+      lua_getfield(L, -1, "kind");
+      char kind[32];
+      snprintf(kind, sizeof kind, "%s", lua_tostring(L, -1));
+      lua_pop(L, 1);
+      rc = store_measure(run, v, kind, why, whylen) == 0 ? 0 : -2;
+      lua_pop(L, 1);
+    }
+  }
+  for (int f = 0; f < NFIELDS; f++) free(v[f]);
+  return rc;
+}
+
+/* Prepares the schedule parser and the pack's programme and indicators. */
+static int prepare_run(roadmap_run *run, const char *pack_dir, pack_summary *summary, cJSON **plan,
+                       char *err, size_t errlen) {
+  run->programme_first = 2021;
+  run->programme_last = 2024;
+  *plan = NULL;
+  if (pack_dir && pack_dir[0]) {
+    if (evaluate_pack_summary(pack_dir, summary, err, errlen) != 0) return -1;
+    if (summary->programme_first) {
+      run->programme_first = summary->programme_first;
+      run->programme_last = summary->programme_last;
+    }
+    *plan = cJSON_Parse(summary->goals_json);
+    run->indicator_ids = cJSON_GetObjectItem(*plan, "indicator_ids");
+  }
+  run->sb = sandbox_new(sandbox_default_limits());
+  if (!run->sb || stdlib_push_module(run->sb, "schedule", err, errlen) != 0) return -1;
+  run->schedule = lua_gettop(sandbox_lua(run->sb));
+  return 0;
+}
+
+int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long long cycle,
+                   const char *pack_dir, const import_options *opt, import_report *report,
+                   char *err, size_t errlen) {
+  memset(report, 0, sizeof *report);
+  csv_table t;
+  if (csv_read_file(path, &t, err, errlen) != 0) return -1;
+  roadmap_run run = {.db = db, .t = &t, .path = path, .municipality = municipality, .cycle = cycle, .report = report};
+  pack_summary summary = {0};
+  cJSON *plan = NULL;
+  int rc = map_columns(&run, err, errlen) == 0 && prepare_run(&run, pack_dir, &summary, &plan, err, errlen) == 0
+               ? store_exec(db, "BEGIN IMMEDIATE", err, errlen) : -1;
+  for (size_t row = 1; rc == 0 && row < t.nrows; row++) {
+    char why[1024];
+    int r = import_row(&run, row, why, sizeof why);
+    if (r == 1) continue;
+    report->rows++;
+    if (r == -2) {
+      snprintf(err, errlen, "%s:%zu: %s", path, t.row_line[row], why);
+      rc = -1;
+    } else if (r == -1 && add_problem(&run, row, why) != 0) {
+      snprintf(err, errlen, "out of memory");
+      rc = -1;
+    }
+  }
+  if (rc == 0 && report->rejected > 0 && !opt->skip_invalid) rc = 1;
+  if (rc == 0 && report->rejected > 0 && !opt->dry_run) {
+    size_t *lines = malloc(report->rejected * sizeof *lines);
+    char **reasons = malloc(report->rejected * sizeof *reasons);
+    for (size_t i = 0; lines && reasons && i < report->rejected; i++) {
+      lines[i] = report->problems[i].line;
+      reasons[i] = report->problems[i].message;
+    }
+    snprintf(report->rejected_path, sizeof report->rejected_path, "%s.rejected.csv", path);
+    rc = lines && reasons ? csv_write_rejected(report->rejected_path, &t, lines, reasons, report->rejected, err, errlen) : -1;
+    free(lines);
+    free(reasons);
+  }
+  if (rc == 0 && !opt->dry_run) {
+    char *log = sqlite3_mprintf("INSERT INTO import_log (entity, file, rows_imported, rows_rejected)"
+                                " VALUES ('measures', %Q, %lld, %lld)", path,
+                                (long long)(report->inserted + report->updated), (long long)report->rejected);
+    rc = store_exec(db, log, err, errlen);
+    sqlite3_free(log);
+  }
+  if (rc == 0 && !opt->dry_run) rc = store_exec(db, "COMMIT", err, errlen);
+  report->written = rc == 0 && !opt->dry_run;
+  if (!report->written) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sandbox_free(run.sb);
+  cJSON_Delete(plan);
+  pack_summary_free(&summary);
+  csv_free(&t);
+  return rc;
+}
+
+int roadmap_list(sqlite3 *db, const char *municipality, const char *date, const char *filter, FILE *out,
+                 char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  const char *sql =
+      "SELECT id, COALESCE(number, ''), title, COALESCE(schedule, ''), COALESCE(responsible, ''), state FROM ("
+      " SELECT m.*, CASE WHEN m.status = 'done' THEN 'done'"
+      "  WHEN EXISTS (SELECT 1 FROM measure_window w WHERE w.measure_id = m.id AND (w.from_date IS NULL OR w.from_date <= ?2)"
+      "   AND ?2 <= w.to_date) THEN 'due'"
+      "  WHEN m.schedule_kind <> 'separate' AND (SELECT MAX(to_date) FROM measure_window w WHERE w.measure_id = m.id) < ?2"
+      "   THEN 'overdue' ELSE 'planned' END AS state FROM measure m WHERE m.municipality = ?1)"
+      " WHERE ?3 IS NULL OR state = ?3 ORDER BY id";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, filter, -1, SQLITE_STATIC);
+  fprintf(out, "measures of %s on %s%s%s\n", municipality, date, filter ? ", only " : "", filter ? filter : "");
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    fprintf(out, "%4lld  %-8s %-7s  %s\n      срок: %s; ответственные: %s\n", (long long)sqlite3_column_int64(st, 0),
+            sqlite3_column_text(st, 5), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+            sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+int roadmap_done(sqlite3 *db, long long measure, const char *document_id, char *err, size_t errlen) {
+  char *sql = sqlite3_mprintf("UPDATE measure SET status = 'done', evidence_document_id = %Q WHERE id = %lld"
+                              " AND EXISTS (SELECT 1 FROM document WHERE id = %Q)", document_id, measure, document_id);
+  int rc = store_exec(db, sql, err, errlen);
+  sqlite3_free(sql);
+  if (rc == 0 && sqlite3_changes(db) == 0) {
+    snprintf(err, errlen, "no measure %lld, or no document '%s' in the store (import it or add a decision first)",
+             measure, document_id);
+    return 1;
+  }
+  return rc;
+}
+
+int roadmap_decision(sqlite3 *db, const char *municipality, const char *kind, const char *number,
+                     const char *date, const char *title, const char *link, long long cycle,
+                     const long long *measures, size_t nmeasures, char *err, size_t errlen) {
+  char iso[11];
+  if (strcmp(kind, "order") && strcmp(kind, "protocol")) {
+    snprintf(err, errlen, "--kind: order or protocol (%s)", kind);
+    return 1;
+  }
+  if (value_parse_date(date, iso) != 0) {
+    snprintf(err, errlen, "--date: not a date (write 2023-09-01 or 01.09.2023) (%s)", date);
+    return 1;
+  }
+  char id[256];
+  snprintf(id, sizeof id, "%s|%s|%s", kind, number ? number : "", iso);
+  int rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+  char *sql = sqlite3_mprintf("INSERT INTO document (id, kind, number, date, title, link, municipality)"
+                              " VALUES (%Q, %Q, %Q, %Q, %Q, %Q, %Q) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+                              " link = excluded.link", id, kind, number, iso, title, link, municipality);
+  if (rc == 0) rc = store_exec(db, sql, err, errlen);
+  sqlite3_free(sql);
+  for (size_t i = 0; rc == 0 && i <= nmeasures; i++) {
+    if (i == nmeasures && nmeasures > 0) break;
+    char cyc[32] = "NULL", mea[32] = "NULL";
+    if (cycle) snprintf(cyc, sizeof cyc, "%lld", cycle);
+    if (nmeasures) snprintf(mea, sizeof mea, "%lld", measures[i]);
+    sql = sqlite3_mprintf("INSERT INTO decision_link (document_id, cycle_id, measure_id) VALUES (%Q, %s, %s)", id, cyc, mea);
+    rc = store_exec(db, sql, err, errlen);
+    sqlite3_free(sql);
+  }
+  if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
+  if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return rc == 0 ? 0 : -1;
+}
