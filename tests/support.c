@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 char *support_tempdir(void) {
   const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -140,3 +141,24 @@ void support_generate(sqlite3 *db, int municipalities, int organizations, int ma
   exec(db, "COMMIT");
 }
 
+
+support_outcome support_pdmon(const char *pdmon, const char *source_dir, const char *dir, const char *args) {
+  char cmd[8192];
+  const char *wrapper = getenv("PDMON_WRAPPER") ? getenv("PDMON_WRAPPER") : "";
+  snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' --db '%s/store.db' %s >'%s/out' 2>'%s/err'", source_dir, wrapper,
+           pdmon, dir, args, dir, dir);
+  int raw = system(cmd);
+  support_outcome o = {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, NULL, NULL};
+  char path[1024];
+  snprintf(path, sizeof path, "%s/out", dir);
+  o.out = support_read(path);
+  snprintf(path, sizeof path, "%s/err", dir);
+  o.err = support_read(path);
+  return o;
+}
+
+void support_outcome_free(support_outcome *o) {
+  free(o->out);
+  free(o->err);
+  o->out = o->err = NULL;
+}

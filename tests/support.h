@@ -22,6 +22,18 @@ char *support_read(const char *path);
 /* Removes dir and everything in it, then frees the path. */
 void support_remove_tree(char *dir);
 
+/* What a pdmon command did: exit status and its two outputs (owned). */
+typedef struct support_outcome {
+  int status;
+  char *out, *err;
+} support_outcome;
+
+/* Runs "PDMON --db DIR/store.db ARGS" in source_dir (prefixed by
+ * $PDMON_WRAPPER when set, e.g. valgrind) and captures the outcome. */
+support_outcome support_pdmon(const char *pdmon, const char *source_dir, const char *dir, const char *args);
+
+void support_outcome_free(support_outcome *o);
+
 /* Fills a store with municipalities m1..mN of organizations o<m>_<k>
  * (kinds school, preschool, additional; every sixth without staff), up to
  * max_staff workers each, and five years (2020-2024) of activities,

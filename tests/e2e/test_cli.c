@@ -10,38 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "support.h"
 
 static const char *pdmon_bin, *source_dir;
 
-typedef struct outcome {
-  int status;
-  char *out, *err;
-} outcome;
+typedef support_outcome outcome;
 
-/* Runs "pdmon --db DB ARGS" and captures status, stdout and stderr.
- * $PDMON_WRAPPER, when set, prefixes the command (valgrind, for one). */
-static outcome run(const char *dir, const char *args) {
-  char cmd[4096];
-  const char *wrapper = getenv("PDMON_WRAPPER") ? getenv("PDMON_WRAPPER") : "";
-  snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' --db '%s/store.db' %s >'%s/out' 2>'%s/err'", source_dir,
-           wrapper, pdmon_bin, dir, args, dir, dir);
-  int raw = system(cmd);
-  outcome o = {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, NULL, NULL};
-  char path[1024];
-  snprintf(path, sizeof path, "%s/out", dir);
-  o.out = support_read(path);
-  snprintf(path, sizeof path, "%s/err", dir);
-  o.err = support_read(path);
-  return o;
-}
+static outcome run(const char *dir, const char *args) { return support_pdmon(pdmon_bin, source_dir, dir, args); }
 
-static void release(outcome *o) {
-  free(o->out);
-  free(o->err);
-}
+static void release(outcome *o) { support_outcome_free(o); }
 
 static void expect(const char *dir, const char *args, int status) {
   outcome o = run(dir, args);

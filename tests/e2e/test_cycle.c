@@ -1,0 +1,213 @@
+/* End to end: the management cycle as a coordinator runs it on the
+ * quickstart example: two consecutive cycles with a roadmap, decisions and
+ * the effectiveness verdict; every refusal of the state machine; roadmap
+ * files in the seeds' own format. Arguments: the pdmon binary and the
+ * source folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static const char *pdmon_bin, *source_dir;
+
+/* Runs pdmon and checks its exit status and, when given, a fragment of
+ * its standard output (or error, for failures). */
+static void expect(const char *dir, const char *args, int status, const char *fragment) {
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
+  const char *text = status == 0 ? o.out : o.err;
+  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
+    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err,
+             status, fragment ? fragment : "");
+  support_outcome_free(&o);
+}
+
+static long long scalar(const char *dir, const char *sql) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/store.db", dir);
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  long long v = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
+}
+
+static int setup(void **state) {
+  char *dir = support_tempdir();
+  *state = dir;
+  expect(dir, "init --municipality demo --pack examples/quickstart", 0, NULL);
+  expect(dir, "import organizations examples/quickstart/organizations.csv", 0, NULL);
+  expect(dir, "import staff examples/quickstart/staff.csv", 0, NULL);
+  expect(dir, "import activities examples/quickstart/activities.csv", 0, NULL);
+  return 0;
+}
+
+static int teardown(void **state) {
+  support_remove_tree(*state);
+  return 0;
+}
+
+static void steps_out_of_order_are_refused(void **state) {
+  char *dir = *state;
+  expect(dir, "cycle run", 1, "no cycle yet: open one with 'pdmon cycle open --period YEAR'");
+  expect(dir, "cycle status", 1, "no cycle yet");
+  expect(dir, "cycle open", 2, "usage: pdmon cycle open --period YEAR");
+  expect(dir, "cycle open --period 2022", 0, "cycle 1 opened: demo, 2022");
+  expect(dir, "cycle open --period 2022", 1, "a cycle for 2022 already exists (cycle 1)");
+  expect(dir, "cycle open --period 2023", 1, "the cycle for 2022 is not closed");
+  expect(dir, "cycle close", 1, "the monitoring has not run yet; run 'pdmon cycle run' first");
+  expect(dir, "cycle run", 0, "monitoring, analysis and recommendations stored");
+  expect(dir, "cycle close", 1, "4 problem zones were found but no measures were taken");
+  expect(dir, "import measures examples/quickstart/measures.csv", 0, "3 rows: 3 new");
+  expect(dir, "cycle close", 1, "no management decision is recorded");
+  expect(dir, "decision add --kind order --number 161/1 --date 26.08.2022 --title 'О дорожной карте' --measure 1", 0,
+         "linked to 1 measures");
+  expect(dir, "cycle close", 0, "cycle 1 (2022) closed");
+  expect(dir, "cycle close", 1, "is already closed");
+  expect(dir, "cycle run --cycle 1", 1, "cycle 1 (2022) is closed: its results never change");
+  expect(dir, "cycle frobnicate", 2, "unknown step 'frobnicate'");
+}
+
+static void two_cycles_with_measures_decisions_and_effects(void **state) {
+  char *dir = *state;
+  expect(dir, "cycle open --period 2022 --title 'Цикл 2022'", 0, NULL);
+  expect(dir, "cycle run", 0, NULL);
+  /* 2022: 1 of 24 teachers diagnosed against the yearly step of 33,3% */
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = 1"), 5);
+  assert_int_equal(scalar(dir, "SELECT status = 'not_met' FROM cycle_result WHERE cycle_id = 1 AND organization IS NULL"), 1);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 1"), 4);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = 1 AND addressee = 'organization'"), 3);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = 1 AND addressee = 'methodical_service'"
+                               " AND text LIKE '%4,17% при цели 33,3%'"), 1);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_pack_file WHERE cycle_id = 1"), 2);
+  assert_int_equal(scalar(dir, "SELECT length(pack_hash) FROM cycle WHERE id = 1"), 16);
+  /* a re-run of an open cycle replaces its results */
+  expect(dir, "cycle run", 0, NULL);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = 1"), 5);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 1"), 4);
+  expect(dir, "import measures examples/quickstart/measures.csv", 0, NULL);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure WHERE cycle_id = 1 AND stage = 'I этап. Диагностика'"), 2);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_window WHERE measure_id = 1"), 2);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_indicator"), 2);
+  expect(dir, "decision add --kind order --number 161/1 --date 26.08.2022 --title 'О дорожной карте' --measure 1 --measure 3", 0, NULL);
+  expect(dir, "measure list --due --on 2023-01-10", 0, "due      3        Анализ результатов диагностики");
+  expect(dir, "measure list --overdue --on 2023-01-20", 0, "overdue  3");
+  expect(dir, "measure done 3 --document 'order|161/1|2022-08-26'", 0, NULL);
+  expect(dir, "measure list --overdue --on 2023-01-20", 0, NULL);
+  assert_int_equal(scalar(dir, "SELECT status = 'done' FROM measure WHERE id = 3"), 1);
+  expect(dir, "cycle close", 0, NULL);
+  /* 2023: the problems of 2022 are carried over and judged again */
+  expect(dir, "cycle open --period 2023", 0, "cycle 2 opened");
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 2 AND carried_from IS NOT NULL"), 4);
+  expect(dir, "cycle run", 0, NULL);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 2 AND resolved = 1"), 2);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 2 AND resolved = 0"), 2);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 2 AND carried_from IS NULL"), 0);
+  expect(dir, "import measures examples/quickstart/measures.csv", 0, NULL);
+  expect(dir, "decision add --kind protocol --number 5 --date 2023-12-20 --title 'Протокол'", 0, NULL);
+  expect(dir, "cycle close", 0, "cycle 2 (2023) closed");
+  /* the measures of 2022 linked to the indicator moved it from 4,17% to 33,33% */
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_effect WHERE cycle_id = 2 AND verdict = 'effective'"), 2);
+  assert_int_equal(scalar(dir, "SELECT CAST(before_value * 100 AS INTEGER) FROM cycle_effect WHERE measure_id = 1"), 417);
+  assert_int_equal(scalar(dir, "SELECT CAST(after_value * 100 AS INTEGER) FROM cycle_effect WHERE measure_id = 1"), 3333);
+  /* the closed cycle's results do not change with new data */
+  expect(dir, "cycle run --cycle 1", 1, "is closed");
+  assert_int_equal(scalar(dir, "SELECT CAST(value * 100 AS INTEGER) FROM cycle_result WHERE cycle_id = 1 AND organization IS NULL"), 417);
+}
+
+static void status_names_the_nine_components(void **state) {
+  char *dir = *state;
+  expect(dir, "cycle open --period 2023", 0, NULL);
+  expect(dir, "cycle run", 0, NULL);
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, "cycle status --format json");
+  assert_int_equal(o.status, 0);
+  cJSON *root = cJSON_Parse(o.out);
+  assert_non_null(root);
+  static const char *const names[] = {"Цели и задачи", "Критерии и показатели", "Методы сбора информации", "Мониторинг",
+                                      "Анализ", "Адресные рекомендации", "Меры (дорожная карта)",
+                                      "Управленческие решения", "Анализ эффективности принятых мер"};
+  cJSON *components = cJSON_GetObjectItem(root, "components");
+  assert_int_equal(cJSON_GetArraySize(components), 9);
+  for (int i = 0; i < 9; i++) {
+    cJSON *c = cJSON_GetArrayItem(components, i);
+    assert_string_equal(cJSON_GetObjectItem(c, "name")->valuestring, names[i]);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(c, "criteria")) > 0);
+  }
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(components, 3), "in_place")));
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(components, 6), "in_place")));
+  cJSON *score = cJSON_GetObjectItem(root, "self_assessment");
+  assert_int_equal(cJSON_GetObjectItem(score, "total")->valueint, 17);
+  assert_int_equal(cJSON_GetObjectItem(score, "met")->valueint, 12); /* all but regional goals, measures (2), decisions, effects */
+  cJSON_Delete(root);
+  support_outcome_free(&o);
+  expect(dir, "cycle status", 0, "4. Мониторинг — есть");
+  expect(dir, "cycle status --format xml", 1, "unknown format 'xml'");
+}
+
+static void roadmaps_as_municipalities_write_them(void **state) {
+  char *dir = *state;
+  expect(dir, "cycle open --period 2023", 0, NULL);
+  /* tab-separated, Windows-1251, stage and direction rows, as Excel saves a seed's table */
+  static const char roadmap[] =
+      "\xB9 \xEF/\xEF\t\xCC\xE5\xF0\xEE\xEF\xF0\xE8\xFF\xF2\xE8\xE5\t\xD1\xF0\xEE\xEA\xE8 \xE8\xF1\xEF\xEE\xEB\xED\xE5\xED\xE8\xFF\t"
+      "\xCE\xF2\xE2\xE5\xF2\xF1\xF2\xE2\xE5\xED\xED\xFB\xE5 \xE8\xF1\xEF\xEE\xEB\xED\xE8\xF2\xE5\xEB\xE8\t\xD0\xE5\xE7\xF3\xEB\xFC\xF2\xE0\xF2\r\n"
+      "I \xFD\xF2\xE0\xEF\t\t\t\t\r\n"
+      "\xCD\xE0\xEF\xF0\xE0\xE2\xEB\xE5\xED\xE8\xE5 1. \xC4\xE8\xE0\xE3\xED\xEE\xF1\xF2\xE8\xEA\xE0\t\t\t\t\r\n"
+      "1\t\xC4\xE8\xE0\xE3\xED\xEE\xF1\xF2\xE8\xEA\xE0\t\xEC\xE0\xF0\xF2 2022 \xE3.\t\xCC\xCA\xD3 \xD3\xCE\t\xCF\xF0\xE8\xEA\xE0\xE7\r\n";
+  char *path = support_write(dir, "roadmap.csv", roadmap, sizeof roadmap - 1);
+  char args[1200];
+  snprintf(args, sizeof args, "import measures '%s'", path);
+  expect(dir, args, 0, "1 rows: 1 new");
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure WHERE stage = 'I этап' AND direction = 'Направление 1. Диагностика'"
+                               " AND schedule = 'март 2022 г.' AND responsible = 'МКУ УО'"), 1);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_window WHERE from_date = '2022-03-01' AND to_date = '2022-03-31'"), 1);
+  free(path);
+  path = support_write_text(dir, "bad.csv", "number,title,schedule,responsible,indicators\n"
+                                            "1,Мероприятие,когда-нибудь,Координатор,\n"
+                                            "2,Мероприятие,Ежегодно,Координатор,teachers_diagnozed\n"
+                                            "3,Мероприятие,Ежегодно,Координатор,teachers_diagnosed\n");
+  snprintf(args, sizeof args, "import measures '%s'", path);
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "bad.csv:2: schedule: cannot read the schedule 'когда-нибудь'"));
+  assert_non_null(strstr(o.err, "bad.csv:3: indicators: no indicator 'teachers_diagnozed' in the cycle's pack"));
+  support_outcome_free(&o);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure"), 1); /* nothing of bad.csv was written */
+  snprintf(args, sizeof args, "import measures '%s' --skip-invalid", path);
+  expect(dir, args, 0, "3 rows: 1 new, 0 updated, 2 rejected");
+  char aside[1100];
+  snprintf(aside, sizeof aside, "%s.rejected.csv", path);
+  char *text = support_read(aside);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "когда-нибудь"));
+  free(text);
+  free(path);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_cycle PDMON_BINARY SOURCE_DIR\n");
+    return 2;
+  }
+  pdmon_bin = argv[1];
+  source_dir = argv[2];
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(steps_out_of_order_are_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown(two_cycles_with_measures_decisions_and_effects, setup, teardown),
+    cmocka_unit_test_setup_teardown(status_names_the_nine_components, setup, teardown),
+    cmocka_unit_test_setup_teardown(roadmaps_as_municipalities_write_them, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("cycle", tests, NULL, NULL);
+}
