@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis.h"
 #include "assessment.h"
 #include "cycle.h"
 #include "evaluate.h"
@@ -29,6 +30,8 @@ typedef struct option_spec {
 #define MAX_POSITIONAL 4
 
 static const char *resolve_pack(const command_args *args, sqlite3 *db, char *buf, size_t buflen);
+static int open_cycle(const command_args *args, const char *command, const char *cycle_opt, sqlite3 **db,
+                      cycle_ref *c, char *municipality);
 
 /* Splits a command's arguments into known options and positionals. */
 static int parse_options(const command_args *a, const char *command, option_spec *opts, size_t nopts,
@@ -128,14 +131,17 @@ static void print_problems(const import_report *r) {
   if (r->rejected > limit) fprintf(stderr, "... and %zu more invalid rows\n", r->rejected - limit);
 }
 
-/* The store's municipality (meta), else the pack's; "" when neither. */
+/* The municipality the pack names, else the store's default; "" when
+ * neither (a store may hold several municipalities, each with its pack). */
 static void store_municipality(sqlite3 *db, const char *pack_dir, char *buf, size_t len) {
-  store_meta_get(db, "municipality", buf, len);
-  if (buf[0] || !pack_dir) return;
+  buf[0] = '\0';
   pack_summary s;
   char err[512];
-  if (evaluate_pack_summary(pack_dir, &s, err, sizeof err) == 0) snprintf(buf, len, "%s", s.municipality);
-  pack_summary_free(&s);
+  if (pack_dir && evaluate_pack_summary(pack_dir, &s, err, sizeof err) == 0) {
+    snprintf(buf, len, "%s", s.municipality);
+    pack_summary_free(&s);
+  }
+  if (!buf[0]) store_meta_get(db, "municipality", buf, len);
 }
 
 /* import measures: the roadmap goes to the municipality's current cycle. */
@@ -300,13 +306,36 @@ int command_eval(const command_args *args) {
   return status;
 }
 
+/* explain --cycle N: the rules stored with the cycle, its period and
+ * municipality, restored into a scratch folder for the explanation. */
+static int explain_cycle(const command_args *args, const char *id, const char *cycle_opt, evaluate_options *opt) {
+  sqlite3 *db;
+  cycle_ref c;
+  char municipality[256], err[2048], root[4096], pack_dir[4700];
+  int status = open_cycle(args, "explain", cycle_opt, &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  int rc = cycle_restore_pack(db, &c, root, sizeof root, pack_dir, sizeof pack_dir, err, sizeof err);
+  sqlite3_close(db);
+  if (rc == 0) {
+    opt->store_path = args->db;
+    opt->pack_dir = pack_dir;
+    opt->municipality = c.municipality;
+    if (!opt->period) opt->period = c.period;
+    printf("rules of cycle %lld (%d) as stored when it ran; values on the store's current data\n", c.id, c.period);
+    rc = evaluate_explain(opt, id, stdout, err, sizeof err);
+  }
+  if (root[0]) cycle_remove_restored(root);
+  if (rc != 0) fprintf(stderr, "pdmon explain: %s\n", err);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
 int command_explain(const command_args *args) {
-  option_spec opts[] = {{"--period", 1, NULL, 0}, {"--org", 1, NULL, 0}};
+  option_spec opts[] = {{"--period", 1, NULL, 0}, {"--org", 1, NULL, 0}, {"--cycle", 1, NULL, 0}};
   const char *pos[MAX_POSITIONAL];
   int npos;
-  if (parse_options(args, "explain", opts, 2, pos, &npos, 1) != 0) return EXIT_USAGE;
+  if (parse_options(args, "explain", opts, 3, pos, &npos, 1) != 0) return EXIT_USAGE;
   if (npos != 1) {
-    fputs("usage: pdmon explain INDICATOR [--period YEAR] [--org ID]\n", stderr);
+    fputs("usage: pdmon explain INDICATOR [--period YEAR] [--org ID] [--cycle N]\n", stderr);
     return EXIT_USAGE;
   }
   evaluate_options opt = {.limits = sandbox_default_limits(), .organization = opts[1].value};
@@ -314,6 +343,7 @@ int command_explain(const command_args *args) {
     fprintf(stderr, "pdmon explain: --period: not a year (%s)\n", opts[0].value);
     return EXIT_USAGE;
   }
+  if (opts[2].present) return explain_cycle(args, pos[0], opts[2].value, &opt);
   char err[2048], pack_buf[PATH_MAX], municipality[256];
   int status = resolve_evaluation(args, "explain", opts[0].present, &opt, pack_buf, municipality);
   if (status != EXIT_OK) return status;
@@ -400,16 +430,20 @@ static int cycle_open_command(const command_args *args, option_spec *opts) {
 
 int command_cycle(const command_args *args) {
   option_spec opts[] = {{"--period", 1, NULL, 0}, {"--title", 1, NULL, 0}, {"--cycle", 1, NULL, 0},
-                        {"--format", 1, NULL, 0}};
+                        {"--format", 1, NULL, 0}, {"--to", 1, NULL, 0}};
   const char *pos[MAX_POSITIONAL];
   int npos;
-  if (parse_options(args, "cycle", opts, 4, pos, &npos, 1) != 0 || npos != 1) {
-    fputs("usage: pdmon cycle open --period YEAR [--title T] | run | status [--format table|json] | close   [--cycle N]\n", stderr);
+  if (parse_options(args, "cycle", opts, 5, pos, &npos, 1) != 0 || npos != 1) {
+    fputs("usage: pdmon cycle open --period YEAR [--title T] | run | status [--format table|json] | analysis [--format table|json]"
+          " | recommendations [--to ADDRESSEE] | close   [--cycle N]\n", stderr);
     return EXIT_USAGE;
   }
   if (!strcmp(pos[0], "open")) return cycle_open_command(args, opts);
-  if (strcmp(pos[0], "run") && strcmp(pos[0], "status") && strcmp(pos[0], "close")) {
-    fprintf(stderr, "pdmon cycle: unknown step '%s'; expected open, run, status or close\n", pos[0]);
+  static const char *const steps[] = {"run", "status", "close", "analysis", "recommendations"};
+  size_t step = 0;
+  while (step < 5 && strcmp(pos[0], steps[step])) step++;
+  if (step == 5) {
+    fprintf(stderr, "pdmon cycle: unknown step '%s'; expected open, run, status, analysis, recommendations or close\n", pos[0]);
     return EXIT_USAGE;
   }
   sqlite3 *db;
@@ -420,6 +454,8 @@ int command_cycle(const command_args *args) {
   int rc;
   if (!strcmp(pos[0], "run")) rc = cycle_run(db, args->db, &c, err, sizeof err);
   else if (!strcmp(pos[0], "close")) rc = cycle_close(db, &c, err, sizeof err);
+  else if (!strcmp(pos[0], "analysis")) rc = analysis_write(db, &c, opts[3].value ? opts[3].value : "table", stdout, err, sizeof err);
+  else if (!strcmp(pos[0], "recommendations")) rc = analysis_recommendations(db, &c, opts[4].value, stdout, err, sizeof err);
   else rc = assessment_write(db, &c, opts[3].value ? opts[3].value : "table", stdout, err, sizeof err);
   if (rc != 0) fprintf(stderr, "pdmon cycle %s: %s\n", pos[0], err);
   else if (!strcmp(pos[0], "run")) printf("cycle %lld (%d): monitoring, analysis and recommendations stored\n", c.id, c.period);

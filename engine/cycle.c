@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "evaluate.h"
 #include "results.h"
@@ -210,16 +212,19 @@ static int store_result(sqlite3 *db, long long cycle, const result_row *r, char 
 /* A problem zone: an indicator below its target, for the municipality or
  * one organization; a carried problem of the same place is judged instead. */
 static int store_problem(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
+  char description[1024];
+  const char *unit = r->unit && !strcmp(r->unit, "%") ? "%" : "";
+  snprintf(description, sizeof description, "%s: %s — %.2f%s при цели %.2f%s", r->title ? r->title : r->indicator,
+           r->organization_name ? r->organization_name : "муниципалитет в целом", r->value, unit, r->target_value, unit);
   long long carried = query_int(db, 0, "SELECT id FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NOT NULL"
                                        " AND indicator = ? AND organization IS ?", "iss", cycle, r->indicator, r->organization);
+  if (carried && r->status == STATUS_NOT_MET) /* still a problem: say how it stands now */
+    return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = 0, description = ? WHERE id = ?", "si",
+                   description, carried);
   if (carried)
     return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = ? WHERE id = ?", "ii",
                    (long long)(r->status == STATUS_MET), carried);
   if (r->status != STATUS_NOT_MET) return 0;
-  char description[1024];
-  snprintf(description, sizeof description, "%s: %s — %.2f%s при цели %.2f%s", r->title ? r->title : r->indicator,
-           r->organization_name ? r->organization_name : "муниципалитет в целом", r->value,
-           r->unit && !strcmp(r->unit, "%") ? "%" : "", r->target_value, r->unit && !strcmp(r->unit, "%") ? "%" : "");
   return run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
                  " VALUES (?, ?, ?, ?)", "isss", cycle, r->indicator, r->organization, description);
 }
@@ -229,6 +234,7 @@ static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results,
                      char *err, size_t errlen) {
   static const char *const clear[] = {
     "DELETE FROM cycle_result WHERE cycle_id = ?", "DELETE FROM cycle_recommendation WHERE cycle_id = ?",
+    "DELETE FROM cycle_rating WHERE cycle_id = ?",
     "DELETE FROM cycle_pack_file WHERE cycle_id = ?",
     "DELETE FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NULL",
     "UPDATE cycle_problem SET resolved = NULL WHERE cycle_id = ?"};
@@ -244,6 +250,13 @@ static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results,
     if (run_sql(db, err, errlen, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
                 " priority, text) VALUES (?, ?, ?, ?, ?, ?)", "isssis", c->id, r->indicator, r->organization,
                 r->addressee, (long long)r->priority, r->text) != 0)
+      return -1;
+  }
+  for (size_t i = 0; i < results->nratings; i++) {
+    const rating_row *r = &results->ratings[i];
+    if (run_sql(db, err, errlen, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
+                " score, rank) VALUES (?, ?, ?, ?, ?, ?, ?)", "issssdi", c->id, r->rating, r->title, r->organization,
+                r->organization_name, r->score, (long long)r->rank) != 0)
       return -1;
   }
   char hash[17];
@@ -348,4 +361,82 @@ int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen) {
   if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
   if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   return rc == 0 ? 0 : -1;
+}
+
+/* The last component of path (without trailing slashes) into buf. */
+static void base_name(const char *path, char *buf, size_t len) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  size_t start = n;
+  while (start > 0 && path[start - 1] != '/') start--;
+  snprintf(buf, len, "%.*s", (int)(n - start), path + start);
+}
+
+int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootlen, char *pack_dir, size_t dirlen,
+                       char *err, size_t errlen) {
+  const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  snprintf(root, rootlen, "%s/pdmon-cycle-XXXXXX", tmp);
+  if (!mkdtemp(root)) {
+    snprintf(err, errlen, "%s: cannot create a folder for the cycle's rules", root);
+    return -1;
+  }
+  char name[512];
+  base_name(c->pack_dir, name, sizeof name);
+  snprintf(pack_dir, dirlen, "%s/%s", root, name);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT path, content FROM cycle_pack_file WHERE cycle_id = ?", -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, c->id);
+  int files = 0, rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    const char *path = (const char *)sqlite3_column_text(st, 0);
+    char dir[4096], layer[512], file[512], target[5000];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) continue;
+    *slash = '\0';
+    base_name(dir, layer, sizeof layer);
+    snprintf(file, sizeof file, "%s", slash + 1);
+    snprintf(target, sizeof target, "%s/%s", root, layer);
+    mkdir(target, 0700);
+    snprintf(target, sizeof target, "%s/%s/%s", root, layer, file);
+    FILE *f = fopen(target, "wb");
+    if (!f || fputs((const char *)sqlite3_column_text(st, 1), f) == EOF) {
+      snprintf(err, errlen, "%s: cannot write", target);
+      rc = -1;
+    }
+    if (f) fclose(f);
+    files++;
+  }
+  sqlite3_finalize(st);
+  if (rc == 0 && files == 0) {
+    snprintf(err, errlen, "cycle %lld (%d) has no stored rules: it has not been run", c->id, c->period);
+    rc = 1;
+  }
+  return rc;
+}
+
+void cycle_remove_restored(const char *root) {
+  DIR *d = opendir(root);
+  if (!d) return;
+  struct dirent *layer;
+  while ((layer = readdir(d)) != NULL) {
+    if (layer->d_name[0] == '.') continue;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s", root, layer->d_name);
+    DIR *inner = opendir(dir);
+    struct dirent *e;
+    while (inner && (e = readdir(inner)) != NULL) {
+      if (e->d_name[0] == '.') continue;
+      char path[4400];
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+    if (inner) closedir(inner);
+    rmdir(dir);
+  }
+  closedir(d);
+  rmdir(root);
 }

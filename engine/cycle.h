@@ -47,4 +47,14 @@ int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen);
 int cycle_pack_hash(sqlite3 *db, long long cycle, char layers[][1024], int nlayers, char hex[17],
                     char *err, size_t errlen);
 
+/* Writes the pack files stored with cycle c back into a fresh folder under
+ * $TMPDIR, each layer as a sibling folder of its own name (so extends still
+ * resolves), and puts the restored pack's folder into pack_dir. The caller
+ * removes it with cycle_remove_restored(root). Returns 0 or -1 with err. */
+int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootlen, char *pack_dir, size_t dirlen,
+                       char *err, size_t errlen);
+
+/* Removes a folder made by cycle_restore_pack. */
+void cycle_remove_restored(const char *root);
+
 #endif

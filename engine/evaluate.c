@@ -184,6 +184,37 @@ static int collect_recommendations(const pack *p, int ctx, result_set *out, char
   return 0;
 }
 
+/* Computes the pack's composite ratings from the evaluated rows. */
+static int collect_ratings(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, "ratings");
+  lua_pushvalue(L, ctx);
+  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
+  int list = lua_gettop(L);
+  size_t n = (size_t)luaL_len(L, list);
+  out->ratings = n ? calloc(n, sizeof *out->ratings) : NULL;
+  if (n && !out->ratings) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, list, (lua_Integer)i + 1);
+    int item = lua_gettop(L);
+    rating_row *r = &out->ratings[out->nratings++];
+    r->rating = dup_field(L, item, "rating");
+    r->title = dup_field(L, item, "title");
+    r->organization = dup_field(L, item, "organization");
+    r->organization_name = dup_field(L, item, "organization_name");
+    number_field(L, item, "score", &r->score);
+    double rank = 0;
+    number_field(L, item, "rank", &rank);
+    r->rank = (int)rank;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
 /* Evaluates every indicator of the loaded pack that opt selects. */
 static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *out,
                         char *err, size_t errlen) {
@@ -214,7 +245,9 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
     }
     lua_pop(L, 1);
   }
-  if (!opt->indicator && collect_recommendations(p, ctx, out, err, errlen) != 0) return -1;
+  if (!opt->indicator && (collect_recommendations(p, ctx, out, err, errlen) != 0 ||
+                          collect_ratings(p, ctx, out, err, errlen) != 0))
+    return -1;
   if (opt->indicator && matched == 0) {
     char ids[2048];
     list_ids(L, list, ids, sizeof ids);

@@ -15,9 +15,9 @@ static const struct {
   {"import", command_import, "import ENTITY FILE [--dry-run] [--skip-invalid]   load a CSV file"},
   {"check", command_check, "check [--pack DIR]   load and validate a rule pack"},
   {"eval", command_eval, "eval [--period YEAR] [--indicator ID] [--org ID] [--format table|json|csv]"},
-  {"explain", command_explain, "explain INDICATOR [--period YEAR] [--org ID]   sets, SQL, counts, target"},
+  {"explain", command_explain, "explain INDICATOR [--period YEAR] [--org ID] [--cycle N]   sets, SQL, counts, target"},
   {"test", command_test, "test [--pack DIR]   run the pack's own tests (PACK/tests/*.lua)"},
-  {"cycle", command_cycle, "cycle open --period YEAR [--title T] | run | status [--format json] | close   [--cycle N]"},
+  {"cycle", command_cycle, "cycle open --period YEAR [--title T] | run | status | analysis | recommendations [--to X] | close  [--cycle N]"},
   {"measure", command_measure, "measure list [--due|--overdue] [--on DATE] | done ID --document DOC_ID"},
   {"decision", command_decision, "decision add --kind order|protocol --number N --date DATE --title T [--link URL] [--measure ID]..."},
 };

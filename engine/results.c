@@ -231,6 +231,13 @@ void results_free(result_set *set) {
     free(set->recommendations[i].text);
   }
   free(set->recommendations);
+  for (size_t i = 0; i < set->nratings; i++) {
+    free(set->ratings[i].rating);
+    free(set->ratings[i].title);
+    free(set->ratings[i].organization);
+    free(set->ratings[i].organization_name);
+  }
+  free(set->ratings);
   free(set->rows);
   free(set->pack);
   free(set->municipality);

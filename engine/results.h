@@ -41,6 +41,13 @@ typedef struct recommendation {
   int priority;                                       /* 1 highest */
 } recommendation;
 
+/* One organization's place in a composite rating declared by the pack. */
+typedef struct rating_row {
+  char *rating, *title, *organization, *organization_name; /* owned */
+  double score;   /* weighted mean achievement, percent */
+  int rank;       /* 1 is best */
+} rating_row;
+
 typedef struct result_set {
   char *pack, *municipality; /* owned; municipality NULL when all rows were seen */
   int period;
@@ -49,6 +56,8 @@ typedef struct result_set {
   size_t count, capacity;
   recommendation *recommendations; /* owned */
   size_t nrecommendations;
+  rating_row *ratings;             /* owned */
+  size_t nratings;
 } result_set;
 
 /* The status as DESIGN.md spells it: "met", "not_met", ... */

@@ -79,6 +79,8 @@ static const char *const migrations[] = {
   "ALTER TABLE measure ADD COLUMN schedule_kind TEXT;"
   "ALTER TABLE measure ADD COLUMN cycle_id INTEGER REFERENCES cycle(id);"
   "ALTER TABLE measure ADD COLUMN evidence_document_id TEXT REFERENCES document(id);"
+  "CREATE TABLE cycle_rating (cycle_id INTEGER NOT NULL REFERENCES cycle(id), rating TEXT NOT NULL,"
+  "  title TEXT, organization TEXT NOT NULL, organization_name TEXT, score REAL NOT NULL, rank INTEGER NOT NULL);"
   "CREATE TABLE cycle_effect ("
   "  cycle_id INTEGER NOT NULL REFERENCES cycle(id), measure_id INTEGER NOT NULL REFERENCES measure(id),"
   "  indicator TEXT NOT NULL, before_value REAL, after_value REAL, verdict TEXT NOT NULL);",

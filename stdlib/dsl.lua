@@ -59,7 +59,7 @@ end
 -- files call.
 function dsl.new_pack(dir)
   local pack = { dir = dir, criteria = {}, indicators = {}, by_id = {}, overrides = {},
-                 recommendations = {}, layer = 0, manifests = {} }
+                 recommendations = {}, ratings = {}, layer = 0, manifests = {} }
   local api = {}
 
   function api.pack(manifest)
@@ -145,6 +145,26 @@ function dsl.new_pack(dir)
     end
   end
 
+  -- rating "id" { title = ..., weights = { indicator = weight, ... } }: a
+  -- composite rating of organizations ("рейтинг общеобразовательных учреждений").
+  function api.rating(id)
+    if type(id) ~= "string" then error("rating \"id\" { ... }: the id must be a string", 2) end
+    local at = where(2)
+    return function(spec)
+      local what = "rating \"" .. id .. "\""
+      if type(spec) ~= "table" or type(spec.title) ~= "string" or type(spec.weights) ~= "table" then
+        error(what .. ": expected { title = ..., weights = { indicator_id = weight, ... } }", 2)
+      end
+      check_fields(what, spec, { title = true, weights = true }, 2)
+      for ind, w in pairs(spec.weights) do
+        if type(ind) ~= "string" or type(w) ~= "number" or w <= 0 then
+          error(what .. ": weights map indicator ids to positive numbers", 2)
+        end
+      end
+      pack.ratings[#pack.ratings + 1] = { id = id, title = spec.title, weights = spec.weights, where = at }
+    end
+  end
+
   function api.recommend(spec)
     if type(spec) ~= "table" then error("recommend { when = ..., to = ..., text = ... }: expected a table", 2) end
     check_fields("recommend { ... }", spec, RECOMMEND_FIELDS, 2)
@@ -203,6 +223,11 @@ function dsl.finish(pack)
   for layer = 0, 16 do
     local m = pack.manifests[layer]
     if m and m.period and not pack.programme then pack.programme = m.period end
+  end
+  for _, r in ipairs(pack.ratings) do
+    for ind in pairs(r.weights) do
+      if not pack.by_id[ind] then error(r.where .. "rating \"" .. r.id .. "\": no indicator '" .. ind .. "' in this pack", 0) end
+    end
   end
   return manifest.id
 end
@@ -267,8 +292,8 @@ local ADDRESSEES = { organization = true, municipality = true, methodical_servic
 
 local function format_number(v)
   if v == nil then return "нет данных" end
-  if math.type(v) == "integer" or v == math.floor(v) then return string.format("%d", v) end
-  return (string.format("%.2f", v):gsub("%.", ","))
+  if math.type(v) == "integer" or v == math.floor(v) then return string.format("%d", math.floor(v)) end
+  return (string.format("%.2f", v):gsub("0$", ""):gsub("%.", ","))
 end
 
 -- Fills {value}, {target}, {title}, {organization}, {indicator} in text.
@@ -280,6 +305,49 @@ local function fill(text, ind, row)
     organization = row.organization_name or "муниципалитет",
   }
   return (text:gsub("{(%w+)}", function(k) return values[k] or ("{" .. k .. "}") end))
+end
+
+-- How far a result is towards its target, in percent (capped at 100); the
+-- value itself when there is no target value.
+local function achievement(row)
+  local t = row.target and row.target.value
+  if row.value == nil then return nil end
+  if not t or t == 0 or (row.target.kind ~= "at_least" and row.target.kind ~= "trajectory" and row.target.kind ~= "at_most") then
+    return row.value
+  end
+  if row.target.kind == "at_most" then
+    return row.value <= t and 100 or math.max(0, t / row.value * 100)
+  end
+  return math.min(row.value / t, 1) * 100
+end
+
+-- Composite ratings: per organization, the weighted mean of the
+-- achievement of each weighted indicator that has a value there. Returns
+-- { rating, title, organization, organization_name, score } sorted by
+-- rating and score.
+function dsl.ratings(pack, ctx)
+  local out = {}
+  for _, r in ipairs(pack.ratings) do
+    local by_org = {}
+    for ind, w in pairs(r.weights) do
+      for _, row in ipairs(ctx.rows and ctx.rows[ind] or {}) do
+        local a = row.organization and not row.breakdown and achievement(row)
+        if a then
+          local acc = by_org[row.organization] or { sum = 0, weight = 0, name = row.organization_name }
+          acc.sum, acc.weight = acc.sum + a * w, acc.weight + w
+          by_org[row.organization] = acc
+        end
+      end
+    end
+    local list = {}
+    for org, acc in pairs(by_org) do
+      list[#list + 1] = { rating = r.id, title = r.title, organization = org, organization_name = acc.name,
+                          score = aggregates.round2(acc.sum / acc.weight) }
+    end
+    table.sort(list, function(a, b) if a.score ~= b.score then return a.score > b.score end return a.organization < b.organization end)
+    for i, item in ipairs(list) do item.rank = i; out[#out + 1] = item end
+  end
+  return out
 end
 
 -- Applies the pack's recommendation rules to the evaluated rows: a rule

@@ -26,3 +26,8 @@ recommend {
   to = "methodical_service",
   text = "Муниципальной методической службе: охват диагностикой по муниципалитету {value} при цели {target}",
 }
+
+rating "schools" {
+  title = "Рейтинг общеобразовательных учреждений",
+  weights = { teachers_diagnosed = 1 },
+}

@@ -196,6 +196,97 @@ static void roadmaps_as_municipalities_write_them(void **state) {
   free(path);
 }
 
+/* Runs pdmon and returns its standard output parsed as JSON. */
+static cJSON *json_of(const char *dir, const char *args) {
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
+  if (o.status != 0) fail_msg("pdmon %s -> %d: %s", args, o.status, o.err);
+  cJSON *root = cJSON_Parse(o.out);
+  support_outcome_free(&o);
+  assert_non_null(root);
+  return root;
+}
+
+static void run_cycle(const char *dir, const char *pack, int period, int close) {
+  char args[1200];
+  snprintf(args, sizeof args, "cycle open --period %d --pack '%s'", period, pack);
+  expect(dir, args, 0, NULL);
+  snprintf(args, sizeof args, "cycle run --pack '%s'", pack);
+  expect(dir, args, 0, NULL);
+  if (!close) return;
+  snprintf(args, sizeof args, "import measures examples/quickstart/measures.csv --pack '%s'", pack);
+  expect(dir, args, 0, NULL);
+  snprintf(args, sizeof args, "decision add --number %d --date %d-12-01 --title 'Приказ' --pack '%s'", period, period, pack);
+  expect(dir, args, 0, NULL);
+  snprintf(args, sizeof args, "cycle close --pack '%s'", pack);
+  expect(dir, args, 0, NULL);
+}
+
+static void analysis_ratings_and_the_rules_in_force_then(void **state) {
+  char *dir = *state, pack[1024], cmd[2600];
+  snprintf(pack, sizeof pack, "%s/quickstart", dir);
+  snprintf(cmd, sizeof cmd, "cp -r '%s/examples/quickstart' '%s'", source_dir, pack);
+  assert_int_equal(system(cmd), 0);
+  run_cycle(dir, pack, 2022, 1);
+  /* the municipality changes its target after the 2022 cycle */
+  snprintf(cmd, sizeof cmd, "sed -i 's/К 2024 году - не менее 66,6%% (из расчета - 100%% за 3 года, начиная с 2021 г.; не менее 33,3%% ежегодно)/Ежегодно - 90%%/' '%s/indicators.lua'", pack);
+  assert_int_equal(system(cmd), 0);
+  run_cycle(dir, pack, 2023, 0);
+  char args[1200];
+  snprintf(args, sizeof args, "cycle analysis --format json --pack '%s'", pack);
+  cJSON *root = json_of(dir, args);
+  cJSON *ind = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "indicators"), 0);
+  assert_string_equal(cJSON_GetObjectItem(ind, "dynamics")->valuestring, "2022: 4.17; 2023: 33.33");
+  assert_float_equal(cJSON_GetObjectItem(ind, "previous_value")->valuedouble, 4.17, 1e-9);
+  assert_float_equal(cJSON_GetObjectItem(ind, "target_value")->valuedouble, 90, 1e-9);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "ranking")), 3); /* the kindergarten has no data */
+  cJSON *ratings = cJSON_GetObjectItem(root, "ratings");
+  assert_int_equal(cJSON_GetArraySize(ratings), 3);
+  cJSON *first = cJSON_GetArrayItem(ratings, 0), *second = cJSON_GetArrayItem(ratings, 1);
+  assert_string_equal(cJSON_GetObjectItem(first, "organization")->valuestring, "sch1");
+  assert_float_equal(cJSON_GetObjectItem(first, "score")->valuedouble, 66.67, 1e-9);  /* 60 of 90 */
+  assert_float_equal(cJSON_GetObjectItem(second, "score")->valuedouble, 27.78, 1e-9); /* 25 of 90 */
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "problem_zones")), 4);
+  cJSON_Delete(root);
+  snprintf(args, sizeof args, "cycle recommendations --to methodical_service --pack '%s'", pack);
+  expect(dir, args, 0, "methodical_service:\n  [2] муниципалитет: Муниципальной методической службе: охват диагностикой по муниципалитету 33,33% при цели 90%");
+  /* the closed cycle is explained with the rules it ran with */
+  snprintf(args, sizeof args, "explain teachers_diagnosed --cycle 1 --pack '%s'", pack);
+  expect(dir, args, 0, "target: К 2024 году - не менее 66,6%");
+  snprintf(args, sizeof args, "explain teachers_diagnosed --period 2022 --pack '%s'", pack);
+  expect(dir, args, 0, "target: Ежегодно - 90%");
+}
+
+static void municipalities_of_one_store_are_compared(void **state) {
+  char *dir = *state, pack[1024], cmd[2600];
+  snprintf(pack, sizeof pack, "%s/other", dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s/examples/quickstart/indicators.lua' '%s/'", pack, source_dir, pack);
+  assert_int_equal(system(cmd), 0);
+  free(support_write_text(pack, "pack.lua", "pack { id = 'other', municipality = 'other', period = { 2021, 2024 } }\n"));
+  free(support_write_text(dir, "o.csv", "id,name,kind,municipality\nx1,Школа Другого района,school,other\n"));
+  free(support_write_text(dir, "s.csv", "id,organization_id,position,birth_year,career_start_year\nq1,x1,teacher,1980,2003\nq2,x1,teacher,1981,2004\n"));
+  free(support_write_text(dir, "a.csv", "staff_id,kind,date\nq1,diagnostic,2023-05-05\nq2,diagnostic,2023-05-06\n"));
+  char args[1200];
+  snprintf(args, sizeof args, "import organizations '%s/o.csv'", dir);
+  expect(dir, args, 0, NULL);
+  snprintf(args, sizeof args, "import staff '%s/s.csv'", dir);
+  expect(dir, args, 0, NULL);
+  snprintf(args, sizeof args, "import activities '%s/a.csv'", dir);
+  expect(dir, args, 0, NULL);
+  run_cycle(dir, pack, 2023, 0);
+  run_cycle(dir, "examples/quickstart", 2023, 0);
+  cJSON *root = json_of(dir, "cycle analysis --format json");
+  cJSON *rows = cJSON_GetObjectItem(root, "municipalities");
+  assert_int_equal(cJSON_GetArraySize(rows), 2);
+  cJSON *top = cJSON_GetArrayItem(rows, 0);
+  assert_string_equal(cJSON_GetObjectItem(top, "municipality")->valuestring, "other"); /* 100% against 33,33% */
+  assert_int_equal(cJSON_GetObjectItem(top, "rank")->valueint, 1);
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 1), "municipality")->valuestring, "demo");
+  /* and each sees only its own organizations */
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_result r JOIN cycle c ON c.id = r.cycle_id"
+                               " WHERE c.municipality = 'other' AND r.organization = 'sch1'"), 0);
+  cJSON_Delete(root);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_cycle PDMON_BINARY SOURCE_DIR\n");
@@ -208,6 +299,8 @@ int main(int argc, char **argv) {
     cmocka_unit_test_setup_teardown(two_cycles_with_measures_decisions_and_effects, setup, teardown),
     cmocka_unit_test_setup_teardown(status_names_the_nine_components, setup, teardown),
     cmocka_unit_test_setup_teardown(roadmaps_as_municipalities_write_them, setup, teardown),
+    cmocka_unit_test_setup_teardown(analysis_ratings_and_the_rules_in_force_then, setup, teardown),
+    cmocka_unit_test_setup_teardown(municipalities_of_one_store_are_compared, setup, teardown),
   };
   return cmocka_run_group_tests_name("cycle", tests, NULL, NULL);
 }

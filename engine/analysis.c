@@ -1,0 +1,182 @@
+#include "analysis.h"
+
+#include <cJSON.h>
+#include <string.h>
+
+/* Runs sql (parameters: ?1 cycle id, ?2 municipality, ?3 period) and
+ * returns its rows as a JSON array of objects keyed by column name. */
+static cJSON *rows_json(sqlite3 *db, const cycle_ref *c, const char *sql) {
+  cJSON *array = cJSON_CreateArray();
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return array;
+  int n = sqlite3_bind_parameter_count(st);
+  if (n >= 1) sqlite3_bind_int64(st, 1, c->id);
+  if (n >= 2) sqlite3_bind_text(st, 2, c->municipality, -1, SQLITE_STATIC);
+  if (n >= 3) sqlite3_bind_int(st, 3, c->period);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    cJSON *row = cJSON_CreateObject();
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+      const char *name = sqlite3_column_name(st, i);
+      switch (sqlite3_column_type(st, i)) {
+      case SQLITE_NULL: cJSON_AddNullToObject(row, name); break;
+      case SQLITE_INTEGER:
+      case SQLITE_FLOAT: cJSON_AddNumberToObject(row, name, sqlite3_column_double(st, i)); break;
+      default: cJSON_AddStringToObject(row, name, (const char *)sqlite3_column_text(st, i));
+      }
+    }
+    cJSON_AddItemToArray(array, row);
+  }
+  sqlite3_finalize(st);
+  return array;
+}
+
+/* Each indicator's total against its target, with the values of the
+ * municipality's earlier cycles and the change against the last one. */
+static const char indicators_sql[] =
+    "SELECT r.indicator, r.title, r.unit, r.value, r.target_value, r.target_reason, r.status,"
+    " (SELECT p.value FROM cycle_result p JOIN cycle pc ON pc.id = p.cycle_id WHERE pc.municipality = ?2"
+    "   AND pc.period < ?3 AND p.indicator = r.indicator AND p.organization IS NULL AND p.breakdown IS NULL"
+    "   ORDER BY pc.period DESC LIMIT 1) AS previous_value,"
+    " (SELECT group_concat(pc.period || ': ' || COALESCE(printf('%.2f', p.value), '-'), '; ') FROM"
+    "   (SELECT * FROM cycle ORDER BY period) pc JOIN cycle_result p ON p.cycle_id = pc.id"
+    "   WHERE pc.municipality = ?2 AND pc.period <= ?3 AND p.indicator = r.indicator AND p.organization IS NULL"
+    "   AND p.breakdown IS NULL) AS dynamics"
+    " FROM cycle_result r WHERE r.cycle_id = ?1 AND r.organization IS NULL AND r.breakdown IS NULL ORDER BY rowid";
+
+static const char problems_sql[] =
+    "SELECT indicator, organization, description, CASE WHEN carried_from IS NULL THEN 'new' ELSE 'carried' END AS origin"
+    " FROM cycle_problem WHERE cycle_id = ?1 AND (carried_from IS NULL OR resolved = 0) ORDER BY indicator, organization";
+
+static const char ranking_sql[] =
+    "SELECT RANK() OVER (ORDER BY met * 1.0 / judged DESC) AS rank, organization, organization_name, met, judged,"
+    " ROUND(met * 100.0 / judged, 2) AS share_met FROM (SELECT organization, organization_name,"
+    " SUM(status = 'met') AS met, COUNT(*) AS judged FROM cycle_result WHERE cycle_id = ?1"
+    " AND organization IS NOT NULL AND breakdown IS NULL AND status IN ('met', 'not_met') GROUP BY organization)"
+    " ORDER BY rank, organization";
+
+static const char ratings_sql[] =
+    "SELECT rating, title, rank, organization, organization_name, score FROM cycle_rating WHERE cycle_id = ?1"
+    " ORDER BY rating, rank";
+
+/* The totals of the other municipalities' cycles for the same period. */
+static const char comparison_sql[] =
+    "SELECT r.indicator, c.municipality, r.value, r.status, RANK() OVER (PARTITION BY r.indicator ORDER BY r.value DESC)"
+    " AS rank FROM cycle_result r JOIN cycle c ON c.id = r.cycle_id WHERE c.period = ?3"
+    " AND r.organization IS NULL AND r.breakdown IS NULL AND r.value IS NOT NULL"
+    " AND EXISTS (SELECT 1 FROM cycle o WHERE o.period = ?3 AND o.municipality <> ?2)"
+    " AND r.indicator IN (SELECT indicator FROM cycle_result WHERE cycle_id = ?1) ORDER BY r.indicator, rank";
+
+void *analysis_build(sqlite3 *db, const cycle_ref *c) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *cy = cJSON_AddObjectToObject(root, "cycle");
+  cJSON_AddNumberToObject(cy, "id", (double)c->id);
+  cJSON_AddStringToObject(cy, "municipality", c->municipality);
+  cJSON_AddNumberToObject(cy, "period", c->period);
+  cJSON_AddStringToObject(cy, "state", c->state);
+  cJSON_AddItemToObject(root, "indicators", rows_json(db, c, indicators_sql));
+  cJSON_AddItemToObject(root, "problem_zones", rows_json(db, c, problems_sql));
+  cJSON_AddItemToObject(root, "ranking", rows_json(db, c, ranking_sql));
+  cJSON_AddItemToObject(root, "ratings", rows_json(db, c, ratings_sql));
+  cJSON_AddItemToObject(root, "municipalities", rows_json(db, c, comparison_sql));
+  return root;
+}
+
+static const char *str(cJSON *row, const char *field) {
+  cJSON *v = cJSON_GetObjectItem(row, field);
+  return cJSON_IsString(v) ? v->valuestring : "-";
+}
+
+/* A number as the tables print it: two decimals, or "-". */
+static const char *num(cJSON *row, const char *field, char *buf, size_t len) {
+  cJSON *v = cJSON_GetObjectItem(row, field);
+  if (!cJSON_IsNumber(v)) return "-";
+  snprintf(buf, len, "%.2f", v->valuedouble);
+  return buf;
+}
+
+/* An integer column (ranks, counts) as text. */
+static const char *whole(cJSON *row, const char *field, char *buf, size_t len) {
+  cJSON *v = cJSON_GetObjectItem(row, field);
+  if (!cJSON_IsNumber(v)) return "-";
+  snprintf(buf, len, "%d", v->valueint);
+  return buf;
+}
+
+static void write_table(cJSON *root, FILE *out) {
+  char a[32], b[32], d[32], e[32];
+  cJSON *row;
+  fprintf(out, "Анализ результатов мониторинга: %s, %d\n\nПоказатели (значение, цель, статус, динамика):\n",
+          str(cJSON_GetObjectItem(root, "cycle"), "municipality"),
+          cJSON_GetObjectItem(cJSON_GetObjectItem(root, "cycle"), "period")->valueint);
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "indicators")) {
+    cJSON *prev = cJSON_GetObjectItem(row, "previous_value"), *value = cJSON_GetObjectItem(row, "value");
+    if (cJSON_IsNumber(prev) && cJSON_IsNumber(value)) snprintf(d, sizeof d, "%+.2f", value->valuedouble - prev->valuedouble);
+    else snprintf(d, sizeof d, "-");
+    fprintf(out, "  %s: %s; цель %s; %s; изменение %s; по годам: %s\n", str(row, "indicator"), num(row, "value", a, sizeof a),
+            num(row, "target_value", b, sizeof b), str(row, "status"), d, str(row, "dynamics"));
+  }
+  fputs("\nПроблемные зоны:\n", out);
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "problem_zones"))
+    fprintf(out, "  [%s] %s\n", !strcmp(str(row, "origin"), "new") ? "новая" : "не решена с прошлого цикла", str(row, "description"));
+  fputs("\nРейтинг организаций по выполнению целевых значений:\n", out);
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "ranking"))
+    fprintf(out, "  %s. %s: %s%% (%s из %s)\n", whole(row, "rank", a, sizeof a), str(row, "organization_name"),
+            num(row, "share_met", b, sizeof b), whole(row, "met", d, sizeof d), whole(row, "judged", e, sizeof e));
+  const char *rating = "";
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "ratings")) {
+    if (strcmp(rating, str(row, "title"))) fprintf(out, "\n%s:\n", rating = str(row, "title"));
+    fprintf(out, "  %s. %s: %s\n", whole(row, "rank", a, sizeof a), str(row, "organization_name"), num(row, "score", b, sizeof b));
+  }
+  if (cJSON_GetArraySize(cJSON_GetObjectItem(root, "municipalities")) > 0) {
+    fputs("\nСравнение муниципалитетов:\n", out);
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "municipalities"))
+      fprintf(out, "  %s: %s. %s %s (%s)\n", str(row, "indicator"), whole(row, "rank", a, sizeof a), str(row, "municipality"),
+              num(row, "value", b, sizeof b), str(row, "status"));
+  }
+}
+
+int analysis_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
+  if (strcmp(format, "table") && strcmp(format, "json")) {
+    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
+    return -1;
+  }
+  if (!strcmp(c->state, "open")) {
+    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    return -1;
+  }
+  cJSON *root = analysis_build(db, c);
+  if (!strcmp(format, "json")) {
+    char *text = cJSON_PrintUnformatted(root);
+    fprintf(out, "%s\n", text);
+    cJSON_free(text);
+  } else {
+    write_table(root, out);
+  }
+  cJSON_Delete(root);
+  return 0;
+}
+
+int analysis_recommendations(sqlite3 *db, const cycle_ref *c, const char *addressee, FILE *out, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT r.addressee, COALESCE(o.name, r.organization, 'муниципалитет'), r.priority, r.text"
+                             " FROM cycle_recommendation r LEFT JOIN organization o ON o.id = r.organization"
+                             " WHERE r.cycle_id = ?1 AND (?2 IS NULL OR r.addressee = ?2)"
+                             " ORDER BY r.addressee, r.organization, r.priority, r.id", -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, c->id);
+  sqlite3_bind_text(st, 2, addressee, -1, SQLITE_STATIC);
+  char current[128] = "";
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *to = (const char *)sqlite3_column_text(st, 0);
+    if (strcmp(current, to)) {
+      fprintf(out, "%s%s:\n", current[0] ? "\n" : "", to);
+      snprintf(current, sizeof current, "%s", to);
+    }
+    fprintf(out, "  [%d] %s: %s\n", sqlite3_column_int(st, 2), sqlite3_column_text(st, 1), sqlite3_column_text(st, 3));
+  }
+  sqlite3_finalize(st);
+  if (!current[0]) fprintf(out, "no recommendations in cycle %lld\n", c->id);
+  return 0;
+}
