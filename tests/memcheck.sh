@@ -15,4 +15,6 @@ echo "memcheck: lua_stdlib"
 $vg "$build/tests/test_lua" "$(dirname "$0")/lua/helpers.lua" $(ls "$(dirname "$0")"/lua/*.lua | grep -v helpers.lua) >/dev/null
 echo "memcheck: e2e_cli"
 PDMON_WRAPPER="$vg" "$build/tests/test_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
+echo "memcheck: e2e_cycle"
+PDMON_WRAPPER="$vg" "$build/tests/test_cycle" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 echo "memcheck: clean"
