@@ -207,19 +207,25 @@ static const char *resolve_pack(const command_args *args, sqlite3 *db, char *buf
   return NULL;
 }
 
+/* The pack for commands that need no store: --pack, else the pack the
+ * store (if there is one) recorded; NULL after a usage message. */
+static const char *pack_without_store(const command_args *args, const char *command, char *buf) {
+  char err[1024];
+  sqlite3 *db = NULL;
+  if (!args->pack && store_open(args->db, 0, &db, err, sizeof err) != 0) db = NULL;
+  const char *dir = resolve_pack(args, db, buf, PATH_MAX);
+  if (db) sqlite3_close(db);
+  if (!dir) fprintf(stderr, "pdmon %s: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", command);
+  return dir;
+}
+
 int command_check(const command_args *args) {
   const char *pos[MAX_POSITIONAL];
   int npos;
   if (parse_options(args, "check", NULL, 0, pos, &npos, 0) != 0) return EXIT_USAGE;
   char err[2048], buf[PATH_MAX];
-  sqlite3 *db = NULL;
-  if (!args->pack && store_open(args->db, 0, &db, err, sizeof err) != 0) db = NULL;
-  const char *dir = resolve_pack(args, db, buf, sizeof buf);
-  if (db) sqlite3_close(db);
-  if (!dir) {
-    fputs("pdmon check: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", stderr);
-    return EXIT_USAGE;
-  }
+  const char *dir = pack_without_store(args, "check", buf);
+  if (!dir) return EXIT_USAGE;
   sandbox *sb = sandbox_new(sandbox_default_limits());
   if (!sb) return EXIT_USER;
   pack p;
@@ -359,14 +365,8 @@ int command_test(const command_args *args) {
   int npos;
   if (parse_options(args, "test", NULL, 0, pos, &npos, 0) != 0) return EXIT_USAGE;
   char err[2048], buf[PATH_MAX];
-  sqlite3 *db = NULL;
-  if (!args->pack && store_open(args->db, 0, &db, err, sizeof err) != 0) db = NULL;
-  const char *dir = resolve_pack(args, db, buf, sizeof buf);
-  if (db) sqlite3_close(db);
-  if (!dir) {
-    fputs("pdmon test: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", stderr);
-    return EXIT_USAGE;
-  }
+  const char *dir = pack_without_store(args, "test", buf);
+  if (!dir) return EXIT_USAGE;
   int passed;
   int failed = packtest_run(dir, stdout, &passed, err, sizeof err);
   if (failed < 0) {

@@ -153,22 +153,34 @@ static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
   }
 }
 
+/* Calls dsl.NAME(pack, ctx), which returns a list, and allocates *items
+ * for its n entries (size each). Leaves the list on the stack. Returns the
+ * count, or -1 with err. */
+static long call_list(const pack *p, int ctx, const char *name, void **items, size_t size, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, name);
+  lua_pushvalue(L, ctx);
+  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
+  size_t n = (size_t)luaL_len(L, -1);
+  *items = n ? calloc(n, size) : NULL;
+  if (n && !*items) {
+    lua_pop(L, 1);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  return (long)n;
+}
+
 /* Runs the pack's recommendation rules over the evaluated rows. A broken
  * rule is reported as an error of the whole recommendation step. */
 static int collect_recommendations(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
-  pack_push_call(p, "recommend");
-  lua_pushvalue(L, ctx);
-  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
-  int list = lua_gettop(L);
-  size_t n = (size_t)luaL_len(L, list);
-  out->recommendations = n ? calloc(n, sizeof *out->recommendations) : NULL;
-  if (n && !out->recommendations) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, list, (lua_Integer)i + 1);
+  void *items;
+  long n = call_list(p, ctx, "recommend", &items, sizeof *out->recommendations, err, errlen);
+  if (n < 0) return -1;
+  out->recommendations = items;
+  for (long i = 0; i < n; i++) {
+    lua_rawgeti(L, -1, i + 1);
     int item = lua_gettop(L);
     recommendation *r = &out->recommendations[out->nrecommendations++];
     r->indicator = dup_field(L, item, "indicator");
@@ -187,18 +199,12 @@ static int collect_recommendations(const pack *p, int ctx, result_set *out, char
 /* Computes the pack's composite ratings from the evaluated rows. */
 static int collect_ratings(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
-  pack_push_call(p, "ratings");
-  lua_pushvalue(L, ctx);
-  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
-  int list = lua_gettop(L);
-  size_t n = (size_t)luaL_len(L, list);
-  out->ratings = n ? calloc(n, sizeof *out->ratings) : NULL;
-  if (n && !out->ratings) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, list, (lua_Integer)i + 1);
+  void *items;
+  long n = call_list(p, ctx, "ratings", &items, sizeof *out->ratings, err, errlen);
+  if (n < 0) return -1;
+  out->ratings = items;
+  for (long i = 0; i < n; i++) {
+    lua_rawgeti(L, -1, i + 1);
     int item = lua_gettop(L);
     rating_row *r = &out->ratings[out->nratings++];
     r->rating = dup_field(L, item, "rating");
