@@ -177,7 +177,7 @@ function dsl.new_pack(dir)
 
   for _, name in ipairs({ "organization", "organizations", "staff", "activity", "activities", "community",
                           "communities", "document", "documents", "below", "above", "between", "is_not",
-                          "missing", "present" }) do
+                          "missing", "present", "contains" }) do
     api[name] = sets[name]
   end
   for _, name in ipairs({ "count", "share", "ratio", "sum", "avg", "exists", "distinct", "growth" }) do

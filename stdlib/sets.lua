@@ -48,7 +48,7 @@ sets.ENTITIES = ENTITIES
 
 -- Options that describe the time window of dated entities, and "by" which
 -- restricts activities to the workers of a staff set.
-local OPTIONS = { within = true, since = true, any_time = true, by = true }
+local OPTIONS = { within = true, since = true, any_time = true, by = true, partner = true }
 
 local Set = {}
 Set.__index = Set
@@ -93,6 +93,7 @@ function sets.between(a, b) return condition("between", a, b) end
 function sets.is_not(x) return condition("<>", x) end
 function sets.missing() return condition("null") end
 function sets.present() return condition("not null") end
+function sets.contains(text) return condition("contains", text) end
 
 local function check_condition_value(entity, key, value, level)
   local t = type(value)
@@ -116,7 +117,7 @@ local function new_set(entity, spec, level)
   local filters, options = {}, {}
   for _, key in ipairs(sorted_keys(spec or {})) do
     local value = spec[key]
-    if OPTIONS[key] and (def.dated or key ~= "by") then
+    if OPTIONS[key] and (def.dated or (key ~= "by" and key ~= "partner")) then
       options[key] = value
     elseif def.fields[key] or (def.derived and def.derived[key]) then
       check_condition_value(entity, key, value, level + 1)
@@ -135,8 +136,11 @@ local function new_set(entity, spec, level)
   if options.since ~= nil and math.type(options.since) ~= "integer" then
     error(entity .. " { since = YEAR }: YEAR is a year such as 2021", level)
   end
-  if options.by ~= nil and (getmetatable(options.by) ~= Set or options.by.entity ~= "staff" or entity ~= "activity") then
-    error("activity { by = ... }: by is a set of staff, e.g. by = staff { position = \"teacher\" }", level)
+  for _, key in ipairs({ "by", "partner" }) do
+    local v = options[key]
+    if v ~= nil and (getmetatable(v) ~= Set or v.entity ~= "staff" or entity ~= "activity") then
+      error("activity { " .. key .. " = ... }: " .. key .. " is a set of staff, e.g. " .. key .. " = staff { position = \"teacher\" }", level)
+    end
   end
   return setmetatable({ entity = entity, filters = filters, options = options,
                         joins = { having = {}, without = {} } }, Set)
@@ -212,6 +216,7 @@ local function filter_sql(set, alias, f, period)
     if v.op == "between" then return column .. " BETWEEN " .. sets.literal(v.a) .. " AND " .. sets.literal(v.b) end
     if v.op == "null" then return column .. " IS NULL" end
     if v.op == "not null" then return column .. " IS NOT NULL" end
+    if v.op == "contains" then return "instr(" .. column .. ", " .. sets.literal(v.a) .. ") > 0" end
     return column .. " " .. v.op .. " " .. sets.literal(v.a)
   end
   if type(v) == "table" then
@@ -260,6 +265,11 @@ function sets.predicate(set, alias, period, depth, staff_alias)
         inner, inner, alias, sets.predicate(set.options.by, inner, period, depth + 1))
     end
   end
+  if set.options.partner then
+    local inner = "p" .. depth
+    parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s.id = %s.partner_id AND %s)",
+      inner, inner, alias, sets.predicate(set.options.partner, inner, period, depth + 1))
+  end
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do
       local inner = string.sub(other.entity, 1, 1) .. depth
@@ -288,7 +298,8 @@ end
 local function describe_value(v)
   if getmetatable(v) == Condition then
     if v.op == "between" then return "between(" .. tostring(v.a) .. ", " .. tostring(v.b) .. ")" end
-    local names = { ["<"] = "below", [">"] = "above", ["<>"] = "is_not", null = "missing", ["not null"] = "present" }
+    local names = { ["<"] = "below", [">"] = "above", ["<>"] = "is_not", null = "missing", ["not null"] = "present",
+                    contains = "contains" }
     return names[v.op] .. "(" .. (v.a ~= nil and tostring(v.a) or "") .. ")"
   end
   if type(v) == "table" then

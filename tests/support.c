@@ -120,10 +120,21 @@ void support_generate(sqlite3 *db, int municipalities, int organizations, int ma
         for (int a = pick(&r, 6); a > 0; a--) {
           const char *kind = activity_kinds[pick(&r, 6)];
           int year = 2020 + pick(&r, 5);
-          snprintf(sql, sizeof sql, "INSERT INTO activity (id, staff_id, kind, date, hours, score) VALUES"
-                   " ('a%d', 's%d_%d_%d', '%s', '%d-%02d-%02d', %s, %s)", ++activity, m, o, s, kind, year,
-                   1 + pick(&r, 12), 1 + pick(&r, 28), strcmp(kind, "course") ? "NULL" : (pick(&r, 2) ? "72" : "36"),
-                   strcmp(kind, "diagnostic") ? "NULL" : (pick(&r, 3) ? "55.5" : "81"));
+          int is_course = !strcmp(kind, "course"), is_mentoring = !strcmp(kind, "mentoring");
+          snprintf(sql, sizeof sql, "INSERT INTO activity (id, staff_id, kind, date, hours, score, title, partner_id) VALUES"
+                   " ('a%d', 's%d_%d_%d', '%s', '%d-%02d-%02d', %s, %s, %s, %s)", ++activity, m, o, s, kind, year,
+                   1 + pick(&r, 12), 1 + pick(&r, 28), is_course ? (pick(&r, 2) ? "72" : "36") : "NULL",
+                   strcmp(kind, "diagnostic") ? "NULL" : (pick(&r, 3) ? "55.5" : "81"),
+                   is_course ? (pick(&r, 2) ? "'Управление качеством образования'" : "'Цифровые технологии'") : "NULL",
+                   is_mentoring && s > 0 ? "'s0'" : "NULL");
+          if (is_mentoring && s > 0) { /* the mentor is the organization's first worker */
+            char *at = strstr(sql, "'s0'");
+            char mentor[64];
+            snprintf(mentor, sizeof mentor, "'s%d_%d_0'", m, o);
+            char tail[512];
+            snprintf(tail, sizeof tail, "%s", at + 4);
+            snprintf(at, sizeof sql - (size_t)(at - sql), "%s%s", mentor, tail);
+          }
           exec(db, sql);
         }
       }

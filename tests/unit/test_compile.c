@@ -151,6 +151,20 @@ static void counts_sums_and_averages(void **state) {
     " AND (?1 IS NULL OR organization_id = ?1)");
 }
 
+static void partners_and_text_conditions(void **state) {
+  fixture *f = *state;
+  check_quotient(f, "mentored_by_methodists",
+    "SELECT SUM(EXISTS (SELECT 1 FROM activity a JOIN staff p ON p.id = a.partner_id WHERE a.staff_id = s.id"
+    " AND a.kind = 'mentoring' AND p.position = 'methodist')), COUNT(*) FROM staff s WHERE position = 'teacher' "
+    ORG_OF("s.organization_id"), 100);
+  check_value(f, "quality_courses",
+    "SELECT COUNT(*) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
+    " AND instr(a.title, 'качеств') > 0 AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
+  double mentored;
+  hand(f->db, "SELECT COUNT(*) FROM activity WHERE partner_id IS NOT NULL", NULL, &mentored, NULL);
+  assert_true(mentored > 0); /* the generated data exercises the join */
+}
+
 static void ratio_across_entities(void **state) {
   fixture *f = *state;
   const result_row *r = row_of(&f->results, "per_school", NULL);
@@ -240,6 +254,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(shares_with_joins_and_windows),
     cmocka_unit_test(counts_sums_and_averages),
+    cmocka_unit_test(partners_and_text_conditions),
     cmocka_unit_test(ratio_across_entities),
     cmocka_unit_test(presence_growth_and_targets),
     cmocka_unit_test(escape_hatch_reads_but_cannot_write),

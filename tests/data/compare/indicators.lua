@@ -55,4 +55,13 @@ criterion "compare" {
     title = "Рост доли продиагностированных педагогов",
     value = growth(share(teachers:having(activity { kind = "diagnostic" }), teachers)),
   },
+  indicator "mentored_by_methodists" {
+    title = "Доля педагогов, сопровождаемых педагогами-методистами",
+    value = share(teachers:having(activity { kind = "mentoring", any_time = true,
+                                             partner = staff { position = "methodist" } }), teachers),
+  },
+  indicator "quality_courses" {
+    title = "Курсы по управлению качеством",
+    value = count(activity { kind = "course", title = contains("качеств") }),
+  },
 }
