@@ -59,7 +59,7 @@ end
 -- files call.
 function dsl.new_pack(dir)
   local pack = { dir = dir, criteria = {}, indicators = {}, by_id = {}, overrides = {},
-                 recommendations = {}, ratings = {}, layer = 0, manifests = {} }
+                 recommendations = {}, ratings = {}, adaptations = {}, layer = 0, manifests = {} }
   local api = {}
 
   function api.pack(manifest)
@@ -118,12 +118,15 @@ function dsl.new_pack(dir)
   function api.criterion(id)
     if type(id) ~= "string" then error("criterion \"id\" { ... }: the id must be a string", 2) end
     return function(spec)
-      if type(spec) ~= "table" or type(spec.title) ~= "string" then
+      local existing
+      for _, c in ipairs(pack.criteria) do if c.id == id then existing = c end end
+      if type(spec) ~= "table" or (type(spec.title) ~= "string" and not existing) then
         error("criterion \"" .. id .. "\": expected { title = ..., indicator ... }", 2)
       end
       check_fields("criterion \"" .. id .. "\"", spec, { title = true, description = true }, 2)
-      local crit = { id = id, title = spec.title }
-      pack.criteria[#pack.criteria + 1] = crit
+      -- a criterion declared again (by a municipality over its region) gains indicators
+      local crit = existing or { id = id, title = spec.title }
+      if not existing then pack.criteria[#pack.criteria + 1] = crit end
       for _, ind in ipairs(spec) do
         if type(ind) ~= "table" or pack.by_id[ind.id] ~= ind then
           error("criterion \"" .. id .. "\": its list holds indicator \"id\" { ... } declarations only", 2)
@@ -162,6 +165,23 @@ function dsl.new_pack(dir)
         end
       end
       pack.ratings[#pack.ratings + 1] = { id = id, title = spec.title, weights = spec.weights, where = at }
+    end
+  end
+
+  -- adapt { id = { title = ..., source = ..., target = ... } }: a
+  -- municipality's wording and data sources over its region's indicators
+  -- and criteria.
+  function api.adapt(spec)
+    if type(spec) ~= "table" then error("adapt { id = { title = ..., source = ... }, ... }: expected a table", 2) end
+    local at = where(2)
+    for id, fields in pairs(spec) do
+      if type(fields) ~= "table" then error("adapt { " .. tostring(id) .. " = { title = ..., source = ... } }: expected a table", 2) end
+      check_fields("adapt { " .. tostring(id) .. " = ... }", fields, { title = true, source = true, target = true }, 2)
+      if fields.target ~= nil then
+        local t, list = read_target("adapt { " .. tostring(id) .. " = { target = ... } }", fields.target, 2)
+        pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer }
+      end
+      pack.adaptations[#pack.adaptations + 1] = { id = id, fields = fields, where = at, layer = pack.layer }
     end
   end
 
@@ -219,6 +239,16 @@ function dsl.finish(pack)
       error(o.where .. "targets: no indicator '" .. tostring(o.id) .. "' in this pack or its base; known: " .. table.concat(ids, ", "), 0)
     end
     ind.target, ind.target_list = o.target, o.list
+  end
+  table.sort(pack.adaptations, function(a, b) return a.layer > b.layer end)
+  for _, a in ipairs(pack.adaptations) do
+    local target = pack.by_id[a.id]
+    if not target then
+      for _, c in ipairs(pack.criteria) do if c.id == a.id then target = c end end
+    end
+    if not target then error(a.where .. "adapt: no indicator or criterion '" .. tostring(a.id) .. "' in this pack or its base", 0) end
+    if a.fields.title then target.title = a.fields.title end
+    if a.fields.source then target.source = a.fields.source end
   end
   for layer = 0, 16 do
     local m = pack.manifests[layer]
