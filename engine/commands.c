@@ -17,6 +17,7 @@
 #include "results.h"
 #include "sandbox.h"
 #include "store.h"
+#include "synth.h"
 #include "value.h"
 
 /* An option a command accepts; parse_options fills value and present. */
@@ -535,4 +536,27 @@ int command_decision(const command_args *args) {
   else printf("decision recorded for cycle %lld (%d), linked to %zu measures\n", c.id, c.period, nmeasures);
   sqlite3_close(db);
   return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_synth(const command_args *args) {
+  option_spec opts[] = {{"--scale", 1, NULL, 0}, {"--seed", 1, NULL, 0}, {"--out", 1, NULL, 0},
+                        {"--municipality", 1, NULL, 0}, {"--organizations", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "synth", opts, 5, pos, &npos, 0) != 0 || !opts[0].value || !opts[2].value) {
+    fputs("usage: pdmon synth --scale municipality|region|country --seed N --out DIR [--municipality CODE] [--organizations N]\n", stderr);
+    return EXIT_USAGE;
+  }
+  synth_options so = {.scale = opts[0].value, .seed = opts[1].value ? strtoull(opts[1].value, NULL, 10) : 1,
+                      .out_dir = opts[2].value, .municipality = opts[3].value,
+                      .organizations = opts[4].value ? atoi(opts[4].value) : 0};
+  synth_counts n;
+  char err[1024];
+  if (synth_run(&so, &n, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon synth: %s\n", err);
+    return EXIT_USER;
+  }
+  printf("%s: %lld organizations, %lld staff, %lld activities, %lld communities, %lld documents\n", so.out_dir,
+         n.organizations, n.staff, n.activities, n.communities, n.documents);
+  return EXIT_OK;
 }

@@ -22,5 +22,6 @@ int command_test(const command_args *args);
 int command_cycle(const command_args *args);
 int command_measure(const command_args *args);
 int command_decision(const command_args *args);
+int command_synth(const command_args *args);
 
 #endif

@@ -1,0 +1,246 @@
+#include "synth.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* xorshift64*: small, fast, and the same sequence on every machine. */
+typedef struct rng {
+  uint64_t s;
+} rng;
+
+static uint64_t next(rng *r) {
+  r->s ^= r->s >> 12;
+  r->s ^= r->s << 25;
+  r->s ^= r->s >> 27;
+  return r->s * 2685821657736338717ull;
+}
+
+/* Uniform in [0, n). */
+static int below(rng *r, int n) { return n > 0 ? (int)(next(r) % (uint64_t)n) : 0; }
+
+/* 1 with probability p. */
+static int chance(rng *r, double p) { return (double)(next(r) >> 11) / 9007199254740992.0 < p; }
+
+/* The five output files, the counts, and the generator's state. */
+typedef struct synth_out {
+  FILE *org, *staff, *act, *comm, *doc;
+  synth_counts *n;
+  rng r;
+  char last_head[200];  /* the previous organization's head, who mentors the next one's */
+} synth_out;
+
+/* How large each scale is: municipalities, and organizations in each. */
+typedef struct scale_def {
+  const char *name;
+  int municipalities;
+  int organizations;
+} scale_def;
+
+static const scale_def scales[] = {
+  {"municipality", 1, 36},  /* 20-60 organizations, 500-2,500 staff */
+  {"region", 40, 38},       /* about 1,500 organizations, 30,000 staff */
+  {"country", 2000, 44},    /* 88,000 organizations (about 40,000 schools and 35,000 kindergartens), 1.7 million staff */
+};
+
+/* A position for a worker of an organization kind, by realistic shares. */
+static const char *pick_position(rng *r, char kind) {
+  int x = below(r, 100);
+  if (kind == 's') {
+    if (x < 78) return "teacher";
+    if (x < 84) return "deputy";
+    if (x < 88) return "psychologist";
+    if (x < 91) return "speech_therapist";
+    if (x < 94) return "social_pedagogue";
+    if (x < 97) return "organizer";
+    return "methodist";
+  }
+  if (kind == 'p') {
+    if (x < 75) return "educator";
+    if (x < 82) return "senior_educator";
+    if (x < 90) return "music_director";
+    if (x < 95) return "pe_instructor";
+    return "speech_therapist";
+  }
+  return x < 85 ? "additional_educator" : "methodist";
+}
+
+static const char *const categories[] = {"none", "conformity", "first", "first", "highest", "highest",
+                                         "pedagogue_methodist", "pedagogue_mentor"};
+
+/* Activity rates by year 2021..2024: they rise so that dynamics show. */
+static const double diagnostic_rate[] = {0.22, 0.30, 0.38, 0.46};
+static const double course_rate[] = {0.25, 0.30, 0.35, 0.40};
+static const double assessment_rate[] = {0.02, 0.04, 0.06, 0.09};
+static const double mentoring_rate[] = {0.45, 0.55, 0.62, 0.70};
+
+/* The fields of one activity row beyond worker, kind and year. */
+typedef struct act_fields {
+  const char *title, *provider, *score, *role, *partner, *hours, *result;
+} act_fields;
+
+static void activity(synth_out *o, const char *staff_id, const char *kind, int year, act_fields f) {
+  long long n = ++o->n->activities;
+  fprintf(o->act, "a%lld,%s,%s,%d-%02d-%02d,%s,%s,%s,%s,%s,%s,%s\n", n, staff_id, kind, year, 1 + below(&o->r, 12),
+          1 + below(&o->r, 28), f.title ? f.title : "", f.provider ? f.provider : "", f.score ? f.score : "",
+          f.role ? f.role : "", f.partner ? f.partner : "", f.hours ? f.hours : "", f.result ? f.result : "");
+}
+
+/* What follows a diagnostic: a route, expert and methodical work. */
+static void after_diagnostic(synth_out *o, const char *id, int year, int score, double lag) {
+  rng *r = &o->r;
+  if (chance(r, 0.75 * lag + 0.1))
+    activity(o, id, "individual_route", year, (act_fields){.title = "Индивидуальный образовательный маршрут", .role = chance(r, 0.3) ? "tutor" : NULL});
+  if (score > 60 && chance(r, 0.3)) activity(o, id, "expert", year, (act_fields){.title = "Эксперт РСЭС", .provider = "РСЭС"});
+  static const char *const events[] = {"Семинар «Функциональная грамотность»", "Круглый стол «Наставничество»",
+                                       "Педагогическая мастерская", "Августовская педагогическая конференция",
+                                       "Форум молодых педагогов", "Методический марафон"};
+  if (chance(r, 0.12))
+    activity(o, id, "methodical_event", year, (act_fields){.title = events[below(r, 6)], .provider = "ЦНППМ"});
+  if (chance(r, 0.04)) activity(o, id, "tutoring", year, (act_fields){.title = "Работа тьютора", .provider = "ЦНППМ"});
+}
+
+/* One worker's four years of activities; lag < 1 for a lagging organization. */
+static void worker_activities(synth_out *o, const char *id, const char *position, int start, double lag,
+                              const char *mentor, int platform) {
+  rng *r = &o->r;
+  int manager = !strcmp(position, "head") || !strcmp(position, "deputy");
+  for (int y = 2021; y <= 2024; y++) {
+    int i = y - 2021;
+    if (chance(r, diagnostic_rate[i] * lag)) {
+      int score = 35 + below(r, 60);
+      char text[16];
+      snprintf(text, sizeof text, "%d", score);
+      activity(o, id, "diagnostic", y, (act_fields){.title = "Диагностика профессиональных дефицитов", .provider = "ОГБУ ЧЦОПМКП", .score = text});
+      after_diagnostic(o, id, y, score, lag);
+    }
+    if (chance(r, course_rate[i] * lag))
+      activity(o, id, chance(r, 0.85) ? "course" : "retraining", y,
+               (act_fields){.title = manager && chance(r, 0.4) ? "Управление качеством образования" : "Обновлённые ФГОС: содержание и методика", .provider = chance(r, 0.1) ? "ФГАОУ ДПО «Академия Минпросвещения России»" : "ГБУ ДПО ЧИППКРО", .hours = chance(r, 0.5) ? "72" : "36", .result = chance(r, 0.5) ? "итоговая аттестация пройдена" : NULL});
+    if (mentor && y - start < 3 && y >= start && chance(r, mentoring_rate[i] * lag)) {
+      activity(o, id, "mentoring", y, (act_fields){.title = "Программа наставничества", .role = "mentee", .partner = mentor});
+      activity(o, mentor, "mentoring", y, (act_fields){.title = "Программа наставничества", .role = "mentor", .partner = id});
+    } else if (mentor && chance(r, 0.04 * (i + 1) * lag)) {
+      activity(o, id, "mentoring", y, (act_fields){.title = "Программа наставничества (педагог-педагог)", .role = "mentee", .partner = mentor});
+    }
+    if (manager && o->last_head[0] && strcmp(o->last_head, id) && chance(r, 0.08 * (i + 1) * lag))
+      activity(o, id, "mentoring", y, (act_fields){.title = "Наставничество руководителей", .role = "mentee", .partner = o->last_head});
+    if (chance(r, assessment_rate[i] * lag))
+      activity(o, id, "qualification_assessment", y, (act_fields){.title = "Независимая оценка квалификации", .provider = "ОГБУ ЧЦОПМКП"});
+    if (platform && chance(r, 0.35 + 0.15 * i)) activity(o, id, "platform_use", y, (act_fields){.title = "Работа на платформе"});
+    if (chance(r, 0.05)) activity(o, id, "competition", y, (act_fields){.title = "Конкурс профессионального мастерства"});
+    if (chance(r, 0.03 + 0.01 * i)) activity(o, id, "publication", y, (act_fields){.title = "Статья в педагогическом издании"});
+    if (chance(r, 0.08)) activity(o, id, "attestation", y, (act_fields){.title = "Аттестация на квалификационную категорию"});
+    if (chance(r, 0.01)) activity(o, id, "expert", y, (act_fields){.title = "Эксперт демонстрационного экзамена", .provider = "WSR"});
+  }
+}
+
+/* An organization with its staff. lag < 1 makes it one of the laggards. */
+static void organization(synth_out *o, const char *muni, int k, char kind, double lag) {
+  rng *r = &o->r;
+  char id[160], name[128];
+  snprintf(id, sizeof id, "%s-%c%03d", muni, kind, k);
+  snprintf(name, sizeof name, kind == 's' ? "МОУ «СОШ № %d»" : kind == 'p' ? "МДОУ «Детский сад № %d»" : "МУ ДО «ЦДТ № %d»", k);
+  fprintf(o->org, "%s,%s,%s,%s\n", id, name, kind == 's' ? "school" : kind == 'p' ? "preschool" : "additional", muni);
+  o->n->organizations++;
+  int size = kind == 's' ? 16 + below(r, 28) : kind == 'p' ? 10 + below(r, 12) : 6 + below(r, 8);
+  int platform = kind == 's' && chance(r, lag < 1 ? 0.3 : 0.8);
+  char mentor[200] = "";
+  for (int s = 0; s < size; s++) {
+    char sid[200];
+    snprintf(sid, sizeof sid, "%s-%03d", id, s);
+    const char *position = s == 0 ? "head" : pick_position(r, kind);
+    int birth = 1956 + below(r, 26) + below(r, 20);  /* a hump around the late 1970s */
+    int start = birth + 21 + below(r, 8) + (chance(r, 0.7) ? below(r, 15) : 0);
+    if (start > 2024) start = 2024;
+    fprintf(o->staff, "%s,%s,%s,%d,%d,%s,%s\n", sid, id, position, birth, start, chance(r, 0.92) ? "да" : "нет",
+            s == 1 ? (chance(r, 0.5) ? "pedagogue_methodist" : "pedagogue_mentor") : categories[below(r, 8)]);
+    o->n->staff++;
+    worker_activities(o, sid, position, start, lag, mentor[0] ? mentor : NULL, platform && s < 5);
+    if (s == 1) snprintf(mentor, sizeof mentor, "%s", sid);
+  }
+  snprintf(o->last_head, sizeof o->last_head, "%s-000", id);
+}
+
+/* A municipality: its organizations, communities and documents. */
+static void municipality(synth_out *o, const char *muni, int organizations) {
+  rng *r = &o->r;
+  int laggards = organizations / 8 + 1;
+  for (int k = 1; k <= organizations; k++) {
+    char kind = k % 20 < 9 ? 's' : k % 20 < 17 ? 'p' : 'a';
+    organization(o, muni, k, kind, k <= laggards ? 0.35 : 0.85 + 0.3 * (below(r, 100) / 100.0));
+  }
+  int associations = 4 + below(r, 6);
+  for (int c = 1; c <= associations + 4; c++) {
+    int start = 2019 + (c > associations ? c - associations + 1 : below(r, 3));
+    fprintf(o->comm, "%s-mo%02d,Районное методическое объединение № %d,%s,municipal,,%s,%d-09-01,%s,%d\n", muni, c, c,
+            c % 3 ? "methodical_association" : "network_community", muni, start, chance(r, 0.1) ? "2022-12-31" : "",
+            10 + below(r, 30));
+    o->n->communities++;
+  }
+  static const char *const docs[][3] = {
+    {"plan", "Дорожная карта по реализации Концепции", "2021-08-26"},
+    {"order", "О реализации Концепции системы обеспечения профессионального развития", "2021-08-26"},
+    {"programme", "Программа поддержки методических объединений", "2022-02-01"},
+    {"programme", "Программа поддержки молодых педагогов/наставничества", "2022-09-01"},
+    {"regulation", "Положение о муниципальной методической службе", "2021-10-01"},
+    {"programme", "Программа поддержки методических объединений (обновлённая)", "2024-01-15"},
+  };
+  for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+    fprintf(o->doc, "%s-d%zu,%s,%zu,%s,%s,https://example.org/%s/%zu,%s\n", muni, d + 1, docs[d][0], 100 + d, docs[d][2],
+            docs[d][1], muni, d + 1, muni);
+    o->n->documents++;
+  }
+}
+
+static FILE *open_csv(const char *dir, const char *name, const char *header, char *err, size_t errlen) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+  else fprintf(f, "%s\n", header);
+  return f;
+}
+
+int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t errlen) {
+  memset(counts, 0, sizeof *counts);
+  const scale_def *scale = NULL;
+  for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++)
+    if (!strcmp(scales[i].name, opt->scale)) scale = &scales[i];
+  if (!scale) {
+    snprintf(err, errlen, "--scale: municipality, region or country (%s)", opt->scale);
+    return -1;
+  }
+  if (mkdir(opt->out_dir, 0755) != 0 && errno != EEXIST) {
+    snprintf(err, errlen, "%s: cannot create: %s", opt->out_dir, strerror(errno));
+    return -1;
+  }
+  synth_out o = {.n = counts, .r = {opt->seed * 0x9E3779B97F4A7C15ull + 1}};
+  o.org = open_csv(opt->out_dir, "organizations.csv", "id,name,kind,municipality", err, errlen);
+  o.staff = o.org ? open_csv(opt->out_dir, "staff.csv", "id,organization_id,position,birth_year,career_start_year,"
+                                                        "education_matches_profile,qualification_category", err, errlen) : NULL;
+  o.act = o.staff ? open_csv(opt->out_dir, "activities.csv", "id,staff_id,kind,date,title,provider,score,role,partner_id,"
+                                                             "hours,result", err, errlen) : NULL;
+  o.comm = o.act ? open_csv(opt->out_dir, "communities.csv", "id,name,kind,level,organization_id,municipality,start_date,"
+                                                             "end_date,members", err, errlen) : NULL;
+  o.doc = o.comm ? open_csv(opt->out_dir, "documents.csv", "id,kind,number,date,title,link,municipality", err, errlen) : NULL;
+  int rc = o.doc ? 0 : -1;
+  const char *base = opt->municipality && *opt->municipality ? opt->municipality : "synth";
+  int per = opt->organizations > 0 ? opt->organizations : scale->organizations;
+  for (int m = 0; rc == 0 && m < scale->municipalities; m++) {
+    char muni[128];
+    if (scale->municipalities == 1) snprintf(muni, sizeof muni, "%s", base);
+    else snprintf(muni, sizeof muni, "%s%04d", base, m + 1);
+    municipality(&o, muni, per);
+  }
+  FILE *files[] = {o.org, o.staff, o.act, o.comm, o.doc};
+  for (int i = 0; i < 5; i++) {
+    if (files[i] && (ferror(files[i]) || fclose(files[i]) != 0) && rc == 0) {
+      snprintf(err, errlen, "%s: write error", opt->out_dir);
+      rc = -1;
+    }
+  }
+  return rc;
+}
