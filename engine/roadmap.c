@@ -89,17 +89,19 @@ static char *value_of(const roadmap_run *run, size_t row, int f) {
 }
 
 /* Rows that only name a stage ("I этап ...") or a direction ("Направление
- * 1. ..."): text in the number or title column, nothing else. */
+ * 1. ...", or any other heading under a stage): text in the number or
+ * title column, nothing else. */
 static int take_heading(roadmap_run *run, size_t row, char **v) {
   if (v[F_SCHEDULE] || v[F_RESPONSIBLE] || v[F_RESULT]) return 0;
   const char *text = v[F_TITLE] ? v[F_TITLE] : v[F_NUMBER];
   if (!text) return 0;
   char folded[512];
   text_fold(text, folded, sizeof folded);
-  if (strstr(folded, "направлени")) snprintf(run->direction, sizeof run->direction, "%s", text);
-  else {
+  if (strstr(folded, "этап")) { /* "I этап - формирующий (2021 год)" */
     snprintf(run->stage, sizeof run->stage, "%s", text);
     run->direction[0] = '\0';
+  } else { /* "Направление 1. ...", "Обеспечение актуализации ..." */
+    snprintf(run->direction, sizeof run->direction, "%s", text);
   }
   (void)row;
   return 1;

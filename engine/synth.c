@@ -176,7 +176,7 @@ static void municipality(synth_out *o, const char *muni, int organizations) {
   for (int c = 1; c <= associations + 4; c++) {
     int start = 2019 + (c > associations ? c - associations + 1 : below(r, 3));
     fprintf(o->comm, "%s-mo%02d,Районное методическое объединение № %d,%s,municipal,,%s,%d-09-01,%s,%d\n", muni, c, c,
-            c % 3 ? "methodical_association" : "network_community", muni, start, chance(r, 0.1) ? "2022-12-31" : "",
+            c % 3 ? "methodical_association" : "network_community", muni, start, start <= 2022 && chance(r, 0.1) ? "2022-12-31" : "",
             10 + below(r, 30));
     o->n->communities++;
   }

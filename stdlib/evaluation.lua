@@ -303,9 +303,14 @@ function evaluation.rows(pack, ctx, id)
     for k in pairs(groups or {}) do keys[#keys + 1] = k end
     table.sort(keys)
     for _, k in ipairs(keys) do
-      local row = make_row(ind, ctx, groups[k], nil, nil)
-      row.breakdown, row.group = dimension, k
-      rows[#rows + 1] = row
+      local v = groups[k]
+      -- a group outside the indicator's population (educators in a share of teachers) is not shown
+      if (v.denominator or 0) ~= 0 or (v.numerator or 0) ~= 0 then
+        local base_groups = base_values and (dimension == "kind" and base_values.kinds or base_values.positions)
+        local row = make_row(ind, ctx, v, nil, base_groups and base_groups[k] or nil)
+        row.breakdown, row.group = dimension, k
+        rows[#rows + 1] = row
+      end
     end
   end
   if missing then
