@@ -170,11 +170,7 @@ static void write_table(cJSON *root, FILE *out) {
           cJSON_GetObjectItem(s, "total")->valueint);
 }
 
-int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
-  if (strcmp(format, "table") && strcmp(format, "json")) {
-    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
-    return -1;
-  }
+void *assessment_build(sqlite3 *db, const cycle_ref *c) {
   char goals[65536];
   cycle_text(db, c->id, "SELECT goals FROM cycle WHERE id = ?", goals, sizeof goals);
   cJSON *plan = cJSON_Parse(goals[0] ? goals : "{}");
@@ -190,6 +186,15 @@ int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *
   result_components(db, c, list);
   action_components(db, c, list);
   score(root, list);
+  return root;
+}
+
+int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
+  if (strcmp(format, "table") && strcmp(format, "json")) {
+    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
+    return -1;
+  }
+  cJSON *root = assessment_build(db, c);
   if (!strcmp(format, "json")) {
     char *text = cJSON_PrintUnformatted(root);
     fprintf(out, "%s\n", text);

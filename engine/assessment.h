@@ -11,6 +11,10 @@
 
 #include "cycle.h"
 
+/* Builds the status as a cJSON object (void * keeps cJSON out of this
+ * header; free with cJSON_Delete). */
+void *assessment_build(sqlite3 *db, const cycle_ref *c);
+
 /* Writes the status in "table" or "json" form. Returns 0 or -1 with err. */
 int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen);
 

@@ -10,7 +10,9 @@
 #include "assessment.h"
 #include "cycle.h"
 #include "evaluate.h"
+#include "report.h"
 #include "roadmap.h"
+#include "demo.h"
 #include "import.h"
 #include "pack.h"
 #include "packtest.h"
@@ -558,5 +560,53 @@ int command_synth(const command_args *args) {
   }
   printf("%s: %lld organizations, %lld staff, %lld activities, %lld communities, %lld documents\n", so.out_dir,
          n.organizations, n.staff, n.activities, n.communities, n.documents);
+  return EXIT_OK;
+}
+
+int command_report(const command_args *args) {
+  option_spec opts[] = {{"--cycle", 1, NULL, 0}, {"--format", 1, NULL, 0}, {"-o", 1, NULL, 0}, {"--org", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  command_args rest = *args;
+  /* -o is the one short option; parse_options only knows long ones */
+  char *kept[256];
+  const char *output = NULL;
+  int nkept = 0;
+  for (int i = 0; i < args->argc && nkept < 256; i++) {
+    if (!strcmp(args->argv[i], "-o") && i + 1 < args->argc) output = args->argv[++i];
+    else kept[nkept++] = args->argv[i];
+  }
+  rest.argc = nkept;
+  rest.argv = kept;
+  if (parse_options(&rest, "report", opts, 4, pos, &npos, 0) != 0 || !opts[1].value) {
+    fputs("usage: pdmon report [--cycle N] --format html|md|json|csv [--org ID] [-o FILE]\n", stderr);
+    return EXIT_USAGE;
+  }
+  sqlite3 *db;
+  cycle_ref c;
+  char municipality[256], err[2048];
+  int status = open_cycle(args, "report", opts[0].value, &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  FILE *out = output ? fopen(output, "w") : stdout;
+  int rc = -1;
+  if (!out) snprintf(err, sizeof err, "%s: cannot write", output);
+  else rc = report_write(db, &c, opts[1].value, opts[3].value, out, err, sizeof err);
+  if (out && out != stdout && fclose(out) != 0) rc = -1;
+  sqlite3_close(db);
+  if (rc != 0) fprintf(stderr, "pdmon report: %s\n", err);
+  else if (output) printf("report written to %s\n", output);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_demo(const command_args *args) {
+  option_spec opts[] = {{"--out", 1, NULL, 0}};
+  const char *pos[MAX_POSITIONAL];
+  int npos;
+  if (parse_options(args, "demo", opts, 1, pos, &npos, 0) != 0) return EXIT_USAGE;
+  char err[2048];
+  if (demo_run(opts[0].value ? opts[0].value : "pdmon-demo", stdout, err, sizeof err) != 0) {
+    fprintf(stderr, "pdmon demo: %s\n", err);
+    return EXIT_USER;
+  }
   return EXIT_OK;
 }

@@ -23,5 +23,7 @@ int command_cycle(const command_args *args);
 int command_measure(const command_args *args);
 int command_decision(const command_args *args);
 int command_synth(const command_args *args);
+int command_report(const command_args *args);
+int command_demo(const command_args *args);
 
 #endif

@@ -185,8 +185,8 @@ static int store_result(sqlite3 *db, long long cycle, const result_row *r, char 
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
                              " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
-                             " target_kind, target_value, target_reason, status, message)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+                             " target_kind, target_value, target_reason, status, message, criterion_title, source)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
     return -1;
   }
@@ -203,6 +203,8 @@ static int store_result(sqlite3 *db, long long cycle, const result_row *r, char 
   sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
   if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
   sqlite3_finalize(st);

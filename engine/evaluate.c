@@ -34,6 +34,8 @@ static result_row *describe_row(result_set *out, lua_State *L, int desc) {
   r->criterion = dup_field(L, desc, "criterion");
   r->title = dup_field(L, desc, "title");
   r->unit = dup_field(L, desc, "unit");
+  r->criterion_title = dup_field(L, desc, "criterion_title");
+  r->source = dup_field(L, desc, "source");
   return r;
 }
 

@@ -212,6 +212,8 @@ static void free_row(result_row *r) {
   free(r->criterion);
   free(r->title);
   free(r->unit);
+  free(r->criterion_title);
+  free(r->source);
   free(r->organization);
   free(r->organization_name);
   free(r->target_text);

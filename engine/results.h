@@ -19,6 +19,7 @@ typedef enum result_status {
  * when organization is NULL. Strings are owned by the row. */
 typedef struct result_row {
   char *indicator, *criterion, *title, *unit;
+  char *criterion_title, *source; /* for reports */
   char *organization;       /* NULL: the municipality total */
   char *organization_name;
   char *breakdown, *group;  /* "kind"/"position" and its value for breakdown rows, else NULL */

@@ -62,7 +62,7 @@ static const char *const migrations[] = {
   "  cycle_id INTEGER NOT NULL REFERENCES cycle(id), indicator TEXT NOT NULL, criterion TEXT,"
   "  title TEXT, unit TEXT, organization TEXT, organization_name TEXT, breakdown TEXT, grp TEXT,"
   "  value REAL, numerator REAL, denominator REAL, target_text TEXT, target_kind TEXT,"
-  "  target_value REAL, target_reason TEXT, status TEXT NOT NULL, message TEXT);"
+  "  target_value REAL, target_reason TEXT, status TEXT NOT NULL, message TEXT, criterion_title TEXT, source TEXT);"
   "CREATE INDEX cycle_result_by_indicator ON cycle_result(cycle_id, indicator, organization);"
   "CREATE TABLE cycle_problem ("
   "  id INTEGER PRIMARY KEY, cycle_id INTEGER NOT NULL REFERENCES cycle(id), indicator TEXT NOT NULL,"

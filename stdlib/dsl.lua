@@ -289,8 +289,11 @@ end
 -- The pack's indicators in declaration order, as plain descriptions.
 function dsl.indicators(pack)
   local list = {}
+  local titles = {}
+  for _, c in ipairs(pack.criteria) do titles[c.id] = c.title end
   for i, ind in ipairs(pack.indicators) do
-    list[i] = { id = ind.id, criterion = ind.criterion, title = ind.title, unit = ind.unit, source = ind.source }
+    list[i] = { id = ind.id, criterion = ind.criterion, criterion_title = titles[ind.criterion], title = ind.title,
+                unit = ind.unit, source = ind.source }
   end
   return list
 end
