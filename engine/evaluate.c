@@ -390,6 +390,8 @@ int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t 
       cJSON_AddItemToObject(goals, "goals", string_list(L, t, "goals"));
       cJSON_AddItemToObject(goals, "tasks", string_list(L, t, "tasks"));
       cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
+      if (lua_getfield(L, t, "title") == LUA_TSTRING) cJSON_AddStringToObject(goals, "title", lua_tostring(L, -1));
+      lua_pop(L, 1);
       out->goals_json = cJSON_PrintUnformatted(goals);
       cJSON_Delete(goals);
       out->criteria = integer_of(L, t, "criteria");

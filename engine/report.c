@@ -290,7 +290,7 @@ static void svg_dynamics(FILE *out, cJSON *ind) {
   cJSON_ArrayForEach(p, series) if (has_number(p, "value") && number_of(p, "value") > max) max = number_of(p, "value");
   if (max <= 0) max = 1;
   const int width = 360, height = 150, left = 40, bottom = 125;
-  fprintf(out, "<figure><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Динамика показателя по годам\"><polyline fill=\"none\" stroke=\"#2b5797\" stroke-width=\"2\" points=\"",
+  fprintf(out, "<figure><svg viewBox=\"0 0 %d %d\" style=\"max-width:24rem\" role=\"img\" aria-label=\"Динамика показателя по годам\"><polyline fill=\"none\" stroke=\"#2b5797\" stroke-width=\"2\" points=\"",
           width, height);
   int i = 0;
   cJSON_ArrayForEach(p, series) {
@@ -359,8 +359,7 @@ static void html_indicator(FILE *out, cJSON *ind) {
   html(out, text_of(ind, "target_text")[0] ? text_of(ind, "target_text") : "не задана");
   fputs(". Источник данных: ", out);
   html(out, text_of(ind, "source")[0] ? text_of(ind, "source") : "не указан");
-  fputs(".</p>\n<div class=\"wrap\"><table><caption>", out);
-  html(out, text_of(ind, "id"));
+  fputs(".</p>\n<div class=\"wrap\"><table><caption>Значения показателя по организациям и по муниципалитету", out);
   fputs("</caption><thead><tr><th scope=\"col\">Организация</th><th scope=\"col\">Значение</th><th scope=\"col\">Числитель</th>"
         "<th scope=\"col\">Знаменатель</th><th scope=\"col\">Цель</th><th scope=\"col\">Статус</th></tr></thead><tbody>\n", out);
   html_result_row(out, cJSON_GetObjectItem(ind, "total"), "Муниципалитет в целом", unit);
@@ -519,6 +518,11 @@ static void write_html(cJSON *root, FILE *out) {
   fprintf(out, "Мониторинг профессионального развития педагогических работников: %s, %d</title><style>%s</style></head>\n<body><main>\n",
           text_of(cycle, "municipality"), (int)number_of(cycle, "period"), html_style);
   fputs("<h1>Результаты мониторинга системы обеспечения профессионального развития педагогических работников</h1>\n<p>", out);
+  cJSON *plan = cJSON_GetObjectItem(cycle, "plan");
+  if (text_of(plan, "title")[0]) {
+    html(out, text_of(plan, "title"));
+    fputs(".</p>\n<p>", out);
+  }
   fprintf(out, "Муниципалитет: <strong>");
   html(out, text_of(cycle, "municipality"));
   fprintf(out, "</strong>; период: <strong>%d</strong>; состояние цикла: %s.", (int)number_of(cycle, "period"), text_of(cycle, "state"));

@@ -277,6 +277,7 @@ function dsl.summary(pack)
     end
   end
   if pack.programme then out.programme_first, out.programme_last = pack.programme[1], pack.programme[2] end
+  out.title = pack.manifests[0] and pack.manifests[0].title or nil
   out.ids = {}
   for i, ind in ipairs(pack.indicators) do out.ids[i] = ind.id end
   for _, ind in ipairs(pack.indicators) do
