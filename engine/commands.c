@@ -11,6 +11,7 @@
 #include "cycle.h"
 #include "evaluate.h"
 #include "report.h"
+#include "xlsx.h"
 #include "roadmap.h"
 #include "demo.h"
 #include "import.h"
@@ -579,7 +580,7 @@ int command_report(const command_args *args) {
   rest.argc = nkept;
   rest.argv = kept;
   if (parse_options(&rest, "report", opts, 4, pos, &npos, 0) != 0 || !opts[1].value) {
-    fputs("usage: pdmon report [--cycle N] --format html|md|json|csv [--org ID] [-o FILE]\n", stderr);
+    fputs("usage: pdmon report [--cycle N] --format html|md|json|csv|xlsx [--org ID] [-o FILE]\n", stderr);
     return EXIT_USAGE;
   }
   sqlite3 *db;
@@ -587,11 +588,16 @@ int command_report(const command_args *args) {
   char municipality[256], err[2048];
   int status = open_cycle(args, "report", opts[0].value, &db, &c, municipality);
   if (status != EXIT_OK) return status;
-  FILE *out = output ? fopen(output, "w") : stdout;
   int rc = -1;
-  if (!out) snprintf(err, sizeof err, "%s: cannot write", output);
-  else rc = report_write(db, &c, opts[1].value, opts[3].value, out, err, sizeof err);
-  if (out && out != stdout && fclose(out) != 0) rc = -1;
+  if (!strcmp(opts[1].value, "xlsx")) {
+    if (output) rc = xlsx_write(db, &c, opts[3].value, output, err, sizeof err);
+    else snprintf(err, sizeof err, "--format xlsx needs -o FILE.xlsx");
+  } else {
+    FILE *out = output ? fopen(output, "w") : stdout;
+    if (!out) snprintf(err, sizeof err, "%s: cannot write", output);
+    else rc = report_write(db, &c, opts[1].value, opts[3].value, out, err, sizeof err);
+    if (out && out != stdout && fclose(out) != 0) rc = -1;
+  }
   sqlite3_close(db);
   if (rc != 0) fprintf(stderr, "pdmon report: %s\n", err);
   else if (output) printf("report written to %s\n", output);

@@ -113,8 +113,23 @@ static void attach_dynamics(cJSON *criteria, cJSON *dyn) {
   }
 }
 
+/* For one school's page: drops other organizations' rows from the
+ * analysis (its own rank and the municipality's rows stay). */
+static void only_organization(cJSON *analysis, const char *org) {
+  static const char *const lists[] = {"problem_zones", "ranking", "ratings"};
+  for (int i = 0; i < 3; i++) {
+    cJSON *list = cJSON_GetObjectItem(analysis, lists[i]);
+    for (cJSON *row = list ? list->child : NULL; row;) {
+      cJSON *next = row->next;
+      const char *o = cJSON_GetStringValue(cJSON_GetObjectItem(row, "organization"));
+      if (o && strcmp(o, org)) cJSON_Delete(cJSON_DetachItemViaPointer(list, row));
+      row = next;
+    }
+  }
+}
+
 /* The whole report of a cycle as one JSON document (docs/report.md). */
-static cJSON *build(sqlite3 *db, const cycle_ref *c, const char *org) {
+void *report_build(sqlite3 *db, const cycle_ref *c, const char *org) {
   cJSON *root = cJSON_CreateObject();
   cJSON_AddNumberToObject(root, "format_version", 1);
   cJSON *status = assessment_build(db, c);
@@ -129,6 +144,7 @@ static cJSON *build(sqlite3 *db, const cycle_ref *c, const char *org) {
   cJSON_AddItemToObject(root, "criteria", criteria);
   cJSON *analysis = analysis_build(db, c);
   cJSON_DeleteItemFromObject(analysis, "cycle");
+  if (org) only_organization(analysis, org);
   cJSON_AddItemToObject(root, "analysis", analysis);
   cJSON_AddItemToObject(root, "recommendations", rows(db, c->id, org, recommendations_sql));
   cJSON_AddItemToObject(root, "measures", rows(db, c->id, NULL, measures_sql));
@@ -634,14 +650,14 @@ static void write_csv(cJSON *root, FILE *out) {
 int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char *org, FILE *out,
                  char *err, size_t errlen) {
   if (strcmp(format, "html") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "csv")) {
-    snprintf(err, errlen, "unknown format '%s'; expected html, md, json or csv (xlsx comes with the reports issue)", format);
+    snprintf(err, errlen, "unknown format '%s'; expected html, md, json, csv or xlsx", format);
     return -1;
   }
   if (!strcmp(c->state, "open")) {
     snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
     return -1;
   }
-  cJSON *root = build(db, c, org);
+  cJSON *root = report_build(db, c, org);
   if (!strcmp(format, "json")) {
     char *text = cJSON_PrintUnformatted(root);
     fprintf(out, "%s\n", text);

@@ -13,7 +13,12 @@
 
 #include "cycle.h"
 
-/* Writes the report of cycle c in format ("html", "md", "json" or "csv"),
+/* The report's model (the JSON of docs/report.md) as a cJSON object (void *
+ * keeps cJSON out of this header; free with cJSON_Delete). */
+void *report_build(sqlite3 *db, const cycle_ref *c, const char *org);
+
+/* Writes the report of cycle c in format ("html", "md", "json" or "csv";
+ * "xlsx" goes through xlsx_write, which needs a file),
  * limited to one organization when org is not NULL. Returns 0 or -1 with err. */
 int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char *org, FILE *out,
                  char *err, size_t errlen);

@@ -1,0 +1,16 @@
+/* xlsx: the cycle's report as an Excel workbook (libxlsxwriter): a summary
+ * sheet, a sheet per criterion, recommendations and the roadmap; numbers
+ * stored as numbers with formats, statuses coloured by conditional
+ * formatting, frozen header rows, sensible column widths. */
+#ifndef PDMON_XLSX_H
+#define PDMON_XLSX_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "cycle.h"
+
+/* Writes the workbook of cycle c (one organization's when org is set) to path. */
+int xlsx_write(sqlite3 *db, const cycle_ref *c, const char *org, const char *path, char *err, size_t errlen);
+
+#endif
