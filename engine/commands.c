@@ -14,6 +14,7 @@
 #include "xlsx.h"
 #include "roadmap.h"
 #include "demo.h"
+#include "repl.h"
 #include "import.h"
 #include "pack.h"
 #include "packtest.h"
@@ -615,4 +616,26 @@ int command_demo(const command_args *args) {
     return EXIT_USER;
   }
   return EXIT_OK;
+}
+
+int command_repl(const command_args *args) {
+  const char *chunks[64], *file = NULL;
+  int nchunks = 0;
+  for (int i = 0; i < args->argc; i++) {
+    if (!strcmp(args->argv[i], "-e") && i + 1 < args->argc && nchunks < 64) chunks[nchunks++] = args->argv[++i];
+    else if (args->argv[i][0] != '-' || !strcmp(args->argv[i], "-")) file = args->argv[i];
+    else {
+      fputs("usage: pdmon repl [-e CHUNK]... [FILE | -]\n", stderr);
+      return EXIT_USAGE;
+    }
+  }
+  char err[2048], pack_buf[PATH_MAX], municipality[256];
+  evaluate_options eo = {.limits = sandbox_default_limits()};
+  int status = resolve_evaluation(args, "repl", 0, &eo, pack_buf, municipality);
+  if (status == EXIT_USAGE && !eo.pack_dir) status = EXIT_OK; /* the language works without a pack */
+  if (status != EXIT_OK) return status;
+  (void)err;
+  repl_options ro = {.store_path = args->db, .pack_dir = eo.pack_dir, .municipality = eo.municipality,
+                     .period = eo.period, .chunks = chunks, .nchunks = nchunks, .file = file};
+  return repl_run(&ro);
 }

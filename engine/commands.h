@@ -25,5 +25,6 @@ int command_decision(const command_args *args);
 int command_synth(const command_args *args);
 int command_report(const command_args *args);
 int command_demo(const command_args *args);
+int command_repl(const command_args *args);
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
   {"cycle", command_cycle, "cycle open --period YEAR [--title T] | run | status | analysis | recommendations [--to X] | close  [--cycle N]"},
   {"measure", command_measure, "measure list [--due|--overdue] [--on DATE] | done ID --document DOC_ID"},
   {"report", command_report, "report [--cycle N] --format html|md|json|csv|xlsx [--org ID] [-o FILE]   the cycle's report"},
+  {"repl", command_repl, "repl [-e CHUNK]... [FILE | -]   the analyst's console (stdin script when not a terminal)"},
   {"demo", command_demo, "demo [--out DIR]   the embedded example through two cycles to a report"},
   {"synth", command_synth, "synth --scale municipality|region|country --seed N --out DIR [--municipality CODE] [--organizations N]"},
   {"decision", command_decision, "decision add --kind order|protocol --number N --date DATE --title T [--link URL] [--measure ID]..."},

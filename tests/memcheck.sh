@@ -3,7 +3,7 @@
 # and the end-to-end test with each pdmon command wrapped in valgrind.
 # Usage: tests/memcheck.sh BUILD_DIR
 set -eu
-build=${1:-build}
+build=$(cd "${1:-build}" && pwd)  # absolute: some tests run pdmon from their own folders
 vg="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q"
 for test in csv value store import sandbox; do
   echo "memcheck: unit_$test"
@@ -17,7 +17,7 @@ echo "memcheck: e2e_cli"
 PDMON_WRAPPER="$vg" "$build/tests/test_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 echo "memcheck: e2e_cycle"
 PDMON_WRAPPER="$vg" "$build/tests/test_cycle" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
-for test in packs demo report synth; do
+for test in packs demo report synth repl; do
   echo "memcheck: e2e_$test"
   PDMON_WRAPPER="$vg" "$build/tests/test_$test" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 done

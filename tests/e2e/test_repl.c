@@ -1,0 +1,195 @@
+/* The REPL: non-interactive forms (-e, a file, standard input) with their
+ * exit statuses, dot-commands and the sandbox; and the interactive form
+ * driven through a pseudo-terminal: multi-line input, history recall,
+ * Ctrl-C during a long evaluation. Arguments: the pdmon binary and the
+ * source folder. */
+#define _DEFAULT_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static const char *pdmon_bin, *source_dir;
+static char *dir;
+
+static support_outcome run(const char *args) { return support_pdmon(pdmon_bin, source_dir, dir, args); }
+
+static int setup(void **state) {
+  (void)state;
+  dir = support_tempdir();
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' --db '%s/store.db' init --municipality demo --pack examples/quickstart >/dev/null"
+           " && for e in organizations staff activities; do '%s' --db '%s/store.db' import $e examples/quickstart/$e.csv"
+           " >/dev/null || exit 1; done", source_dir, pdmon_bin, dir, pdmon_bin, dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  support_remove_tree(dir);
+  return 0;
+}
+
+static void expressions_and_exit_status(void **state) {
+  (void)state;
+  support_outcome o = run("repl -e '20 + 22' -e 'eval \"teachers_diagnosed\"'");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "42\n"));
+  /* aligned by characters, not bytes: every line of the table is as wide as its header */
+  char *table = strstr(o.out, "indicator ");
+  assert_non_null(table);
+  size_t header_width = 0, lines = 0;
+  for (char *line = table; line && *line; lines++) {
+    char *end = strchr(line, '\n');
+    size_t chars = 0;
+    for (char *p = line; p < (end ? end : line + strlen(line)); p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (!header_width) header_width = chars;
+    assert_int_equal(chars, header_width);
+    line = end ? end + 1 : NULL;
+  }
+  assert_int_equal(lines, 6); /* header, total, four organizations */
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»"));
+  support_outcome_free(&o);
+  o = run("repl -e 'io.open(\"/etc/passwd\")'");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "undefined name 'io'"));
+  support_outcome_free(&o);
+  o = run("repl -e 'sql[[DELETE FROM activity]]'");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "sql: "));
+  support_outcome_free(&o);
+  o = run("repl -e 'count(staff { position = \"teacher\" })' -e 'eval(count(staff { position = \"teacher\" }))'");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "aggregate count"));
+  assert_non_null(strstr(o.out, "expression  (total)"));
+  support_outcome_free(&o);
+}
+
+static void scripts_from_a_file_and_standard_input(void **state) {
+  (void)state;
+  free(support_write_text(dir, "script.lua", "local function twice(x)\n  return 2 * x\nend\nprint(twice(21))\n"
+                                              "local teachers = staff { position = \"teacher\" }\nreturn members(teachers)\n"));
+  char args[1200];
+  snprintf(args, sizeof args, "repl '%s/script.lua'", dir);
+  support_outcome o = run(args);
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "42\n"));
+  assert_non_null(strstr(o.out, "... 4 more rows (24 in all)"));  /* the row limit, and the file's locals lived */
+  support_outcome_free(&o);
+  free(support_write_text(dir, "dots.txt", ".period 2022\n.org sch1\neval \"teachers_diagnosed\"\n.format json\n"
+                                            "sql[[SELECT id FROM organization ORDER BY id LIMIT 1]]\n.schema staff\n.indicators\n"
+                                            ".tables\n.bogus\nprint('not reached')\n"));
+  snprintf(args, sizeof args, "repl < '%s/dots.txt'", dir);
+  o = run(args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.out, "period 2022"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»"));
+  assert_non_null(strstr(o.out, "10.00  not_met"));
+  assert_non_null(strstr(o.out, "[{\"id\":\"dou5\"}]"));
+  assert_non_null(strstr(o.out, "staff   career_start_year"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed  deficits"));
+  assert_non_null(strstr(o.err, "unknown command '.bogus'"));
+  assert_null(strstr(o.out, "not reached")); /* a script stops at its first error */
+  support_outcome_free(&o);
+}
+
+/* Reads from the pty until text appears or the time runs out. */
+static int wait_for(int fd, const char *text, char *seen, size_t cap, double seconds) {
+  size_t len = strlen(seen);
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    if (strstr(seen, text)) return 1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double left = seconds - ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9);
+    if (left <= 0) return 0;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, (int)(left * 1000) + 1) <= 0) continue;
+    ssize_t n = read(fd, seen + len, cap - len - 1);
+    if (n <= 0) return strstr(seen, text) != NULL;
+    len += (size_t)n;
+    seen[len] = '\0';
+  }
+}
+
+static void say(int fd, const char *text) {
+  if (write(fd, text, strlen(text)) < 0) fail_msg("write to the terminal failed");
+}
+
+static void interactive_session(void **state) {
+  (void)state;
+  int fd;
+  char db[1200];
+  snprintf(db, sizeof db, "%s/store.db", dir);
+  pid_t pid = forkpty(&fd, NULL, NULL, NULL);
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    setenv("HOME", dir, 1);
+    setenv("TERM", "xterm", 1);
+    if (chdir(source_dir) != 0) _exit(127);
+    execl(pdmon_bin, pdmon_bin, "--db", db, "repl", (char *)NULL);
+    _exit(127);
+  }
+  static char seen[1 << 16];
+  seen[0] = '\0';
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  say(fd, "20 +\r");                          /* an unfinished chunk continues */
+  assert_true(wait_for(fd, "...> ", seen, sizeof seen, 10));
+  say(fd, "22\r");
+  assert_true(wait_for(fd, "42", seen, sizeof seen, 10));
+  seen[0] = '\0';
+  say(fd, "\x1b[A\x1b[A\r");                 /* history: up twice recalls "20 +", then... */
+  assert_true(wait_for(fd, "...> ", seen, sizeof seen, 10));
+  say(fd, "1\r");
+  assert_true(wait_for(fd, "21", seen, sizeof seen, 10));
+  seen[0] = '\0';
+  say(fd, "while true do end\r");
+  usleep(300 * 1000);
+  say(fd, "\x03");                            /* Ctrl-C stops the evaluation... */
+  assert_true(wait_for(fd, "interrupted", seen, sizeof seen, 5));
+  assert_null(strstr(seen, "budget"));
+  seen[0] = '\0';
+  say(fd, "6 * 7\r");                         /* ...and the session goes on */
+  assert_true(wait_for(fd, "42", seen, sizeof seen, 10));
+  say(fd, "\x04");                            /* Ctrl-D leaves */
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  close(fd);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  char path[1300];
+  snprintf(path, sizeof path, "%s/.pdmon_history", dir);
+  char *history = support_read(path);
+  assert_non_null(history);
+  /* libedit keeps its history escaped (_HiStOrY_V2_, spaces as \040) */
+  assert_true(strstr(history, "6 * 7") != NULL || strstr(history, "6\\040*\\0407") != NULL);
+  free(history);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_repl PDMON_BINARY SOURCE_DIR\n");
+    return 2;
+  }
+  pdmon_bin = argv[1];
+  source_dir = argv[2];
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(expressions_and_exit_status),
+    cmocka_unit_test(scripts_from_a_file_and_standard_input),
+    cmocka_unit_test(interactive_session),
+  };
+  return cmocka_run_group_tests_name("repl", tests, setup, teardown);
+}
