@@ -329,6 +329,10 @@ static int open_session(session *s, const repl_options *opt) {
   lua_setfield(L, -2, "format");
   lua_pushinteger(L, 20);
   lua_setfield(L, -2, "limit");
+  push_ref(s, s->env);
+  lua_getfield(L, -1, "members"); /* sets print as their members */
+  lua_setfield(L, -3, "members");
+  lua_pop(L, 1);
   s->settings = luaL_ref(L, LUA_REGISTRYINDEX);
   return 0;
 }

@@ -116,7 +116,9 @@ function repl.show(value, settings)
     end
     return repl.table(value, limit, cols)
   end
-  if sets.is_set(value) then return "set: " .. sets.describe(value) .. "  (count it with count(...) or list it with members(...))" end
+  if sets.is_set(value) and settings.members then
+    return sets.describe(value) .. "\n" .. repl.show(settings.members(value), settings)
+  end
   if aggregates.is_aggregate(value) then return "aggregate " .. value.kind .. "  (evaluate it with eval(...))" end
   if type(value) == "table" then return format == "json" and json_value(value) or json_value(value) end
   return tostring(value)

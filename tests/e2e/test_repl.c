@@ -72,9 +72,12 @@ static void expressions_and_exit_status(void **state) {
   assert_int_equal(o.status, 1);
   assert_non_null(strstr(o.err, "sql: "));
   support_outcome_free(&o);
-  o = run("repl -e 'count(staff { position = \"teacher\" })' -e 'eval(count(staff { position = \"teacher\" }))'");
+  o = run("repl -e 'count(staff { position = \"teacher\" })' -e 'eval(count(staff { position = \"teacher\" }))'"
+          " -e 'staff { position = \"head\" }'");
   assert_int_equal(o.status, 0);
   assert_non_null(strstr(o.out, "aggregate count"));
+  assert_non_null(strstr(o.out, "staff { position = \"head\" }\n"));   /* a set prints as its members */
+  assert_non_null(strstr(o.out, "P0011"));
   assert_non_null(strstr(o.out, "expression  (total)"));
   support_outcome_free(&o);
 }
