@@ -42,7 +42,7 @@ typedef struct scale_def {
 static const scale_def scales[] = {
   {"municipality", 1, 36},  /* 20-60 organizations, 500-2,500 staff */
   {"region", 40, 38},       /* about 1,500 organizations, 30,000 staff */
-  {"country", 2000, 44},    /* 88,000 organizations (about 40,000 schools and 35,000 kindergartens), 1.7 million staff */
+  {"country", 2000, 40},    /* 80,000 organizations (36,000 schools, 32,000 kindergartens, 12,000 of additional education), about 1.7 million staff */
 };
 
 /* A position for a worker of an organization kind, by realistic shares. */
