@@ -332,19 +332,7 @@ static int store_row(import_run *run, size_t row, const typed_value *v, char *ms
 
 /* Records a rejected row in the report. */
 static int add_problem(import_run *run, size_t row, const char *msg) {
-  import_report *r = run->report;
-  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
-  if (!grown) return -1;
-  r->problems = grown;
-  size_t line = run->table->row_line[row];
-  size_t need = strlen(run->path) + strlen(msg) + 32;
-  char *text = malloc(need);
-  if (!text) return -1;
-  snprintf(text, need, "%s:%zu: %s", run->path, line, msg);
-  r->problems[r->rejected].line = line;
-  r->problems[r->rejected].message = text;
-  r->rejected++;
-  return 0;
+  return import_report_add(run->report, run->path, run->table->row_line[row], msg);
 }
 
 /* Validates and stores every data row. Returns -1 only on a failure of the
@@ -457,6 +445,20 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   }
   csv_free(&table);
   return rc;
+}
+
+int import_report_add(import_report *r, const char *path, size_t line, const char *message) {
+  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
+  if (!grown) return -1;
+  r->problems = grown;
+  size_t need = strlen(path) + strlen(message) + 32;
+  char *text = malloc(need);
+  if (!text) return -1;
+  snprintf(text, need, "%s:%zu: %s", path, line, message);
+  r->problems[r->rejected].line = line;
+  r->problems[r->rejected].message = text;
+  r->rejected++;
+  return 0;
 }
 
 void import_report_free(import_report *report) {

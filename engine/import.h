@@ -40,6 +40,9 @@ typedef struct import_report {
 int import_file(sqlite3 *db, const char *entity, const char *path, const import_options *opt,
                 import_report *report, char *err, size_t errlen);
 
+/* Records a rejected row as "PATH:LINE: message". Returns -1 when memory runs out. */
+int import_report_add(import_report *report, const char *path, size_t line, const char *message);
+
 void import_report_free(import_report *report);
 
 #endif

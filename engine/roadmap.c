@@ -218,17 +218,7 @@ fail:
 }
 
 static int add_problem(roadmap_run *run, size_t row, const char *msg) {
-  import_report *r = run->report;
-  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
-  if (!grown) return -1;
-  r->problems = grown;
-  size_t need = strlen(run->path) + strlen(msg) + 32;
-  char *text = malloc(need);
-  if (!text) return -1;
-  snprintf(text, need, "%s:%zu: %s", run->path, run->t->row_line[row], msg);
-  r->problems[r->rejected].line = run->t->row_line[row];
-  r->problems[r->rejected++].message = text;
-  return 0;
+  return import_report_add(run->report, run->path, run->t->row_line[row], msg);
 }
 
 /* Validates and stores one data row; a heading row only sets the stage. */
