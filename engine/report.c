@@ -619,25 +619,28 @@ static void write_md(cJSON *root, FILE *out) {
 /* ---- CSV: one row per result ---- */
 
 static void write_csv(cJSON *root, FILE *out) {
-  cJSON *cycle = cJSON_GetObjectItem(root, "cycle"), *crit, *ind, *o;
+  cJSON *cycle = cJSON_GetObjectItem(root, "cycle"), *crit, *ind;
   fputs("municipality,period,criterion,indicator,organization,organization_name,value,numerator,denominator,unit,"
         "target,target_value,status\r\n", out);
   cJSON_ArrayForEach(crit, cJSON_GetObjectItem(root, "criteria")) cJSON_ArrayForEach(ind, cJSON_GetObjectItem(crit, "indicators")) {
-    cJSON *all[256];
-    int n = 0;
-    if (cJSON_GetObjectItem(ind, "total")) all[n++] = cJSON_GetObjectItem(ind, "total");
-    cJSON_ArrayForEach(o, cJSON_GetObjectItem(ind, "organizations")) if (n < 256) all[n++] = o;
-    for (int i = 0; i < n; i++) {
+    /* the total first, then every organization: nothing is capped */
+    cJSON *row = cJSON_GetObjectItem(ind, "total");
+    cJSON *next_org = cJSON_GetObjectItem(ind, "organizations") ? cJSON_GetObjectItem(ind, "organizations")->child : NULL;
+    if (!row) {
+      row = next_org;
+      next_org = row ? row->next : NULL;
+    }
+    for (; row; row = next_org, next_org = next_org ? next_org->next : NULL) {
       char period[16], v[64], nu[64], de[64], tv[64];
       snprintf(period, sizeof period, "%d", (int)number_of(cycle, "period"));
       const char *fields[] = {text_of(cycle, "municipality"), period, text_of(crit, "id"), text_of(ind, "id"),
-        text_of(all[i], "organization"), text_of(all[i], "organization_name"),
-        has_number(all[i], "value") ? (snprintf(v, sizeof v, "%.2f", number_of(all[i], "value")), v) : "",
-        has_number(all[i], "numerator") ? (snprintf(nu, sizeof nu, "%g", number_of(all[i], "numerator")), nu) : "",
-        has_number(all[i], "denominator") ? (snprintf(de, sizeof de, "%g", number_of(all[i], "denominator")), de) : "",
+        text_of(row, "organization"), text_of(row, "organization_name"),
+        has_number(row, "value") ? (snprintf(v, sizeof v, "%.2f", number_of(row, "value")), v) : "",
+        has_number(row, "numerator") ? (snprintf(nu, sizeof nu, "%g", number_of(row, "numerator")), nu) : "",
+        has_number(row, "denominator") ? (snprintf(de, sizeof de, "%g", number_of(row, "denominator")), de) : "",
         text_of(ind, "unit"), text_of(ind, "target_text"),
-        has_number(all[i], "target_value") ? (snprintf(tv, sizeof tv, "%g", number_of(all[i], "target_value")), tv) : "",
-        text_of(all[i], "status")};
+        has_number(row, "target_value") ? (snprintf(tv, sizeof tv, "%g", number_of(row, "target_value")), tv) : "",
+        text_of(row, "status")};
       for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
         if (f) fputc(',', out);
         csv_write_field(out, fields[f], ',');

@@ -72,6 +72,18 @@ static void summary_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *root) 
   colour_statuses(ws, f, 4, row - 1);
 }
 
+/* One row of a criterion sheet. */
+static void criterion_row(lxw_worksheet *ws, const xlsx_formats *f, int row, cJSON *ind, cJSON *o, const char *name,
+                          lxw_format *name_format) {
+  worksheet_write_string(ws, (lxw_row_t)row, 0, text_of(ind, "title"), f->wrap);
+  worksheet_write_string(ws, (lxw_row_t)row, 1, name, name_format);
+  number_cell(ws, row, 2, o, "value", f->number);
+  number_cell(ws, row, 3, o, "numerator", NULL);
+  number_cell(ws, row, 4, o, "denominator", NULL);
+  number_cell(ws, row, 5, o, "target_value", f->number);
+  worksheet_write_string(ws, (lxw_row_t)row, 6, status_word(text_of(o, "status")), NULL);
+}
+
 /* A sheet per criterion: every indicator's values per organization. */
 static void criterion_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *crit, int number) {
   char name[32];
@@ -83,20 +95,10 @@ static void criterion_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *crit
   int row = 1;
   cJSON *ind, *o;
   cJSON_ArrayForEach(ind, cJSON_GetObjectItem(crit, "indicators")) {
-    cJSON *all[1024];
-    int n = 0;
-    if (cJSON_GetObjectItem(ind, "total")) all[n++] = cJSON_GetObjectItem(ind, "total");
-    cJSON_ArrayForEach(o, cJSON_GetObjectItem(ind, "organizations")) if (n < 1024) all[n++] = o;
-    for (int i = 0; i < n; i++, row++) {
-      worksheet_write_string(ws, (lxw_row_t)row, 0, text_of(ind, "title"), f->wrap);
-      worksheet_write_string(ws, (lxw_row_t)row, 1, i == 0 ? "Муниципалитет в целом" : text_of(all[i], "organization_name"),
-                             i == 0 ? f->title : NULL);
-      number_cell(ws, row, 2, all[i], "value", f->number);
-      number_cell(ws, row, 3, all[i], "numerator", NULL);
-      number_cell(ws, row, 4, all[i], "denominator", NULL);
-      number_cell(ws, row, 5, all[i], "target_value", f->number);
-      worksheet_write_string(ws, (lxw_row_t)row, 6, status_word(text_of(all[i], "status")), NULL);
-    }
+    cJSON *total = cJSON_GetObjectItem(ind, "total");
+    if (total) criterion_row(ws, f, row++, ind, total, "Муниципалитет в целом", f->title);
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(ind, "organizations"))
+      criterion_row(ws, f, row++, ind, o, text_of(o, "organization_name"), NULL); /* every organization, uncapped */
   }
   colour_statuses(ws, f, 6, row - 1);
 }

@@ -123,6 +123,22 @@ static void json_figures_are_evals(void **state) {
   free(md);
 }
 
+static void large_municipalities_lose_no_rows(void **state) {
+  (void)state;
+  free(shell("'%s' synth --scale municipality --organizations 300 --municipality big --seed 9 --out big > /dev/null && "
+             "'%s' --db big.db init --municipality big --pack '%s/examples/quickstart' > /dev/null && "
+             "for e in organizations staff activities; do '%s' --db big.db import $e big/$e.csv > /dev/null || exit 1; done && "
+             "'%s' --db big.db cycle open --period 2023 > /dev/null && '%s' --db big.db cycle run > /dev/null && "
+             "'%s' --db big.db report --format csv -o big.csv > /dev/null && '%s' --db big.db report --format xlsx -o big.xlsx > /dev/null",
+             pdmon_bin, pdmon_bin, source_dir, pdmon_bin, pdmon_bin, pdmon_bin, pdmon_bin, pdmon_bin));
+  char *rows = shell("grep -c ',teachers_diagnosed,' big.csv");
+  assert_int_equal(atoi(rows), 301); /* the total and all 300 organizations */
+  free(rows);
+  char *sheet = shell("unzip -p big.xlsx xl/worksheets/sheet2.xml");
+  assert_non_null(strstr(sheet, "<row r=\"302\""));
+  free(sheet);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_report PDMON_BINARY SOURCE_DIR\n");
@@ -134,6 +150,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(html_is_valid_and_complete),
     cmocka_unit_test(workbook_has_its_sheets_and_numbers),
     cmocka_unit_test(json_figures_are_evals),
+    cmocka_unit_test(large_municipalities_lose_no_rows),
   };
   return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }
