@@ -518,8 +518,15 @@ int command_decision(const command_args *args) {
   char *kept[256];
   int nkept = 0;
   for (int i = 0; i < args->argc && nkept < 256; i++) {
-    if (!strcmp(args->argv[i], "--measure") && i + 1 < args->argc && nmeasures < 64) measures[nmeasures++] = atoll(args->argv[++i]);
-    else kept[nkept++] = args->argv[i];
+    if (!strcmp(args->argv[i], "--measure") && i + 1 < args->argc) {
+      if (nmeasures == 64) {
+        fputs("pdmon decision: at most 64 --measure options; record the rest with a second decision\n", stderr);
+        return EXIT_USAGE;
+      }
+      measures[nmeasures++] = atoll(args->argv[++i]);
+    } else {
+      kept[nkept++] = args->argv[i];
+    }
   }
   rest.argc = nkept;
   rest.argv = kept;
@@ -622,7 +629,13 @@ int command_repl(const command_args *args) {
   const char *chunks[64], *file = NULL;
   int nchunks = 0;
   for (int i = 0; i < args->argc; i++) {
-    if (!strcmp(args->argv[i], "-e") && i + 1 < args->argc && nchunks < 64) chunks[nchunks++] = args->argv[++i];
+    if (!strcmp(args->argv[i], "-e") && i + 1 < args->argc) {
+      if (nchunks == 64) {
+        fputs("pdmon repl: at most 64 -e chunks; put the rest in a script file\n", stderr);
+        return EXIT_USAGE;
+      }
+      chunks[nchunks++] = args->argv[++i];
+    }
     else if (args->argv[i][0] != '-' || !strcmp(args->argv[i], "-")) file = args->argv[i];
     else {
       fputs("usage: pdmon repl [-e CHUNK]... [FILE | -]\n", stderr);
