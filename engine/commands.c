@@ -264,7 +264,7 @@ static int eval_options(option_spec *opts, evaluate_options *opt) {
 /* Fills the store-dependent parts of opt: the pack (--pack or recorded),
  * the municipality, and the period when none was given. Buffers hold the
  * strings opt points to. Returns an exit status. */
-static int resolve_evaluation(const command_args *args, const char *command, int has_period,
+static int resolve_evaluation(const command_args *args, const char *command, int has_period, int pack_required,
                               evaluate_options *opt, char *pack_buf, char *municipality) {
   char err[2048];
   sqlite3 *db;
@@ -278,7 +278,7 @@ static int resolve_evaluation(const command_args *args, const char *command, int
   opt->municipality = municipality[0] ? municipality : NULL;
   if (!has_period) opt->period = default_period(db);
   sqlite3_close(db);
-  if (!opt->pack_dir) {
+  if (!opt->pack_dir && pack_required) {
     fprintf(stderr, "pdmon %s: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'\n", command);
     return EXIT_USAGE;
   }
@@ -295,7 +295,7 @@ int command_eval(const command_args *args) {
   int status = eval_options(opts, &opt);
   if (status != EXIT_OK) return status;
   char err[2048], pack_buf[PATH_MAX], municipality[256];
-  status = resolve_evaluation(args, "eval", opts[0].present, &opt, pack_buf, municipality);
+  status = resolve_evaluation(args, "eval", opts[0].present, 1, &opt, pack_buf, municipality);
   if (status != EXIT_OK) return status;
   result_set results;
   if (evaluate_run(&opt, &results, err, sizeof err) != 0) {
@@ -356,7 +356,7 @@ int command_explain(const command_args *args) {
   }
   if (opts[2].present) return explain_cycle(args, pos[0], opts[2].value, &opt);
   char err[2048], pack_buf[PATH_MAX], municipality[256];
-  int status = resolve_evaluation(args, "explain", opts[0].present, &opt, pack_buf, municipality);
+  int status = resolve_evaluation(args, "explain", opts[0].present, 1, &opt, pack_buf, municipality);
   if (status != EXIT_OK) return status;
   if (evaluate_explain(&opt, pos[0], stdout, err, sizeof err) != 0) {
     fprintf(stderr, "%s\n", err);
@@ -642,12 +642,11 @@ int command_repl(const command_args *args) {
       return EXIT_USAGE;
     }
   }
-  char err[2048], pack_buf[PATH_MAX], municipality[256];
+  char pack_buf[PATH_MAX], municipality[256];
   evaluate_options eo = {.limits = sandbox_default_limits()};
-  int status = resolve_evaluation(args, "repl", 0, &eo, pack_buf, municipality);
-  if (status == EXIT_USAGE && !eo.pack_dir) status = EXIT_OK; /* the language works without a pack */
+  /* the language works without a pack; only its indicators need one */
+  int status = resolve_evaluation(args, "repl", 0, 0, &eo, pack_buf, municipality);
   if (status != EXIT_OK) return status;
-  (void)err;
   repl_options ro = {.store_path = args->db, .pack_dir = eo.pack_dir, .municipality = eo.municipality,
                      .period = eo.period, .chunks = chunks, .nchunks = nchunks, .file = file};
   return repl_run(&ro);
