@@ -3,9 +3,7 @@
 #include <cJSON.h>
 #include <string.h>
 
-/* Runs sql (parameters: ?1 cycle id, ?2 municipality, ?3 period) and
- * returns its rows as a JSON array of objects keyed by column name. */
-static cJSON *rows_json(sqlite3 *db, const cycle_ref *c, const char *sql) {
+void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char *sql) {
   cJSON *array = cJSON_CreateArray();
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return array;
@@ -13,6 +11,7 @@ static cJSON *rows_json(sqlite3 *db, const cycle_ref *c, const char *sql) {
   if (n >= 1) sqlite3_bind_int64(st, 1, c->id);
   if (n >= 2) sqlite3_bind_text(st, 2, c->municipality, -1, SQLITE_STATIC);
   if (n >= 3) sqlite3_bind_int(st, 3, c->period);
+  if (n >= 4) sqlite3_bind_text(st, 4, org, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     cJSON *row = cJSON_CreateObject();
     for (int i = 0; i < sqlite3_column_count(st); i++) {
@@ -73,11 +72,11 @@ void *analysis_build(sqlite3 *db, const cycle_ref *c) {
   cJSON_AddStringToObject(cy, "municipality", c->municipality);
   cJSON_AddNumberToObject(cy, "period", c->period);
   cJSON_AddStringToObject(cy, "state", c->state);
-  cJSON_AddItemToObject(root, "indicators", rows_json(db, c, indicators_sql));
-  cJSON_AddItemToObject(root, "problem_zones", rows_json(db, c, problems_sql));
-  cJSON_AddItemToObject(root, "ranking", rows_json(db, c, ranking_sql));
-  cJSON_AddItemToObject(root, "ratings", rows_json(db, c, ratings_sql));
-  cJSON_AddItemToObject(root, "municipalities", rows_json(db, c, comparison_sql));
+  cJSON_AddItemToObject(root, "indicators", analysis_rows(db, c, NULL, indicators_sql));
+  cJSON_AddItemToObject(root, "problem_zones", analysis_rows(db, c, NULL, problems_sql));
+  cJSON_AddItemToObject(root, "ranking", analysis_rows(db, c, NULL, ranking_sql));
+  cJSON_AddItemToObject(root, "ratings", analysis_rows(db, c, NULL, ratings_sql));
+  cJSON_AddItemToObject(root, "municipalities", analysis_rows(db, c, NULL, comparison_sql));
   return root;
 }
 

@@ -16,6 +16,11 @@
  * keep cJSON out of this header; the caller frees it with cJSON_Delete). */
 void *analysis_build(sqlite3 *db, const cycle_ref *c);
 
+/* Rows of sql as a JSON array of objects keyed by column name (void *:
+ * a cJSON array). Parameters: ?1 cycle id, ?2 municipality, ?3 period,
+ * ?4 organization (org, or NULL). Reports use it too. */
+void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char *sql);
+
 /* Writes the analysis as "table" or "json". Returns 0 or -1 with err. */
 int analysis_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen);
 

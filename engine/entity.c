@@ -163,23 +163,11 @@ const entity_def *entity_find(const char *name) {
 
 const char *entity_names(void) { return "organizations, staff, activities, communities, documents"; }
 
-/* 1 when folded text equals one of the '|'-separated names. */
-static int names_contain(const char *names, const char *folded) {
-  size_t n = strlen(folded);
-  for (const char *p = names; p && *p;) {
-    const char *bar = strchr(p, '|');
-    size_t len = bar ? (size_t)(bar - p) : strlen(p);
-    if (len == n && strncmp(p, folded, n) == 0) return 1;
-    p = bar ? bar + 1 : NULL;
-  }
-  return 0;
-}
-
 int entity_match_header(const entity_def *e, const char *header) {
   char folded[256];
   if (!text_fold(header, folded, sizeof folded)) return -1;
   for (size_t i = 0; i < e->nfields; i++) {
-    if (strcmp(folded, e->fields[i].name) == 0 || names_contain(e->fields[i].headers, folded))
+    if (strcmp(folded, e->fields[i].name) == 0 || text_in_list(e->fields[i].headers, folded))
       return (int)i;
   }
   return -1;
@@ -195,7 +183,7 @@ const char *entity_choice_code(const entity_field *f, const char *value) {
   char folded[256];
   if (!f->choices || !text_fold(value, folded, sizeof folded)) return NULL;
   for (const field_choice *c = f->choices; c->code; c++)
-    if (strcmp(folded, c->code) == 0 || names_contain(c->names, folded)) return c->code;
+    if (strcmp(folded, c->code) == 0 || text_in_list(c->names, folded)) return c->code;
   return NULL;
 }
 

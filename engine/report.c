@@ -11,37 +11,15 @@
 
 /* ---- the model: one cJSON document every format renders ---- */
 
-/* Rows of sql (parameters ?1 cycle id, ?2 organization or NULL) as an array of objects. */
-static cJSON *rows(sqlite3 *db, long long cycle, const char *org, const char *sql) {
-  cJSON *array = cJSON_CreateArray();
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return array;
-  sqlite3_bind_int64(st, 1, cycle);
-  if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    cJSON *row = cJSON_CreateObject();
-    for (int i = 0; i < sqlite3_column_count(st); i++) {
-      const char *name = sqlite3_column_name(st, i);
-      int type = sqlite3_column_type(st, i);
-      if (type == SQLITE_NULL) cJSON_AddNullToObject(row, name);
-      else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) cJSON_AddNumberToObject(row, name, sqlite3_column_double(st, i));
-      else cJSON_AddStringToObject(row, name, (const char *)sqlite3_column_text(st, i));
-    }
-    cJSON_AddItemToArray(array, row);
-  }
-  sqlite3_finalize(st);
-  return array;
-}
-
 static const char results_sql[] =
     "SELECT indicator, criterion, criterion_title, title, unit, source, organization, organization_name, value,"
     " numerator, denominator, target_text, target_kind, target_value, target_reason, status, message FROM cycle_result"
-    " WHERE cycle_id = ?1 AND breakdown IS NULL AND (?2 IS NULL OR organization IS NULL OR organization = ?2) ORDER BY rowid";
+    " WHERE cycle_id = ?1 AND breakdown IS NULL AND (?4 IS NULL OR organization IS NULL OR organization = ?4) ORDER BY rowid";
 
 static const char recommendations_sql[] =
     "SELECT r.addressee, r.organization, COALESCE(o.name, 'муниципалитет') AS organization_name, r.priority, r.indicator, r.text"
     " FROM cycle_recommendation r LEFT JOIN organization o ON o.id = r.organization WHERE r.cycle_id = ?1"
-    " AND (?2 IS NULL OR r.organization IS NULL OR r.organization = ?2) ORDER BY r.addressee, r.priority, r.id";
+    " AND (?4 IS NULL OR r.organization IS NULL OR r.organization = ?4) ORDER BY r.addressee, r.priority, r.id";
 
 static const char measures_sql[] =
     "SELECT m.id, m.number, m.stage, m.direction, m.title, m.schedule, m.responsible, m.expected_result,"
@@ -135,10 +113,10 @@ void *report_build(sqlite3 *db, const cycle_ref *c, const char *org) {
   cJSON *status = assessment_build(db, c);
   cJSON_AddItemToObject(root, "cycle", cJSON_Duplicate(cJSON_GetObjectItem(status, "cycle"), 1));
   if (org) cJSON_AddStringToObject(root, "organization", org);
-  cJSON *flat = rows(db, c->id, org, results_sql);
+  cJSON *flat = analysis_rows(db, c, org, results_sql);
   cJSON *criteria = criteria_of(flat);
   cJSON_Delete(flat);
-  cJSON *dyn = rows(db, c->id, NULL, dynamics_sql);
+  cJSON *dyn = analysis_rows(db, c, NULL, dynamics_sql);
   attach_dynamics(criteria, dyn);
   cJSON_Delete(dyn);
   cJSON_AddItemToObject(root, "criteria", criteria);
@@ -146,10 +124,10 @@ void *report_build(sqlite3 *db, const cycle_ref *c, const char *org) {
   cJSON_DeleteItemFromObject(analysis, "cycle");
   if (org) only_organization(analysis, org);
   cJSON_AddItemToObject(root, "analysis", analysis);
-  cJSON_AddItemToObject(root, "recommendations", rows(db, c->id, org, recommendations_sql));
-  cJSON_AddItemToObject(root, "measures", rows(db, c->id, NULL, measures_sql));
-  cJSON_AddItemToObject(root, "decisions", rows(db, c->id, NULL, decisions_sql));
-  cJSON_AddItemToObject(root, "effects", rows(db, c->id, NULL, effects_sql));
+  cJSON_AddItemToObject(root, "recommendations", analysis_rows(db, c, org, recommendations_sql));
+  cJSON_AddItemToObject(root, "measures", analysis_rows(db, c, NULL, measures_sql));
+  cJSON_AddItemToObject(root, "decisions", analysis_rows(db, c, NULL, decisions_sql));
+  cJSON_AddItemToObject(root, "effects", analysis_rows(db, c, NULL, effects_sql));
   cJSON_AddItemToObject(root, "components", cJSON_Duplicate(cJSON_GetObjectItem(status, "components"), 1));
   cJSON_AddItemToObject(root, "self_assessment", cJSON_Duplicate(cJSON_GetObjectItem(status, "self_assessment"), 1));
   cJSON_Delete(status);

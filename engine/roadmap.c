@@ -48,17 +48,6 @@ typedef struct roadmap_run {
   char stage[512], direction[512];
 } roadmap_run;
 
-static int names_contain(const char *names, const char *folded) {
-  size_t n = strlen(folded);
-  for (const char *p = names; p && *p;) {
-    const char *bar = strchr(p, '|');
-    size_t len = bar ? (size_t)(bar - p) : strlen(p);
-    if (len == n && !strncmp(p, folded, n)) return 1;
-    p = bar ? bar + 1 : NULL;
-  }
-  return 0;
-}
-
 /* Maps the header row; a title and a schedule column are required. */
 static int map_columns(roadmap_run *run, char *err, size_t errlen) {
   for (int f = 0; f < NFIELDS; f++) run->column[f] = -1;
@@ -68,7 +57,7 @@ static int map_columns(roadmap_run *run, char *err, size_t errlen) {
     size_t len = strlen(folded);
     while (len && strchr(",.;: ", folded[len - 1])) folded[--len] = '\0';
     for (int f = 0; f < NFIELDS; f++)
-      if (run->column[f] < 0 && (!strcmp(folded, field_names[f]) || names_contain(field_headers[f], folded)))
+      if (run->column[f] < 0 && (!strcmp(folded, field_names[f]) || text_in_list(field_headers[f], folded)))
         run->column[f] = (int)c;
   }
   const int required[] = {F_TITLE, F_SCHEDULE};

@@ -229,3 +229,14 @@ int text_is_blank(const char *s) {
   trim_bounds(s, &b, &e);
   return b == e;
 }
+
+int text_in_list(const char *list, const char *folded) {
+  size_t n = strlen(folded);
+  for (const char *p = list; p && *p;) {
+    const char *bar = strchr(p, '|');
+    size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    if (len == n && strncmp(p, folded, n) == 0) return 1;
+    p = bar ? bar + 1 : NULL;
+  }
+  return 0;
+}

@@ -38,6 +38,10 @@ size_t text_display_width(const char *s);
 /* Copies s without leading and trailing white space into a new string. */
 char *text_trimmed_copy(const char *s);
 
+/* 1 when folded equals one of the '|'-separated entries of list
+ * ("учитель|преподаватель"), as the vocabularies and headers are written. */
+int text_in_list(const char *list, const char *folded);
+
 /* 1 when the string is empty or only white space. */
 int text_is_blank(const char *s);
 
