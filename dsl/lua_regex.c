@@ -1,3 +1,4 @@
+/* lua_regex.c: PCRE2 for rules. The promises are in lua_regex.h. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "lua_regex.h"
 

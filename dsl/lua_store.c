@@ -1,3 +1,5 @@
+/* lua_store.c: the rules' handle on the read-only store connection. The promises are in
+ * lua_store.h. */
 #include "lua_store.h"
 
 #include <lauxlib.h>

@@ -1,3 +1,5 @@
+/* pack.c: loads a rule pack (a folder of Lua files, pack.lua first as the manifest) into a
+ * sandbox, through the stdlib's dsl module. The promises are in pack.h. */
 #include "pack.h"
 
 #include <dirent.h>

@@ -1,3 +1,5 @@
+/* sandbox.c: Lua states for code that comes from outside the team (rule packs, REPL input). The
+ * promises are in sandbox.h. */
 #include "sandbox.h"
 
 #include <lauxlib.h>

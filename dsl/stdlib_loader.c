@@ -1,3 +1,5 @@
+/* stdlib_loader.c: the Lua modules of stdlib/, compiled into the binary, and the require that
+ * sandboxed code uses to reach them (and nothing else). See stdlib_loader.h. */
 #include "stdlib_loader.h"
 
 #include <lauxlib.h>

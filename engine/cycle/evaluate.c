@@ -1,3 +1,6 @@
+/* evaluate.c: runs a rule pack's indicators for one period against the store, each indicator in
+ * its own protected call so that a broken rule fails alone, and gathers the results. The
+ * promises are in evaluate.h. */
 #include "evaluate.h"
 
 #include <cJSON.h>

@@ -1,3 +1,6 @@
+/* roadmap.c: the plan of measures ("дорожная карта") as municipalities write it, imported with
+ * its schedules parsed into due windows, linked to the cycle that takes the measures and to the
+ * indicators they serve. The promises are in roadmap.h. */
 #include "roadmap.h"
 
 #include <cJSON.h>

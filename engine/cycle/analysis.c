@@ -1,3 +1,7 @@
+/* analysis.c: what the monitoring of a cycle shows: each indicator against its target with its
+ * dynamics over the earlier cycles, the problem zones, the ranking of organizations by targets
+ * met, the pack's composite ratings, the comparison with the other municipalities of the store,
+ * and the recommendations grouped by addressee. The promises are in analysis.h. */
 #include "analysis.h"
 
 #include <cJSON.h>

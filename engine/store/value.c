@@ -1,3 +1,5 @@
+/* value.c: the notations Russian spreadsheets use for dates, decimals, integers and booleans,
+ * parsed strictly. The promises are in value.h. */
 #include "value.h"
 
 #include <errno.h>

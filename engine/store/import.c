@@ -1,3 +1,5 @@
+/* import.c: loads one CSV file of an entity into the store, atomically. The promises are in
+ * import.h. */
 #include "import.h"
 
 #include <cJSON.h>

@@ -1,3 +1,7 @@
+/* report.c: what a municipality publishes about a cycle, in Russian, in the order of the cycle:
+ * goals and tasks, indicators with values per organization and in total, targets, status and
+ * dynamics, analysis, recommendations by addressee, measures, decisions, effectiveness, what
+ * carries into the next cycle, and the self-assessment. The promises are in report.h. */
 #include "report.h"
 
 #include <cJSON.h>

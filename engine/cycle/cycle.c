@@ -1,3 +1,7 @@
+/* cycle.c: the management cycle of a municipality for one period, in the order the seeds
+ * describe it: goals and tasks, criteria and indicators, data collection, monitoring, analysis,
+ * recommendations, measures, decisions, and the analysis of the measures' effectiveness that
+ * opens the next cycle. The promises are in cycle.h. */
 #include "cycle.h"
 
 #include <cJSON.h>

@@ -1,3 +1,4 @@
+/* store.c: the SQLite data store. The promises are in store.h. */
 #include "store.h"
 
 #include <stdio.h>

@@ -1,3 +1,6 @@
+/* packtest.c: runs a rule pack's own tests (the .lua files of PACK/tests), so that a
+ * methodologist can check a rule on a small fixture without a C toolchain. The promises are in
+ * packtest.h. */
 #include "packtest.h"
 
 #include <dirent.h>

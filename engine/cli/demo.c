@@ -1,3 +1,4 @@
+/* demo.c: the embedded example, run end to end. The promises are in demo.h. */
 #include "demo.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* results.c: the values of an evaluation and their rendering as the table a coordinator reads,
+ * the JSON of DESIGN.md, or CSV for other systems. The promises are in results.h. */
 #include "results.h"
 
 #include <cJSON.h>

@@ -1,3 +1,4 @@
+/* repl.c: the analyst's console. The promises are in repl.h. */
 #include "repl.h"
 
 #include <editline/readline.h>

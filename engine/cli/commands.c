@@ -1,3 +1,4 @@
+/* commands.c: one function per pdmon command. The promises are in commands.h. */
 #include "commands.h"
 
 #include <limits.h>

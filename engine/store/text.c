@@ -1,3 +1,5 @@
+/* text.c: UTF-8 and Windows-1251 handling for data that comes from Russian offices: validation,
+ * conversion, case folding of Cyrillic, display width. The promises are in text.h. */
 #include "text.h"
 
 #include <stdio.h>

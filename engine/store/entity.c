@@ -1,3 +1,6 @@
+/* entity.c: what each importable entity looks like in a CSV file: its fields, the English and
+ * Russian headers that name them, their types, controlled vocabularies and references. The
+ * promises are in entity.h. */
 #include "entity.h"
 
 #include <stdio.h>

@@ -1,3 +1,6 @@
+/* csv.c: reads the CSV files municipalities produce (Excel's Russian CSV in Windows-1251 with
+ * ';', UTF-8 with or without BOM, ',' or tab, RFC 4180 quoting with embedded delimiters, quotes
+ * and newlines, CRLF or LF). The promises are in csv.h. */
 #include "csv.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* assessment.c: the status of a cycle's nine components, named as the seeds name them, and the
+ * self-assessment the federal monitoring of municipal quality-management mechanisms applies:
+ * yes/no criteria per component, each with its evidence from the store. The promises are in
+ * assessment.h. */
 #include "assessment.h"
 
 #include <cJSON.h>

@@ -1,3 +1,5 @@
+/* xlsx.c: the cycle's report as an Excel workbook (libxlsxwriter): a summary sheet, a sheet per
+ * criterion, recommendations and the roadmap. The promises are in xlsx.h. */
 #include "xlsx.h"
 
 #include <cJSON.h>

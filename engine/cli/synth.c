@@ -1,3 +1,5 @@
+/* synth.c: deterministic, realistic synthetic data in the CSV formats of DESIGN.md, one file
+ * per entity. The promises are in synth.h. */
 #include "synth.h"
 
 #include <errno.h>
