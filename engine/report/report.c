@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "assessment.h"
 #include "csv.h"
+#include "russian.h"
 
 /* ---- the model: one cJSON document every format renders ---- */
 
@@ -148,54 +149,21 @@ static const char *text_of(cJSON *o, const char *field) {
 static int has_number(cJSON *o, const char *field) { return cJSON_IsNumber(cJSON_GetObjectItem(o, field)); }
 static double number_of(cJSON *o, const char *field) { return cJSON_GetObjectItem(o, field)->valuedouble; }
 
-/* A number as Russian documents print it: comma decimals, no trailing zeros. */
-static const char *ru_number(double v, char *buf, size_t len) {
-  if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, len, "%.0f", v);
-  else {
-    snprintf(buf, len, "%.2f", v);
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
-    char *dot = strchr(buf, '.');
-    if (dot) *dot = ',';
-  }
-  return buf;
-}
+/* A number for people: decimal comma, at most two decimals. */
+static const char *number_text(double v, char *buf, size_t len) { return ru_number(v, 2, buf, len); }
 
 static const char *value_text(cJSON *o, const char *field, const char *unit, char *buf, size_t len) {
   if (!has_number(o, field)) return "нет данных";
   char num[64];
-  snprintf(buf, len, "%s%s", ru_number(number_of(o, field), num, sizeof num), unit && !strcmp(unit, "%") ? "%" : "");
+  snprintf(buf, len, "%s%s", number_text(number_of(o, field), num, sizeof num), unit && !strcmp(unit, "%") ? "%" : "");
   return buf;
 }
 
+/* A status in words, with a sign for readers who do not see colour. */
 static const char *status_text(const char *status) {
   if (!strcmp(status, "met")) return "✓ достигнуто";
   if (!strcmp(status, "not_met")) return "✗ не достигнуто";
-  if (!strcmp(status, "no_target")) return "цель не задана";
-  if (!strcmp(status, "no_data")) return "нет данных";
-  return "ошибка правила";
-}
-
-static const char *addressee_text(const char *a) {
-  static const char *const names[][2] = {{"organization", "Образовательным организациям"}, {"municipality", "Органу управления образованием"},
-    {"methodical_service", "Муниципальной методической службе"}, {"young_teachers", "Молодым педагогам"},
-    {"mentors", "Педагогам-наставникам"}, {"heads", "Руководителям"}, {"teachers", "Педагогам"}};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (!strcmp(a, names[i][0])) return names[i][1];
-  return a;
-}
-
-static const char *measure_state_text(const char *s) {
-  if (!strcmp(s, "done")) return "выполнено";
-  if (!strcmp(s, "overdue")) return "⚠ просрочено";
-  if (!strcmp(s, "in_progress")) return "в работе";
-  return "запланировано";
-}
-
-static const char *verdict_text(const char *v) {
-  if (!strcmp(v, "effective")) return "эффективна";
-  if (!strcmp(v, "no_effect")) return "без эффекта";
-  return "недостаточно данных";
+  return ru_status(status);
 }
 
 /* Writes s with HTML's special characters escaped. */
@@ -268,13 +236,13 @@ static void svg_bars(FILE *out, cJSON *ind) {
     fprintf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", label, y, w < 1 ? 1 : w, bar,
             !strcmp(status, "met") ? "#2e7d32" : !strcmp(status, "not_met") ? "#c62828" : "#607d8b");
     fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s%s</text>", label + w + 4, y + bar - 4,
-            ru_number(v, buf, sizeof buf), percent ? "%" : "");
+            number_text(v, buf, sizeof buf), percent ? "%" : "");
     y += bar + gap;
   }
   if (target >= 0) {
     int x = label + (int)((width - label - 60) * target / max);
     fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
-            "<text x=\"%d\" y=\"%d\" font-size=\"11\">цель %s</text>", x, top - 4, x, y, x + 3, y + 14, ru_number(target, buf, sizeof buf));
+            "<text x=\"%d\" y=\"%d\" font-size=\"11\">цель %s</text>", x, top - 4, x, y, x + 3, y + 14, number_text(target, buf, sizeof buf));
   }
   fputs("</svg><figcaption>Значение по организациям; пунктир — целевое значение, зелёный — достигнуто, красный — нет.</figcaption></figure>\n", out);
 }
@@ -304,7 +272,7 @@ static void svg_dynamics(FILE *out, cJSON *ind) {
     if (has_number(p, "value")) {
       int yv = bottom - (int)(100 * number_of(p, "value") / max);
       fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#2b5797\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
-              x, yv, x, yv - 6, ru_number(number_of(p, "value"), buf, sizeof buf));
+              x, yv, x, yv - 6, number_text(number_of(p, "value"), buf, sizeof buf));
     }
     fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>", x, bottom + 18,
             (int)number_of(p, "period"));
@@ -344,9 +312,9 @@ static void html_result_row(FILE *out, cJSON *o, const char *name, const char *u
   html(out, name);
   fprintf(out, "</th><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td></tr>\n",
           value_text(o, "value", unit, value, sizeof value),
-          has_number(o, "numerator") ? ru_number(number_of(o, "numerator"), num, sizeof num) : "—",
-          has_number(o, "denominator") ? ru_number(number_of(o, "denominator"), den, sizeof den) : "—",
-          has_number(o, "target_value") ? ru_number(number_of(o, "target_value"), target, sizeof target) : "—", status_text(status));
+          has_number(o, "numerator") ? number_text(number_of(o, "numerator"), num, sizeof num) : "—",
+          has_number(o, "denominator") ? number_text(number_of(o, "denominator"), den, sizeof den) : "—",
+          has_number(o, "target_value") ? number_text(number_of(o, "target_value"), target, sizeof target) : "—", status_text(status));
 }
 
 static void html_indicator(FILE *out, cJSON *ind) {
@@ -398,10 +366,10 @@ static void html_table(FILE *out, const char *caption, cJSON *items, const char 
 
 static const char *format_cell(const char *field, cJSON *row, char *buf, size_t len) {
   cJSON *v = cJSON_GetObjectItem(row, field);
-  if (!strcmp(field, "state")) return measure_state_text(text_of(row, field));
-  if (!strcmp(field, "verdict")) return verdict_text(text_of(row, field));
-  if (!strcmp(field, "addressee")) return addressee_text(text_of(row, field));
-  if (cJSON_IsNumber(v)) return ru_number(v->valuedouble, buf, len);
+  if (!strcmp(field, "state")) return ru_measure_state(text_of(row, field));
+  if (!strcmp(field, "verdict")) return ru_verdict(text_of(row, field));
+  if (!strcmp(field, "addressee")) return ru_addressee(text_of(row, field));
+  if (cJSON_IsNumber(v)) return number_text(v->valuedouble, buf, len);
   if (cJSON_IsString(v)) return v->valuestring;
   return "—";
 }
@@ -562,7 +530,7 @@ static void write_md(cJSON *root, FILE *out) {
       md(out, text_of(y, "target_text")[0] ? text_of(y, "target_text") : "—");
       fprintf(out, " | %s | ", t ? status_text(text_of(t, "status")) : "—");
       cJSON_ArrayForEach(p, cJSON_GetObjectItem(y, "dynamics"))
-        fprintf(out, "%d: %s; ", (int)number_of(p, "period"), has_number(p, "value") ? ru_number(number_of(p, "value"), num, sizeof num) : "—");
+        fprintf(out, "%d: %s; ", (int)number_of(p, "period"), has_number(p, "value") ? number_text(number_of(p, "value"), num, sizeof num) : "—");
       fputs("|\n", out);
     }
   }
@@ -570,7 +538,7 @@ static void write_md(cJSON *root, FILE *out) {
   cJSON_ArrayForEach(x, cJSON_GetObjectItem(cJSON_GetObjectItem(root, "analysis"), "problem_zones")) fprintf(out, "- %s\n", text_of(x, "description"));
   fputs("\n## 4. Адресные рекомендации\n\n", out);
   cJSON_ArrayForEach(x, cJSON_GetObjectItem(root, "recommendations"))
-    fprintf(out, "- **%s** (%s): %s\n", addressee_text(text_of(x, "addressee")), text_of(x, "organization_name"), text_of(x, "text"));
+    fprintf(out, "- **%s** (%s): %s\n", ru_addressee(text_of(x, "addressee")), text_of(x, "organization_name"), text_of(x, "text"));
   fputs("\n## 5. Меры\n\n| № | Мероприятие | Срок | Ответственные | Состояние |\n| --- | --- | --- | --- | --- |\n", out);
   cJSON_ArrayForEach(x, cJSON_GetObjectItem(root, "measures")) {
     fputs("| ", out);
@@ -581,7 +549,7 @@ static void write_md(cJSON *root, FILE *out) {
     md(out, text_of(x, "schedule"));
     fputs(" | ", out);
     md(out, text_of(x, "responsible"));
-    fprintf(out, " | %s |\n", measure_state_text(text_of(x, "state")));
+    fprintf(out, " | %s |\n", ru_measure_state(text_of(x, "state")));
   }
   fputs("\n## 6. Управленческие решения\n\n", out);
   cJSON_ArrayForEach(x, cJSON_GetObjectItem(root, "decisions"))
@@ -590,8 +558,8 @@ static void write_md(cJSON *root, FILE *out) {
   cJSON_ArrayForEach(x, cJSON_GetObjectItem(root, "effects")) {
     char b[64], a[64];
     fprintf(out, "- %s — %s: %s → %s, %s\n", text_of(x, "title"), text_of(x, "indicator"),
-            has_number(x, "before_value") ? ru_number(number_of(x, "before_value"), b, sizeof b) : "—",
-            has_number(x, "after_value") ? ru_number(number_of(x, "after_value"), a, sizeof a) : "—", verdict_text(text_of(x, "verdict")));
+            has_number(x, "before_value") ? number_text(number_of(x, "before_value"), b, sizeof b) : "—",
+            has_number(x, "after_value") ? number_text(number_of(x, "after_value"), a, sizeof a) : "—", ru_verdict(text_of(x, "verdict")));
   }
   cJSON *s = cJSON_GetObjectItem(root, "self_assessment");
   fprintf(out, "\n## 8. Самооценка\n\nВыполнено критериев: %d из %d.\n", cJSON_GetObjectItem(s, "met")->valueint,

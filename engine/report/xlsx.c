@@ -8,6 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "report.h"
+#include "russian.h"
 
 /* The formats every sheet shares. */
 typedef struct xlsx_formats {
@@ -23,14 +24,6 @@ static const char *text_of(cJSON *o, const char *field) {
 static void number_cell(lxw_worksheet *ws, int row, int col, cJSON *o, const char *field, lxw_format *f) {
   cJSON *v = cJSON_GetObjectItem(o, field);
   if (cJSON_IsNumber(v)) worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v->valuedouble, f);
-}
-
-static const char *status_word(const char *s) {
-  if (!strcmp(s, "met")) return "достигнуто";
-  if (!strcmp(s, "not_met")) return "не достигнуто";
-  if (!strcmp(s, "no_target")) return "цель не задана";
-  if (!strcmp(s, "no_data")) return "нет данных";
-  return "ошибка правила";
 }
 
 /* Header row, frozen, with column widths. */
@@ -66,7 +59,7 @@ static void summary_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *root) 
     worksheet_write_string(ws, (lxw_row_t)row, 1, text_of(ind, "title"), f->wrap);
     number_cell(ws, row, 2, total, "value", f->number);
     number_cell(ws, row, 3, total, "target_value", f->number);
-    worksheet_write_string(ws, (lxw_row_t)row, 4, status_word(text_of(total, "status")), NULL);
+    worksheet_write_string(ws, (lxw_row_t)row, 4, ru_status(text_of(total, "status")), NULL);
     worksheet_write_string(ws, (lxw_row_t)row, 5, text_of(ind, "unit"), NULL);
     worksheet_write_string(ws, (lxw_row_t)row, 6, text_of(ind, "source"), f->wrap);
     row++;
@@ -83,7 +76,7 @@ static void criterion_row(lxw_worksheet *ws, const xlsx_formats *f, int row, cJS
   number_cell(ws, row, 3, o, "numerator", NULL);
   number_cell(ws, row, 4, o, "denominator", NULL);
   number_cell(ws, row, 5, o, "target_value", f->number);
-  worksheet_write_string(ws, (lxw_row_t)row, 6, status_word(text_of(o, "status")), NULL);
+  worksheet_write_string(ws, (lxw_row_t)row, 6, ru_status(text_of(o, "status")), NULL);
 }
 
 /* A sheet per criterion: every indicator's values per organization. */
@@ -132,8 +125,7 @@ static void roadmap_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *root) 
   cJSON_ArrayForEach(m, cJSON_GetObjectItem(root, "measures")) {
     for (int i = 0; i < 6; i++) worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, text_of(m, fields[i]), f->wrap);
     const char *state = text_of(m, "state");
-    worksheet_write_string(ws, (lxw_row_t)row, 6, !strcmp(state, "overdue") ? "просрочено" : !strcmp(state, "done") ? "выполнено"
-                                                  : !strcmp(state, "in_progress") ? "в работе" : "запланировано", NULL);
+    worksheet_write_string(ws, (lxw_row_t)row, 6, ru_measure_state(state), NULL);
     row++;
   }
   if (row > 1) {

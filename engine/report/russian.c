@@ -1,0 +1,225 @@
+/* russian.c: numbers, number agreement, dates and the Russian words for codes, as every
+ * document pdmon writes for people prints them. The promises are in russian.h. */
+#include "russian.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Rounds v to decimals digits and writes it with a '.' (C locale) and no
+ * trailing zeros; "-0" becomes "0". */
+static void plain_digits(double v, int decimals, char *buf, size_t len) {
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  double scale = pow(10, decimals);
+  double r = round(v * scale) / scale;
+  if (r == 0) r = 0; /* drops the sign of -0 */
+  snprintf(buf, len, "%.*f", decimals, r);
+  char *dot = strchr(buf, '.');
+  if (!dot) return;
+  size_t n = strlen(buf);
+  while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
+  if (n > 0 && buf[n - 1] == '.') buf[--n] = '\0';
+}
+
+/* Appends s to buf (of len) at *at, truncating. */
+static void append(char *buf, size_t len, size_t *at, const char *s) {
+  size_t n = strlen(s);
+  if (*at + n >= len) n = *at + 1 < len ? len - *at - 1 : 0;
+  memcpy(buf + *at, s, n);
+  *at += n;
+  buf[*at] = '\0';
+}
+
+const char *ru_number(double v, int decimals, char *buf, size_t len) {
+  if (!len) return buf;
+  buf[0] = '\0';
+  if (!isfinite(v)) {
+    snprintf(buf, len, "—");
+    return buf;
+  }
+  char digits[400];
+  plain_digits(v, decimals, digits, sizeof digits);
+  const char *p = digits;
+  size_t at = 0;
+  if (*p == '-') {
+    append(buf, len, &at, "\xe2\x88\x92"); /* U+2212 MINUS SIGN */
+    p++;
+  }
+  size_t whole = strcspn(p, ".");
+  for (size_t i = 0; i < whole; i++) {
+    char digit[2] = {p[i], '\0'};
+    if (whole >= 5 && i > 0 && (whole - i) % 3 == 0) append(buf, len, &at, RU_THIN_SPACE);
+    append(buf, len, &at, digit);
+  }
+  if (p[whole] == '.') {
+    append(buf, len, &at, ",");
+    append(buf, len, &at, p + whole + 1);
+  }
+  return buf;
+}
+
+const char *ru_decimal(double v, int decimals, char *buf, size_t len) {
+  if (!len) return buf;
+  if (!isfinite(v)) {
+    buf[0] = '\0';
+    return buf;
+  }
+  plain_digits(v, decimals, buf, len);
+  char *dot = strchr(buf, '.');
+  if (dot) *dot = ',';
+  return buf;
+}
+
+const char *ru_plural(double n, const char *one, const char *few, const char *many) {
+  if (n != floor(n)) return few;
+  double a = fabs(n);
+  long long tens = (long long)fmod(a, 100), units = (long long)fmod(a, 10);
+  if (tens >= 11 && tens <= 14) return many;
+  if (units == 1) return one;
+  if (units >= 2 && units <= 4) return few;
+  return many;
+}
+
+const char *ru_count(long long n, const char *one, const char *few, const char *many, char *buf, size_t len) {
+  char number[64];
+  snprintf(buf, len, "%s" RU_NBSP "%s", ru_number((double)n, 0, number, sizeof number), ru_plural((double)n, one, few, many));
+  return buf;
+}
+
+const char *ru_date(const char *iso, char *buf, size_t len) {
+  int y, m, d;
+  char rest;
+  if (!iso) iso = "";
+  size_t n = strlen(iso);
+  if (n >= 10 && sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &rest) >= 3 && iso[4] == '-' && iso[7] == '-' &&
+      (n == 10 || iso[10] == 'T' || iso[10] == ' ') && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+    snprintf(buf, len, "%02d.%02d.%04d", d, m, y);
+  else
+    snprintf(buf, len, "%s", iso);
+  return buf;
+}
+
+const char *ru_today_iso(char *buf, size_t len) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (!localtime_r(&now, &tm) || strftime(buf, len, "%Y-%m-%d", &tm) == 0) snprintf(buf, len, "%s", "");
+  return buf;
+}
+
+const char *ru_month(int month, int genitive) {
+  static const char *const nominative[] = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль",
+                                           "август", "сентябрь", "октябрь", "ноябрь", "декабрь"};
+  static const char *const of[] = {"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+                                   "августа", "сентября", "октября", "ноября", "декабря"};
+  if (month < 1 || month > 12) return "";
+  return genitive ? of[month - 1] : nominative[month - 1];
+}
+
+/* ---- labels ---- */
+
+typedef struct ru_label {
+  const char *code, *label;
+} ru_label;
+
+static const ru_label statuses[] = {
+  {"met", "достигнуто"},
+  {"not_met", "не достигнуто"},
+  {"in_progress", "в процессе"},
+  {"on_track", "в процессе: по графику"},
+  {"behind", "в процессе: отставание"},
+  {"no_target", "цель не задана"},
+  {"no_data", "нет данных"},
+  {"not_applicable", "не применимо"},
+  {"error", "ошибка в правиле"},
+  {NULL, NULL}};
+
+static const ru_label verdicts[] = {
+  {"effective", "эффективна"},
+  {"no_effect", "без эффекта"},
+  {"maintained", "результат сохранён"},
+  {"worse", "ухудшение"},
+  {"insufficient_data", "недостаточно данных"},
+  {NULL, NULL}};
+
+static const ru_label measure_states[] = {
+  {"done", "выполнено"},
+  {"due", "к исполнению"},
+  {"overdue", "просрочено"},
+  {"planned", "запланировано"},
+  {"in_progress", "в работе"},
+  {NULL, NULL}};
+
+static const ru_label document_kinds[] = {
+  {"order", "приказ"},
+  {"protocol", "протокол"},
+  {"programme", "программа"},
+  {"plan", "план"},
+  {"regulation", "положение"},
+  {"monitoring_report", "отчёт о мониторинге"},
+  {"analytical_report", "аналитическая справка"},
+  {"other", "документ"},
+  {NULL, NULL}};
+
+static const ru_label addressees[] = {
+  {"organization", "Образовательные организации"},
+  {"municipality", "Орган управления образованием"},
+  {"methodical_service", "Муниципальная методическая служба"},
+  {"young_teachers", "Молодые педагоги"},
+  {"mentors", "Педагоги-наставники"},
+  {"heads", "Руководители"},
+  {"teachers", "Педагоги"},
+  {NULL, NULL}};
+
+static const ru_label origins[] = {
+  {"new", "выявлена в этом цикле"},
+  {"carried", "не решена с прошлого цикла"},
+  {NULL, NULL}};
+
+static const ru_label cycle_states[] = {
+  {"open", "открыт"},
+  {"run", "мониторинг проведён"},
+  {"closed", "завершён"},
+  {NULL, NULL}};
+
+static const ru_label organization_kinds[] = {
+  {"school", "общеобразовательная организация"},
+  {"preschool", "дошкольная образовательная организация"},
+  {"additional", "организация дополнительного образования"},
+  {"vocational", "профессиональная образовательная организация"},
+  {"methodical", "методическая служба"},
+  {"other", "иная организация"},
+  {NULL, NULL}};
+
+static const char *lookup(const ru_label *list, const char *code) {
+  if (!code || !code[0]) return "—";
+  for (; list->code; list++)
+    if (!strcmp(list->code, code)) return list->label;
+  return code;
+}
+
+const char *ru_status(const char *code) { return lookup(statuses, code); }
+const char *ru_verdict(const char *code) { return lookup(verdicts, code); }
+const char *ru_measure_state(const char *code) { return lookup(measure_states, code); }
+const char *ru_document_kind(const char *code) { return lookup(document_kinds, code); }
+const char *ru_addressee(const char *code) { return lookup(addressees, code); }
+const char *ru_origin(const char *code) { return lookup(origins, code); }
+const char *ru_cycle_state(const char *code) { return lookup(cycle_states, code); }
+const char *ru_organization_kind(const char *code) { return lookup(organization_kinds, code); }
+
+const char *ru_code_at(const char *which, size_t i) {
+  static const struct {
+    const char *name;
+    const ru_label *list;
+  } lists[] = {{"status", statuses}, {"verdict", verdicts}, {"measure_state", measure_states},
+               {"document_kind", document_kinds}, {"addressee", addressees}, {"origin", origins},
+               {"cycle_state", cycle_states}, {"organization_kind", organization_kinds}};
+  for (size_t l = 0; which && l < sizeof lists / sizeof lists[0]; l++) {
+    if (strcmp(lists[l].name, which)) continue;
+    for (size_t k = 0; lists[l].list[k].code; k++)
+      if (k == i) return lists[l].list[k].code;
+    return NULL;
+  }
+  return NULL;
+}
