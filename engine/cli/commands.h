@@ -1,30 +1,33 @@
-/* commands: one function per pdmon command. Each returns the process exit
- * status: 0 success, 1 user error (bad input, bad rule), 2 usage error. */
+/* commands: pdmon's commands. The table in commands.c describes each one
+ * (synopsis, summary, options); the functions live in commands_*.c by
+ * group: data in (commands_data.c), rules (commands_rules.c), the cycle
+ * (commands_cycle.c), reports (commands_report.c). Each function returns
+ * the process exit status: 0 success, 1 user error (bad input, bad rule),
+ * 2 usage error. */
 #ifndef PDMON_COMMANDS_H
 #define PDMON_COMMANDS_H
 
-enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
+#include "options.h"
 
-/* The command line after the command name, with the global options. */
-typedef struct command_args {
-  const char *db;    /* --db, else $PDMON_DB, else ./pdmon.db */
-  const char *pack;  /* --pack, or NULL */
-  int argc;
-  char **argv;
-} command_args;
+/* The commands, in the order 'pdmon --help' lists them, ended by an entry
+ * without a name. */
+extern const command_def command_table[];
+
+/* The command called name, or NULL. */
+const command_def *command_find(const char *name);
 
 int command_init(const command_args *args);
 int command_import(const command_args *args);
+int command_synth(const command_args *args);
 int command_check(const command_args *args);
 int command_eval(const command_args *args);
 int command_explain(const command_args *args);
 int command_test(const command_args *args);
+int command_repl(const command_args *args);
 int command_cycle(const command_args *args);
 int command_measure(const command_args *args);
 int command_decision(const command_args *args);
-int command_synth(const command_args *args);
 int command_report(const command_args *args);
 int command_demo(const command_args *args);
-int command_repl(const command_args *args);
 
 #endif

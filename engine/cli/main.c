@@ -1,81 +1,102 @@
-/* pdmon: the command-line entry point. Reads the global options, finds the
- * command and hands it the rest of the command line. */
+/* pdmon: the command-line entry point. Reads the global options (before
+ * the command; every command accepts them too), answers --help, --version
+ * and 'help COMMAND', and hands the rest of the line to the command, whose
+ * options are described in commands.c. */
+#include <getopt.h>
+#include <lua.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "i18n.h"
 
-static const struct {
-  const char *name;
-  int (*run)(const command_args *);
-  const char *synopsis;
-} commands[] = {
-  {"init", command_init, "init [--pack DIR] [--municipality CODE]   create or upgrade the store"},
-  {"import", command_import, "import ENTITY FILE [--dry-run] [--skip-invalid]   load a CSV file"},
-  {"check", command_check, "check [--pack DIR]   load and validate a rule pack"},
-  {"eval", command_eval, "eval [--period YEAR] [--indicator ID] [--org ID] [--format table|json|csv]"},
-  {"explain", command_explain, "explain INDICATOR [--period YEAR] [--org ID] [--cycle N]   sets, SQL, counts, target"},
-  {"test", command_test, "test [--pack DIR]   run the pack's own tests (PACK/tests/*.lua)"},
-  {"cycle", command_cycle, "cycle open --period YEAR [--title T] | run | status | analysis | recommendations [--to X] | close  [--cycle N]"},
-  {"measure", command_measure, "measure list [--due|--overdue] [--on DATE] | done ID --document DOC_ID"},
-  {"report", command_report, "report [--cycle N] --format html|md|json|csv|xlsx [--org ID] [-o FILE]   the cycle's report"},
-  {"repl", command_repl, "repl [-e CHUNK]... [FILE | -]   the analyst's console (stdin script when not a terminal)"},
-  {"demo", command_demo, "demo [--out DIR]   the embedded example through two cycles to a report"},
-  {"synth", command_synth, "synth --scale municipality|region|country --seed N --out DIR [--municipality CODE] [--organizations N]"},
-  {"decision", command_decision, "decision add --kind order|protocol --number N --date DATE --title T [--link URL] [--measure ID]..."},
-};
+#ifndef PDMON_VERSION
+#define PDMON_VERSION "unknown"
+#endif
 
+/* 'pdmon --help': every command with its summary, and the global options. */
 static void usage(FILE *out) {
-  fputs("usage: pdmon [--db FILE] [--pack DIR] COMMAND [options]\n\ncommands:\n", out);
-  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %s\n", commands[i].synopsis);
-  fputs("\nThe store is --db FILE, else $PDMON_DB, else ./pdmon.db.\n", out);
+  fprintf(out, "%s pdmon [--db FILE] [--pack DIR] COMMAND [%s]\n", _("usage:"), _("options"));
+  fprintf(out, "       pdmon help COMMAND | pdmon COMMAND --help\n       pdmon --version\n\n%s\n", _("Commands:"));
+  for (const command_def *c = command_table; c->name; c++) fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
+  fprintf(out, "\n%s\n", _("Global options:"));
+  options_print_list(global_options, out);
+  fprintf(out, "  %-26s %s\n", "-V, --version", _("show the version and exit"));
+  fprintf(out, "\n%s\n", _("'pdmon help COMMAND' shows a command's options."));
 }
 
-/* Removes the global options (anywhere on the line) from argv into args. */
-static int take_global_options(int argc, char **argv, command_args *args, char **rest, int *nrest) {
-  *nrest = 0;
-  for (int i = 1; i < argc; i++) {
-    const char **slot = strcmp(argv[i], "--db") == 0 ? &args->db
-                        : strcmp(argv[i], "--pack") == 0 ? &args->pack : NULL;
-    if (slot) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "pdmon: %s needs a value\n", argv[i]);
-        return -1;
-      }
-      *slot = argv[++i];
+static void version(void) {
+  printf("pdmon %s\n", PDMON_VERSION);
+  printf("%s, SQLite %s\n", LUA_RELEASE, sqlite3_libversion());
+}
+
+/* 'pdmon help [COMMAND]'. */
+static int help_command(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  const command_def *cmd = command_find(argv[1]);
+  if (!cmd) {
+    fprintf(stderr, _("pdmon help: unknown command '%s'\n"), argv[1]);
+    return EXIT_USAGE;
+  }
+  options_print_help(cmd, stdout);
+  return EXIT_OK;
+}
+
+/* Reads the global options before the command into args; returns the index
+ * of the command's name, or -1 with *status set when there is none to run. */
+static int global_parse(int argc, char **argv, command_args *args, int *status) {
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'}, {"pack", required_argument, NULL, 'p'},
+      {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  int code;
+  opterr = 0;
+  while ((code = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+    if (code == 'd') args->db = optarg;
+    else if (code == 'p') args->pack = optarg;
+    else if (code == 'h' || code == 'V') {
+      if (code == 'h') usage(stdout);
+      else version();
+      *status = EXIT_OK;
+      return -1;
     } else {
-      rest[(*nrest)++] = argv[i];
+      if (code == ':') fprintf(stderr, _("pdmon: %s needs a value\n"), argv[optind - 1]);
+      else fprintf(stderr, _("pdmon: unknown option '%s'\n"), argv[optind - 1]);
+      fprintf(stderr, _("Try 'pdmon --help' for more.\n"));
+      *status = EXIT_USAGE;
+      return -1;
     }
   }
-  return 0;
+  if (optind >= argc) {
+    usage(stderr);
+    *status = EXIT_USAGE;
+    return -1;
+  }
+  return optind;
 }
 
 int main(int argc, char **argv) {
   command_args args = {0};
   args.db = getenv("PDMON_DB") && *getenv("PDMON_DB") ? getenv("PDMON_DB") : "pdmon.db";
-  char **rest = calloc((size_t)argc + 1, sizeof *rest);
-  int nrest;
-  if (!rest) return EXIT_USER;
   int status = EXIT_USAGE;
-  if (take_global_options(argc, argv, &args, rest, &nrest) != 0) {
-    usage(stderr);
-  } else if (nrest == 0 || strcmp(rest[0], "--help") == 0 || strcmp(rest[0], "help") == 0) {
-    usage(nrest == 0 ? stderr : stdout);
-    status = nrest == 0 ? EXIT_USAGE : EXIT_OK;
-  } else {
-    size_t i = 0, n = sizeof commands / sizeof commands[0];
-    while (i < n && strcmp(commands[i].name, rest[0]) != 0) i++;
-    if (i == n) {
-      fprintf(stderr, "pdmon: unknown command '%s'\n", rest[0]);
-      usage(stderr);
-    } else {
-      args.argc = nrest - 1;
-      args.argv = rest + 1;
-      status = commands[i].run(&args);
-    }
+  int first = global_parse(argc, argv, &args, &status);
+  if (first < 0) return status;
+  const char *name = argv[first];
+  if (!strcmp(name, "help")) return help_command(argc - first, argv + first);
+  const command_def *cmd = command_find(name);
+  if (!cmd) {
+    fprintf(stderr, _("pdmon: unknown command '%s'\n"), name);
+    fprintf(stderr, _("Try 'pdmon --help' for more.\n"));
+    return EXIT_USAGE;
   }
-  free(rest);
+  int rc = options_parse(cmd, argc - first, argv + first, &args);
+  if (rc == 0) status = cmd->run(&args);
+  else status = rc == 1 ? EXIT_OK : EXIT_USAGE;
+  options_free(&args);
   return status;
 }

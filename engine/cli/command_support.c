@@ -1,0 +1,123 @@
+/* command_support.c: helpers the commands share. The promises are in
+ * command_support.h. */
+#include "command_support.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "pack.h"
+#include "store.h"
+
+int parse_year(const char *text, int *year) {
+  char *end;
+  long v = strtol(text, &end, 10);
+  if (*end != '\0' || v < 1900 || v > 2200) return -1;
+  *year = (int)v;
+  return 0;
+}
+
+int parse_id(const char *text, long long *id) {
+  char *end;
+  long long v = strtoll(text, &end, 10);
+  if (end == text || *end != '\0' || v <= 0) return -1;
+  *id = v;
+  return 0;
+}
+
+/* The latest year with activity data is the period a coordinator most
+ * likely means when giving none. */
+int default_period(sqlite3 *db) {
+  sqlite3_stmt *st;
+  int year = 0;
+  if (sqlite3_prepare_v2(db, "SELECT CAST(substr(MAX(date), 1, 4) AS INTEGER) FROM activity", -1,
+                         &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) year = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  if (year == 0) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    year = tm.tm_year + 1900;
+  }
+  return year;
+}
+
+const char *resolve_pack(const command_args *args, sqlite3 *db, char *buf, size_t buflen) {
+  if (args->pack) return args->pack;
+  if (db && store_meta_get(db, "pack", buf, buflen) == 0 && buf[0]) return buf;
+  return NULL;
+}
+
+const char *pack_without_store(const command_args *args, char *buf) {
+  char err[1024];
+  sqlite3 *db = NULL;
+  if (!args->pack && store_open(args->db, 0, &db, err, sizeof err) != 0) db = NULL;
+  const char *dir = resolve_pack(args, db, buf, PATH_MAX);
+  if (db) sqlite3_close(db);
+  if (!dir) command_error(args, _("no pack: give --pack DIR or record one with 'pdmon init --pack DIR'"));
+  return dir;
+}
+
+void store_municipality(sqlite3 *db, const char *pack_dir, char *buf, size_t len) {
+  buf[0] = '\0';
+  pack_summary s;
+  char err[512];
+  if (pack_dir && evaluate_pack_summary(pack_dir, &s, err, sizeof err) == 0) {
+    snprintf(buf, len, "%s", s.municipality);
+    pack_summary_free(&s);
+  }
+  if (!buf[0]) store_meta_get(db, "municipality", buf, len);
+}
+
+int open_cycle(const command_args *args, const char *cycle_opt, sqlite3 **db, cycle_ref *c, char *municipality) {
+  char err[2048], pack_buf[PATH_MAX];
+  long long id = 0;
+  if (cycle_opt && parse_id(cycle_opt, &id) != 0) return usage_error(args, _("--cycle: not a cycle number (%s)"), cycle_opt);
+  if (store_open(args->db, 0, db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  store_municipality(*db, resolve_pack(args, *db, pack_buf, sizeof pack_buf), municipality, 256);
+  int rc = cycle_find(*db, municipality[0] ? municipality : NULL, id, c, err, sizeof err);
+  if (rc != 0) {
+    command_error(args, "%s", err);
+    sqlite3_close(*db);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
+int resolve_evaluation(const command_args *args, int has_period, int pack_required, evaluate_options *opt,
+                       char *pack_buf, char *municipality) {
+  char err[2048];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  opt->store_path = args->db;
+  opt->pack_dir = resolve_pack(args, db, pack_buf, PATH_MAX);
+  store_meta_get(db, "municipality", municipality, 256);
+  opt->municipality = municipality[0] ? municipality : NULL;
+  if (!has_period) opt->period = default_period(db);
+  sqlite3_close(db);
+  if (!opt->pack_dir && pack_required) {
+    command_error(args, _("no pack: give --pack DIR or record one with 'pdmon init --pack DIR'"));
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+void command_error(const command_args *args, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  fprintf(stderr, "pdmon %s: ", args->command->name);
+  vfprintf(stderr, format, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}

@@ -1,0 +1,165 @@
+/* commands_cycle.c: the commands of the management cycle: cycle (open, run,
+ * status, analysis, recommendations, close), measure (the roadmap on a
+ * date) and decision (management decisions). The promises are in
+ * commands.h. */
+#include "commands.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis.h"
+#include "assessment.h"
+#include "command_support.h"
+#include "cycle.h"
+#include "i18n.h"
+#include "roadmap.h"
+#include "store.h"
+#include "value.h"
+
+static int cycle_open_command(const command_args *args) {
+  int period;
+  const char *period_text = opt_value(args, "period");
+  if (!period_text) return usage_error(args, _("cycle open needs --period YEAR"));
+  if (parse_year(period_text, &period) != 0) return usage_error(args, _("--period: not a year (%s)"), period_text);
+  char err[2048], pack_buf[PATH_MAX], pack_path[PATH_MAX], municipality[256];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
+  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  int status = EXIT_USER;
+  long long id;
+  if (!pack_dir || !realpath(pack_dir, pack_path)) {
+    command_error(args, _("open: no pack: give --pack DIR or record one with 'pdmon init --pack DIR'"));
+    status = EXIT_USAGE;
+  } else if (!municipality[0]) {
+    command_error(args, _("open: set the municipality with 'pdmon init --municipality CODE'"));
+  } else if (cycle_open(db, municipality, period, opt_value(args, "title"), pack_path, &id, err, sizeof err) != 0) {
+    command_error(args, "open: %s", err);
+  } else {
+    printf(_("cycle %lld opened: %s, %d (pack %s)\n"), id, municipality, period, pack_path);
+    status = EXIT_OK;
+  }
+  sqlite3_close(db);
+  return status;
+}
+
+int command_cycle(const command_args *args) {
+  const char *step = args->argv[0];
+  if (!strcmp(step, "open")) return cycle_open_command(args);
+  static const char *const steps[] = {"run", "status", "close", "analysis", "recommendations"};
+  size_t k = 0;
+  while (k < 5 && strcmp(step, steps[k])) k++;
+  if (k == 5)
+    return usage_error(args, _("unknown step '%s'; expected open, run, status, analysis, recommendations or close"),
+                       step);
+  sqlite3 *db;
+  cycle_ref c;
+  char municipality[256], err[2048];
+  int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  const char *format = opt_value(args, "format") ? opt_value(args, "format") : "table";
+  int rc;
+  if (!strcmp(step, "run")) rc = cycle_run(db, args->db, &c, err, sizeof err);
+  else if (!strcmp(step, "close")) rc = cycle_close(db, &c, err, sizeof err);
+  else if (!strcmp(step, "analysis")) rc = analysis_write(db, &c, format, stdout, err, sizeof err);
+  else if (!strcmp(step, "recommendations"))
+    rc = analysis_recommendations(db, &c, opt_value(args, "to"), stdout, err, sizeof err);
+  else rc = assessment_write(db, &c, format, stdout, err, sizeof err);
+  if (rc != 0) command_error(args, "%s: %s", step, err);
+  else if (!strcmp(step, "run"))
+    printf(_("cycle %lld (%d): monitoring, analysis and recommendations stored\n"), c.id, c.period);
+  else if (!strcmp(step, "close")) printf(_("cycle %lld (%d) closed\n"), c.id, c.period);
+  sqlite3_close(db);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+/* measure done ID --document DOC_ID */
+static int measure_done(const command_args *args, sqlite3 *db) {
+  long long id;
+  char err[2048];
+  if (parse_id(args->argv[1], &id) != 0) {
+    command_error(args, _("done: not a measure number (%s)"), args->argv[1]);
+    return EXIT_USAGE;
+  }
+  if (roadmap_done(db, id, opt_value(args, "document"), err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
+int command_measure(const command_args *args) {
+  const char *action = args->argv[0];
+  int done = !strcmp(action, "done");
+  if (!done && strcmp(action, "list")) return usage_error(args, _("unknown action '%s'; expected list or done"), action);
+  if (done && (args->argc != 2 || !opt_value(args, "document")))
+    return usage_error(args, _("done needs the measure's number and --document DOC_ID"));
+  if (!done && args->argc != 1) return usage_error(args, _("unexpected argument '%s'"), args->argv[1]);
+  char err[2048], pack_buf[PATH_MAX], municipality[256], date[11];
+  const char *on = opt_value(args, "on");
+  if (on && value_parse_date(on, date) != 0) return usage_error(args, _("--on: not a date (%s)"), on);
+  if (!on) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  }
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  int status = EXIT_OK;
+  if (done) {
+    status = measure_done(args, db);
+  } else {
+    store_municipality(db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality, sizeof municipality);
+    const char *which = opt_given(args, "due") ? "due" : opt_given(args, "overdue") ? "overdue" : NULL;
+    if (roadmap_list(db, municipality, date, which, stdout, err, sizeof err) != 0) {
+      command_error(args, "%s", err);
+      status = EXIT_USER;
+    }
+  }
+  sqlite3_close(db);
+  return status;
+}
+
+int command_decision(const command_args *args) {
+  const char *const *measure_text;
+  int nmeasures = opt_list(args, "measure", &measure_text);
+  if (strcmp(args->argv[0], "add"))
+    return usage_error(args, _("unknown action '%s'; expected add"), args->argv[0]);
+  if (!opt_value(args, "date") || !opt_value(args, "title"))
+    return usage_error(args, _("add needs --date DATE and --title T"));
+  long long *measures = calloc((size_t)nmeasures + 1, sizeof *measures);
+  if (!measures) return EXIT_USER;
+  for (int i = 0; i < nmeasures; i++) {
+    if (parse_id(measure_text[i], &measures[i]) != 0) {
+      free(measures);
+      return usage_error(args, _("--measure: not a measure number (%s)"), measure_text[i]);
+    }
+  }
+  sqlite3 *db;
+  cycle_ref c = {0};
+  char municipality[256], err[2048];
+  int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
+  if (status != EXIT_OK) {
+    free(measures);
+    return status;
+  }
+  const char *kind = opt_value(args, "kind") ? opt_value(args, "kind") : "order";
+  int rc = roadmap_decision(db, c.municipality, kind, opt_value(args, "number"), opt_value(args, "date"),
+                            opt_value(args, "title"), opt_value(args, "link"), c.id, measures, (size_t)nmeasures, err,
+                            sizeof err);
+  if (rc != 0) command_error(args, "%s", err);
+  else printf(_("decision recorded for cycle %lld (%d), linked to %d measures\n"), c.id, c.period, nmeasures);
+  sqlite3_close(db);
+  free(measures);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}

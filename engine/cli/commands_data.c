@@ -1,0 +1,120 @@
+/* commands_data.c: the commands that bring data in: init (the store),
+ * import (CSV files and roadmaps), synth (synthetic data). The promises
+ * are in commands.h. */
+#include "commands.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command_support.h"
+#include "cycle.h"
+#include "i18n.h"
+#include "import.h"
+#include "roadmap.h"
+#include "store.h"
+#include "synth.h"
+
+int command_init(const command_args *args) {
+  const char *municipality_opt = opt_value(args, "municipality");
+  char err[1024], pack_path[PATH_MAX];
+  if (args->pack && !realpath(args->pack, pack_path)) {
+    command_error(args, _("%s: no such pack folder"), args->pack);
+    return EXIT_USER;
+  }
+  sqlite3 *db;
+  if (store_open(args->db, 1, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  int rc = 0;
+  if (municipality_opt) rc = store_meta_set(db, "municipality", municipality_opt, err, sizeof err);
+  if (rc == 0 && args->pack) rc = store_meta_set(db, "pack", pack_path, err, sizeof err);
+  char municipality[256] = "", pack_dir[PATH_MAX] = "";
+  store_meta_get(db, "municipality", municipality, sizeof municipality);
+  store_meta_get(db, "pack", pack_dir, sizeof pack_dir);
+  sqlite3_close(db);
+  if (rc != 0) {
+    command_error(args, "%s: %s", args->db, err);
+    return EXIT_USER;
+  }
+  printf(_("store %s ready (schema %d); municipality: %s; pack: %s\n"), args->db, store_schema_version(),
+         municipality[0] ? municipality : _("(not set)"), pack_dir[0] ? pack_dir : _("(not set)"));
+  return EXIT_OK;
+}
+
+/* Prints the rejected rows: all of them up to a limit, then a count. */
+static void print_problems(const import_report *r) {
+  const size_t limit = 50;
+  for (size_t i = 0; i < r->rejected && i < limit; i++) fprintf(stderr, "%s\n", r->problems[i].message);
+  if (r->rejected > limit) fprintf(stderr, _("... and %zu more invalid rows\n"), r->rejected - limit);
+}
+
+/* import measures: the roadmap goes to the municipality's current cycle. */
+static int import_roadmap(const command_args *args, sqlite3 *db, const char *path, const import_options *io,
+                          import_report *report, char *err, size_t errlen) {
+  char municipality[256], pack_buf[PATH_MAX];
+  const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
+  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  if (!municipality[0]) {
+    memset(report, 0, sizeof *report);
+    snprintf(err, errlen, _("%s: whose roadmap is it? set the municipality with 'pdmon init --municipality CODE'"),
+             path);
+    return -1;
+  }
+  cycle_ref c = {0};
+  char inner[512];
+  int found = cycle_find(db, municipality, 0, &c, inner, sizeof inner) == 0 && strcmp(c.state, "closed") != 0;
+  if (!found) fprintf(stderr, _("note: no open cycle: the measures are not attached to a cycle\n"));
+  return roadmap_import(db, path, municipality, found ? c.id : 0, found ? c.pack_dir : pack_dir, io, report, err,
+                        errlen);
+}
+
+int command_import(const command_args *args) {
+  const char *entity = args->argv[0], *path = args->argv[1];
+  char err[2048];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  import_options io = {.dry_run = opt_given(args, "dry-run") > 0, .skip_invalid = opt_given(args, "skip-invalid") > 0};
+  import_report report;
+  int rc;
+  if (!strcmp(entity, "measures")) rc = import_roadmap(args, db, path, &io, &report, err, sizeof err);
+  else rc = import_file(db, entity, path, &io, &report, err, sizeof err);
+  sqlite3_close(db);
+  print_problems(&report);
+  if (rc < 0) fprintf(stderr, "%s\n", err);
+  if (rc == 1)
+    fprintf(stderr, _("%s: %zu invalid rows; nothing was imported (fix them, or use --skip-invalid"
+                      " to import the rest and set these aside)\n"), path, report.rejected);
+  if (rc == 0) {
+    printf(_("%s: %zu rows: %zu new, %zu updated, %zu rejected"), path, report.rows, report.inserted,
+           report.updated, report.rejected);
+    printf("%s\n", io.dry_run ? _(" (dry run: nothing written)") : "");
+    if (report.rejected_path[0]) printf(_("rejected rows and their reasons: %s\n"), report.rejected_path);
+    if (report.warning[0]) fprintf(stderr, _("warning: %s\n"), report.warning);
+  }
+  import_report_free(&report);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_synth(const command_args *args) {
+  const char *scale = opt_value(args, "scale"), *out = opt_value(args, "out"), *seed = opt_value(args, "seed");
+  const char *organizations = opt_value(args, "organizations");
+  if (!scale || !out) return usage_error(args, _("--scale and --out are required"));
+  synth_options so = {.scale = scale, .seed = seed ? strtoull(seed, NULL, 10) : 1, .out_dir = out,
+                      .municipality = opt_value(args, "municipality"),
+                      .organizations = organizations ? atoi(organizations) : 0};
+  synth_counts n;
+  char err[1024];
+  if (synth_run(&so, &n, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  printf(_("%s: %lld organizations, %lld staff, %lld activities, %lld communities, %lld documents\n"), so.out_dir,
+         n.organizations, n.staff, n.activities, n.communities, n.documents);
+  return EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/* commands_report.c: the commands that present a cycle: report (HTML,
+ * Markdown, JSON, CSV, XLSX) and demo (the embedded example through two
+ * cycles to its report). The promises are in commands.h. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "command_support.h"
+#include "cycle.h"
+#include "demo.h"
+#include "i18n.h"
+#include "report.h"
+#include "xlsx.h"
+
+int command_report(const command_args *args) {
+  const char *format = opt_value(args, "format"), *output = opt_value(args, "output");
+  const char *org = opt_value(args, "org");
+  if (!format) return usage_error(args, _("--format is required"));
+  sqlite3 *db;
+  cycle_ref c;
+  char municipality[256], err[2048];
+  int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
+  if (status != EXIT_OK) return status;
+  int rc = -1;
+  if (!strcmp(format, "xlsx")) {
+    if (output) rc = xlsx_write(db, &c, org, output, err, sizeof err);
+    else snprintf(err, sizeof err, _("--format xlsx needs -o FILE.xlsx"));
+  } else {
+    FILE *out = output ? fopen(output, "w") : stdout;
+    if (!out) snprintf(err, sizeof err, _("%s: cannot write"), output);
+    else rc = report_write(db, &c, format, org, out, err, sizeof err);
+    if (out && out != stdout && fclose(out) != 0) rc = -1;
+  }
+  sqlite3_close(db);
+  if (rc != 0) command_error(args, "%s", err);
+  else if (output) printf(_("report written to %s\n"), output);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_demo(const command_args *args) {
+  char err[2048];
+  const char *out = opt_value(args, "out");
+  if (demo_run(out ? out : "pdmon-demo", stdout, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
