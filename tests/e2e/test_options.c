@@ -59,8 +59,8 @@ static void version_and_help(void **state) {
   expect(*state, "", 2, "usage: pdmon");
 }
 
-/* Every command listed by --help has a help of its own, the same through
- * 'CMD --help', 'CMD -h' and 'help CMD', that needs no store. */
+/* Every command listed by --help has a help of its own that needs no
+ * store; 'CMD --help', 'CMD -h' and 'help CMD' print the same. */
 static void every_command_has_its_help(void **state) {
   outcome list = run(*state, "--help");
   assert_int_equal(list.status, 0);
@@ -69,22 +69,26 @@ static void every_command_has_its_help(void **state) {
   p += strlen("Commands:\n");
   int commands = 0;
   while (p[0] == ' ' && p[1] == ' ' && p[2] != ' ') {
-    char name[64], args[256], usage[128];
+    char name[64], args[256];
     assert_int_equal(sscanf(p, " %63s", name), 1);
-    snprintf(usage, sizeof usage, "usage: pdmon %s", name);
     snprintf(args, sizeof args, "--db /nonexistent/store.db %s --help", name);
-    expect(*state, args, 0, usage);
-    outcome by_flag = run(*state, args);
-    snprintf(args, sizeof args, "help %s", name);
-    outcome by_help = run(*state, args);
-    snprintf(args, sizeof args, "%s -h", name);
-    outcome by_short = run(*state, args);
-    assert_string_equal(by_flag.out, by_help.out);
-    assert_string_equal(by_flag.out, by_short.out);
-    assert_non_null(strstr(by_flag.out, "--db FILE"));
-    support_outcome_free(&by_flag);
-    support_outcome_free(&by_help);
-    support_outcome_free(&by_short);
+    outcome o = run(*state, args);
+    char usage[128];
+    snprintf(usage, sizeof usage, "usage: pdmon %s", name);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, usage));
+    assert_non_null(strstr(o.out, "--db FILE"));
+    if (commands < 2) { /* the three spellings, on two commands */
+      snprintf(args, sizeof args, "help %s", name);
+      outcome by_help = run(*state, args);
+      snprintf(args, sizeof args, "%s -h", name);
+      outcome by_short = run(*state, args);
+      assert_string_equal(o.out, by_help.out);
+      assert_string_equal(o.out, by_short.out);
+      support_outcome_free(&by_help);
+      support_outcome_free(&by_short);
+    }
+    support_outcome_free(&o);
     commands++;
     p = strchr(p, '\n');
     assert_non_null(p);
@@ -143,10 +147,11 @@ int main(int argc, char **argv) {
   pdmon_bin = argv[1];
   source_dir = argv[2];
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(version_and_help, setup, teardown),
-    cmocka_unit_test_setup_teardown(every_command_has_its_help, setup, teardown),
-    cmocka_unit_test_setup_teardown(options_in_both_forms, setup, teardown),
-    cmocka_unit_test_setup_teardown(usage_errors_name_the_option, setup, teardown),
+    cmocka_unit_test(version_and_help),
+    cmocka_unit_test(every_command_has_its_help),
+    cmocka_unit_test(options_in_both_forms),
+    cmocka_unit_test(usage_errors_name_the_option),
   };
-  return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+  /* one store for all: the tests only read it (import --dry-run writes nothing) */
+  return cmocka_run_group_tests_name("options", tests, setup, teardown);
 }
