@@ -4,6 +4,8 @@
 
 #include <lauxlib.h>
 #include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define REGEX_HANDLE "pdmon.regex"
@@ -149,6 +151,79 @@ static int regex_tostring(lua_State *L) {
   regex_handle *h = luaL_checkudata(L, 1, REGEX_HANDLE);
   lua_pushstring(L, h->code ? "regex" : "regex (closed)");
   return 1;
+}
+
+/* A pattern compiled for SQL, kept by SQLite as the statement's aux data. */
+typedef struct sql_pattern {
+  pcre2_code *code;
+  pcre2_match_context *context;
+} sql_pattern;
+
+static void sql_pattern_free(void *p) {
+  sql_pattern *sp = p;
+  pcre2_code_free(sp->code);
+  pcre2_match_context_free(sp->context);
+  free(sp);
+}
+
+/* Compiles a pattern caseless, UTF-8 and with Unicode properties, under
+ * the same limits as rules' patterns; NULL with SQLite's error set. */
+static sql_pattern *sql_pattern_compile(sqlite3_context *ctx, const char *pattern, int len) {
+  sql_pattern *sp = calloc(1, sizeof *sp);
+  int error;
+  PCRE2_SIZE offset;
+  if (sp) sp->code = pcre2_compile((PCRE2_SPTR)pattern, (size_t)len, PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+                                   &error, &offset, NULL);
+  if (sp && sp->code) sp->context = pcre2_match_context_create(NULL);
+  if (!sp || !sp->code || !sp->context) {
+    PCRE2_UCHAR message[256] = "out of memory";
+    if (sp && !sp->code) pcre2_get_error_message(error, message, sizeof message);
+    char text[320];
+    snprintf(text, sizeof text, "pdmon_matches: %s", (const char *)message);
+    sqlite3_result_error(ctx, text, -1);
+    if (sp) sql_pattern_free(sp);
+    return NULL;
+  }
+  pcre2_set_match_limit(sp->context, MATCH_LIMIT);
+  pcre2_set_depth_limit(sp->context, DEPTH_LIMIT);
+  pcre2_set_heap_limit(sp->context, HEAP_LIMIT_KIB);
+  return sp;
+}
+
+/* pdmon_matches(text, pattern): 1 when pattern matches somewhere in text,
+ * 0 when not, NULL for a NULL text; an error past the match limits. */
+static void sql_matches(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  sql_pattern *sp = sqlite3_get_auxdata(ctx, 1);
+  if (!sp) {
+    const char *pattern = (const char *)sqlite3_value_text(argv[1]);
+    if (!pattern) { sqlite3_result_error(ctx, "pdmon_matches: the pattern is NULL", -1); return; }
+    if (!(sp = sql_pattern_compile(ctx, pattern, sqlite3_value_bytes(argv[1])))) return;
+    sqlite3_set_auxdata(ctx, 1, sp, sql_pattern_free);
+    if (!(sp = sqlite3_get_auxdata(ctx, 1))) { sqlite3_result_error_nomem(ctx); return; }
+  }
+  const char *subject = (const char *)sqlite3_value_text(argv[0]);
+  size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+  if (len > MAX_SUBJECT) { sqlite3_result_error(ctx, "pdmon_matches: text too long", -1); return; }
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(sp->code, NULL);
+  if (!md) { sqlite3_result_error_nomem(ctx); return; }
+  int rc = pcre2_match(sp->code, (PCRE2_SPTR)subject, len, 0, 0, md, sp->context);
+  pcre2_match_data_free(md);
+  if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
+    sqlite3_result_int(ctx, rc >= 0);
+    return;
+  }
+  PCRE2_UCHAR message[256];
+  pcre2_get_error_message(rc, message, sizeof message);
+  char text[320];
+  snprintf(text, sizeof text, "pdmon_matches: %s", (const char *)message);
+  sqlite3_result_error(ctx, text, -1);
+}
+
+int lua_regex_register_sql(sqlite3 *db) {
+  return sqlite3_create_function_v2(db, "pdmon_matches", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                    NULL, sql_matches, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 int luaopen_pdmon_regex(lua_State *L) {

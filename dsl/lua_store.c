@@ -3,6 +3,11 @@
 #include "lua_store.h"
 
 #include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_regex.h"
+#include "text.h"
 
 #define STORE_HANDLE "pdmon.store"
 
@@ -157,7 +162,28 @@ int luaopen_pdmon_store(lua_State *L) {
   return 1;
 }
 
+/* pdmon_fold(text): lower case for ASCII and Cyrillic with Ё as е, for
+ * the sets' contains(), which SQLite's own lower() cannot do. */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *s = (const char *)sqlite3_value_text(argv[0]);
+  if (!s) return;
+  size_t size = (size_t)sqlite3_value_bytes(argv[0]) * 2 + 8;
+  char *buf = malloc(size);
+  if (!buf) { sqlite3_result_error_nomem(ctx); return; }
+  if (!text_fold(s, buf, size)) { free(buf); sqlite3_result_error(ctx, "pdmon_fold: text too long", -1); return; }
+  sqlite3_result_text(ctx, buf, -1, free);
+}
+
+/* The functions the stdlib's SQL calls, on the rules' connection. */
+static void register_functions(sqlite3 *db) {
+  sqlite3_create_function_v2(db, "pdmon_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                             sql_fold, NULL, NULL, NULL);
+  lua_regex_register_sql(db);
+}
+
 void lua_store_push(lua_State *L, sqlite3 *db) {
+  register_functions(db);
   luaopen_pdmon_store(L);
   lua_pop(L, 1);
   store_handle *h = lua_newuserdatauv(L, sizeof *h, 0);

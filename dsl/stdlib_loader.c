@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lua_regex.h"
+#include "lua_vocabulary.h"
 
 /* Registry key of the table caching loaded modules, by name. */
 static const char loaded_key[] = "pdmon.stdlib.loaded";
@@ -36,8 +37,13 @@ static int stdlib_require(lua_State *L) {
   }
   if (lua_getfield(L, -1, name) != LUA_TNIL) return 1;
   lua_pop(L, 1);
-  if (strcmp(name, "regex") == 0) { /* the one module written in C */
-    luaL_requiref(L, "pdmon.regex", luaopen_pdmon_regex, 0);
+  lua_CFunction native = strcmp(name, "regex") == 0        ? luaopen_pdmon_regex
+                         : strcmp(name, "vocabulary") == 0 ? luaopen_pdmon_vocabulary
+                                                           : NULL;
+  if (native) { /* the modules written in C */
+    char qualified[32];
+    snprintf(qualified, sizeof qualified, "pdmon.%s", name);
+    luaL_requiref(L, qualified, native, 0);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, name);
     return 1;

@@ -7,6 +7,7 @@ local sets = require "sets"
 local aggregates = require "aggregates"
 local targets = require "targets"
 local evaluation = require "evaluation"
+local vocabulary = require "vocabulary"
 
 local dsl = {}
 
@@ -192,12 +193,21 @@ function dsl.new_pack(dir)
     if spec.when ~= nil and type(spec.when) ~= "function" and type(spec.when) ~= "string" then
       error("recommend { when = ... }: a status such as \"not_met\" or a function(result)", 2)
     end
+    if spec.to ~= nil then
+      if type(spec.to) ~= "string" then error("recommend { to = ... }: the addressee is a string such as \"organization\"", 2) end
+      local code, near_name, near_code = vocabulary.code("addressee", spec.to)
+      if not code then
+        error(string.format("recommend { to = %q }: unknown addressee; the nearest known is %q (%s); known: %s", spec.to,
+          near_name, near_code, table.concat(vocabulary.codes("addressee"), ", ")), 2)
+      end
+      spec.to = code
+    end
     pack.recommendations[#pack.recommendations + 1] = { spec = spec, where = where(2) }
   end
 
   for _, name in ipairs({ "organization", "organizations", "staff", "activity", "activities", "community",
                           "communities", "document", "documents", "below", "above", "between", "is_not",
-                          "missing", "present", "contains" }) do
+                          "missing", "present", "contains", "matches" }) do
     api[name] = sets[name]
   end
   for _, name in ipairs({ "count", "share", "ratio", "sum", "avg", "exists", "distinct", "growth" }) do
@@ -321,9 +331,6 @@ function dsl.evaluate(pack, id, ctx)
   return rows
 end
 
-local ADDRESSEES = { organization = true, municipality = true, methodical_service = true,
-                     young_teachers = true, mentors = true, heads = true, teachers = true }
-
 local function format_number(v)
   if v == nil then return "нет данных" end
   if math.type(v) == "integer" or v == math.floor(v) then return string.format("%d", math.floor(v)) end
@@ -396,9 +403,6 @@ function dsl.recommend(pack, ctx)
     if spec.indicator then wanted[spec.indicator] = true end
     for _, id in ipairs(spec.indicators or {}) do wanted[id] = true end
     local to = spec.to or "organization"
-    if not ADDRESSEES[to] then
-      error(rule.where .. "recommend { to = ... }: one of organization, municipality, methodical_service, young_teachers, mentors, heads, teachers", 0)
-    end
     for _, ind in ipairs(pack.indicators) do
       local rows = (next(wanted) == nil or wanted[ind.id]) and ctx.rows and ctx.rows[ind.id] or {}
       for _, row in ipairs(rows) do

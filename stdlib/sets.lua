@@ -3,43 +3,48 @@
 -- when an aggregate is evaluated, so every indicator runs inside SQLite.
 -- Values are written into the SQL as quoted literals, never concatenated raw.
 
+local vocabulary = require "vocabulary"
+local regex = require "regex"
+
 local sets = {}
 
--- What each entity is in SQL: its table, the columns a set may filter on,
--- derived attributes (computed at the end of the evaluated year), and how
--- its rows are dated.
+-- What each entity is in SQL: its table, the columns a set may filter on
+-- (true, or the name of the vocabulary its values come from), derived
+-- attributes (computed at the end of the evaluated year), and how its rows
+-- are dated.
 local ENTITIES = {
   organization = {
     table = "organization",
-    fields = { id = true, name = true, kind = true, municipality = true },
+    fields = { id = true, name = true, kind = "organization_kind", municipality = true },
   },
   staff = {
     table = "staff",
-    fields = { id = true, organization_id = true, position = true, birth_year = true,
+    fields = { id = true, organization_id = true, position = "position", birth_year = true,
                career_start_year = true, subject = true, education_matches_profile = true,
-               qualification_category = true },
+               qualification_category = "qualification_category" },
     derived = {
       age = "(%d - %s.birth_year)",
       experience = "(%d - %s.career_start_year)",
       organization_kind = "(SELECT kind FROM organization WHERE id = %s.organization_id)",
     },
+    derived_vocabulary = { organization_kind = "organization_kind" },
   },
   activity = {
     table = "activity",
-    fields = { id = true, staff_id = true, kind = true, date = true, end_date = true, title = true,
+    fields = { id = true, staff_id = true, kind = "activity_kind", date = true, end_date = true, title = true,
                hours = true, provider = true, score = true, result = true, deficits = true,
                role = true, partner_id = true },
     dated = "event",
   },
   community = {
     table = "community",
-    fields = { id = true, name = true, kind = true, level = true, organization_id = true,
+    fields = { id = true, name = true, kind = "community_kind", level = "level", organization_id = true,
                start_date = true, end_date = true, members = true },
     dated = "span",
   },
   document = {
     table = "document",
-    fields = { id = true, kind = true, number = true, date = true, title = true, link = true,
+    fields = { id = true, kind = "document_kind", number = true, date = true, title = true, link = true,
                organization_id = true },
     dated = "existing",
   },
@@ -93,7 +98,27 @@ function sets.between(a, b) return condition("between", a, b) end
 function sets.is_not(x) return condition("<>", x) end
 function sets.missing() return condition("null") end
 function sets.present() return condition("not null") end
-function sets.contains(text) return condition("contains", text) end
+-- contains("фрагмент", ...): the text holds one of the fragments, with
+-- case and Ё forgiven (Cyrillic included).
+function sets.contains(...)
+  local fragments = table.pack(...)
+  if fragments.n == 0 then error("contains(...): give one or more fragments of text", 2) end
+  for i = 1, fragments.n do
+    if type(fragments[i]) ~= "string" or fragments[i] == "" then
+      error("contains(...): fragment " .. i .. " is not a non-empty string", 2)
+    end
+  end
+  return condition("contains", { table.unpack(fragments, 1, fragments.n) })
+end
+
+-- matches("регулярное выражение"): the text matches a PCRE2 pattern
+-- (caseless, Unicode); a bad pattern is an error where it is written.
+function sets.matches(pattern)
+  if type(pattern) ~= "string" or pattern == "" then error("matches(pattern): the pattern is a non-empty string", 2) end
+  local ok, err = pcall(regex.compile, pattern, "i")
+  if not ok then error("matches(" .. string.format("%q", pattern) .. "): " .. tostring(err):gsub("^regex%.compile: ", ""), 2) end
+  return condition("matches", pattern)
+end
 
 local function check_condition_value(entity, key, value, level)
   local t = type(value)
@@ -105,6 +130,56 @@ local function check_condition_value(entity, key, value, level)
   end
   error(string.format("%s { %s = ... }: a condition is a value, a list of values, below(x), above(x) or between(a, b), not a %s",
     entity, key, t), level)
+end
+
+-- The code a literal of a vocabulary field names, with a group expanded
+-- to its members; an unknown value is an error naming the nearest one.
+local function vocabulary_value(entity, key, voc, v, level)
+  if type(v) ~= "string" then return v end
+  local code, near_name, near_code = vocabulary.code(voc, v)
+  if not code then
+    error(string.format("%s { %s = %q }: unknown %s; the nearest known is %q (%s)", entity, key, v, voc,
+      near_name, near_code), level)
+  end
+  local members = vocabulary.members(voc, code)
+  if #members == 1 then return code end
+  return members
+end
+
+-- The value of a condition on a vocabulary field, with every literal
+-- replaced by its code (a list when a group stands for several).
+local function check_vocabulary(entity, key, voc, value, level)
+  if getmetatable(value) == Condition then
+    if value.op == "=" or value.op == "<>" then
+      local copy = setmetatable({}, Condition)
+      for k, v in pairs(value) do copy[k] = v end
+      copy.a = vocabulary_value(entity, key, voc, value.a, level + 1)
+      return copy
+    end
+    return value
+  end
+  if type(value) == "table" then
+    local list = {}
+    for _, item in ipairs(value) do
+      local code = vocabulary_value(entity, key, voc, item, level + 1)
+      if type(code) == "table" then
+        for _, c in ipairs(code) do list[#list + 1] = c end
+      else
+        list[#list + 1] = code
+      end
+    end
+    return list
+  end
+  local code = vocabulary_value(entity, key, voc, value, level + 1) -- not a tail call: the level counts this frame
+  return code
+end
+sets.check_vocabulary = check_vocabulary
+
+-- The vocabulary of a field or derived attribute of entity, or nil.
+local function vocabulary_of(def, key)
+  local v = def.fields[key]
+  if type(v) == "string" then return v end
+  return def.derived_vocabulary and def.derived_vocabulary[key] or nil
 end
 
 -- Creates a set of entity rows matching spec; level points error messages
@@ -121,6 +196,8 @@ local function new_set(entity, spec, level)
       options[key] = value
     elseif def.fields[key] or (def.derived and def.derived[key]) then
       check_condition_value(entity, key, value, level + 1)
+      local voc = vocabulary_of(def, key)
+      if voc then value = check_vocabulary(entity, key, voc, value, level + 1) end
       filters[#filters + 1] = { field = key, value = value }
     else
       error(string.format("%s { %s = ... }: unknown field '%s'; known fields: %s",
@@ -216,7 +293,19 @@ local function filter_sql(set, alias, f, period)
     if v.op == "between" then return column .. " BETWEEN " .. sets.literal(v.a) .. " AND " .. sets.literal(v.b) end
     if v.op == "null" then return column .. " IS NULL" end
     if v.op == "not null" then return column .. " IS NOT NULL" end
-    if v.op == "contains" then return "instr(" .. column .. ", " .. sets.literal(v.a) .. ") > 0" end
+    if v.op == "contains" then
+      local any = {}
+      for i, fragment in ipairs(v.a) do
+        any[i] = "instr(pdmon_fold(" .. column .. "), pdmon_fold(" .. sets.literal(fragment) .. ")) > 0"
+      end
+      return #any == 1 and any[1] or "(" .. table.concat(any, " OR ") .. ")"
+    end
+    if v.op == "matches" then return "pdmon_matches(" .. column .. ", " .. sets.literal(v.a) .. ")" end
+    if type(v.a) == "table" then
+      local items = {}
+      for i, item in ipairs(v.a) do items[i] = sets.literal(item) end
+      return column .. " NOT IN (" .. table.concat(items, ", ") .. ")"
+    end
     return column .. " " .. v.op .. " " .. sets.literal(v.a)
   end
   if type(v) == "table" then
@@ -299,8 +388,18 @@ local function describe_value(v)
   if getmetatable(v) == Condition then
     if v.op == "between" then return "between(" .. tostring(v.a) .. ", " .. tostring(v.b) .. ")" end
     local names = { ["<"] = "below", [">"] = "above", ["<>"] = "is_not", null = "missing", ["not null"] = "present",
-                    contains = "contains" }
-    return names[v.op] .. "(" .. (v.a ~= nil and tostring(v.a) or "") .. ")"
+                    contains = "contains", matches = "matches" }
+    local args = ""
+    if type(v.a) == "table" then
+      local items = {}
+      for i, item in ipairs(v.a) do items[i] = string.format("%q", item) end
+      args = table.concat(items, ", ")
+    elseif type(v.a) == "string" then
+      args = string.format("%q", v.a)
+    elseif v.a ~= nil then
+      args = tostring(v.a)
+    end
+    return names[v.op] .. "(" .. args .. ")"
   end
   if type(v) == "table" then
     local items = {}

@@ -20,6 +20,7 @@ int command_init(const command_args *args);
 int command_import(const command_args *args);
 int command_synth(const command_args *args);
 int command_check(const command_args *args);
+int command_vocabulary(const command_args *args);
 int command_eval(const command_args *args);
 int command_explain(const command_args *args);
 int command_test(const command_args *args);

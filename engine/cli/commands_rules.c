@@ -17,6 +17,7 @@
 #include "repl.h"
 #include "results.h"
 #include "sandbox.h"
+#include "vocabulary.h"
 
 int command_check(const command_args *args) {
   char err[2048], buf[PATH_MAX];
@@ -34,6 +35,14 @@ int command_check(const command_args *args) {
   }
   sandbox_free(sb);
   return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
+int command_vocabulary(const command_args *args) {
+  if (vocabulary_write_markdown(stdout) != 0 || fflush(stdout) != 0) {
+    command_error(args, "%s", _("write error"));
+    return EXIT_USER;
+  }
+  return EXIT_OK;
 }
 
 /* Reads --period into *period when given; returns an exit status. */

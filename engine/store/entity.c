@@ -7,114 +7,32 @@
 #include <string.h>
 
 #include "text.h"
-
-static const field_choice organization_kinds[] = {
-  {"school", "общеобразовательная организация|общеобразовательная|школа|оо|сош|оош|нош|гимназия|лицей|школа-интернат"},
-  {"preschool", "дошкольная образовательная организация|дошкольная|доу|доо|мдоу|мбдоу|детский сад"},
-  {"additional", "организация дополнительного образования|дополнительное образование|удо|дод"},
-  {"vocational", "профессиональная образовательная организация|спо|колледж|техникум"},
-  {"methodical", "методическая служба|методический центр|ммс|имц"},
-  {"other", "другое|иное|прочее"},
-  {NULL, NULL}};
-
-static const field_choice positions[] = {
-  {"teacher", "учитель|преподаватель"},
-  {"head", "руководитель|директор|заведующий|заведующая|руководитель оо"},
-  {"deputy", "заместитель руководителя|заместитель директора|заместитель заведующего|зам. директора|завуч"},
-  {"methodist", "методист|старший методист"},
-  {"educator", "воспитатель"},
-  {"senior_educator", "старший воспитатель"},
-  {"psychologist", "педагог-психолог|психолог"},
-  {"speech_therapist", "учитель-логопед|логопед"},
-  {"defectologist", "учитель-дефектолог|дефектолог"},
-  {"social_pedagogue", "социальный педагог"},
-  {"additional_educator", "педагог дополнительного образования"},
-  {"organizer", "педагог-организатор"},
-  {"librarian", "педагог-библиотекарь"},
-  {"music_director", "музыкальный руководитель"},
-  {"pe_instructor", "инструктор по физической культуре"},
-  {"tutor", "тьютор"},
-  {"counselor", "советник директора по воспитанию|советник по воспитанию"},
-  {"other", "другое|иное|прочее"},
-  {NULL, NULL}};
-
-static const field_choice qualification_categories[] = {
-  {"none", "без категории|нет категории"},
-  {"conformity", "соответствие занимаемой должности|сзд"},
-  {"first", "первая|первая квалификационная категория|1"},
-  {"highest", "высшая|высшая квалификационная категория|в"},
-  {"pedagogue_methodist", "педагог-методист"},
-  {"pedagogue_mentor", "педагог-наставник"},
-  {NULL, NULL}};
-
-static const field_choice activity_kinds[] = {
-  {"diagnostic", "диагностика|диагностика профессиональных дефицитов|оценочная процедура"},
-  {"individual_route", "иом|индивидуальный образовательный маршрут"},
-  {"course", "курсы|курсы повышения квалификации|повышение квалификации|кпк"},
-  {"retraining", "переподготовка|профессиональная переподготовка"},
-  {"attestation", "аттестация"},
-  {"mentoring", "наставничество"},
-  {"expert", "экспертная деятельность|эксперт"},
-  {"tutoring", "тьюторское сопровождение|тьюторство"},
-  {"methodical_event", "методическое мероприятие|проведение методического мероприятия"},
-  {"competition", "конкурс|конкурс профессионального мастерства"},
-  {"publication", "публикация"},
-  {"qualification_assessment", "независимая оценка квалификации|нок"},
-  {"internship", "стажировка"},
-  {"platform_use", "работа на платформе|использование цифровой платформы"},
-  {"other", "другое|иное|прочее"},
-  {NULL, NULL}};
-
-static const field_choice community_kinds[] = {
-  {"methodical_association", "методическое объединение|мо|рмо|шмо|ммо"},
-  {"professional_community", "профессиональное сообщество"},
-  {"network_community", "сетевое сообщество|сетевое профессиональное сообщество"},
-  {"club", "клуб|клуб молодых педагогов"},
-  {"other", "другое|иное|прочее"},
-  {NULL, NULL}};
-
-static const field_choice community_levels[] = {
-  {"organization", "школьный|уровень оо|организация"},
-  {"municipal", "муниципальный"},
-  {"regional", "региональный"},
-  {"federal", "федеральный"},
-  {NULL, NULL}};
-
-static const field_choice document_kinds[] = {
-  {"order", "приказ"},
-  {"protocol", "протокол"},
-  {"programme", "программа"},
-  {"plan", "план|дорожная карта"},
-  {"regulation", "положение"},
-  {"monitoring_report", "мониторинг|отчет о мониторинге|результаты мониторинга"},
-  {"analytical_report", "аналитическая справка|анализ|аналитический отчет"},
-  {"other", "другое|иное|прочее"},
-  {NULL, NULL}};
+#include "vocabulary.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const entity_field organization_fields[] = {
   {"id", "код|код оо|код организации|идентификатор", FIELD_TEXT, 1, NULL, NULL},
   {"name", "наименование|название|наименование оо|наименование организации", FIELD_TEXT, 1, NULL, NULL},
-  {"kind", "вид|тип|вид оо|тип оо|вид организации|тип организации", FIELD_CHOICE, 1, NULL, organization_kinds},
+  {"kind", "вид|тип|вид оо|тип оо|вид организации|тип организации", FIELD_CHOICE, 1, NULL, "organization_kind"},
   {"municipality", "муниципалитет|муниципальное образование|мо|код мо|муниципальный район", FIELD_TEXT, 1, NULL, NULL},
 };
 
 static const entity_field staff_fields[] = {
   {"id", "код|код работника|код педагога|идентификатор|табельный номер", FIELD_TEXT, 1, NULL, NULL},
   {"organization_id", "organization|код оо|оо|организация|код организации|образовательная организация", FIELD_TEXT, 1, "organization", NULL},
-  {"position", "должность", FIELD_CHOICE, 1, NULL, positions},
+  {"position", "должность", FIELD_CHOICE, 1, NULL, "position"},
   {"birth_year", "год рождения", FIELD_YEAR, 1, NULL, NULL},
   {"career_start_year", "год начала педагогической деятельности|год начала работы|год начала стажа|начало педагогического стажа", FIELD_YEAR, 1, NULL, NULL},
   {"subject", "предмет|преподаваемый предмет|учебный предмет", FIELD_TEXT, 0, NULL, NULL},
   {"education_matches_profile", "соответствие образования профилю|образование соответствует профилю|профильное образование", FIELD_BOOL, 0, NULL, NULL},
-  {"qualification_category", "квалификационная категория|категория", FIELD_CHOICE, 0, NULL, qualification_categories},
+  {"qualification_category", "квалификационная категория|категория", FIELD_CHOICE, 0, NULL, "qualification_category"},
 };
 
 static const entity_field activity_fields[] = {
   {"id", "код|код записи|идентификатор", FIELD_TEXT, 0, NULL, NULL},
   {"staff_id", "staff|код работника|работник|педагог|код педагога", FIELD_TEXT, 1, "staff", NULL},
-  {"kind", "вид|вид деятельности|вид мероприятия|тип", FIELD_CHOICE, 1, NULL, activity_kinds},
+  {"kind", "вид|вид деятельности|вид мероприятия|тип", FIELD_CHOICE, 1, NULL, "activity_kind"},
   {"date", "дата|дата проведения|дата начала", FIELD_DATE, 1, NULL, NULL},
   {"end_date", "дата окончания|дата завершения", FIELD_DATE, 0, NULL, NULL},
   {"title", "program|название|наименование|программа|тема", FIELD_TEXT, 0, NULL, NULL},
@@ -130,8 +48,8 @@ static const entity_field activity_fields[] = {
 static const entity_field community_fields[] = {
   {"id", "код|идентификатор", FIELD_TEXT, 1, NULL, NULL},
   {"name", "наименование|название", FIELD_TEXT, 1, NULL, NULL},
-  {"kind", "вид|тип|вид сообщества", FIELD_CHOICE, 1, NULL, community_kinds},
-  {"level", "уровень", FIELD_CHOICE, 0, NULL, community_levels},
+  {"kind", "вид|тип|вид сообщества", FIELD_CHOICE, 1, NULL, "community_kind"},
+  {"level", "уровень", FIELD_CHOICE, 0, NULL, "level"},
   {"organization_id", "organization|код оо|оо|организация|базовая организация", FIELD_TEXT, 0, "organization", NULL},
   {"municipality", "муниципалитет|муниципальное образование|мо", FIELD_TEXT, 1, NULL, NULL},
   {"start_date", "дата создания|дата начала|начало работы", FIELD_DATE, 0, NULL, NULL},
@@ -141,7 +59,7 @@ static const entity_field community_fields[] = {
 
 static const entity_field document_fields[] = {
   {"id", "код|идентификатор", FIELD_TEXT, 0, NULL, NULL},
-  {"kind", "вид|тип|вид документа", FIELD_CHOICE, 1, NULL, document_kinds},
+  {"kind", "вид|тип|вид документа", FIELD_CHOICE, 1, NULL, "document_kind"},
   {"number", "номер|№|№ документа", FIELD_TEXT, 0, NULL, NULL},
   {"date", "дата|дата документа", FIELD_DATE, 1, NULL, NULL},
   {"title", "наименование|название|заголовок", FIELD_TEXT, 1, NULL, NULL},
@@ -183,19 +101,11 @@ int entity_field_index(const entity_def *e, const char *name) {
 }
 
 const char *entity_choice_code(const entity_field *f, const char *value) {
-  char folded[256];
-  if (!f->choices || !text_fold(value, folded, sizeof folded)) return NULL;
-  for (const field_choice *c = f->choices; c->code; c++)
-    if (strcmp(folded, c->code) == 0 || text_in_list(c->names, folded)) return c->code;
-  return NULL;
+  return f->vocabulary ? vocabulary_code(vocabulary_find(f->vocabulary), value) : NULL;
 }
 
 void entity_choice_list(const entity_field *f, char *buf, size_t buflen) {
-  size_t o = 0;
-  buf[0] = '\0';
-  for (const field_choice *c = f->choices; c && c->code && o < buflen; c++) {
-    int n = snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", c->code);
-    if (n < 0) break;
-    o += (size_t)n;
-  }
+  const vocabulary *v = f->vocabulary ? vocabulary_find(f->vocabulary) : NULL;
+  if (v) vocabulary_list(v, buf, buflen);
+  else if (buflen) buf[0] = '\0';
 }

@@ -16,20 +16,13 @@ typedef enum field_type {
   FIELD_CHOICE   /* one code of a vocabulary, accepted also by its Russian names */
 } field_type;
 
-/* One code of a vocabulary and the names ('|'-separated, lower case) the
- * municipalities' files use for it. */
-typedef struct field_choice {
-  const char *code;
-  const char *names;
-} field_choice;
-
 typedef struct entity_field {
   const char *name;             /* column in the store and English header */
   const char *headers;          /* other accepted headers, '|'-separated, lower case */
   field_type type;
   int required;                 /* the row is invalid without a value */
   const char *references;       /* table that must hold the value as id, or NULL */
-  const field_choice *choices;  /* vocabulary of a FIELD_CHOICE, ends with {NULL} */
+  const char *vocabulary;       /* name of a FIELD_CHOICE's vocabulary (vocabulary.h), or NULL */
 } entity_field;
 
 typedef struct entity_def {

@@ -14,6 +14,7 @@
 #include "store.h"
 #include "text.h"
 #include "value.h"
+#include "vocabulary.h"
 
 /* One field of a row after validation. */
 typedef struct typed_value {
@@ -23,6 +24,7 @@ typedef struct typed_value {
   const char *text;   /* FIELD_TEXT, FIELD_CHOICE (the code); borrowed */
   char date[11];      /* FIELD_DATE in ISO form */
   char *owned;        /* trimmed copy backing text; owned */
+  const char *qualifier; /* FIELD_CHOICE written as a phrase: what followed the name; borrowed */
 } typed_value;
 
 /* Everything one import needs; statements are finalized by run_close. */
@@ -147,6 +149,28 @@ static int probe(sqlite3_stmt *stmt, const char *value) {
   return sqlite3_step(stmt) == SQLITE_ROW;
 }
 
+/* A value of a vocabulary that is not one of its names: the phrase form of
+ * a staff list ("Учитель математики") is accepted as its code with the
+ * qualifier kept; anything else is refused naming the nearest value. */
+static int choice_phrase(const entity_field *fd, const char *raw, typed_value *v, char *why, size_t whylen) {
+  const vocabulary *voc = vocabulary_find(fd->vocabulary);
+  const char *rest;
+  v->text = vocabulary_phrase(voc, raw, &rest);
+  if (v->text) {
+    v->qualifier = rest;
+    return 0;
+  }
+  const char *name;
+  const vocabulary_entry *near = voc ? vocabulary_nearest(voc, raw, &name) : NULL;
+  char list[512];
+  entity_choice_list(fd, list, sizeof list);
+  if (near)
+    snprintf(why, whylen, "unknown value; the nearest known is '%s' (%s); expected one of %s", name, near->code, list);
+  else
+    snprintf(why, whylen, "unknown value; expected one of %s", list);
+  return -1;
+}
+
 /* Parses raw (trimmed, non-empty) as field f into v; on failure writes
  * "what is wrong" into why. */
 static int parse_field(const entity_field *fd, const char *raw, typed_value *v, char *why, size_t whylen) {
@@ -179,10 +203,7 @@ static int parse_field(const entity_field *fd, const char *raw, typed_value *v, 
   case FIELD_CHOICE:
     v->text = entity_choice_code(fd, raw);
     if (v->text) return 0;
-    char list[512];
-    entity_choice_list(fd, list, sizeof list);
-    snprintf(why, whylen, "unknown value; expected one of %s", list);
-    return -1;
+    return choice_phrase(fd, raw, v, why, whylen);
   }
   return -1;
 }
@@ -224,6 +245,18 @@ static char *derived_id(const import_run *run, const typed_value *v) {
   return strdup(buf);
 }
 
+/* "Учитель математики": a position written with its subject gives the
+ * subject, unless the file has its own column for it. */
+static void subject_from_position(const import_run *run, typed_value *v) {
+  int position = entity_field_index(run->entity, "position"), subject = entity_field_index(run->entity, "subject");
+  if (position < 0 || subject < 0 || !v[position].qualifier || v[subject].present) return;
+  const vocabulary *subjects = vocabulary_find("subject");
+  const vocabulary_entry *e = vocabulary_entry_of(subjects, vocabulary_code(subjects, v[position].qualifier));
+  if (!e) return;
+  v[subject].text = e->label;
+  v[subject].present = 1;
+}
+
 /* Validates one data row into v (e->nfields values). Returns 0, or -1 with
  * "column: what is wrong (value)" in msg. */
 static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, size_t msglen) {
@@ -259,6 +292,7 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
       return -1;
     }
   }
+  subject_from_position(run, v);
   if (check_row_consistency(run, v, msg, msglen) != 0) return -1;
   if (!v[0].present) {
     free(v[0].owned);
@@ -287,13 +321,20 @@ static int check_unique(import_run *run, size_t row, const char *id, char *msg, 
   return -1;
 }
 
-/* Columns the schema does not know, as a JSON object, or NULL when none
- * has a value. The caller frees the result. */
-static char *extra_json(const import_run *run, size_t row) {
+/* Columns the schema does not know (and values it read as phrases), as a
+ * JSON object, or NULL when none has a value. The caller frees the result. */
+static char *extra_json(const import_run *run, size_t row, const typed_value *v) {
   cJSON *obj = NULL;
   for (size_t c = 0; c < run->table->row_count[0]; c++) {
     const char *value = csv_field(run->table, row, c);
-    if (run->field_of_column[c] >= 0 || !value || text_is_blank(value)) continue;
+    int f = run->field_of_column[c];
+    /* a value read as a phrase ("Учитель математики") is kept as written */
+    if (f >= 0 && v[f].qualifier && value) {
+      if (!obj && !(obj = cJSON_CreateObject())) return NULL;
+      cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
+      continue;
+    }
+    if (f >= 0 || !value || text_is_blank(value)) continue;
     if (!obj && !(obj = cJSON_CreateObject())) return NULL;
     cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
   }
@@ -320,7 +361,7 @@ static int store_row(import_run *run, size_t row, const typed_value *v, char *ms
     default: sqlite3_bind_text(st, p, v[f].text, -1, SQLITE_TRANSIENT); break;
     }
   }
-  char *extra = extra_json(run, row);
+  char *extra = extra_json(run, row, v);
   if (extra) sqlite3_bind_text(st, (int)e->nfields + 1, extra, -1, SQLITE_TRANSIENT);
   cJSON_free(extra);
   if (sqlite3_step(st) != SQLITE_DONE) {

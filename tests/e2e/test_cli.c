@@ -264,6 +264,24 @@ static void broken_rule_fails_alone(void **state) {
   assert_int_equal(o.status, 1);
   assert_non_null(strstr(o.err, "/pack/typo.lua:1: staff { postion = ... }: unknown field 'postion'"));
   release(&o);
+  /* a typo'd value of a vocabulary is refused at its line, naming the nearest value */
+  free(support_write_text(packdir, "typo.lua", "local teachers = staff { position = 'teacher' }\n"
+                                               "local x = teachers:having(activity { kind = 'diagnostik' })\n"));
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/pack/typo.lua:2: activity { kind = \"diagnostik\" }: unknown activity_kind;"
+                                " the nearest known is \"diagnostic\" (diagnostic)"));
+  release(&o);
+  /* a Russian label, in any case, is a value like its code */
+  free(support_write_text(packdir, "typo.lua", "local x = staff { position = 'УЧИТЕЛЬ' }:having(activity {"
+                                               " kind = 'Диагностика профессиональных дефицитов' })\n"));
+  expect(dir, args, 0);
+  free(support_write_text(packdir, "typo.lua", "recommend { to = 'руководители', text = 'x' }\n"
+                                               "recommend { to = 'heds', text = 'x' }\n"));
+  o = run(dir, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "/pack/typo.lua:2: recommend { to = \"heds\" }: unknown addressee; the nearest known is \"heads\""));
+  release(&o);
 }
 
 int main(int argc, char **argv) {

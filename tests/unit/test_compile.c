@@ -160,6 +160,14 @@ static void partners_and_text_conditions(void **state) {
   check_value(f, "quality_courses",
     "SELECT COUNT(*) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
     " AND instr(a.title, 'качеств') > 0 AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
+  check_value(f, "caseless_courses",
+    "SELECT COUNT(*) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
+    " AND (instr(a.title, 'качеств') > 0 OR instr(a.title, 'Цифров') > 0)"
+    " AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
+  check_value(f, "pattern_courses",
+    "SELECT COUNT(*) FROM activity a JOIN staff s ON s.id = a.staff_id WHERE a.kind = 'course'"
+    " AND a.title = 'Управление качеством образования'"
+    " AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("s.organization_id"));
   double mentored;
   hand(f->db, "SELECT COUNT(*) FROM activity WHERE partner_id IS NOT NULL", NULL, &mentored, NULL);
   assert_true(mentored > 0); /* the generated data exercises the join */

@@ -165,7 +165,7 @@ static void invalid_rows_leave_the_store_unchanged(void **state) {
   char expected[7][200];
   snprintf(expected[0], 200, "%s/staff.csv:3: birth_year: not a year between 1900 and 2100 (19x7)", f->dir);
   snprintf(expected[1], 200, "%s/staff.csv:4: organization_id: no organization with this id in the store; import it first (sch9)", f->dir);
-  snprintf(expected[2], 200, "%s/staff.csv:5: position: unknown value; expected one of teacher,", f->dir);
+  snprintf(expected[2], 200, "%s/staff.csv:5: position: unknown value; the nearest known is '", f->dir);
   snprintf(expected[3], 200, "%s/staff.csv:6: row has 4 fields but the header has 5", f->dir);
   snprintf(expected[4], 200, "%s/staff.csv:7: career_start_year: career starts before the worker turned 14 (1990, born 1985)", f->dir);
   snprintf(expected[5], 200, "%s/staff.csv:8: id: the same id is already on line 2 (p1)", f->dir);
@@ -297,6 +297,49 @@ static void header_only_file_imports_nothing(void **state) {
   import_report_free(&r);
 }
 
+/* The phrase forms of official staff lists: the position with its subject
+ * or area, and the legal form of an organization as its kind. */
+static void staff_list_phrases(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512], buf[256];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "orgs.csv",
+                               "Код,Наименование,Вид,Муниципалитет\n"
+                               "s1,МБОУ СОШ № 5,МБОУ,emz\nd1,МАДОУ Детский сад № 3,МАДОУ,emz\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT kind FROM organization WHERE id='d1'", buf, sizeof buf), "preschool");
+  assert_int_equal(import_text(f, "staff", "staff.csv",
+                               "Код,Код ОО,Должность,Год рождения,Год начала педагогической деятельности,Предмет\n"
+                               "p1,s1,Учитель математики,1990,2015,\n"
+                               "p2,s1,Заместитель директора по УВР,1975,1998,\n"
+                               "p3,s1,учитель русского языка и литературы,1985,2010,Литература\n"
+                               "p4,s1,Учитель-логопед,1980,2004,\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p1'", buf, sizeof buf),
+                      "teacher/Математика");
+  assert_string_equal(text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p1'", buf, sizeof buf),
+                      "Учитель математики");
+  assert_string_equal(text(f->db, "SELECT position || '/' || (subject IS NULL) FROM staff WHERE id='p2'", buf, sizeof buf),
+                      "deputy/1");
+  assert_string_equal(text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p2'", buf, sizeof buf),
+                      "Заместитель директора по УВР");
+  /* the file's own subject column wins over the phrase */
+  assert_string_equal(text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p3'", buf, sizeof buf),
+                      "teacher/Литература");
+  /* a label that is itself a position is not a phrase */
+  assert_string_equal(text(f->db, "SELECT position || '/' || (extra IS NULL) FROM staff WHERE id='p4'", buf, sizeof buf),
+                      "speech_therapist/1");
+  /* a position that is no phrase of a known one is refused, naming the nearest */
+  assert_int_equal(import_text(f, "staff", "bad.csv",
+                               "id,organization_id,position,birth_year,career_start_year\np5,s1,Учтель,1990,2015\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_non_null(strstr(r.problems[0].message, "position: unknown value; the nearest known is 'Учитель' (teacher)"));
+  import_report_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
@@ -307,6 +350,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(activities_without_ids_do_not_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
     cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

@@ -64,4 +64,12 @@ criterion "compare" {
     title = "Курсы по управлению качеством",
     value = count(activity { kind = "course", title = contains("качеств") }),
   },
+  indicator "caseless_courses" {
+    title = "Курсы по качеству или цифровым технологиям (регистр не важен)",
+    value = count(activity { kind = "course", title = contains("КАЧЕСТВ", "цифров") }),
+  },
+  indicator "pattern_courses" {
+    title = "Курсы, название которых начинается с «Управление качеством»",
+    value = count(activity { kind = "course", title = matches("^управление\\s+КАЧЕСТВОМ") }),
+  },
 }
