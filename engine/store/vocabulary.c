@@ -125,7 +125,7 @@ static const vocabulary_entry document_kinds[] = {
   {"programme", "Программа", NULL, NULL},
   {"plan", "План", "дорожная карта", NULL},
   {"regulation", "Положение", NULL, NULL},
-  {"monitoring_report", "Результаты мониторинга", "мониторинг|отчет о мониторинге", NULL},
+  {"monitoring_report", "Отчёт о мониторинге", "мониторинг|результаты мониторинга", NULL},
   {"analytical_report", "Аналитическая справка", "анализ|аналитический отчет", NULL},
   {"other", "Другое", "иное|прочее", NULL},
   {NULL, NULL, NULL, NULL}};
@@ -173,11 +173,11 @@ static const vocabulary_entry registries[] = {
   {NULL, NULL, NULL, NULL}};
 
 static const vocabulary_entry addressees[] = {
-  {"organization", "Образовательная организация", "организация|оо", NULL},
-  {"municipality", "Муниципальный орган управления образованием", "муниципалитет|управление образования", NULL},
-  {"methodical_service", "Методическая служба", "ммс|методический кабинет", NULL},
+  {"organization", "Образовательные организации", "образовательная организация|организация|оо", NULL},
+  {"municipality", "Орган управления образованием", "муниципалитет|управление образования|муниципальный орган управления образованием", NULL},
+  {"methodical_service", "Муниципальная методическая служба", "методическая служба|ммс|методический кабинет", NULL},
   {"young_teachers", "Молодые педагоги", NULL, NULL},
-  {"mentors", "Наставники", NULL, NULL},
+  {"mentors", "Педагоги-наставники", "наставники", NULL},
   {"heads", "Руководители", NULL, NULL},
   {"teachers", "Педагоги", NULL, NULL},
   {NULL, NULL, NULL, NULL}};
