@@ -22,7 +22,7 @@ static const entity_field staff_fields[] = {
   {"id", "код|код работника|код педагога|идентификатор|табельный номер", FIELD_TEXT, 1, NULL, NULL},
   {"organization_id", "organization|код оо|оо|организация|код организации|образовательная организация", FIELD_TEXT, 1, "organization", NULL},
   {"position", "должность", FIELD_CHOICE, 1, NULL, "position"},
-  {"birth_year", "год рождения", FIELD_YEAR, 1, NULL, NULL},
+  {"birth_year", "год рождения|дата рождения", FIELD_YEAR, 1, NULL, NULL},
   {"career_start_year", "год начала педагогической деятельности|год начала работы|год начала стажа|начало педагогического стажа", FIELD_YEAR, 1, NULL, NULL},
   {"subject", "предмет|преподаваемый предмет|учебный предмет", FIELD_TEXT, 0, NULL, NULL},
   {"education_matches_profile", "соответствие образования профилю|образование соответствует профилю|профильное образование", FIELD_BOOL, 0, NULL, NULL},

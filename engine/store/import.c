@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "entity.h"
+#include "personal.h"
 #include "store.h"
 #include "text.h"
 #include "value.h"
@@ -27,13 +28,16 @@ typedef struct typed_value {
   const char *qualifier; /* FIELD_CHOICE written as a phrase: what followed the name; borrowed */
 } typed_value;
 
+/* field_of_column for a column of personal data left out with --drop-personal. */
+#define COLUMN_DROPPED (-2)
+
 /* Everything one import needs; statements are finalized by run_close. */
 typedef struct import_run {
   sqlite3 *db;
   const entity_def *entity;
   const csv_table *table;
   const char *path;
-  int *field_of_column;   /* per CSV column: entity field index or -1 (kept in extra) */
+  int *field_of_column;   /* per CSV column: entity field index, -1 (kept in extra) or COLUMN_DROPPED */
   int *column_of_field;   /* per entity field: CSV column or -1 */
   char municipality[256]; /* the store's default municipality, "" when none */
   sqlite3_stmt *upsert, *exists, *seen, *seen_line;
@@ -45,6 +49,57 @@ typedef struct import_run {
 static const char *column_name(const import_run *run, size_t f) {
   int col = run->column_of_field[f];
   return col >= 0 ? csv_field(run->table, 0, (size_t)col) : run->entity->fields[f].name;
+}
+
+/* 1 for the entities that describe organizations rather than people: an
+ * address or a phone there is the organization's. */
+static int describes_legal_entities(const entity_def *e) {
+  return !strcmp(e->table, "organization") || !strcmp(e->table, "community") || !strcmp(e->table, "document") ||
+         !strcmp(e->table, "event");
+}
+
+/* A column of personal data: left out (and named in the report) with
+ * drop_personal, else the reason the file is refused. */
+static int personal_column(import_run *run, size_t c, const char *what, size_t line, const import_options *opt,
+                           char *err, size_t errlen) {
+  const char *header = csv_field(run->table, 0, c);
+  if (opt->drop_personal) {
+    run->field_of_column[c] = COLUMN_DROPPED;
+    size_t o = strlen(run->report->dropped);
+    snprintf(run->report->dropped + o, sizeof run->report->dropped - o, "%s%s", o ? ", " : "", header);
+    return 0;
+  }
+  char where[64] = "";
+  if (line) snprintf(where, sizeof where, " (line %zu)", line);
+  snprintf(err, errlen, "%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
+           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out",
+           run->path, run->table->row_line[0], header, what, where);
+  return -1;
+}
+
+/* Refuses (or drops) the columns of personal data: by their header, and
+ * for columns that would go to extra, by any value that looks personal.
+ * The values themselves are never repeated in a message. */
+static int check_personal(import_run *run, const import_options *opt, char *err, size_t errlen) {
+  size_t ncols = run->table->row_count[0];
+  int legal = describes_legal_entities(run->entity);
+  for (size_t c = 0; c < ncols; c++) {
+    if (run->field_of_column[c] != -1) continue;
+    const char *reason = personal_header_reason(csv_field(run->table, 0, c), legal);
+    if (reason && personal_column(run, c, reason, 0, opt, err, errlen) != 0) return -1;
+  }
+  for (size_t c = 0; c < ncols; c++) {
+    for (size_t row = 1; row < run->table->nrows && run->field_of_column[c] == -1; row++) {
+      const char *value = c < run->table->row_count[row] ? csv_field(run->table, row, c) : NULL;
+      char *trimmed = value ? text_trimmed_copy(value) : NULL;
+      /* an organization's phone or e-mail is its own; a name is a person's anywhere */
+      const char *reason = !trimmed ? NULL : !legal ? personal_value_reason(trimmed)
+                           : personal_looks_like_name(trimmed) ? "a full name" : NULL;
+      free(trimmed);
+      if (reason && personal_column(run, c, reason, run->table->row_line[row], opt, err, errlen) != 0) return -1;
+    }
+  }
+  return 0;
 }
 
 /* Maps the header row onto the entity's fields; refuses duplicates and
@@ -186,6 +241,15 @@ static int parse_field(const entity_field *fd, const char *raw, typed_value *v, 
       v->integer = year;
       return 0;
     }
+    /* a full date ("Дата рождения") is kept as its year only: no more is needed */
+    if (value_parse_date(raw, v->date) == 0) {
+      year = strtol(v->date, NULL, 10);
+      v->date[0] = '\0';
+      if (year >= 1900 && year <= 2100) {
+        v->integer = year;
+        return 0;
+      }
+    }
     snprintf(why, whylen, "not a year between 1900 and 2100");
     return -1;
   case FIELD_DATE:
@@ -245,6 +309,12 @@ static char *derived_id(const import_run *run, const typed_value *v) {
   return strdup(buf);
 }
 
+/* 1 when field f of e holds a worker's id: the id of staff, or a reference to one. */
+static int names_a_worker(const entity_def *e, size_t f) {
+  if ((f == 0 && !strcmp(e->table, "staff")) || !strcmp(e->fields[f].name, "partner_id")) return 1;
+  return e->fields[f].references && !strcmp(e->fields[f].references, "staff");
+}
+
 /* "Учитель математики": a position written with its subject gives the
  * subject, unless the file has its own column for it. */
 static void subject_from_position(const import_run *run, typed_value *v) {
@@ -286,6 +356,11 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
       return -1;
     }
     v[f].present = 1;
+    if (names_a_worker(run->entity, f) && personal_looks_like_name(raw)) {
+      snprintf(msg, msglen, "%s: looks like a person's name; workers are pseudonymous ids (152-ФЗ «О персональных"
+               " данных»): use the table number or another code", column_name(run, f));
+      return -1;
+    }
     if (fd->references && run->reference[f] && !probe(run->reference[f], raw)) {
       snprintf(msg, msglen, "%s: no %s with this id in the store; import it first (%s)",
                column_name(run, f), fd->references, raw);
@@ -334,7 +409,7 @@ static char *extra_json(const import_run *run, size_t row, const typed_value *v)
       cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
       continue;
     }
-    if (f >= 0 || !value || text_is_blank(value)) continue;
+    if (f != -1 || !value || text_is_blank(value)) continue;
     if (!obj && !(obj = cJSON_CreateObject())) return NULL;
     cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
   }
@@ -441,7 +516,8 @@ static int log_import(import_run *run, char *err, size_t errlen) {
 
 /* Validates, writes, and decides between commit and rollback. */
 static int import_in_transaction(import_run *run, const import_options *opt, char *err, size_t errlen) {
-  if (map_header(run, err, errlen) != 0 || prepare_statements(run, err, errlen) != 0 ||
+  if (map_header(run, err, errlen) != 0 || check_personal(run, opt, err, errlen) != 0 ||
+      prepare_statements(run, err, errlen) != 0 ||
       import_rows(run, err, errlen) != 0)
     return -1;
   import_report *r = run->report;

@@ -2,7 +2,10 @@
  * Every row is validated first; references are checked against the store.
  * Without skip_invalid one bad row means nothing is written; with it the
  * valid rows are imported and the rejected ones written, with their reason,
- * to FILE.rejected.csv, so nothing is lost. */
+ * to FILE.rejected.csv, so nothing is lost. A column of personal data
+ * (152-ФЗ: names, contacts, identity documents; recognized by its header
+ * or its values) refuses the whole file, or with drop_personal is left
+ * out; workers are pseudonymous ids and nothing personal reaches extra. */
 #ifndef PDMON_IMPORT_H
 #define PDMON_IMPORT_H
 
@@ -12,6 +15,7 @@
 typedef struct import_options {
   int dry_run;        /* validate only, write nothing */
   int skip_invalid;   /* import the valid rows, set the invalid ones aside */
+  int drop_personal;  /* leave out columns of personal data instead of refusing the file */
 } import_options;
 
 /* One rejected row: where it was and why, as "FILE:LINE: column: what is
@@ -30,6 +34,7 @@ typedef struct import_report {
   char rejected_path[4096]; /* where rejected rows went, "" when none were written */
   int written;          /* 1 when the store was changed */
   char warning[1024];   /* a problem that did not stop the import, "" when none */
+  char dropped[1024];   /* headers of the personal data columns left out, "a, b", "" when none */
 } import_report;
 
 /* Imports path as entity (organizations, staff, activities, communities or

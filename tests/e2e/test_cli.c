@@ -161,6 +161,23 @@ static void import_errors_name_file_line_and_column(void **state) {
   assert_non_null(strstr(o.out, "bad.csv.rejected.csv"));
   release(&o);
   free(bad);
+  /* personal data: refused with the reason, or left out with --drop-personal */
+  char *named = support_write_text(*state, "named.csv",
+                                   "id,Фамилия,organization_id,position,birth_year,career_start_year\n"
+                                   "x3,Кузнецова,sch1,teacher,1990,2014\n");
+  snprintf(args, sizeof args, "import staff '%s'", named);
+  o = run(*state, args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "named.csv:1: Фамилия: holds a person's name or identity"));
+  assert_non_null(strstr(o.err, "152-ФЗ"));
+  release(&o);
+  snprintf(args, sizeof args, "import staff '%s' --drop-personal", named);
+  o = run(*state, args);
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "personal data left out (152-ФЗ), columns: Фамилия"));
+  assert_null(strstr(o.out, "Кузнецова"));
+  release(&o);
+  free(named);
 }
 
 static void explain_and_pack_tests(void **state) {

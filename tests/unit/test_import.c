@@ -340,6 +340,70 @@ static void staff_list_phrases(void **state) {
   import_report_free(&r);
 }
 
+/* Personal data (152-ФЗ) never reaches the store: columns refused by
+ * header or by value, or left out with drop_personal; names as ids refused. */
+static void personal_data_refused_or_dropped(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[1024], buf[256];
+  import_options opt = {0};
+  static const char with_names[] =
+      "Код,ФИО,Код ОО,Должность,Дата рождения,Год начала педагогической деятельности,Телефон,Примечание\n"
+      "p1,Иванова Мария Петровна,sch1,Учитель,12.03.1990,2015,+7 (351) 123-45-67,молодой специалист\n"
+      "p2,Петров И.С.,sch1,Учитель,1985,2010,89161234567,\n";
+  assert_int_equal(import_text(f, "staff", "staff.csv", with_names, opt, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "staff.csv:1: ФИО: holds a person's name or identity: personal data may not be"
+                              " imported (152-ФЗ «О персональных данных»)"));
+  assert_non_null(strstr(err, "--drop-personal"));
+  assert_null(strstr(err, "Иванова"));
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 0);
+  /* with drop_personal the rest is imported and the dropped columns are named */
+  opt.drop_personal = 1;
+  if (import_text(f, "staff", "staff.csv", with_names, opt, &r, err, sizeof err) != 0) fail_msg("%s", err);
+  assert_string_equal(r.dropped, "ФИО, Телефон");
+  assert_int_equal(r.inserted, 2);
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT birth_year FROM staff WHERE id = 'p1'"), 1990);
+  assert_string_equal(text(f->db, "SELECT extra FROM staff WHERE id = 'p1'", buf, sizeof buf),
+                      "{\"Примечание\":\"молодой специалист\"}");
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE extra LIKE '%Иванова%' OR extra LIKE '%351%'"
+                                " OR extra LIKE '%Петров%'"), 0);
+  /* a column the schema does not know is refused by its values: a name, an e-mail, a СНИЛС */
+  opt.drop_personal = 0;
+  static const char *const by_value[] = {
+      "staff_id,kind,date,Наставник\np1,mentoring,2023-02-01,Абдуллаева Л.Г.\n",
+      "staff_id,kind,date,Контакт\np1,course,2023-02-01,teacher@school.example\n",
+      "staff_id,kind,date,Номер\np1,course,2023-02-01,112-233-445 95\n",
+  };
+  static const char *const why[] = {"Наставник: holds a full name (line 2)", "Контакт: holds an e-mail address (line 2)",
+                                    "Номер: holds a СНИЛС (line 2)"};
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(import_text(f, "activities", "acts.csv", by_value[i], opt, &r, err, sizeof err), -1);
+    if (!strstr(err, why[i])) fail_msg("%s", err);
+    assert_null(strstr(err, "Абдуллаева"));
+    import_report_free(&r);
+  }
+  /* a worker's id that is a name is refused (row-level, the value not repeated) */
+  assert_int_equal(import_text(f, "staff", "named.csv",
+                               "id,organization_id,position,birth_year,career_start_year\nСидорова А.А.,sch1,teacher,1990,2015\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_non_null(strstr(r.problems[0].message, "id: looks like a person's name; workers are pseudonymous ids"));
+  assert_null(strstr(r.problems[0].message, "Сидорова"));
+  import_report_free(&r);
+  /* an organization's own phone and address are not personal data */
+  assert_int_equal(import_text(f, "organizations", "orgs2.csv",
+                               "id,name,kind,municipality,Телефон,Адрес\nsch3,МОУ СОШ № 3,school,emz,+7 (351) 100-00-00,ул. Мира 1\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  /* ...but the name of its head is */
+  assert_int_equal(import_text(f, "organizations", "orgs3.csv",
+                               "id,name,kind,municipality,ФИО руководителя\nsch4,МОУ СОШ № 4,school,emz,Кузнецова О.В.\n",
+                               opt, &r, err, sizeof err), -1);
+  import_report_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
@@ -351,6 +415,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
     cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
+    cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
