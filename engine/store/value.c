@@ -28,6 +28,17 @@ static int read_number(const char **p, int maxdigits, int *out) {
   return digits;
 }
 
+/* Writes value as exactly width decimal digits, zero-padded. The ranges are
+ * checked by the caller; writing digits by hand (not snprintf) lets the
+ * compiler see that the ISO date always fits its 11 bytes, which
+ * -Wformat-truncation cannot prove under every optimisation level. */
+static void write_digits(char *out, int value, int width) {
+  for (int i = width - 1; i >= 0; i--) {
+    out[i] = (char)('0' + value % 10);
+    value /= 10;
+  }
+}
+
 int value_parse_date(const char *s, char iso[11]) {
   int year, month, day;
   const char *p = s;
@@ -44,7 +55,12 @@ int value_parse_date(const char *s, char iso[11]) {
   if (*p != '\0') return -1;
   if (year < 1900 || year > 2200 || month < 1 || month > 12) return -1;
   if (day < 1 || day > days_in_month(year, month)) return -1;
-  snprintf(iso, 11, "%04d-%02d-%02d", year, month, day);
+  write_digits(iso, year, 4);
+  iso[4] = '-';
+  write_digits(iso + 5, month, 2);
+  iso[7] = '-';
+  write_digits(iso + 8, day, 2);
+  iso[10] = '\0';
   return 0;
 }
 
