@@ -1,4 +1,4 @@
-/* lua_store.c: the rules' handle on the read-only store connection. The promises are in
+/* lua_store.c: the rules' handle on their view of the store. The promises are in
  * lua_store.h. */
 #include "lua_store.h"
 
@@ -11,14 +11,14 @@
 
 #define STORE_HANDLE "pdmon.store"
 
-/* A connection owned by Lua; db is NULL once closed. */
+/* A view owned by Lua; view is NULL once closed. */
 typedef struct store_handle {
-  sqlite3 *db;
+  rule_view *view;
 } store_handle;
 
 static store_handle *check_open(lua_State *L) {
   store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
-  if (!h->db) luaL_error(L, "store handle is closed");
+  if (!h->view) luaL_error(L, "store handle is closed");
   return h;
 }
 
@@ -92,9 +92,10 @@ static int store_query(lua_State *L) {
   const char *sql = luaL_checkstring(L, 2);
   int nparams = lua_gettop(L) - 2;
   statement_box *box = push_statement_box(L);
-  if (sqlite3_prepare_v2(h->db, sql, -1, &box->stmt, NULL) != SQLITE_OK) {
+  char why[600];
+  if (rule_view_prepare(h->view, sql, &box->stmt, why, sizeof why) != 0) {
     luaL_pushfail(L);
-    lua_pushstring(L, sqlite3_errmsg(h->db));
+    lua_pushstring(L, why);
     return 2;
   }
   sqlite3_stmt *st = box->stmt;
@@ -119,7 +120,7 @@ static int store_query(lua_State *L) {
   }
   if (rc != SQLITE_DONE) {
     luaL_pushfail(L);
-    lua_pushstring(L, sqlite3_errmsg(h->db));
+    lua_pushstring(L, sqlite3_errmsg(rule_view_db(h->view)));
     return 2;
   }
   sqlite3_finalize(box->stmt);
@@ -130,16 +131,16 @@ static int store_query(lua_State *L) {
 /* Closes the connection once; __gc, __close and close share it. */
 static int store_close(lua_State *L) {
   store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
-  if (h->db) {
-    sqlite3_close_v2(h->db);
-    h->db = NULL;
+  if (h->view) {
+    rule_view_close(h->view);
+    h->view = NULL;
   }
   return 0;
 }
 
 static int store_tostring(lua_State *L) {
   store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
-  lua_pushstring(L, h->db ? "pdmon.store (read-only)" : "pdmon.store (closed)");
+  lua_pushstring(L, h->view ? "pdmon.store (read-only)" : "pdmon.store (closed)");
   return 1;
 }
 
@@ -182,12 +183,12 @@ static void register_functions(sqlite3 *db) {
   lua_regex_register_sql(db);
 }
 
-void lua_store_push(lua_State *L, sqlite3 *db) {
-  register_functions(db);
+void lua_store_push(lua_State *L, rule_view *view) {
+  register_functions(rule_view_db(view));
   luaopen_pdmon_store(L);
   lua_pop(L, 1);
   store_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
-  h->db = NULL;
+  h->view = NULL;
   luaL_setmetatable(L, STORE_HANDLE);
-  h->db = db;
+  h->view = view;
 }

@@ -13,7 +13,7 @@
 #include "pack.h"
 #include "sandbox.h"
 #include "stdlib_loader.h"
-#include "store.h"
+#include "rule_view.h"
 
 /* A session: the sandbox, the environment typed in, and the settings. */
 typedef struct session {
@@ -282,14 +282,21 @@ static int open_session(session *s, const repl_options *opt) {
     }
     s->have_pack = 1;
   }
-  const char *municipality = s->have_pack && s->p.municipality[0] ? s->p.municipality : opt->municipality;
-  sqlite3 *db;
-  if (store_open_readonly(opt->store_path, municipality, &db, err, sizeof err) != 0) {
+  /* the store's municipality, never the pack's: a manifest naming another
+   * one is a mistake, refused as eval refuses it */
+  rule_view *db;
+  if (rule_view_open(opt->store_path, opt->municipality, &db, err, sizeof err) != 0) {
     fprintf(stderr, "pdmon repl: %s\n", err);
     return -1;
   }
+  if (s->have_pack && s->p.municipality[0] && strcmp(s->p.municipality, rule_view_municipality(db)) != 0) {
+    fprintf(stderr, "pdmon repl: %s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's\n",
+            s->p.dir, s->p.municipality, rule_view_municipality(db));
+    rule_view_close(db);
+    return -1;
+  }
   if (stdlib_push_module(s->sb, "repl", err, sizeof err) != 0) {
-    sqlite3_close(db);
+    rule_view_close(db);
     fprintf(stderr, "pdmon repl: %s\n", err);
     return -1;
   }

@@ -11,7 +11,7 @@
 
 #include "lua_store.h"
 #include "pack.h"
-#include "store.h"
+#include "rule_view.h"
 
 /* Copies the string field of the table at index, or NULL. */
 static char *dup_field(lua_State *L, int index, const char *field) {
@@ -101,14 +101,41 @@ static int evaluate_indicator(const pack *p, const evaluate_options *opt, int de
   return 0;
 }
 
-/* Pushes the evaluation context {db = read-only store, period = year}. */
-static int push_context(sandbox *sb, const evaluate_options *opt, const char *municipality,
-                        char *err, size_t errlen) {
-  sqlite3 *db;
-  if (store_open_readonly(opt->store_path, municipality, &db, err, errlen) != 0) return -1;
-  lua_State *L = sandbox_lua(sb);
+/* Opens the rules' view of the store: the municipality the core chose
+ * (opt->municipality, else the store's own), or every municipality when
+ * the core asked for a region-wide run. The pack's manifest never chooses;
+ * a manifest naming another municipality is refused as a mistake. */
+static int open_view(const pack *p, const evaluate_options *opt, rule_view **view, char *err, size_t errlen) {
+  if (opt->all_municipalities) {
+    if (p->municipality[0]) {
+      snprintf(err, errlen, "%s/pack.lua: a pack of municipality %s cannot evaluate the whole region", p->dir,
+               p->municipality);
+      return -1;
+    }
+    return rule_view_open_all(opt->store_path, view, err, errlen);
+  }
+  if (rule_view_open(opt->store_path, opt->municipality, view, err, errlen) != 0) return -1;
+  const char *m = rule_view_municipality(*view);
+  if (p->municipality[0] && strcmp(p->municipality, m) != 0) {
+    snprintf(err, errlen, "%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's;"
+             " evaluate it on its own municipality's store (a pack never chooses whose rows it reads)",
+             p->dir, p->municipality, m);
+    rule_view_close(*view);
+    *view = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Pushes the evaluation context {db = the rules' view, period = year} and
+ * records whose rows it holds in out. */
+static int push_context(const pack *p, const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
+  rule_view *view;
+  if (open_view(p, opt, &view, err, errlen) != 0) return -1;
+  if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
+  lua_State *L = sandbox_lua(p->sb);
   lua_createtable(L, 0, 2);
-  lua_store_push(L, db);
+  lua_store_push(L, view);
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
   lua_setfield(L, -2, "period");
@@ -230,9 +257,8 @@ static int collect_ratings(const pack *p, int ctx, result_set *out, char *err, s
 static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *out,
                         char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
-  const char *municipality = p->municipality[0] ? p->municipality : opt->municipality;
-  if (municipality) out->municipality = strdup(municipality);
-  if (push_context(p->sb, opt, municipality, err, errlen) != 0) return -1;
+  if (push_context(p, opt, out, err, errlen) != 0) return -1;
+  const char *municipality = out->municipality;
   int ctx = lua_gettop(L);
   pack_push_call(p, "indicators");
   if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
@@ -300,8 +326,7 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
 static int explain_loaded(const pack *p, const evaluate_options *opt, const char *id, FILE *out,
                           char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
-  const char *municipality = p->municipality[0] ? p->municipality : opt->municipality;
-  if (push_context(p->sb, opt, municipality, err, errlen) != 0) return -1;
+  if (push_context(p, opt, NULL, err, errlen) != 0) return -1;
   int ctx = lua_gettop(L);
   pack_push_call(p, "prepare");
   lua_pushvalue(L, ctx);

@@ -13,7 +13,8 @@
 typedef struct evaluate_options {
   const char *store_path;    /* the store, opened read-only for the rules */
   const char *pack_dir;      /* the rule pack's folder */
-  const char *municipality;  /* whose rows the rules see when the pack names none; NULL: all */
+  const char *municipality;  /* whose rows the rules see; NULL: the store's own (never the pack's choice) */
+  int all_municipalities;    /* 1: every municipality's rows, for a region-wide run the core starts */
   int period;                /* calendar year evaluated */
   const char *indicator;     /* only this indicator, or NULL */
   const char *organization;  /* only this organization's rows, or NULL */

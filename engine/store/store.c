@@ -136,6 +136,70 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
   return 0;
 }
 
+/* The application id pdmon writes into its stores ("pdmn"), so that a
+ * store is known for pdmon's before anything is written to it. */
+#define PDMON_APPLICATION_ID 0x70646D6E
+
+/* How long a writer waits for another one before giving up, and after
+ * how long it says that it is waiting. */
+#define BUSY_GIVE_UP_MS (30 * 60 * 1000)
+#define BUSY_NOTICE_MS 1000
+#define BUSY_STEP_MS 50
+
+/* Busy handler: waits in small steps, says once that it waits (another
+ * pdmon is importing or running a cycle), and gives up only after half an
+ * hour. count is the number of earlier calls for this lock. */
+static int wait_for_other_writer(void *ud, int count) {
+  (void)ud;
+  long waited = (long)count * BUSY_STEP_MS;
+  if (waited >= BUSY_GIVE_UP_MS) return 0;
+  if (waited == BUSY_NOTICE_MS)
+    fprintf(stderr, "store is busy: another pdmon is writing to it (an import or a cycle); waiting...\n");
+  sqlite3_sleep(BUSY_STEP_MS);
+  return 1;
+}
+
+void store_set_busy_wait(sqlite3 *db) { sqlite3_busy_handler(db, wait_for_other_writer, NULL); }
+
+/* Reads one integer of a one-row query; -1 when the query fails. */
+static long long integer_of(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  long long v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Decides, before anything is written, whether the database at path is a
+ * pdmon store (or an empty file that init may make one). Returns 0 when
+ * it may be opened for writing, -1 with err. */
+static int check_identity(sqlite3 *db, const char *path, int create, char *err, size_t errlen) {
+  long long objects = integer_of(db, "SELECT count(*) FROM sqlite_schema");
+  if (objects < 0) {
+    snprintf(err, errlen, "%s: not a pdmon store: %s; nothing was changed", path, sqlite3_errmsg(db));
+    return -1;
+  }
+  long long version = integer_of(db, "PRAGMA user_version");
+  long long application = integer_of(db, "PRAGMA application_id");
+  if (objects == 0 && version == 0 && application == 0) {
+    if (create) return 0;
+    snprintf(err, errlen, "%s: an empty file, not a pdmon store yet (run 'pdmon init' first)", path);
+    return -1;
+  }
+  int has_meta = integer_of(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") == 1;
+  if (application != PDMON_APPLICATION_ID && !(application == 0 && version >= 1 && has_meta)) {
+    snprintf(err, errlen, "%s: not a pdmon store (an SQLite database of another program); nothing was changed", path);
+    return -1;
+  }
+  if (version > MIGRATION_COUNT) {
+    snprintf(err, errlen, "%s: written by a newer pdmon (schema %lld, this build knows %d); nothing was changed",
+             path, version, MIGRATION_COUNT);
+    return -1;
+  }
+  return 0;
+}
+
 int store_open(const char *path, int create, sqlite3 **db, char *err, size_t errlen) {
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   *db = NULL;
@@ -148,7 +212,12 @@ int store_open(const char *path, int create, sqlite3 **db, char *err, size_t err
     return -1;
   }
   char inner[512];
-  sqlite3_busy_timeout(*db, 5000);
+  store_set_busy_wait(*db);
+  if (check_identity(*db, path, create, err, errlen) != 0) {
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+  }
   if (store_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
                       "PRAGMA synchronous=NORMAL;", inner, sizeof inner) != 0) {
     snprintf(err, errlen, "%s: %s", path, inner);
@@ -161,115 +230,13 @@ int store_open(const char *path, int create, sqlite3 **db, char *err, size_t err
     *db = NULL;
     return -1;
   }
-  return 0;
-}
-
-/* Tables rules may read, each through a TEMP view of the same name. */
-static const char *const scoped_tables[] = {"organization", "staff", "activity",
-                                            "community", "document", "measure"};
-
-/* Builds the view that shows table's rows of one municipality. */
-static char *scoped_view_sql(const char *table, const char *municipality) {
-  if (!municipality)
-    return sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s", table, table);
-  if (strcmp(table, "staff") == 0)
-    return sqlite3_mprintf(
-        "CREATE TEMP VIEW staff AS SELECT s.* FROM main.staff s JOIN main.organization o"
-        " ON o.id = s.organization_id WHERE o.municipality = %Q", municipality);
-  if (strcmp(table, "activity") == 0)
-    return sqlite3_mprintf(
-        "CREATE TEMP VIEW activity AS SELECT a.* FROM main.activity a JOIN main.staff s"
-        " ON s.id = a.staff_id JOIN main.organization o ON o.id = s.organization_id"
-        " WHERE o.municipality = %Q", municipality);
-  return sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s WHERE municipality = %Q",
-                         table, table, municipality);
-}
-
-/* Pragmas that only read the schema; any other pragma is refused. */
-static int pragma_is_harmless(const char *name, const char *arg) {
-  static const char *const allowed[] = {"table_info", "table_xinfo", "index_list",
-                                        "index_info", "foreign_key_list", NULL};
-  for (int i = 0; allowed[i]; i++)
-    if (sqlite3_stricmp(name, allowed[i]) == 0) return arg != NULL;
-  return 0;
-}
-
-/* Authorizer of the rules' connection: reading and calling functions is
- * all it allows. When scoped is non-NULL the main tables may be read only
- * through the municipality's views. */
-static int readonly_authorizer(void *scoped, int action, const char *a1, const char *a2,
-                               const char *database, const char *view) {
-  switch (action) {
-  case SQLITE_SELECT:
-  case SQLITE_FUNCTION:
-  case SQLITE_RECURSIVE:
-    return SQLITE_OK;
-  case SQLITE_READ:
-    if (scoped && database && strcmp(database, "main") == 0 && !view &&
-        sqlite3_stricmp(a1, "sqlite_master") != 0 && sqlite3_stricmp(a1, "sqlite_schema") != 0)
-      return SQLITE_DENY; /* main tables only through the municipality's views */
-    return SQLITE_OK;
-  case SQLITE_PRAGMA:
-    return pragma_is_harmless(a1, a2) ? SQLITE_OK : SQLITE_DENY;
-  default:
-    return SQLITE_DENY;
-  }
-}
-
-/* 1 when any organization, community or document of the store belongs to
- * another municipality than this one (or the check fails). */
-static int holds_other_municipalities(sqlite3 *db, const char *municipality) {
-  sqlite3_stmt *st;
-  int other = 1;
-  if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM organization WHERE municipality <> ?1)"
-                             " OR EXISTS (SELECT 1 FROM community WHERE municipality <> ?1)"
-                             " OR EXISTS (SELECT 1 FROM document WHERE municipality <> ?1)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return 1;
-  sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) other = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return other;
-}
-
-int store_open_readonly(const char *path, const char *municipality, sqlite3 **db,
-                        char *err, size_t errlen) {
-  *db = NULL;
-  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot open store read-only: %s", path,
-             *db ? sqlite3_errmsg(*db) : "out of memory");
+  if (integer_of(*db, "PRAGMA application_id") != PDMON_APPLICATION_ID &&
+      store_exec(*db, "PRAGMA application_id = 1885629806" /* PDMON_APPLICATION_ID */, inner, sizeof inner) != 0) {
+    snprintf(err, errlen, "%s: %s", path, inner);
     sqlite3_close(*db);
     *db = NULL;
     return -1;
   }
-  sqlite3_busy_timeout(*db, 5000);
-  sqlite3_limit(*db, SQLITE_LIMIT_ATTACHED, 0);
-  sqlite3_limit(*db, SQLITE_LIMIT_LENGTH, 100 * 1000 * 1000);
-  sqlite3_limit(*db, SQLITE_LIMIT_SQL_LENGTH, 1000 * 1000);
-  if (user_version(*db) != MIGRATION_COUNT) {
-    snprintf(err, errlen, "%s: store schema is not current (run 'pdmon init')", path);
-    sqlite3_close(*db);
-    *db = NULL;
-    return -1;
-  }
-  /* A store that holds only this municipality has nothing to hide: plain
-   * views spare every rule the joins that scope rows to a municipality. */
-  if (municipality && !holds_other_municipalities(*db, municipality)) municipality = NULL;
-  for (size_t i = 0; i < sizeof scoped_tables / sizeof scoped_tables[0]; i++) {
-    char *sql = scoped_view_sql(scoped_tables[i], municipality);
-    char inner[512];
-    int rc = sql ? store_exec(*db, sql, inner, sizeof inner) : -1;
-    sqlite3_free(sql);
-    if (rc != 0) {
-      snprintf(err, errlen, "%s: cannot prepare the rules' view of %s: %s", path,
-               scoped_tables[i], sql ? inner : "out of memory");
-      sqlite3_close(*db);
-      *db = NULL;
-      return -1;
-    }
-  }
-  /* any non-NULL pointer marks the connection as scoped to one municipality */
-  sqlite3_set_authorizer(*db, readonly_authorizer, municipality ? (void *)scoped_tables : NULL);
   return 0;
 }
 

@@ -1,7 +1,6 @@
-/* store: the SQLite data store. One read-write connection for the core
- * (imports, the cycle's own records) and, for rules, a read-only connection
- * that sees one municipality's rows through views and may do nothing but
- * read. */
+/* store: the SQLite data store: its schema and migrations, and the
+ * read-write connection of the core (imports, the cycle's own records).
+ * Rules read through rule_view.h, never through this connection. */
 #ifndef PDMON_STORE_H
 #define PDMON_STORE_H
 
@@ -12,17 +11,17 @@
 int store_schema_version(void);
 
 /* Opens (create != 0: creating if missing) the store at path with WAL,
- * foreign keys and a busy timeout, and brings its schema up to date.
- * Refuses a store written by a newer pdmon. */
+ * foreign keys and a writer that waits for another (store_set_busy_wait),
+ * and brings its schema up to date. Before anything is written it checks
+ * that the file is pdmon's (its application id, or the schema of a store
+ * from before the id), refusing another program's database, a store
+ * written by a newer pdmon, and (unless create) an empty file. */
 int store_open(const char *path, int create, sqlite3 **db, char *err, size_t errlen);
 
-/* Opens the store read-only for rules. Each entity table is shadowed by a
- * TEMP view holding only municipality's rows (all rows when municipality
- * is NULL); an authorizer then allows SELECT through those views and
- * nothing else: no writes, ATTACH, PRAGMA writes, schema changes or direct
- * reads of the main tables. */
-int store_open_readonly(const char *path, const char *municipality, sqlite3 **db,
-                        char *err, size_t errlen);
+/* Makes a connection wait while another pdmon writes instead of failing
+ * with "database is locked": it says once on stderr that it waits and
+ * gives up after half an hour. */
+void store_set_busy_wait(sqlite3 *db);
 
 /* Reads a value of the meta table into buf ("" when absent). */
 int store_meta_get(sqlite3 *db, const char *key, char *buf, size_t buflen);

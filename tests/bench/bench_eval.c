@@ -38,7 +38,8 @@ int main(int argc, char **argv) {
   sqlite3_finalize(st);
   sqlite3_close(db);
 
-  evaluate_options opt = {.store_path = path, .pack_dir = pack, .period = 2023, .limits = sandbox_default_limits()};
+  evaluate_options opt = {.store_path = path, .pack_dir = pack, .period = 2023, .municipality = "m1",
+                          .limits = sandbox_default_limits()};
   result_set all;
   double t0 = seconds();
   if (evaluate_run(&opt, &all, err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); return 1; }

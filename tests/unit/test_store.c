@@ -1,5 +1,6 @@
-/* The store: migrations, and the rules' connection refusing every kind of
- * write and every row of another municipality. */
+/* The store: migrations, the checks before a store is written, writers
+ * waiting for each other, and the rules' view refusing every kind of write
+ * and every row of another municipality. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "rule_view.h"
 #include "store.h"
 #include "support.h"
 
@@ -95,26 +100,101 @@ static void meta_round_trip(void **state) {
   assert_string_equal(buf, "");
 }
 
-static void readonly_sees_one_municipality(void **state) {
-  fixture *f = *state;
-  sqlite3 *ro;
-  char err[512];
-  assert_int_equal(store_open_readonly(f->path, "alpha", &ro, err, sizeof err), 0);
-  assert_int_equal(count(ro, "SELECT count(*) FROM organization"), 2);
-  assert_int_equal(count(ro, "SELECT count(*) FROM staff"), 2);
-  assert_int_equal(count(ro, "SELECT count(*) FROM activity"), 1);
-  assert_int_equal(count(ro, "SELECT count(*) FROM staff WHERE organization_id = 'b1'"), 0);
-  /* going around the views to the main tables is refused */
-  assert_int_equal(count(ro, "SELECT count(*) FROM main.staff"), -1);
-  assert_int_equal(count(ro, "SELECT count(*) FROM main.organization"), -1);
-  assert_non_null(strstr(sqlite3_errmsg(ro), "not authorized"));
-  sqlite3_close(ro);
-  assert_int_equal(store_open_readonly(f->path, NULL, &ro, err, sizeof err), 0);
-  assert_int_equal(count(ro, "SELECT count(*) FROM staff"), 4);
-  sqlite3_close(ro);
+/* Opens the rules' view of municipality m (NULL: the store's own). */
+static rule_view *view_of(const fixture *f, const char *m) {
+  rule_view *v;
+  char err[1024];
+  if (rule_view_open(f->path, m, &v, err, sizeof err) != 0) {
+    print_error("%s\n", err);
+    return NULL;
+  }
+  return v;
 }
 
-static void readonly_refuses_every_write(void **state) {
+/* A count through the view, or -1 with the refusal in why. */
+static long long view_count(rule_view *v, const char *sql, char *why, size_t whylen) {
+  sqlite3_stmt *st;
+  why[0] = '\0';
+  if (rule_view_prepare(v, sql, &st, why, whylen) != 0) return -1;
+  long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  sqlite3_finalize(st);
+  return n;
+}
+
+static void view_holds_one_municipality_whatever_the_sql(void **state) {
+  fixture *f = *state;
+  rule_view *v = view_of(f, "alpha");
+  assert_non_null(v);
+  char why[600];
+  assert_string_equal(rule_view_municipality(v), "alpha");
+  assert_int_equal(view_count(v, "SELECT count(*) FROM organization", why, sizeof why), 2);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM staff", why, sizeof why), 2);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM activity", why, sizeof why), 1);
+  /* the copy is all there is: qualifiers and CTEs reach the same rows */
+  assert_int_equal(view_count(v, "SELECT count(*) FROM main.staff", why, sizeof why), 2);
+  assert_int_equal(view_count(v, "WITH staff AS (SELECT * FROM main.staff) SELECT count(*) FROM staff", why, sizeof why), 2);
+  assert_int_equal(view_count(v, "WITH o AS (SELECT * FROM main.organization) SELECT count(*) FROM o WHERE municipality = 'beta'",
+                              why, sizeof why), 0);
+  static const char *const refused[] = {"SELECT count(*) FROM temp.staff", "SELECT count(*) FROM sqlite_temp_master",
+    "SELECT count(*) FROM sqlite_schema", "SELECT (SELECT count(*) FROM sqlite_stat1)",
+    "SELECT count(*) FROM pragma_table_info('staff')", "SELECT fts3_tokenizer('simple')",
+    "SELECT count(*) FROM dbstat", "SELECT load_extension('x')"};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    if (view_count(v, refused[i], why, sizeof why) != -1) print_error("was allowed: %s\n", refused[i]);
+    assert_int_equal(view_count(v, refused[i], why, sizeof why), -1);
+  }
+  assert_non_null(strstr(why, "load_extension"));
+  rule_view_close(v);
+}
+
+static void view_never_reads_the_core_tables(void **state) {
+  fixture *f = *state;
+  char err[512], why[600];
+  assert_int_equal(store_exec(f->db, "DELETE FROM activity WHERE staff_id IN ('s3', 's4'); DELETE FROM staff WHERE organization_id = 'b1';"
+                                     "DELETE FROM organization WHERE municipality = 'beta';"
+                                     "INSERT INTO import_log (entity, file, rows_imported, rows_rejected) VALUES ('staff', 'x', 1, 0)",
+                              err, sizeof err), 0);
+  /* a store of alpha alone is read in place, with the same refusals */
+  rule_view *v = view_of(f, "alpha");
+  assert_non_null(v);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM main.organization", why, sizeof why), 2);
+  static const char *const core[] = {"SELECT count(*) FROM import_log", "SELECT (SELECT count(*) FROM meta)",
+    "SELECT count(*) FROM main.cycle_result", "WITH x AS (SELECT * FROM cycle_pack_file) SELECT count(*) FROM x",
+    "SELECT count(*) FROM sqlite_master"};
+  for (size_t i = 0; i < sizeof core / sizeof *core; i++) {
+    if (view_count(v, core[i], why, sizeof why) != -1) print_error("was allowed: %s\n", core[i]);
+    assert_int_equal(view_count(v, core[i], why, sizeof why), -1);
+    assert_non_null(strstr(why, "rules may not read"));
+  }
+  /* the view's snapshot is pinned: rows imported meanwhile do not appear */
+  assert_int_equal(store_exec(f->db, "INSERT INTO organization VALUES ('b9','B9','school','beta',NULL)", err, sizeof err), 0);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM organization", why, sizeof why), 2);
+  rule_view_close(v);
+}
+
+static void the_store_chooses_the_municipality(void **state) {
+  fixture *f = *state;
+  rule_view *v;
+  char err[1024];
+  /* two municipalities and none recorded: refused, never "all" */
+  assert_int_equal(rule_view_open(f->path, NULL, &v, err, sizeof err), -1);
+  assert_non_null(strstr(err, "several municipalities (alpha, beta)"));
+  assert_int_equal(store_meta_set(f->db, "municipality", "beta", err, sizeof err), 0);
+  v = view_of(f, NULL);
+  assert_non_null(v);
+  assert_string_equal(rule_view_municipality(v), "beta");
+  char why[600];
+  assert_int_equal(view_count(v, "SELECT count(*) FROM staff", why, sizeof why), 2);
+  rule_view_close(v);
+  /* the region-wide view is a separate call the core makes on purpose */
+  assert_int_equal(rule_view_open_all(f->path, &v, err, sizeof err), 0);
+  assert_string_equal(rule_view_municipality(v), "");
+  assert_int_equal(view_count(v, "SELECT count(*) FROM staff", why, sizeof why), 4);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM meta", why, sizeof why), -1);
+  rule_view_close(v);
+}
+
+static void view_refuses_every_write(void **state) {
   fixture *f = *state;
   static const char *const writes[] = {
     "INSERT INTO organization VALUES ('x','X','school','alpha',NULL)",
@@ -129,7 +209,7 @@ static void readonly_refuses_every_write(void **state) {
     "CREATE TEMP VIEW evil AS SELECT * FROM main.staff",
     "CREATE INDEX evil ON staff(position)",
     "CREATE TRIGGER evil AFTER INSERT ON organization BEGIN SELECT 1; END",
-    "DROP VIEW staff",
+    "DROP TABLE staff",
     "DROP TABLE main.staff",
     "ALTER TABLE organization ADD COLUMN evil TEXT",
     "ATTACH DATABASE ':memory:' AS other",
@@ -138,7 +218,10 @@ static void readonly_refuses_every_write(void **state) {
     "PRAGMA journal_mode = DELETE",
     "PRAGMA foreign_keys = OFF",
     "PRAGMA writable_schema = ON",
+    "PRAGMA query_only = 0",
+    "PRAGMA table_info(meta)",
     "BEGIN",
+    "COMMIT",
     "SAVEPOINT s",
     "REINDEX",
     "ANALYZE",
@@ -147,21 +230,99 @@ static void readonly_refuses_every_write(void **state) {
     "SELECT load_extension('/tmp/evil')",
     "WITH x AS (SELECT 1) INSERT INTO organization SELECT 'y','Y','school','alpha',NULL FROM x",
   };
-  sqlite3 *ro;
-  char err[512];
-  assert_int_equal(store_open_readonly(f->path, "alpha", &ro, err, sizeof err), 0);
-  for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
-    int rc = sqlite3_exec(ro, writes[i], NULL, NULL, NULL);
-    if (rc == SQLITE_OK) print_error("was allowed: %s\n", writes[i]);
-    assert_int_not_equal(rc, SQLITE_OK);
+  for (int scoped = 0; scoped < 2; scoped++) {
+    rule_view *v;
+    char err[512];
+    if (scoped) v = view_of(f, "alpha");
+    else assert_int_equal(rule_view_open_all(f->path, &v, err, sizeof err), 0);
+    assert_non_null(v);
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+      sqlite3_stmt *st;
+      int rc = rule_view_prepare(v, writes[i], &st, err, sizeof err);
+      if (rc == 0) {
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+      }
+      if (rc == 0) print_error("was allowed: %s\n", writes[i]);
+      assert_int_not_equal(rc, 0);
+    }
+    /* a rule may look at the columns of its tables */
+    sqlite3_stmt *st;
+    assert_int_equal(rule_view_prepare(v, "PRAGMA table_info(staff)", &st, err, sizeof err), 0);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_finalize(st);
+    rule_view_close(v);
   }
-  /* reading the schema is allowed; a rule may look at its columns */
-  assert_int_equal(sqlite3_exec(ro, "PRAGMA table_info(staff)", NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(ro);
   assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 3);
   assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE position = 'head'"), 1);
   assert_int_equal(count(f->db, "SELECT count(*) FROM activity"), 2);
   assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'evil'"), 0);
+}
+
+/* Another program's database, and a store of a newer pdmon, are refused
+ * before anything is written to them: no tables, no WAL. */
+static void foreign_and_newer_files_are_left_untouched(void **state) {
+  fixture *f = *state;
+  char path[600], err[512];
+  snprintf(path, sizeof path, "%s/foreign.db", f->dir);
+  sqlite3 *other, *db;
+  assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+  assert_int_equal(store_exec(other, "CREATE TABLE accounts (name TEXT)", err, sizeof err), 0);
+  assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
+  assert_non_null(strstr(err, "not a pdmon store"));
+  assert_int_equal(store_open(path, 1, &db, err, sizeof err), -1);
+  assert_int_equal(count(other, "SELECT count(*) FROM sqlite_schema"), 1);
+  assert_int_equal(store_exec(other, "DROP TABLE accounts; PRAGMA user_version = 99; PRAGMA application_id = 1885629806",
+                              err, sizeof err), 0);
+  assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
+  assert_non_null(strstr(err, "newer pdmon"));
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(other, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "delete");
+  sqlite3_finalize(st);
+  sqlite3_close(other);
+  /* an empty file becomes a store only through init */
+  snprintf(path, sizeof path, "%s/empty.db", f->dir);
+  free(support_write_text(f->dir, "empty.db", ""));
+  assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
+  assert_non_null(strstr(err, "pdmon init"));
+  assert_int_equal(store_open(path, 1, &db, err, sizeof err), 0);
+  assert_int_equal(count(db, "PRAGMA application_id"), 1885629806);
+  sqlite3_close(db);
+}
+
+/* A second writer waits for the first instead of failing after 5 s. */
+static void second_writer_waits(void **state) {
+  fixture *f = *state;
+  int ready[2];
+  assert_int_equal(pipe(ready), 0);
+  pid_t child = fork();
+  assert_true(child >= 0);
+  if (child == 0) {
+    sqlite3 *holder;
+    char err[256];
+    if (store_open(f->path, 0, &holder, err, sizeof err) != 0 || store_exec(holder, "BEGIN IMMEDIATE", err, sizeof err) != 0)
+      _exit(1);
+    if (write(ready[1], "x", 1) != 1) _exit(1);
+    sleep(2);
+    store_exec(holder, "INSERT INTO meta VALUES ('holder', 'done'); COMMIT", err, sizeof err);
+    sqlite3_close(holder);
+    _exit(0);
+  }
+  char c;
+  assert_int_equal(read(ready[0], &c, 1), 1);
+  time_t start = time(NULL);
+  char err[256], buf[32];
+  assert_int_equal(store_exec(f->db, "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('waiter', 'done'); COMMIT", err, sizeof err), 0);
+  assert_true(time(NULL) - start >= 1);
+  int status;
+  waitpid(child, &status, 0);
+  assert_int_equal(WEXITSTATUS(status), 0);
+  store_meta_get(f->db, "holder", buf, sizeof buf);
+  assert_string_equal(buf, "done");
+  close(ready[0]);
+  close(ready[1]);
 }
 
 int main(void) {
@@ -170,8 +331,12 @@ int main(void) {
     cmocka_unit_test_setup_teardown(newer_store_is_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_store_is_not_created_without_init, setup, teardown),
     cmocka_unit_test_setup_teardown(meta_round_trip, setup, teardown),
-    cmocka_unit_test_setup_teardown(readonly_sees_one_municipality, setup, teardown),
-    cmocka_unit_test_setup_teardown(readonly_refuses_every_write, setup, teardown),
+    cmocka_unit_test_setup_teardown(view_holds_one_municipality_whatever_the_sql, setup, teardown),
+    cmocka_unit_test_setup_teardown(view_never_reads_the_core_tables, setup, teardown),
+    cmocka_unit_test_setup_teardown(the_store_chooses_the_municipality, setup, teardown),
+    cmocka_unit_test_setup_teardown(view_refuses_every_write, setup, teardown),
+    cmocka_unit_test_setup_teardown(foreign_and_newer_files_are_left_untouched, setup, teardown),
+    cmocka_unit_test_setup_teardown(second_writer_waits, setup, teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
