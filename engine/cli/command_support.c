@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "i18n.h"
 #include "pack.h"
+#include "rule_view.h"
 #include "store.h"
 
 int parse_year(const char *text, int *year) {
@@ -63,15 +65,28 @@ const char *pack_without_store(const command_args *args, char *buf) {
   return dir;
 }
 
-void store_municipality(sqlite3 *db, const char *pack_dir, char *buf, size_t len) {
-  buf[0] = '\0';
+/* The command's --municipality when its table has that option (init's
+ * own --municipality records the default and is not a choice of rows). */
+static const char *chosen_municipality(const command_args *args) {
+  if (!args->command || !strcmp(args->command->name, "init")) return NULL;
+  for (const option_def *o = args->command->options; o->name; o++)
+    if (!strcmp(o->name, "municipality")) return opt_value(args, "municipality");
+  return NULL;
+}
+
+int store_municipality(const command_args *args, sqlite3 *db, const char *pack_dir, char *buf, size_t len) {
+  char why[1024];
+  const char *chosen = chosen_municipality(args);
+  if (chosen) snprintf(buf, len, "%s", chosen);
+  else if (rule_view_store_municipality(db, buf, len, why, sizeof why) != 0) buf[0] = '\0';
   pack_summary s;
-  char err[512];
-  if (pack_dir && evaluate_pack_summary(pack_dir, &s, err, sizeof err) == 0) {
-    snprintf(buf, len, "%s", s.municipality);
-    pack_summary_free(&s);
-  }
-  if (!buf[0]) store_meta_get(db, "municipality", buf, len);
+  if (!buf[0] || !pack_dir || evaluate_pack_summary(pack_dir, &s, why, sizeof why) != 0) return 0;
+  int agrees = !s.municipality[0] || strcmp(s.municipality, buf) == 0;
+  if (!agrees)
+    command_error(args, _("%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's"
+                          " (a pack never chooses whose rows it reads)"), pack_dir, s.municipality, buf);
+  pack_summary_free(&s);
+  return agrees ? 0 : -1;
 }
 
 int open_cycle(const command_args *args, const char *cycle_opt, sqlite3 **db, cycle_ref *c, char *municipality) {
@@ -82,7 +97,10 @@ int open_cycle(const command_args *args, const char *cycle_opt, sqlite3 **db, cy
     command_error(args, "%s", err);
     return EXIT_USER;
   }
-  store_municipality(*db, resolve_pack(args, *db, pack_buf, sizeof pack_buf), municipality, 256);
+  if (store_municipality(args, *db, resolve_pack(args, *db, pack_buf, sizeof pack_buf), municipality, 256) != 0) {
+    sqlite3_close(*db);
+    return EXIT_USER;
+  }
   int rc = cycle_find(*db, municipality[0] ? municipality : NULL, id, c, err, sizeof err);
   if (rc != 0) {
     command_error(args, "%s", err);

@@ -29,9 +29,11 @@ const char *resolve_pack(const command_args *args, sqlite3 *db, char *buf, size_
  * PATH_MAX bytes. */
 const char *pack_without_store(const command_args *args, char *buf);
 
-/* The municipality the pack names, else the store's default; "" when
- * neither (a store may hold several municipalities, each with its pack). */
-void store_municipality(sqlite3 *db, const char *pack_dir, char *buf, size_t len);
+/* The municipality the command names (--municipality, on commands that
+ * take it), else the store's own (recorded by init, else the only one it
+ * holds); "" when there is none. A pack never chooses: when its manifest
+ * names another municipality this prints why and returns -1. */
+int store_municipality(const command_args *args, sqlite3 *db, const char *pack_dir, char *buf, size_t len);
 
 /* Opens the store and finds the municipality's cycle (cycle_opt, or the
  * latest). municipality holds 256 bytes. Returns an exit status; on

@@ -38,7 +38,7 @@ const command_def command_table[] = {
     {"test", command_test, "[--pack DIR]", N_("Run the pack's own tests (PACK/tests/*.lua)."), 0, 0, {{0}}},
     {"cycle", command_cycle,
      "open --period YEAR [--title T]\n"
-     "run | status | analysis | recommendations | close [--cycle N]\n"
+     "run | status | analysis | recommendations | close [--cycle N] [--municipality CODE]\n"
      "status | analysis [--format table|json]\n"
      "recommendations [--to ADDRESSEE]",
      N_("Run the management cycle: open a period, run the monitoring, analysis and recommendations, "
@@ -47,7 +47,8 @@ const command_def command_table[] = {
       VALUE("title", "TITLE", N_("the title of the cycle to open")),
       VALUE("cycle", "N", N_("this cycle (default: the latest)")),
       VALUE("format", "FORMAT", N_("table (default) or json")),
-      VALUE("to", "ADDRESSEE", N_("only the recommendations to this addressee"))}},
+      VALUE("to", "ADDRESSEE", N_("only the recommendations to this addressee")),
+      VALUE("municipality", "CODE", N_("whose cycle, in a store of several municipalities (default: the store's own)"))}},
     {"measure", command_measure, "list [--due|--overdue] [--on DATE]\ndone ID --document DOC_ID",
      N_("List the roadmap's measures on a date, or mark a measure done by a document."), 1, 2,
      {FLAG("due", N_("only the measures due on the date")),

@@ -31,7 +31,10 @@ static int cycle_open_command(const command_args *args) {
     return EXIT_USER;
   }
   const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
-  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  if (store_municipality(args, db, pack_dir, municipality, sizeof municipality) != 0) {
+    sqlite3_close(db);
+    return EXIT_USER;
+  }
   int status = EXIT_USER;
   long long id;
   if (!pack_dir || !realpath(pack_dir, pack_path)) {
@@ -119,7 +122,11 @@ int command_measure(const command_args *args) {
   if (done) {
     status = measure_done(args, db);
   } else {
-    store_municipality(db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality, sizeof municipality);
+    if (store_municipality(args, db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality,
+                           sizeof municipality) != 0) {
+      sqlite3_close(db);
+      return EXIT_USER;
+    }
     const char *which = opt_given(args, "due") ? "due" : opt_given(args, "overdue") ? "overdue" : NULL;
     if (roadmap_list(db, municipality, date, which, stdout, err, sizeof err) != 0) {
       command_error(args, "%s", err);

@@ -56,7 +56,11 @@ static int import_roadmap(const command_args *args, sqlite3 *db, const char *pat
                           import_report *report, char *err, size_t errlen) {
   char municipality[256], pack_buf[PATH_MAX];
   const char *pack_dir = resolve_pack(args, db, pack_buf, sizeof pack_buf);
-  store_municipality(db, pack_dir, municipality, sizeof municipality);
+  if (store_municipality(args, db, pack_dir, municipality, sizeof municipality) != 0) {
+    memset(report, 0, sizeof *report);
+    snprintf(err, errlen, _("%s: nothing was imported"), path);
+    return -1;
+  }
   if (!municipality[0]) {
     memset(report, 0, sizeof *report);
     snprintf(err, errlen, _("%s: whose roadmap is it? set the municipality with 'pdmon init --municipality CODE'"),

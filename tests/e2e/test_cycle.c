@@ -206,11 +206,14 @@ static cJSON *json_of(const char *dir, const char *args) {
   return root;
 }
 
-static void run_cycle(const char *dir, const char *pack, int period, int close) {
-  char args[1200];
-  snprintf(args, sizeof args, "cycle open --period %d --pack '%s'", period, pack);
+/* Opens and runs a cycle of the store's municipality, or of municipality
+ * when it is not NULL (a store that holds several). */
+static void run_cycle_of(const char *dir, const char *pack, const char *municipality, int period, int close) {
+  char args[1200], whose[300] = "";
+  if (municipality) snprintf(whose, sizeof whose, " --municipality %s", municipality);
+  snprintf(args, sizeof args, "cycle open --period %d --pack '%s'%s", period, pack, whose);
   expect(dir, args, 0, NULL);
-  snprintf(args, sizeof args, "cycle run --pack '%s'", pack);
+  snprintf(args, sizeof args, "cycle run --pack '%s'%s", pack, whose);
   expect(dir, args, 0, NULL);
   if (!close) return;
   snprintf(args, sizeof args, "import measures examples/quickstart/measures.csv --pack '%s'", pack);
@@ -219,6 +222,10 @@ static void run_cycle(const char *dir, const char *pack, int period, int close) 
   expect(dir, args, 0, NULL);
   snprintf(args, sizeof args, "cycle close --pack '%s'", pack);
   expect(dir, args, 0, NULL);
+}
+
+static void run_cycle(const char *dir, const char *pack, int period, int close) {
+  run_cycle_of(dir, pack, NULL, period, close);
 }
 
 static void analysis_ratings_and_the_rules_in_force_then(void **state) {
@@ -272,7 +279,7 @@ static void municipalities_of_one_store_are_compared(void **state) {
   expect(dir, args, 0, NULL);
   snprintf(args, sizeof args, "import activities '%s/a.csv'", dir);
   expect(dir, args, 0, NULL);
-  run_cycle(dir, pack, 2023, 0);
+  run_cycle_of(dir, pack, "other", 2023, 0); /* the command chooses whose rows, never the pack */
   run_cycle(dir, "examples/quickstart", 2023, 0);
   cJSON *root = json_of(dir, "cycle analysis --format json");
   cJSON *rows = cJSON_GetObjectItem(root, "municipalities");
