@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "lua_store.h"
 #include "pack.h"
 #include "sandbox.h"
@@ -290,7 +291,7 @@ static int open_session(session *s, const repl_options *opt) {
     return -1;
   }
   if (s->have_pack && s->p.municipality[0] && strcmp(s->p.municipality, rule_view_municipality(db)) != 0) {
-    fprintf(stderr, "pdmon repl: %s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's\n",
+    fprintf(stderr, _("pdmon repl: %s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's\n"),
             s->p.dir, s->p.municipality, rule_view_municipality(db));
     rule_view_close(db);
     return -1;

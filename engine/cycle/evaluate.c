@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "lua_store.h"
 #include "pack.h"
 #include "rule_view.h"
@@ -108,7 +109,7 @@ static int evaluate_indicator(const pack *p, const evaluate_options *opt, int de
 static int open_view(const pack *p, const evaluate_options *opt, rule_view **view, char *err, size_t errlen) {
   if (opt->all_municipalities) {
     if (p->municipality[0]) {
-      snprintf(err, errlen, "%s/pack.lua: a pack of municipality %s cannot evaluate the whole region", p->dir,
+      snprintf(err, errlen, _("%s/pack.lua: a pack of municipality %s cannot evaluate the whole region"), p->dir,
                p->municipality);
       return -1;
     }
@@ -117,8 +118,8 @@ static int open_view(const pack *p, const evaluate_options *opt, rule_view **vie
   if (rule_view_open(opt->store_path, opt->municipality, view, err, errlen) != 0) return -1;
   const char *m = rule_view_municipality(*view);
   if (p->municipality[0] && strcmp(p->municipality, m) != 0) {
-    snprintf(err, errlen, "%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's;"
-             " evaluate it on its own municipality's store (a pack never chooses whose rows it reads)",
+    snprintf(err, errlen, _("%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's;"
+                            " evaluate it on its own municipality's store (a pack never chooses whose rows it reads)"),
              p->dir, p->municipality, m);
     rule_view_close(*view);
     *view = NULL;

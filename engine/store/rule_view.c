@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "store.h"
 
 /* The tables rules may read and how a row of each belongs to a
@@ -111,34 +112,34 @@ static int rules_authorizer(void *ud, int action, const char *a1, const char *a2
     return SQLITE_OK;
   case SQLITE_READ:
     if (database && strcmp(database, "main") != 0)
-      return refuse(v, "rules may not read the '%s' database; they read only their municipality's tables", database);
+      return refuse(v, _("rules may not read the '%s' database; they read only their municipality's tables"), database);
     if (!in_list(table_names, a1))
-      return refuse(v, "rules may not read %s; they read only organization, staff, activity, community,"
-                       " document and measure", a1 ? a1 : "?");
+      return refuse(v, _("rules may not read %s; they read only organization, staff, activity, community,"
+                       " document and measure"), a1 ? a1 : "?");
     return SQLITE_OK;
   case SQLITE_FUNCTION:
-    if (!in_list(allowed_functions, a2)) return refuse(v, "rules may not call the SQL function %s", a2 ? a2 : "?");
+    if (!in_list(allowed_functions, a2)) return refuse(v, _("rules may not call the SQL function %s"), a2 ? a2 : "?");
     return SQLITE_OK;
   case SQLITE_PRAGMA:
-    if (!in_list(allowed_pragmas, a1)) return refuse(v, "rules may not use PRAGMA %s", a1 ? a1 : "?");
-    if (!in_list(table_names, a2)) return refuse(v, "rules may describe only the rule tables, not %s", a2 ? a2 : "(none)");
+    if (!in_list(allowed_pragmas, a1)) return refuse(v, _("rules may not use PRAGMA %s"), a1 ? a1 : "?");
+    if (!in_list(table_names, a2)) return refuse(v, _("rules may describe only the rule tables, not %s"), a2 ? a2 : "(none)");
     return SQLITE_OK;
   case SQLITE_ATTACH:
   case SQLITE_DETACH:
-    return refuse(v, "rules may not %s databases", action == SQLITE_ATTACH ? "attach" : "detach");
+    return refuse(v, _("rules may not %s databases"), action == SQLITE_ATTACH ? "attach" : "detach");
   case SQLITE_TRANSACTION:
   case SQLITE_SAVEPOINT:
-    return refuse(v, "rules may not begin or end transactions");
+    return refuse(v, _("rules may not begin or end transactions"));
   case SQLITE_UPDATE:
     if (a1 && (sqlite3_stricmp(a1, "sqlite_master") == 0 || sqlite3_stricmp(a1, "sqlite_temp_master") == 0))
       /* what SQLite asks when a query opens a virtual table (pragma_*, dbstat, json_each) */
-      return refuse(v, "rules may not use virtual or table-valued tables (pragma_..., dbstat, json_each)");
-    return refuse(v, "rules may only read: writing to %s is not allowed", a1 ? a1 : "the store");
+      return refuse(v, _("rules may not use virtual or table-valued tables (pragma_..., dbstat, json_each)"));
+    return refuse(v, _("rules may only read: writing to %s is not allowed"), a1 ? a1 : "the store");
   case SQLITE_INSERT:
   case SQLITE_DELETE:
-    return refuse(v, "rules may only read: writing to %s is not allowed", a1 ? a1 : "the store");
+    return refuse(v, _("rules may only read: writing to %s is not allowed"), a1 ? a1 : "the store");
   default:
-    return refuse(v, "rules may only read: writing to or changing the store is not allowed");
+    return refuse(v, _("rules may only read: writing to or changing the store is not allowed"));
   }
 }
 
@@ -188,10 +189,10 @@ int rule_view_store_municipality(sqlite3 *db, char *buf, size_t buflen, char *er
   if (n == 1) return 0;
   buf[0] = '\0';
   if (n == 0)
-    snprintf(err, errlen, "the store holds no municipality yet; set one with 'pdmon init --municipality CODE'");
+    snprintf(err, errlen, _("the store holds no municipality yet; set one with 'pdmon init --municipality CODE'"));
   else
-    snprintf(err, errlen, "the store holds several municipalities (%s) and none is its own; say whose rows"
-                          " to evaluate with 'pdmon init --municipality CODE'", names);
+    snprintf(err, errlen, _("the store holds several municipalities (%s) and none is its own; say whose rows"
+                          " to evaluate with 'pdmon init --municipality CODE'"), names);
   return -1;
 }
 
@@ -206,7 +207,7 @@ static void discard(rule_view *v) {
  * transaction whose first read fixes what every later statement sees. */
 static int open_pinned(const char *path, rule_view *v, char *err, size_t errlen) {
   if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot open store read-only: %s", path,
+    snprintf(err, errlen, _("%s: cannot open store read-only: %s"), path,
              v->db ? sqlite3_errmsg(v->db) : "out of memory");
     return -1;
   }
@@ -214,7 +215,7 @@ static int open_pinned(const char *path, rule_view *v, char *err, size_t errlen)
   char inner[512];
   if (store_exec(v->db, "BEGIN", inner, sizeof inner) != 0 ||
       query_integer(v->db, "PRAGMA user_version", NULL, -1) != store_schema_version()) {
-    snprintf(err, errlen, "%s: store schema is not current (run 'pdmon init')", path);
+    snprintf(err, errlen, _("%s: store schema is not current (run 'pdmon init')"), path);
     return -1;
   }
   v->pinned = 1;
@@ -284,7 +285,7 @@ static int copy_table(sqlite3 *db, const struct rule_table *t, const char *munic
   }
   sqlite3_finalize(st);
   if (rc == 0 && first) {
-    snprintf(err, errlen, "the store has no table %s", t->name);
+    snprintf(err, errlen, _("the store has no table %s"), t->name);
     rc = -1;
   }
   return rc;
@@ -295,25 +296,25 @@ static int copy_table(sqlite3 *db, const struct rule_table *t, const char *munic
 static int open_copy(const char *path, const char *municipality, rule_view *v, char *err, size_t errlen) {
   char uri[8192], inner[512];
   if (uri_of(path, uri, sizeof uri) != 0) {
-    snprintf(err, errlen, "%s: path too long", path);
+    snprintf(err, errlen, _("%s: path too long"), path);
     return -1;
   }
   if (sqlite3_open_v2("", &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "cannot create the rules' private database: %s", v->db ? sqlite3_errmsg(v->db) : "out of memory");
+    snprintf(err, errlen, _("cannot create the rules' private database: %s"), v->db ? sqlite3_errmsg(v->db) : "out of memory");
     return -1;
   }
   store_set_busy_wait(v->db);
   int rc = exec_bound(v->db, "ATTACH DATABASE ?1 AS src", uri, inner, sizeof inner);
   if (rc == 0) rc = store_exec(v->db, "BEGIN", inner, sizeof inner);
   if (rc == 0 && query_integer(v->db, "PRAGMA src.user_version", NULL, -1) != store_schema_version()) {
-    snprintf(inner, sizeof inner, "store schema is not current (run 'pdmon init')");
+    snprintf(inner, sizeof inner, _("store schema is not current (run 'pdmon init')"));
     rc = -1;
   }
   for (size_t i = 0; rc == 0 && i < N_RULE_TABLES; i++)
     rc = copy_table(v->db, &rule_tables[i], municipality, inner, sizeof inner);
   if (rc == 0) rc = store_exec(v->db, "COMMIT; DETACH DATABASE src; PRAGMA analysis_limit = 1000; ANALYZE;"
                                       " PRAGMA query_only = 1;", inner, sizeof inner);
-  if (rc != 0) snprintf(err, errlen, "%s: cannot prepare the rules' view of %s: %s", path, municipality, inner);
+  if (rc != 0) snprintf(err, errlen, _("%s: cannot prepare the rules' view of %s: %s"), path, municipality, inner);
   return rc;
 }
 
@@ -327,7 +328,7 @@ int rule_view_open(const char *path, const char *municipality, rule_view **out, 
   *out = NULL;
   rule_view *v = calloc(1, sizeof *v);
   if (!v) {
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, _("out of memory"));
     return -1;
   }
   if (open_pinned(path, v, err, errlen) != 0) {
@@ -362,7 +363,7 @@ int rule_view_open_all(const char *path, rule_view **out, char *err, size_t errl
   *out = NULL;
   rule_view *v = calloc(1, sizeof *v);
   if (!v) {
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, _("out of memory"));
     return -1;
   }
   if (open_pinned(path, v, err, errlen) != 0) {
@@ -383,7 +384,7 @@ int rule_view_prepare(rule_view *v, const char *sql, sqlite3_stmt **st, char *er
   if (v->pinned && sqlite3_get_autocommit(v->db)) {
     /* an interrupted statement ended the snapshot: reading on could mix
      * rows imported since, so this view reads no more */
-    snprintf(err, errlen, "the evaluation's snapshot of the store has ended; run it again");
+    snprintf(err, errlen, _("the evaluation's snapshot of the store has ended; run it again"));
     return -1;
   }
   int rc = sqlite3_prepare_v2(v->db, sql, -1, st, NULL);

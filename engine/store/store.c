@@ -1,6 +1,8 @@
 /* store.c: the SQLite data store. The promises are in store.h. */
 #include "store.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -154,7 +156,7 @@ static int wait_for_other_writer(void *ud, int count) {
   long waited = (long)count * BUSY_STEP_MS;
   if (waited >= BUSY_GIVE_UP_MS) return 0;
   if (waited == BUSY_NOTICE_MS)
-    fprintf(stderr, "store is busy: another pdmon is writing to it (an import or a cycle); waiting...\n");
+    fprintf(stderr, _("store is busy: another pdmon is writing to it (an import or a cycle); waiting...\n"));
   sqlite3_sleep(BUSY_STEP_MS);
   return 1;
 }
@@ -177,23 +179,23 @@ static long long integer_of(sqlite3 *db, const char *sql) {
 static int check_identity(sqlite3 *db, const char *path, int create, char *err, size_t errlen) {
   long long objects = integer_of(db, "SELECT count(*) FROM sqlite_schema");
   if (objects < 0) {
-    snprintf(err, errlen, "%s: not a pdmon store: %s; nothing was changed", path, sqlite3_errmsg(db));
+    snprintf(err, errlen, _("%s: not a pdmon store: %s; nothing was changed"), path, sqlite3_errmsg(db));
     return -1;
   }
   long long version = integer_of(db, "PRAGMA user_version");
   long long application = integer_of(db, "PRAGMA application_id");
   if (objects == 0 && version == 0 && application == 0) {
     if (create) return 0;
-    snprintf(err, errlen, "%s: an empty file, not a pdmon store yet (run 'pdmon init' first)", path);
+    snprintf(err, errlen, _("%s: an empty file, not a pdmon store yet (run 'pdmon init' first)"), path);
     return -1;
   }
   int has_meta = integer_of(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") == 1;
   if (application != PDMON_APPLICATION_ID && !(application == 0 && version >= 1 && has_meta)) {
-    snprintf(err, errlen, "%s: not a pdmon store (an SQLite database of another program); nothing was changed", path);
+    snprintf(err, errlen, _("%s: not a pdmon store (an SQLite database of another program); nothing was changed"), path);
     return -1;
   }
   if (version > MIGRATION_COUNT) {
-    snprintf(err, errlen, "%s: written by a newer pdmon (schema %lld, this build knows %d); nothing was changed",
+    snprintf(err, errlen, _("%s: written by a newer pdmon (schema %lld, this build knows %d); nothing was changed"),
              path, version, MIGRATION_COUNT);
     return -1;
   }
