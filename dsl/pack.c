@@ -35,10 +35,14 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
   return buf;
 }
 
+/* pack.lua first; the targets a municipality set in the workplace
+ * (PACK_TARGETS_OVERRIDE) last, so they win over its other files. */
 static int compare_names(const void *a, const void *b) {
   const char *x = *(char *const *)a, *y = *(char *const *)b;
   if (strcmp(x, "pack.lua") == 0) return -1;
   if (strcmp(y, "pack.lua") == 0) return 1;
+  if (strcmp(x, PACK_TARGETS_OVERRIDE) == 0) return 1;
+  if (strcmp(y, PACK_TARGETS_OVERRIDE) == 0) return -1;
   return strcmp(x, y);
 }
 

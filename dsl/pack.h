@@ -7,6 +7,10 @@
 
 #include "sandbox.h"
 
+/* The file of a municipality's own targets written by the workplace's
+ * targets editor; loaded after the layer's other files. */
+#define PACK_TARGETS_OVERRIDE "targets_override.lua"
+
 typedef struct pack {
   sandbox *sb;             /* borrowed: the state the pack lives in */
   int pack_ref;            /* registry reference to the declarations */

@@ -145,7 +145,8 @@ function dsl.new_pack(dir)
     local at = where(2)
     for id, value in pairs(spec) do
       local t, list = read_target("targets { " .. tostring(id) .. " = ... }", value, 2)
-      pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer }
+      pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer,
+                                              seq = #pack.overrides + 1 }
     end
   end
 
@@ -180,7 +181,8 @@ function dsl.new_pack(dir)
       check_fields("adapt { " .. tostring(id) .. " = ... }", fields, { title = true, source = true, target = true }, 2)
       if fields.target ~= nil then
         local t, list = read_target("adapt { " .. tostring(id) .. " = { target = ... } }", fields.target, 2)
-        pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer }
+        pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer,
+                                                seq = #pack.overrides + 1 }
       end
       pack.adaptations[#pack.adaptations + 1] = { id = id, fields = fields, where = at, layer = pack.layer }
     end
@@ -240,7 +242,12 @@ function dsl.finish(pack)
   for id, ind in pairs(pack.by_id) do
     if not ind.criterion then error(ind.where .. "indicator \"" .. id .. "\" is not inside any criterion", 0) end
   end
-  table.sort(pack.overrides, function(a, b) return a.layer > b.layer end)
+  -- deepest base first; within a layer in the order written, so a later file
+  -- (the municipality's targets_override.lua is loaded last) wins
+  table.sort(pack.overrides, function(a, b)
+    if a.layer ~= b.layer then return a.layer > b.layer end
+    return a.seq < b.seq
+  end)
   for _, o in ipairs(pack.overrides) do
     local ind = pack.by_id[o.id]
     if not ind then

@@ -1,7 +1,8 @@
 /* commands: pdmon's commands. The table in commands.c describes each one
  * (synopsis, summary, options); the functions live in commands_*.c by
  * group: data in (commands_data.c), rules (commands_rules.c), the cycle
- * (commands_cycle.c), reports (commands_report.c). Each function returns
+ * (commands_cycle.c), reports (commands_report.c), the web workplace
+ * (commands_web.c). Each function returns
  * the process exit status: 0 success, 1 user error (bad input, bad rule),
  * 2 usage error. */
 #ifndef PDMON_COMMANDS_H
@@ -30,5 +31,7 @@ int command_measure(const command_args *args);
 int command_decision(const command_args *args);
 int command_report(const command_args *args);
 int command_demo(const command_args *args);
+int command_serve(const command_args *args);
+int command_user(const command_args *args);
 
 #endif

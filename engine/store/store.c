@@ -87,6 +87,24 @@ static const char *const migrations[] = {
   "CREATE TABLE cycle_effect ("
   "  cycle_id INTEGER NOT NULL REFERENCES cycle(id), measure_id INTEGER NOT NULL REFERENCES measure(id),"
   "  indicator TEXT NOT NULL, before_value REAL, after_value REAL, verdict TEXT NOT NULL);",
+  /* 3: the web workplace (pdmon serve): accounts with a role and a scope,
+   * sessions (only a hash of each token is kept), and the audit trail of
+   * every change, refusal and login. Rules never read them: the rules'
+   * authorizer allows only the entity tables. */
+  "CREATE TABLE account ("
+  "  id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('region', 'municipality', 'school', 'admin')),"
+  "  municipality TEXT, organization_id TEXT, disabled INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+  "CREATE TABLE web_session ("
+  "  token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+  "  csrf TEXT NOT NULL, expires_at INTEGER NOT NULL,"
+  "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))) WITHOUT ROWID;"
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY, at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+  "  login TEXT NOT NULL, address TEXT, action TEXT NOT NULL, target TEXT, detail TEXT,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')));"
+  "CREATE INDEX audit_by_action ON audit(action, login, at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
