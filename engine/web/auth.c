@@ -190,7 +190,18 @@ int auth_login(sqlite3 *db, const char *login, const char *password, const char 
     if (audit_write(db, login, address, "login", NULL, "wrong login or password", "failed", err, errlen) != 0) return -1;
     return 1;
   }
+  rc = auth_session_open(db, who->id, token, csrf, err, errlen);
+  if (rc == 0) rc = audit_write(db, who->login, address, "login", NULL, "session opened", "ok", err, errlen);
+  return rc;
+}
+
+int auth_session_open(sqlite3 *db, long long account_id, char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX], char *err,
+                      size_t errlen) {
   char hash[AUTH_TOKEN_HEX];
+  if (auth_init() != 0) {
+    snprintf(err, errlen, "libsodium could not start");
+    return -1;
+  }
   auth_random_hex(token);
   auth_random_hex(csrf);
   token_hash(token, hash);
@@ -201,13 +212,12 @@ int auth_login(sqlite3 *db, const char *login, const char *password, const char 
     return -1;
   }
   sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, who->id);
+  sqlite3_bind_int64(st, 2, account_id);
   sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL) + AUTH_SESSION_SECONDS);
-  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
   if (rc != 0) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
   sqlite3_finalize(st);
-  if (rc == 0) rc = audit_write(db, who->login, address, "login", NULL, "session opened", "ok", err, errlen);
   return rc;
 }
 

@@ -53,6 +53,11 @@ int auth_account_add(sqlite3 *db, const char *login, const char *password, const
 int auth_login(sqlite3 *db, const char *login, const char *password, const char *address, account *who,
                char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX], char *err, size_t errlen);
 
+/* Opens a session for an account whose password was checked: fills token
+ * and csrf. Returns 0, or -1 with err. */
+int auth_session_open(sqlite3 *db, long long account_id, char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX], char *err,
+                      size_t errlen);
+
 /* Finds the live session of token: fills who and csrf. Returns 0, or 1 when
  * there is none (unknown, expired, or its account disabled). Reads only. */
 int auth_session(sqlite3 *db, const char *token, account *who, char csrf[AUTH_TOKEN_HEX]);
