@@ -21,4 +21,6 @@ for test in packs demo report synth repl options; do
   echo "memcheck: e2e_$test"
   PDMON_WRAPPER="$vg" "$build/tests/test_$test" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 done
+echo "memcheck: e2e_web"
+$vg "$build/tests/test_web" >/dev/null
 echo "memcheck: clean"

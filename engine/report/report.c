@@ -630,12 +630,6 @@ int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char
   return 0;
 }
 
-/* ---- the report's look and wording, shared with the web workplace ---- */
+/* ---- the report's look, shared with the web workplace ---- */
 
 const char *report_css(void) { return html_style; }
-
-const char *report_number(double v, char *buf, size_t len) { return ru_number(v, buf, len); }
-
-const char *report_status_label(const char *status) { return status_text(status ? status : ""); }
-
-const char *report_measure_state_label(const char *state) { return measure_state_text(state ? state : ""); }

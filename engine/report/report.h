@@ -26,13 +26,4 @@ int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char
 /* The report's stylesheet, so other pages (pdmon serve) share its look. */
 const char *report_css(void);
 
-/* A number as the report prints it (decimal comma, no trailing zeros), in buf. */
-const char *report_number(double v, char *buf, size_t len);
-
-/* The Russian label of a result status (met, not_met, ...) as the report shows it. */
-const char *report_status_label(const char *status);
-
-/* The Russian label of a measure's state (done, overdue, in_progress, planned). */
-const char *report_measure_state_label(const char *state);
-
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "russian.h"
 
 void html_text(FILE *out, const char *s) {
   for (; s && *s; s++) {
@@ -32,10 +33,8 @@ void html_url_part(FILE *out, const char *s) {
 
 /* Writes an ISO date as dd.mm.yyyy; other text escaped as it is. */
 static void html_date(FILE *out, const char *iso) {
-  if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-')
-    fprintf(out, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
-  else
-    html_text(out, iso);
+  char buf[64];
+  html_text(out, iso ? ru_date(iso, buf, sizeof buf) : NULL);
 }
 
 void html_printf(FILE *out, const char *format, ...) {
@@ -53,7 +52,7 @@ void html_printf(FILE *out, const char *format, ...) {
     case 'R': fputs(va_arg(ap, const char *), out); break;
     case 'd': fprintf(out, "%d", va_arg(ap, int)); break;
     case 'L': fprintf(out, "%lld", va_arg(ap, long long)); break;
-    case 'N': fputs(report_number(va_arg(ap, double), buf, sizeof buf), out); break;
+    case 'N': fputs(ru_number(va_arg(ap, double), 2, buf, sizeof buf), out); break;
     case 'D': html_date(out, va_arg(ap, const char *)); break;
     default: fputc(*p, out); break;
     }

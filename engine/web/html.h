@@ -1,7 +1,7 @@
 /* html: how the workplace writes its pages. Every value that comes from the
  * store or the request goes out escaped (HTML text and attributes, URL path
- * segments and query values); numbers and dates are written the Russian way
- * through the report's own formatting; the page frame carries the report's
+ * segments and query values); numbers and dates are written the Russian way,
+ * through engine/report/russian; the page frame carries the report's
  * stylesheet. The escaping lives here, in one place, until the shared
  * escaping module exists. */
 #ifndef PDMON_HTML_H
@@ -20,7 +20,7 @@ void html_url_part(FILE *out, const char *s);
 /* A small printf whose every conversion is safe for HTML:
  *   %s  text, escaped (NULL: nothing)     %U  URL part, percent-encoded
  *   %R  raw markup: only for literals the caller wrote itself
- *   %d  int        %L  long long          %N  double the Russian way (1 234,5 -> "1234,5")
+ *   %d  int        %L  long long          %N  double as ru_number writes it (decimal comma)
  *   %D  ISO date "2023-09-01" as 01.09.2023 (anything else escaped as is)
  *   %%  a percent sign. */
 void html_printf(FILE *out, const char *format, ...);

@@ -348,6 +348,7 @@ static enum MHD_Result refuse_body(struct MHD_Connection *c, web_request *r) {
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
     if (!strcmp(texts[i][0], code)) text = texts[i][1];
   web_respond_text(r, r->body_error, "text/plain; charset=utf-8", text);
+  r->answered = 1;
   return queue(c, r);
 }
 
@@ -360,22 +361,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (!r) {
     *con_cls = r = request_new(s, c, url, method);
     if (!r) return MHD_NO;
-    if (r->body_error) return refuse_body(c, r);
-    return MHD_YES;
-  }
-  if (r->body_error) { /* already answered; drain what the client still sends */
-    *upload_data_size = 0;
+    if (r->body_error) return refuse_body(c, r); /* before any of the body is read */
     return MHD_YES;
   }
   if (*upload_data_size) {
+    /* libmicrohttpd takes no response in the middle of a body: a body that
+     * turns out unreadable is read to its end (it is within the limit) and
+     * answered then; one that outgrows the limit without having declared
+     * its length closes the connection. */
     r->body_bytes += *upload_data_size;
-    if (r->body_bytes > s->options.max_body_bytes) r->body_error = 413;
-    else if (MHD_post_process(r->post_processor, upload_data, *upload_data_size) != MHD_YES && !r->body_error)
+    if (r->body_bytes > s->options.max_body_bytes) return MHD_NO;
+    if (!r->body_error && MHD_post_process(r->post_processor, upload_data, *upload_data_size) != MHD_YES && !r->body_error)
       r->body_error = 400;
     *upload_data_size = 0;
-    if (r->body_error) return refuse_body(c, r);
     return MHD_YES;
   }
+  if (r->body_error) return r->answered ? MHD_YES : refuse_body(c, r);
+  r->answered = 1;
   char err[512];
   r->db = pool_take(s, err, sizeof err);
   if (!r->db) {

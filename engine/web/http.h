@@ -86,6 +86,7 @@ struct web_request {
   void *post_processor;
   size_t body_bytes;
   int body_error;                     /* an HTTP status the body earned (400, 413, 415), 0 when fine */
+  int answered;                       /* a response is queued */
   atomic_int refs;
 };
 

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "report.h"
 #include "routes.h"
+#include "russian.h"
 #include "xlsx.h"
 
 /* Prepares sql binding 's' text and 'i' integers from the arguments; NULL on failure. */
@@ -41,12 +42,6 @@ static void store_failed(FILE *out, sqlite3 *db) {
   html_printf(out, "<p class=\"error\">Не удалось прочитать данные: %s</p>", sqlite3_errmsg(db));
 }
 
-const char *pages_cycle_state_label(const char *state) {
-  if (!strcmp(state, "open")) return "открыт, мониторинг не проведён";
-  if (!strcmp(state, "run")) return "мониторинг проведён";
-  if (!strcmp(state, "closed")) return "закрыт";
-  return state;
-}
 
 int pages_find_cycle(web_request *r, cycle_ref *c) {
   const char *want = web_query(r, "cycle");
@@ -103,7 +98,7 @@ static void write_municipalities(web_request *r, FILE *out) {
     html_printf(out, "<tr><th scope=\"row\"><a href=\"/m/%U\">%s</a></th><td class=\"num\">%L</td>", col(st, 0), col(st, 0),
                 (long long)sqlite3_column_int64(st, 1));
     if (has(st, 2)) html_printf(out, "<td class=\"num\">%L</td><td>%s</td></tr>\n", (long long)sqlite3_column_int64(st, 2),
-                                pages_cycle_state_label(col(st, 3)));
+                                ru_cycle_state(col(st, 3)));
     else html_printf(out, "<td>—</td><td>цикл не открыт</td></tr>\n");
   }
   if (!st) store_failed(out, r->db);
@@ -153,7 +148,7 @@ static void write_glance(web_request *r, FILE *out, const cycle_ref *c) {
   html_printf(out, "<h2 id=\"glance\">Статусы показателей</h2><div class=\"glance\" role=\"list\">");
   for (int i = 0; i < 5; i++)
     if (n[i] || i < 2)
-      html_printf(out, "<div role=\"listitem\" class=\"%s\"><strong>%L</strong>%s</div>", order[i], n[i], report_status_label(order[i]));
+      html_printf(out, "<div role=\"listitem\" class=\"%s\"><strong>%L</strong>%s</div>", order[i], n[i], ru_status(order[i]));
   html_printf(out, "</div>\n");
   st = query(r->db, "SELECT (SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ?1),"
                     " (SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = ?1),"
@@ -189,7 +184,7 @@ static void write_indicator_table(web_request *r, FILE *out, const cycle_ref *c)
     html_printf(out, "<tr class=\"%s\"><td><a href=\"/m/%U/indicator/%U?cycle=%L\">%s</a></td><td class=\"num\">", col(st, 6),
                 r->municipality, col(st, 0), c->id, col(st, 2));
     write_value(out, st, 4, col(st, 3));
-    html_printf(out, "</td><td>%s</td><td>%s</td></tr>\n", col(st, 5) ? col(st, 5) : "не задана", report_status_label(col(st, 6)));
+    html_printf(out, "</td><td>%s</td><td>%s</td></tr>\n", col(st, 5) ? col(st, 5) : "не задана", ru_status(col(st, 6)));
   }
   sqlite3_finalize(st);
   html_printf(out, "</tbody></table></div>\n");
@@ -235,7 +230,7 @@ static void write_dashboard(web_request *r, FILE *out) {
     return;
   }
   html_printf(out, "<p>Цикл %L; период: <strong>%d</strong>; состояние: <strong>%s</strong>.</p>\n", c->id, c->period,
-              pages_cycle_state_label(c->state));
+              ru_cycle_state(c->state));
   write_cycle_forms(r, out, c);
   if (strcmp(c->state, "open")) {
     write_glance(r, out, c);
@@ -300,7 +295,7 @@ static void write_dynamics(web_request *r, FILE *out, const cycle_ref *c, const 
   while (st && sqlite3_step(st) == SQLITE_ROW) {
     html_printf(out, "<tr class=\"%s\"><td>%L</td><td class=\"num\">", col(st, 2), (long long)sqlite3_column_int64(st, 0));
     write_value(out, st, 1, unit);
-    html_printf(out, "</td><td>%s</td></tr>", report_status_label(col(st, 2)));
+    html_printf(out, "</td><td>%s</td></tr>", ru_status(col(st, 2)));
   }
   sqlite3_finalize(st);
   html_printf(out, "</tbody></table></div>\n");
@@ -324,7 +319,7 @@ static void write_explanation(FILE *out, sqlite3_stmt *total, int period) {
   }
   if (col(total, 7)) html_printf(out, " Цель в документе: «%s»", col(total, 7));
   if (col(total, 8)) html_printf(out, "; на этот год применяется: %s", col(total, 8));
-  html_printf(out, ". Статус: <strong>%s</strong>.</p>\n", report_status_label(col(total, 10)));
+  html_printf(out, ". Статус: <strong>%s</strong>.</p>\n", ru_status(col(total, 10)));
 }
 
 static void write_indicator(web_request *r, FILE *out) {
@@ -372,7 +367,7 @@ static void write_indicator(web_request *r, FILE *out) {
     if (has(st, 5)) html_printf(out, "%N", sqlite3_column_double(st, 5)); else html_printf(out, "—");
     html_printf(out, "</td><td class=\"num\">");
     if (has(st, 3)) html_printf(out, "%N", sqlite3_column_double(st, 3)); else html_printf(out, "—");
-    html_printf(out, "</td><td>%s</td></tr>\n", report_status_label(col(st, 2)));
+    html_printf(out, "</td><td>%s</td></tr>\n", ru_status(col(st, 2)));
   }
   html_printf(out, "</tbody></table></div>\n");
   sqlite3_reset(st);
@@ -419,7 +414,7 @@ static void write_organization(web_request *r, FILE *out) {
     if (has(st, 4)) html_printf(out, "%N", sqlite3_column_double(st, 4)); else html_printf(out, "—");
     html_printf(out, "</td><td class=\"num\">");
     if (has(st, 5)) html_printf(out, "%N", sqlite3_column_double(st, 5)); else html_printf(out, "—");
-    html_printf(out, "</td><td>%s</td></tr>\n", report_status_label(col(st, 6)));
+    html_printf(out, "</td><td>%s</td></tr>\n", ru_status(col(st, 6)));
   }
   sqlite3_finalize(st);
   html_printf(out, "</tbody></table></div>\n");
@@ -497,7 +492,7 @@ static void write_roadmap(web_request *r, FILE *out) {
     html_printf(out, "<tr id=\"measure-%L\" class=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
                 (long long)sqlite3_column_int64(st, 0), state, col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5));
     if (!strcmp(state, "due")) html_printf(out, "срок наступил");
-    else html_printf(out, "%s", report_measure_state_label(state));
+    else html_printf(out, "%s", ru_measure_state(state));
     if (!strcmp(state, "done") && col(st, 7))
       html_printf(out, "<br><span class=\"note\">%s № %s от %D</span>", col(st, 7), col(st, 8) ? col(st, 8) : "б/н", col(st, 9));
     else if (can_edit)

@@ -28,7 +28,4 @@ void pages_report(web_request *r);
  * another municipality's cycle or none. */
 int pages_find_cycle(web_request *r, cycle_ref *c);
 
-/* The Russian name of a cycle's state. */
-const char *pages_cycle_state_label(const char *state);
-
 #endif

@@ -586,7 +586,7 @@ void upload_template(web_request *r) {
   }
   fputs("\r\n", out);
   fclose(out);
-  char name[128];
+  char name[320];
   snprintf(name, sizeof name, "%s.csv", entity);
   web_respond_text(r, 200, "text/csv; charset=utf-8", text ? text : "");
   snprintf(r->response.disposition, sizeof r->response.disposition, "attachment; filename=\"%s\"", name);
