@@ -171,7 +171,7 @@ static void write_indicator_table(web_request *r, FILE *out, const cycle_ref *c)
     store_failed(out, r->db);
     return;
   }
-  html_printf(out, "<h2 id=\"indicators\">Показатели муниципалитета</h2><div class=\"wrap\"><table><caption>Значения за %d год"
+  html_printf(out, "<h2 id=\"indicators\">Показатели муниципалитета</h2><div class=\"wrap\"><table class=\"cards\"><caption>Значения за %d год"
                    "</caption><thead><tr><th scope=\"col\">Показатель</th><th scope=\"col\">Значение</th><th scope=\"col\">Цель</th>"
                    "<th scope=\"col\">Статус</th></tr></thead><tbody>\n", c->period);
   char criterion[1024] = "";
@@ -229,6 +229,9 @@ static void write_dashboard(web_request *r, FILE *out) {
     html_page_end(out);
     return;
   }
+  sqlite3_stmt *plan = query(r->db, "SELECT json_extract(goals, '$.title') FROM cycle WHERE id = ?", "i", c->id);
+  if (plan && sqlite3_step(plan) == SQLITE_ROW && col(plan, 0)) html_printf(out, "<p>%s.</p>\n", col(plan, 0));
+  sqlite3_finalize(plan);
   html_printf(out, "<p>Цикл %L; период: <strong>%d</strong>; состояние: <strong>%s</strong>.</p>\n", c->id, c->period,
               ru_cycle_state(c->state));
   write_cycle_forms(r, out, c);
@@ -318,8 +321,10 @@ static void write_explanation(FILE *out, sqlite3_stmt *total, int period) {
     html_printf(out, ".");
   }
   if (col(total, 7)) html_printf(out, " Цель в документе: «%s»", col(total, 7));
-  if (col(total, 8)) html_printf(out, "; на этот год применяется: %s", col(total, 8));
-  html_printf(out, ". Статус: <strong>%s</strong>.</p>\n", ru_status(col(total, 10)));
+  const char *reason = col(total, 8);
+  if (reason) html_printf(out, "; на этот год применяется: %s", reason);
+  size_t rl = reason ? strlen(reason) : 0;
+  html_printf(out, "%R Статус: <strong>%s</strong>.</p>\n", rl && reason[rl - 1] == '.' ? "" : ".", ru_status(col(total, 10)));
 }
 
 static void write_indicator(web_request *r, FILE *out) {
@@ -366,7 +371,8 @@ static void write_indicator(web_request *r, FILE *out) {
     html_printf(out, "</td><td class=\"num\">");
     if (has(st, 5)) html_printf(out, "%N", sqlite3_column_double(st, 5)); else html_printf(out, "—");
     html_printf(out, "</td><td class=\"num\">");
-    if (has(st, 3)) html_printf(out, "%N", sqlite3_column_double(st, 3)); else html_printf(out, "—");
+    if (has(st, 3)) html_printf(out, "%N%s", sqlite3_column_double(st, 3), !strcmp(unit_copy, "%") ? "%" : "");
+    else html_printf(out, "—");
     html_printf(out, "</td><td>%s</td></tr>\n", ru_status(col(st, 2)));
   }
   html_printf(out, "</tbody></table></div>\n");
@@ -392,7 +398,7 @@ static void write_organization(web_request *r, FILE *out) {
   routes_frame(r, found ? col(org, 0) : r->organization, &f);
   html_page_begin(out, &f);
   if (found)
-    html_printf(out, "<p>Код: <code>%s</code>; вид: %s; работников в хранилище: %L.</p>\n", r->organization, col(org, 1),
+    html_printf(out, "<p>Код: <code>%s</code>; вид: %s; работников в хранилище: %L.</p>\n", r->organization, ru_organization_kind(col(org, 1)),
                 (long long)sqlite3_column_int64(org, 2));
   sqlite3_finalize(org);
   if (!c->id || !strcmp(c->state, "open")) {
@@ -413,7 +419,8 @@ static void write_organization(web_request *r, FILE *out) {
     html_printf(out, "</td><td class=\"num\">");
     if (has(st, 4)) html_printf(out, "%N", sqlite3_column_double(st, 4)); else html_printf(out, "—");
     html_printf(out, "</td><td class=\"num\">");
-    if (has(st, 5)) html_printf(out, "%N", sqlite3_column_double(st, 5)); else html_printf(out, "—");
+    if (has(st, 5)) html_printf(out, "%N%s", sqlite3_column_double(st, 5), col(st, 1) && !strcmp(col(st, 1), "%") ? "%" : "");
+    else html_printf(out, "—");
     html_printf(out, "</td><td>%s</td></tr>\n", ru_status(col(st, 6)));
   }
   sqlite3_finalize(st);
@@ -451,7 +458,7 @@ static void write_done_form(web_request *r, FILE *out, long long measure) {
   sqlite3_stmt *st = query(r->db, "SELECT id, kind, number, date, title FROM document WHERE municipality = ? ORDER BY date DESC LIMIT 200",
                            "s", r->municipality);
   while (st && sqlite3_step(st) == SQLITE_ROW)
-    html_printf(out, "<option value=\"%s\">%s № %s от %D: %s</option>", col(st, 0), col(st, 1), col(st, 2) ? col(st, 2) : "б/н",
+    html_printf(out, "<option value=\"%s\">%s № %s от %D: %s</option>", col(st, 0), ru_document_kind(col(st, 1)), col(st, 2) ? col(st, 2) : "б/н",
                 col(st, 3), col(st, 4));
   sqlite3_finalize(st);
   html_printf(out, "</select><label for=\"kind-%L\">Вид нового документа</label><select id=\"kind-%L\" name=\"kind\">"
@@ -494,7 +501,8 @@ static void write_roadmap(web_request *r, FILE *out) {
     if (!strcmp(state, "due")) html_printf(out, "срок наступил");
     else html_printf(out, "%s", ru_measure_state(state));
     if (!strcmp(state, "done") && col(st, 7))
-      html_printf(out, "<br><span class=\"note\">%s № %s от %D</span>", col(st, 7), col(st, 8) ? col(st, 8) : "б/н", col(st, 9));
+      html_printf(out, "<br><span class=\"note\">%s № %s от %D</span>", ru_document_kind(col(st, 7)), col(st, 8) ? col(st, 8) : "б/н",
+                  col(st, 9));
     else if (can_edit)
       write_done_form(r, out, sqlite3_column_int64(st, 0));
     html_printf(out, "</td></tr>\n");
@@ -528,7 +536,7 @@ static void write_decisions(web_request *r, FILE *out) {
                    "<th scope=\"col\">Номер</th><th scope=\"col\">Дата</th><th scope=\"col\">Наименование</th></tr></thead><tbody>\n",
               c->id, c->period);
   while (st && sqlite3_step(st) == SQLITE_ROW)
-    html_printf(out, "<tr><td>%s</td><td>%s</td><td>%D</td><td>%s</td></tr>\n", !strcmp(col(st, 0), "order") ? "приказ" : "протокол",
+    html_printf(out, "<tr><td>%s</td><td>%s</td><td>%D</td><td>%s</td></tr>\n", ru_document_kind(col(st, 0)),
                 col(st, 1) ? col(st, 1) : "б/н", col(st, 2), col(st, 3));
   sqlite3_finalize(st);
   html_printf(out, "</tbody></table></div>\n");

@@ -49,7 +49,7 @@ int targets_editor_read_phrase(const char *phrase, int year, char *out, size_t o
     if (sandbox_call(sb, 1, 2, err, sizeof err) != LUA_OK) {
       snprintf(out, outlen, "%s", err);
     } else if (lua_isnil(L, -2)) {
-      snprintf(out, outlen, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "the phrase cannot be read");
+      snprintf(out, outlen, "не читается: %s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "the phrase cannot be read");
       rc = 0;
     } else {
       lua_pop(L, 1); /* the target stays on top */
@@ -244,14 +244,15 @@ static void write_form(web_request *r, FILE *out) {
                    "<th scope=\"col\">Целевое значение</th></tr></thead><tbody>\n", s->pack_dir);
   for (size_t i = 0; i < s->n; i++) {
     const editor_entry *e = &s->entries[i];
-    html_printf(out, "<tr id=\"row-%s\"%R><th scope=\"row\"><label for=\"t-%s\">%s</label><br><code class=\"note\">%s</code>%R</th><td>", e->id,
+    html_printf(out, "<tr id=\"row-%s\"%R><th scope=\"row\"><label for=\"t-%s\">%s</label><br><code class=\"note\">%s</code>%R</th><td class=\"phrase\">", e->id,
                 e->message[0] ? " class=\"not_met\"" : "", e->id, e->title, e->id,
                 e->override[0] ? "<br><span class=\"note\">задано муниципалитетом</span>" : "");
     const char *shown = e->submitted[0] ? e->submitted : e->current;
     if (editable && !e->by_kind)
-      html_printf(out, "<input class=\"phrase\" type=\"text\" id=\"t-%s\" name=\"t.%s\" value=\"%s\" maxlength=\"%d\""
-                       " aria-describedby=\"m-%s\"><output id=\"m-%s\" for=\"t-%s\">%s</output>",
-                  e->id, e->id, shown, MAX_PHRASE, e->id, e->id, e->id, e->message);
+      html_printf(out, "<textarea class=\"phrase\" id=\"t-%s\" name=\"t.%s\" rows=\"%d\" maxlength=\"%d\" data-year=\"%d\""
+                       " aria-describedby=\"m-%s\">%s</textarea><output id=\"m-%s\" for=\"t-%s\">%s</output>",
+                  e->id, e->id, 1 + (int)(strlen(shown) / 55 < 5 ? strlen(shown) / 55 : 5), MAX_PHRASE, s->year, e->id, shown,
+                  e->id, e->id, e->message);
     else
       html_printf(out, "%s%R", shown[0] ? shown : "не задано", e->by_kind ? " <span class=\"note\">(по видам организаций; задаётся в пакете)</span>" : "");
     html_printf(out, "</td></tr>\n");
@@ -431,12 +432,13 @@ void targets_editor_save(web_request *r) {
 /* The progressive part: each phrase is checked as it is typed. */
 static const char script[] =
     "'use strict';\n"
-    "document.querySelectorAll('input.phrase').forEach(function (input) {\n"
+    "document.querySelectorAll('textarea.phrase').forEach(function (input) {\n"
     "  var output = document.getElementById('m-' + input.id.slice(2)), timer = null, row = input.closest('tr');\n"
     "  input.addEventListener('input', function () {\n"
     "    clearTimeout(timer);\n"
     "    timer = setTimeout(function () {\n"
-    "      fetch(location.pathname + '/check?phrase=' + encodeURIComponent(input.value), {credentials: 'same-origin'})\n"
+    "      fetch(location.pathname + '/check?year=' + input.dataset.year + '&phrase=' + encodeURIComponent(input.value),\n"
+    "            {credentials: 'same-origin'})\n"
     "        .then(function (r) { return r.json(); })\n"
     "        .then(function (j) {\n"
     "          output.textContent = j.message;\n"

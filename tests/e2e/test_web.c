@@ -542,6 +542,7 @@ static void the_targets_editor_writes_the_municipality_layer(void **state) {
   r = request("GET", "/m/m1/targets/check?phrase=%D0%BA%D0%B0%D0%BA-%D0%BD%D0%B8%D0%B1%D1%83%D0%B4%D1%8C", s.cookie, NULL);
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "\"ok\":false"));
+  assert_non_null(strstr(r.body, "не читается"));
   assert_non_null(strstr(r.body, "cannot read the target phrase"));
   free(r.body);
   r = request("GET", "/m/m1/targets/check?phrase=%D0%95%D0%B6%D0%B5%D0%B3%D0%BE%D0%B4%D0%BD%D0%BE%20-%2030%25", s.cookie, NULL);
@@ -585,6 +586,58 @@ static void the_targets_editor_writes_the_municipality_layer(void **state) {
   free(r.body);
 }
 
+static void tls_serves_https_with_secure_cookies(void **state) {
+  (void)state;
+  char cmd[4096], cert[1100], key[1100], err[1024];
+  snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+  snprintf(key, sizeof key, "%s/key.pem", dir);
+  snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout '%s' -out '%s' 2>/dev/null",
+           key, cert);
+  assert_int_equal(system(cmd), 0);
+  web_options opt = {.store_path = store_path, .listen = "127.0.0.1:0", .tls_cert = cert, .tls_key = key};
+  web_server *tls;
+  assert_int_equal(web_server_start(&opt, &tls, err, sizeof err), 0);
+  reply r = {0};
+  char url[128];
+  snprintf(url, sizeof url, "https://127.0.0.1:%d/login", web_server_port(tls));
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+  assert_int_equal(curl_easy_perform(c), CURLE_OK);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_easy_cleanup(c);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.headers, "; Secure"));
+  assert_non_null(strstr(r.headers, "Strict-Transport-Security"));
+  free(r.body);
+  web_server_stop(tls);
+  /* half a pair, or a missing file, is refused before listening */
+  web_options half = {.store_path = store_path, .listen = "127.0.0.1:0", .tls_cert = cert};
+  assert_int_equal(web_server_start(&half, &tls, err, sizeof err), -1);
+  assert_non_null(strstr(err, "--tls-cert and --tls-key"));
+  web_options missing = {.store_path = store_path, .listen = "127.0.0.1:0", .tls_cert = cert, .tls_key = "/nonexistent/key.pem"};
+  assert_int_equal(web_server_start(&missing, &tls, err, sizeof err), -1);
+  assert_non_null(strstr(err, "/nonexistent/key.pem"));
+}
+
+static void listen_addresses_are_checked(void **state) {
+  (void)state;
+  char err[1024];
+  web_server *other;
+  web_options everywhere = {.store_path = store_path, .listen = "0.0.0.0:0"};
+  assert_int_equal(web_server_start(&everywhere, &other, err, sizeof err), 0);
+  assert_false(web_server_is_loopback(other)); /* serve warns about this one without TLS */
+  web_server_stop(other);
+  web_options bad = {.store_path = store_path, .listen = "localhost"};
+  assert_int_equal(web_server_start(&bad, &other, err, sizeof err), -1);
+  assert_non_null(strstr(err, "HOST:PORT"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_route_refuses_other_roles_and_scopes),
@@ -596,6 +649,8 @@ int main(void) {
       cmocka_unit_test(bodies_and_methods_are_bounded),
       cmocka_unit_test(an_upload_with_a_bad_row_writes_nothing),
       cmocka_unit_test(the_targets_editor_writes_the_municipality_layer),
+      cmocka_unit_test(tls_serves_https_with_secure_cookies),
+      cmocka_unit_test(listen_addresses_are_checked),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
