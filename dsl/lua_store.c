@@ -183,12 +183,16 @@ static void register_functions(sqlite3 *db) {
   lua_regex_register_sql(db);
 }
 
-void lua_store_push(lua_State *L, rule_view *view) {
-  register_functions(rule_view_db(view));
+void lua_store_push(lua_State *L) {
   luaopen_pdmon_store(L);
   lua_pop(L, 1);
   store_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
   h->view = NULL;
   luaL_setmetatable(L, STORE_HANDLE);
+}
+
+void lua_store_attach(lua_State *L, int index, rule_view *view) {
+  store_handle *h = lua_touserdata(L, index);
+  register_functions(rule_view_db(view));
   h->view = view;
 }

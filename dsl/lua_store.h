@@ -12,8 +12,13 @@
  * as luaopen functions do. */
 int luaopen_pdmon_store(lua_State *L);
 
-/* Pushes a handle that takes ownership of view and closes it when the
- * handle is closed or collected. */
-void lua_store_push(lua_State *L, rule_view *view);
+/* Pushes a handle with no view yet. It is made before the view is opened
+ * so that nothing can fail between opening the view and handing it over. */
+void lua_store_push(lua_State *L);
+
+/* Gives the handle at index its view (and the SQL functions the stdlib
+ * calls); the handle owns the view from then on and closes it when it is
+ * closed or collected. Never fails. */
+void lua_store_attach(lua_State *L, int index, rule_view *view);
 
 #endif

@@ -108,14 +108,27 @@ static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env
   return sandbox_call(sb, 0, 0, err, errlen) == LUA_OK ? 0 : -1;
 }
 
-/* Copies the fields of the table on top into the table at env_index. */
+/* Copies the fields of the table on top into the table at env_index;
+ * tables (the regex module) go in as read-only views. */
 static void install_api(lua_State *L, int env_index) {
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     lua_pushvalue(L, -2);
-    lua_insert(L, -2);
+    sandbox_push_readonly(L, -2);
     lua_rawset(L, env_index);
+    lua_pop(L, 1);
   }
+}
+
+/* 1 when name can only name a folder next to the pack: letters, digits,
+ * '_' and '-' (never '/', '.' or ".."), whatever the Lua side let through. */
+static int is_pack_name(const char *name, size_t len) {
+  if (len == 0 || len > 100) return 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return 0;
+  }
+  return 1;
 }
 
 /* Reads a string field of the manifest at index into buf ("" when absent). */
@@ -161,7 +174,13 @@ static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX
   for (;;) {
     if (call_dsl(sb, dsl, decl, "take_extends", 0, 0, 1, err, errlen) != 0) return -1;
     if (lua_isnil(L, -1)) { lua_pop(L, 1); return layers; }
-    const char *name = lua_tostring(L, -1);
+    size_t name_len = 0;
+    const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &name_len) : NULL;
+    if (!name || !is_pack_name(name, name_len)) {
+      snprintf(err, errlen, "%s/pack.lua: extends names a pack folder next to this one (letters, digits, _ and -)",
+               dirs[layers - 1]);
+      return -1;
+    }
     if (layers == MAX_LAYERS) {
       snprintf(err, errlen, "%s/pack.lua: extends goes deeper than %d packs", dirs[layers - 1], MAX_LAYERS);
       return -1;
@@ -224,6 +243,21 @@ static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
   return 0;
 }
 
+/* What load_files needs inside its protected call. */
+typedef struct load_job {
+  sandbox *sb;
+  pack *out;
+  char *err;
+  size_t errlen;
+  int rc;
+} load_job;
+
+static int load_files_protected(lua_State *L) {
+  load_job *job = lua_touserdata(L, 1);
+  job->rc = load_files(job->sb, job->out, job->err, job->errlen);
+  return 0;
+}
+
 int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->sb = sb;
@@ -237,7 +271,9 @@ int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen)
   free_names(names, n);
   lua_State *L = sandbox_lua(sb);
   int top = lua_gettop(L);
-  int rc = load_files(sb, out, err, errlen);
+  sandbox_rearm(sb); /* loading the pack is one unit of work */
+  load_job job = {sb, out, err, errlen, -1};
+  int rc = sandbox_protected(sb, load_files_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
   lua_settop(L, top);
   if (rc != 0) pack_release(out);
   return rc;

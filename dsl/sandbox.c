@@ -4,6 +4,8 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +17,11 @@ struct sandbox {
   lua_State *L;
   size_t memory_used;      /* bytes the allocator has handed out */
   size_t memory_limit;
-  long long budget;        /* instructions allowed between rearms */
-  long long executed;      /* instructions counted since the last rearm */
-  int budget_exceeded;     /* set by the hook; makes pcall re-raise */
+  long long budget;        /* steps allowed between rearms: Lua instructions and C-level work */
+  long long executed;      /* steps counted since the last rearm */
+  int budget_exceeded;     /* set once the budget is spent; makes pcall re-raise */
   int memory_exceeded;     /* set by the allocator; makes pcall re-raise */
+  volatile sig_atomic_t interrupted; /* set by sandbox_interrupt (a signal handler) */
   int env_ref;             /* registry reference to the frozen globals */
 };
 
@@ -47,23 +50,71 @@ static sandbox *sandbox_of(lua_State *L) {
   return ud;
 }
 
-/* Counts instructions; once the budget is spent it fires on every
- * instruction, so neither pcall nor an error handler can carry on. */
+sandbox *sandbox_from_lua(lua_State *L) {
+  void *ud;
+  return lua_getallocf(L, &ud) == capped_alloc ? ud : NULL;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* Makes the hook fire on the next instruction and on every one after. */
+static void fire_hook_now(sandbox *sb) {
+  lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL | LUA_MASKRET, 1);
+}
+
+/* Counts instructions; once the budget is spent (or Ctrl-C was pressed) it
+ * fires on every instruction, so neither pcall nor an error handler can
+ * carry on. */
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   sandbox *sb = sandbox_of(L);
-  sb->executed += HOOK_STEP;
+  if (sb->interrupted) {
+    sb->budget_exceeded = 1;
+    luaL_error(L, "interrupted");
+  }
+  if (ar->event == LUA_HOOKCOUNT && !sb->budget_exceeded) sb->executed += HOOK_STEP;
   if (sb->executed <= sb->budget && !sb->budget_exceeded) return;
-  sb->budget_exceeded = 1;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+  if (!sb->budget_exceeded) {
+    sb->budget_exceeded = 1;
+    fire_hook_now(sb);
+  }
   lua_getinfo(L, "Sl", ar);
   if (ar->currentline > 0)
-    lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I instructions): an endless loop?",
+    lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I steps): an endless loop?",
                     ar->short_src, ar->currentline, (lua_Integer)sb->budget);
   else
-    lua_pushfstring(L, "instruction budget exceeded (%I instructions): an endless loop?",
+    lua_pushfstring(L, "instruction budget exceeded (%I steps): an endless loop?",
                     (lua_Integer)sb->budget);
   lua_error(L);
 }
+
+int sandbox_charge(sandbox *sb, long long steps) {
+  if (sb->interrupted) {
+    sb->budget_exceeded = 1;
+    fire_hook_now(sb);
+    return -1;
+  }
+  sb->executed += steps;
+  if (sb->executed <= sb->budget && !sb->budget_exceeded) return 0;
+  if (!sb->budget_exceeded) {
+    sb->budget_exceeded = 1;
+    fire_hook_now(sb);
+  }
+  return -1;
+}
+
+int sandbox_raise_spent(lua_State *L) {
+  sandbox *sb = sandbox_of(L);
+  if (sb->interrupted) return luaL_error(L, "interrupted");
+  return luaL_error(L, "instruction budget exceeded (%I steps): an endless loop or a query"
+                       " without end?", (lua_Integer)sb->budget);
+}
+
+void sandbox_interrupt(sandbox *sb) {
+  sb->interrupted = 1;
+  fire_hook_now(sb);
+}
+
+int sandbox_interrupted(const sandbox *sb) { return sb->interrupted != 0; }
 
 /* pcall and xpcall for sandboxed code: like Lua's, except that running out
  * of instructions or memory is re-raised instead of caught. */
@@ -145,19 +196,23 @@ static int safe_print(lua_State *L) {
   return 0;
 }
 
-/* setmetatable for sandboxed code: no __gc, because finalizers run with
- * hooks disabled and would escape the instruction budget. */
+/* setmetatable for sandboxed code: Lua's own (lbaselib's), without __gc,
+ * because finalizers run with hooks disabled and would escape the
+ * instruction budget. Written out rather than forwarded, so that its
+ * errors name the rule's file and line. */
 static int safe_setmetatable(lua_State *L) {
-  if (lua_type(L, 2) == LUA_TTABLE) {
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (t == LUA_TTABLE) {
     lua_pushliteral(L, "__gc");
     if (lua_rawget(L, 2) != LUA_TNIL)
       return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
     lua_pop(L, 1);
   }
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
   lua_settop(L, 2);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, 2, 1);
+  lua_setmetatable(L, 1);
   return 1;
 }
 
@@ -165,26 +220,99 @@ static int refuse_write(lua_State *L) {
   return luaL_error(L, "attempt to modify a read-only table (%s)", luaL_optstring(L, 2, "?"));
 }
 
-static int frozen_pairs(lua_State *L) {
-  lua_getglobal(L, "next");
-  luaL_getmetafield(L, 1, "__index");
+/* Registry key of the weak table that maps a table to its read-only view,
+ * so that a table has one view and views compare equal. */
+static const char readonly_cache_key[] = "pdmon.readonly";
+
+/* __index of a view: the field of the table behind it (upvalue 1), itself
+ * seen read-only when it is a table. Raw, so no metamethod of the table
+ * behind runs. */
+static int readonly_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  sandbox_push_readonly(L, -1);
+  return 1;
+}
+
+static int readonly_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+  return 1;
+}
+
+/* The iterator pairs() returns for a view: the next key of the table
+ * behind (upvalue 1) and its value seen read-only; the table itself is
+ * never handed out. */
+static int readonly_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (!lua_next(L, lua_upvalueindex(1))) return 0;
+  sandbox_push_readonly(L, -1);
+  lua_remove(L, -2);
+  return 2;
+}
+
+static int readonly_pairs(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushcclosure(L, readonly_next, 1);
+  lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
 
-/* Replaces the table on top of the stack by a read-only proxy of it. */
-static void freeze(lua_State *L) {
-  lua_newtable(L);               /* proxy */
-  lua_createtable(L, 0, 4);      /* its metatable */
-  lua_pushvalue(L, -3);
+void sandbox_push_readonly(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  if (lua_type(L, index) != LUA_TTABLE || lua_getmetatable(L, index)) {
+    if (lua_type(L, index) == LUA_TTABLE) lua_pop(L, 1); /* the metatable */
+    lua_pushvalue(L, index); /* not a plain table: a value, or an object guarding itself */
+    return;
+  }
+  luaL_checkstack(L, 6, "read-only view");
+  if (lua_getfield(L, LUA_REGISTRYINDEX, readonly_cache_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, readonly_cache_key);
+  }
+  lua_pushvalue(L, index);
+  if (lua_rawget(L, -2) == LUA_TTABLE) {
+    lua_remove(L, -2);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_newtable(L);               /* the view */
+  lua_createtable(L, 0, 5);      /* its metatable */
+  lua_pushvalue(L, index);
+  lua_pushcclosure(L, readonly_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, refuse_write);
   lua_setfield(L, -2, "__newindex");
-  lua_pushcfunction(L, frozen_pairs);
+  lua_pushvalue(L, index);
+  lua_pushcclosure(L, readonly_len, 1);
+  lua_setfield(L, -2, "__len");
+  lua_pushvalue(L, index);
+  lua_pushcclosure(L, readonly_pairs, 1);
   lua_setfield(L, -2, "__pairs");
-  lua_pushboolean(L, 0);
+  lua_pushliteral(L, "read-only");
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
+  lua_pushvalue(L, index);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);             /* cache[table] = view */
+  lua_remove(L, -2);
+}
+
+int sandbox_readonly_function(lua_State *L) {
+  lua_settop(L, 1);
+  sandbox_push_readonly(L, 1);
+  return 1;
+}
+
+/* Replaces the table on top of the stack by a read-only view of it. */
+static void freeze(lua_State *L) {
+  sandbox_push_readonly(L, -1);
   lua_remove(L, -2);
 }
 
@@ -234,8 +362,7 @@ static void build_allowed_globals(sandbox *sb) {
   lua_setfield(L, allowed, "xpcall");
   lua_pushcfunction(L, safe_print);
   lua_setfield(L, allowed, "print");
-  lua_getfield(L, g, "setmetatable");
-  lua_pushcclosure(L, safe_setmetatable, 1);
+  lua_pushcfunction(L, safe_setmetatable);
   lua_setfield(L, allowed, "setmetatable");
   sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1);
@@ -263,9 +390,38 @@ static void open_libraries(lua_State *L) {
   lua_pop(L, 2);
 }
 
+/* A positive whole number from the environment variable name, with an
+ * optional K, M or G suffix (powers of 1024), else fallback. */
+static long long limit_from_environment(const char *name, long long fallback) {
+  const char *text = getenv(name);
+  if (!text || !*text) return fallback;
+  char *end;
+  errno = 0;
+  long long v = strtoll(text, &end, 10);
+  long long scale = *end == 'K' ? 1024LL : *end == 'M' ? 1024LL * 1024 : *end == 'G' ? 1024LL * 1024 * 1024 : 1;
+  if (scale > 1) end++;
+  if (errno || *end || v <= 0 || v > (1LL << 50) / scale) {
+    fprintf(stderr, "pdmon: %s=%s is not a positive number; using %lld\n", name, text, fallback);
+    return fallback;
+  }
+  return v * scale;
+}
+
 sandbox_limits sandbox_default_limits(void) {
-  sandbox_limits limits = {256u * 1024u * 1024u, 2000LL * 1000 * 1000};
+  sandbox_limits limits = {
+    (size_t)limit_from_environment("PDMON_MEMORY_LIMIT", 256LL * 1024 * 1024),
+    limit_from_environment("PDMON_INSTRUCTION_LIMIT", 2000LL * 1000 * 1000)};
   return limits;
+}
+
+/* The last resort: an error outside every protected call is a bug of the
+ * core, not of a rule. It is reported and the program ends with status 70
+ * (EX_SOFTWARE) instead of abort()'s core dump. */
+static int report_panic(lua_State *L) {
+  const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error object that is not a string)";
+  fprintf(stderr, "pdmon: internal error: unprotected error in the rule sandbox: %s\n", msg);
+  fflush(stderr);
+  exit(70);
 }
 
 sandbox *sandbox_new(sandbox_limits limits) {
@@ -278,6 +434,7 @@ sandbox *sandbox_new(sandbox_limits limits) {
     free(sb);
     return NULL;
   }
+  lua_atpanic(sb->L, report_panic);
   open_libraries(sb->L);
   build_allowed_globals(sb);
   sandbox_rearm(sb);
@@ -290,6 +447,7 @@ void sandbox_rearm(sandbox *sb) {
   sb->executed = 0;
   sb->budget_exceeded = 0;
   sb->memory_exceeded = 0;
+  sb->interrupted = 0;
   lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
 }
 
@@ -333,11 +491,10 @@ int sandbox_load(sandbox *sb, const char *text, size_t len, const char *chunknam
   return LUA_OK;
 }
 
-int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen) {
+/* Copies the error on top into err and pops it; after memory ran out the
+ * next call may allocate again (the budget stays spent). */
+static void take_error(sandbox *sb, int status, char *err, size_t errlen) {
   lua_State *L = sb->L;
-  sandbox_rearm(sb);
-  int status = lua_pcall(L, nargs, nresults, 0);
-  if (status == LUA_OK) return LUA_OK;
   if (status == LUA_ERRMEM || sb->memory_exceeded)
     snprintf(err, errlen, "memory limit of the rule sandbox exceeded (%zu bytes)", sb->memory_limit);
   else if (lua_type(L, -1) == LUA_TSTRING)
@@ -345,9 +502,26 @@ int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
   else
     snprintf(err, errlen, "error object is a %s value", luaL_typename(L, -1));
   lua_pop(L, 1);
-  sandbox_rearm(sb);
+  sb->memory_exceeded = 0;
   lua_gc(L, LUA_GCCOLLECT);
+}
+
+int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen) {
+  int status = lua_pcall(sb->L, nargs, nresults, 0);
+  if (status != LUA_OK) take_error(sb, status, err, errlen);
   return status;
+}
+
+int sandbox_protected(sandbox *sb, lua_CFunction fn, void *data, int nargs, int nresults, char *err, size_t errlen) {
+  lua_State *L = sb->L;
+  if (!lua_checkstack(L, 3)) {
+    snprintf(err, errlen, "memory limit of the rule sandbox exceeded (stack)");
+    return LUA_ERRMEM;
+  }
+  lua_pushcfunction(L, fn);
+  lua_pushlightuserdata(L, data);
+  lua_rotate(L, -nargs - 2, 2); /* fn, data, args... */
+  return sandbox_call(sb, nargs + 1, nresults, err, errlen);
 }
 
 size_t sandbox_memory_used(const sandbox *sb) { return sb->memory_used; }

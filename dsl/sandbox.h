@@ -1,7 +1,12 @@
 /* sandbox: Lua states for code that comes from outside the team (rule
- * packs, REPL input). A state gets only allow-listed libraries, loads text
- * chunks only, runs under an instruction budget that pcall cannot swallow,
- * and allocates through a byte-capped allocator. */
+ * packs, REPL input). A state gets only allow-listed libraries seen through
+ * read-only views, loads text chunks only, runs under one budget of steps
+ * for a whole unit of work (an evaluation, a REPL chunk) that pcall cannot
+ * swallow and that C-level work (pattern matching, SQL) is charged to as
+ * well, and allocates through a byte-capped allocator. C code reads Lua
+ * values only inside sandbox_protected, so an error or a metamethod in rule
+ * data is an error message, never a crash; an error outside every
+ * protected call is reported and ends the program with status 70. */
 #ifndef PDMON_SANDBOX_H
 #define PDMON_SANDBOX_H
 
@@ -12,10 +17,12 @@ typedef struct sandbox sandbox;
 
 typedef struct sandbox_limits {
   size_t memory_bytes;     /* cap on everything the state allocates */
-  long long instructions;  /* budget between two sandbox_rearm calls */
+  long long instructions;  /* budget of steps between two sandbox_rearm calls */
 } sandbox_limits;
 
-/* Limits used when the caller has no reason to choose: 256 MiB, 2e9 instructions. */
+/* Limits used when the caller has no reason to choose: 256 MiB and 2e9
+ * steps, or $PDMON_MEMORY_LIMIT (bytes, K/M/G suffix) and
+ * $PDMON_INSTRUCTION_LIMIT when the operator set them. */
 sandbox_limits sandbox_default_limits(void);
 
 /* Creates a state with the libraries opened and string.dump removed.
@@ -25,9 +32,40 @@ sandbox *sandbox_new(sandbox_limits limits);
 /* The state; owned by the sandbox. */
 lua_State *sandbox_lua(sandbox *sb);
 
-/* Gives the running code a fresh instruction budget and clears the
- * "budget exceeded" and "memory exceeded" marks. */
+/* Gives the next unit of work (loading a pack, one evaluation, one REPL
+ * chunk) a fresh budget and clears the "budget exceeded", "memory
+ * exceeded" and "interrupted" marks. Calls between two rearms share one
+ * budget: once it is spent every later call fails at its first step. */
 void sandbox_rearm(sandbox *sb);
+
+/* The sandbox a state belongs to, or NULL for a state it did not create. */
+sandbox *sandbox_from_lua(lua_State *L);
+
+/* Charges steps of C-level work (a pattern match, an SQL statement) to the
+ * budget. Returns 0, or -1 once the budget is spent or the work was
+ * interrupted; the caller then raises with sandbox_raise_spent. */
+int sandbox_charge(sandbox *sb, long long steps);
+
+/* Raises the error of a spent budget (or "interrupted") on L. */
+int sandbox_raise_spent(lua_State *L);
+
+/* Stops the running code at its next step (Ctrl-C): safe to call from a
+ * signal handler. C-level work notices it through sandbox_charge. */
+void sandbox_interrupt(sandbox *sb);
+
+/* 1 once sandbox_interrupt was called since the last rearm. */
+int sandbox_interrupted(const sandbox *sb);
+
+/* Pushes a read-only view of the table at index: reads (raw, so no
+ * metamethod of the table runs), # and pairs() see its content, with every
+ * table inside seen read-only too; writes are refused and neither
+ * getmetatable nor pairs hands out the table behind. A value that is not a
+ * plain table (a number, a function, a table with a metatable guarding
+ * itself) is pushed as it is. One table has one view. */
+void sandbox_push_readonly(lua_State *L, int index);
+
+/* readonly(value) as a Lua function, for the stdlib's own objects. */
+int sandbox_readonly_function(lua_State *L);
 
 /* Pushes a fresh environment table: the allow-listed globals as frozen
  * read-only tables, reads of undefined globals raising an error that names
@@ -39,9 +77,16 @@ void sandbox_push_env(sandbox *sb);
  * LUA_* status and pushes the function or the error message. */
 int sandbox_load(sandbox *sb, const char *text, size_t len, const char *chunkname, int env_index);
 
-/* lua_pcall with the budget rearmed first; on failure copies a printable
+/* lua_pcall under the current budget; on failure copies a printable
  * message ("file:line: ...") into err and pops it. */
 int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen);
+
+/* The one way C code reads Lua values: runs fn in a protected call with
+ * data as light userdata at index 1 and the nargs values on top of the
+ * stack as its arguments 2..nargs+1; fn may read any value, call Lua and
+ * raise (luaL_error) freely. Returns LUA_OK with nresults on the stack, or
+ * an error status with the message in err. */
+int sandbox_protected(sandbox *sb, lua_CFunction fn, void *data, int nargs, int nresults, char *err, size_t errlen);
 
 /* Bytes currently allocated by the state. */
 size_t sandbox_memory_used(const sandbox *sb);

@@ -25,7 +25,8 @@ static int stdlib_where(lua_State *L) {
   return 1;
 }
 
-/* require(name): upvalue 1 is the sandbox as light userdata. */
+/* require(name) of the stdlib's own modules and the core: the module
+ * itself. Upvalue 1 is the sandbox as light userdata. */
 static int stdlib_require(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
@@ -53,9 +54,13 @@ static int stdlib_require(lua_State *L) {
   char chunkname[128];
   snprintf(chunkname, sizeof chunkname, "@stdlib/%s.lua", m->name);
   sandbox_push_env(sb);
-  stdlib_install_require(sb, -1);
+  lua_pushlightuserdata(L, sb);
+  lua_pushcclosure(L, stdlib_require, 1);
+  lua_setfield(L, -2, "require");
   lua_pushcfunction(L, stdlib_where);
   lua_setfield(L, -2, "where");
+  lua_pushcfunction(L, sandbox_readonly_function);
+  lua_setfield(L, -2, "readonly");
   if (sandbox_load(sb, m->source, m->length, chunkname, -1) != LUA_OK) return lua_error(L);
   lua_call(L, 0, 1);
   if (lua_isnil(L, -1)) {
@@ -67,11 +72,22 @@ static int stdlib_require(lua_State *L) {
   return 1;
 }
 
+/* require(name) of rule code: a read-only view of the module. */
+static int rule_require(lua_State *L) {
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  sandbox_push_readonly(L, -1);
+  return 1;
+}
+
 void stdlib_install_require(sandbox *sb, int env_index) {
   lua_State *L = sandbox_lua(sb);
   env_index = lua_absindex(L, env_index);
   lua_pushlightuserdata(L, sb);
   lua_pushcclosure(L, stdlib_require, 1);
+  lua_pushcclosure(L, rule_require, 1);
   lua_setfield(L, env_index, "require");
 }
 

@@ -1,5 +1,8 @@
 /* stdlib_loader: the Lua modules of stdlib/, compiled into the binary, and the
- * require that sandboxed code uses to reach them (and nothing else). */
+ * require that sandboxed code uses to reach them (and nothing else). The
+ * modules belong to the core: rule code gets read-only views of them, so a
+ * rule cannot replace what the core calls (dsl.evaluate, repl.show) or
+ * what another rule uses. */
 #ifndef PDMON_STDLIB_LOADER_H
 #define PDMON_STDLIB_LOADER_H
 
@@ -19,12 +22,12 @@ extern const stdlib_module stdlib_modules[];
 /* The embedded module called name, or NULL. */
 const stdlib_module *stdlib_find(const char *name);
 
-/* Adds require(name) to the environment at env_index: it loads the embedded
- * module name once per sandbox, in its own environment, and returns its
- * value. Any other name is an error. */
+/* Adds require(name) for rule code to the environment at env_index: it
+ * loads the embedded module name once per sandbox, in its own environment,
+ * and returns a read-only view of its value. Any other name is an error. */
 void stdlib_install_require(sandbox *sb, int env_index);
 
-/* Loads module name (through require) and pushes its value; on failure
+/* Loads module name and pushes its value itself, for the core; on failure
  * pushes nothing and writes the message to err. */
 int stdlib_push_module(sandbox *sb, const char *name, char *err, size_t errlen);
 

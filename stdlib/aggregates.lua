@@ -8,10 +8,12 @@ local sets = require "sets"
 
 local aggregates = {}
 
-local Aggregate = {}
-Aggregate.__index = Aggregate
+-- Aggregates are sealed objects (objects.lua): the measures' SQL of a
+-- forged or changed aggregate never reaches the compiled query.
+local objects = require "objects"
+local AggregateKind = objects.kind("aggregate")
 
-function aggregates.is_aggregate(value) return getmetatable(value) == Aggregate end
+function aggregates.is_aggregate(value) return AggregateKind.is(value) end
 
 local function need_set(name, value, what)
   if not sets.is_set(value) then
@@ -42,7 +44,7 @@ end
 
 local UNITS = { staff = "чел.", organization = "ОО", activity = "ед.", community = "ед.", document = "ед." }
 
-local function new(fields) return setmetatable(fields, Aggregate) end
+local function new(fields) return AggregateKind.wrap(fields) end
 
 -- Measure constructors: sql(alias, period, staff_alias) gives the summed
 -- expression; additive measures can be summed across organizations.

@@ -56,6 +56,30 @@ local function read_target(what, value, level)
   error(what .. ": a target is a phrase such as \"К 2024 году - не менее 70%\", at_least(x), or a table by organization kind", level + 1)
 end
 
+-- A copy of rule data (a manifest, a test's fixture) made of plain tables,
+-- strings, numbers and booleans only, read raw (no metamethod runs): the
+-- core reads the copy, which nothing in the rule file can change or make
+-- run code.
+local function plain_copy(value, what, at, depth)
+  local t = type(value)
+  if t == "string" or t == "number" or t == "boolean" then return value end
+  if t ~= "table" or depth > 8 then
+    error(at .. what .. ": expected strings, numbers, booleans and tables of them, not a " .. t, 0)
+  end
+  local copy, key = {}, nil
+  repeat
+    local v
+    key, v = next(value, key)
+    if key ~= nil then
+      if type(key) ~= "string" and math.type(key) ~= "integer" then
+        error(at .. what .. ": a key is a " .. type(key) .. "; use names or list positions", 0)
+      end
+      copy[key] = plain_copy(v, what .. "." .. tostring(key), at, depth + 1)
+    end
+  until key == nil
+  return copy
+end
+
 -- Creates the collector of one pack's declarations and the functions its
 -- files call.
 function dsl.new_pack(dir)
@@ -72,7 +96,7 @@ function dsl.new_pack(dir)
     if p ~= nil and (type(p) ~= "table" or math.type(p[1]) ~= "integer" or math.type(p[2]) ~= "integer" or p[1] > p[2]) then
       error("pack { period = { FIRST_YEAR, LAST_YEAR } }: expected two years, e.g. { 2021, 2024 }", 2)
     end
-    pack.manifests[pack.layer] = manifest
+    pack.manifests[pack.layer] = plain_copy(manifest, "pack { ... }", where(2), 1)
     if manifest.extends then api.extends(manifest.extends) end
   end
 
@@ -500,7 +524,8 @@ function dsl.new_tests()
       if type(spec) ~= "table" or math.type(spec.period) ~= "integer" or type(spec.data) ~= "table" or type(spec.expect) ~= "table" then
         error("test \"" .. name .. "\": expected { period = YEAR, data = { organizations = ..., staff = ..., activities = ... }, expect = { ... } }", 2)
       end
-      list[#list + 1] = { name = name, period = spec.period, data = spec.data, expect = spec.expect, where = at }
+      list[#list + 1] = { name = name, period = spec.period, data = plain_copy(spec.data, "data", at, 1),
+                          expect = plain_copy(spec.expect, "expect", at, 1), where = at }
     end
   end
   return list, api

@@ -10,7 +10,10 @@ local evaluation = require "evaluation"
 
 local repl = {}
 
-local Rows = {}   -- metatable of a list of rows that prints as a table
+-- Lists of rows that print as a table, known by this registry (their
+-- metatable is protected, so a rule cannot reach or copy it).
+local row_lists = setmetatable({}, { __mode = "k" })
+local Rows = { __metatable = "rows" }
 
 local function width(s) return utf8.len(s) or #s end
 
@@ -101,8 +104,9 @@ end
 function repl.show(value, settings)
   local limit, format = settings.limit or 20, settings.format or "table"
   local mt = getmetatable(value)
-  if mt == Rows or (type(value) == "table" and type(value[1]) == "table" and mt == nil) then
-    local cols = mt == Rows and value.columns or nil
+  local listed = row_lists[value] ~= nil
+  if listed or (type(value) == "table" and type(value[1]) == "table" and mt == nil) then
+    local cols = listed and value.columns or nil
     if format == "json" then return json_value(value) end
     if format == "csv" then
       local c = columns_of(value, cols)
@@ -126,6 +130,7 @@ end
 
 local function rows_of(list, columns)
   list.columns = columns
+  row_lists[list] = true
   return setmetatable(list, Rows)
 end
 

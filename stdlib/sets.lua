@@ -55,11 +55,12 @@ sets.ENTITIES = ENTITIES
 -- restricts activities to the workers of a staff set.
 local OPTIONS = { within = true, since = true, any_time = true, by = true, partner = true }
 
-local Set = {}
-Set.__index = Set
-
-local Condition = {}
-Condition.__index = Condition
+-- Sets and conditions are sealed objects (objects.lua): a forged or
+-- changed one never reaches the SQL compiler.
+local objects = require "objects"
+local Set = {}            -- the methods of a set
+local SetKind = objects.kind("set", Set)
+local ConditionKind = objects.kind("condition")
 
 local function sorted_keys(t)
   local keys = {}
@@ -90,8 +91,17 @@ function sets.literal(v)
   error("a condition value must be a string, number or boolean, not a " .. t, 0)
 end
 
+-- A copy of a list of values, so a rule's own table can change later
+-- without changing the set or condition made from it.
+local function copy_list(v)
+  if type(v) ~= "table" or ConditionKind.is(v) or SetKind.is(v) then return v end
+  local copy = {}
+  for i, item in ipairs(v) do copy[i] = item end
+  return copy
+end
+
 -- Conditions other than equality.
-local function condition(op, a, b) return setmetatable({ op = op, a = a, b = b }, Condition) end
+local function condition(op, a, b) return ConditionKind.wrap({ op = op, a = copy_list(a), b = copy_list(b) }) end
 function sets.below(x) return condition("<", x) end
 function sets.above(x) return condition(">", x) end
 function sets.between(a, b) return condition("between", a, b) end
@@ -122,7 +132,7 @@ end
 
 local function check_condition_value(entity, key, value, level)
   local t = type(value)
-  if t == "string" or t == "number" or t == "boolean" or getmetatable(value) == Condition then return end
+  if t == "string" or t == "number" or t == "boolean" or ConditionKind.is(value) then return end
   if t == "table" then
     if #value == 0 then error(string.format("%s { %s = {} }: an empty list matches nothing", entity, key), level) end
     for _, v in ipairs(value) do check_condition_value(entity, key, v, level + 1) end
@@ -149,12 +159,13 @@ end
 -- The value of a condition on a vocabulary field, with every literal
 -- replaced by its code (a list when a group stands for several).
 local function check_vocabulary(entity, key, voc, value, level)
-  if getmetatable(value) == Condition then
-    if value.op == "=" or value.op == "<>" then
-      local copy = setmetatable({}, Condition)
-      for k, v in pairs(value) do copy[k] = v end
-      copy.a = vocabulary_value(entity, key, voc, value.a, level + 1)
-      return copy
+  local c = ConditionKind.definition(value)
+  if c then
+    if c.op == "=" or c.op == "<>" then
+      local copy = {}
+      for k, v in pairs(c) do copy[k] = v end
+      copy.a = vocabulary_value(entity, key, voc, c.a, level + 1)
+      return ConditionKind.wrap(copy)
     end
     return value
   end
@@ -198,7 +209,7 @@ local function new_set(entity, spec, level)
       check_condition_value(entity, key, value, level + 1)
       local voc = vocabulary_of(def, key)
       if voc then value = check_vocabulary(entity, key, voc, value, level + 1) end
-      filters[#filters + 1] = { field = key, value = value }
+      filters[#filters + 1] = { field = key, value = copy_list(value) }
     else
       error(string.format("%s { %s = ... }: unknown field '%s'; known fields: %s",
         entity, tostring(key), tostring(key), known_fields(entity)), level)
@@ -215,12 +226,12 @@ local function new_set(entity, spec, level)
   end
   for _, key in ipairs({ "by", "partner" }) do
     local v = options[key]
-    if v ~= nil and (getmetatable(v) ~= Set or v.entity ~= "staff" or entity ~= "activity") then
+    if v ~= nil and (not SetKind.is(v) or v.entity ~= "staff" or entity ~= "activity") then
       error("activity { " .. key .. " = ... }: " .. key .. " is a set of staff, e.g. " .. key .. " = staff { position = \"teacher\" }", level)
     end
   end
-  return setmetatable({ entity = entity, filters = filters, options = options,
-                        joins = { having = {}, without = {} } }, Set)
+  return SetKind.wrap({ entity = entity, filters = filters, options = options,
+                       joins = { having = {}, without = {} } })
 end
 
 -- Constructors, singular and plural. (Not tail calls: the error level must
@@ -234,7 +245,14 @@ for _, names in ipairs({ { "organization", "organizations" }, { "staff", "staff"
   sets[names[2]] = make
 end
 
-function sets.is_set(value) return getmetatable(value) == Set end
+function sets.is_set(value) return SetKind.is(value) end
+
+-- The definition behind a set, for the compiler; an error for anything else.
+local function definition_of(set, level)
+  local def = SetKind.definition(set)
+  if not def then error("expected a set such as staff { position = \"teacher\" }, not a " .. type(set), (level or 1) + 1) end
+  return def
+end
 
 -- How an inner set's rows (alias i) are tied to a row of the outer set
 -- (alias o): the inner FROM clause and the condition, both written so the
@@ -258,19 +276,20 @@ local function with_join(self, kind, other)
   if not LINKS[self.entity .. "<" .. other.entity] then
     error(string.format("%s(...): a set of %s cannot be tied to a set of %s", kind, self.entity, other.entity), 3)
   end
-  local copy = setmetatable({}, Set)
-  for k, v in pairs(self) do copy[k] = v end
-  copy.joins = { having = { table.unpack(self.joins.having) }, without = { table.unpack(self.joins.without) } }
+  local def = definition_of(self, 3)
+  local copy = {}
+  for k, v in pairs(def) do copy[k] = v end
+  copy.joins = { having = { table.unpack(def.joins.having) }, without = { table.unpack(def.joins.without) } }
   table.insert(copy.joins[kind], other)
-  return copy
+  return SetKind.wrap(copy)
 end
 
 function Set:having(other) local set = with_join(self, "having", other); return set end
 function Set:without(other) local set = with_join(self, "without", other); return set end
 
 -- The window [from, to] (ISO dates) a dated set covers in period, or nil.
-function sets.window(set, period)
-  local o = set.options
+local function window_of(def, period)
+  local o = def.options
   if o.any_time then return nil end
   local first = period
   if o.within then first = period - o.within + 1 end
@@ -278,7 +297,13 @@ function sets.window(set, period)
   return string.format("%04d-01-01", first), string.format("%04d-12-31", period)
 end
 
--- SQL for one filter on alias.
+function sets.window(set, period) return window_of(definition_of(set, 2), period) end
+
+-- The operators conditions are made with; the compiler writes no other.
+local CONDITION_OPERATORS = { ["<"] = true, [">"] = true, ["<>"] = true, ["="] = true, between = true, null = true,
+                              ["not null"] = true, contains = true, matches = true }
+
+-- SQL for one filter on alias (set is a set's definition).
 local function filter_sql(set, alias, f, period)
   local def = ENTITIES[set.entity]
   local column
@@ -288,8 +313,9 @@ local function filter_sql(set, alias, f, period)
   else
     column = alias .. "." .. f.field
   end
-  local v = f.value
-  if getmetatable(v) == Condition then
+  local v = ConditionKind.definition(f.value)
+  if v then
+    if not CONDITION_OPERATORS[v.op] then error("a condition with an unknown operator", 0) end
     if v.op == "between" then return column .. " BETWEEN " .. sets.literal(v.a) .. " AND " .. sets.literal(v.b) end
     if v.op == "null" then return column .. " IS NULL" end
     if v.op == "not null" then return column .. " IS NOT NULL" end
@@ -308,6 +334,7 @@ local function filter_sql(set, alias, f, period)
     end
     return column .. " " .. v.op .. " " .. sets.literal(v.a)
   end
+  v = f.value
   if type(v) == "table" then
     local items = {}
     for i, item in ipairs(v) do items[i] = sets.literal(item) end
@@ -320,7 +347,7 @@ end
 -- it, communities are active during it, documents exist by its end (or
 -- are dated in it, with within or since).
 local function window_sql(set, alias, period)
-  local from, to = sets.window(set, period)
+  local from, to = window_of(set, period)
   if not to then return nil end
   local dated = ENTITIES[set.entity].dated
   if dated == "span" then
@@ -337,6 +364,7 @@ end
 -- For activities, staff_alias names the joined worker row when the caller
 -- has one; depth keeps nested aliases distinct.
 function sets.predicate(set, alias, period, depth, staff_alias)
+  set = definition_of(set, 2)
   depth = depth or 1
   local parts = {}
   for _, f in ipairs(set.filters) do parts[#parts + 1] = filter_sql(set, alias, f, period) end
@@ -377,15 +405,17 @@ end
 -- check that the store has data for the period at all.
 function sets.sources(set, out)
   out = out or {}
-  if ENTITIES[set.entity].dated then out[#out + 1] = set end
+  local def = definition_of(set, 2)
+  if ENTITIES[def.entity].dated then out[#out + 1] = set end
   for _, join in ipairs({ "having", "without" }) do
-    for _, other in ipairs(set.joins[join]) do sets.sources(other, out) end
+    for _, other in ipairs(def.joins[join]) do sets.sources(other, out) end
   end
   return out
 end
 
-local function describe_value(v)
-  if getmetatable(v) == Condition then
+local function describe_value(value)
+  local v = ConditionKind.definition(value)
+  if v then
     if v.op == "between" then return "between(" .. tostring(v.a) .. ", " .. tostring(v.b) .. ")" end
     local names = { ["<"] = "below", [">"] = "above", ["<>"] = "is_not", null = "missing", ["not null"] = "present",
                     contains = "contains", matches = "matches" }
@@ -401,6 +431,7 @@ local function describe_value(v)
     end
     return names[v.op] .. "(" .. args .. ")"
   end
+  v = value
   if type(v) == "table" then
     local items = {}
     for i, item in ipairs(v) do items[i] = string.format("%q", item) end
@@ -411,6 +442,7 @@ end
 
 -- The set written back the way a pack writes it, for explain.
 function sets.describe(set)
+  set = definition_of(set, 2)
   local parts = {}
   for _, f in ipairs(set.filters) do parts[#parts + 1] = f.field .. " = " .. describe_value(f.value) end
   for _, k in ipairs(sorted_keys(set.options)) do

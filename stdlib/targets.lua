@@ -7,8 +7,9 @@ local regex = require "regex"
 
 local targets = {}
 
-local Target = {}
-Target.__index = Target
+-- Targets are sealed objects (objects.lua).
+local objects = require "objects"
+local TargetKind = objects.kind("target")
 
 local NUMBER = [[(\d+(?:[.,]\d+)?)]]
 
@@ -32,9 +33,9 @@ local function number(text) return tonumber((text:gsub(",", "."))) end
 
 local function squeeze(text) return (text:lower():gsub("%s+", " ")) end
 
-local function new_target(fields) return setmetatable(fields, Target) end
+local function new_target(fields) return TargetKind.wrap(fields) end
 
-function targets.is_target(value) return getmetatable(value) == Target end
+function targets.is_target(value) return TargetKind.is(value) end
 
 -- Splits off "(...)" notes; returns the text without them and the first
 -- note's start year and yearly step, if it has them.

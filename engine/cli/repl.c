@@ -25,22 +25,17 @@ typedef struct session {
   int errors;
 } session;
 
-/* The state a SIGINT should interrupt. A signal handler can reach nothing
- * else, so this one pointer is the program's only global; lua_sethook is
- * safe to call from a signal handler (lua.c does the same). */
-static lua_State *volatile interrupt_target;
-
-/* Fires on every instruction once Ctrl-C was pressed, so that neither pcall
- * nor an error handler can carry on; the next call re-arms the budget hook. */
-static void interrupted_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  luaL_error(L, "interrupted");
-}
+/* The sandbox a SIGINT should interrupt. A signal handler can reach
+ * nothing else, so this one pointer is the program's only global.
+ * sandbox_interrupt only sets a flag and a hook (lua_sethook is safe in a
+ * signal handler, lua.c does the same); Lua code stops at its next
+ * instruction, pattern matching and SQL at their next budget check. */
+static sandbox *volatile interrupt_target;
 
 static void on_sigint(int sig) {
   (void)sig;
-  lua_State *L = interrupt_target;
-  if (L) lua_sethook(L, interrupted_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  sandbox *sb = interrupt_target;
+  if (sb) sandbox_interrupt(sb);
 }
 
 /* print for the console: standard output, where the session's values go
@@ -77,7 +72,12 @@ static void show_values(session *s, int first) {
       s->errors++;
       continue;
     }
-    puts(lua_tostring(L, -1));
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      puts(lua_tostring(L, -1));
+    } else {
+      fprintf(stderr, _("error: the console could not show a %s value\n"), luaL_typename(L, i));
+      s->errors++;
+    }
     lua_pop(L, 1);
   }
   lua_settop(L, first - 1);
@@ -131,13 +131,17 @@ static int dot_command(session *s, const char *line) {
   push_ref(s, s->ctx);
   push_ref(s, s->settings);
   char err[1024];
-  if (sandbox_call(s->sb, 3, 2, err, sizeof err) != LUA_OK) {
+  sandbox_rearm(s->sb); /* a dot-command is one unit of work */
+  interrupt_target = s->sb;
+  int status = sandbox_call(s->sb, 3, 2, err, sizeof err);
+  interrupt_target = NULL;
+  if (status != LUA_OK) {
     fprintf(stderr, "error: %s\n", err);
     s->errors++;
     return 0;
   }
-  int quit = lua_isstring(L, -1) && !strcmp(lua_tostring(L, -1), "quit");
-  if (lua_tostring(L, -2)[0]) puts(lua_tostring(L, -2));
+  int quit = lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "quit");
+  if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0]) puts(lua_tostring(L, -2));
   lua_pop(L, 2);
   return quit;
 }
@@ -153,7 +157,8 @@ static void execute(session *s, const char *code) {
     return;
   }
   char err[1024];
-  interrupt_target = L;
+  sandbox_rearm(s->sb); /* each chunk typed is one unit of work with its own budget */
+  interrupt_target = s->sb;
   int status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
   if (status != LUA_OK) {
@@ -258,7 +263,8 @@ static void run_file(session *s, const char *path) {
     return;
   }
   lua_remove(L, -2);
-  interrupt_target = L;
+  sandbox_rearm(s->sb);
+  interrupt_target = s->sb;
   status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
   if (status != LUA_OK) {
@@ -270,40 +276,35 @@ static void run_file(session *s, const char *path) {
   show_values(s, base + 1);
 }
 
-/* Builds the session: sandbox, pack, read-only store, environment. */
-static int open_session(session *s, const repl_options *opt) {
+/* What building a session needs inside its protected call. */
+typedef struct session_job {
+  session *s;
+  const repl_options *opt;
   char err[2048];
-  s->sb = sandbox_new(sandbox_default_limits());
-  if (!s->sb) return -1;
-  lua_State *L = sandbox_lua(s->sb);
-  if (opt->pack_dir) {
-    if (pack_load(s->sb, opt->pack_dir, &s->p, err, sizeof err) != 0) {
-      fprintf(stderr, "%s\n", err);
-      return -1;
-    }
-    s->have_pack = 1;
-  }
+  int rc;
+} session_job;
+
+/* Builds the read-only store handle, the context and the environment of a
+ * session; runs inside sandbox_protected, so any value the pack's code
+ * left behind is read safely. */
+static int build_session(lua_State *L) {
+  session_job *job = lua_touserdata(L, 1);
+  session *s = job->s;
+  const repl_options *opt = job->opt;
+  if (stdlib_push_module(s->sb, "repl", job->err, sizeof job->err) != 0) return 0;
+  s->repl = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_createtable(L, 0, 3);
+  lua_store_push(L);
   /* the store's municipality, never the pack's: a manifest naming another
    * one is a mistake, refused as eval refuses it */
   rule_view *db;
-  if (rule_view_open(opt->store_path, opt->municipality, &db, err, sizeof err) != 0) {
-    fprintf(stderr, "pdmon repl: %s\n", err);
-    return -1;
-  }
+  if (rule_view_open(opt->store_path, opt->municipality, &db, job->err, sizeof job->err) != 0) return 0;
+  lua_store_attach(L, -1, db);
   if (s->have_pack && s->p.municipality[0] && strcmp(s->p.municipality, rule_view_municipality(db)) != 0) {
-    fprintf(stderr, _("pdmon repl: %s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's\n"),
-            s->p.dir, s->p.municipality, rule_view_municipality(db));
-    rule_view_close(db);
-    return -1;
+    snprintf(job->err, sizeof job->err, _("%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's"),
+             s->p.dir, s->p.municipality, rule_view_municipality(db));
+    return 0;
   }
-  if (stdlib_push_module(s->sb, "repl", err, sizeof err) != 0) {
-    rule_view_close(db);
-    fprintf(stderr, "pdmon repl: %s\n", err);
-    return -1;
-  }
-  s->repl = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_createtable(L, 0, 3);
-  lua_store_push(L, db);
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
   lua_setfield(L, -2, "period");
@@ -315,24 +316,23 @@ static int open_session(session *s, const repl_options *opt) {
   if (s->have_pack) lua_rawgeti(L, LUA_REGISTRYINDEX, s->p.pack_ref);
   else lua_pushnil(L);
   lua_pushvalue(L, -3);
-  if (sandbox_call(s->sb, 2, 1, err, sizeof err) != LUA_OK) {
-    fprintf(stderr, "pdmon repl: %s\n", err);
-    return -1;
-  }
-  /* the same strict, allow-listed environment as packs, with the session's names */
+  if (sandbox_call(s->sb, 2, 1, job->err, sizeof job->err) != LUA_OK) return 0;
+  luaL_checktype(L, -1, LUA_TTABLE);
+  /* the same strict, allow-listed environment as packs, with the session's
+   * names; tables among them are seen read-only */
   sandbox_push_env(s->sb);
   stdlib_install_require(s->sb, -1);
   lua_pushnil(L);
   while (lua_next(L, -3)) {
     lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, -4);
+    sandbox_push_readonly(L, -2);
+    lua_rawset(L, -5);
+    lua_pop(L, 1);
   }
   lua_pushcfunction(L, console_print);
   lua_setfield(L, -2, "print");
   s->env = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_pop(L, 1);
-  lua_pop(L, 1);
+  lua_pop(L, 2);
   lua_createtable(L, 0, 2);
   lua_pushstring(L, "table");
   lua_setfield(L, -2, "format");
@@ -343,7 +343,37 @@ static int open_session(session *s, const repl_options *opt) {
   lua_setfield(L, -3, "members");
   lua_pop(L, 1);
   s->settings = luaL_ref(L, LUA_REGISTRYINDEX);
+  job->rc = 0;
   return 0;
+}
+
+/* Builds the session: sandbox, pack, read-only store, environment. */
+static int open_session(session *s, const repl_options *opt) {
+  char err[2048];
+  s->sb = sandbox_new(sandbox_default_limits());
+  if (!s->sb) return -1;
+  if (opt->pack_dir) {
+    if (pack_load(s->sb, opt->pack_dir, &s->p, err, sizeof err) != 0) {
+      fprintf(stderr, "%s\n", err);
+      return -1;
+    }
+    s->have_pack = 1;
+  }
+  session_job *job = calloc(1, sizeof *job);
+  if (!job) return -1;
+  job->s = s;
+  job->opt = opt;
+  job->rc = -1;
+  sandbox_rearm(s->sb);
+  lua_State *L = sandbox_lua(s->sb);
+  int top = lua_gettop(L);
+  if (sandbox_protected(s->sb, build_session, job, 0, 0, err, sizeof err) != LUA_OK)
+    snprintf(job->err, sizeof job->err, "%s", err);
+  lua_settop(L, top);
+  int rc = job->rc;
+  if (rc != 0) fprintf(stderr, "pdmon repl: %s\n", job->err);
+  free(job);
+  return rc;
 }
 
 int repl_run(const repl_options *opt) {

@@ -30,11 +30,24 @@ static int number_field(lua_State *L, int index, const char *field, double *out)
   return present;
 }
 
+/* The id of the indicator described at desc. These functions run inside
+ * sandbox_protected: a rule that changed an indicator's id after declaring
+ * it gets an error here, not a NULL in the core. */
+static const char *id_of(lua_State *L, int desc) {
+  lua_getfield(L, desc, "id");
+  const char *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  if (!id) luaL_error(L, "an indicator's id is a %s, not a string (was it changed after it was declared?)",
+                      luaL_typename(L, -1));
+  lua_pop(L, 1); /* the string stays alive in the description */
+  return id;
+}
+
 /* Fills the indicator's description into a new row of out. */
 static result_row *describe_row(result_set *out, lua_State *L, int desc) {
+  const char *id = id_of(L, desc);
   result_row *r = results_append(out);
   if (!r) return NULL;
-  r->indicator = dup_field(L, desc, "id");
+  r->indicator = strdup(id);
   r->criterion = dup_field(L, desc, "criterion");
   r->title = dup_field(L, desc, "title");
   r->unit = dup_field(L, desc, "unit");
@@ -131,12 +144,16 @@ static int open_view(const pack *p, const evaluate_options *opt, rule_view **vie
 /* Pushes the evaluation context {db = the rules' view, period = year} and
  * records whose rows it holds in out. */
 static int push_context(const pack *p, const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
-  rule_view *view;
-  if (open_view(p, opt, &view, err, errlen) != 0) return -1;
-  if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
   lua_State *L = sandbox_lua(p->sb);
   lua_createtable(L, 0, 2);
-  lua_store_push(L, view);
+  lua_store_push(L);
+  rule_view *view;
+  if (open_view(p, opt, &view, err, errlen) != 0) {
+    lua_pop(L, 2);
+    return -1;
+  }
+  lua_store_attach(L, -1, view);
+  if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
   lua_setfield(L, -2, "period");
@@ -180,9 +197,8 @@ static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
   buf[0] = '\0';
   for (lua_Integer i = 1; i <= luaL_len(L, list) && o < buflen; i++) {
     lua_rawgeti(L, list, i);
-    lua_getfield(L, -1, "id");
-    o += (size_t)snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", lua_tostring(L, -1));
-    lua_pop(L, 2);
+    o += (size_t)snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", id_of(L, lua_gettop(L)));
+    lua_pop(L, 1);
   }
 }
 
@@ -271,9 +287,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
   for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
     lua_rawgeti(L, list, i);
     int desc = lua_gettop(L);
-    lua_getfield(L, desc, "id");
-    int wanted = !opt->indicator || strcmp(lua_tostring(L, -1), opt->indicator) == 0;
-    lua_pop(L, 1);
+    int wanted = !opt->indicator || strcmp(id_of(L, desc), opt->indicator) == 0;
     if (wanted) {
       matched++;
       if (evaluate_indicator(p, opt, desc, ctx, out, &evaluated, &org_rows) != 0) {
@@ -301,6 +315,48 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
   return 0;
 }
 
+/* One protected job of this module: which of its drivers, its inputs and
+ * its outcome. The drivers read Lua values freely; an error there fails
+ * the job with a message instead of reaching the core unprotected. */
+typedef struct evaluate_job {
+  const pack *p;
+  const evaluate_options *opt;
+  result_set *results;
+  const char *id;
+  FILE *out;
+  char *err;
+  size_t errlen;
+  int rc;
+} evaluate_job;
+
+static int explain_loaded(const pack *p, const evaluate_options *opt, const char *id, FILE *out,
+                          char *err, size_t errlen);
+
+static int evaluate_all_protected(lua_State *L) {
+  evaluate_job *job = lua_touserdata(L, 1);
+  job->rc = evaluate_all(job->p, job->opt, job->results, job->err, job->errlen);
+  return 0;
+}
+
+static int explain_protected(lua_State *L) {
+  evaluate_job *job = lua_touserdata(L, 1);
+  job->rc = explain_loaded(job->p, job->opt, job->id, job->out, job->err, job->errlen);
+  return 0;
+}
+
+/* Runs a driver in a protected call under a fresh budget: one evaluation
+ * is one unit of work, whatever number of indicators it has. */
+static int run_job(sandbox *sb, lua_CFunction driver, evaluate_job *job) {
+  sandbox_rearm(sb);
+  job->rc = -1;
+  char message[1024];
+  if (sandbox_protected(sb, driver, job, 0, 0, message, sizeof message) != LUA_OK) {
+    snprintf(job->err, job->errlen, "%s", message);
+    return -1;
+  }
+  return job->rc;
+}
+
 int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->period = opt->period;
@@ -315,7 +371,8 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
     out->pack = strdup(p.id);
     lua_State *L = sandbox_lua(sb);
     int top = lua_gettop(L);
-    rc = evaluate_all(&p, opt, out, err, errlen);
+    evaluate_job job = {.p = &p, .opt = opt, .results = out, .err = err, .errlen = errlen};
+    rc = run_job(sb, evaluate_all_protected, &job);
     lua_settop(L, top);
     pack_release(&p);
   }
@@ -338,9 +395,8 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
   int list = lua_gettop(L), found = 0;
   for (lua_Integer i = 1; i <= luaL_len(L, list) && !found; i++) {
     lua_rawgeti(L, list, i);
-    lua_getfield(L, -1, "id");
-    found = strcmp(lua_tostring(L, -1), id) == 0;
-    lua_pop(L, 2);
+    found = strcmp(id_of(L, lua_gettop(L)), id) == 0;
+    lua_pop(L, 1);
   }
   if (!found) {
     char ids[2048];
@@ -354,6 +410,7 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
   if (opt->organization) lua_pushstring(L, opt->organization);
   else lua_pushnil(L);
   if (sandbox_call(p->sb, 4, 1, err, errlen) != LUA_OK) return -1;
+  if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "explain: the explanation is not text");
   fprintf(out, "%s\n", lua_tostring(L, -1));
   return 0;
 }
@@ -369,7 +426,8 @@ int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, cha
   if (rc == 0) {
     lua_State *L = sandbox_lua(sb);
     int top = lua_gettop(L);
-    rc = explain_loaded(&p, opt, id, out, err, errlen);
+    evaluate_job job = {.p = &p, .opt = opt, .id = id, .out = out, .err = err, .errlen = errlen};
+    rc = run_job(sb, explain_protected, &job);
     lua_settop(L, top);
     pack_release(&p);
   }
@@ -383,7 +441,7 @@ static cJSON *string_list(lua_State *L, int index, const char *field) {
   lua_getfield(L, index, field);
   for (lua_Integer i = 1; i <= luaL_len(L, -1); i++) {
     lua_rawgeti(L, -1, i);
-    cJSON_AddItemToArray(array, cJSON_CreateString(lua_tostring(L, -1)));
+    if (lua_type(L, -1) == LUA_TSTRING) cJSON_AddItemToArray(array, cJSON_CreateString(lua_tostring(L, -1)));
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
@@ -396,6 +454,51 @@ static int integer_of(lua_State *L, int index, const char *field) {
   return (int)v;
 }
 
+/* What evaluate_pack_summary reads inside its protected call. */
+typedef struct summary_job {
+  const pack *p;
+  pack_summary *out;
+  char *err;
+  size_t errlen;
+  int rc;
+} summary_job;
+
+/* Calls dsl.summary and copies what it returns into the summary. */
+static int summary_protected(lua_State *L) {
+  summary_job *job = lua_touserdata(L, 1);
+  pack_summary *out = job->out;
+  pack_push_call(job->p, "summary");
+  if (sandbox_call(job->p->sb, 1, 1, job->err, job->errlen) != LUA_OK) return 0;
+  int t = lua_gettop(L);
+  luaL_checktype(L, t, LUA_TTABLE);
+  cJSON *goals = cJSON_CreateObject();
+  cJSON_AddItemToObject(goals, "goals", string_list(L, t, "goals"));
+  cJSON_AddItemToObject(goals, "tasks", string_list(L, t, "tasks"));
+  cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
+  if (lua_getfield(L, t, "title") == LUA_TSTRING) cJSON_AddStringToObject(goals, "title", lua_tostring(L, -1));
+  lua_pop(L, 1);
+  out->goals_json = cJSON_PrintUnformatted(goals);
+  cJSON_Delete(goals);
+  out->criteria = integer_of(L, t, "criteria");
+  out->indicators = integer_of(L, t, "indicators");
+  out->with_source = integer_of(L, t, "with_source");
+  out->with_target = integer_of(L, t, "with_target");
+  out->recommendation_rules = integer_of(L, t, "recommendation_rules");
+  out->programme_first = integer_of(L, t, "programme_first");
+  out->programme_last = integer_of(L, t, "programme_last");
+  cJSON *plan = cJSON_Parse(out->goals_json);
+  cJSON_AddNumberToObject(plan, "criteria", out->criteria);
+  cJSON_AddNumberToObject(plan, "indicators", out->indicators);
+  cJSON_AddNumberToObject(plan, "with_source", out->with_source);
+  cJSON_AddNumberToObject(plan, "with_target", out->with_target);
+  cJSON_AddNumberToObject(plan, "layers", out->nlayers);
+  cJSON_free(out->goals_json);
+  out->goals_json = cJSON_PrintUnformatted(plan);
+  cJSON_Delete(plan);
+  job->rc = 0;
+  return 0;
+}
+
 int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   sandbox *sb = sandbox_new(sandbox_default_limits());
@@ -406,41 +509,13 @@ int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t 
   pack p;
   int rc = pack_load(sb, dir, &p, err, errlen);
   if (rc == 0) {
-    lua_State *L = sandbox_lua(sb);
     snprintf(out->id, sizeof out->id, "%s", p.id);
     snprintf(out->municipality, sizeof out->municipality, "%s", p.municipality);
     memcpy(out->layers, p.layers, sizeof out->layers);
     out->nlayers = p.nlayers;
-    pack_push_call(&p, "summary");
-    rc = sandbox_call(sb, 1, 1, err, errlen) == LUA_OK ? 0 : -1;
-    if (rc == 0) {
-      int t = lua_gettop(L);
-      cJSON *goals = cJSON_CreateObject();
-      cJSON_AddItemToObject(goals, "goals", string_list(L, t, "goals"));
-      cJSON_AddItemToObject(goals, "tasks", string_list(L, t, "tasks"));
-      cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
-      if (lua_getfield(L, t, "title") == LUA_TSTRING) cJSON_AddStringToObject(goals, "title", lua_tostring(L, -1));
-      lua_pop(L, 1);
-      out->goals_json = cJSON_PrintUnformatted(goals);
-      cJSON_Delete(goals);
-      out->criteria = integer_of(L, t, "criteria");
-      out->indicators = integer_of(L, t, "indicators");
-      out->with_source = integer_of(L, t, "with_source");
-      out->with_target = integer_of(L, t, "with_target");
-      out->recommendation_rules = integer_of(L, t, "recommendation_rules");
-      out->programme_first = integer_of(L, t, "programme_first");
-      out->programme_last = integer_of(L, t, "programme_last");
-      cJSON *plan = cJSON_Parse(out->goals_json);
-      cJSON_AddNumberToObject(plan, "criteria", out->criteria);
-      cJSON_AddNumberToObject(plan, "indicators", out->indicators);
-      cJSON_AddNumberToObject(plan, "with_source", out->with_source);
-      cJSON_AddNumberToObject(plan, "with_target", out->with_target);
-      cJSON_AddNumberToObject(plan, "layers", out->nlayers);
-      cJSON_free(out->goals_json);
-      out->goals_json = cJSON_PrintUnformatted(plan);
-      cJSON_Delete(plan);
-      lua_pop(L, 1);
-    }
+    summary_job job = {&p, out, err, errlen, -1};
+    sandbox_rearm(sb);
+    rc = sandbox_protected(sb, summary_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
     pack_release(&p);
   }
   sandbox_free(sb);

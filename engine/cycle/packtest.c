@@ -154,7 +154,13 @@ static const result_row *find_row(const result_set *set, const char *id, const c
  * failure line and returns 1 when it differs. */
 static int check_field(lua_State *L, int index, const char *field, const result_row *r,
                        const char *what, FILE *out) {
-  if (strcmp(field, "status") == 0 || lua_type(L, index) == LUA_TSTRING) {
+  int type = lua_type(L, index);
+  if ((strcmp(field, "status") == 0 && type != LUA_TSTRING) || (type != LUA_TSTRING && type != LUA_TNUMBER)) {
+    fprintf(out, "  # %s: %s expects %s, not a %s\n", what, field,
+            strcmp(field, "status") == 0 ? "a status name such as \"met\"" : "a number", lua_typename(L, type));
+    return 1;
+  }
+  if (strcmp(field, "status") == 0 || type == LUA_TSTRING) {
     const char *want = lua_tostring(L, index), *got = result_status_name(r->status);
     if (strcmp(want, got) == 0) return 0;
     fprintf(out, "  # %s: status expected %s, got %s%s%s\n", what, want, got, r->message ? ": " : "",
@@ -202,23 +208,42 @@ static int check_expectation(lua_State *L, int spec, const result_set *set, cons
   return failures;
 }
 
-/* Runs one test (the table at index); returns 1 when it failed. */
-static int run_one(lua_State *L, int test, const char *dir, const char *municipality, FILE *out, int number) {
-  lua_getfield(L, test, "name");
-  const char *name = lua_tostring(L, -1);
+/* One test's run: what it reads and writes inside its protected call,
+ * and the resources its caller releases whatever happened there. */
+typedef struct test_job {
+  const char *dir, *municipality;
+  FILE *out;
+  scratch s;
+  int scratch_made;
+  result_set results;
+  char name[256];
+  char err[2048];
+  int failures;
+} test_job;
+
+/* Runs the test given as argument 2 (a table the stdlib copied from the
+ * test file); counts its failures in the job. */
+static int run_one_protected(lua_State *L) {
+  test_job *job = lua_touserdata(L, 1);
+  int test = 2;
+  FILE *out = job->out;
+  char *err = job->err;
+  size_t errlen = sizeof job->err;
+  const char *dir = job->dir, *municipality = job->municipality;
+  if (lua_getfield(L, test, "name") != LUA_TSTRING) return luaL_error(L, "a test's name is not a string");
+  snprintf(job->name, sizeof job->name, "%s", lua_tostring(L, -1));
   lua_getfield(L, test, "period");
   int period = (int)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  scratch s;
-  char err[2048] = "";
+  lua_pop(L, 2);
+  result_set *results = &job->results;
   int failures = 0;
-  result_set results = {0};
-  if (scratch_open(&s) != 0 || build_store(L, test, &s, municipality, out, err, sizeof err) != 0) {
+  job->scratch_made = scratch_open(&job->s) == 0;
+  if (!job->scratch_made || build_store(L, test, &job->s, municipality, out, err, errlen) != 0) {
     failures = 1;
   } else {
-    evaluate_options opt = {.store_path = s.store, .pack_dir = dir, .municipality = municipality,
+    evaluate_options opt = {.store_path = job->s.store, .pack_dir = dir, .municipality = municipality,
                             .period = period, .limits = sandbox_default_limits()};
-    if (evaluate_run(&opt, &results, err, sizeof err) != 0) {
+    if (evaluate_run(&opt, results, err, errlen) != 0) {
       failures = 1;
     } else {
       lua_getfield(L, test, "expect");
@@ -226,18 +251,37 @@ static int run_one(lua_State *L, int test, const char *dir, const char *municipa
       lua_pushnil(L);
       while (lua_next(L, expect)) {
         if (lua_type(L, -2) == LUA_TSTRING)
-          failures += check_expectation(L, lua_gettop(L), &results, lua_tostring(L, -2), NULL, out);
+          failures += check_expectation(L, lua_gettop(L), results, lua_tostring(L, -2), NULL, out);
+        else
+          fprintf(out, "  # expect: a %s key; expectations are named by indicator id\n", luaL_typename(L, -2)), failures++;
         lua_pop(L, 1);
       }
       lua_pop(L, 1);
     }
   }
-  if (err[0]) fprintf(out, "  # %s\n", err);
-  fprintf(out, "%s %d - %s\n", failures ? "not ok" : "ok", number, name);
-  results_free(&results);
-  scratch_close(&s);
-  lua_pop(L, 1);
-  return failures ? 1 : 0;
+  job->failures = failures;
+  return 0;
+}
+
+/* Runs one test (the table on top, which it pops); returns 1 when it failed. */
+static int run_one(sandbox *sb, const char *dir, const char *municipality, FILE *out, int number) {
+  test_job job;
+  memset(&job, 0, sizeof job);
+  job.dir = dir;
+  job.municipality = municipality;
+  job.out = out;
+  snprintf(job.name, sizeof job.name, "(unnamed)");
+  sandbox_rearm(sb); /* each test is one unit of work */
+  char message[1024];
+  if (sandbox_protected(sb, run_one_protected, &job, 1, 0, message, sizeof message) != LUA_OK) {
+    snprintf(job.err, sizeof job.err, "%s", message);
+    job.failures = 1;
+  }
+  if (job.err[0]) fprintf(out, "  # %s\n", job.err);
+  fprintf(out, "%s %d - %s\n", job.failures ? "not ok" : "ok", number, job.name);
+  results_free(&job.results);
+  if (job.scratch_made) scratch_close(&job.s);
+  return job.failures ? 1 : 0;
 }
 
 /* Loads the test files of dir/tests into the sandbox; leaves the list of
@@ -291,6 +335,23 @@ static int load_tests(sandbox *sb, const char *dir, char *err, size_t errlen) {
   return rc;
 }
 
+/* What loading the tests needs inside its protected call. */
+typedef struct load_tests_job {
+  sandbox *sb;
+  const char *dir;
+  char *err;
+  size_t errlen;
+  int rc;
+} load_tests_job;
+
+/* Loads the test files and returns their list (one result). */
+static int load_tests_protected(lua_State *L) {
+  load_tests_job *job = lua_touserdata(L, 1);
+  job->rc = load_tests(job->sb, job->dir, job->err, job->errlen);
+  if (job->rc != 0) lua_pushnil(L);
+  return 1;
+}
+
 int packtest_run(const char *dir, FILE *out, int *passed, char *err, size_t errlen) {
   *passed = 0;
   sandbox *sb = sandbox_new(sandbox_default_limits());
@@ -302,13 +363,15 @@ int packtest_run(const char *dir, FILE *out, int *passed, char *err, size_t errl
   pack_release(&p);
   lua_State *L = sandbox_lua(sb);
   int failed = -1;
-  if (load_tests(sb, dir, err, errlen) == 0) {
+  load_tests_job job = {sb, dir, err, errlen, -1};
+  sandbox_rearm(sb);
+  if (sandbox_protected(sb, load_tests_protected, &job, 0, 1, err, errlen) == LUA_OK && job.rc == 0) {
     int list = lua_gettop(L);
-    lua_Integer n = luaL_len(L, list);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, list); /* the stdlib's own list */
     failed = 0;
     for (lua_Integer i = 1; i <= n; i++) {
       lua_rawgeti(L, list, i);
-      failed += run_one(L, lua_gettop(L), dir, municipality, out, (int)i);
+      failed += run_one(sb, dir, municipality, out, (int)i);
     }
     *passed = (int)n - failed;
     if (n == 0) fprintf(out, "%s: no tests (add files to %s/tests/)\n", dir, dir);

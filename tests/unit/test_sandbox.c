@@ -31,6 +31,7 @@ static int run(sandbox *sb, const char *code, char *err, size_t errlen, char *re
   int top = lua_gettop(L);
   err[0] = '\0';
   if (result) result[0] = '\0';
+  sandbox_rearm(sb); /* each snippet is a unit of work with its own budget */
   sandbox_push_env(sb);
   stdlib_install_require(sb, -1);
   int status = sandbox_load(sb, code, strlen(code), "@rules/test.lua", -1);
@@ -172,6 +173,52 @@ static void errors_carry_chunk_and_line(void **state) {
                "error object is a table value");
 }
 
+/* One unit of work, one budget: calls between two rearms share it, so N
+ * looping indicators cost one budget, not N. */
+static void budget_is_shared_until_rearm(void **state) {
+  sandbox *sb = *state;
+  lua_State *L = sandbox_lua(sb);
+  char err[1024];
+  sandbox_rearm(sb);
+  int stopped = 0;
+  for (int i = 0; i < 10; i++) {
+    sandbox_push_env(sb);
+    const char *loop = "local n = 0 while true do n = n + 1 end";
+    assert_int_equal(sandbox_load(sb, loop, strlen(loop), "@rules/loop.lua", -1), LUA_OK);
+    lua_remove(L, -2);
+    if (sandbox_call(sb, 0, 0, err, sizeof err) != LUA_OK) stopped++;
+  }
+  assert_int_equal(stopped, 10);
+  /* after the first, each fails at its first step: no budget is left */
+  sandbox_push_env(sb);
+  assert_int_equal(sandbox_load(sb, "return 1", 8, "@rules/one.lua", -1), LUA_OK);
+  lua_remove(L, -2);
+  assert_int_not_equal(sandbox_call(sb, 0, 1, err, sizeof err), LUA_OK);
+  assert_non_null(strstr(err, "instruction budget exceeded"));
+  assert_int_equal(sandbox_charge(sb, 1), -1);
+  sandbox_rearm(sb);
+  assert_int_equal(sandbox_charge(sb, 1000), 0);
+}
+
+/* Library tables and stdlib modules are seen through read-only views:
+ * pairs yields views, never the table behind; writes are refused. */
+static void read_only_views_hand_out_nothing(void **state) {
+  sandbox *sb = *state;
+  EXPECT_ERROR("string.rep = nil", "read-only");
+  EXPECT_ERROR("local _, t = pairs(string) t.rep = nil", "read-only");
+  EXPECT_RESULT("local _, t = pairs(string) return t == string", "true");
+  EXPECT_RESULT("for k, v in pairs(string) do if k == 'rep' then return v('ab', 2) end end", "abab");
+  EXPECT_RESULT("return getmetatable(string)", "read-only");
+  EXPECT_ERROR("setmetatable(string, {})", "cannot change a protected metatable");
+  EXPECT_RESULT("return rawget(string, 'rep')", "nil");
+  EXPECT_ERROR("require('dsl').evaluate = nil", "read-only");
+  EXPECT_ERROR("require('sets').ENTITIES.staff.fields.x = true", "read-only");
+  EXPECT_RESULT("return #require('sets').ENTITIES.staff.table > 0", "true");
+  EXPECT_RESULT("return require('dsl') == require('dsl')", "true");
+  EXPECT_ERROR("local s = require('sets').staff {} s.filters = {}", "cannot be changed");
+  EXPECT_RESULT("return getmetatable(require('sets').staff {})", "set");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(ordinary_code_runs, setup, teardown),
@@ -182,6 +229,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(endless_loop_inside_pcall_is_stopped, setup, teardown),
     cmocka_unit_test_setup_teardown(memory_bomb_is_stopped, setup, teardown),
     cmocka_unit_test_setup_teardown(errors_carry_chunk_and_line, setup, teardown),
+    cmocka_unit_test_setup_teardown(budget_is_shared_until_rearm, setup, teardown),
+    cmocka_unit_test_setup_teardown(read_only_views_hand_out_nothing, setup, teardown),
   };
   return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);
 }
