@@ -46,6 +46,13 @@ local UNITS = { staff = "чел.", organization = "ОО", activity = "ед.", co
 
 local function new(fields) return AggregateKind.wrap(fields) end
 
+-- Records how an aggregate was made, so that it can be made again from
+-- other sets (see aggregates.since).
+local function made(fields, name, ...)
+  fields.made = { name = name, args = table.pack(...) }
+  return new(fields)
+end
+
 -- Measure constructors: sql(alias, period, staff_alias) gives the summed
 -- expression; additive measures can be summed across organizations.
 local function count_measure(set)
@@ -64,8 +71,8 @@ end
 -- count(set): how many members.
 function aggregates.count(set)
   need_set("count(set)", set, "the argument")
-  return new({ kind = "count", unit = UNITS[set.entity], sets = { set }, measures = { count_measure(set) },
-    combine = function(m) return { value = m[1], numerator = m[1] } end })
+  return made({ kind = "count", unit = UNITS[set.entity], sets = { set }, measures = { count_measure(set) },
+    combine = function(m) return { value = m[1], numerator = m[1] } end }, "count", set)
 end
 
 -- share(part, whole): percentage of the members of whole that are also in part.
@@ -75,19 +82,19 @@ function aggregates.share(part, whole)
   if part.entity ~= whole.entity then
     error("share(part, whole): part is a set of " .. part.entity .. " but whole a set of " .. whole.entity, 2)
   end
-  return new({ kind = "share", unit = "%", sets = { part, whole },
+  return made({ kind = "share", unit = "%", sets = { part, whole },
     measures = { count_measure(whole), both_measure(whole, part) },
-    combine = function(m) return { numerator = m[2], denominator = m[1], value = percent(m[2], m[1]) } end })
+    combine = function(m) return { numerator = m[2], denominator = m[1], value = percent(m[2], m[1]) } end }, "share", part, whole)
 end
 
 -- ratio(a, b): members of a per member of b (for example teachers per school).
 function aggregates.ratio(a, b)
   need_set("ratio(a, b)", a, "a")
   need_set("ratio(a, b)", b, "b")
-  return new({ kind = "ratio", unit = "", sets = { a, b }, measures = { count_measure(a), count_measure(b) },
+  return made({ kind = "ratio", unit = "", sets = { a, b }, measures = { count_measure(a), count_measure(b) },
     combine = function(m)
       return { numerator = m[1], denominator = m[2], value = m[2] ~= 0 and aggregates.round2(m[1] / m[2]) or nil }
-    end })
+    end }, "ratio", a, b)
 end
 
 local function field_sum_measure(set, field, counting)
@@ -104,28 +111,28 @@ end
 function aggregates.sum(set, field)
   need_set("sum(set, field)", set, "set")
   need_field("sum(set, field)", set, field)
-  return new({ kind = "sum", unit = field == "hours" and "ч." or "", sets = { set },
+  return made({ kind = "sum", unit = field == "hours" and "ч." or "", sets = { set },
     measures = { field_sum_measure(set, field) },
-    combine = function(m) return { value = aggregates.round2(m[1]), numerator = aggregates.round2(m[1]) } end })
+    combine = function(m) return { value = aggregates.round2(m[1]), numerator = aggregates.round2(m[1]) } end }, "sum", set, field)
 end
 
 -- avg(set, field): the mean of a numeric field over members that have it.
 function aggregates.avg(set, field)
   need_set("avg(set, field)", set, "set")
   need_field("avg(set, field)", set, field)
-  return new({ kind = "avg", unit = "", sets = { set },
+  return made({ kind = "avg", unit = "", sets = { set },
     measures = { field_sum_measure(set, field), field_sum_measure(set, field, true) },
     combine = function(m)
       return { numerator = aggregates.round2(m[1]), denominator = m[2],
                value = m[2] ~= 0 and aggregates.round2(m[1] / m[2]) or nil }
-    end })
+    end }, "avg", set, field)
 end
 
 -- exists(set): presence (1) or absence (0), for "Наличие ..." indicators.
 function aggregates.exists(set)
   need_set("exists(set)", set, "the argument")
-  return new({ kind = "exists", unit = "", sets = { set }, measures = { count_measure(set) },
-    combine = function(m) return { value = m[1] > 0 and 1 or 0, numerator = m[1] } end })
+  return made({ kind = "exists", unit = "", sets = { set }, measures = { count_measure(set) },
+    combine = function(m) return { value = m[1] > 0 and 1 or 0, numerator = m[1] } end }, "exists", set)
 end
 
 -- distinct(set, field): how many different values of field the members have.
@@ -136,8 +143,8 @@ function aggregates.distinct(set, field)
     return "COUNT(DISTINCT CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias) .. " THEN "
       .. alias .. "." .. field .. " END)"
   end }
-  return new({ kind = "distinct", unit = UNITS[set.entity], sets = { set }, measures = { measure },
-    combine = function(m) return { value = m[1], numerator = m[1] } end })
+  return made({ kind = "distinct", unit = UNITS[set.entity], sets = { set }, measures = { measure },
+    combine = function(m) return { value = m[1], numerator = m[1] } end }, "distinct", set, field)
 end
 
 -- growth(aggregate [, { base = YEAR, points = true }]): change of an
@@ -161,6 +168,21 @@ function aggregates.growth(inner, options)
       elseif base.value ~= 0 then value = aggregates.round2(change / math.abs(base.value) * 100) end
       return { value = value, numerator = current.value, denominator = base.value }
     end })
+end
+
+-- The same aggregate over people and events since year: every dated set
+-- without its own window (within, since, any_time) counts from year on, so
+-- "100% за 3 года, начиная с 2021 г." counts the distinct people covered
+-- since 2021, still as one set-based statement.
+function aggregates.since(agg, year)
+  if agg.kind == "growth" then return aggregates.growth(aggregates.since(agg.inner, year), { base = agg.base, points = agg.points }) end
+  local how = AggregateKind.definition(agg).made
+  local args = {}
+  for i = 1, how.args.n do
+    local a = how.args[i]
+    args[i] = sets.is_set(a) and sets.since(a, year) or a
+  end
+  return aggregates[how.name](table.unpack(args, 1, how.args.n))
 end
 
 -- The base year of a growth aggregate evaluated for period.

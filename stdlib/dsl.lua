@@ -8,13 +8,15 @@ local aggregates = require "aggregates"
 local targets = require "targets"
 local evaluation = require "evaluation"
 local vocabulary = require "vocabulary"
+local schedule = require "schedule"
 
 local dsl = {}
 
 local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality = true, region = true,
                           extends = true, description = true, goals = true, tasks = true }
 local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
-                           breakdown = true, missing = true, description = true }
+                           breakdown = true, missing = true, description = true, level = true, applies_to = true,
+                           reading = true, target_by = true, deadline = true }
 local RECOMMEND_FIELDS = { when = true, to = true, text = true, priority = true, indicator = true,
                            indicators = true, title = true }
 local BREAKDOWNS = { kind = true, position = true }
@@ -80,6 +82,55 @@ local function plain_copy(value, what, at, depth)
   return copy
 end
 
+-- How an indicator is judged: level, applies_to, reading, target_by.
+local function check_judgement(what, spec, level)
+  if spec.level ~= nil and spec.level ~= "organization" and spec.level ~= "municipality" then
+    error(what .. ": level is \"organization\" (the default: per organization and in total) or \"municipality\" (in total only)", level + 1)
+  end
+  if spec.applies_to ~= nil then
+    if type(spec.applies_to) == "string" then spec.applies_to = { spec.applies_to } end
+    if type(spec.applies_to) ~= "table" or #spec.applies_to == 0 then
+      error(what .. ": applies_to is a list of organization kinds, e.g. { \"school\" }", level + 1)
+    end
+    for i, kind in ipairs(spec.applies_to) do
+      local code, near_name, near_code = type(kind) == "string" and vocabulary.code("organization_kind", kind)
+      if not code then
+        error(string.format("%s: applies_to: unknown organization kind %q; the nearest known is %q (%s); known: %s", what,
+          tostring(kind), near_name or "", near_code or "", table.concat(vocabulary.codes("organization_kind"), ", ")), level + 1)
+      end
+      spec.applies_to[i] = code
+    end
+    if spec.level == "municipality" then error(what .. ": applies_to chooses organizations; a municipality-level indicator has none", level + 1) end
+  end
+  if spec.reading ~= nil and type(spec.reading) ~= "string" then
+    error(what .. ": reading is the text saying how the document's words became the formula", level + 1)
+  end
+  if spec.target_by ~= nil and spec.target_by ~= "document" and spec.target_by ~= "municipality" then
+    error(what .. ": target_by is \"document\" (the default) or \"municipality\" (the document states no target: the municipality chose it)", level + 1)
+  end
+  if spec.target_by == "municipality" and spec.target == nil then
+    error(what .. ": target_by = \"municipality\" marks a target, but the indicator has none", level + 1)
+  end
+end
+
+-- The last day a deadline names, as a roadmap writes it ("до 15.01.2023",
+-- "В течение всего периода реализации (2021- 2024 годы)"), or nil and why.
+local function deadline_date(phrase, programme)
+  local parsed, err = schedule.parse(phrase, programme)
+  if not parsed then return nil, err end
+  local last
+  for _, w in ipairs(parsed.windows) do if not last or w.to > last then last = w.to end end
+  if not last then return nil, "'" .. phrase .. "' names no date" end
+  return last
+end
+
+local function read_deadline(what, phrase, level)
+  local date, err = nil, "a deadline is a phrase such as \"до 15.01.2023\""
+  if type(phrase) == "string" then date, err = deadline_date(phrase) end
+  if not date then error(what .. ": deadline: " .. err, level + 1) end
+  return { text = phrase }
+end
+
 -- Creates the collector of one pack's declarations and the functions its
 -- files call.
 function dsl.new_pack(dir)
@@ -132,8 +183,11 @@ function dsl.new_pack(dir)
       local target, list = read_target(what .. ": target", spec.target, 2)
       local unit = spec.unit
       if unit == nil and aggregates.is_aggregate(spec.value) then unit = spec.value.unit end
+      check_judgement(what, spec, 2)
       local ind = { id = id, title = spec.title, unit = unit, value = spec.value, target = target,
                     target_list = list, source = spec.source, breakdown = breakdown, missing = spec.missing,
+                    level = spec.level or "organization", applies_to = spec.applies_to, reading = spec.reading,
+                    target_origin = spec.target_by or "document", deadline = spec.deadline and read_deadline(what, spec.deadline, 2),
                     where = declared_at }
       pack.by_id[id] = ind
       return ind
@@ -258,6 +312,28 @@ function dsl.take_extends(pack)
   return name
 end
 
+-- Makes the indicator's targets due by its deadline.
+local function apply_deadline(ind, programme)
+  local d = ind.deadline
+  d.date = assert(deadline_date(d.text, programme))
+  local function due(t)
+    if t.year and t.year ~= tonumber(d.date:sub(1, 4)) then
+      error(ind.where .. "indicator \"" .. ind.id .. "\": the target says " .. t.year .. " but the deadline " .. d.text, 0)
+    end
+    return targets.with_deadline(t, d.date, d.text)
+  end
+  if targets.is_target(ind.target) then
+    ind.target = due(ind.target)
+    ind.target_list = { ind.target }
+  elseif ind.target then
+    ind.target_list = {}
+    for k, t in pairs(ind.target) do
+      ind.target[k] = due(t)
+      ind.target_list[#ind.target_list + 1] = ind.target[k]
+    end
+  end
+end
+
 -- Checks what needs every file, and applies overrides from the deepest base
 -- up to the pack itself.
 function dsl.finish(pack)
@@ -294,6 +370,9 @@ function dsl.finish(pack)
   for layer = 0, 16 do
     local m = pack.manifests[layer]
     if m and m.period and not pack.programme then pack.programme = m.period end
+  end
+  for _, ind in pairs(pack.by_id) do
+    if ind.deadline then apply_deadline(ind, pack.programme) end
   end
   for _, r in ipairs(pack.ratings) do
     for ind in pairs(r.weights) do
@@ -335,7 +414,10 @@ function dsl.indicators(pack)
   for _, c in ipairs(pack.criteria) do titles[c.id] = c.title end
   for i, ind in ipairs(pack.indicators) do
     list[i] = { id = ind.id, criterion = ind.criterion, criterion_title = titles[ind.criterion], title = ind.title,
-                unit = ind.unit, source = ind.source }
+                unit = ind.unit, source = ind.source, level = ind.level, reading = ind.reading,
+                applies_to = ind.applies_to and table.concat(ind.applies_to, ",") or nil,
+                target_origin = ind.target and ind.target_origin or nil,
+                deadline = ind.deadline and ind.deadline.text or nil }
   end
   return list
 end
@@ -489,8 +571,14 @@ function dsl.explain_text(pack, id, ctx, org)
   add("value: %s", e.value)
   for i, text in ipairs(e.sets) do add("  set %d: %s", i, text) end
   local ind = pack.by_id[id]
+  if ind.reading then add("reading: %s", ind.reading) end
+  if ind.level == "municipality" then add("level: municipality (judged in total only: no rows per organization, no problem zones or ranks)") end
+  if ind.applies_to then add("applies to organizations of kind: %s (others are not_applicable)", table.concat(ind.applies_to, ", ")) end
   if ind.target then
-    for _, t in ipairs(ind.target_list) do add("target: %s", t.text) end
+    for _, t in ipairs(ind.target_list) do
+      add("target: %s%s", t.text, ind.target_origin == "municipality" and " [the municipality's own choice: the document states no target]" or "")
+    end
+    if ind.deadline then add("deadline: %s (judged from %s on)", ind.deadline.text, ind.deadline.date) end
   else
     add("target: none (status no_target)")
   end
@@ -505,8 +593,17 @@ function dsl.explain_text(pack, id, ctx, org)
     if not org or row.organization == org or (row.organization == nil and not row.breakdown) then
       local who = row.breakdown and ("by " .. row.breakdown .. " " .. row.group) or row.organization_name or "TOTAL (municipality)"
       add("  %s: numerator %s, denominator %s, value %s -> %s", who, fmt(row.numerator), fmt(row.denominator), fmt(row.value), row.status)
-      if row.target then add("    target applied: %s", row.target.reason or "-") end
-      if row.base_value ~= nil then add("    base value %s, growth %s%%", fmt(row.base_value), fmt(row.growth)) end
+      if row.target then
+        add("    rule applied: %s (phrase: «%s»)", row.target.reason or "-", row.target.text)
+      end
+      if row.cumulative then
+        add("    %s: yearly %s (%s of %s); cumulative since %d %s (%s of %s)",
+            row.figure == "cumulative" and "judged on the cumulative figure" or "judged on the year's own share",
+            fmt(row.yearly and row.yearly.value), fmt(row.yearly and row.yearly.numerator), fmt(row.yearly and row.yearly.denominator),
+            row.cumulative.since, fmt(row.cumulative.value), fmt(row.cumulative.numerator), fmt(row.cumulative.denominator))
+      end
+      if row.path_value ~= nil then add("    linear path in %d: %s -> %s", ctx.period, fmt(row.path_value), row.progress or "-") end
+      if row.base_value ~= nil then add("    base value (%s) %s, growth %s%%", tostring(row.target and row.target.base_year or "-"), fmt(row.base_value), fmt(row.growth)) end
       if row.message then add("    %s", row.message) end
     end
   end

@@ -8,6 +8,7 @@
 local sets = require "sets"
 local aggregates = require "aggregates"
 local targets = require "targets"
+local vocabulary = require "vocabulary"
 
 local evaluation = {}
 
@@ -161,23 +162,43 @@ local function source_has_rows(ctx, set, period)
   return ctx.sources[key], from, to
 end
 
--- Requests of an indicator: its aggregate for the period, the base year for
--- growth (of the aggregate or of the target).
+-- The applied targets of an indicator in period (one per target of its
+-- target table).
+local function applied_targets(ind, ctx, period)
+  local list = {}
+  for _, t in pairs(ind.target_list or {}) do
+    local applied = targets.applied(t, period, ctx.programme_start)
+    if applied then list[#list + 1] = applied end
+  end
+  return list
+end
+
+-- Requests of an indicator: its aggregate for the period, the base year of
+-- a growth aggregate, and what its targets compare with: the value in a
+-- base year (growth targets, linear paths), the cumulative value since the
+-- programme's first year.
 local function requests_for(ind, ctx, period)
   local list = {}
   local agg = ind.value
   if type(agg) == "function" then return list end
+  local plain = agg.kind == "growth" and agg.inner or agg
+  list[#list + 1] = { id = ind.id, aggregate = plain, period = period, role = "current" }
   if agg.kind == "growth" then
-    list[#list + 1] = { id = ind.id, aggregate = agg.inner, period = period, role = "current" }
     list[#list + 1] = { id = ind.id, aggregate = agg.inner, period = aggregates.base_year(agg, period), role = "base" }
-  else
-    list[#list + 1] = { id = ind.id, aggregate = agg, period = period, role = "current" }
   end
-  for _, t in pairs(ind.target_list or {}) do
-    local applied = targets.applied(t, period, ctx.programme_start)
-    if applied and applied.kind == "growth" then
-      list[#list + 1] = { id = ind.id, aggregate = agg.kind == "growth" and agg.inner or agg,
-                          period = applied.base_year, role = "target_base", growth_agg = agg.kind == "growth" and agg or nil }
+  local years, since = {}, {}
+  for _, applied in ipairs(applied_targets(ind, ctx, period)) do
+    local year = (applied.kind == "growth" and applied.phase ~= "base" and applied.base_year)
+      or (applied.path and applied.path.base_value == nil and applied.path.base_year)
+    if year and year ~= period and not years[year] then
+      years[year] = true
+      list[#list + 1] = { id = ind.id, aggregate = plain, period = year, role = "base_at" }
+    end
+    local from = (applied.figure == "cumulative" and applied.since) or (applied.track and applied.track.since)
+    if from and not since[from] then
+      since[from] = true
+      list[#list + 1] = { id = ind.id, aggregate = aggregates.since(plain, from), period = period, role = "cumulative",
+                          since = from }
     end
   end
   return list
@@ -198,10 +219,11 @@ function evaluation.prepare(pack, ctx, ids)
   for _, r in ipairs(requests) do combine(ctx, r) end
 end
 
--- The combined values of one role (current, base, target_base) of an indicator.
-local function computed(ctx, id, role, period)
+-- The combined values of one role (current, base, base_at, cumulative) of
+-- an indicator, in period (or from the year since).
+local function computed(ctx, id, role, period, since)
   for _, r in ipairs(ctx.computed[id].requests) do
-    if r.role == role and (period == nil or r.period == period) then return r end
+    if r.role == role and (period == nil or r.period == period) and (since == nil or r.since == since) then return r end
   end
 end
 
@@ -248,57 +270,142 @@ local function target_for(ind, org)
   return t.municipality or t.default
 end
 
--- Builds one result row from combined values.
-local function make_row(ind, ctx, values, org, base_values)
+local function figures(v)
+  if not v then return nil end
+  return { value = v.value, numerator = v.numerator, denominator = v.denominator }
+end
+
+-- Builds one result row. group holds the row's values: current, and
+-- base (by year) and cumulative (by first year) where targets need them.
+local function make_row(ind, ctx, group, org)
+  local values = group.current
   local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
-  if org then row.organization, row.organization_name = org.id, org.name end
+  if org then row.organization, row.organization_name, row.organization_kind = org.id, org.name, org.kind end
   local t = target_for(ind, org)
-  if t then
-    local applied, why = targets.applied(t, ctx.period, ctx.programme_start)
-    row.target = { text = t.text, kind = t.kind, value = applied and applied.value or nil,
-                   reason = applied and applied.reason or why, base_year = applied and applied.base_year or nil }
-    local status, growth = targets.judge(applied, row.value, base_values and base_values.value)
-    row.status, row.growth = status, growth and aggregates.round2(growth) or nil
-    if applied and applied.kind == "growth" and base_values then row.base_value = base_values.value end
-  else
+  if not t then
     row.status = row.value == nil and "no_data" or "no_target"
+    return row
+  end
+  local applied, why = targets.applied(t, ctx.period, ctx.programme_start)
+  row.target = { text = t.text, kind = t.kind, reason = applied and applied.reason or why,
+                 origin = ind.target_origin or "document", year = t.year, due = t.due }
+  if not applied then
+    row.status = row.value == nil and "no_data" or "no_target"
+    return row
+  end
+  row.target.value = applied.kind ~= "growth" and applied.value or applied.min_growth
+  local since = (applied.figure == "cumulative" and applied.since) or (applied.track and applied.track.since)
+  if since then
+    row.yearly = figures(values)
+    row.cumulative = figures(group.cumulative[since]) or {}
+    row.cumulative.since = since
+  end
+  if applied.figure == "cumulative" then
+    local c = group.cumulative[since] or {}
+    row.numerator, row.denominator, row.value = c.numerator, c.denominator, c.value
+  end
+  row.figure = since and applied.figure or nil
+  local base_year = (applied.kind == "growth" and applied.base_year) or (applied.path and applied.path.base_year)
+  local base
+  if base_year then
+    base = base_year == ctx.period and values or group.base[base_year]
+    base = base and base.value
+  end
+  local status, info = targets.judge(applied, row.value, base, ctx.period)
+  row.status, row.message = status, info.message
+  row.progress, row.path_value = info.progress, info.path_value and aggregates.round2(info.path_value) or nil
+  if applied.track and row.cumulative.value ~= nil then
+    row.progress, row.path_value = targets.progress(applied.track, ctx.period, row.cumulative.value)
+    row.path_value = row.path_value and aggregates.round2(row.path_value)
+  end
+  if applied.kind == "growth" then
+    row.target.base_year, row.base_value = applied.base_year, base
+    row.growth = info.growth and aggregates.round2(info.growth) or nil
+    row.target.reason = targets.growth_summary(applied, row.value, base, info.growth)
+      .. (applied.phase == "progress" and ("; цель к " .. applied.final_year .. " г.") or "")
+  elseif base_year and base ~= nil then
+    row.target.base_year, row.base_value = base_year, base
   end
   return row
 end
 
--- Results of indicator id: the total first, then one row per organization,
--- then breakdown rows (breakdown = "kind" or "position"). Raises on error.
+-- Why an organization's row does not apply, or nil: the organization's
+-- kind is outside applies_to, or (without applies_to) neither it nor any
+-- organization of its kind has anyone of the indicator's denominator.
+local function not_applicable(ind, values, org)
+  if ind.applies_to then
+    for _, kind in ipairs(ind.applies_to) do if kind == org.kind then return nil end end
+    local names = {}
+    for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
+    return "не применимо: показатель относится к организациям вида " .. table.concat(names, ", ")
+  end
+  if type(ind.value) == "function" then return nil end
+  local own = values.orgs[org.id]
+  if not own or own.denominator ~= 0 then return nil end
+  local of_kind = values.kinds and values.kinds[org.kind]
+  if of_kind and (of_kind.denominator or 0) ~= 0 then return nil end
+  if next(values.kinds or {}) == nil then return nil end -- distinct counts: kinds are not known
+  return "не применимо: в организациях этого вида нет работников, к которым относится показатель"
+end
+
+-- The row values of one group (field "orgs", "kinds" or "positions" and
+-- its key, or the total) for every role.
+local function group_of(field, key, current, bases, cumulatives)
+  local function pick(v) if not v then return nil end if field then return v[field] and v[field][key] or nil end return v.total end
+  local g = { current = pick(current) or {}, base = {}, cumulative = {} }
+  for year, v in pairs(bases) do g.base[year] = pick(v) end
+  for from, v in pairs(cumulatives) do g.cumulative[from] = pick(v) end
+  return g
+end
+
+-- Results of indicator id: the total first, then one row per organization
+-- (unless the indicator is judged for the municipality only), then
+-- breakdown rows (breakdown = "kind" or "position"). Raises on error.
 function evaluation.rows(pack, ctx, id)
   local ind = pack.by_id[id]
   local c = ctx.computed[id]
   if c and c.error then error(c.error, 0) end
   local values
+  local bases, cumulatives = {}, {}
   if type(ind.value) == "function" then
     values = run_function(ind, ctx)
   else
     local current = computed(ctx, id, "current", ctx.period)
     if current.error then error(ind.where .. "indicator \"" .. id .. "\": " .. current.error, 0) end
-    if ind.value.kind == "growth" then
-      local base = computed(ctx, id, "base")
-      if base.error then error(ind.where .. "indicator \"" .. id .. "\": " .. base.error, 0) end
-      values = growth_values(ind.value, current, base)
-    else
-      values = current
+    for _, r in ipairs(c.requests) do
+      if r.error then error(ind.where .. "indicator \"" .. id .. "\": " .. r.error, 0) end
     end
-  end
-  local target_base = computed(ctx, id, "target_base")
-  local base_values
-  if target_base and not target_base.error then
-    base_values = ind.value.kind == "growth" and growth_values(ind.value, target_base, target_base) or target_base
+    local growth = ind.value.kind == "growth"
+    if growth then values = growth_values(ind.value, current, computed(ctx, id, "base"))
+    else values = current end
+    for _, r in ipairs(c.requests) do
+      -- a base year without any rows of a dated source has no value, not 0
+      if r.role == "base_at" and not evaluation.missing_source(ind, ctx, r.period) then
+        bases[r.period] = growth and growth_values(ind.value, r, r) or r
+      end
+      if r.role == "cumulative" then cumulatives[r.since] = growth and growth_values(ind.value, r, computed(ctx, id, "base")) or r end
+    end
   end
   local missing = evaluation.missing_source(ind, ctx)
   local rows = {}
-  rows[1] = make_row(ind, ctx, values.total, nil, base_values and base_values.total)
-  for _, o in ipairs(ctx.organizations) do
-    rows[#rows + 1] = make_row(ind, ctx, values.orgs[o.id] or {}, o, base_values and base_values.orgs[o.id])
+  rows[1] = make_row(ind, ctx, group_of(nil, nil, values, bases, cumulatives), nil)
+  if ind.level ~= "municipality" then
+    for _, o in ipairs(ctx.organizations) do
+      local why = not_applicable(ind, values, o)
+      local row
+      if why then
+        local own = values.orgs[o.id] or {}
+        row = { organization = o.id, organization_name = o.name, organization_kind = o.kind, status = "not_applicable",
+                numerator = own.numerator, denominator = own.denominator, message = why }
+      else
+        row = make_row(ind, ctx, group_of("orgs", o.id, values, bases, cumulatives), o)
+      end
+      rows[#rows + 1] = row
+    end
   end
   for _, dimension in ipairs(ind.breakdown or {}) do
-    local groups = dimension == "kind" and values.kinds or values.positions
+    local field = dimension == "kind" and "kinds" or "positions"
+    local groups = values[field]
     local keys = {}
     for k in pairs(groups or {}) do keys[#keys + 1] = k end
     table.sort(keys)
@@ -306,8 +413,7 @@ function evaluation.rows(pack, ctx, id)
       local v = groups[k]
       -- a group outside the indicator's population (educators in a share of teachers) is not shown
       if (v.denominator or 0) ~= 0 or (v.numerator or 0) ~= 0 then
-        local base_groups = base_values and (dimension == "kind" and base_values.kinds or base_values.positions)
-        local row = make_row(ind, ctx, v, nil, base_groups and base_groups[k] or nil)
+        local row = make_row(ind, ctx, group_of(field, k, values, bases, cumulatives), nil)
         row.breakdown, row.group = dimension, k
         rows[#rows + 1] = row
       end
@@ -315,7 +421,10 @@ function evaluation.rows(pack, ctx, id)
   end
   if missing then
     for _, row in ipairs(rows) do
-      row.value, row.status, row.message = nil, "no_data", missing
+      if row.status ~= "not_applicable" then
+        row.value, row.status, row.message, row.progress, row.path_value = nil, "no_data", missing, nil, nil
+        if row.yearly then row.yearly.value = nil end
+      end
     end
   end
   return rows
@@ -323,13 +432,14 @@ end
 
 -- A message when a dated source of the indicator has no rows at all for
 -- the period (so a 0 would be a guess), unless the pack says missing = "zero".
-function evaluation.missing_source(ind, ctx)
+function evaluation.missing_source(ind, ctx, period)
+  period = period or ctx.period
   if ind.missing == "zero" or type(ind.value) == "function" then return nil end
   local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
   local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)" }
   for _, set in ipairs(agg.sets) do
     for _, source in ipairs(sets.sources(set)) do
-      local present, from, to = source_has_rows(ctx, source, ctx.period)
+      local present, from, to = source_has_rows(ctx, source, period)
       if not present then
         return "нет данных: в хранилище нет записей " .. names[source.entity]
           .. (from and (" за период " .. from .. " — " .. to) or "")

@@ -287,6 +287,26 @@ end
 function Set:having(other) local set = with_join(self, "having", other); return set end
 function Set:without(other) local set = with_join(self, "without", other); return set end
 
+-- A copy of the set whose dated parts without a window of their own
+-- (within, since, any_time) count from year to the evaluated one: the
+-- set of a cumulative target ("100% за 3 года, начиная с 2021 г.").
+function sets.since(set, year)
+  local def = definition_of(set, 2)
+  local copy = {}
+  for k, v in pairs(def) do copy[k] = v end
+  local o = def.options
+  if ENTITIES[def.entity].dated and o.within == nil and o.since == nil and not o.any_time then
+    copy.options = {}
+    for k, v in pairs(o) do copy.options[k] = v end
+    copy.options.since = year
+  end
+  copy.joins = { having = {}, without = {} }
+  for _, kind in ipairs({ "having", "without" }) do
+    for i, other in ipairs(def.joins[kind]) do copy.joins[kind][i] = sets.since(other, year) end
+  end
+  return SetKind.wrap(copy)
+end
+
 -- The window [from, to] (ISO dates) a dated set covers in period, or nil.
 local function window_of(def, period)
   local o = def.options

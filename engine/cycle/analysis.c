@@ -7,6 +7,8 @@
 #include <cJSON.h>
 #include <string.h>
 
+#include "russian.h"
+
 void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char *sql) {
   cJSON *array = cJSON_CreateArray();
   sqlite3_stmt *st;
@@ -34,13 +36,16 @@ void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char
 }
 
 /* Each indicator's total against its target, with the values of the
- * municipality's earlier cycles and the change against the last one. */
+ * municipality's earlier cycles and the change against the last one. The
+ * dynamics follow the year's own figure (a cumulative target's yearly share). */
 static const char indicators_sql[] =
-    "SELECT r.indicator, r.title, r.unit, r.value, r.target_value, r.target_reason, r.status,"
-    " (SELECT p.value FROM cycle_result p JOIN cycle pc ON pc.id = p.cycle_id WHERE pc.municipality = ?2"
-    "   AND pc.period < ?3 AND p.indicator = r.indicator AND p.organization IS NULL AND p.breakdown IS NULL"
-    "   ORDER BY pc.period DESC LIMIT 1) AS previous_value,"
-    " (SELECT group_concat(pc.period || ': ' || COALESCE(printf('%.2f', p.value), '-'), '; ') FROM"
+    "SELECT r.indicator, r.title, r.unit, r.value, r.target_value, r.target_reason, r.status, r.progress, r.path_value,"
+    " r.target_kind, r.target_origin, r.level, r.figure, r.yearly_value, r.cumulative_value, r.cumulative_since,"
+    " r.base_year, r.base_value, r.growth,"
+    " (SELECT COALESCE(p.yearly_value, p.value) FROM cycle_result p JOIN cycle pc ON pc.id = p.cycle_id"
+    "   WHERE pc.municipality = ?2 AND pc.period < ?3 AND p.indicator = r.indicator AND p.organization IS NULL"
+    "   AND p.breakdown IS NULL ORDER BY pc.period DESC LIMIT 1) AS previous_value,"
+    " (SELECT group_concat(pc.period || ': ' || COALESCE(printf('%.2f', COALESCE(p.yearly_value, p.value)), '-'), '; ') FROM"
     "   (SELECT * FROM cycle ORDER BY period) pc JOIN cycle_result p ON p.cycle_id = pc.id"
     "   WHERE pc.municipality = ?2 AND pc.period <= ?3 AND p.indicator = r.indicator AND p.organization IS NULL"
     "   AND p.breakdown IS NULL) AS dynamics"
@@ -106,17 +111,28 @@ static const char *whole(cJSON *row, const char *field, char *buf, size_t len) {
 }
 
 static void write_table(cJSON *root, FILE *out) {
-  char a[32], b[32], d[32], e[32];
+  char a[32], b[512], d[32], e[32];
   cJSON *row;
   fprintf(out, "Анализ результатов мониторинга: %s, %d\n\nПоказатели (значение, цель, статус, динамика):\n",
           str(cJSON_GetObjectItem(root, "cycle"), "municipality"),
           cJSON_GetObjectItem(cJSON_GetObjectItem(root, "cycle"), "period")->valueint);
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "indicators")) {
-    cJSON *prev = cJSON_GetObjectItem(row, "previous_value"), *value = cJSON_GetObjectItem(row, "value");
+    cJSON *prev = cJSON_GetObjectItem(row, "previous_value"), *value = cJSON_GetObjectItem(row, "yearly_value");
+    if (!cJSON_IsNumber(value)) value = cJSON_GetObjectItem(row, "value");
     if (cJSON_IsNumber(prev) && cJSON_IsNumber(value)) snprintf(d, sizeof d, "%+.2f", value->valuedouble - prev->valuedouble);
     else snprintf(d, sizeof d, "-");
-    fprintf(out, "  %s: %s; цель %s; %s; изменение %s; по годам: %s\n", str(row, "indicator"), num(row, "value", a, sizeof a),
-            num(row, "target_value", b, sizeof b), str(row, "status"), d, str(row, "dynamics"));
+    const char *kind = str(row, "target_kind");
+    if (!strcmp(kind, "growth")) snprintf(b, sizeof b, "%s", str(row, "target_reason"));
+    else num(row, "target_value", b, sizeof b);
+    const char *progress = cJSON_GetStringValue(cJSON_GetObjectItem(row, "progress"));
+    fprintf(out, "  %s: %s%s; цель %s%s; %s", str(row, "indicator"), num(row, "value", a, sizeof a),
+            !strcmp(str(row, "figure"), "cumulative") ? " (нарастающим итогом)" : "",
+            !strcmp(kind, "growth") ? str(row, "target_reason") : b,
+            !strcmp(str(row, "target_origin"), "municipality") ? " (выбрана муниципалитетом)" : "",
+            ru_status(!strcmp(str(row, "status"), "in_progress") && progress ? progress : str(row, "status")));
+    if (progress && cJSON_IsNumber(cJSON_GetObjectItem(row, "path_value")) && strcmp(str(row, "status"), "in_progress"))
+      fprintf(out, " (к итогу: %s)", ru_status(progress));
+    fprintf(out, "; изменение %s; по годам: %s\n", d, str(row, "dynamics"));
   }
   fputs("\nПроблемные зоны:\n", out);
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "problem_zones"))
@@ -134,7 +150,7 @@ static void write_table(cJSON *root, FILE *out) {
     fputs("\nСравнение муниципалитетов:\n", out);
     cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "municipalities"))
       fprintf(out, "  %s: %s. %s %s (%s)\n", str(row, "indicator"), whole(row, "rank", a, sizeof a), str(row, "municipality"),
-              num(row, "value", b, sizeof b), str(row, "status"));
+              num(row, "value", b, sizeof b), ru_status(str(row, "status")));
   }
 }
 

@@ -184,13 +184,23 @@ int cycle_pack_hash(sqlite3 *db, long long cycle, char layers[][1024], int nlaye
   return 0;
 }
 
+/* Binds a figure (value, numerator, denominator; NAN absent) from column first on. */
+static void bind_figure(sqlite3_stmt *st, int first, int present, const double f[3]) {
+  for (int i = 0; i < 3; i++)
+    if (present && f[i] == f[i]) sqlite3_bind_double(st, first + i, f[i]);
+}
+
 /* Stores one result row of the evaluation. */
 static int store_result(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
                              " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
-                             " target_kind, target_value, target_reason, status, message, criterion_title, source)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+                             " target_kind, target_value, target_reason, status, message, criterion_title, source,"
+                             " level, reading, target_origin, target_year, deadline, progress, path_value, base_year,"
+                             " base_value, growth, figure, yearly_value, yearly_numerator, yearly_denominator,"
+                             " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
     return -1;
   }
@@ -209,27 +219,70 @@ static int store_result(sqlite3 *db, long long cycle, const result_row *r, char 
   sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
+  if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
+  sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
+  if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
+  if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
+  if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
+  if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
+  sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
+  bind_figure(st, 32, r->has_yearly, r->yearly);
+  bind_figure(st, 35, r->has_cumulative, r->cumulative);
+  if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
   int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
   if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
   sqlite3_finalize(st);
   return rc;
 }
 
+/* A number as an official reads it: two decimals at most, a decimal comma. */
+static const char *ru_decimal(double v, char *buf, size_t len) {
+  snprintf(buf, len, "%.2f", v);
+  char *dot = strchr(buf, '.');
+  if (dot) {
+    size_t n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
+    if (buf[n - 1] == '.') buf[--n] = '\0';
+    else *dot = ',';
+  }
+  return buf;
+}
+
+/* What the problem zone says: the indicator, where, the value against what applied. */
+static void problem_description(const result_row *r, char *out, size_t len) {
+  const char *unit = r->unit && !strcmp(r->unit, "%") ? "%" : "";
+  const char *where = r->organization_name ? r->organization_name : "муниципалитет в целом";
+  char value[32], target[32];
+  ru_decimal(r->value, value, sizeof value);
+  if (r->target_kind && !strcmp(r->target_kind, "growth"))
+    snprintf(out, len, "%s: %s — %s", r->title ? r->title : r->indicator, where, r->target_reason ? r->target_reason : "");
+  else
+    snprintf(out, len, "%s: %s — %s%s%s при цели %s%s", r->title ? r->title : r->indicator, where, value, unit,
+             r->figure && !strcmp(r->figure, "cumulative") ? " нарастающим итогом" : "",
+             r->has_target_value ? ru_decimal(r->target_value, target, sizeof target) : "-", unit);
+}
+
 /* A problem zone: an indicator below its target, for the municipality or
- * one organization; a carried problem of the same place is judged instead. */
+ * one organization; a carried problem of the same place is judged instead:
+ * resolved when met, still open when not met, and neither (carried on, not
+ * shown) when the result is not judged this cycle (in progress towards a
+ * later year, not applicable, no target). */
 static int store_problem(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
   char description[1024];
-  const char *unit = r->unit && !strcmp(r->unit, "%") ? "%" : "";
-  snprintf(description, sizeof description, "%s: %s — %.2f%s при цели %.2f%s", r->title ? r->title : r->indicator,
-           r->organization_name ? r->organization_name : "муниципалитет в целом", r->value, unit, r->target_value, unit);
+  problem_description(r, description, sizeof description);
   long long carried = query_int(db, 0, "SELECT id FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NOT NULL"
                                        " AND indicator = ? AND organization IS ?", "iss", cycle, r->indicator, r->organization);
   if (carried && r->status == STATUS_NOT_MET) /* still a problem: say how it stands now */
     return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = 0, description = ? WHERE id = ?", "si",
                    description, carried);
-  if (carried)
+  if (carried && (r->status == STATUS_MET || r->status == STATUS_NO_DATA || r->status == STATUS_ERROR))
     return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = ? WHERE id = ?", "ii",
                    (long long)(r->status == STATUS_MET), carried);
+  if (carried) return 0;
   if (r->status != STATUS_NOT_MET) return 0;
   return run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
                  " VALUES (?, ?, ?, ?)", "isss", cycle, r->indicator, r->organization, description);
@@ -297,19 +350,28 @@ int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err
   return rc == 0 ? 0 : -1;
 }
 
-/* Judges a measure's linked indicator between two cycles. */
-static const char *verdict(double before, double after, int have_both, const char *kind) {
+/* Judges a measure's linked indicator between two cycles: better is
+ * "effective", worse is "worse", and no change is "maintained" when the
+ * target was met both times (a presence kept), else "no_effect". Lower is
+ * better only for "не более" / "менее" targets. */
+static const char *verdict(double before, double after, int have_both, const char *kind, const char *status_before,
+                           const char *status_after) {
   if (!have_both) return "insufficient_data";
   int lower_is_better = kind && (!strcmp(kind, "at_most") || !strcmp(kind, "below"));
-  if (lower_is_better ? after < before : after > before) return "effective";
-  return "no_effect";
+  double change = lower_is_better ? before - after : after - before;
+  if (change > 1e-9) return "effective";
+  if (change < -1e-9) return "worse";
+  int kept = status_before && status_after && !strcmp(status_before, "met") && !strcmp(status_after, "met");
+  return kept ? "maintained" : "no_effect";
 }
 
-/* The effectiveness of the previous cycle's measures, judged now. */
+/* The effectiveness of the previous cycle's measures, judged now on the
+ * municipality's totals (the year's own figure of a cumulative target). */
 static int analyse_effects(sqlite3 *db, const cycle_ref *c, long long previous, char *err, size_t errlen) {
   sqlite3_stmt *st;
   const char *sql =
-      "SELECT m.id, mi.indicator, b.value, a.value, a.target_kind FROM measure m"
+      "SELECT m.id, mi.indicator, COALESCE(b.yearly_value, b.value), COALESCE(a.yearly_value, a.value),"
+      " COALESCE(a.target_kind, b.target_kind), b.status, a.status FROM measure m"
       " JOIN measure_indicator mi ON mi.measure_id = m.id"
       " LEFT JOIN cycle_result b ON b.cycle_id = ?1 AND b.indicator = mi.indicator AND b.organization IS NULL AND b.breakdown IS NULL"
       " LEFT JOIN cycle_result a ON a.cycle_id = ?2 AND a.indicator = mi.indicator AND a.organization IS NULL AND a.breakdown IS NULL"
@@ -324,7 +386,8 @@ static int analyse_effects(sqlite3 *db, const cycle_ref *c, long long previous, 
   while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
     int have = sqlite3_column_type(st, 2) != SQLITE_NULL && sqlite3_column_type(st, 3) != SQLITE_NULL;
     double before = sqlite3_column_double(st, 2), after = sqlite3_column_double(st, 3);
-    const char *v = verdict(before, after, have, (const char *)sqlite3_column_text(st, 4));
+    const char *v = verdict(before, after, have, (const char *)sqlite3_column_text(st, 4),
+                            (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
     rc = run_sql(db, err, errlen, "INSERT INTO cycle_effect (cycle_id, measure_id, indicator, before_value, after_value,"
                  " verdict) VALUES (?, ?, ?, ?, ?, ?)", have ? "iisdds" : "iisnns", c->id,
                  (long long)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),

@@ -5,6 +5,7 @@
 
 #include <cJSON.h>
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,27 @@ static result_row *describe_row(result_set *out, lua_State *L, int desc) {
   r->unit = dup_field(L, desc, "unit");
   r->criterion_title = dup_field(L, desc, "criterion_title");
   r->source = dup_field(L, desc, "source");
+  r->level = dup_field(L, desc, "level");
+  r->reading = dup_field(L, desc, "reading");
+  r->deadline = dup_field(L, desc, "deadline");
   return r;
+}
+
+/* Reads { value, numerator, denominator } of the table field of the row at
+ * index into out; returns 1 when the field is a table. */
+static int figure_field(lua_State *L, int index, const char *field, double out[3], int *since) {
+  int present = lua_getfield(L, index, field) == LUA_TTABLE;
+  if (present) {
+    int t = lua_gettop(L);
+    out[0] = out[1] = out[2] = NAN;
+    number_field(L, t, "value", &out[0]);
+    number_field(L, t, "numerator", &out[1]);
+    number_field(L, t, "denominator", &out[2]);
+    double first = 0;
+    if (since && number_field(L, t, "since", &first)) *since = (int)first;
+  }
+  lua_pop(L, 1);
+  return present;
 }
 
 /* Converts one row table (at index row) returned by dsl.evaluate. */
@@ -66,6 +87,13 @@ static void convert_row(lua_State *L, int row, result_row *r) {
   r->has_value = number_field(L, row, "value", &r->value);
   r->has_counts = number_field(L, row, "numerator", &r->numerator);
   r->has_denominator = number_field(L, row, "denominator", &r->denominator);
+  r->progress = dup_field(L, row, "progress");
+  r->figure = dup_field(L, row, "figure");
+  r->has_path_value = number_field(L, row, "path_value", &r->path_value);
+  r->has_base_value = number_field(L, row, "base_value", &r->base_value);
+  r->has_growth = number_field(L, row, "growth", &r->growth);
+  r->has_yearly = figure_field(L, row, "yearly", r->yearly, NULL);
+  r->has_cumulative = figure_field(L, row, "cumulative", r->cumulative, &r->cumulative_since);
   char *status = dup_field(L, row, "status");
   if (!status || result_status_parse(status, &r->status) != 0) r->status = STATUS_ERROR;
   free(status);
@@ -75,6 +103,10 @@ static void convert_row(lua_State *L, int row, result_row *r) {
     r->target_kind = dup_field(L, t, "kind");
     r->target_reason = dup_field(L, t, "reason");
     r->has_target_value = number_field(L, t, "value", &r->target_value);
+    r->target_origin = dup_field(L, t, "origin");
+    double year = 0;
+    if (number_field(L, t, "year", &year)) r->target_year = (int)year;
+    if (number_field(L, t, "base_year", &year)) r->base_year = (int)year;
   }
   lua_pop(L, 1);
 }

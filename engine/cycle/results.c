@@ -7,14 +7,17 @@
 #include <string.h>
 
 #include "csv.h"
+#include "russian.h"
 #include "text.h"
 
-static const char *const status_names[] = {"met", "not_met", "no_target", "no_data", "error"};
+static const char *const status_names[] = {"met", "not_met", "no_target", "no_data", "error", "not_applicable",
+                                           "in_progress"};
+#define STATUS_COUNT ((int)(sizeof status_names / sizeof *status_names))
 
 const char *result_status_name(result_status status) { return status_names[status]; }
 
 int result_status_parse(const char *name, result_status *status) {
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < STATUS_COUNT; i++) {
     if (strcmp(name, status_names[i]) == 0) {
       *status = (result_status)i;
       return 0;
@@ -38,6 +41,16 @@ result_row *results_append(result_set *set) {
 
 static cJSON *nullable_string(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
 
+static cJSON *nullable_number(int present, double v) { return present ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+/* { value, numerator, denominator } of a figure (NAN: absent). */
+static cJSON *figure_json(const double f[3]) {
+  cJSON *o = cJSON_CreateObject();
+  static const char *const names[] = {"value", "numerator", "denominator"};
+  for (int i = 0; i < 3; i++) cJSON_AddItemToObject(o, names[i], nullable_number(f[i] == f[i], f[i]));
+  return o;
+}
+
 static cJSON *row_json(const result_row *r) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddItemToObject(o, "indicator", cJSON_CreateString(r->indicator));
@@ -59,11 +72,30 @@ static cJSON *row_json(const result_row *r) {
     cJSON_AddItemToObject(t, "kind", nullable_string(r->target_kind));
     cJSON_AddItemToObject(t, "value", r->has_target_value ? cJSON_CreateNumber(r->target_value) : cJSON_CreateNull());
     cJSON_AddItemToObject(t, "applied", nullable_string(r->target_reason));
+    cJSON_AddItemToObject(t, "origin", nullable_string(r->target_origin));
+    cJSON_AddItemToObject(t, "year", nullable_number(r->target_year != 0, r->target_year));
+    cJSON_AddItemToObject(t, "deadline", nullable_string(r->deadline));
+    cJSON_AddItemToObject(t, "base_year", nullable_number(r->base_year != 0, r->base_year));
     cJSON_AddItemToObject(o, "target", t);
   } else {
     cJSON_AddItemToObject(o, "target", cJSON_CreateNull());
   }
   cJSON_AddItemToObject(o, "status", cJSON_CreateString(result_status_name(r->status)));
+  cJSON_AddItemToObject(o, "progress", nullable_string(r->progress));
+  if (r->has_path_value) cJSON_AddNumberToObject(o, "path_value", r->path_value);
+  if (r->has_base_value) cJSON_AddNumberToObject(o, "base_value", r->base_value);
+  if (r->has_growth) cJSON_AddNumberToObject(o, "growth", r->growth);
+  if (r->figure) {
+    cJSON_AddStringToObject(o, "figure", r->figure);
+    if (r->has_yearly) cJSON_AddItemToObject(o, "yearly", figure_json(r->yearly));
+    if (r->has_cumulative) {
+      cJSON *c = figure_json(r->cumulative);
+      cJSON_AddNumberToObject(c, "since", r->cumulative_since);
+      cJSON_AddItemToObject(o, "cumulative", c);
+    }
+  }
+  cJSON_AddItemToObject(o, "level", nullable_string(r->level));
+  if (r->reading) cJSON_AddStringToObject(o, "reading", r->reading);
   if (r->message) cJSON_AddItemToObject(o, "message", cJSON_CreateString(r->message));
   return o;
 }
@@ -99,10 +131,17 @@ static void format_count(char *buf, size_t len, int present, double v) {
 
 static int render_csv(const result_set *set, FILE *out) {
   fputs("indicator,criterion,organization,organization_name,breakdown,group,numerator,denominator,"
-        "value,unit,target,target_value,status,message\r\n", out);
+        "value,unit,target,target_value,status,message,progress,path_value,figure,yearly_value,cumulative_value,"
+        "base_year,base_value,growth,target_origin,level\r\n", out);
   for (size_t i = 0; i < set->count; i++) {
     const result_row *r = &set->rows[i];
-    char num[32], den[32], value[64], target_value[64];
+    char num[32], den[32], value[64], target_value[64], path[64], yearly[64], cumulative[64], base_year[16], base[64], growth[64];
+    format_number(path, sizeof path, r->has_path_value, r->path_value);
+    format_number(yearly, sizeof yearly, r->has_yearly && r->yearly[0] == r->yearly[0], r->yearly[0]);
+    format_number(cumulative, sizeof cumulative, r->has_cumulative && r->cumulative[0] == r->cumulative[0], r->cumulative[0]);
+    snprintf(base_year, sizeof base_year, "%d", r->base_year);
+    format_number(base, sizeof base, r->has_base_value, r->base_value);
+    format_number(growth, sizeof growth, r->has_growth, r->growth);
     format_count(num, sizeof num, r->has_counts, r->numerator);
     format_count(den, sizeof den, r->has_denominator, r->denominator);
     format_number(value, sizeof value, r->has_value, r->value);
@@ -112,7 +151,10 @@ static int render_csv(const result_set *set, FILE *out) {
       r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_denominator ? den : "", r->has_value ? value : "",
       r->unit ? r->unit : "", r->target_text ? r->target_text : "",
       r->has_target_value ? target_value : "", result_status_name(r->status),
-      r->message ? r->message : ""};
+      r->message ? r->message : "", r->progress ? r->progress : "", r->has_path_value ? path : "",
+      r->figure ? r->figure : "", r->has_yearly ? yearly : "", r->has_cumulative ? cumulative : "",
+      r->base_year ? base_year : "", r->has_base_value ? base : "", r->has_growth ? growth : "",
+      r->target_origin ? r->target_origin : "", r->level ? r->level : ""};
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
       if (f) fputc(',', out);
       csv_write_field(out, fields[f], ',');
@@ -132,26 +174,41 @@ static void print_cell(FILE *out, const char *s, size_t width, int right) {
 
 #define TABLE_COLUMNS 6
 
+/* The target column of one row: the comparison and value that applied,
+ * growth as growth against its base year, presence as presence. */
+static void target_cell(const result_row *r, char *cell, size_t len) {
+  const char *kind = r->target_kind ? r->target_kind : "";
+  if (!r->target_text) snprintf(cell, len, "-");
+  else if (!strcmp(kind, "presence")) snprintf(cell, len, "наличие");
+  else if (!strcmp(kind, "growth") && r->base_year && r->has_target_value)
+    snprintf(cell, len, "рост >= %.2f%% к %d", r->target_value, r->base_year);
+  else if (!strcmp(kind, "growth") && r->base_year) snprintf(cell, len, "рост к %d", r->base_year);
+  else if (r->has_target_value)
+    snprintf(cell, len, "%s%.2f", !strcmp(kind, "at_most") || !strcmp(kind, "below") ? "<= " : ">= ", r->target_value);
+  else snprintf(cell, len, "(в этом году нет)");
+}
+
 /* The cells of one row of the table. */
 static void table_cells(const result_row *r, char cells[TABLE_COLUMNS][512]) {
-  if (r->breakdown) snprintf(cells[0], 512, "by %s: %s", r->breakdown, r->group ? r->group : "-");
+  if (r->breakdown) snprintf(cells[0], 512, "по %s: %s", !strcmp(r->breakdown, "kind") ? "виду ОО" : "должности",
+                             r->group ? r->group : "-");
   else if (r->organization) snprintf(cells[0], 512, "%s", r->organization_name ? r->organization_name : r->organization);
-  else snprintf(cells[0], 512, "TOTAL (municipality)");
+  else snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
   format_count(cells[1], 512, r->has_counts, r->numerator);
   format_count(cells[2], 512, r->has_denominator, r->denominator);
   format_number(cells[3], 512, r->has_value, r->value);
-  if (r->has_target_value) snprintf(cells[4], 512, "%s%.2f", r->target_kind && strcmp(r->target_kind, "at_most") == 0 ? "<= " : ">= ", r->target_value);
-  else snprintf(cells[4], 512, "%s", r->target_text ? "(no value this year)" : "-");
-  if (r->target_kind && strcmp(r->target_kind, "growth") == 0 && r->has_target_value)
-    snprintf(cells[4], 512, "growth >= %.2f%%", r->target_value);
-  if (r->target_kind && strcmp(r->target_kind, "presence") == 0) snprintf(cells[4], 512, "presence");
-  snprintf(cells[5], 512, "%s", result_status_name(r->status));
+  target_cell(r, cells[4], 512);
+  snprintf(cells[5], 512, "%s", ru_status(r->status == STATUS_IN_PROGRESS && r->progress ? r->progress : result_status_name(r->status)));
+  if (r->figure) {
+    size_t n = strlen(cells[5]);
+    snprintf(cells[5] + n, 512 - n, " (%s)", ru_figure(r->figure));
+  }
 }
 
 /* Prints the rows [begin, end) of one indicator as an aligned block. */
 static void render_table_block(const result_set *set, size_t begin, size_t end, FILE *out) {
-  static const char *const headers[TABLE_COLUMNS] = {"organization", "numerator", "denominator",
-                                                     "value", "target", "status"};
+  static const char *const headers[TABLE_COLUMNS] = {"организация", "числитель", "знаменатель",
+                                                     "значение", "цель", "статус"};
   size_t width[TABLE_COLUMNS];
   char cells[TABLE_COLUMNS][512];
   for (int c = 0; c < TABLE_COLUMNS; c++) width[c] = text_display_width(headers[c]);
@@ -165,8 +222,13 @@ static void render_table_block(const result_set *set, size_t begin, size_t end, 
   const result_row *first = &set->rows[begin];
   fprintf(out, "%s: %s%s%s%s\n", first->indicator, first->title ? first->title : "",
           first->unit && *first->unit ? " (" : "", first->unit ? first->unit : "", first->unit && *first->unit ? ")" : "");
-  if (first->target_text) fprintf(out, "target: %s%s%s\n", first->target_text,
-                                  first->target_reason ? " -> " : "", first->target_reason ? first->target_reason : "");
+  if (first->target_text) fprintf(out, "цель: %s%s%s%s\n", first->target_text,
+                                  first->target_reason ? " -> " : "", first->target_reason ? first->target_reason : "",
+                                  first->target_origin && !strcmp(first->target_origin, "municipality")
+                                      ? " [цель выбрана муниципалитетом, в документе не указана]" : "");
+  if (first->level && !strcmp(first->level, "municipality"))
+    fputs("уровень: муниципалитет в целом (без строк по организациям)\n", out);
+  if (first->reading) fprintf(out, "прочтение: %s\n", first->reading);
   for (int c = 0; c < TABLE_COLUMNS; c++) {
     if (c) fputs("  ", out);
     print_cell(out, headers[c], width[c], c >= 1 && c <= 3);
@@ -178,14 +240,21 @@ static void render_table_block(const result_set *set, size_t begin, size_t end, 
       if (c) fputs("  ", out);
       print_cell(out, cells[c], width[c], c >= 1 && c <= 3);
     }
-    if (set->rows[i].message) fprintf(out, "  %s", set->rows[i].message);
+    const result_row *r = &set->rows[i];
+    if (r->has_yearly && r->yearly[0] == r->yearly[0]) fprintf(out, "  за год %.2f", r->yearly[0]);
+    if (r->has_cumulative && r->cumulative[0] == r->cumulative[0])
+      fprintf(out, "; нарастающим итогом с %d: %.2f (%.0f из %.0f)", r->cumulative_since, r->cumulative[0],
+              r->cumulative[1], r->cumulative[2]);
+    if (r->has_path_value)
+      fprintf(out, "  траектория %.2f%s%s", r->path_value, r->progress ? ": " : "", r->progress ? ru_status(r->progress) : "");
+    if (r->message) fprintf(out, "  %s", r->message);
     fputc('\n', out);
   }
 }
 
 static int render_table(const result_set *set, FILE *out) {
-  fprintf(out, "pack %s, municipality %s, period %d\n\n", set->pack ? set->pack : "-",
-          set->municipality ? set->municipality : "(all)", set->period);
+  fprintf(out, "пакет %s, муниципалитет %s, период %d\n\n", set->pack ? set->pack : "-",
+          set->municipality ? set->municipality : "(все)", set->period);
   for (size_t begin = 0; begin < set->count;) {
     size_t end = begin + 1;
     while (end < set->count && strcmp(set->rows[end].indicator, set->rows[begin].indicator) == 0) end++;
@@ -224,6 +293,12 @@ static void free_row(result_row *r) {
   free(r->breakdown);
   free(r->group);
   free(r->message);
+  free(r->level);
+  free(r->reading);
+  free(r->target_origin);
+  free(r->deadline);
+  free(r->progress);
+  free(r->figure);
 }
 
 void results_free(result_set *set) {

@@ -12,7 +12,9 @@ typedef enum result_status {
   STATUS_NOT_MET,
   STATUS_NO_TARGET,
   STATUS_NO_DATA,
-  STATUS_ERROR
+  STATUS_ERROR,
+  STATUS_NOT_APPLICABLE, /* outside the indicator's organizations, or none of its population by nature */
+  STATUS_IN_PROGRESS     /* before the year a final target is due; see progress */
 } result_status;
 
 /* One value of one indicator for one organization, or for the municipality
@@ -33,7 +35,22 @@ typedef struct result_row {
   int has_target_value;
   double target_value;      /* the value that applied in the period */
   result_status status;
-  char *message;            /* why the status is error or no_data, else NULL */
+  char *message;            /* why the status is error, no_data, not_applicable or in_progress, else NULL */
+  char *level;              /* "organization" or "municipality" (judged in total only) */
+  char *reading;            /* how the document's words became the formula, or NULL */
+  char *target_origin;      /* "document", or "municipality" when the document states no target */
+  char *deadline;           /* the deadline phrase the target is due by, or NULL */
+  int target_year;          /* the year a final target is due, 0 when none */
+  char *progress;           /* "on_track" or "behind" on the target's linear path, or NULL */
+  int has_path_value;
+  double path_value;        /* the value of the linear path this year */
+  int base_year;            /* growth and paths: the base year, 0 when none */
+  int has_base_value, has_growth;
+  double base_value, growth; /* the value in base_year; growth in percent of it */
+  char *figure;             /* cumulative targets: "yearly" or "cumulative", the figure judged */
+  int has_yearly, has_cumulative;
+  double yearly[3], cumulative[3]; /* value, numerator, denominator of each figure */
+  int cumulative_since;     /* first year of the cumulative figure */
 } result_row;
 
 /* A recommendation a pack's rule produced for one result. */
@@ -61,7 +78,7 @@ typedef struct result_set {
   size_t nratings;
 } result_set;
 
-/* The status as DESIGN.md spells it: "met", "not_met", ... */
+/* The status as DESIGN.md spells it: "met", "not_met", ... "not_applicable", "in_progress". */
 const char *result_status_name(result_status status);
 
 /* Parses a status name; returns -1 when unknown. */

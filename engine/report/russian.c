@@ -138,7 +138,7 @@ static const ru_label statuses[] = {
 static const ru_label verdicts[] = {
   {"effective", "эффективна"},
   {"no_effect", "без эффекта"},
-  {"maintained", "результат сохранён"},
+  {"maintained", "сохранено"},
   {"worse", "ухудшение"},
   {"insufficient_data", "недостаточно данных"},
   {NULL, NULL}};
@@ -192,6 +192,16 @@ static const ru_label organization_kinds[] = {
   {"other", "иная организация"},
   {NULL, NULL}};
 
+static const ru_label figures[] = {
+  {"yearly", "за год"},
+  {"cumulative", "нарастающим итогом"},
+  {NULL, NULL}};
+
+static const ru_label target_origins[] = {
+  {"document", "из документа"},
+  {"municipality", "выбрана муниципалитетом (в документе не указана)"},
+  {NULL, NULL}};
+
 static const char *lookup(const ru_label *list, const char *code) {
   if (!code || !code[0]) return "—";
   for (; list->code; list++)
@@ -207,6 +217,8 @@ const char *ru_addressee(const char *code) { return lookup(addressees, code); }
 const char *ru_origin(const char *code) { return lookup(origins, code); }
 const char *ru_cycle_state(const char *code) { return lookup(cycle_states, code); }
 const char *ru_organization_kind(const char *code) { return lookup(organization_kinds, code); }
+const char *ru_figure(const char *code) { return lookup(figures, code); }
+const char *ru_target_origin(const char *code) { return lookup(target_origins, code); }
 
 const char *ru_code_at(const char *which, size_t i) {
   static const struct {
@@ -214,7 +226,8 @@ const char *ru_code_at(const char *which, size_t i) {
     const ru_label *list;
   } lists[] = {{"status", statuses}, {"verdict", verdicts}, {"measure_state", measure_states},
                {"document_kind", document_kinds}, {"addressee", addressees}, {"origin", origins},
-               {"cycle_state", cycle_states}, {"organization_kind", organization_kinds}};
+               {"cycle_state", cycle_states}, {"organization_kind", organization_kinds}, {"figure", figures},
+               {"target_origin", target_origins}};
   for (size_t l = 0; which && l < sizeof lists / sizeof lists[0]; l++) {
     if (strcmp(lists[l].name, which)) continue;
     for (size_t k = 0; lists[l].list[k].code; k++)

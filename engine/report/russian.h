@@ -60,11 +60,13 @@ const char *ru_addressee(const char *code);       /* organization, municipality,
 const char *ru_origin(const char *code);          /* new, carried */
 const char *ru_cycle_state(const char *code);     /* open, run, closed */
 const char *ru_organization_kind(const char *code); /* school, preschool, additional, ... */
+const char *ru_figure(const char *code);          /* yearly, cumulative: the figure a cumulative target was judged on */
+const char *ru_target_origin(const char *code);   /* document, municipality: who set a target */
 
 /* The i-th code (from 0) a label list knows, NULL past the end or for an
  * unknown list (for tests, and for pickers in the web workplace). which:
  * "status", "verdict", "measure_state", "document_kind", "addressee",
- * "origin", "cycle_state", "organization_kind". */
+ * "origin", "cycle_state", "organization_kind", "figure", "target_origin". */
 const char *ru_code_at(const char *which, size_t i);
 
 #endif

@@ -105,6 +105,30 @@ static const char *const migrations[] = {
   "  login TEXT NOT NULL, address TEXT, action TEXT NOT NULL, target TEXT, detail TEXT,"
   "  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')));"
   "CREATE INDEX audit_by_action ON audit(action, login, at);",
+  /* 4: statuses an official can trust: how each result was judged (level, the target's
+   * origin and final year, progress on its linear path, growth against a base year, the
+   * yearly and cumulative figures of a cumulative target), and how ratings are made. */
+  "ALTER TABLE cycle_result ADD COLUMN level TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN reading TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN target_origin TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN target_year INTEGER;"
+  "ALTER TABLE cycle_result ADD COLUMN deadline TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN progress TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN path_value REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN base_year INTEGER;"
+  "ALTER TABLE cycle_result ADD COLUMN base_value REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN growth REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN figure TEXT;"
+  "ALTER TABLE cycle_result ADD COLUMN yearly_value REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN yearly_numerator REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN yearly_denominator REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN cumulative_value REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN cumulative_numerator REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN cumulative_denominator REAL;"
+  "ALTER TABLE cycle_result ADD COLUMN cumulative_since INTEGER;"
+  "ALTER TABLE cycle_rating ADD COLUMN method TEXT;"
+  "ALTER TABLE cycle_rating ADD COLUMN covered INTEGER;"
+  "ALTER TABLE cycle_rating ADD COLUMN weighted INTEGER;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -89,10 +89,20 @@ static void eval_json_matches_the_data(void **state) {
   assert_string_equal(cJSON_GetObjectItem(sch3, "status")->valuestring, "not_met");
   assert_string_equal(cJSON_GetObjectItem(sch2, "status")->valuestring, "not_met");
   assert_string_equal(cJSON_GetObjectItem(sch1, "status")->valuestring, "met");
-  /* a kindergarten has no teachers: no data, not 0% */
+  /* a kindergarten has no teachers by its nature: not applicable, neither 0% nor "no data" */
   cJSON *dou5 = result_for(root, "dou5");
   assert_true(cJSON_IsNull(cJSON_GetObjectItem(dou5, "value")));
-  assert_string_equal(cJSON_GetObjectItem(dou5, "status")->valuestring, "no_data");
+  assert_string_equal(cJSON_GetObjectItem(dou5, "status")->valuestring, "not_applicable");
+  /* "100% за 3 года": the yearly step applies in 2023, the cumulative figure since 2021 is
+   * followed on the linear path to 66,6% in 2024: 9 of 24 covered, 37,5% < 49,95% */
+  assert_string_equal(cJSON_GetObjectItem(total, "figure")->valuestring, "yearly");
+  cJSON *cumulative = cJSON_GetObjectItem(total, "cumulative");
+  assert_int_equal(cJSON_GetObjectItem(cumulative, "numerator")->valueint, 9);
+  assert_int_equal(cJSON_GetObjectItem(cumulative, "denominator")->valueint, 24);
+  assert_int_equal(cJSON_GetObjectItem(cumulative, "since")->valueint, 2021);
+  assert_float_equal(cJSON_GetObjectItem(total, "path_value")->valuedouble, 49.95, 1e-9);
+  assert_string_equal(cJSON_GetObjectItem(total, "progress")->valuestring, "behind");
+  assert_string_equal(cJSON_GetObjectItem(sch1, "progress")->valuestring, "on_track"); /* 7 of 10 */
   assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "results")), 5);
   cJSON_Delete(root);
   release(&o);
@@ -122,13 +132,13 @@ static void table_and_csv(void **state) {
   outcome o = run(*state, "eval --pack examples/quickstart --period 2023");
   assert_int_equal(o.status, 0);
   assert_non_null(strstr(o.out, "teachers_diagnosed: Доля педагогов"));
-  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»                   6           10  60.00"));
-  assert_non_null(strstr(o.out, "no_data"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»                   6           10     60.00  >= 33.30  достигнуто (за год)"));
+  assert_non_null(strstr(o.out, "не применимо"));
   release(&o);
   o = run(*state, "eval --pack examples/quickstart --period 2023 --format csv");
   assert_int_equal(o.status, 0);
   assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,,,,,8,24,33.33,%,\"К 2024 году - не менее 66,6%"));
-  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,,,0,0,,%,\"К 2024 году - не менее 66,6%"));
+  assert_non_null(strstr(o.out, "teachers_diagnosed,deficits,dou5,МДОУ «Детский сад № 5»,,,0,0,,%,,,not_applicable,"));
   release(&o);
 }
 
@@ -187,7 +197,9 @@ static void explain_and_pack_tests(void **state) {
   assert_non_null(strstr(o.out, "FROM staff s GROUP BY 1, 2;"));
   assert_non_null(strstr(o.out, "TOTAL (municipality): numerator 8, denominator 24, value 33.33 -> met"));
   assert_non_null(strstr(o.out, "МОУ «СОШ № 2»: numerator 2, denominator 8, value 25.00 -> not_met"));
-  assert_non_null(strstr(o.out, "target applied: ежегодный шаг траектории: не менее 33,3% в 2023 г."));
+  assert_non_null(strstr(o.out, "rule applied: ежегодный шаг: не менее 33,3% за 2023 г."));
+  assert_non_null(strstr(o.out, "judged on the year's own share: yearly 25.00 (2 of 8); cumulative since 2021 25.00 (2 of 8)"));
+  assert_non_null(strstr(o.out, "linear path in 2023: 49.95 -> behind"));
   assert_null(strstr(o.out, "СОШ № 1"));
   release(&o);
   o = run(*state, "explain nonesuch --pack examples/quickstart");
@@ -196,7 +208,7 @@ static void explain_and_pack_tests(void **state) {
   release(&o);
   o = run(*state, "test --pack examples/quickstart");
   assert_int_equal(o.status, 0);
-  assert_non_null(strstr(o.out, "3 passed, 0 failed"));
+  assert_non_null(strstr(o.out, "4 passed, 0 failed"));
   release(&o);
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "support.h"
 
@@ -88,6 +89,14 @@ static void two_cycles_with_measures_decisions_and_effects(void **state) {
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = 1"), 5);
   assert_int_equal(scalar(dir, "SELECT status = 'not_met' FROM cycle_result WHERE cycle_id = 1 AND organization IS NULL"), 1);
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 1"), 4);
+  /* the kindergarten has no teachers: not applicable, stored as such, never a problem zone */
+  assert_int_equal(scalar(dir, "SELECT status = 'not_applicable' FROM cycle_result WHERE cycle_id = 1 AND organization = 'dou5'"), 1);
+  assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 1 AND organization = 'dou5'"), 0);
+  /* the cumulative figure is stored next to the yearly one (nobody was diagnosed in 2021:
+   * 1 of 24 both), behind the path to 66,6% in 2024: 66,6 × 2/4 = 33,3 in 2022 */
+  assert_int_equal(scalar(dir, "SELECT figure = 'yearly' AND yearly_numerator = 1 AND cumulative_numerator = 1 AND"
+                               " cumulative_since = 2021 AND progress = 'behind' AND path_value = 33.3 FROM cycle_result"
+                               " WHERE cycle_id = 1 AND organization IS NULL"), 1);
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = 1 AND addressee = 'organization'"), 3);
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = 1 AND addressee = 'methodical_service'"
                                " AND text LIKE '%4,17% при цели 33,3%'"), 1);
@@ -294,6 +303,77 @@ static void municipalities_of_one_store_are_compared(void **state) {
   cJSON_Delete(root);
 }
 
+/* Four teachers and a programme over two years, counted by hand: the
+ * programme is kept (1 -> 1, met both times: maintained), diagnostics fall
+ * (75% -> 25%: worse), courses rise (25% -> 50%: effective), attestation
+ * stays at 25% below its 50% (no effect). */
+static void effectiveness_verdicts_read_right(void **state) {
+  (void)state;
+  char *dir = support_tempdir(), args[2048];
+  snprintf(args, sizeof args, "%s/verdicts", dir);
+  assert_int_equal(mkdir(args, 0755), 0);
+  char *pack_dir = support_write_text(dir, "verdicts/pack.lua",
+    "pack { id = 'verdicts', municipality = 'demo', period = { 2021, 2024 } }\n");
+  free(support_write_text(dir, "verdicts/indicators.lua",
+    "local teachers = staff { position = 'teacher' }\n"
+    "criterion 'c' { title = 'Проверка вердиктов',\n"
+    "  indicator 'programme' { title = 'Наличие программы', value = exists(documents { kind = 'programme' }),\n"
+    "                          target = 'Наличие', level = 'municipality' },\n"
+    "  indicator 'diagnosed' { title = 'Доля прошедших диагностику', target = 'Ежегодно - не менее 50%',\n"
+    "                          value = share(teachers:having(activity { kind = 'diagnostic' }), teachers) },\n"
+    "  indicator 'courses' { title = 'Доля прошедших курсы', target = 'Ежегодно - не менее 50%',\n"
+    "                        value = share(teachers:having(activity { kind = 'course' }), teachers) },\n"
+    "  indicator 'attested' { title = 'Доля аттестованных', target = 'Ежегодно - не менее 50%',\n"
+    "                         value = share(teachers:having(activity { kind = 'attestation' }), teachers) },\n"
+    "}\n"));
+  char *slash = strrchr(pack_dir, '/');
+  *slash = '\0';
+  char *orgs = support_write_text(dir, "organizations.csv", "id,name,kind\ns1,МОУ СОШ № 1,school\n");
+  char *staff = support_write_text(dir, "staff.csv", "id,organization_id,position,birth_year,career_start_year\n"
+    "t1,s1,teacher,1980,2003\nt2,s1,teacher,1981,2004\nt3,s1,teacher,1982,2005\nt4,s1,teacher,1983,2006\n");
+  char *acts = support_write_text(dir, "activities.csv", "staff_id,kind,date\n"
+    "t1,diagnostic,2022-02-01\nt2,diagnostic,2022-02-01\nt3,diagnostic,2022-02-01\nt1,diagnostic,2023-02-01\n"
+    "t1,course,2022-03-01\nt1,course,2023-03-01\nt2,course,2023-03-01\n"
+    "t1,attestation,2022-04-01\nt2,attestation,2023-04-01\n");
+  char *docs = support_write_text(dir, "documents.csv", "id,kind,date,title\nd1,programme,2021-09-01,Программа\n");
+  char *roadmap = support_write_text(dir, "measures.csv", "№;Мероприятие;Сроки;Ответственный;Результат;Показатели\n"
+    "1;Меры по итогам мониторинга;Ежегодно;Управление образования;Приказ;programme diagnosed courses attested\n");
+  snprintf(args, sizeof args, "init --municipality demo --pack '%s'", pack_dir);
+  expect(dir, args, 0, NULL);
+  const char *entities[][2] = {{"organizations", orgs}, {"staff", staff}, {"activities", acts}, {"documents", docs}};
+  for (int i = 0; i < 4; i++) {
+    snprintf(args, sizeof args, "import %s '%s'", entities[i][0], entities[i][1]);
+    expect(dir, args, 0, NULL);
+  }
+  for (int period = 2022; period <= 2023; period++) {
+    snprintf(args, sizeof args, "cycle open --period %d", period);
+    expect(dir, args, 0, NULL);
+    expect(dir, "cycle run", 0, NULL);
+    snprintf(args, sizeof args, "import measures '%s'", roadmap);
+    expect(dir, args, 0, NULL);
+    snprintf(args, sizeof args, "decision add --number %d --date %d-12-01 --title 'Приказ' --measure %d", period, period,
+             period - 2021);
+    expect(dir, args, 0, NULL);
+    expect(dir, "cycle close", 0, NULL);
+  }
+  static const char *const verdicts[][2] = {
+    {"programme", "maintained"}, {"diagnosed", "worse"}, {"courses", "effective"}, {"attested", "no_effect"}};
+  for (int i = 0; i < 4; i++) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM cycle_effect WHERE cycle_id = 2 AND indicator = '%s' AND verdict = '%s'",
+             verdicts[i][0], verdicts[i][1]);
+    if (scalar(dir, sql) != 1) fail_msg("%s: expected %s", verdicts[i][0], verdicts[i][1]);
+  }
+  /* the report says it in words */
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, "report --format md");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "сохранено"));
+  assert_non_null(strstr(o.out, "ухудшение"));
+  support_outcome_free(&o);
+  free(pack_dir); free(orgs); free(staff); free(acts); free(docs); free(roadmap);
+  support_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_cycle PDMON_BINARY SOURCE_DIR\n");
@@ -308,6 +388,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test_setup_teardown(roadmaps_as_municipalities_write_them, setup, teardown),
     cmocka_unit_test_setup_teardown(analysis_ratings_and_the_rules_in_force_then, setup, teardown),
     cmocka_unit_test_setup_teardown(municipalities_of_one_store_are_compared, setup, teardown),
+    cmocka_unit_test(effectiveness_verdicts_read_right),
   };
   return cmocka_run_group_tests_name("cycle", tests, NULL, NULL);
 }

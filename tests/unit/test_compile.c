@@ -78,6 +78,25 @@ static void hand(sqlite3 *db, const char *sql, const char *param, double *a, dou
 static const char *const orgs[] = {NULL, "o1_1", "o1_2", "o1_3", "o1_4", "o1_5", "o1_6"};
 #define NORGS (sizeof orgs / sizeof *orgs)
 
+/* The status of a row with an empty denominator: not applicable when no
+ * organization of its kind has anyone of the population (a kindergarten
+ * on a share of teachers), else no data; the total is always no data. */
+static const char *expected_empty_status(fixture *f, const char *sql, const char *org) {
+  if (!org) return "no_data";
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT id FROM organization WHERE municipality = 'm1' AND kind ="
+                                             " (SELECT kind FROM organization WHERE id = ?1)", -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+  const char *status = "not_applicable";
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    double num, den;
+    hand(f->db, sql, (const char *)sqlite3_column_text(st, 0), &num, &den);
+    if (den != 0) status = "no_data";
+  }
+  sqlite3_finalize(st);
+  return status;
+}
+
 /* Checks a share or ratio: numerator and denominator exactly, the value
  * against their quotient. The hand SQL takes ?1 = organization or NULL. */
 static void check_quotient(fixture *f, const char *id, const char *sql, double scale) {
@@ -91,7 +110,7 @@ static void check_quotient(fixture *f, const char *id, const char *sql, double s
                r->numerator, r->denominator, num, den);
     if (den == 0) {
       assert_false(r->has_value);
-      assert_string_equal(result_status_name(r->status), "no_data");
+      assert_string_equal(result_status_name(r->status), expected_empty_status(f, sql, orgs[i]));
     } else {
       assert_true(r->has_value);
       assert_true(fabs(r->value - scale * num / den) <= 0.005 + 1e-9);
@@ -211,6 +230,69 @@ static void presence_growth_and_targets(void **state) {
   assert_string_equal(r->target_kind, "growth");
 }
 
+/* "100% за 3 года, начиная с 2021 г.": the people covered since 2021, one
+ * set-based statement with the year's own share, against hand-written SQL. */
+static void cumulative_coverage_since_the_programme(void **state) {
+  fixture *f = *state;
+  const char *since = "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+                      " AND a.date BETWEEN '2021-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher' "
+                      ORG_OF("s.organization_id");
+  const char *year = "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+                     " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher' "
+                     ORG_OF("s.organization_id");
+  int wider = 0;
+  for (size_t i = 0; i < NORGS; i++) {
+    const result_row *r = row_of(&f->results, "diagnosed_since_programme", orgs[i]);
+    assert_non_null(r);
+    double num, den, ynum, yden;
+    hand(f->db, since, orgs[i], &num, &den);
+    hand(f->db, year, orgs[i], &ynum, &yden);
+    if (den == 0) continue; /* not applicable or no data, as checked above */
+    assert_true(r->has_cumulative && r->has_yearly);
+    assert_int_equal(r->cumulative_since, 2021);
+    assert_float_equal(r->cumulative[1], num, 0);
+    assert_float_equal(r->cumulative[2], den, 0);
+    assert_float_equal(r->yearly[1], ynum, 0);
+    /* 2023 is before 2024: the yearly step is judged on the year's own share */
+    assert_string_equal(r->figure, "yearly");
+    assert_float_equal(r->numerator, ynum, 0);
+    assert_float_equal(r->target_value, 33.3, 1e-9);
+    assert_non_null(r->progress);
+    wider += num > ynum;
+  }
+  assert_true(wider > 0); /* the generated data has people covered in earlier years only */
+}
+
+/* level = "municipality": the total only; applies_to: other kinds are not applicable. */
+static void levels_and_applicability(void **state) {
+  fixture *f = *state;
+  double associations;
+  hand(f->db, "SELECT COUNT(*) FROM community WHERE kind = 'methodical_association' AND municipality = 'm1'"
+       " AND (start_date IS NULL OR start_date <= '2023-12-31') AND (end_date IS NULL OR end_date >= '2023-01-01')",
+       NULL, &associations, NULL);
+  const result_row *total = row_of(&f->results, "associations_in_total", NULL);
+  assert_non_null(total);
+  assert_float_equal(total->value, associations, 0);
+  assert_string_equal(total->level, "municipality");
+  for (size_t i = 1; i < NORGS; i++) assert_null(row_of(&f->results, "associations_in_total", orgs[i]));
+  int schools = 0, others = 0;
+  for (size_t i = 1; i < NORGS; i++) {
+    const result_row *r = row_of(&f->results, "schools_diagnosed", orgs[i]);
+    double is_school;
+    hand(f->db, "SELECT kind = 'school' FROM organization WHERE id = ?1", orgs[i], &is_school, NULL);
+    if (is_school) {
+      schools++;
+      assert_true(r->status != STATUS_NOT_APPLICABLE);
+    } else {
+      others++;
+      assert_string_equal(result_status_name(r->status), "not_applicable");
+      assert_false(r->has_value);
+      assert_null(r->target_text); /* not judged against any target */
+    }
+  }
+  assert_true(schools > 0 && others > 0);
+}
+
 static void escape_hatch_reads_but_cannot_write(void **state) {
   fixture *f = *state;
   const result_row *r = row_of(&f->results, "courses_by_function", NULL);
@@ -249,7 +331,7 @@ static void other_municipalities_are_invisible(void **state) {
     const char *org = f->results.rows[i].organization;
     if (org) assert_int_equal(strncmp(org, "o1_", 3), 0);
   }
-  /* a fixed, small number of statements for 11 indicators */
+  /* a fixed, small number of statements for 18 indicators */
   assert_true(f->results.statements > 0 && f->results.statements <= 16);
 }
 
@@ -265,6 +347,8 @@ int main(int argc, char **argv) {
     cmocka_unit_test(partners_and_text_conditions),
     cmocka_unit_test(ratio_across_entities),
     cmocka_unit_test(presence_growth_and_targets),
+    cmocka_unit_test(cumulative_coverage_since_the_programme),
+    cmocka_unit_test(levels_and_applicability),
     cmocka_unit_test(escape_hatch_reads_but_cannot_write),
     cmocka_unit_test(breakdowns_add_up),
     cmocka_unit_test(other_municipalities_are_invisible),

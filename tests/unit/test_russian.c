@@ -84,9 +84,10 @@ static void dates(void **state) {
 static void labels(void **state) {
   (void)state;
   static const char *const lists[] = {"status", "verdict", "measure_state", "document_kind", "addressee",
-                                      "origin", "cycle_state", "organization_kind"};
+                                      "origin", "cycle_state", "organization_kind", "figure", "target_origin"};
   const char *(*const label[])(const char *) = {ru_status, ru_verdict, ru_measure_state, ru_document_kind,
-                                                ru_addressee, ru_origin, ru_cycle_state, ru_organization_kind};
+                                                ru_addressee, ru_origin, ru_cycle_state, ru_organization_kind,
+                                                ru_figure, ru_target_origin};
   for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
     size_t n = 0;
     for (const char *code; (code = ru_code_at(lists[l], n)); n++) {
@@ -102,7 +103,7 @@ static void labels(void **state) {
   assert_string_equal(ru_status("not_applicable"), "не применимо");
   assert_string_equal(ru_status("in_progress"), "в процессе");
   assert_string_equal(ru_status("met"), "достигнуто");
-  assert_string_equal(ru_verdict("maintained"), "результат сохранён");
+  assert_string_equal(ru_verdict("maintained"), "сохранено"); /* as issue 12 words it */
   assert_string_equal(ru_verdict("worse"), "ухудшение");
   assert_string_equal(ru_measure_state("overdue"), "просрочено");
   assert_string_equal(ru_document_kind("order"), "приказ");

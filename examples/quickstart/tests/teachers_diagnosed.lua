@@ -25,7 +25,7 @@ test "one of two teachers diagnosed in the year meets the yearly step" {
   },
   expect = {
     teachers_diagnosed = { value = 50, numerator = 1, denominator = 2, status = "met",
-                           s1 = 50, d1 = "no_data" },
+                           s1 = 50, d1 = "not_applicable" },  -- a kindergarten has no teachers
   },
 }
 
@@ -37,6 +37,19 @@ test "the final year asks for 66,6%" {
     activities = { { staff_id = "t1", kind = "diagnostic", date = "24.04.2024" } },
   },
   expect = { teachers_diagnosed = { value = 50, status = "not_met" } },
+}
+
+test "in 2024 everyone diagnosed since 2021 counts: 2 of 2, though only 1 in 2024" {
+  period = 2024,
+  data = {
+    organizations = { school, kindergarten },
+    staff = staff,
+    activities = {
+      { staff_id = "t1", kind = "diagnostic", date = "2022-03-01" },
+      { staff_id = "t2", kind = "diagnostic", date = "2024-03-01" },
+    },
+  },
+  expect = { teachers_diagnosed = { value = 100, numerator = 2, denominator = 2, status = "met" } },
 }
 
 test "a year without any recorded activity has no data, not 0%" {

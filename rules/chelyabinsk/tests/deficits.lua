@@ -22,11 +22,17 @@ test "diagnostics, routes and training of teachers and heads" {
     },
   },
   expect = {
-    teachers_diagnosed = { value = 33.33, numerator = 1, denominator = 3, status = "met" },
+    -- 2023 is before 2024: the yearly step (33,3%) on the year's own share, 1 of 3; the
+    -- teachers covered since 2021 (t1 in 2023, t2 in 2022), 2 of 3, on the path to 66,6%
+    -- (66,6 × 3/4 = 49,95 in 2023)
+    teachers_diagnosed = { value = 33.33, numerator = 1, denominator = 3, status = "met", figure = "yearly",
+                           cumulative_numerator = 2, cumulative_value = 66.67, path_value = 49.95, progress = "on_track" },
     heads_diagnosed = { value = 100, status = "met" },
     routes_formed = { value = 33.33, numerator = 1, denominator = 3, status = "not_met" },
-    teachers_trained = { value = 100, numerator = 1, denominator = 1, status = "met" },
-    profile_education = { value = 66.67, status = "not_met" },
+    -- "К 2024 году - 40%": in progress; nobody was diagnosed in 2021, so there is no base for a path
+    teachers_trained = { value = 100, numerator = 1, denominator = 1, status = "in_progress", progress = "none" },
+    -- "К 2024 году - 100%": from 66,67% (the same staff in 2021) to 100%: 88,89% in 2023, behind
+    profile_education = { value = 66.67, status = "in_progress", path_value = 88.89, progress = "behind" },
     young_supported = { value = 100, numerator = 1, denominator = 1 },
   },
 }

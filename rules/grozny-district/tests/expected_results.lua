@@ -11,7 +11,7 @@ test "the quantitative expected result and a documented one" {
                     title = "Аналитический отчет о реализации РСУР" } },
   },
   expect = {
-    dpo_staff_trained = { value = 50, status = "met" },
+    dpo_staff_trained = { value = 50, status = "in_progress" },
     rsur_report = { value = 1, status = "met" },
     legal_base = { value = 0, status = "not_met" },
   },

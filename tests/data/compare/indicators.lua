@@ -60,6 +60,22 @@ criterion "compare" {
     value = share(teachers:having(activity { kind = "mentoring", any_time = true,
                                              partner = staff { position = "methodist" } }), teachers),
   },
+  indicator "diagnosed_since_programme" {
+    title = "Доля педагогов, прошедших диагностику с начала программы",
+    value = share(teachers:having(activity { kind = "diagnostic" }), teachers),
+    target = "К 2024 году - не менее 66,6% (из расчета - 100% за 3 года, начиная с 2021 г.; не менее 33,3% ежегодно)",
+  },
+  indicator "associations_in_total" {
+    title = "Количество методических объединений в муниципалитете",
+    value = count(communities { kind = "methodical_association" }),
+    level = "municipality",
+  },
+  indicator "schools_diagnosed" {
+    title = "Доля педагогов общеобразовательных организаций, прошедших диагностику",
+    value = share(teachers:having(activity { kind = "diagnostic" }), teachers),
+    applies_to = { "school" },
+    target = "Ежегодно - 40%",
+  },
   indicator "quality_courses" {
     title = "Курсы по управлению качеством",
     value = count(activity { kind = "course", title = contains("качеств") }),
