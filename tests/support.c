@@ -154,10 +154,15 @@ void support_generate(sqlite3 *db, int municipalities, int organizations, int ma
 
 
 support_outcome support_pdmon(const char *pdmon, const char *source_dir, const char *dir, const char *args) {
+  return support_pdmon_env(pdmon, source_dir, dir, "LANGUAGE= LC_ALL=C.UTF-8", args);
+}
+
+support_outcome support_pdmon_env(const char *pdmon, const char *source_dir, const char *dir, const char *env,
+                                  const char *args) {
   char cmd[8192];
   const char *wrapper = getenv("PDMON_WRAPPER") ? getenv("PDMON_WRAPPER") : "";
-  snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' --db '%s/store.db' %s >'%s/out' 2>'%s/err'", source_dir, wrapper,
-           pdmon, dir, args, dir, dir);
+  snprintf(cmd, sizeof cmd, "cd '%s' && %s %s '%s' --db '%s/store.db' %s >'%s/out' 2>'%s/err'", source_dir, env,
+           wrapper, pdmon, dir, args, dir, dir);
   int raw = system(cmd);
   support_outcome o = {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, NULL, NULL};
   char path[1024];

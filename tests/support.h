@@ -29,8 +29,14 @@ typedef struct support_outcome {
 } support_outcome;
 
 /* Runs "PDMON --db DIR/store.db ARGS" in source_dir (prefixed by
- * $PDMON_WRAPPER when set, e.g. valgrind) and captures the outcome. */
+ * $PDMON_WRAPPER when set, e.g. valgrind) and captures the outcome. The
+ * messages are English (LC_ALL=C.UTF-8), whatever the caller's locale. */
 support_outcome support_pdmon(const char *pdmon, const char *source_dir, const char *dir, const char *args);
+
+/* The same with env, shell assignments such as "LC_ALL= LANG=ru_RU.UTF-8",
+ * in place of the English locale. */
+support_outcome support_pdmon_env(const char *pdmon, const char *source_dir, const char *dir, const char *env,
+                                  const char *args);
 
 void support_outcome_free(support_outcome *o);
 

@@ -30,6 +30,7 @@ static void usage(FILE *out) {
 static void version(void) {
   printf("pdmon %s\n", PDMON_VERSION);
   printf("%s, SQLite %s\n", LUA_RELEASE, sqlite3_libversion());
+  printf(_("messages: %s\n"), i18n_catalogue_dir()); /* where the catalogue was found */
 }
 
 /* 'pdmon help [COMMAND]'. */
@@ -81,6 +82,7 @@ static int global_parse(int argc, char **argv, command_args *args, int *status) 
 }
 
 int main(int argc, char **argv) {
+  i18n_init();
   command_args args = {0};
   args.db = getenv("PDMON_DB") && *getenv("PDMON_DB") ? getenv("PDMON_DB") : "pdmon.db";
   int status = EXIT_USAGE;

@@ -1,7 +1,8 @@
 /* The REPL: non-interactive forms (-e, a file, standard input) with their
  * exit statuses, dot-commands and the sandbox; and the interactive form
  * driven through a pseudo-terminal: multi-line input, history recall,
- * Ctrl-C during a long evaluation. Arguments: the pdmon binary and the
+ * Ctrl-C during a long evaluation, Cyrillic typed in a fresh machine's
+ * locale. Arguments: the pdmon binary and the
  * source folder. */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>
@@ -133,20 +134,46 @@ static void say(int fd, const char *text) {
   if (write(fd, text, strlen(text)) < 0) fail_msg("write to the terminal failed");
 }
 
-static void interactive_session(void **state) {
-  (void)state;
-  int fd;
+/* Starts the console on a pseudo-terminal with the environment of a fresh
+ * machine: no LANG, no LC_*, so no UTF-8 unless pdmon sets it up itself. */
+static pid_t start_console(int *fd) {
   char db[1200];
   snprintf(db, sizeof db, "%s/store.db", dir);
-  pid_t pid = forkpty(&fd, NULL, NULL, NULL);
-  assert_true(pid >= 0);
+  pid_t pid = forkpty(fd, NULL, NULL, NULL);
   if (pid == 0) {
+    static const char *const locale_variables[] = {"LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES"};
+    for (int i = 0; i < 5; i++) unsetenv(locale_variables[i]);
     setenv("HOME", dir, 1);
     setenv("TERM", "xterm", 1);
     if (chdir(source_dir) != 0) _exit(127);
     execl(pdmon_bin, pdmon_bin, "--db", db, "repl", (char *)NULL);
     _exit(127);
   }
+  return pid;
+}
+
+/* Leaves the console with Ctrl-D (pressed again if a mode switch lost it)
+ * and returns its exit status, or -1 when it did not end. */
+static int leave_console(pid_t pid, int fd) {
+  int status = -1;
+  pid_t done = 0;
+  for (int i = 0; i < 100 && done == 0; i++) {
+    /* a failed write means the console closed the terminal: it is ending */
+    if (i % 10 == 0 && write(fd, "\x04", 1) < 0) usleep(0);
+    done = waitpid(pid, &status, WNOHANG);
+    if (done == 0) usleep(100 * 1000);
+  }
+  if (done == 0) done = waitpid(pid, &status, WNOHANG);
+  if (done == 0) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  close(fd);
+  return done == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void interactive_session(void **state) {
+  (void)state;
+  int fd;
+  pid_t pid = start_console(&fd);
+  assert_true(pid > 0);
   static char seen[1 << 16];
   /* each line is typed only once the prompt is back: input sent while the
    * console switches the terminal's mode may be discarded */
@@ -180,20 +207,7 @@ static void interactive_session(void **state) {
   say(fd, "6 * 7\r");                         /* ...and the session goes on */
   assert_true(wait_for(fd, "42", seen, sizeof seen, 10));
   assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
-  int status = -1;
-  pid_t done = 0;
-  for (int i = 0; i < 100 && done == 0; i++) {  /* never wait for ever on a stuck console */
-    /* Ctrl-D leaves; on a loaded machine it may arrive while the console is
-     * still switching the terminal's mode, and be lost: press it again */
-    if (i % 10 == 0 && write(fd, "\x04", 1) < 0) break;
-    done = waitpid(pid, &status, WNOHANG);
-    if (done == 0) usleep(100 * 1000);
-  }
-  if (done == 0) done = waitpid(pid, &status, WNOHANG);
-  if (done == 0) kill(pid, SIGKILL), waitpid(pid, &status, 0);
-  close(fd);
-  assert_int_equal(done, pid);
-  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  assert_int_equal(leave_console(pid, fd), 0);
   char path[1300];
   snprintf(path, sizeof path, "%s/.pdmon_history", dir);
   char *history = support_read(path);
@@ -201,6 +215,37 @@ static void interactive_session(void **state) {
   /* libedit keeps its history escaped (_HiStOrY_V2_, spaces as \040) */
   assert_true(strstr(history, "6 * 7") != NULL || strstr(history, "6\\040*\\0407") != NULL);
   free(history);
+}
+
+/* Cyrillic typed at the console reaches the language intact: libedit reads
+ * multibyte characters only in a UTF-8 locale, which pdmon sets up itself
+ * (issue 14: "Школа № 1" was stored as "  1" and LIKE '%Детский%' matched
+ * every organization). Each check prints a marker the echo cannot hold. */
+static void cyrillic_typed_arrives_intact(void **state) {
+  (void)state;
+  int fd;
+  pid_t pid = start_console(&fd);
+  assert_true(pid > 0);
+  static char seen[1 << 16];
+  seen[0] = '\0';
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  seen[0] = '\0';
+  say(fd, "x = \"Школа № 1\"\r");
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  seen[0] = '\0';
+  say(fd, "print(x == \"\\u{428}\\u{43A}\\u{43E}\\u{43B}\\u{430} \\u{2116} 1\" and \"intact\" or \"broken\", #x)\r");
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  if (!strstr(seen, "intact\t16")) print_error("console: %s\n", seen);
+  assert_non_null(strstr(seen, "intact\t16"));
+  seen[0] = '\0';
+  say(fd, "print(\"kindergartens=\" .. #sql[[SELECT id FROM organization WHERE name LIKE '%Детский%']])\r");
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  assert_non_null(strstr(seen, "kindergartens=1")); /* of 4 organizations */
+  seen[0] = '\0';
+  say(fd, "print(\"name=\" .. sql[[SELECT name FROM organization WHERE id = 'dou5']][1].name)\r");
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  assert_non_null(strstr(seen, "name=МДОУ «Детский сад № 5»")); /* and it goes out intact */
+  assert_int_equal(leave_console(pid, fd), 0);
 }
 
 int main(int argc, char **argv) {
@@ -214,6 +259,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(expressions_and_exit_status),
     cmocka_unit_test(scripts_from_a_file_and_standard_input),
     cmocka_unit_test(interactive_session),
+    cmocka_unit_test(cyrillic_typed_arrives_intact),
   };
   return cmocka_run_group_tests_name("repl", tests, setup, teardown);
 }
