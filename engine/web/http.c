@@ -1,4 +1,5 @@
 /* http.c: the web server of 'pdmon serve' through libmicrohttpd. The promises are in http.h. */
+#define _GNU_SOURCE /* syscall(SYS_gettid): the thread id that setpriority takes */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -10,7 +11,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -242,6 +245,12 @@ void web_respond_file(web_request *r, int fd, const char *content_type, const ch
 /* The thread that writes a streamed page into its pipe. */
 static void *stream_page(void *arg) {
   web_request *r = arg;
+  /* pages give way to imports and other changes when the processors are
+   * busy: a crowd of readers must not starve the one writer (measured with
+   * tests/bench/serve_load.sh: an import under 50 readers took 99 s
+   * without this, 35 s with it, at the same read rate). Lowering one's own
+   * priority is always allowed; if it were not, pages would only not yield. */
+  (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
   FILE *out = fdopen(r->response.file_fd, "w");
   r->response.file_fd = -1;
   if (out) {
