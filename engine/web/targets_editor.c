@@ -31,6 +31,41 @@ static sandbox_limits editor_limits(void) {
   return l;
 }
 
+/* What reading one phrase needs and gives, across the protected call. */
+typedef struct phrase_job {
+  const char *phrase;
+  int year;
+  char *out;
+  size_t outlen;
+  int rc;
+} phrase_job;
+
+/* In the protected call: targets.parse(phrase), then targets.applied for the year. */
+static int read_phrase_protected(lua_State *L) {
+  phrase_job *job = lua_touserdata(L, 1);
+  const int module = 2;
+  lua_getfield(L, module, "parse");
+  lua_pushstring(L, job->phrase);
+  lua_call(L, 1, 2);
+  if (lua_isnil(L, -2)) {
+    snprintf(job->out, job->outlen, "не читается: %s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "the phrase cannot be read");
+    job->rc = 0;
+    return 0;
+  }
+  lua_pop(L, 1);
+  int target = lua_gettop(L);
+  lua_getfield(L, module, "applied");
+  lua_pushvalue(L, target);
+  lua_pushinteger(L, job->year);
+  lua_call(L, 2, 2);
+  const char *why = "";
+  if (lua_istable(L, -2) && lua_getfield(L, -2, "reason") == LUA_TSTRING) why = lua_tostring(L, -1);
+  else if (lua_type(L, -1) == LUA_TSTRING) why = lua_tostring(L, -1);
+  snprintf(job->out, job->outlen, "читается: в %d г. — %s", job->year, why);
+  job->rc = 1;
+  return 0;
+}
+
 int targets_editor_read_phrase(const char *phrase, int year, char *out, size_t outlen) {
   sandbox *sb = sandbox_new(editor_limits());
   char err[1024];
@@ -38,37 +73,14 @@ int targets_editor_read_phrase(const char *phrase, int year, char *out, size_t o
     snprintf(out, outlen, "out of memory");
     return -1;
   }
-  lua_State *L = sandbox_lua(sb);
-  int rc = -1;
-  if (stdlib_push_module(sb, "targets", err, sizeof err) != 0) {
+  phrase_job job = {.phrase = phrase, .year = year, .out = out, .outlen = outlen, .rc = -1};
+  if (stdlib_push_module(sb, "targets", err, sizeof err) != 0 ||
+      sandbox_protected(sb, read_phrase_protected, &job, 1, 0, err, sizeof err) != LUA_OK) {
     snprintf(out, outlen, "%s", err);
-  } else {
-    int module = lua_gettop(L);
-    lua_getfield(L, module, "parse");
-    lua_pushstring(L, phrase);
-    if (sandbox_call(sb, 1, 2, err, sizeof err) != LUA_OK) {
-      snprintf(out, outlen, "%s", err);
-    } else if (lua_isnil(L, -2)) {
-      snprintf(out, outlen, "не читается: %s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "the phrase cannot be read");
-      rc = 0;
-    } else {
-      lua_pop(L, 1); /* the target stays on top */
-      int target = lua_gettop(L);
-      lua_getfield(L, module, "applied");
-      lua_pushvalue(L, target);
-      lua_pushinteger(L, year);
-      if (sandbox_call(sb, 2, 2, err, sizeof err) != LUA_OK) {
-        snprintf(out, outlen, "%s", err);
-      } else {
-        const char *why = lua_istable(L, -2) && lua_getfield(L, -2, "reason") == LUA_TSTRING ? lua_tostring(L, -1)
-                          : lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
-        snprintf(out, outlen, "читается: в %d г. — %s", year, why);
-        rc = 1;
-      }
-    }
+    job.rc = -1;
   }
   sandbox_free(sb);
-  return rc;
+  return job.rc;
 }
 
 void targets_editor_lua_string(FILE *out, const char *s) {
@@ -117,6 +129,29 @@ static void read_target(lua_State *L, int index, editor_entry *e) {
   lua_pop(L, 1);
 }
 
+/* In the protected call: the indicators of the pack (argument 2) with their targets. */
+static int list_indicators_protected(lua_State *L) {
+  editor_state *s = lua_touserdata(L, 1);
+  lua_getfield(L, 2, "indicators");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  size_t n = (size_t)luaL_len(L, -1);
+  if (n > MAX_INDICATORS) n = MAX_INDICATORS;
+  s->entries = calloc(n ? n : 1, sizeof *s->entries);
+  if (!s->entries) return luaL_error(L, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    editor_entry *e = &s->entries[s->n++];
+    lua_geti(L, -1, (lua_Integer)i + 1);
+    if (lua_getfield(L, -1, "id") == LUA_TSTRING) snprintf(e->id, sizeof e->id, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "title") == LUA_TSTRING) snprintf(e->title, sizeof e->title, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "target");
+    read_target(L, lua_gettop(L), e);
+    lua_pop(L, 2);
+  }
+  return 0;
+}
+
 /* Loads the pack and lists its indicators with their targets in force. */
 static int load_indicators(editor_state *s, char *err, size_t errlen) {
   sandbox *sb = sandbox_new(editor_limits());
@@ -130,26 +165,8 @@ static int load_indicators(editor_state *s, char *err, size_t errlen) {
     return -1;
   }
   if (p.municipality[0]) snprintf(s->layer, sizeof s->layer, "%s", p.layers[0]);
-  lua_State *L = sandbox_lua(sb);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, p.pack_ref);
-  lua_getfield(L, -1, "indicators");
-  size_t n = lua_rawlen(L, -1);
-  if (n > MAX_INDICATORS) n = MAX_INDICATORS;
-  s->entries = calloc(n ? n : 1, sizeof *s->entries);
-  int rc = s->entries ? 0 : -1;
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    editor_entry *e = &s->entries[s->n++];
-    lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    if (lua_getfield(L, -1, "id") == LUA_TSTRING) snprintf(e->id, sizeof e->id, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    if (lua_getfield(L, -1, "title") == LUA_TSTRING) snprintf(e->title, sizeof e->title, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    lua_getfield(L, -1, "target");
-    read_target(L, lua_gettop(L), e);
-    lua_pop(L, 2);
-  }
-  if (rc != 0) snprintf(err, errlen, "out of memory");
-  lua_pop(L, 2);
+  lua_rawgeti(sandbox_lua(sb), LUA_REGISTRYINDEX, p.pack_ref);
+  int rc = sandbox_protected(sb, list_indicators_protected, s, 1, 0, err, errlen) == LUA_OK ? 0 : -1;
   pack_release(&p);
   sandbox_free(sb);
   return rc;
