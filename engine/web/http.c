@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -581,6 +582,10 @@ int web_serve(const web_options *opt, FILE *log, char *err, size_t errlen) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the server's threads inherit the mask; only sigwait sees them */
   signal(SIGPIPE, SIG_IGN);                /* a client that leaves mid-page is an EPIPE, not a crash */
+  /* The workplace speaks Russian to officials whatever the environment the
+   * server was started in: the importer's and the cycle's messages that
+   * pages show come through gettext (po/ru.po). */
+  if (setlocale(LC_MESSAGES, "C.UTF-8") || setlocale(LC_MESSAGES, "C.utf8")) setenv("LANGUAGE", "ru", 1);
   web_server *s;
   if (web_server_start(opt, &s, err, errlen) != 0) return -1;
   fprintf(log, "pdmon serve: %s on http%s://%s (port %d), store %s\n", "listening", s->tls_cert ? "s" : "",
