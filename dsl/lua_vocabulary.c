@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "vocabulary.h"
 
 /* The vocabulary named by argument 1, or an error. */
@@ -69,9 +70,20 @@ static int vocabulary_lua_label(lua_State *L) {
   return 1;
 }
 
+/* fold(text) -> lower case for ASCII and Cyrillic, Ё as е, trimmed */
+static int vocabulary_lua_fold(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  luaL_Buffer b;
+  char *buf = luaL_buffinitsize(L, &b, len * 2 + 8);
+  if (!text_fold(s, buf, len * 2 + 8)) return luaL_error(L, "vocabulary.fold: text too long");
+  luaL_pushresultsize(&b, strlen(buf));
+  return 1;
+}
+
 int luaopen_pdmon_vocabulary(lua_State *L) {
   static const luaL_Reg functions[] = {{"code", vocabulary_lua_code}, {"members", vocabulary_lua_members},
-                                       {"codes", vocabulary_lua_codes}, {"label", vocabulary_lua_label},
+                                       {"codes", vocabulary_lua_codes}, {"label", vocabulary_lua_label}, {"fold", vocabulary_lua_fold},
                                        {NULL, NULL}};
   luaL_newlib(L, functions);
   return 1;

@@ -11,6 +11,7 @@
  *   members(name, code) -> list of code and the codes of its group's members
  *   codes(name)         -> list of every code of the vocabulary
  *   label(name, code)   -> the Russian label, or nil
+ *   fold(text)          -> text in lower case (Cyrillic too, Ё as е), trimmed
  * An unknown vocabulary name raises an error. */
 int luaopen_pdmon_vocabulary(lua_State *L);
 

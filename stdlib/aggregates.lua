@@ -53,18 +53,19 @@ local function made(fields, name, ...)
   return new(fields)
 end
 
--- Measure constructors: sql(alias, period, staff_alias) gives the summed
--- expression; additive measures can be summed across organizations.
+-- Measure constructors: sql(alias, period, staff_alias, at) gives the
+-- summed expression (at as in sets.predicate); additive measures can be
+-- summed across organizations.
 local function count_measure(set)
-  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias)
-    return "SUM(CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias) .. " THEN 1 ELSE 0 END)"
+  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias, at)
+    return "SUM(CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias, at) .. " THEN 1 ELSE 0 END)"
   end, set = set }
 end
 
 local function both_measure(whole, part)
-  return { entity = whole.entity, additive = true, sql = function(alias, period, staff_alias)
-    return "SUM(CASE WHEN " .. sets.predicate(whole, alias, period, 1, staff_alias) .. " AND "
-      .. sets.predicate(part, alias, period, 1, staff_alias) .. " THEN 1 ELSE 0 END)"
+  return { entity = whole.entity, additive = true, sql = function(alias, period, staff_alias, at)
+    return "SUM(CASE WHEN " .. sets.predicate(whole, alias, period, 1, staff_alias, at) .. " AND "
+      .. sets.predicate(part, alias, period, 1, staff_alias, at) .. " THEN 1 ELSE 0 END)"
   end, set = part }
 end
 
@@ -98,8 +99,8 @@ function aggregates.ratio(a, b)
 end
 
 local function field_sum_measure(set, field, counting)
-  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias)
-    local p = sets.predicate(set, alias, period, 1, staff_alias)
+  return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias, at)
+    local p = sets.predicate(set, alias, period, 1, staff_alias, at)
     if counting then
       return "SUM(CASE WHEN " .. p .. " AND " .. alias .. "." .. field .. " IS NOT NULL THEN 1 ELSE 0 END)"
     end
@@ -139,8 +140,8 @@ end
 function aggregates.distinct(set, field)
   need_set("distinct(set, field)", set, "set")
   need_field("distinct(set, field)", set, field)
-  local measure = { entity = set.entity, additive = false, set = set, sql = function(alias, period, staff_alias)
-    return "COUNT(DISTINCT CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias) .. " THEN "
+  local measure = { entity = set.entity, additive = false, set = set, sql = function(alias, period, staff_alias, at)
+    return "COUNT(DISTINCT CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias, at) .. " THEN "
       .. alias .. "." .. field .. " END)"
   end }
   return made({ kind = "distinct", unit = UNITS[set.entity], sets = { set }, measures = { measure },

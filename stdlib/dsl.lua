@@ -13,7 +13,7 @@ local schedule = require "schedule"
 local dsl = {}
 
 local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality = true, region = true,
-                          extends = true, description = true, goals = true, tasks = true }
+                          extends = true, description = true, goals = true, tasks = true, as_of = true }
 local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
                            breakdown = true, missing = true, description = true, level = true, applies_to = true,
                            reading = true, target_by = true, deadline = true }
@@ -131,6 +131,30 @@ local function read_deadline(what, phrase, level)
   return { text = phrase }
 end
 
+local MONTHS = { "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                 "ноября", "декабря" }
+local DAYS_IN = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+-- The reporting date of a manifest (pack { as_of = ... }): "31.12" (the
+-- default), "01.09", "1 сентября", or "any_day" / "любой день года"
+-- (employed on any day of the year). Returns { month, day } or "any_day".
+function dsl.reporting_date(text, level)
+  local usage = "pack { as_of = ... }: a day of the year such as \"31.12\", \"01.09\" or \"1 сентября\", or \"any_day\""
+  if type(text) ~= "string" then error(usage, level) end
+  local folded = vocabulary.fold(text)
+  if folded == "any_day" or folded == "любой день года" or folded == "в течение года" then return "any_day" end
+  local day, month = folded:match("^(%d%d?)%.(%d%d?)$")
+  day, month = tonumber(day), tonumber(month)
+  if not day then
+    local d, name = folded:match("^(%d%d?)%s+(%S+)$")
+    for i, m in ipairs(MONTHS) do if name == m then day, month = tonumber(d), i end end
+  end
+  if not day or month < 1 or month > 12 or day < 1 or day > DAYS_IN[month] or (month == 2 and day == 29) then
+    error(usage .. ", not " .. string.format("%q", text), level)
+  end
+  return { month = month, day = day }
+end
+
 -- Creates the collector of one pack's declarations and the functions its
 -- files call.
 function dsl.new_pack(dir)
@@ -147,6 +171,7 @@ function dsl.new_pack(dir)
     if p ~= nil and (type(p) ~= "table" or math.type(p[1]) ~= "integer" or math.type(p[2]) ~= "integer" or p[1] > p[2]) then
       error("pack { period = { FIRST_YEAR, LAST_YEAR } }: expected two years, e.g. { 2021, 2024 }", 2)
     end
+    if manifest.as_of ~= nil then manifest.as_of = dsl.reporting_date(manifest.as_of, 3) end
     pack.manifests[pack.layer] = plain_copy(manifest, "pack { ... }", where(2), 1)
     if manifest.extends then api.extends(manifest.extends) end
   end
@@ -370,6 +395,7 @@ function dsl.finish(pack)
   for layer = 0, 16 do
     local m = pack.manifests[layer]
     if m and m.period and not pack.programme then pack.programme = m.period end
+    if m and m.as_of and not pack.as_of then pack.as_of = m.as_of end
   end
   for _, ind in pairs(pack.by_id) do
     if ind.deadline then apply_deadline(ind, pack.programme) end
@@ -427,6 +453,7 @@ end
 function dsl.prepare(pack, ctx, ids)
   ctx.statements, ctx.log, ctx.computed, ctx.sources = 0, {}, {}, {}
   ctx.programme_start = pack.programme and pack.programme[1] or nil
+  ctx.as_of = pack.as_of
   if not ids then
     ids = {}
     for i, ind in ipairs(pack.indicators) do ids[i] = ind.id end

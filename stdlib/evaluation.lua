@@ -12,12 +12,24 @@ local vocabulary = require "vocabulary"
 
 local evaluation = {}
 
--- How each entity is scanned: its FROM clause, its organization and
--- position columns, and the alias its predicates use.
+-- How each entity is scanned: its FROM clause (and the rows it is limited
+-- to in the reporting time t), its organization and position columns, and
+-- the alias its predicates use. Workers are scanned by their employment
+-- spans, an activity with the span of its worker on its date: that span's
+-- organization is the one the activity counts for.
 local SCANS = {
-  staff = { from = "staff s", alias = "s", org = "s.organization_id", position = "s.position" },
-  activity = { from = "activity a JOIN staff a_s ON a_s.id = a.staff_id", alias = "a", staff_alias = "a_s",
-               org = "a_s.organization_id", position = "a_s.position" },
+  staff = { from = "employment s_e JOIN staff s ON s.id = s_e.staff_id", alias = "s", at = "joined",
+            org = "s_e.organization_id", position = "s_e.position",
+            where = function(t) return sets.employed_sql("s_e", "'" .. t.from .. "'", "'" .. t.to .. "'") end,
+            -- a worker employed on several days of the year counts once in the
+            -- total: with the last span of the year
+            total_where = function(t)
+              return "NOT EXISTS (SELECT 1 FROM employment s_n WHERE s_n.staff_id = s_e.staff_id"
+                .. " AND s_n.from_date > s_e.from_date AND s_n.from_date <= '" .. t.to .. "')"
+            end },
+  activity = { from = "activity a JOIN employment a_s_e ON a_s_e.staff_id = a.staff_id AND "
+                 .. sets.employed_sql("a_s_e", "a.date", "a.date") .. " JOIN staff a_s ON a_s.id = a.staff_id",
+               alias = "a", staff_alias = "a_s", org = "a_s_e.organization_id", position = "a_s_e.position" },
   organization = { from = "organization o", alias = "o", org = "o.id", position = "NULL" },
   community = { from = "community c", alias = "c", org = "c.organization_id", position = "NULL" },
   document = { from = "document d", alias = "d", org = "d.organization_id", position = "NULL" },
@@ -44,26 +56,32 @@ end
 
 -- The SQL of one scan: the measures' columns grouped by organization and
 -- position (or by organization only, or not at all).
-local function scan_sql(entity, period, measures, grouping)
+local function scan_sql(entity, t, measures, grouping)
   local s = SCANS[entity]
   local columns = {}
-  for i, m in ipairs(measures) do columns[i] = m.sql(s.alias, period, s.staff_alias) .. " AS m" .. i end
-  if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. " FROM " .. s.from end
+  for i, m in ipairs(measures) do columns[i] = m.sql(s.alias, t, s.staff_alias, s.at) .. " AS m" .. i end
+  local where = {}
+  if s.where then where[1] = s.where(t) end
+  if grouping == "total" and s.total_where and t.any_day then where[#where + 1] = s.total_where(t) end
+  local from = " FROM " .. s.from .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
+  if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. from end
   local keys = grouping == "org" and (s.org .. " AS org") or (s.org .. " AS org, " .. s.position .. " AS position")
-  return "SELECT " .. keys .. ", " .. table.concat(columns, ", ") .. " FROM " .. s.from
-    .. " GROUP BY " .. (grouping == "org" and "1" or "1, 2")
+  return "SELECT " .. keys .. ", " .. table.concat(columns, ", ") .. from .. " GROUP BY " .. (grouping == "org" and "1" or "1, 2")
 end
 
 -- Plans the measures of requests ({ key, aggregate, period }) into scans.
-local function plan(requests)
+-- When workers count on any day of the year, one may count in two
+-- organizations: counts of workers then do not add up to the total.
+local function plan(requests, ctx)
   local batches, order = {}, {}
   for _, r in ipairs(requests) do
     r.slots = {}
     for i, m in ipairs(r.aggregate.measures) do
-      local key = m.entity .. "|" .. r.period .. "|" .. (m.additive and "additive" or "distinct")
+      local additive = m.additive and not (ctx.as_of == "any_day" and m.entity == "staff")
+      local key = m.entity .. "|" .. r.period .. "|" .. (additive and "additive" or "distinct")
       local b = batches[key]
       if not b then
-        b = { entity = m.entity, period = r.period, additive = m.additive, measures = {} }
+        b = { entity = m.entity, period = r.period, additive = additive, measures = {} }
         batches[key] = b
         order[#order + 1] = b
       end
@@ -76,12 +94,13 @@ end
 
 -- Runs a batch: its grouped rows and, for non-additive measures, totals.
 local function run_batch(ctx, b)
-  local rows, err = query(ctx, scan_sql(b.entity, b.period, b.measures, b.additive and "org_position" or "org"))
+  local t = sets.time(b.period, ctx.as_of)
+  local rows, err = query(ctx, scan_sql(b.entity, t, b.measures, b.additive and "org_position" or "org"))
   if not rows then b.error = err return end
   b.rows = rows
   if not b.additive then
     local totals
-    totals, err = query(ctx, scan_sql(b.entity, b.period, b.measures, "total"))
+    totals, err = query(ctx, scan_sql(b.entity, t, b.measures, "total"))
     if not totals then b.error = err return end
     b.totals = totals[1]
   end
@@ -215,7 +234,7 @@ function evaluation.prepare(pack, ctx, ids)
     ctx.computed[id] = { requests = ok and list or {}, error = not ok and list or nil }
     for _, r in ipairs(ok and list or {}) do requests[#requests + 1] = r end
   end
-  for _, b in ipairs(plan(requests)) do run_batch(ctx, b) end
+  for _, b in ipairs(plan(requests, ctx)) do run_batch(ctx, b) end
   for _, r in ipairs(requests) do combine(ctx, r) end
 end
 

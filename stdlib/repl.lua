@@ -185,7 +185,8 @@ function repl.env(pack, ctx)
   env.members = function(set)
     if not sets.is_set(set) then error("members(set): expected a set", 2) end
     local alias = "x"
-    local sql = "SELECT * FROM " .. sets.ENTITIES[set.entity].table .. " x WHERE " .. sets.predicate(set, alias, ctx.period)
+    local sql = "SELECT DISTINCT x.* FROM " .. sets.from_sql(set.entity, alias) .. " WHERE "
+      .. sets.predicate(set, alias, sets.time(ctx.period, ctx.as_of))
       .. " ORDER BY 1"
     local rows, err = ctx.db:query(sql)
     if not rows then error("members: " .. err, 2) end

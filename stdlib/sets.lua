@@ -10,8 +10,7 @@ local sets = {}
 
 -- What each entity is in SQL: its table, the columns a set may filter on
 -- (true, or the name of the vocabulary its values come from), derived
--- attributes (computed at the end of the evaluated year), and how its rows
--- are dated.
+-- attributes (computed for the reporting year), and how its rows are dated.
 local ENTITIES = {
   organization = {
     table = "organization",
@@ -22,12 +21,17 @@ local ENTITIES = {
     fields = { id = true, organization_id = true, position = "position", birth_year = true,
                career_start_year = true, subject = true, education_matches_profile = true,
                qualification_category = "qualification_category" },
+    -- where and as what a worker works are read from their employment span
+    -- (alias_e) on the reporting date; age and experience are whole years
+    -- reached in the reporting year, never negative
+    span_fields = { organization_id = true, position = true },
     derived = {
-      age = "(%d - %s.birth_year)",
-      experience = "(%d - %s.career_start_year)",
-      organization_kind = "(SELECT kind FROM organization WHERE id = %s.organization_id)",
+      age = "max(0, %d - %s.birth_year)",
+      experience = "max(0, %d - %s.career_start_year)",
+      organization_kind = "(SELECT kind FROM organization WHERE id = %s_e.organization_id)",
     },
     derived_vocabulary = { organization_kind = "organization_kind" },
+    derived_span = { organization_kind = true },
   },
   activity = {
     table = "activity",
@@ -254,18 +258,68 @@ local function definition_of(set, level)
   return def
 end
 
+-- The reporting time of a period: its year, and the days [from, to] on
+-- which a worker must be employed to count. as_of is the pack's reporting
+-- date ({ month, day }, default 31 December) or "any_day" (employed on any
+-- day of the year). A time passes through unchanged.
+function sets.time(period, as_of)
+  if type(period) == "table" then return period end
+  if as_of == "any_day" then
+    return { year = period, from = string.format("%04d-01-01", period), to = string.format("%04d-12-31", period),
+             any_day = true }
+  end
+  local month, day = 12, 31
+  if type(as_of) == "table" then month, day = as_of.month, as_of.day end
+  local date = string.format("%04d-%02d-%02d", period, month, day)
+  return { year = period, from = date, to = date }
+end
+
+-- SQL: the employment span alias_e covers the days [from, to] (both SQL).
+local function employed_sql(span, from, to)
+  return string.format("%s.from_date <= %s AND (%s.to_date IS NULL OR %s.to_date >= %s)", span, to, span, span, from)
+end
+sets.employed_sql = employed_sql
+
+-- 1 when a staff set (a definition) reads where or as what its workers
+-- work, so its SQL needs their employment span.
+local function uses_span(def)
+  local entity = ENTITIES[def.entity]
+  for _, f in ipairs(def.filters) do
+    if (entity.span_fields and entity.span_fields[f.field]) or (entity.derived_span and entity.derived_span[f.field]) then
+      return true
+    end
+  end
+  return false
+end
+
+-- The FROM clause that makes alias a row of entity (for a staff row, with
+-- its employment span alias_e), for listings such as the REPL's members().
+function sets.from_sql(entity, alias)
+  if entity == "staff" then
+    return string.format("employment %s_e JOIN staff %s ON %s.id = %s_e.staff_id", alias, alias, alias, alias)
+  end
+  return ENTITIES[entity].table .. " " .. alias
+end
+
 -- How an inner set's rows (alias i) are tied to a row of the outer set
 -- (alias o): the inner FROM clause and the condition, both written so the
--- store's indexes serve them: activities of an organization are reached
--- through its staff (CROSS JOIN fixes that order in SQLite), never by
+-- store's indexes serve them. A worker of an organization is reached
+-- through the organization's employment spans; so are the activities of
+-- its workers, each attributed to the organization where its worker was
+-- employed on its date (CROSS JOIN fixes that order in SQLite), never by
 -- scanning the year's activities once per organization.
 local LINKS = {
-  ["staff<activity"] = { from = "activity %s", on = "%s.staff_id = %s.id" },
-  ["organization<staff"] = { from = "staff %s", on = "%s.organization_id = %s.id" },
-  ["organization<community"] = { from = "community %s", on = "%s.organization_id = %s.id" },
-  ["organization<document"] = { from = "document %s", on = "%s.organization_id = %s.id" },
-  ["organization<activity"] = { from = "staff %s_s CROSS JOIN activity %s ON %s.staff_id = %s_s.id",
-                                on = "%s_s.organization_id = %s.id" },
+  ["staff<activity"] = function(i, o) return "activity " .. i, i .. ".staff_id = " .. o .. ".id" end,
+  ["organization<staff"] = function(i, o)
+    return sets.from_sql("staff", i), i .. "_e.organization_id = " .. o .. ".id"
+  end,
+  ["organization<community"] = function(i, o) return "community " .. i, i .. ".organization_id = " .. o .. ".id" end,
+  ["organization<document"] = function(i, o) return "document " .. i, i .. ".organization_id = " .. o .. ".id" end,
+  ["organization<activity"] = function(i, o)
+    local span = i .. "_s_e"
+    return string.format("employment %s CROSS JOIN activity %s ON %s.staff_id = %s.staff_id AND %s", span, i, i, span,
+      employed_sql(span, i .. ".date", i .. ".date")), span .. ".organization_id = " .. o .. ".id"
+  end,
 }
 
 -- A copy of the set with one more semi-join (having) or anti-join (without).
@@ -307,14 +361,16 @@ function sets.since(set, year)
   return SetKind.wrap(copy)
 end
 
--- The window [from, to] (ISO dates) a dated set covers in period, or nil.
+-- The window [from, to] (ISO dates) a dated set covers in period (a year
+-- or a time, see sets.time), or nil.
 local function window_of(def, period)
   local o = def.options
   if o.any_time then return nil end
-  local first = period
-  if o.within then first = period - o.within + 1 end
+  local year = sets.time(period).year
+  local first = year
+  if o.within then first = year - o.within + 1 end
   if o.since then first = o.since end
-  return string.format("%04d-01-01", first), string.format("%04d-12-31", period)
+  return string.format("%04d-01-01", first), string.format("%04d-12-31", year)
 end
 
 function sets.window(set, period) return window_of(definition_of(set, 2), period) end
@@ -323,16 +379,21 @@ function sets.window(set, period) return window_of(definition_of(set, 2), period
 local CONDITION_OPERATORS = { ["<"] = true, [">"] = true, ["<>"] = true, ["="] = true, between = true, null = true,
                               ["not null"] = true, contains = true, matches = true }
 
--- SQL for one filter on alias (set is a set's definition).
-local function filter_sql(set, alias, f, period)
+-- The column of a field (or derived attribute) of set on alias, in the
+-- reporting time t.
+local function column_sql(set, alias, field, t)
   local def = ENTITIES[set.entity]
-  local column
-  if def.derived and def.derived[f.field] then
-    local template = def.derived[f.field]
-    column = template:find("%%d") and string.format(template, period, alias) or string.format(template, alias)
-  else
-    column = alias .. "." .. f.field
+  if def.derived and def.derived[field] then
+    local template = def.derived[field]
+    return template:find("%%d") and string.format(template, t.year, alias) or string.format(template, alias)
   end
+  if def.span_fields and def.span_fields[field] then return alias .. "_e." .. field end
+  return alias .. "." .. field
+end
+
+-- SQL for one filter on alias (set is a set's definition).
+local function filter_sql(set, alias, f, t)
+  local column = column_sql(set, alias, f.field, t)
   local v = ConditionKind.definition(f.value)
   if v then
     if not CONDITION_OPERATORS[v.op] then error("a condition with an unknown operator", 0) end
@@ -380,41 +441,63 @@ local function window_sql(set, alias, period)
   return string.format("%s.date BETWEEN '%s' AND '%s'", alias, from, to)
 end
 
--- Compiles the set's conditions on rows of alias into one SQL expression.
--- For activities, staff_alias names the joined worker row when the caller
--- has one; depth keeps nested aliases distinct.
-function sets.predicate(set, alias, period, depth, staff_alias)
+-- EXISTS over the workers of a staff set tied to a row by link (SQL over
+-- inner), each employed on the date date_sql when the set needs where
+-- or as what they work.
+local function worker_exists(set, inner, link, date_sql, t, depth)
+  if uses_span(definition_of(set, 2)) then
+    return string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s)", sets.from_sql("staff", inner), link,
+      sets.predicate(set, inner, t, depth + 1, nil, date_sql))
+  end
+  return string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s AND %s)", inner, link,
+    sets.predicate(set, inner, t, depth + 1, nil, "none"))
+end
+
+-- Compiles the set's conditions on rows of alias into one SQL expression,
+-- for the period (a year or a time, see sets.time). For activities,
+-- staff_alias names the joined worker row when the caller has one (with
+-- its span staff_alias_e on the activity's date); depth keeps nested
+-- aliases distinct. For staff, at says which span alias_e is: nil, a
+-- worker of the reporting date (the population); "joined", the span the
+-- caller joined; "none", no span (the set reads none); or an SQL date
+-- the span covers.
+function sets.predicate(set, alias, period, depth, staff_alias, at)
   set = definition_of(set, 2)
   depth = depth or 1
+  local t = sets.time(period)
   local parts = {}
-  for _, f in ipairs(set.filters) do parts[#parts + 1] = filter_sql(set, alias, f, period) end
+  if set.entity == "staff" then
+    if at == nil then
+      parts[1] = employed_sql(alias .. "_e", "'" .. t.from .. "'", "'" .. t.to .. "'")
+    elseif at ~= "joined" and at ~= "none" then
+      parts[1] = employed_sql(alias .. "_e", at, at)
+    end
+  end
+  for _, f in ipairs(set.filters) do parts[#parts + 1] = filter_sql(set, alias, f, t) end
   if ENTITIES[set.entity].dated then
-    local w = window_sql(set, alias, period)
+    local w = window_sql(set, alias, t)
     if w then parts[#parts + 1] = w end
   end
   if set.options.by then
-    local s = staff_alias
-    if s then
-      parts[#parts + 1] = sets.predicate(set.options.by, s, period, depth + 1)
+    if staff_alias then
+      parts[#parts + 1] = sets.predicate(set.options.by, staff_alias, t, depth + 1, nil, "joined")
     else
       local inner = "w" .. depth
-      parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s.id = %s.staff_id AND %s)",
-        inner, inner, alias, sets.predicate(set.options.by, inner, period, depth + 1))
+      parts[#parts + 1] = worker_exists(set.options.by, inner, inner .. ".id = " .. alias .. ".staff_id",
+        alias .. ".date", t, depth)
     end
   end
   if set.options.partner then
     local inner = "p" .. depth
-    parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s.id = %s.partner_id AND %s)",
-      inner, inner, alias, sets.predicate(set.options.partner, inner, period, depth + 1))
+    parts[#parts + 1] = worker_exists(set.options.partner, inner, inner .. ".id = " .. alias .. ".partner_id",
+      alias .. ".date", t, depth)
   end
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do
       local inner = string.sub(other.entity, 1, 1) .. depth
-      local link = LINKS[set.entity .. "<" .. other.entity]
-      local from = link.from:gsub("%%s", inner)
-      local on = string.format(link.on, inner, alias)
+      local from, on = LINKS[set.entity .. "<" .. other.entity](inner, alias)
       parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM %s WHERE %s AND %s)",
-        join == "without" and "NOT " or "", from, on, sets.predicate(other, inner, period, depth + 1))
+        join == "without" and "NOT " or "", from, on, sets.predicate(other, inner, t, depth + 1))
     end
   end
   if #parts == 0 then return "1" end

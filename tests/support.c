@@ -97,6 +97,25 @@ static void exec(sqlite3 *db, const char *sql) {
   }
 }
 
+/* The ISO date of the day before iso, by SQLite's date(). */
+static void day_before(sqlite3 *db, const char *iso, char *out, size_t len) {
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  if (sqlite3_prepare_v2(db, "SELECT date(?1, '-1 day')", -1, &st, NULL) != SQLITE_OK) abort();
+  sqlite3_bind_text(st, 1, iso, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+}
+
+/* Inserts one employment span; to may be NULL (still employed). */
+static void span(sqlite3 *db, const char *staff, const char *org, const char *position, const char *from, const char *to) {
+  char sql[512];
+  snprintf(sql, sizeof sql, "INSERT INTO employment (staff_id, organization_id, position, from_date, to_date, source)"
+           " VALUES ('%s', '%s', '%s', '%s', %s%s%s, 'hire_date')", staff, org, position, from, to ? "'" : "",
+           to ? to : "NULL", to ? "'" : "");
+  exec(db, sql);
+}
+
 void support_generate(sqlite3 *db, int municipalities, int organizations, int max_staff, uint32_t seed) {
   static const char *const kinds[] = {"school", "school", "school", "preschool", "additional", "school"};
   static const char *const positions[] = {"teacher", "teacher", "teacher", "teacher", "head", "educator", "methodist"};
@@ -109,20 +128,44 @@ void support_generate(sqlite3 *db, int municipalities, int organizations, int ma
     for (int o = 1; o <= organizations; o++) {
       snprintf(sql, sizeof sql, "INSERT INTO organization VALUES ('o%d_%d', 'ОО %d-%d', '%s', 'm%d', NULL)", m, o, m, o, kinds[(o - 1) % 6], m);
       exec(db, sql);
+    }
+    for (int o = 1; o <= organizations; o++) {
       int nstaff = o % 6 == 0 ? 0 : 5 + pick(&r, max_staff - 5);
       for (int s = 0; s < nstaff; s++) {
         int birth = 1960 + pick(&r, 41);
         int start = birth + 21 + pick(&r, 2023 - birth - 20);
         const char *position = kinds[(o - 1) % 6][0] == 'p' && s % 2 ? "educator" : positions[pick(&r, 7)];
+        char id[64], org[32], from[48], moved[48];
+        snprintf(id, sizeof id, "s%d_%d_%d", m, o, s);
+        snprintf(org, sizeof org, "o%d_%d", m, o);
+        /* hired on a day of the career's first year; some leave, some move to the next organization */
+        snprintf(from, sizeof from, "%d-%02d-%02d", start, 1 + pick(&r, 12), 1 + pick(&r, 28));
+        int fate = pick(&r, 10), year = 2020 + pick(&r, 5);
+        if (year < start) year = start;
+        snprintf(moved, sizeof moved, "%d-%02d-%02d", year, 1 + pick(&r, 12), 1 + pick(&r, 28));
+        if (strcmp(moved, from) <= 0) fate = 9;
+        int next = o % organizations + 1, moves = fate == 0 && (next % 6 != 0) && strcmp(moved, from) > 0;
+        const char *now_org = org, *now_position = position;
+        char next_org[32];
+        snprintf(next_org, sizeof next_org, "o%d_%d", m, next);
+        if (moves) now_org = next_org, now_position = positions[pick(&r, 7)];
         snprintf(sql, sizeof sql, "INSERT INTO staff (id, organization_id, position, birth_year, career_start_year)"
-                 " VALUES ('s%d_%d_%d', 'o%d_%d', '%s', %d, %d)", m, o, s, m, o, position, birth, start);
+                 " VALUES ('%s', '%s', '%s', %d, %d)", id, now_org, now_position, birth, start);
         exec(db, sql);
+        if (moves) {
+          char before[48];
+          day_before(db, moved, before, sizeof before);
+          span(db, id, org, position, from, before);
+          span(db, id, next_org, now_position, moved, NULL);
+        } else {
+          span(db, id, org, position, from, fate == 1 ? moved : NULL);
+        }
         for (int a = pick(&r, 6); a > 0; a--) {
           const char *kind = activity_kinds[pick(&r, 6)];
-          int year = 2020 + pick(&r, 5);
+          int ayear = 2020 + pick(&r, 5);
           int is_course = !strcmp(kind, "course"), is_mentoring = !strcmp(kind, "mentoring");
           snprintf(sql, sizeof sql, "INSERT INTO activity (id, staff_id, kind, date, hours, score, title, partner_id) VALUES"
-                   " ('a%d', 's%d_%d_%d', '%s', '%d-%02d-%02d', %s, %s, %s, %s)", ++activity, m, o, s, kind, year,
+                   " ('a%d', '%s', '%s', '%d-%02d-%02d', %s, %s, %s, %s)", ++activity, id, kind, ayear,
                    1 + pick(&r, 12), 1 + pick(&r, 28), is_course ? (pick(&r, 2) ? "72" : "36") : "NULL",
                    strcmp(kind, "diagnostic") ? "NULL" : (pick(&r, 3) ? "55.5" : "81"),
                    is_course ? (pick(&r, 2) ? "'Управление качеством образования'" : "'Цифровые технологии'") : "NULL",

@@ -42,8 +42,11 @@ void support_outcome_free(support_outcome *o);
 
 /* Fills a store with municipalities m1..mN of organizations o<m>_<k>
  * (kinds school, preschool, additional; every sixth without staff), up to
- * max_staff workers each, and five years (2020-2024) of activities,
- * communities and documents, deterministically from seed. */
+ * max_staff workers each, hired on a day of their career's first year
+ * (one in ten leaves, one in ten moves to the next organization, perhaps
+ * in another position), and five years (2020-2024) of activities (some
+ * before the worker was hired), communities and documents,
+ * deterministically from seed. */
 void support_generate(sqlite3 *db, int municipalities, int organizations, int max_staff, uint32_t seed);
 
 #endif

@@ -84,7 +84,7 @@ int command_import(const command_args *args) {
     return EXIT_USER;
   }
   import_options io = {.dry_run = opt_given(args, "dry-run") > 0, .skip_invalid = opt_given(args, "skip-invalid") > 0,
-                       .drop_personal = opt_given(args, "drop-personal") > 0};
+                       .drop_personal = opt_given(args, "drop-personal") > 0, .snapshot = opt_value(args, "snapshot")};
   import_report report;
   int rc;
   if (!strcmp(entity, "measures")) rc = import_roadmap(args, db, path, &io, &report, err, sizeof err);
@@ -99,6 +99,8 @@ int command_import(const command_args *args) {
     printf(_("%s: %zu rows: %zu new, %zu updated, %zu rejected"), path, report.rows, report.inserted,
            report.updated, report.rejected);
     printf("%s\n", io.dry_run ? _(" (dry run: nothing written)") : "");
+    if (report.spans_opened || report.spans_closed)
+      printf(_("employment history: %zu spans begun, %zu ended\n"), report.spans_opened, report.spans_closed);
     if (report.dropped[0]) printf(_("personal data left out (152-ФЗ), columns: %s\n"), report.dropped);
     if (report.rejected_path[0]) printf(_("rejected rows and their reasons: %s\n"), report.rejected_path);
     if (report.warning[0]) fprintf(stderr, _("warning: %s\n"), report.warning);
@@ -122,5 +124,6 @@ int command_synth(const command_args *args) {
   }
   printf(_("%s: %lld organizations, %lld staff, %lld activities, %lld communities, %lld documents\n"), so.out_dir,
          n.organizations, n.staff, n.activities, n.communities, n.documents);
+  printf(_("employment history: %lld transfers, %lld leavers\n"), n.transfers, n.leavers);
   return EXIT_OK;
 }

@@ -26,12 +26,19 @@ static int below(rng *r, int n) { return n > 0 ? (int)(next(r) % (uint64_t)n) : 
 /* 1 with probability p. */
 static int chance(rng *r, double p) { return (double)(next(r) >> 11) / 9007199254740992.0 < p; }
 
+/* A worker's employment in the synthetic municipality: the first and last
+ * day (day numbers), for activities to fall on days they worked. */
+typedef struct tenure {
+  long first, last;
+} tenure;
+
 /* The five output files, the counts, and the generator's state. */
 typedef struct synth_out {
   FILE *org, *staff, *act, *comm, *doc;
   synth_counts *n;
   rng r;
   char last_head[200];  /* the previous organization's head, who mentors the next one's */
+  tenure last_head_days; /* ...and the days they were employed */
 } synth_out;
 
 /* How large each scale is: municipalities, and organizations in each. */
@@ -83,15 +90,43 @@ typedef struct act_fields {
   const char *title, *provider, *score, *role, *partner, *hours, *result;
 } act_fields;
 
-static void activity(synth_out *o, const char *staff_id, const char *kind, int year, act_fields f) {
+/* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms). */
+static long day_number(int y, int m, int d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void date_of(long z, char *out) {
+  z += 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", yoe + era * 400 + (m <= 2), m, d);
+  memcpy(out, buf, 11); /* years 1000-9999 only: out holds 16 bytes */
+}
+
+/* A day of year y on which the worker was employed, or -1 when none. */
+static long day_in(synth_out *o, const tenure *t, int y) {
+  long lo = day_number(y, 1, 1), hi = day_number(y, 12, 31);
+  if (t->first > lo) lo = t->first;
+  if (t->last < hi) hi = t->last;
+  return lo > hi ? -1 : lo + below(&o->r, (int)(hi - lo + 1));
+}
+
+static void activity(synth_out *o, const char *staff_id, const char *kind, long day, act_fields f) {
   long long n = ++o->n->activities;
-  fprintf(o->act, "a%lld,%s,%s,%d-%02d-%02d,%s,%s,%s,%s,%s,%s,%s\n", n, staff_id, kind, year, 1 + below(&o->r, 12),
-          1 + below(&o->r, 28), f.title ? f.title : "", f.provider ? f.provider : "", f.score ? f.score : "",
+  char date[16];
+  date_of(day, date);
+  fprintf(o->act, "a%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", n, staff_id, kind, date,
+          f.title ? f.title : "", f.provider ? f.provider : "", f.score ? f.score : "",
           f.role ? f.role : "", f.partner ? f.partner : "", f.hours ? f.hours : "", f.result ? f.result : "");
 }
 
 /* What follows a diagnostic: a route, expert and methodical work. */
-static void after_diagnostic(synth_out *o, const char *id, int year, int score, double lag) {
+static void after_diagnostic(synth_out *o, const char *id, long year, int score, double lag) {
   rng *r = &o->r;
   if (chance(r, 0.75 * lag + 0.1))
     activity(o, id, "individual_route", year, (act_fields){.title = "Индивидуальный образовательный маршрут", .role = chance(r, 0.3) ? "tutor" : NULL});
@@ -105,12 +140,17 @@ static void after_diagnostic(synth_out *o, const char *id, int year, int score, 
 }
 
 /* One worker's four years of activities; lag < 1 for a lagging organization. */
+/* One worker's activities over 2021-2024, each on a day they were
+ * employed; lag < 1 for a lagging organization. (The activities of a year
+ * share its day: what follows a diagnostic happens with it.) */
 static void worker_activities(synth_out *o, const char *id, const char *position, int start, double lag,
-                              const char *mentor, int platform) {
+                              const char *mentor, const tenure *mentor_days, int platform, const tenure *t) {
   rng *r = &o->r;
   int manager = !strcmp(position, "head") || !strcmp(position, "deputy");
-  for (int y = 2021; y <= 2024; y++) {
-    int i = y - 2021;
+  for (int year = 2021; year <= 2024; year++) {
+    int i = year - 2021;
+    long y = day_in(o, t, year);
+    if (y < 0) continue;
     if (chance(r, diagnostic_rate[i] * lag)) {
       int score = 35 + below(r, 60);
       char text[16];
@@ -121,13 +161,16 @@ static void worker_activities(synth_out *o, const char *id, const char *position
     if (chance(r, course_rate[i] * lag))
       activity(o, id, chance(r, 0.85) ? "course" : "retraining", y,
                (act_fields){.title = manager && chance(r, 0.4) ? "Управление качеством образования" : "Обновлённые ФГОС: содержание и методика", .provider = chance(r, 0.1) ? "ФГАОУ ДПО «Академия Минпросвещения России»" : "ГБУ ДПО ЧИППКРО", .hours = chance(r, 0.5) ? "72" : "36", .result = chance(r, 0.5) ? "итоговая аттестация пройдена" : NULL});
-    if (mentor && y - start < 3 && y >= start && chance(r, mentoring_rate[i] * lag)) {
+    /* a pair of mentor and mentee meets on a day both were employed */
+    if (mentor && (y < mentor_days->first || y > mentor_days->last)) mentor = NULL;
+    if (mentor && year - start < 3 && year >= start && chance(r, mentoring_rate[i] * lag)) {
       activity(o, id, "mentoring", y, (act_fields){.title = "Программа наставничества", .role = "mentee", .partner = mentor});
       activity(o, mentor, "mentoring", y, (act_fields){.title = "Программа наставничества", .role = "mentor", .partner = id});
     } else if (mentor && chance(r, 0.04 * (i + 1) * lag)) {
       activity(o, id, "mentoring", y, (act_fields){.title = "Программа наставничества (педагог-педагог)", .role = "mentee", .partner = mentor});
     }
-    if (manager && o->last_head[0] && strcmp(o->last_head, id) && chance(r, 0.08 * (i + 1) * lag))
+    if (manager && o->last_head[0] && strcmp(o->last_head, id) && y >= o->last_head_days.first &&
+        y <= o->last_head_days.last && chance(r, 0.08 * (i + 1) * lag))
       activity(o, id, "mentoring", y, (act_fields){.title = "Наставничество руководителей", .role = "mentee", .partner = o->last_head});
     if (chance(r, assessment_rate[i] * lag))
       activity(o, id, "qualification_assessment", y, (act_fields){.title = "Независимая оценка квалификации", .provider = "ОГБУ ЧЦОПМКП"});
@@ -139,8 +182,48 @@ static void worker_activities(synth_out *o, const char *id, const char *position
   }
 }
 
-/* An organization with its staff. lag < 1 makes it one of the laggards. */
-static void organization(synth_out *o, const char *muni, int k, char kind, double lag) {
+/* One worker's rows of staff.csv, their employment history: hired on a
+ * day of the career's first year (young workers) or, for most of the
+ * experienced, without a hire date (counted from the career's start, as
+ * old files are); some leave during 2021-2024, some move to the next
+ * organization of the municipality. t receives the days employed there. */
+static void worker_history(synth_out *o, const char *sid, const char *org, const char *next_org, const char *position,
+                           int birth, int start, int s, tenure *t) {
+  rng *r = &o->r;
+  const char *matches = chance(r, 0.92) ? "да" : "нет";
+  const char *category = s == 1 ? (chance(r, 0.5) ? "pedagogue_methodist" : "pedagogue_mentor") : categories[below(r, 8)];
+  char hire[16] = "", leave[16] = "", moved[16] = "";
+  t->first = day_number(start, 1, 1);
+  t->last = day_number(2024, 12, 31);
+  if (start >= 2016 || chance(r, 0.3)) { /* a known hire date: 1 September mostly, any day otherwise */
+    t->first = chance(r, 0.7) ? day_number(start, 9, 1) : day_number(start, 1 + below(r, 12), 1 + below(r, 28));
+    date_of(t->first, hire);
+  }
+  int fate = s == 0 ? 99 : below(r, 100);  /* heads stay */
+  long change = day_number(2021 + below(r, 4), 1 + below(r, 12), 1 + below(r, 28));
+  if (change <= t->first) fate = 99;
+  if (fate < 12) { /* leaves */
+    t->last = change;
+    date_of(change, leave);
+  } else if (fate < 16 && next_org) { /* moves to the next organization, from that day */
+    date_of(change, moved);
+  }
+  fprintf(o->staff, "%s,%s,%s,%d,%d,%s,%s,%s,%s\n", sid, org, position, birth, start, matches, category, hire, leave);
+  o->n->staff++;
+  if (moved[0]) {
+    fprintf(o->staff, "%s,%s,%s,%d,%d,%s,%s,%s,\n", sid, next_org, position, birth, start, matches, category, moved);
+    o->n->transfers++;
+  }
+  if (leave[0]) o->n->leavers++;
+}
+
+/* The kind of organization k of a municipality (its id's letter). */
+static char organization_kind(int k) { return k % 20 < 9 ? 's' : k % 20 < 17 ? 'p' : 'a'; }
+
+/* An organization with its staff. lag < 1 makes it one of the laggards;
+ * next_id is the next organization of the municipality (NULL for the
+ * last), where movers go. */
+static void organization(synth_out *o, const char *muni, int k, char kind, double lag, const char *next_id) {
   rng *r = &o->r;
   char id[160], name[128];
   snprintf(id, sizeof id, "%s-%c%03d", muni, kind, k);
@@ -150,6 +233,7 @@ static void organization(synth_out *o, const char *muni, int k, char kind, doubl
   int size = kind == 's' ? 16 + below(r, 28) : kind == 'p' ? 10 + below(r, 12) : 6 + below(r, 8);
   int platform = kind == 's' && chance(r, lag < 1 ? 0.3 : 0.8);
   char mentor[200] = "";
+  tenure mentor_days = {0, 0}, head_days = {0, 0};
   for (int s = 0; s < size; s++) {
     char sid[200];
     snprintf(sid, sizeof sid, "%s-%03d", id, s);
@@ -157,13 +241,14 @@ static void organization(synth_out *o, const char *muni, int k, char kind, doubl
     int birth = 1956 + below(r, 26) + below(r, 20);  /* a hump around the late 1970s */
     int start = birth + 21 + below(r, 8) + (chance(r, 0.7) ? below(r, 15) : 0);
     if (start > 2024) start = 2024;
-    fprintf(o->staff, "%s,%s,%s,%d,%d,%s,%s\n", sid, id, position, birth, start, chance(r, 0.92) ? "да" : "нет",
-            s == 1 ? (chance(r, 0.5) ? "pedagogue_methodist" : "pedagogue_mentor") : categories[below(r, 8)]);
-    o->n->staff++;
-    worker_activities(o, sid, position, start, lag, mentor[0] ? mentor : NULL, platform && s < 5);
-    if (s == 1) snprintf(mentor, sizeof mentor, "%s", sid);
+    tenure t;
+    worker_history(o, sid, id, next_id, position, birth, start, s, &t);
+    worker_activities(o, sid, position, start, lag, mentor[0] ? mentor : NULL, &mentor_days, platform && s < 5, &t);
+    if (s == 1) snprintf(mentor, sizeof mentor, "%s", sid), mentor_days = t;
+    if (s == 0) head_days = t;
   }
   snprintf(o->last_head, sizeof o->last_head, "%s-000", id);
+  o->last_head_days = head_days;
 }
 
 /* A municipality: its organizations, communities and documents. */
@@ -171,8 +256,10 @@ static void municipality(synth_out *o, const char *muni, int organizations) {
   rng *r = &o->r;
   int laggards = organizations / 8 + 1;
   for (int k = 1; k <= organizations; k++) {
-    char kind = k % 20 < 9 ? 's' : k % 20 < 17 ? 'p' : 'a';
-    organization(o, muni, k, kind, k <= laggards ? 0.35 : 0.85 + 0.3 * (below(r, 100) / 100.0));
+    char next[160] = "";
+    if (k < organizations) snprintf(next, sizeof next, "%s-%c%03d", muni, organization_kind(k + 1), k + 1);
+    organization(o, muni, k, organization_kind(k), k <= laggards ? 0.35 : 0.85 + 0.3 * (below(r, 100) / 100.0),
+                 next[0] ? next : NULL);
   }
   int associations = 4 + below(r, 6);
   for (int c = 1; c <= associations + 4; c++) {
@@ -222,7 +309,8 @@ int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t 
   synth_out o = {.n = counts, .r = {opt->seed * 0x9E3779B97F4A7C15ull + 1}};
   o.org = open_csv(opt->out_dir, "organizations.csv", "id,name,kind,municipality", err, errlen);
   o.staff = o.org ? open_csv(opt->out_dir, "staff.csv", "id,organization_id,position,birth_year,career_start_year,"
-                                                        "education_matches_profile,qualification_category", err, errlen) : NULL;
+                                                        "education_matches_profile,qualification_category,hire_date,"
+                                                        "leave_date", err, errlen) : NULL;
   o.act = o.staff ? open_csv(opt->out_dir, "activities.csv", "id,staff_id,kind,date,title,provider,score,role,partner_id,"
                                                              "hours,result", err, errlen) : NULL;
   o.comm = o.act ? open_csv(opt->out_dir, "communities.csv", "id,name,kind,level,organization_id,municipality,start_date,"

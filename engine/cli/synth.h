@@ -1,7 +1,9 @@
 /* synth: deterministic, realistic synthetic data in the CSV formats of
  * DESIGN.md, one file per entity. Organization kinds and sizes, age and
  * experience distributions, activity rates that drift across 2021-2024 so
- * dynamics are visible, and some organizations clearly lagging. Rows are
+ * dynamics are visible, and some organizations clearly lagging. Staff
+ * come with their employment history: hire dates, leavers and transfers
+ * between organizations, activities only on days worked. Rows are
  * written as they are made, so memory stays bounded at any scale. */
 #ifndef PDMON_SYNTH_H
 #define PDMON_SYNTH_H
@@ -19,6 +21,7 @@ typedef struct synth_options {
 
 typedef struct synth_counts {
   long long organizations, staff, activities, communities, documents;
+  long long transfers, leavers;  /* workers who moved to another organization, who left */
 } synth_counts;
 
 /* Writes organizations.csv, staff.csv, activities.csv, communities.csv and

@@ -23,6 +23,7 @@ typedef struct entity_field {
   int required;                 /* the row is invalid without a value */
   const char *references;       /* table that must hold the value as id, or NULL */
   const char *vocabulary;       /* name of a FIELD_CHOICE's vocabulary (vocabulary.h), or NULL */
+  int span_only;                /* 1: describes the employment span (employment.h), no column of the table */
 } entity_field;
 
 typedef struct entity_def {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "employment.h"
 #include "entity.h"
 #include "personal.h"
 #include "store.h"
@@ -43,6 +44,9 @@ typedef struct import_run {
   sqlite3_stmt *upsert, *exists, *seen, *seen_line;
   sqlite3_stmt *reference[16]; /* per field with a reference */
   import_report *report;
+  const import_options *opt;
+  employment_writer employment; /* staff: the spans (employment.h) */
+  int spans;                    /* 1 when employment is open */
 } import_run;
 
 /* The header of the column giving field f, or the field's own name. */
@@ -157,6 +161,7 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
   char cols[1024] = "", params[512] = "", updates[2048] = "", sql[4096];
   for (size_t f = 0; f < e->nfields; f++) {
     const char *name = e->fields[f].name;
+    if (e->fields[f].span_only) continue;
     size_t cl = strlen(cols), pl = strlen(params), ul = strlen(updates);
     snprintf(cols + cl, sizeof cols - cl, "%s, ", name);
     snprintf(params + pl, sizeof params - pl, "?, ");
@@ -184,6 +189,13 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->fields[f].references);
     if (prepare(run, sql, &run->reference[f], err, errlen) != 0) return -1;
   }
+  if (!strcmp(e->table, "staff")) {
+    if (employment_open(&run->employment, run->db, inner, sizeof inner) != 0) {
+      snprintf(err, errlen, "%s: %s", run->path, inner);
+      return -1;
+    }
+    run->spans = 1;
+  }
   return 0;
 }
 
@@ -193,6 +205,8 @@ static void run_close(import_run *run) {
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
   for (size_t i = 0; i < 16; i++) sqlite3_finalize(run->reference[i]);
+  if (run->spans) employment_close(&run->employment);
+  run->spans = 0;
   free(run->field_of_column);
   free(run->column_of_field);
 }
@@ -284,6 +298,7 @@ static int check_row_consistency(const import_run *run, typed_value *v, char *ms
   }
   int from = entity_field_index(e, "date"), to = entity_field_index(e, "end_date");
   if (from < 0) from = entity_field_index(e, "start_date");
+  if (from < 0) from = entity_field_index(e, "hire_date"), to = entity_field_index(e, "leave_date");
   if (from >= 0 && to >= 0 && v[from].present && v[to].present && strcmp(v[to].date, v[from].date) < 0) {
     snprintf(msg, msglen, "%s: ends before it starts (%s < %s)", column_name(run, (size_t)to),
              v[to].date, v[from].date);
@@ -392,7 +407,7 @@ static int check_unique(import_run *run, size_t row, const char *id, char *msg, 
   sqlite3_reset(run->seen_line);
   sqlite3_bind_text(run->seen_line, 1, id, -1, SQLITE_TRANSIENT);
   long long first = sqlite3_step(run->seen_line) == SQLITE_ROW ? sqlite3_column_int64(run->seen_line, 0) : 0;
-  snprintf(msg, msglen, "%s: the same id is already on line %lld (%s)", column_name(run, 0), first, id);
+  snprintf(msg, msglen, "%s: the same id is already on line %lld (%.300s)", column_name(run, 0), first, id);
   return -1;
 }
 
@@ -418,15 +433,46 @@ static char *extra_json(const import_run *run, size_t row, const typed_value *v)
   return json;
 }
 
-/* Writes a validated row; counts it as inserted or updated. */
+/* The date field called name of a validated row, or NULL when absent. */
+static const char *row_date(const import_run *run, const typed_value *v, const char *name) {
+  int f = entity_field_index(run->entity, name);
+  return f >= 0 && v[f].present ? v[f].date : NULL;
+}
+
+/* The employment span a staff row tells. Returns 0, 1 when the row
+ * contradicts the history (reason in msg), -1 when the store failed. */
+static int record_span(import_run *run, const typed_value *v, char *msg, size_t msglen) {
+  const entity_def *e = run->entity;
+  int start = entity_field_index(e, "career_start_year");
+  employment_row row = {.staff_id = v[0].text,
+                        .organization_id = v[entity_field_index(e, "organization_id")].text,
+                        .position = v[entity_field_index(e, "position")].text,
+                        .hire = row_date(run, v, "hire_date"), .leave = row_date(run, v, "leave_date"),
+                        .career_start = start >= 0 && v[start].present ? (int)v[start].integer : 0};
+  int rc;
+  if (run->opt->snapshot) {
+    int earlier = employment_earlier_list(&run->employment, row.organization_id, run->opt->snapshot);
+    rc = earlier < 0 ? -2 : employment_listed(&run->employment, &row, run->opt->snapshot, earlier, msg, msglen);
+  } else {
+    rc = employment_record(&run->employment, &row, msg, msglen);
+  }
+  if (rc == -2) snprintf(msg, msglen, "store refused the employment span: %s", sqlite3_errmsg(run->db));
+  return rc == 0 ? 0 : rc == -1 ? 1 : -1;
+}
+
+/* Writes a validated row (a staff row with its span, as one step);
+ * counts it as inserted or updated. Returns 0, 1 when the row is refused
+ * after all (reason in msg, nothing of it written), -1 when the store failed. */
 static int store_row(import_run *run, size_t row, const typed_value *v, char *msg, size_t msglen) {
   const entity_def *e = run->entity;
   int existed = probe(run->exists, v[0].text);
   sqlite3_stmt *st = run->upsert;
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
+  int p = 0;
   for (size_t f = 0; f < e->nfields; f++) {
-    int p = (int)f + 1;
+    if (e->fields[f].span_only) continue;
+    p++;
     if (!v[f].present) continue;
     switch (e->fields[f].type) {
     case FIELD_YEAR:
@@ -437,12 +483,21 @@ static int store_row(import_run *run, size_t row, const typed_value *v, char *ms
     }
   }
   char *extra = extra_json(run, row, v);
-  if (extra) sqlite3_bind_text(st, (int)e->nfields + 1, extra, -1, SQLITE_TRANSIENT);
+  if (extra) sqlite3_bind_text(st, p + 1, extra, -1, SQLITE_TRANSIENT);
   cJSON_free(extra);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    snprintf(msg, msglen, "store refused the row: %s", sqlite3_errmsg(run->db));
+  char inner[256];
+  if (run->spans && store_exec(run->db, "SAVEPOINT import_row", inner, sizeof inner) != 0) {
+    snprintf(msg, msglen, "store: %s", inner);
     return -1;
   }
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  if (rc != 0) snprintf(msg, msglen, "store refused the row: %s", sqlite3_errmsg(run->db));
+  if (rc == 0 && run->spans) rc = record_span(run, v, msg, msglen);
+  if (run->spans) {
+    if (rc == 1) sqlite3_exec(run->db, "ROLLBACK TO import_row", NULL, NULL, NULL);
+    sqlite3_exec(run->db, "RELEASE import_row", NULL, NULL, NULL);
+  }
+  if (rc != 0) return rc;
   if (existed) run->report->updated++;
   else run->report->inserted++;
   return 0;
@@ -453,22 +508,49 @@ static int add_problem(import_run *run, size_t row, const char *msg) {
   return import_report_add(run->report, run->path, run->table->row_line[row], msg);
 }
 
+/* The identity of a row within its file: the id, and for a staff
+ * history (rows with hire dates) the id and the hire date. */
+static const char *unique_key(const import_run *run, const typed_value *v, char *buf, size_t len) {
+  const char *hire = run->spans && !run->opt->snapshot ? row_date(run, v, "hire_date") : NULL;
+  if (!hire) return v[0].text;
+  snprintf(buf, len, "%s|%s", v[0].text, hire);
+  return buf;
+}
+
+/* A rejected row of a staff list still names a worker who is there: they
+ * must not be closed as left. */
+static int keep_listed(import_run *run, size_t row) {
+  if (!run->spans || !run->opt->snapshot || run->column_of_field[0] < 0) return 0;
+  char *id = text_trimmed_copy(csv_field(run->table, row, (size_t)run->column_of_field[0]));
+  if (!id) return -1;
+  if (*id) {
+    sqlite3_stmt *st = run->employment.listed;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, "", -1, SQLITE_STATIC);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+  }
+  free(id);
+  return 0;
+}
+
 /* Validates and stores every data row. Returns -1 only on a failure of the
  * store or of memory, which aborts the whole import. */
 static int import_rows(import_run *run, char *err, size_t errlen) {
   const entity_def *e = run->entity;
   typed_value v[16];
+  char key[1024];
   for (size_t row = 1; row < run->table->nrows; row++) {
     char msg[1024];
     memset(v, 0, sizeof v);
     run->report->rows++;
     int ok = validate_row(run, row, v, msg, sizeof msg) == 0 &&
-             check_unique(run, row, v[0].text, msg, sizeof msg) == 0;
-    int rc = ok ? store_row(run, row, v, msg, sizeof msg) : add_problem(run, row, msg);
+             check_unique(run, row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0;
+    int rc = ok ? store_row(run, row, v, msg, sizeof msg) : 1;
+    if (rc == 1) rc = add_problem(run, row, msg) == 0 && keep_listed(run, row) == 0 ? 0 : -2;
     for (size_t f = 0; f < e->nfields; f++) free(v[f].owned);
     if (rc != 0) {
-      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row],
-               ok ? msg : "out of memory");
+      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row], rc == -1 ? msg : "out of memory");
       return -1;
     }
   }
@@ -521,6 +603,10 @@ static int import_in_transaction(import_run *run, const import_options *opt, cha
       import_rows(run, err, errlen) != 0)
     return -1;
   import_report *r = run->report;
+  if (run->spans && opt->snapshot && (r->rejected == 0 || opt->skip_invalid) &&
+      employment_finish_list(&run->employment, opt->snapshot, run->path, err, errlen) != 0)
+    return -1;
+  if (run->spans) r->spans_opened = run->employment.opened, r->spans_closed = run->employment.closed;
   if (r->rejected > 0 && !opt->skip_invalid) return 1;
   if (opt->dry_run) return 0;
   if (r->rejected > 0 && write_rejected(run, err, errlen) != 0) return -1;
@@ -536,9 +622,23 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
     snprintf(err, errlen, "unknown entity '%s'; expected one of %s", entity, entity_names());
     return -1;
   }
+  char snapshot[11];
+  import_options checked = *opt;
+  if (opt->snapshot) {
+    if (strcmp(e->table, "staff") != 0) {
+      snprintf(err, errlen, "--snapshot: only a staff list has a date (the file is %s)", entity);
+      return -1;
+    }
+    if (value_parse_date(opt->snapshot, snapshot) != 0) {
+      snprintf(err, errlen, "--snapshot: not a date (write 2023-09-01 or 01.09.2023): %s", opt->snapshot);
+      return -1;
+    }
+    checked.snapshot = snapshot;
+    opt = &checked;
+  }
   csv_table table;
   if (csv_read_file(path, &table, err, errlen) != 0) return -1;
-  import_run run = {.db = db, .entity = e, .table = &table, .path = path, .report = report};
+  import_run run = {.db = db, .entity = e, .table = &table, .path = path, .report = report, .opt = opt};
   store_meta_get(db, "municipality", run.municipality, sizeof run.municipality);
   char inner[512];
   int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);

@@ -16,6 +16,7 @@ typedef struct import_options {
   int dry_run;        /* validate only, write nothing */
   int skip_invalid;   /* import the valid rows, set the invalid ones aside */
   int drop_personal;  /* leave out columns of personal data instead of refusing the file */
+  const char *snapshot; /* staff only: the file is the staff list of this ISO date (employment.h) */
 } import_options;
 
 /* One rejected row: where it was and why, as "FILE:LINE: column: what is
@@ -35,6 +36,8 @@ typedef struct import_report {
   int written;          /* 1 when the store was changed */
   char warning[1024];   /* a problem that did not stop the import, "" when none */
   char dropped[1024];   /* headers of the personal data columns left out, "a, b", "" when none */
+  size_t spans_opened;  /* staff: employment spans begun */
+  size_t spans_closed;  /* staff: employment spans given an end (leavers, moves) */
 } import_report;
 
 /* Imports path as entity (organizations, staff, activities, communities or

@@ -22,10 +22,14 @@ static const struct rule_table {
 } rule_tables[] = {
   {"organization", "SELECT * FROM src.organization WHERE municipality = ?1",
    "SELECT EXISTS (SELECT 1 FROM main.organization WHERE municipality <> ?1)"},
-  {"staff", "SELECT s.* FROM src.staff s JOIN src.organization o ON o.id = s.organization_id"
-            " WHERE o.municipality = ?1", NULL},
-  {"activity", "SELECT a.* FROM src.activity a JOIN src.staff s ON s.id = a.staff_id"
-               " JOIN src.organization o ON o.id = s.organization_id WHERE o.municipality = ?1", NULL},
+  /* a worker belongs to every municipality they were employed in, with
+   * their activities; only the employment spans in it are copied */
+  {"staff", "SELECT s.* FROM src.staff s WHERE s.id IN (SELECT e.staff_id FROM src.employment e"
+            " JOIN src.organization o ON o.id = e.organization_id WHERE o.municipality = ?1)", NULL},
+  {"employment", "SELECT e.* FROM src.employment e JOIN src.organization o ON o.id = e.organization_id"
+                 " WHERE o.municipality = ?1", NULL},
+  {"activity", "SELECT a.* FROM src.activity a WHERE a.staff_id IN (SELECT e.staff_id FROM src.employment e"
+               " JOIN src.organization o ON o.id = e.organization_id WHERE o.municipality = ?1)", NULL},
   {"community", "SELECT * FROM src.community WHERE municipality = ?1",
    "SELECT EXISTS (SELECT 1 FROM main.community WHERE municipality <> ?1)"},
   {"document", "SELECT * FROM src.document WHERE municipality = ?1",
@@ -35,8 +39,8 @@ static const struct rule_table {
 };
 #define N_RULE_TABLES (sizeof rule_tables / sizeof rule_tables[0])
 
-static const char *const table_names[] = {"organization", "staff", "activity", "community", "document",
-                                          "measure", NULL};
+static const char *const table_names[] = {"organization", "staff", "employment", "activity", "community",
+                                          "document", "measure", NULL};
 
 /* SQL functions rule code may call: SQLite's scalar, aggregate, window,
  * date and JSON functions that compute from their arguments. Left out on
@@ -114,8 +118,8 @@ static int rules_authorizer(void *ud, int action, const char *a1, const char *a2
     if (database && strcmp(database, "main") != 0)
       return refuse(v, _("rules may not read the '%s' database; they read only their municipality's tables"), database);
     if (!in_list(table_names, a1))
-      return refuse(v, _("rules may not read %s; they read only organization, staff, activity, community,"
-                       " document and measure"), a1 ? a1 : "?");
+      return refuse(v, _("rules may not read %s; they read only organization, staff, employment, activity,"
+                       " community, document and measure"), a1 ? a1 : "?");
     return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (!in_list(allowed_functions, a2)) return refuse(v, _("rules may not call the SQL function %s"), a2 ? a2 : "?");

@@ -129,11 +129,36 @@ static const char *const migrations[] = {
   "ALTER TABLE cycle_rating ADD COLUMN method TEXT;"
   "ALTER TABLE cycle_rating ADD COLUMN covered INTEGER;"
   "ALTER TABLE cycle_rating ADD COLUMN weighted INTEGER;",
+  /* 5: employment history. A worker's spans: where, as what, from which
+   * day (hire or transfer) to which (the last day employed; NULL while
+   * employed); a worker is in one span at a time. staff.organization_id
+   * and staff.position stay the latest span's. Existing workers get one
+   * open span from the start of their career, as before. Annual staff
+   * lists imported with --snapshot are recorded per municipality. */
+  "CREATE TABLE employment ("
+  "  id INTEGER PRIMARY KEY,"
+  "  staff_id TEXT NOT NULL REFERENCES staff(id),"
+  "  organization_id TEXT NOT NULL REFERENCES organization(id),"
+  "  position TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT,"
+  "  source TEXT NOT NULL CHECK (source IN ('hire_date', 'career_start', 'snapshot')),"
+  "  CHECK (to_date IS NULL OR to_date >= from_date));"
+  "CREATE INDEX employment_by_staff ON employment(staff_id, from_date);"
+  "CREATE INDEX employment_by_organization ON employment(organization_id, position, from_date, to_date);"
+  "CREATE TABLE staff_snapshot ("
+  "  date TEXT NOT NULL, municipality TEXT NOT NULL, file TEXT NOT NULL, workers INTEGER NOT NULL,"
+  "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+  "  PRIMARY KEY (date, municipality)) WITHOUT ROWID;"
+  "INSERT INTO employment (staff_id, organization_id, position, from_date, source)"
+  "  SELECT id, organization_id, position,"
+  "         CASE WHEN career_start_year IS NULL THEN '1900-01-01' ELSE printf('%04d-01-01', career_start_year) END,"
+  "         'career_start' FROM staff;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_version(void) { return MIGRATION_COUNT; }
+
+const char *store_migration_sql(int n) { return n >= 1 && n <= MIGRATION_COUNT ? migrations[n - 1] : NULL; }
 
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   char *msg = NULL;

@@ -10,6 +10,10 @@
 /* Schema version this build writes; PRAGMA user_version of an up-to-date store. */
 int store_schema_version(void);
 
+/* The SQL that moves the schema from version n - 1 to n (1-based), or NULL
+ * past the last: for tests that build a store as an older pdmon left it. */
+const char *store_migration_sql(int n);
+
 /* Opens (create != 0: creating if missing) the store at path with WAL,
  * foreign keys and a writer that waits for another (store_set_busy_wait),
  * and brings its schema up to date. Before anything is written it checks

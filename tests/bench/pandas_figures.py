@@ -24,14 +24,45 @@ def round2(x):
     return -math.floor(-x * 100 + 0.5 + 1e-9) / 100
 
 
+def employment_spans(rows):
+    """The employment spans of staff.csv as pdmon builds them: a row is a span
+    from its hire date (else the first day of the career) to its leave date;
+    a worker is in one span at a time, so a span ends the day before the
+    next one of the same worker begins."""
+    spans = rows[["id", "organization_id", "position", "birth_year", "hire_date", "leave_date"]].copy()
+    spans["birth_year"] = spans["birth_year"].astype(int)
+    spans["from"] = rows["hire_date"].where(rows["hire_date"] != "", rows["career_start_year"] + "-01-01")
+    spans["to"] = rows["leave_date"].where(rows["leave_date"] != "", None)
+    spans = spans.sort_values(["id", "from"], kind="stable")
+    following = spans.groupby("id")["from"].shift(-1)
+    day_before = (pd.to_datetime(following) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    cut = following.notna() & (spans["to"].isna() | (spans["to"] >= following))
+    spans.loc[cut, "to"] = day_before[cut]
+    return spans
+
+
+def employed_on(spans, day):
+    """Workers employed on day (ISO), one row each: where and as what."""
+    return spans[(spans["from"] <= day) & (spans["to"].isna() | (spans["to"] >= day))]
+
+
+def attributed(acts, spans):
+    """Activities with the organization and position of their worker on their date."""
+    joined = acts.merge(spans[["id", "organization_id", "position", "from", "to"]], left_on="staff_id", right_on="id")
+    return joined[(joined["from"] <= joined["date"]) & (joined["to"].isna() | (joined["to"] >= joined["date"]))]
+
+
 def main():
     csv_dir, period, out_path, times_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     times = {}
     t0 = time.perf_counter()
     text = {"dtype": str, "keep_default_na": False}
     orgs = pd.read_csv(f"{csv_dir}/organizations.csv", usecols=["id", "kind"], **text)
-    staff = pd.read_csv(f"{csv_dir}/staff.csv", usecols=["id", "organization_id", "position", "birth_year"],
-                        dtype={"id": str, "organization_id": str, "position": str})
+    rows_of_staff = pd.read_csv(f"{csv_dir}/staff.csv", **text)
+    for column in ("hire_date", "leave_date"):  # files without the employment history
+        if column not in rows_of_staff.columns:
+            rows_of_staff[column] = ""
+    spans = employment_spans(rows_of_staff)
     acts = pd.read_csv(f"{csv_dir}/activities.csv", usecols=["staff_id", "kind", "date", "role", "partner_id"], **text)
     docs = pd.read_csv(f"{csv_dir}/documents.csv", usecols=["kind", "date", "title"], **text)
     if "organization_id" not in docs.columns:
@@ -71,6 +102,7 @@ def main():
         fn()
         times[name] = time.perf_counter() - t
 
+    staff = employed_on(spans, year_to)
     teachers = staff[staff["position"] == "teacher"]
     teachers_and_heads = staff[staff["position"].isin(["teacher", "head", "deputy"])]
     heads = staff[staff["position"].isin(["head", "deputy"])]
@@ -95,12 +127,14 @@ def main():
 
     def heads_mentored():
         a = in_window(acts[(acts["kind"] == "mentoring") & (acts["role"] == "mentee")], year_from, year_to)
-        a = a.merge(heads[["id"]], left_on="partner_id", right_on="id")
-        share_rows("heads_mentored", heads, heads["id"].isin(set(a["staff_id"])))
+        # the partner was a head on the day of the mentoring
+        p = a.merge(spans[["id", "position", "from", "to"]], left_on="partner_id", right_on="id")
+        p = p[(p["from"] <= p["date"]) & (p["to"].isna() | (p["to"] >= p["date"])) & p["position"].isin(["head", "deputy"])]
+        share_rows("heads_mentored", heads, heads["id"].isin(set(p["staff_id"])))
 
     def schools_on_platform():
         a = in_window(acts[acts["kind"] == "platform_use"], year_from, year_to)
-        with_use = set(staff[staff["id"].isin(set(a["staff_id"]))]["organization_id"])
+        with_use = set(attributed(a, spans)["organization_id"])
         school = orgs["kind"] == "school"
         whole = pd.DataFrame({"organization_id": orgs["id"][school]})
         share_rows("schools_on_platform", whole, whole["organization_id"].isin(with_use))
@@ -111,23 +145,30 @@ def main():
         count_rows("association_programmes", d["organization_id"])
 
     def diagnosed_growth():
-        current = teachers["id"].isin(staff_with("diagnostic"))
-        base = teachers["id"].isin(staff_with("diagnostic", f"{period - 1}-01-01", f"{period - 1}-12-31"))
-        per = pd.DataFrame({"org": teachers["organization_id"], "cur": current.astype(int), "base": base.astype(int)})
-        grouped = per.groupby("org").agg(cur=("cur", "sum"), base=("base", "sum"), den=("cur", "size"))
+        # each year's teachers are those employed on its last day
+        base_to = f"{period - 1}-12-31"
+        base_teachers = employed_on(spans, base_to)
+        base_teachers = base_teachers[base_teachers["position"] == "teacher"]
+        current = pd.DataFrame({"org": teachers["organization_id"],
+                                "cur": teachers["id"].isin(staff_with("diagnostic")).astype(int)})
+        base = pd.DataFrame({"org": base_teachers["organization_id"],
+                             "base": base_teachers["id"].isin(staff_with("diagnostic", f"{period - 1}-01-01", base_to)).astype(int)})
+        g_cur = current.groupby("org").agg(cur=("cur", "sum"), den=("cur", "size"))
+        g_base = base.groupby("org").agg(base=("base", "sum"), bden=("base", "size"))
+        grouped = g_cur.join(g_base, how="outer").fillna(0)
         sums = grouped.to_dict("index")
 
         def row(org, g):
-            cur, base = percent(g["cur"], g["den"]), percent(g["base"], g["den"])
+            cur, base = percent(g["cur"], g["den"]), percent(g["base"], g["bden"])
             if cur is None or base is None:
                 return ("diagnosed_growth", org, "", None, None, None)
             value = round2((cur - base) / abs(base) * 100) if base != 0 else None
             return ("diagnosed_growth", org, "", cur, base, value)
 
         for o in org_ids:
-            g = sums.get(o, {"cur": 0, "base": 0, "den": 0})
+            g = sums.get(o, {"cur": 0, "base": 0, "den": 0, "bden": 0})
             rows.append(row(o, {k: int(v) for k, v in g.items()}))
-        total = {k: int(grouped[k].sum()) for k in ("cur", "base", "den")}
+        total = {k: int(grouped[k].sum()) for k in ("cur", "base", "den", "bden")}
         rows.append(row("", total))
 
     for name, fn in [("teachers_diagnosed", teachers_diagnosed), ("tutors", tutors), ("young_staff", young_staff),

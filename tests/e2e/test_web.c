@@ -173,6 +173,8 @@ static int setup(void **state) {
       "INSERT INTO staff (id, organization_id, position, birth_year, career_start_year) VALUES"
       " ('t1', 'o1', 'teacher', 1980, 2003), ('t2', 'o1', 'teacher', 1990, 2013), ('t3', 'o2', 'teacher', 1985, 2008),"
       " ('q1', 'p1', 'teacher', 1975, 1998);"
+      "INSERT INTO employment (staff_id, organization_id, position, from_date, source)"
+      " SELECT id, organization_id, position, career_start_year || '-01-01', 'career_start' FROM staff;"
       "INSERT INTO activity (id, staff_id, kind, date) VALUES ('a1', 't1', 'diagnostic', '2023-03-01'),"
       " ('a2', 't3', 'diagnostic', '2023-04-01');"
       /* accounts of the route test need no real password: they get sessions directly */

@@ -37,4 +37,5 @@ same(sets.predicate(sets.activity({ title = sets.matches("^Курс.+ФГОС") 
   :find("pdmon_matches(a.title, '^Курс.+ФГОС')", 1, true) ~= nil, true)
 fails(function() sets.activity({ title = sets.matches("(unclosed") }) end, "missing closing parenthesis")
 fails(function() sets.contains() end, "give one or more fragments")
-same(sets.predicate(sets.staff({ position = sets.is_not({ "head", "deputy" }) }), "s", 2023), "s.position NOT IN ('head', 'deputy')")
+same(sets.predicate(sets.staff({ position = sets.is_not({ "head", "deputy" }) }), "s", 2023, 1, nil, "joined"),
+  "s_e.position NOT IN ('head', 'deputy')")

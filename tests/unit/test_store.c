@@ -34,6 +34,8 @@ static int setup(void **state) {
       " ('a2','A2','school','alpha',NULL), ('b1','B1','school','beta',NULL);"
       "INSERT INTO staff (id, organization_id, position) VALUES ('s1','a1','teacher'),"
       " ('s2','a2','teacher'), ('s3','b1','teacher'), ('s4','b1','head');"
+      "INSERT INTO employment (staff_id, organization_id, position, from_date, source)"
+      " SELECT id, organization_id, position, '2000-01-01', 'career_start' FROM staff;"
       "INSERT INTO activity (id, staff_id, kind, date) VALUES ('x1','s1','diagnostic','2023-01-01'),"
       " ('x2','s3','diagnostic','2023-01-01');";
   if (store_exec(f->db, rows, err, sizeof err) != 0) return -1;
@@ -130,6 +132,7 @@ static void view_holds_one_municipality_whatever_the_sql(void **state) {
   assert_int_equal(view_count(v, "SELECT count(*) FROM organization", why, sizeof why), 2);
   assert_int_equal(view_count(v, "SELECT count(*) FROM staff", why, sizeof why), 2);
   assert_int_equal(view_count(v, "SELECT count(*) FROM activity", why, sizeof why), 1);
+  assert_int_equal(view_count(v, "SELECT count(*) FROM employment", why, sizeof why), 2);
   /* the copy is all there is: qualifiers and CTEs reach the same rows */
   assert_int_equal(view_count(v, "SELECT count(*) FROM main.staff", why, sizeof why), 2);
   assert_int_equal(view_count(v, "WITH staff AS (SELECT * FROM main.staff) SELECT count(*) FROM staff", why, sizeof why), 2);
@@ -150,7 +153,7 @@ static void view_holds_one_municipality_whatever_the_sql(void **state) {
 static void view_never_reads_the_core_tables(void **state) {
   fixture *f = *state;
   char err[512], why[600];
-  assert_int_equal(store_exec(f->db, "DELETE FROM activity WHERE staff_id IN ('s3', 's4'); DELETE FROM staff WHERE organization_id = 'b1';"
+  assert_int_equal(store_exec(f->db, "DELETE FROM activity WHERE staff_id IN ('s3', 's4'); DELETE FROM employment WHERE organization_id = 'b1'; DELETE FROM staff WHERE organization_id = 'b1';"
                                      "DELETE FROM organization WHERE municipality = 'beta';"
                                      "INSERT INTO import_log (entity, file, rows_imported, rows_rejected) VALUES ('staff', 'x', 1, 0)",
                               err, sizeof err), 0);

@@ -1,11 +1,14 @@
--- A mentoring partner join: heads who were mentees in the period of a
--- partner who is a head. The partner is looked up by primary key.
+-- A mentoring partner join: heads (employed on the last day of the period)
+-- who were mentees in the period of a partner who was a head on the day of
+-- the mentoring. The partner's span is looked up by employment_by_staff.
 WITH per AS (
-  SELECT s.organization_id AS org, COUNT(*) AS den,
-         SUM(EXISTS (SELECT 1 FROM activity a JOIN staff p ON p.id = a.partner_id
-                     WHERE a.staff_id = s.id AND a.kind = 'mentoring' AND a.date BETWEEN @from AND @to
+  SELECT e.organization_id AS org, COUNT(*) AS den,
+         SUM(EXISTS (SELECT 1 FROM activity a JOIN employment p ON p.staff_id = a.partner_id
+                       AND p.from_date <= a.date AND (p.to_date IS NULL OR p.to_date >= a.date)
+                     WHERE a.staff_id = e.staff_id AND a.kind = 'mentoring' AND a.date BETWEEN @from AND @to
                        AND a.role = 'mentee' AND p.position IN ('head', 'deputy'))) AS num
-  FROM staff s WHERE s.position IN ('head', 'deputy') GROUP BY s.organization_id)
+  FROM employment e WHERE e.position IN ('head', 'deputy') AND e.from_date <= @to
+    AND (e.to_date IS NULL OR e.to_date >= @to) GROUP BY e.organization_id)
 SELECT 'heads_mentored', o.id, '', COALESCE(per.num, 0), COALESCE(per.den, 0),
        CASE WHEN per.den > 0 THEN ((per.num * 20000 + per.den) / (2 * per.den)) / 100.0 END
 FROM organization o LEFT JOIN per ON per.org = o.id

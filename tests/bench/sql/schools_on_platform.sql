@@ -1,10 +1,12 @@
 -- A share of organizations: schools where someone used the platform in the
--- period, probed through the school's staff (staff_by_organization) and
--- each worker's activities (activity_by_staff).
+-- period while employed there, probed through the school's employment spans
+-- (employment_by_organization) and each worker's activities
+-- (activity_by_staff).
 WITH per AS (
   SELECT o.id AS org, o.kind = 'school' AS den,
-         o.kind = 'school' AND EXISTS (SELECT 1 FROM staff s CROSS JOIN activity a ON a.staff_id = s.id
-                                       WHERE s.organization_id = o.id AND a.kind = 'platform_use'
+         o.kind = 'school' AND EXISTS (SELECT 1 FROM employment e CROSS JOIN activity a ON a.staff_id = e.staff_id
+                                         AND e.from_date <= a.date AND (e.to_date IS NULL OR e.to_date >= a.date)
+                                       WHERE e.organization_id = o.id AND a.kind = 'platform_use'
                                          AND a.date BETWEEN @from AND @to) AS num
   FROM organization o)
 SELECT 'schools_on_platform', org, '', num, den,

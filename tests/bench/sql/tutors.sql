@@ -1,12 +1,14 @@
--- A count: teachers and heads diagnosed since 2021 who tutored in the
--- period. The rarer probe (tutoring) first.
+-- A count: teachers and heads (employed on the last day of the period)
+-- diagnosed since 2021 who tutored in the period. The rarer probe
+-- (tutoring) first.
 WITH per AS (
-  SELECT s.organization_id AS org,
-         SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'tutoring'
+  SELECT e.organization_id AS org,
+         SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = e.staff_id AND a.kind = 'tutoring'
                      AND a.date BETWEEN @from AND @to)
-             AND EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'
+             AND EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = e.staff_id AND a.kind = 'diagnostic'
                          AND a.date BETWEEN @since AND @to)) AS num
-  FROM staff s WHERE s.position IN ('teacher', 'head', 'deputy') GROUP BY s.organization_id)
+  FROM employment e WHERE e.position IN ('teacher', 'head', 'deputy') AND e.from_date <= @to
+    AND (e.to_date IS NULL OR e.to_date >= @to) GROUP BY e.organization_id)
 SELECT 'tutors', o.id, '', COALESCE(per.num, 0), NULL, COALESCE(per.num, 0)
 FROM organization o LEFT JOIN per ON per.org = o.id
 UNION ALL

@@ -1,9 +1,12 @@
--- An age-based share: teachers and heads under 35 at the end of the period
--- (age = period - birth year), of all teachers and heads; also by position.
+-- An age-based share: teachers and heads (employed on the last day of the
+-- period) under 35 (age = period - birth year), of all teachers and heads;
+-- also by position.
 WITH per AS (
-  SELECT s.organization_id AS org, s.position AS position, COUNT(*) AS den,
+  SELECT e.organization_id AS org, e.position AS position, COUNT(*) AS den,
          SUM(@period - s.birth_year < 35) AS num
-  FROM staff s WHERE s.position IN ('teacher', 'head', 'deputy') GROUP BY 1, 2),
+  FROM employment e JOIN staff s ON s.id = e.staff_id
+  WHERE e.position IN ('teacher', 'head', 'deputy') AND e.from_date <= @to AND (e.to_date IS NULL OR e.to_date >= @to)
+  GROUP BY 1, 2),
 org AS (SELECT org, SUM(num) AS num, SUM(den) AS den FROM per GROUP BY org)
 SELECT 'young_staff', o.id, '', COALESCE(org.num, 0), COALESCE(org.den, 0),
        CASE WHEN org.den > 0 THEN ((org.num * 20000 + org.den) / (2 * org.den)) / 100.0 END

@@ -1,0 +1,70 @@
+/* employment: the history of where each worker worked and as what, as
+ * spans [from_date, to_date] in the employment table. A worker is in one
+ * span at a time: a span that begins closes the one before it the day
+ * before; a transfer or a change of position is a new span, never an
+ * overwrite, and nothing is ever deleted. A span inferred from the start
+ * of a career (no hire date known) is refined, not duplicated, when the
+ * real hire date arrives. staff.organization_id and staff.position are
+ * kept equal to the worker's latest span.
+ *
+ * Three ways to learn a span, one per kind of staff file:
+ *   - a row with a hire date (and perhaps a leave date): the span itself;
+ *   - a row without dates: the worker works there; new workers count from
+ *     their career start; a row that repeats an earlier span changes
+ *     nothing; a move without a date is refused;
+ *   - a row of an annual staff list on date D (import --snapshot D): the
+ *     worker works there on D; after the list, the workers of its
+ *     municipalities who are not on it are closed as left the day before D.
+ * Importing the same list or file again changes nothing. */
+#ifndef PDMON_EMPLOYMENT_H
+#define PDMON_EMPLOYMENT_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+/* The prepared statements of one import and what they changed. */
+typedef struct employment_writer {
+  sqlite3 *db;
+  sqlite3_stmt *same_start, *placeholder, *insert, *refine, *previous, *next, *set_end, *latest, *count,
+      *covering, *sync, *listed, *update, *there;
+  size_t opened;   /* spans begun */
+  size_t closed;   /* spans given an end */
+} employment_writer;
+
+/* Prepares the statements on db (inside the import's transaction) and the
+ * temporary list of the workers a staff list names. Returns 0, or -1 with
+ * SQLite's reason in err. */
+int employment_open(employment_writer *w, sqlite3 *db, char *err, size_t errlen);
+
+void employment_close(employment_writer *w);
+
+/* One row of a staff file. Dates are ISO; hire and leave may be NULL;
+ * career_start is a year or 0 when unknown. */
+typedef struct employment_row {
+  const char *staff_id, *organization_id, *position;
+  const char *hire, *leave;
+  int career_start;
+} employment_row;
+
+/* A row of an ordinary staff file (with or without dates). Returns 0, or
+ * -1 with "column: what is wrong" in msg for a row that contradicts the
+ * history (a move without a date); -2 when the store failed (err). */
+int employment_record(employment_writer *w, const employment_row *row, char *msg, size_t msglen);
+
+/* A row of the staff list of date (ISO). earlier_list is 1 when the
+ * store already holds an earlier list of the row's municipality, so a
+ * worker new to the store joined after it. Same returns as above. */
+int employment_listed(employment_writer *w, const employment_row *row, const char *date, int earlier_list,
+                      char *msg, size_t msglen);
+
+/* 1 when the store holds a staff list of organization_id's municipality
+ * dated before date, 0 when not, -1 on a store error. */
+int employment_earlier_list(employment_writer *w, const char *organization_id, const char *date);
+
+/* After every row of the list of date (read from file): closes, the day
+ * before date, the spans of the list's municipalities whose workers it
+ * does not name, and records the list per municipality. Returns 0, or -1
+ * with err. */
+int employment_finish_list(employment_writer *w, const char *date, const char *file, char *err, size_t errlen);
+
+#endif
