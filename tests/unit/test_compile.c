@@ -252,11 +252,11 @@ static void presence_growth_and_targets(void **state) {
 static void cumulative_coverage_since_the_programme(void **state) {
   fixture *f = *state;
   const char *since = "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
-                      " AND a.date BETWEEN '2021-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher' "
-                      ORG_OF("s.organization_id");
+                      " AND a.date BETWEEN '2021-01-01' AND '2023-12-31')), COUNT(*) " WORKERS "e.position = 'teacher' "
+                      ORG_OF("e.organization_id");
   const char *year = "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
-                     " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) FROM staff s WHERE position = 'teacher' "
-                     ORG_OF("s.organization_id");
+                     " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) " WORKERS "e.position = 'teacher' "
+                     ORG_OF("e.organization_id");
   int wider = 0;
   for (size_t i = 0; i < NORGS; i++) {
     const result_row *r = row_of(&f->results, "diagnosed_since_programme", orgs[i]);
