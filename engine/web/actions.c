@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit.h"
 #include "cycle.h"
@@ -49,8 +50,8 @@ int actions_pack_of(web_request *r, char *buf, size_t len, char *why, size_t why
 
 /* Redirects to the dashboard with a note of what was done. */
 static void back_to_dashboard(web_request *r, const char *done) {
-  char where[600];
-  snprintf(where, sizeof where, "/m/%s?done=%s", r->municipality, done);
+  char where[900], m[800];
+  snprintf(where, sizeof where, "/m/%s?done=%s", html_url_encode(r->municipality, m, sizeof m), done);
   web_respond_redirect(r, where);
 }
 
@@ -193,8 +194,8 @@ void actions_measure_done(web_request *r) {
     return;
   }
   routes_audit(r, "measure done", target, doc, "ok");
-  char where[600];
-  snprintf(where, sizeof where, "/m/%s/roadmap?done=1#measure-%lld", r->municipality, id);
+  char where[900], m[800];
+  snprintf(where, sizeof where, "/m/%s/roadmap?done=1#measure-%lld", html_url_encode(r->municipality, m, sizeof m), id);
   web_respond_redirect(r, where);
 }
 
@@ -225,8 +226,8 @@ void actions_decision_add(web_request *r) {
     return;
   }
   routes_audit(r, "decision", r->municipality, title, "ok");
-  char where[600];
-  snprintf(where, sizeof where, "/m/%s/decisions?done=1", r->municipality);
+  char where[900], m[800];
+  snprintf(where, sizeof where, "/m/%s/decisions?done=1", html_url_encode(r->municipality, m, sizeof m));
   web_respond_redirect(r, where);
 }
 
@@ -242,13 +243,23 @@ static void write_users(web_request *r, FILE *out) {
   sqlite3_stmt *st;
   html_printf(out, "<div class=\"wrap\"><table><caption>Учётные записи</caption><thead><tr><th scope=\"col\">Логин</th>"
                    "<th scope=\"col\">Роль</th><th scope=\"col\">Муниципалитет</th><th scope=\"col\">Организация</th>"
-                   "<th scope=\"col\">Создана</th></tr></thead><tbody>\n");
-  if (sqlite3_prepare_v2(r->db, "SELECT login, role, municipality, organization_id, created_at FROM account ORDER BY login", -1, &st,
-                         NULL) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW)
-      html_printf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%D</td></tr>\n", sqlite3_column_text(st, 0),
+                   "<th scope=\"col\">Создана</th><th scope=\"col\">Доступ</th></tr></thead><tbody>\n");
+  if (sqlite3_prepare_v2(r->db, "SELECT login, role, municipality, organization_id, created_at, disabled FROM account ORDER BY login",
+                         -1, &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *login = (const char *)sqlite3_column_text(st, 0);
+      int disabled = sqlite3_column_int(st, 5);
+      html_printf(out, "<tr%R><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%D</td><td>", disabled ? " class=\"not_met\"" : "", login,
                   html_role_label((const char *)sqlite3_column_text(st, 1)), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
                   sqlite3_column_text(st, 4));
+      if (strcmp(login, r->who.login))
+        html_printf(out, "<form method=\"post\" action=\"/admin/users/%U/%R\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                         "<button type=\"submit\">%R</button></form>", login, disabled ? "enable" : "disable", r->csrf,
+                    disabled ? "Включить" : "Отключить");
+      else
+        html_printf(out, "это вы");
+      html_printf(out, "</td></tr>\n");
+    }
     sqlite3_finalize(st);
   }
   html_printf(out, "</tbody></table></div>\n<h2>Новая учётная запись</h2><form class=\"box\" method=\"post\" action=\"/admin/users\">"
@@ -282,5 +293,35 @@ void actions_user_add(web_request *r) {
   char detail[128];
   snprintf(detail, sizeof detail, "role %s", role);
   routes_audit(r, "account", login, detail, "ok");
+  web_respond_redirect(r, "/admin/users?done=1");
+}
+
+void actions_user_switch(web_request *r) {
+  const char *login = r->arg[0], *how = r->arg[1];
+  int disable = !strcmp(how, "disable");
+  if ((!disable && strcmp(how, "enable")) || !strcasecmp(login, r->who.login)) {
+    routes_error_page(r, 404, "Такого действия нет (свою учётную запись отключить нельзя).");
+    return;
+  }
+  sqlite3_stmt *st;
+  int changed = 0;
+  if (sqlite3_prepare_v2(r->db, "UPDATE account SET disabled = ? WHERE login = ?", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int(st, 1, disable);
+    sqlite3_bind_text(st, 2, login, -1, SQLITE_TRANSIENT);
+    changed = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(r->db) == 1;
+    sqlite3_finalize(st);
+  }
+  if (!changed) {
+    routes_error_page(r, 404, "Такой учётной записи нет.");
+    return;
+  }
+  /* a disabled account's sessions end at once */
+  if (disable && sqlite3_prepare_v2(r->db, "DELETE FROM web_session WHERE account_id = (SELECT id FROM account WHERE login = ?)", -1, &st,
+                                    NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) fprintf(stderr, "pdmon serve: %s\n", sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+  }
+  routes_audit(r, "account", login, disable ? "disabled" : "enabled", "ok");
   web_respond_redirect(r, "/admin/users?done=1");
 }

@@ -1,7 +1,8 @@
 /* actions: the changes a municipality makes from the workplace, each a POST
  * with the session's form token, each written to the audit table: opening,
  * running and closing the cycle, marking a measure done with the document
- * that proves it, recording a decision; and the admin's accounts. Handlers
+ * that proves it, recording a decision; and the admin's accounts (added,
+ * disabled with their sessions ended, enabled again). Handlers
  * run after routes.h has checked role, scope and token. */
 #ifndef PDMON_ACTIONS_H
 #define PDMON_ACTIONS_H
@@ -17,6 +18,7 @@ void actions_measure_done(web_request *r);
 void actions_decision_add(web_request *r);
 void actions_users_page(web_request *r);
 void actions_user_add(web_request *r);
+void actions_user_switch(web_request *r); /* /admin/users/LOGIN/disable|enable */
 
 /* The rule pack of the request's municipality: its latest cycle's, else
  * serve's --pack, else the store's recorded pack, when that pack is the

@@ -31,6 +31,22 @@ void html_url_part(FILE *out, const char *s) {
   }
 }
 
+const char *html_url_encode(const char *s, char *buf, size_t len) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)s; p && *p && o + 4 <= len; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+      buf[o++] = (char)*p;
+    } else {
+      buf[o++] = '%';
+      buf[o++] = hex[*p >> 4];
+      buf[o++] = hex[*p & 15];
+    }
+  }
+  if (len) buf[o < len ? o : len - 1] = '\0';
+  return buf;
+}
+
 /* Writes an ISO date as dd.mm.yyyy; other text escaped as it is. */
 static void html_date(FILE *out, const char *iso) {
   char buf[64];

@@ -7,6 +7,7 @@
 #ifndef PDMON_HTML_H
 #define PDMON_HTML_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Writes s escaped for HTML text and for a quoted attribute value
@@ -16,6 +17,10 @@ void html_text(FILE *out, const char *s);
 /* Writes s percent-encoded for a URL path segment or query value: only
  * letters, digits and - . _ ~ stay as they are. */
 void html_url_part(FILE *out, const char *s);
+
+/* The same encoding into buf (truncated to len, always terminated), for
+ * addresses built in C such as a redirect's Location. Returns buf. */
+const char *html_url_encode(const char *s, char *buf, size_t len);
 
 /* A small printf whose every conversion is safe for HTML:
  *   %s  text, escaped (NULL: nothing)     %U  URL part, percent-encoded

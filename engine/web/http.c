@@ -315,6 +315,7 @@ static void add_common_headers(struct MHD_Response *resp, const web_request *r) 
 static enum MHD_Result queue(struct MHD_Connection *c, web_request *r) {
   web_response *w = &r->response;
   struct MHD_Response *resp = NULL;
+  if (w->page && !strcmp(r->method, "HEAD")) w->page = NULL; /* the headers only: nothing to write */
   if (w->page) {
     int fd = start_stream(r);
     if (fd >= 0) resp = MHD_create_response_from_pipe(fd);
@@ -544,6 +545,7 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->address,
                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), /* bounds headers */
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)96, /* one address cannot take every thread */
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                                MHD_OPTION_ARRAY, tls_options,

@@ -570,8 +570,8 @@ static void write_report(web_request *r, FILE *out) {
   const cycle_ref *c = r->data;
   char err[1024];
   const char *format = r->organization ? r->arg[2] : r->arg[1];
-  if (report_write(r->db, c, format, r->organization, out, err, sizeof err) != 0)
-    fprintf(stderr, "pdmon serve: report: %s\n", err);
+  if (report_write(r->db, c, format, r->organization, out, err, sizeof err) != 0 && !ferror(out))
+    fprintf(stderr, "pdmon serve: report: %s\n", err); /* a write error is only the client leaving */
 }
 
 /* Answers with the report of the page's cycle: streamed, or as a workbook file. */

@@ -27,6 +27,7 @@ static const web_route routes[] = {
     {"GET", "/static/targets.js", "-", targets_editor_script},
     {"GET", "/admin/users", "admin", actions_users_page},
     {"POST", "/admin/users", "admin", actions_user_add},
+    {"POST", "/admin/users/{x}/{x}", "admin", actions_user_switch},
     {"GET", "/m/{m}", "region,municipality", pages_dashboard},
     {"GET", "/m/{m}/indicator/{x}", "region,municipality", pages_indicator},
     {"GET", "/m/{m}/org/{o}", "region,municipality,school", pages_organization},
@@ -307,14 +308,15 @@ static void logout_submit(web_request *r) {
 
 /* Where each role starts. */
 static void home(web_request *r) {
-  char where[600];
+  char where[1000], m[400], o[400];
   const char *role = r->who.role;
   if (!strcmp(role, "region")) {
     pages_municipalities(r);
     return;
   }
   if (!strcmp(role, "admin")) snprintf(where, sizeof where, "/admin/users");
-  else if (!strcmp(role, "school")) snprintf(where, sizeof where, "/m/%s/org/%s", r->who.municipality, r->who.organization);
-  else snprintf(where, sizeof where, "/m/%s", r->who.municipality);
+  else if (!strcmp(role, "school")) snprintf(where, sizeof where, "/m/%s/org/%s", html_url_encode(r->who.municipality, m, sizeof m),
+                                                html_url_encode(r->who.organization, o, sizeof o));
+  else snprintf(where, sizeof where, "/m/%s", html_url_encode(r->who.municipality, m, sizeof m));
   web_respond_redirect(r, where);
 }

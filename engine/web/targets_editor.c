@@ -441,8 +441,8 @@ void targets_editor_save(web_request *r) {
   size_t dl = strlen(changes);
   if (rejudged) snprintf(changes + dl, sizeof changes - dl, "; cycle %lld re-judged", c.id);
   if (changed) routes_audit(r, "targets", r->municipality, changes, "ok");
-  char where[600];
-  snprintf(where, sizeof where, "/m/%s/targets?saved=%d", r->municipality, changed);
+  char where[900], m[800];
+  snprintf(where, sizeof where, "/m/%s/targets?saved=%d", html_url_encode(r->municipality, m, sizeof m), changed);
   web_respond_redirect(r, where);
 }
 

@@ -75,6 +75,7 @@ static reply request(const char *method, const char *path, const char *cookie, c
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
   if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
   if (!strcmp(method, "POST")) curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
+  else if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   else if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
@@ -216,6 +217,7 @@ static const struct {
     {"GET", "/static/targets.js", "-"},
     {"GET", "/admin/users", "admin"},
     {"POST", "/admin/users", "admin"},
+    {"POST", "/admin/users/{x}/{x}", "admin"},
     {"GET", "/m/{m}", "region,municipality"},
     {"GET", "/m/{m}/indicator/{x}", "region,municipality"},
     {"GET", "/m/{m}/org/{o}", "region,municipality,school"},
@@ -422,6 +424,29 @@ static void logout_ends_the_session(void **state) {
   free(r.body);
 }
 
+static void a_disabled_account_loses_its_sessions(void **state) {
+  (void)state;
+  session town = session_of(1), admin = session_of(3);
+  char form[128];
+  snprintf(form, sizeof form, "csrf=%s", admin.csrf);
+  reply r = request("POST", "/admin/users/town/disable", admin.cookie, form);
+  assert_int_equal(r.status, 303);
+  free(r.body);
+  r = request("GET", "/m/m1", town.cookie, NULL);
+  assert_int_equal(r.status, 303); /* back to the login: the session is gone */
+  free(r.body);
+  r = request("GET", "/admin/users", admin.cookie, NULL);
+  assert_non_null(strstr(r.body, "/admin/users/town/enable"));
+  free(r.body);
+  r = request("POST", "/admin/users/admin/disable", admin.cookie, form);
+  assert_int_equal(r.status, 404); /* not oneself */
+  free(r.body);
+  r = request("POST", "/admin/users/town/enable", admin.cookie, form);
+  assert_int_equal(r.status, 303);
+  free(r.body);
+  assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'account' AND target = 'town' AND outcome = 'ok'"), 2);
+}
+
 static void stored_markup_comes_out_escaped(void **state) {
   (void)state;
   session s = session_of(1);
@@ -458,6 +483,10 @@ static void bodies_and_methods_are_bounded(void **state) {
   }
   r = request("POST", "/m/m1/cycle/run", s.cookie, many);
   assert_int_equal(r.status, 400);
+  free(r.body);
+  r = request("HEAD", "/m/m1", s.cookie, NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.headers, "text/html"));
   free(r.body);
   r = request("PUT", "/m/m1", s.cookie, NULL);
   assert_int_equal(r.status, 405);
@@ -647,6 +676,7 @@ int main(void) {
       cmocka_unit_test(posts_without_the_form_token_are_refused),
       cmocka_unit_test(login_sets_a_strict_cookie_and_is_limited),
       cmocka_unit_test(logout_ends_the_session),
+      cmocka_unit_test(a_disabled_account_loses_its_sessions),
       cmocka_unit_test(stored_markup_comes_out_escaped),
       cmocka_unit_test(bodies_and_methods_are_bounded),
       cmocka_unit_test(an_upload_with_a_bad_row_writes_nothing),
