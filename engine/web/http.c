@@ -315,7 +315,8 @@ static void add_common_headers(struct MHD_Response *resp, const web_request *r) 
 static enum MHD_Result queue(struct MHD_Connection *c, web_request *r) {
   web_response *w = &r->response;
   struct MHD_Response *resp = NULL;
-  if (w->page && !strcmp(r->method, "HEAD")) w->page = NULL; /* the headers only: nothing to write */
+  int head_only = w->page && !strcmp(r->method, "HEAD");
+  if (head_only) w->page = NULL; /* the headers only: nothing to write */
   if (w->page) {
     int fd = start_stream(r);
     if (fd >= 0) resp = MHD_create_response_from_pipe(fd);
@@ -330,7 +331,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, web_request *r) {
       w->file_fd = -1; /* the response owns it now */
   }
   if (!resp) {
-    if (!w->body && !w->location[0]) web_respond_text(r, w->status ? w->status : 500, "text/plain; charset=utf-8", "\n");
+    if (!w->body && !w->location[0] && !head_only)
+      web_respond_text(r, w->status ? w->status : 500, "text/plain; charset=utf-8", "\n");
     resp = MHD_create_response_from_buffer(w->body_len, w->body ? w->body : (char *)"", MHD_RESPMEM_MUST_COPY);
   }
   if (!resp) return MHD_NO;
