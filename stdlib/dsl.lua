@@ -18,7 +18,13 @@ local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = tru
                            breakdown = true, missing = true, description = true, level = true, applies_to = true,
                            reading = true, target_by = true, deadline = true }
 local RECOMMEND_FIELDS = { when = true, to = true, text = true, priority = true, indicator = true,
-                           indicators = true, title = true }
+                           indicators = true, title = true, organizations = true }
+-- How the addressees are named at the head of a recommendation, which the
+-- report already prints above the texts (so a text must not repeat them).
+local ADDRESSEE_NAMES = { "Образовательным организациям", "Образовательной организации", "Органу управления образованием",
+  "Управлению образования", "Управлению образованием", "Муниципальной методической службе", "Методической службе",
+  "Муниципальному координатору", "Молодым педагогам", "Педагогам-наставникам", "Руководителям образовательных организаций",
+  "Руководителям", "Педагогам" }
 local BREAKDOWNS = { kind = true, position = true }
 
 local function check_fields(what, spec, allowed, level)
@@ -82,24 +88,33 @@ local function plain_copy(value, what, at, depth)
   return copy
 end
 
+-- A list of organization kinds (applies_to, a rating's organizations), each
+-- checked against the vocabulary and given as its code.
+local function read_kinds(what, value, level)
+  if type(value) == "string" then value = { value } end
+  if type(value) ~= "table" or #value == 0 then
+    error(what .. " is a list of organization kinds, e.g. { \"school\" }", level + 1)
+  end
+  local codes = {}
+  for i, kind in ipairs(value) do
+    local code, near_name, near_code
+    if type(kind) == "string" then code, near_name, near_code = vocabulary.code("organization_kind", kind) end
+    if not code then
+      error(string.format("%s: unknown organization kind %q; the nearest known is %q (%s); known: %s", what,
+        tostring(kind), near_name or "", near_code or "", table.concat(vocabulary.codes("organization_kind"), ", ")), level + 1)
+    end
+    codes[i] = code
+  end
+  return codes
+end
+
 -- How an indicator is judged: level, applies_to, reading, target_by.
 local function check_judgement(what, spec, level)
   if spec.level ~= nil and spec.level ~= "organization" and spec.level ~= "municipality" then
     error(what .. ": level is \"organization\" (the default: per organization and in total) or \"municipality\" (in total only)", level + 1)
   end
   if spec.applies_to ~= nil then
-    if type(spec.applies_to) == "string" then spec.applies_to = { spec.applies_to } end
-    if type(spec.applies_to) ~= "table" or #spec.applies_to == 0 then
-      error(what .. ": applies_to is a list of organization kinds, e.g. { \"school\" }", level + 1)
-    end
-    for i, kind in ipairs(spec.applies_to) do
-      local code, near_name, near_code = type(kind) == "string" and vocabulary.code("organization_kind", kind)
-      if not code then
-        error(string.format("%s: applies_to: unknown organization kind %q; the nearest known is %q (%s); known: %s", what,
-          tostring(kind), near_name or "", near_code or "", table.concat(vocabulary.codes("organization_kind"), ", ")), level + 1)
-      end
-      spec.applies_to[i] = code
-    end
+    spec.applies_to = read_kinds(what .. ": applies_to", spec.applies_to, level + 1)
     if spec.level == "municipality" then error(what .. ": applies_to chooses organizations; a municipality-level indicator has none", level + 1) end
   end
   if spec.reading ~= nil and type(spec.reading) ~= "string" then
@@ -263,13 +278,28 @@ function dsl.new_pack(dir)
       if type(spec) ~= "table" or type(spec.title) ~= "string" or type(spec.weights) ~= "table" then
         error(what .. ": expected { title = ..., weights = { indicator_id = weight, ... } }", 2)
       end
-      check_fields(what, spec, { title = true, weights = true }, 2)
+      check_fields(what, spec, { title = true, weights = true, organizations = true, missing = true, description = true }, 2)
+      local weights = {}
       for ind, w in pairs(spec.weights) do
         if type(ind) ~= "string" or type(w) ~= "number" or w <= 0 then
           error(what .. ": weights map indicator ids to positive numbers", 2)
         end
+        weights[ind] = w
       end
-      pack.ratings[#pack.ratings + 1] = { id = id, title = spec.title, weights = spec.weights, where = at }
+      if spec.missing ~= nil and spec.missing ~= "skip" and spec.missing ~= "zero" then
+        error(what .. ": missing is \"skip\" (the default: an indicator without a value is left out and its weight with it)"
+          .. " or \"zero\" (it counts as 0)", 2)
+      end
+      local kinds, set = nil, nil
+      if sets.is_set(spec.organizations) then
+        if spec.organizations.entity ~= "organization" then error(what .. ": organizations is a set of organizations", 2) end
+        set = spec.organizations
+      elseif spec.organizations ~= nil then
+        kinds = read_kinds(what .. ": organizations", spec.organizations, 2)
+      end
+      if spec.description ~= nil and type(spec.description) ~= "string" then error(what .. ": description is a text", 2) end
+      pack.ratings[#pack.ratings + 1] = { id = id, title = spec.title, weights = weights, where = at, kinds = kinds,
+                                          set = set, missing = spec.missing or "skip", description = spec.description }
     end
   end
 
@@ -298,6 +328,17 @@ function dsl.new_pack(dir)
     if spec.when ~= nil and type(spec.when) ~= "function" and type(spec.when) ~= "string" then
       error("recommend { when = ... }: a status such as \"not_met\" or a function(result)", 2)
     end
+    if spec.text:find("{organization}", 1, true) then
+      error("recommend { text = ... }: the report shows the organization next to each recommendation; do not repeat it with {organization}", 2)
+    end
+    local prefix = spec.text:match("^%s*([^:]+):")
+    for _, name in ipairs(ADDRESSEE_NAMES) do
+      if prefix and (prefix == name or prefix:find("^" .. name:gsub("%p", "%%%0"))) then
+        error("recommend { text = ... }: the report groups recommendations under their addressee; the text need not begin with «"
+          .. prefix .. ":»", 2)
+      end
+    end
+    if spec.organizations ~= nil then spec.organizations = read_kinds("recommend { organizations = ... }", spec.organizations, 2) end
     if spec.to ~= nil then
       if type(spec.to) ~= "string" then error("recommend { to = ... }: the addressee is a string such as \"organization\"", 2) end
       local code, near_name, near_code = vocabulary.code("addressee", spec.to)
@@ -401,8 +442,16 @@ function dsl.finish(pack)
     if ind.deadline then apply_deadline(ind, pack.programme) end
   end
   for _, r in ipairs(pack.ratings) do
-    for ind in pairs(r.weights) do
-      if not pack.by_id[ind] then error(r.where .. "rating \"" .. r.id .. "\": no indicator '" .. ind .. "' in this pack", 0) end
+    for id in pairs(r.weights) do
+      local ind = pack.by_id[id]
+      local what = r.where .. "rating \"" .. r.id .. "\": indicator '" .. id .. "'"
+      if not ind then error(r.where .. "rating \"" .. r.id .. "\": no indicator '" .. id .. "' in this pack", 0) end
+      if ind.level == "municipality" then
+        error(what .. " is judged for the municipality only; a rating ranks organizations", 0)
+      end
+      if not ind.target and ind.unit ~= "%" then
+        error(what .. " has no target and is not a share: a rating needs how far each indicator is towards its target", 0)
+      end
     end
   end
   return manifest.id
@@ -477,53 +526,115 @@ local function format_number(v)
   return (string.format("%.2f", v):gsub("0$", ""):gsub("%.", ","))
 end
 
--- Fills {value}, {target}, {title}, {organization}, {indicator} in text.
+-- Fills {value}, {target}, {title}, {indicator} in text.
 local function fill(text, ind, row)
+  local target = "не задана"
+  if row.target and row.target.kind == "growth" then target = row.target.reason
+  elseif row.target and row.target.value then target = format_number(row.target.value) .. (ind.unit == "%" and "%" or "") end
   local values = {
     value = format_number(row.value) .. (ind.unit == "%" and "%" or ""),
-    target = row.target and row.target.value and (format_number(row.target.value) .. (ind.unit == "%" and "%" or "")) or "не задана",
-    title = ind.title, indicator = ind.id,
-    organization = row.organization_name or "муниципалитет",
+    target = target, title = ind.title, indicator = ind.id,
   }
   return (text:gsub("{(%w+)}", function(k) return values[k] or ("{" .. k .. "}") end))
 end
 
--- How far a result is towards its target, in percent (capped at 100); the
--- value itself when there is no target value.
-local function achievement(row)
-  local t = row.target and row.target.value
+-- How far a result is towards its target, in percent (0 to 100), or nil
+-- when it has no value: value / target for "не менее" (target / value for
+-- "не более"), 100 or 0 for presence, growth / the growth asked for, and a
+-- share's own value when there is no target.
+local function achievement(row, unit)
   if row.value == nil then return nil end
-  if not t or t == 0 or (row.target.kind ~= "at_least" and row.target.kind ~= "trajectory" and row.target.kind ~= "at_most") then
-    return row.value
+  local t = row.target
+  if not t then return unit == "%" and math.max(0, math.min(row.value, 100)) or nil end
+  local v, goal = row.value, t.value
+  if t.kind == "presence" then return v ~= 0 and 100 or 0 end
+  if t.kind == "growth" then
+    if row.base_value == nil then return nil end
+    if not goal then return v > row.base_value and 100 or 0 end
+    if row.growth == nil then return nil end
+    return math.max(0, math.min(row.growth / goal, 1)) * 100
   end
-  if row.target.kind == "at_most" then
-    return row.value <= t and 100 or math.max(0, t / row.value * 100)
+  if goal == nil then return unit == "%" and math.max(0, math.min(v, 100)) or nil end
+  if t.kind == "at_most" or t.kind == "below" then
+    return v <= goal and 100 or math.max(0, goal / v * 100)
   end
-  return math.min(row.value / t, 1) * 100
+  if goal <= 0 then return 100 end
+  return math.max(0, math.min(v / goal, 1)) * 100
+end
+
+-- The organizations a rating ranks: its kinds, its set, or all.
+local function rating_members(r, ctx)
+  if not r.set then return nil end
+  local rows = assert(ctx.db:query("SELECT o.id FROM organization o WHERE " .. sets.predicate(r.set, "o", ctx.period)))
+  local members = {}
+  for _, row in ipairs(rows) do members[row.id] = true end
+  return members
+end
+
+-- How a rating is made, in words for the report: which organizations,
+-- the indicators and weights, what a missing value does.
+local function rating_method(pack, r)
+  local parts = {}
+  local ids = {}
+  for id in pairs(r.weights) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    parts[#parts + 1] = "«" .. pack.by_id[id].title .. "» — вес " .. format_number(r.weights[id])
+  end
+  local who = "все организации"
+  if r.kinds then
+    local names = {}
+    for i, k in ipairs(r.kinds) do names[i] = vocabulary.label("organization_kind", k) or k end
+    who = "организации вида: " .. table.concat(names, ", ")
+  elseif r.set then who = "организации набора " .. sets.describe(r.set) end
+  return (r.description and (r.description .. " ") or "") .. "Организации: " .. who .. ". Показатели и веса: "
+    .. table.concat(parts, "; ") .. ". Балл — взвешенное среднее степени достижения цели каждым показателем"
+    .. " (значение к цели, не более 100%; для «не более» — цель к значению; наличие — 100 или 0; рост — к требуемому росту)."
+    .. (r.missing == "zero" and " Показатель без значения считается нулём." or
+        " Показатель без значения не учитывается, его вес распределяется на остальные.")
+    .. " Показатели, не применимые к организации, не учитываются."
 end
 
 -- Composite ratings: per organization, the weighted mean of the
--- achievement of each weighted indicator that has a value there. Returns
--- { rating, title, organization, organization_name, score } sorted by
--- rating and score.
+-- achievement of each weighted indicator. Returns { rating, title,
+-- organization, organization_name, score, rank, covered, weighted, method }
+-- sorted by rating and score.
 function dsl.ratings(pack, ctx)
   local out = {}
   for _, r in ipairs(pack.ratings) do
+    local members = rating_members(r, ctx)
+    local wanted = {}
+    for _, o in ipairs(ctx.organizations or {}) do
+      local ok = true
+      if r.kinds then
+        ok = false
+        for _, k in ipairs(r.kinds) do if k == o.kind then ok = true end end
+      end
+      if members and not members[o.id] then ok = false end
+      if ok then wanted[o.id] = o end
+    end
     local by_org = {}
-    for ind, w in pairs(r.weights) do
-      for _, row in ipairs(ctx.rows and ctx.rows[ind] or {}) do
-        local a = row.organization and not row.breakdown and achievement(row)
-        if a then
-          local acc = by_org[row.organization] or { sum = 0, weight = 0, name = row.organization_name }
-          acc.sum, acc.weight = acc.sum + a * w, acc.weight + w
+    for id, w in pairs(r.weights) do
+      local unit = pack.by_id[id].unit
+      for _, row in ipairs(ctx.rows and ctx.rows[id] or {}) do
+        if row.organization and not row.breakdown and wanted[row.organization] and row.status ~= "not_applicable" then
+          local acc = by_org[row.organization] or { sum = 0, weight = 0, covered = 0, weighted = 0, name = row.organization_name }
+          local a = achievement(row, unit)
+          acc.weighted = acc.weighted + 1
+          if a then acc.covered = acc.covered + 1 end
+          if a or r.missing == "zero" then acc.sum, acc.weight = acc.sum + (a or 0) * w, acc.weight + w end
           by_org[row.organization] = acc
         end
       end
     end
+    local method = rating_method(pack, r)
     local list = {}
     for org, acc in pairs(by_org) do
-      list[#list + 1] = { rating = r.id, title = r.title, organization = org, organization_name = acc.name,
-                          score = aggregates.round2(acc.sum / acc.weight) }
+      if acc.weight > 0 then
+        list[#list + 1] = { rating = r.id, title = r.title, organization = org, organization_name = acc.name,
+                            score = aggregates.round2(acc.sum / acc.weight), covered = acc.covered,
+                            weighted = acc.weighted, method = method }
+      end
     end
     table.sort(list, function(a, b) if a.score ~= b.score then return a.score > b.score end return a.organization < b.organization end)
     for i, item in ipairs(list) do item.rank = i; out[#out + 1] = item end
@@ -550,7 +661,12 @@ function dsl.recommend(pack, ctx)
         if type(spec.when) == "function" then applies = spec.when(row)
         else applies = row.status == (spec.when or "not_met") end
         local level_ok = not row.breakdown and ((to == "organization") == (row.organization ~= nil))
-        if applies and level_ok then
+        if spec.organizations and row.organization then
+          local kind_ok = false
+          for _, k in ipairs(spec.organizations) do if k == row.organization_kind then kind_ok = true end end
+          level_ok = level_ok and kind_ok
+        end
+        if applies and level_ok and row.status ~= "not_applicable" then
           out[#out + 1] = { indicator = ind.id, organization = row.organization, addressee = to,
                             priority = spec.priority or 2, text = fill(spec.text, ind, row) }
         end
@@ -648,8 +764,16 @@ function dsl.new_tests()
       if type(spec) ~= "table" or math.type(spec.period) ~= "integer" or type(spec.data) ~= "table" or type(spec.expect) ~= "table" then
         error("test \"" .. name .. "\": expected { period = YEAR, data = { organizations = ..., staff = ..., activities = ... }, expect = { ... } }", 2)
       end
+      for key in pairs(spec) do
+        if key ~= "period" and key ~= "data" and key ~= "expect" and key ~= "ratings" and key ~= "recommendations" then
+          error("test \"" .. name .. "\": unknown field '" .. tostring(key) .. "'; known: period, data, expect, ratings, recommendations", 2)
+        end
+      end
       list[#list + 1] = { name = name, period = spec.period, data = plain_copy(spec.data, "data", at, 1),
-                          expect = plain_copy(spec.expect, "expect", at, 1), where = at }
+                          expect = plain_copy(spec.expect, "expect", at, 1),
+                          ratings = spec.ratings ~= nil and plain_copy(spec.ratings, "ratings", at, 1) or nil,
+                          recommendations = spec.recommendations ~= nil
+                            and plain_copy(spec.recommendations, "recommendations", at, 1) or nil, where = at }
     end
   end
   return list, api

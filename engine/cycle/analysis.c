@@ -63,8 +63,8 @@ static const char ranking_sql[] =
     " ORDER BY rank, organization";
 
 static const char ratings_sql[] =
-    "SELECT rating, title, rank, organization, organization_name, score FROM cycle_rating WHERE cycle_id = ?1"
-    " ORDER BY rating, rank";
+    "SELECT rating, title, rank, organization, organization_name, score, covered, weighted, method FROM cycle_rating"
+    " WHERE cycle_id = ?1 ORDER BY rating, rank";
 
 /* The totals of the other municipalities' cycles for the same period. */
 static const char comparison_sql[] =
@@ -143,8 +143,13 @@ static void write_table(cJSON *root, FILE *out) {
             num(row, "share_met", b, sizeof b), whole(row, "met", d, sizeof d), whole(row, "judged", e, sizeof e));
   const char *rating = "";
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "ratings")) {
-    if (strcmp(rating, str(row, "title"))) fprintf(out, "\n%s:\n", rating = str(row, "title"));
-    fprintf(out, "  %s. %s: %s\n", whole(row, "rank", a, sizeof a), str(row, "organization_name"), num(row, "score", b, sizeof b));
+    if (strcmp(rating, str(row, "title"))) {
+      fprintf(out, "\n%s:\n", rating = str(row, "title"));
+      fprintf(out, "  (%s)\n", str(row, "method"));
+    }
+    fprintf(out, "  %s. %s: %s (показателей со значением: %s из %s)\n", whole(row, "rank", a, sizeof a),
+            str(row, "organization_name"), num(row, "score", b, sizeof b), whole(row, "covered", d, sizeof d),
+            whole(row, "weighted", e, sizeof e));
   }
   if (cJSON_GetArraySize(cJSON_GetObjectItem(root, "municipalities")) > 0) {
     fputs("\nСравнение муниципалитетов:\n", out);
@@ -190,7 +195,7 @@ int analysis_recommendations(sqlite3 *db, const cycle_ref *c, const char *addres
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *to = (const char *)sqlite3_column_text(st, 0);
     if (strcmp(current, to)) {
-      fprintf(out, "%s%s:\n", current[0] ? "\n" : "", to);
+      fprintf(out, "%s%s:\n", current[0] ? "\n" : "", ru_addressee(to));
       snprintf(current, sizeof current, "%s", to);
     }
     fprintf(out, "  [%d] %s: %s\n", sqlite3_column_int(st, 2), sqlite3_column_text(st, 1), sqlite3_column_text(st, 3));

@@ -314,8 +314,9 @@ static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results,
   for (size_t i = 0; i < results->nratings; i++) {
     const rating_row *r = &results->ratings[i];
     if (run_sql(db, err, errlen, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
-                " score, rank) VALUES (?, ?, ?, ?, ?, ?, ?)", "issssdi", c->id, r->rating, r->title, r->organization,
-                r->organization_name, r->score, (long long)r->rank) != 0)
+                " score, rank, method, covered, weighted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssdisii", c->id,
+                r->rating, r->title, r->organization, r->organization_name, r->score, (long long)r->rank, r->method,
+                (long long)r->covered, (long long)r->weighted) != 0)
       return -1;
   }
   char hash[17];

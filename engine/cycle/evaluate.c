@@ -293,9 +293,14 @@ static int collect_ratings(const pack *p, int ctx, result_set *out, char *err, s
     r->organization = dup_field(L, item, "organization");
     r->organization_name = dup_field(L, item, "organization_name");
     number_field(L, item, "score", &r->score);
-    double rank = 0;
+    double rank = 0, covered = 0, weighted = 0;
     number_field(L, item, "rank", &rank);
+    number_field(L, item, "covered", &covered);
+    number_field(L, item, "weighted", &weighted);
     r->rank = (int)rank;
+    r->covered = (int)covered;
+    r->weighted = (int)weighted;
+    r->method = dup_field(L, item, "method");
     lua_pop(L, 1);
   }
   lua_pop(L, 1);

@@ -260,6 +260,111 @@ static int check_expectation(lua_State *L, int spec, const result_set *set, cons
   return failures;
 }
 
+/* The string field of the table at index, or NULL. */
+static const char *string_field(lua_State *L, int index, const char *field) {
+  const char *v = lua_getfield(L, index, field) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1);
+  return v; /* the string stays alive in the table */
+}
+
+/* Whether recommendation r matches the expectation table at index: its
+ * indicator, organization (municipality = true: none), addressee and a
+ * fragment of its text, each when given. */
+static int recommendation_matches(lua_State *L, int index, const recommendation *r) {
+  const char *indicator = string_field(L, index, "indicator"), *org = string_field(L, index, "organization");
+  const char *to = string_field(L, index, "addressee"), *fragment = string_field(L, index, "contains");
+  lua_getfield(L, index, "municipality");
+  int municipality = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (indicator && (!r->indicator || strcmp(indicator, r->indicator))) return 0;
+  if (org && (!r->organization || strcmp(org, r->organization))) return 0;
+  if (municipality && r->organization) return 0;
+  if (to && (!r->addressee || strcmp(to, r->addressee))) return 0;
+  if (fragment && (!r->text || !strstr(r->text, fragment))) return 0;
+  return 1;
+}
+
+/* test { recommendations = { { indicator =, organization =, addressee =,
+ * contains =, absent = true }, ... } }: each must be found (or, with
+ * absent, must not be). Returns the failures. */
+static int check_recommendations(lua_State *L, int list, const result_set *set, FILE *out) {
+  int failures = 0;
+  for (lua_Integer i = 1; lua_rawgeti(L, list, i) == LUA_TTABLE; i++) {
+    int spec = lua_gettop(L);
+    lua_getfield(L, spec, "absent");
+    int absent = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    size_t found = 0;
+    for (size_t k = 0; k < set->nrecommendations; k++) found += recommendation_matches(L, spec, &set->recommendations[k]);
+    if (absent ? found != 0 : found == 0) {
+      const char *indicator = string_field(L, spec, "indicator"), *org = string_field(L, spec, "organization");
+      fprintf(out, "  # recommendations[%lld]: %s (indicator %s, organization %s)\n", (long long)i,
+              absent ? "expected none, found one" : "no such recommendation", indicator ? indicator : "any",
+              org ? org : "any");
+      failures++;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return failures;
+}
+
+/* The place of org in rating id, or NULL. */
+static const rating_row *find_rating(const result_set *set, const char *id, const char *org) {
+  for (size_t i = 0; i < set->nratings; i++)
+    if (!strcmp(set->ratings[i].rating, id) && set->ratings[i].organization && !strcmp(set->ratings[i].organization, org))
+      return &set->ratings[i];
+  return NULL;
+}
+
+/* test { ratings = { rating_id = { org = rank | "absent" | { rank =, score =,
+ * covered =, weighted = } } } }. Returns the failures. */
+static int check_ratings(lua_State *L, int table, const result_set *set, FILE *out) {
+  int failures = 0;
+  lua_pushnil(L);
+  while (lua_next(L, table)) {
+    const char *id = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    if (lua_type(L, -1) != LUA_TTABLE) {
+      fprintf(out, "  # ratings.%s: expected a table of organizations\n", id);
+      failures++;
+      lua_pop(L, 1);
+      continue;
+    }
+    int orgs = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, orgs)) {
+      const char *org = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+      const rating_row *r = find_rating(set, id, org);
+      int value = lua_gettop(L);
+      if (lua_type(L, value) == LUA_TSTRING && !strcmp(lua_tostring(L, value), "absent")) {
+        if (r) fprintf(out, "  # ratings.%s.%s: expected not ranked, got rank %d\n", id, org, r->rank), failures++;
+      } else if (!r) {
+        fprintf(out, "  # ratings.%s.%s: not ranked\n", id, org);
+        failures++;
+      } else if (lua_type(L, value) == LUA_TNUMBER) {
+        if ((int)lua_tointeger(L, value) != r->rank)
+          fprintf(out, "  # ratings.%s.%s: rank expected %d, got %d\n", id, org, (int)lua_tointeger(L, value), r->rank), failures++;
+      } else if (lua_type(L, value) == LUA_TTABLE) {
+        static const char *const fields[] = {"rank", "score", "covered", "weighted"};
+        double got[] = {r->rank, r->score, r->covered, r->weighted};
+        for (int f = 0; f < 4; f++) {
+          if (lua_getfield(L, value, fields[f]) == LUA_TNUMBER && fabs(lua_tonumber(L, -1) - got[f]) > 0.005) {
+            fprintf(out, "  # ratings.%s.%s: %s expected %g, got %g\n", id, org, fields[f], lua_tonumber(L, -1), got[f]);
+            failures++;
+          }
+          lua_pop(L, 1);
+        }
+      } else {
+        fprintf(out, "  # ratings.%s.%s: expected a rank, \"absent\" or { rank =, score = }\n", id, org);
+        failures++;
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  return failures;
+}
+
 /* One test's run: what it reads and writes inside its protected call,
  * and the resources its caller releases whatever happened there. */
 typedef struct test_job {
@@ -308,6 +413,11 @@ static int run_one_protected(lua_State *L) {
           fprintf(out, "  # expect: a %s key; expectations are named by indicator id\n", luaL_typename(L, -2)), failures++;
         lua_pop(L, 1);
       }
+      lua_pop(L, 1);
+      if (lua_getfield(L, test, "ratings") == LUA_TTABLE) failures += check_ratings(L, lua_gettop(L), results, out);
+      lua_pop(L, 1);
+      if (lua_getfield(L, test, "recommendations") == LUA_TTABLE)
+        failures += check_recommendations(L, lua_gettop(L), results, out);
       lua_pop(L, 1);
     }
   }

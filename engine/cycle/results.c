@@ -315,6 +315,7 @@ void results_free(result_set *set) {
     free(set->ratings[i].title);
     free(set->ratings[i].organization);
     free(set->ratings[i].organization_name);
+    free(set->ratings[i].method);
   }
   free(set->ratings);
   free(set->rows);

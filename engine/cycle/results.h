@@ -64,6 +64,8 @@ typedef struct rating_row {
   char *rating, *title, *organization, *organization_name; /* owned */
   double score;   /* weighted mean achievement, percent */
   int rank;       /* 1 is best */
+  int covered, weighted; /* weighted indicators with a value, and applicable to the organization */
+  char *method;   /* how the rating is made, in Russian: organizations, weights, missing data (owned) */
 } rating_row;
 
 typedef struct result_set {

@@ -24,10 +24,12 @@ recommend {
   indicator = "teachers_diagnosed",
   when = "not_met",
   to = "methodical_service",
-  text = "Муниципальной методической службе: охват диагностикой по муниципалитету {value} при цели {target}",
+  text = "Охват диагностикой по муниципалитету {value} при цели {target}",
 }
 
 rating "schools" {
   title = "Рейтинг общеобразовательных учреждений",
+  organizations = { "school" },
   weights = { teachers_diagnosed = 1 },
+  missing = "skip",   -- an indicator without a value is left out, and its weight with it
 }

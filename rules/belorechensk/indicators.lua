@@ -173,17 +173,17 @@ recommend {
   indicators = { "diagnostics_monitoring_municipal", "innovation_sites_monitoring", "competitions_monitoring",
                  "school_associations_monitoring", "young_teachers_difficulties_monitoring", "staffing_needs_monitoring" },
   to = "methodical_service", priority = 1,
-  text = "МКУ ЦРО: провести и разместить на сайте мониторинг — «{title}»",
+  text = "Провести и разместить на сайте мониторинг — «{title}»",
 }
 recommend {
   indicators = { "project_research_project", "profile_training_programme", "inclusive_programme", "digitalisation_project",
                  "associations_programme", "young_teachers_programme" },
   to = "municipality", priority = 2,
-  text = "Управлению образованием: разработать и утвердить документ — «{title}»",
+  text = "Разработать и утвердить документ — «{title}»",
 }
 recommend {
   indicator = "young_in_competitions",
   when = function(row) return row.value ~= nil and row.value < 30 end,
   to = "young_teachers", priority = 2,
-  text = "Молодым педагогам: принять участие в конкурсах профессионального мастерства (участвует {value})",
+  text = "Принять участие в конкурсах профессионального мастерства (участвует {value})",
 }

@@ -76,10 +76,10 @@ recommend {
   indicators = { "diagnosed", "attested", "young_support", "methodical_support" },
   when = function(row) return row.value ~= nil end,
   to = "organization", priority = 2,
-  text = "{organization}: показатель «{title}» — {value}; рассмотреть на совещании руководителей ОО",
+  text = "Показатель «{title}» — {value}; рассмотреть на совещании руководителей ОО",
 }
 recommend {
   indicator = "methodical_system",
   to = "municipality", priority = 1,
-  text = "Управлению образованием: утвердить положение о муниципальной системе методического сопровождения",
+  text = "Утвердить положение о муниципальной системе методического сопровождения",
 }

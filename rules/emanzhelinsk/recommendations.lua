@@ -4,45 +4,45 @@
 recommend {
   indicators = { "teachers_diagnosed", "heads_diagnosed" },
   to = "organization", priority = 1,
-  text = "{organization}: направить на оценочную процедуру ОГБУ ЧЦОПМКП педагогов и руководителей, не прошедших диагностику профессиональных дефицитов ({value} при цели {target})",
+  text = "Направить на оценочную процедуру ОГБУ ЧЦОПМКП педагогов и руководителей, не прошедших диагностику профессиональных дефицитов ({value} при цели {target})",
 }
 recommend {
   indicators = { "teachers_diagnosed", "heads_diagnosed", "routes_formed" },
   to = "municipality", priority = 1,
-  text = "Муниципальному координатору: согласовать с ОГБУ ЧЦОПМКП график диагностики; показатель «{title}» — {value} при цели {target}",
+  text = "Согласовать с ОГБУ ЧЦОПМКП график диагностики; показатель «{title}» — {value} при цели {target}",
 }
 recommend {
   indicator = "routes_formed",
   to = "organization", priority = 1,
-  text = "{organization}: сформировать индивидуальные образовательные маршруты по результатам диагностики ({value} при цели {target})",
+  text = "Сформировать индивидуальные образовательные маршруты по результатам диагностики ({value} при цели {target})",
 }
 recommend {
   indicators = { "teachers_trained", "heads_trained", "management_teams_trained" },
   to = "methodical_service", priority = 2,
-  text = "Муниципальной методической службе: включить в план повышения квалификации программы по выявленным дефицитам; «{title}» — {value} при цели {target}",
+  text = "Включить в план повышения квалификации программы по выявленным дефицитам; «{title}» — {value} при цели {target}",
 }
 recommend {
   indicator = "schools_on_platform",
   to = "organization", priority = 2,
-  text = "{organization}: организовать работу педагогов на региональной технологической (цифровой) платформе",
+  text = "Организовать работу педагогов на региональной технологической (цифровой) платформе",
 }
 recommend {
   indicator = "young_supported",
   to = "young_teachers", priority = 1,
-  text = "Молодым педагогам в первые 3 года работы: включиться в программы наставничества и работу Клуба молодых педагогов (охват {value} при цели {target})",
+  text = "Включиться в программы наставничества и работу Клуба молодых педагогов (охват {value} при цели {target})",
 }
 recommend {
   indicators = { "mentoring_participants", "mentored_by_methodists", "heads_mentored" },
   to = "mentors", priority = 2,
-  text = "Педагогам-наставникам: расширить участие в программах наставничества; «{title}» — {value}",
+  text = "Расширить участие в программах наставничества; «{title}» — {value}",
 }
 recommend {
   indicators = { "communities", "association_programmes" },
   to = "methodical_service", priority = 3,
-  text = "Муниципальной методической службе: поддержать работу районных методических объединений и сетевых сообществ ({value})",
+  text = "Поддержать работу районных методических объединений и сетевых сообществ ({value})",
 }
 recommend {
   indicators = { "teachers_assessed", "heads_assessed" },
   to = "municipality", priority = 3,
-  text = "Управлению образования: организовать прохождение независимой оценки квалификаций; «{title}» — {value}",
+  text = "Организовать прохождение независимой оценки квалификаций; «{title}» — {value}",
 }

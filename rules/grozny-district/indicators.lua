@@ -73,10 +73,10 @@ criterion "quality" {
 recommend {
   indicator = "dpo_staff_trained",
   to = "methodical_service", priority = 1,
-  text = "Методической службе РУО: направить на повышение квалификации методистов и тьюторов ({value} при цели {target})",
+  text = "Направить на повышение квалификации методистов и тьюторов ({value} при цели {target})",
 }
 recommend {
   indicators = { "legal_base", "dpo_quality_monitoring", "attestation_order", "rsur_report", "heads_efficiency_report", "competitions_plan", "methodical_plan" },
   to = "municipality", priority = 2,
-  text = "МУ «Грозненское РУО»: подготовить и утвердить — «{title}»",
+  text = "Подготовить и утвердить — «{title}»",
 }

@@ -208,7 +208,7 @@ static void explain_and_pack_tests(void **state) {
   release(&o);
   o = run(*state, "test --pack examples/quickstart");
   assert_int_equal(o.status, 0);
-  assert_non_null(strstr(o.out, "4 passed, 0 failed"));
+  assert_non_null(strstr(o.out, "5 passed, 0 failed"));
   release(&o);
 }
 

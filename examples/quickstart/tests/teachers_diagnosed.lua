@@ -61,3 +61,24 @@ test "a year without any recorded activity has no data, not 0%" {
   },
   expect = { teachers_diagnosed = "no_data" },
 }
+
+test "the rating ranks schools only, and recommendations go where the target is not met" {
+  period = 2023,
+  data = {
+    organizations = { school, kindergarten, { id = "s2", name = "МОУ СОШ № 2", kind = "school" } },
+    staff = {
+      staff[1], staff[2], staff[3], staff[4],
+      { id = "t3", organization_id = "s2", position = "teacher", birth_year = 1975, career_start_year = 1998 },
+    },
+    activities = { { staff_id = "t1", kind = "diagnostic", date = "2023-03-01" } },
+  },
+  expect = { teachers_diagnosed = { s1 = 50, s2 = 0, d1 = "not_applicable" } },
+  -- achievement against the yearly step of 33,3%: s1 50% → 100, s2 0% → 0
+  ratings = { schools = { s1 = { rank = 1, score = 100, covered = 1 }, s2 = { rank = 2, score = 0 }, d1 = "absent" } },
+  recommendations = {
+    { indicator = "teachers_diagnosed", organization = "s2", addressee = "organization", contains = "0% при цели 33,3%" },
+    { indicator = "teachers_diagnosed", organization = "s1", absent = true },
+    { organization = "d1", absent = true },
+    { addressee = "methodical_service", municipality = true, absent = true },  -- the total, 1 of 3, meets 33,3%
+  },
+}
