@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "completion.h"
 #include "i18n.h"
 
 #ifndef PDMON_VERSION
@@ -90,6 +91,7 @@ int main(int argc, char **argv) {
   if (first < 0) return status;
   const char *name = argv[first];
   if (!strcmp(name, "help")) return help_command(argc - first, argv + first);
+  if (!strcmp(name, "__complete")) return completion_run(argc - first, argv + first, &args);
   const command_def *cmd = command_find(name);
   if (!cmd) {
     fprintf(stderr, _("pdmon: unknown command '%s'\n"), name);
