@@ -99,6 +99,7 @@ static const char workplace_css[] =
     ".glance{display:flex;flex-wrap:wrap;gap:.5rem}.glance div{border:1px solid #b8b8b8;padding:.4rem .8rem;min-width:8rem}"
     ".glance strong{font-size:1.4rem;display:block}output{display:block;font-size:.85rem;margin-top:.2rem}"
     "textarea.phrase{width:100%;font:inherit}td.phrase{width:45%}"
+    ".on_track{background:#e6f4ea}.behind{background:#fdecea}.in_progress{background:#fff8e1}"
     "@media (max-width:40rem){header.bar{display:block}table.cards thead{display:none}"
     "table.cards tr{display:block;border:1px solid #b8b8b8;margin:.4rem 0}table.cards td,table.cards th{display:block;border:none}"
     "table.cards td.num{text-align:left}}";

@@ -135,20 +135,23 @@ static void write_cycle_forms(web_request *r, FILE *out, const cycle_ref *c) {
                      " перейдут в следующий цикл</span></form>\n", m, r->csrf);
 }
 
-/* Counts of the municipality's indicators by status, as tiles. */
+/* Counts of the municipality's indicators by status, as tiles: met and not
+ * met always, then every other status the cycle has (in progress, on track,
+ * not applicable, ...), each with its Russian label. */
 static void write_glance(web_request *r, FILE *out, const cycle_ref *c) {
-  static const char *const order[] = {"met", "not_met", "no_target", "no_data", "error"};
-  long long n[5] = {0};
-  sqlite3_stmt *st = query(r->db, "SELECT status, COUNT(*) FROM cycle_result WHERE cycle_id = ? AND organization IS NULL"
-                                  " AND breakdown IS NULL GROUP BY status", "i", c->id);
-  while (st && sqlite3_step(st) == SQLITE_ROW)
-    for (int i = 0; i < 5; i++)
-      if (!strcmp(col(st, 0), order[i])) n[i] = sqlite3_column_int64(st, 1);
-  sqlite3_finalize(st);
   html_printf(out, "<h2 id=\"glance\">Статусы показателей</h2><div class=\"glance\" role=\"list\">");
-  for (int i = 0; i < 5; i++)
-    if (n[i] || i < 2)
-      html_printf(out, "<div role=\"listitem\" class=\"%s\"><strong>%L</strong>%s</div>", order[i], n[i], ru_status(order[i]));
+  sqlite3_stmt *st = query(r->db,
+      "WITH s(status, n) AS (SELECT status, COUNT(*) FROM cycle_result WHERE cycle_id = ? AND organization IS NULL"
+      "  AND breakdown IS NULL GROUP BY status),"
+      " shown(status, n) AS (SELECT status, n FROM s UNION ALL SELECT 'met', 0 WHERE NOT EXISTS (SELECT 1 FROM s WHERE status = 'met')"
+      "  UNION ALL SELECT 'not_met', 0 WHERE NOT EXISTS (SELECT 1 FROM s WHERE status = 'not_met'))"
+      " SELECT status, n FROM shown ORDER BY CASE status WHEN 'met' THEN 0 WHEN 'not_met' THEN 1 WHEN 'error' THEN 9 ELSE 5 END, status",
+      "i", c->id);
+  while (st && sqlite3_step(st) == SQLITE_ROW)
+    html_printf(out, "<div role=\"listitem\" class=\"%s\"><strong>%L</strong>%s</div>", col(st, 0), (long long)sqlite3_column_int64(st, 1),
+                ru_status(col(st, 0)));
+  if (!st) store_failed(out, r->db);
+  sqlite3_finalize(st);
   html_printf(out, "</div>\n");
   st = query(r->db, "SELECT (SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ?1),"
                     " (SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = ?1),"
