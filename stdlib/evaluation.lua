@@ -165,6 +165,14 @@ local function combine(ctx, r)
   end
   for kind in pairs(r.kinds) do r.kinds[kind] = agg.combine(measures_for(r, "kind", kind)) end
   for position in pairs(r.positions) do r.positions[position] = agg.combine(measures_for(r, "position", position)) end
+  if r.applies_to then -- the total of the organizations the indicator is about
+    local m = {}
+    for i = 1, #r.slots do m[i] = 0 end
+    for _, kind in ipairs(r.applies_to) do
+      for i, v in ipairs(measures_for(r, "kind", kind)) do m[i] = m[i] + v end
+    end
+    r.total = agg.combine(m)
+  end
 end
 
 -- Whether the store has any rows of a dated source in its window.
@@ -196,7 +204,7 @@ end
 -- a growth aggregate, and what its targets compare with: the value in a
 -- base year (growth targets, linear paths), the cumulative value since the
 -- programme's first year.
-local function requests_for(ind, ctx, period)
+local function requests_of(ind, ctx, period)
   local list = {}
   local agg = ind.value
   if type(agg) == "function" then return list end
@@ -220,6 +228,14 @@ local function requests_for(ind, ctx, period)
                           since = from }
     end
   end
+  return list
+end
+
+-- The requests of an indicator, each knowing the kinds of organizations the
+-- indicator applies to (its total is theirs only).
+local function requests_for(ind, ctx, period)
+  local list = requests_of(ind, ctx, period)
+  for _, r in ipairs(list) do r.applies_to = ind.applies_to end
   return list
 end
 
@@ -367,6 +383,18 @@ local function not_applicable(ind, values, org)
   return "не применимо: в организациях этого вида нет работников, к которым относится показатель"
 end
 
+-- Why the indicator does not apply to the municipality at all: no
+-- organization of the kinds it applies to (WSR experts without a college).
+local function no_organization_of_kinds(ind, ctx)
+  if not ind.applies_to then return nil end
+  for _, o in ipairs(ctx.organizations) do
+    for _, kind in ipairs(ind.applies_to) do if o.kind == kind then return nil end end
+  end
+  local names = {}
+  for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
+  return "не применимо: в муниципалитете нет организаций вида " .. table.concat(names, ", ")
+end
+
 -- The row values of one group (field "orgs", "kinds" or "positions" and
 -- its key, or the total) for every role.
 local function group_of(field, key, current, bases, cumulatives)
@@ -408,6 +436,10 @@ function evaluation.rows(pack, ctx, id)
   local missing = evaluation.missing_source(ind, ctx)
   local rows = {}
   rows[1] = make_row(ind, ctx, group_of(nil, nil, values, bases, cumulatives), nil)
+  local why_not = no_organization_of_kinds(ind, ctx)
+  if why_not then
+    rows[1] = { status = "not_applicable", message = why_not }
+  end
   if ind.level ~= "municipality" then
     for _, o in ipairs(ctx.organizations) do
       local why = not_applicable(ind, values, o)

@@ -122,12 +122,29 @@ local function monthly_windows(ranges, year_list)
   return windows
 end
 
+-- The years a roadmap's stage heading names: "I этап - формирующий (2021
+-- год)" gives { 2021, 2021 }, "II этап - деятельностный (2022-2023 годы)"
+-- { 2022, 2023 }; nil when it names none.
+function schedule.stage_years(stage)
+  if type(stage) ~= "string" then return nil end
+  local y1, y2 = stage:match("(%d%d%d%d)%s*[-–—]%s*(%d%d%d%d)")
+  if y1 then return { tonumber(y1), tonumber(y2) } end
+  local y = stage:match("(%d%d%d%d)")
+  if y then return { tonumber(y), tonumber(y) } end
+  return nil
+end
+
 -- Parses a schedule phrase for a programme of years { first, last }.
+-- Months without a year ("Август") and "ежегодно" fall in the years of
+-- the stage the item is listed under, when its heading names them, else
+-- in every year of the programme; whole-period phrases span the programme.
 -- Returns { kind = "dated" | "deadline" | "separate", windows = { {from, to}, ... } },
 -- or nil and what is wrong.
-function schedule.parse(phrase, programme)
+function schedule.parse(phrase, programme, stage)
   if type(phrase) ~= "string" then return nil, "a schedule must be a string" end
   programme = programme or { 2021, 2024 }
+  local stage_years = schedule.stage_years(stage)
+  local yearly_span = stage_years or programme
   local text = normalize(phrase)
   if text == "" then return nil, "the schedule is empty" end
   if SEPARATE:test(text) then return { kind = "separate", windows = {} } end
@@ -167,7 +184,7 @@ function schedule.parse(phrase, programme)
     local ranges = month_ranges(m.months)
     local year_list, span
     local yearly = m.years and YEARLY:test(m.years)
-    if not m.years or yearly then year_list, span = programme_years(programme), false
+    if not m.years or yearly then year_list, span = programme_years(yearly_span), false
     else year_list, span = years(m.years) end
     if #ranges == 0 then
       if yearly then ranges = { { 1, 12 } }

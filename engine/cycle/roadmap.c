@@ -101,7 +101,7 @@ static int take_heading(roadmap_run *run, size_t row, char **v) {
 
 /* Parses a schedule through the stdlib; pushes the parsed table, or
  * returns -1 with the reason in why. */
-static int parse_schedule(roadmap_run *run, const char *phrase, char *why, size_t whylen) {
+static int parse_schedule(roadmap_run *run, const char *phrase, const char *stage, char *why, size_t whylen) {
   lua_State *L = sandbox_lua(run->sb);
   lua_getfield(L, run->schedule, "parse");
   lua_pushstring(L, phrase);
@@ -110,7 +110,9 @@ static int parse_schedule(roadmap_run *run, const char *phrase, char *why, size_
   lua_rawseti(L, -2, 1);
   lua_pushinteger(L, run->programme_last);
   lua_rawseti(L, -2, 2);
-  if (sandbox_call(run->sb, 2, 2, why, whylen) != LUA_OK) return -1;
+  if (stage) lua_pushstring(L, stage); /* "Август" of stage I (2021 год) is August 2021 only */
+  else lua_pushnil(L);
+  if (sandbox_call(run->sb, 3, 2, why, whylen) != LUA_OK) return -1;
   if (lua_isnil(L, -2)) {
     snprintf(why, whylen, "%s", lua_tostring(L, -1));
     lua_pop(L, 2);
@@ -234,7 +236,7 @@ static int import_row(roadmap_run *run, size_t row, char *why, size_t whylen) {
     rc = -1;
   } else {
     char reason[900];
-    if (parse_schedule(run, v[F_SCHEDULE], reason, sizeof reason) != 0) {
+    if (parse_schedule(run, v[F_SCHEDULE], run->stage[0] ? run->stage : v[F_STAGE], reason, sizeof reason) != 0) {
       snprintf(why, whylen, "schedule: %s", reason);
       rc = -1;
     } else {

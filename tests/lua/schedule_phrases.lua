@@ -72,3 +72,16 @@ local deadline = schedule.parse("до 15.01.2023")
 same(schedule.state(deadline, "2022-06-01"), "due")
 same(schedule.state(deadline, "2023-01-16"), "overdue")
 same(schedule.state(schedule.parse("По отдельному графику"), "2030-01-01"), "planned")
+
+-- a month of a roadmap's stage falls in that stage's years only (seed 001:
+-- "Август" under "I этап - формирующий (2021 год)" is August 2021)
+same(schedule.stage_years("I этап - формирующий (2021 год)"), { 2021, 2021 })
+same(schedule.stage_years("II этап - деятельностный (2022-2023 годы)"), { 2022, 2023 })
+same(schedule.stage_years("Направление 1. Диагностика"), nil)
+same(schedule.parse("Август", { 2021, 2024 }, "I этап - формирующий (2021 год)").windows, { w("2021-08-01", "2021-08-31") })
+same(#schedule.parse("Ежегодно", { 2021, 2024 }, "II этап - деятельностный (2022-2023 годы)").windows, 2)
+same(#schedule.parse("Август", { 2021, 2024 }).windows, 4, "without a stage: every year of the programme")
+same(schedule.parse("В течение всего периода", { 2021, 2024 }, "I этап - формирующий (2021 год)").windows,
+     { w("2021-01-01", "2024-12-31") }, "the whole period is the programme's")
+same(schedule.parse("Сентябрь 2024", { 2021, 2024 }, "I этап - формирующий (2021 год)").windows,
+     { w("2024-09-01", "2024-09-30") }, "a year written in the phrase wins")

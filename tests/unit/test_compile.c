@@ -308,6 +308,16 @@ static void levels_and_applicability(void **state) {
     }
   }
   assert_true(schools > 0 && others > 0);
+  /* the total is the schools' total, not the whole municipality's */
+  double num, den;
+  hand(f->db, "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+       " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) " WORKERS "e.position = 'teacher'"
+       " AND e.organization_id IN (SELECT id FROM organization WHERE municipality = 'm1' AND kind = 'school')", NULL, &num, &den);
+  const result_row *schools_total = row_of(&f->results, "schools_diagnosed", NULL);
+  assert_float_equal(schools_total->numerator, num, 0);
+  assert_float_equal(schools_total->denominator, den, 0);
+  const result_row *all = row_of(&f->results, "diagnosed", NULL);
+  assert_true(all->denominator > den); /* teachers outside schools exist in the generated data */
 }
 
 static void escape_hatch_reads_but_cannot_write(void **state) {
