@@ -23,4 +23,6 @@ for test in packs demo report synth repl options i18n; do
 done
 echo "memcheck: e2e_web"
 $vg "$build/tests/test_web" >/dev/null
+echo "memcheck: e2e_serve_cli"
+PDMON_WRAPPER="$vg" "$build/tests/test_serve_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 echo "memcheck: clean"
