@@ -2,6 +2,8 @@
  * lua_store.h. */
 #include "lua_store.h"
 
+#include "sandbox.h"
+
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,8 @@ static int store_query(lua_State *L) {
     lua_rawseti(L, -2, ++row);
   }
   if (rc != SQLITE_DONE) {
+    sandbox *sb = sandbox_from_lua(L);
+    if (rc == SQLITE_INTERRUPT && sb && sandbox_spent(sb)) return sandbox_raise_spent(L); /* not an SQL mistake */
     luaL_pushfail(L);
     lua_pushstring(L, sqlite3_errmsg(rule_view_db(h->view)));
     return 2;
@@ -191,8 +195,18 @@ void lua_store_push(lua_State *L) {
   luaL_setmetatable(L, STORE_HANDLE);
 }
 
+/* How many SQLite virtual machine steps pass between two charges. */
+#define SQL_STEPS_PER_CHARGE 1000
+
+/* Progress handler of the rules' connection: SQLite's work is charged to
+ * the same budget as the rules' Lua, and Ctrl-C stops it, so an endless
+ * recursive CTE or a cross join stops like an endless loop. */
+static int charge_sql(void *ud) { return sandbox_charge(ud, SQL_STEPS_PER_CHARGE) != 0; }
+
 void lua_store_attach(lua_State *L, int index, rule_view *view) {
   store_handle *h = lua_touserdata(L, index);
   register_functions(rule_view_db(view));
+  sandbox *sb = sandbox_from_lua(L);
+  if (sb) sqlite3_progress_handler(rule_view_db(view), SQL_STEPS_PER_CHARGE, charge_sql, sb);
   h->view = view;
 }

@@ -2,6 +2,8 @@
  * promises are in sandbox.h. */
 #include "sandbox.h"
 
+#include "lua_patterns.h"
+
 #include <lauxlib.h>
 #include <lualib.h>
 #include <errno.h>
@@ -22,8 +24,23 @@ struct sandbox {
   int budget_exceeded;     /* set once the budget is spent; makes pcall re-raise */
   int memory_exceeded;     /* set by the allocator; makes pcall re-raise */
   volatile sig_atomic_t interrupted; /* set by sandbox_interrupt (a signal handler) */
+  char spent_reason[512];  /* the message of the call that spent the budget */
   int env_ref;             /* registry reference to the frozen globals */
 };
+
+static void fire_hook_now(sandbox *sb);
+
+/* Charges a step per 64 bytes allocated: building strings (s .. t,
+ * s:upper(), table.concat) is C-level work one instruction can start, so
+ * a loop of few instructions over huge strings still spends the budget.
+ * Past the budget the hook fires at the next instruction. */
+static void charge_bytes(sandbox *sb, size_t bytes) {
+  sb->executed += (long long)(bytes >> 6);
+  if (sb->executed > sb->budget && !sb->budget_exceeded && sb->L) {
+    sb->budget_exceeded = 1;
+    fire_hook_now(sb);
+  }
+}
 
 /* The allocator: refuses to grow past the cap and marks the refusal, so a
  * pcall in the sandboxed code cannot treat it as an ordinary error. */
@@ -41,6 +58,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   void *grown = realloc(ptr, nsize);
   if (grown) sb->memory_used = sb->memory_used - old + nsize;
+  if (grown && nsize > old) charge_bytes(sb, nsize - old);
   return grown;
 }
 
@@ -57,9 +75,12 @@ sandbox *sandbox_from_lua(lua_State *L) {
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
-/* Makes the hook fire on the next instruction and on every one after. */
+/* Makes the hook fire on the next instruction and on every one after.
+ * Instructions only: a call or return hook would also fire when the
+ * core's own C functions return, failing the core's work instead of the
+ * rule's. */
 static void fire_hook_now(sandbox *sb) {
-  lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL | LUA_MASKRET, 1);
+  lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
 }
 
 /* Counts instructions; once the budget is spent (or Ctrl-C was pressed) it
@@ -71,7 +92,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     sb->budget_exceeded = 1;
     luaL_error(L, "interrupted");
   }
-  if (ar->event == LUA_HOOKCOUNT && !sb->budget_exceeded) sb->executed += HOOK_STEP;
+  if (!sb->budget_exceeded) sb->executed += HOOK_STEP;
   if (sb->executed <= sb->budget && !sb->budget_exceeded) return;
   if (!sb->budget_exceeded) {
     sb->budget_exceeded = 1;
@@ -115,6 +136,10 @@ void sandbox_interrupt(sandbox *sb) {
 }
 
 int sandbox_interrupted(const sandbox *sb) { return sb->interrupted != 0; }
+
+int sandbox_spent(const sandbox *sb) { return sb->budget_exceeded || sb->interrupted; }
+
+const char *sandbox_spent_reason(const sandbox *sb) { return sb->spent_reason; }
 
 /* pcall and xpcall for sandboxed code: like Lua's, except that running out
  * of instructions or memory is re-raised instead of caught. */
@@ -382,6 +407,10 @@ static void open_libraries(lua_State *L) {
   lua_getglobal(L, "string");
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
+  lua_patterns_install(L, -1); /* also what ("x"):find(...) reaches */
+  lua_pop(L, 1);
+  lua_getglobal(L, "table");
+  lua_patterns_install_table(L, -1);
   lua_pop(L, 1);
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
@@ -443,11 +472,22 @@ sandbox *sandbox_new(sandbox_limits limits) {
 
 lua_State *sandbox_lua(sandbox *sb) { return sb->L; }
 
+void *sandbox_alloc(sandbox *sb, size_t size) { return capped_alloc(sb, NULL, 0, size); }
+
+void sandbox_dealloc(sandbox *sb, void *ptr, size_t size) {
+  if (ptr) capped_alloc(sb, ptr, size, 0);
+}
+
+void sandbox_add_budget(sandbox *sb, long long steps) {
+  if (steps > 0) sb->executed -= steps;
+}
+
 void sandbox_rearm(sandbox *sb) {
   sb->executed = 0;
   sb->budget_exceeded = 0;
   sb->memory_exceeded = 0;
   sb->interrupted = 0;
+  sb->spent_reason[0] = '\0';
   lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
 }
 
@@ -501,6 +541,8 @@ static void take_error(sandbox *sb, int status, char *err, size_t errlen) {
     snprintf(err, errlen, "%s", lua_tostring(L, -1));
   else
     snprintf(err, errlen, "error object is a %s value", luaL_typename(L, -1));
+  if ((sb->budget_exceeded || sb->interrupted) && !sb->spent_reason[0])
+    snprintf(sb->spent_reason, sizeof sb->spent_reason, "%s", err);
   lua_pop(L, 1);
   sb->memory_exceeded = 0;
   lua_gc(L, LUA_GCCOLLECT);

@@ -38,6 +38,10 @@ lua_State *sandbox_lua(sandbox *sb);
  * budget: once it is spent every later call fails at its first step. */
 void sandbox_rearm(sandbox *sb);
 
+/* Adds steps to the budget of the current unit of work (an evaluation
+ * grows with the rows it reads; see rule_view_rows). */
+void sandbox_add_budget(sandbox *sb, long long steps);
+
 /* The sandbox a state belongs to, or NULL for a state it did not create. */
 sandbox *sandbox_from_lua(lua_State *L);
 
@@ -55,6 +59,12 @@ void sandbox_interrupt(sandbox *sb);
 
 /* 1 once sandbox_interrupt was called since the last rearm. */
 int sandbox_interrupted(const sandbox *sb);
+
+/* 1 once the budget is spent or the work interrupted (since the last rearm). */
+int sandbox_spent(const sandbox *sb);
+
+/* The message of the call that spent the budget ("" when none did). */
+const char *sandbox_spent_reason(const sandbox *sb);
 
 /* Pushes a read-only view of the table at index: reads (raw, so no
  * metamethod of the table runs), # and pairs() see its content, with every
@@ -87,6 +97,12 @@ int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
  * raise (luaL_error) freely. Returns LUA_OK with nresults on the stack, or
  * an error status with the message in err. */
 int sandbox_protected(sandbox *sb, lua_CFunction fn, void *data, int nargs, int nresults, char *err, size_t errlen);
+
+/* Memory for C libraries the rules drive (PCRE2), counted against the
+ * same cap as the state's: NULL past the cap, which then stops the rule
+ * as running out of memory does. size must be given back to dealloc. */
+void *sandbox_alloc(sandbox *sb, size_t size);
+void sandbox_dealloc(sandbox *sb, void *ptr, size_t size);
 
 /* Bytes currently allocated by the state. */
 size_t sandbox_memory_used(const sandbox *sb);

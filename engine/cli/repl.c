@@ -22,6 +22,7 @@ typedef struct session {
   pack p;
   int have_pack;
   int env, repl, ctx, settings; /* registry references */
+  long long data_budget;        /* steps each chunk gets for the store's size */
   int errors;
 } session;
 
@@ -132,6 +133,7 @@ static int dot_command(session *s, const char *line) {
   push_ref(s, s->settings);
   char err[1024];
   sandbox_rearm(s->sb); /* a dot-command is one unit of work */
+  sandbox_add_budget(s->sb, s->data_budget);
   interrupt_target = s->sb;
   int status = sandbox_call(s->sb, 3, 2, err, sizeof err);
   interrupt_target = NULL;
@@ -158,6 +160,7 @@ static void execute(session *s, const char *code) {
   }
   char err[1024];
   sandbox_rearm(s->sb); /* each chunk typed is one unit of work with its own budget */
+  sandbox_add_budget(s->sb, s->data_budget);
   interrupt_target = s->sb;
   int status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
@@ -264,6 +267,7 @@ static void run_file(session *s, const char *path) {
   }
   lua_remove(L, -2);
   sandbox_rearm(s->sb);
+  sandbox_add_budget(s->sb, s->data_budget);
   interrupt_target = s->sb;
   status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
@@ -300,6 +304,7 @@ static int build_session(lua_State *L) {
   rule_view *db;
   if (rule_view_open(opt->store_path, opt->municipality, &db, job->err, sizeof job->err) != 0) return 0;
   lua_store_attach(L, -1, db);
+  s->data_budget = rule_view_budget(db);
   if (s->have_pack && s->p.municipality[0] && strcmp(s->p.municipality, rule_view_municipality(db)) != 0) {
     snprintf(job->err, sizeof job->err, _("%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's"),
              s->p.dir, s->p.municipality, rule_view_municipality(db));

@@ -116,10 +116,19 @@ static void convert_row(lua_State *L, int row, result_row *r) {
 static int evaluate_indicator(const pack *p, const evaluate_options *opt, int desc, int ctx,
                               result_set *out, size_t *evaluated, size_t *org_rows) {
   lua_State *L = sandbox_lua(p->sb);
+  char err[1024];
+  if (sandbox_spent(p->sb)) { /* an earlier indicator spent the evaluation's budget */
+    result_row *r = describe_row(out, L, desc);
+    if (!r) return -1;
+    r->status = STATUS_ERROR;
+    snprintf(err, sizeof err, _("not evaluated: the evaluation's budget was spent before this indicator (%s)"),
+             sandbox_spent_reason(p->sb));
+    r->message = strdup(err);
+    return 0;
+  }
   pack_push_call(p, "evaluate");
   lua_getfield(L, desc, "id");
   lua_pushvalue(L, ctx);
-  char err[1024];
   if (sandbox_call(p->sb, 3, 1, err, sizeof err) != LUA_OK) {
     result_row *r = describe_row(out, L, desc);
     if (!r) return -1;
@@ -185,6 +194,7 @@ static int push_context(const pack *p, const evaluate_options *opt, result_set *
     return -1;
   }
   lua_store_attach(L, -1, view);
+  sandbox_add_budget(p->sb, rule_view_budget(view)); /* one evaluation: grows with the data */
   if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
@@ -334,8 +344,10 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
     }
     lua_pop(L, 1);
   }
-  if (!opt->indicator && (collect_recommendations(p, ctx, out, err, errlen) != 0 ||
-                          collect_ratings(p, ctx, out, err, errlen) != 0))
+  /* once the budget is spent the indicators say so; recommendations and
+   * ratings, built from them, are then left out rather than failing all */
+  if (!opt->indicator && !sandbox_spent(p->sb) &&
+      (collect_recommendations(p, ctx, out, err, errlen) != 0 || collect_ratings(p, ctx, out, err, errlen) != 0))
     return -1;
   if (opt->indicator && matched == 0) {
     char ids[2048];

@@ -71,6 +71,38 @@ attempt() {
   return 0
 }
 
+# Like attempt, but presses Ctrl-C (SIGINT) after DELAY seconds: the
+# command must then stop by itself (within LIMIT), saying so.
+attempt_interrupted() {
+  delay=$1
+  shift
+  attempts=$((attempts + 1))
+  start=$(date +%s.%N)
+  ${PDMON_WRAPPER:-} "$PDMON_BIN" "$@" >out.txt 2>err.txt </dev/null &
+  pid=$!
+  sleep "$delay"
+  kill -INT "$pid" 2>/dev/null
+  waited=0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((LIMIT * 10)) ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    fail "pdmon $* did not stop within $LIMIT s of Ctrl-C"
+  fi
+  wait "$pid"
+  status=$?
+  seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  [ "$status" -eq 86 ] && fail "a sanitizer reported an error"
+  if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|PANIC|unprotected error' err.txt; then
+    fail "pdmon $* crashed or panicked"
+  fi
+  [ "$status" -ge 128 ] && fail "pdmon $* was killed by signal $((status - 128))"
+  return 0
+}
+
 expect_status() {
   checks=$((checks + 1))
   [ "$status" = "$1" ] || fail "expected exit status $1, got $status"
