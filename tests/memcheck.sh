@@ -5,7 +5,7 @@
 set -eu
 build=$(cd "${1:-build}" && pwd)  # absolute: some tests run pdmon from their own folders
 vg="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q"
-for test in csv value store import employment sandbox russian; do
+for test in csv value store import employment sandbox russian patterns; do
   echo "memcheck: unit_$test"
   $vg "$build/tests/test_$test" >/dev/null
 done
