@@ -195,13 +195,17 @@ void lua_store_push(lua_State *L) {
   luaL_setmetatable(L, STORE_HANDLE);
 }
 
-/* How many SQLite virtual machine steps pass between two charges. */
+/* How many SQLite virtual machine steps pass between two charges, and
+ * what one of them costs in budget steps: SQLite runs about a tenth as
+ * many of its steps a second as Lua runs instructions, so each counts ten,
+ * and a budget means about the same time whether Lua or SQL spends it. */
 #define SQL_STEPS_PER_CHARGE 1000
+#define SQL_STEP_WEIGHT 10
 
 /* Progress handler of the rules' connection: SQLite's work is charged to
  * the same budget as the rules' Lua, and Ctrl-C stops it, so an endless
  * recursive CTE or a cross join stops like an endless loop. */
-static int charge_sql(void *ud) { return sandbox_charge(ud, SQL_STEPS_PER_CHARGE) != 0; }
+static int charge_sql(void *ud) { return sandbox_charge(ud, SQL_STEPS_PER_CHARGE * SQL_STEP_WEIGHT) != 0; }
 
 void lua_store_attach(lua_State *L, int index, rule_view *view) {
   store_handle *h = lua_touserdata(L, index);

@@ -434,7 +434,7 @@ const char *rule_view_municipality(const rule_view *v) { return v->municipality;
 
 long long rule_view_rows(const rule_view *v) { return v->rows; }
 
-#define STEPS_PER_ROW 2000
+#define STEPS_PER_ROW 5000
 
 long long rule_view_budget(const rule_view *v) { return v->rows * STEPS_PER_ROW; }
 

@@ -46,9 +46,10 @@ const char *rule_view_municipality(const rule_view *v);
 long long rule_view_rows(const rule_view *v);
 
 /* Steps of budget a unit of work on this view gets beyond the sandbox's
- * own: 2000 per row. The seeds' packs take about 250 per row (Lua and SQL
- * together), so a legitimate evaluation of any size fits with room to
- * spare, while a runaway one still stops in time proportional to the data. */
+ * own: 5000 per row. The region's pack takes about 1100 per row (Lua and
+ * SQL together, on a synthetic region of 240,000 rows), so a legitimate
+ * evaluation of any size fits with room to spare, while a runaway one
+ * still stops in time proportional to the data. */
 long long rule_view_budget(const rule_view *v);
 
 /* Prepares one statement of rule code. On failure err holds SQLite's

@@ -32,7 +32,7 @@ attempts=0
 checks=0
 status=
 seconds=
-LIMIT=30
+LIMIT=90
 
 fail() {
   echo "not ok - $(basename "$CASE" .case): $*"
