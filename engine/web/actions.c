@@ -325,3 +325,29 @@ void actions_user_switch(web_request *r) {
   routes_audit(r, "account", login, disable ? "disabled" : "enabled", "ok");
   web_respond_redirect(r, "/admin/users?done=1");
 }
+
+/* The last entries of the audit trail, newest first (admin). */
+static void write_audit(web_request *r, FILE *out) {
+  html_frame f;
+  routes_frame(r, "Журнал действий", &f);
+  html_page_begin(out, &f);
+  html_printf(out, "<div class=\"wrap\"><table><caption>Последние 500 записей</caption><thead><tr><th scope=\"col\">Когда (UTC)</th>"
+                   "<th scope=\"col\">Кто</th><th scope=\"col\">Адрес</th><th scope=\"col\">Действие</th><th scope=\"col\">Объект</th>"
+                   "<th scope=\"col\">Подробности</th><th scope=\"col\">Итог</th></tr></thead><tbody>\n");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(r->db, "SELECT at, login, address, action, target, detail, outcome FROM audit ORDER BY id DESC LIMIT 500", -1,
+                         &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *outcome = (const char *)sqlite3_column_text(st, 6);
+      html_printf(out, "<tr%R><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%R</td></tr>\n",
+                  !strcmp(outcome, "ok") ? "" : " class=\"not_met\"", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                  sqlite3_column_text(st, 2), sqlite3_column_text(st, 3), sqlite3_column_text(st, 4), sqlite3_column_text(st, 5),
+                  !strcmp(outcome, "ok") ? "выполнено" : !strcmp(outcome, "denied") ? "отказано" : "не удалось");
+    }
+    sqlite3_finalize(st);
+  }
+  html_printf(out, "</tbody></table></div>\n");
+  html_page_end(out);
+}
+
+void actions_audit_page(web_request *r) { web_respond_page(r, 200, write_audit); }

@@ -19,6 +19,7 @@ void actions_decision_add(web_request *r);
 void actions_users_page(web_request *r);
 void actions_user_add(web_request *r);
 void actions_user_switch(web_request *r); /* /admin/users/LOGIN/disable|enable */
+void actions_audit_page(web_request *r);  /* the last entries of the audit trail */
 
 /* The rule pack of the request's municipality: its latest cycle's, else
  * serve's --pack, else the store's recorded pack, when that pack is the

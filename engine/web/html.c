@@ -110,7 +110,7 @@ static void write_nav(FILE *out, const html_frame *f) {
   if (!f->login) return;
   html_printf(out, "<nav aria-label=\"Разделы\">");
   if (!strcmp(f->role, "admin")) {
-    html_printf(out, "<a href=\"/admin/users\">Учётные записи</a>");
+    html_printf(out, "<a href=\"/admin/users\">Учётные записи</a><a href=\"/admin/audit\">Журнал действий</a>");
   } else if (!strcmp(f->role, "school")) {
     html_printf(out, "<a href=\"/m/%U/org/%U\">Моя организация</a><a href=\"/m/%U/upload\">Загрузка данных</a>", m,
                 f->organization, m);

@@ -28,6 +28,7 @@ static const web_route routes[] = {
     {"GET", "/admin/users", "admin", actions_users_page},
     {"POST", "/admin/users", "admin", actions_user_add},
     {"POST", "/admin/users/{x}/{x}", "admin", actions_user_switch},
+    {"GET", "/admin/audit", "admin", actions_audit_page},
     {"GET", "/m/{m}", "region,municipality", pages_dashboard},
     {"GET", "/m/{m}/indicator/{x}", "region,municipality", pages_indicator},
     {"GET", "/m/{m}/org/{o}", "region,municipality,school", pages_organization},

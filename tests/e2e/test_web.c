@@ -218,6 +218,7 @@ static const struct {
     {"GET", "/admin/users", "admin"},
     {"POST", "/admin/users", "admin"},
     {"POST", "/admin/users/{x}/{x}", "admin"},
+    {"GET", "/admin/audit", "admin"},
     {"GET", "/m/{m}", "region,municipality"},
     {"GET", "/m/{m}/indicator/{x}", "region,municipality"},
     {"GET", "/m/{m}/org/{o}", "region,municipality,school"},
@@ -445,6 +446,29 @@ static void a_disabled_account_loses_its_sessions(void **state) {
   assert_int_equal(r.status, 303);
   free(r.body);
   assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'account' AND target = 'town' AND outcome = 'ok'"), 2);
+}
+
+static void sessions_expire(void **state) {
+  (void)state;
+  session s = session_of(1);
+  reply r = request("GET", "/m/m1", s.cookie, NULL);
+  assert_int_equal(r.status, 200);
+  free(r.body);
+  char err[256];
+  assert_int_equal(store_exec(db, "UPDATE web_session SET expires_at = strftime('%s', 'now') - 1", err, sizeof err), 0);
+  r = request("GET", "/m/m1", s.cookie, NULL);
+  assert_int_equal(r.status, 303); /* to the login again */
+  free(r.body);
+}
+
+static void the_admin_reads_the_audit_trail(void **state) {
+  (void)state;
+  session admin = session_of(3);
+  reply r = request("GET", "/admin/audit", admin.cookie, NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "отказано")); /* the refusals of the route test are there */
+  assert_non_null(strstr(r.body, "another municipality"));
+  free(r.body);
 }
 
 static void stored_markup_comes_out_escaped(void **state) {
@@ -677,6 +701,8 @@ int main(void) {
       cmocka_unit_test(login_sets_a_strict_cookie_and_is_limited),
       cmocka_unit_test(logout_ends_the_session),
       cmocka_unit_test(a_disabled_account_loses_its_sessions),
+      cmocka_unit_test(sessions_expire),
+      cmocka_unit_test(the_admin_reads_the_audit_trail),
       cmocka_unit_test(stored_markup_comes_out_escaped),
       cmocka_unit_test(bodies_and_methods_are_bounded),
       cmocka_unit_test(an_upload_with_a_bad_row_writes_nothing),
