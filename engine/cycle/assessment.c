@@ -91,23 +91,31 @@ static void result_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
   cycle_text(db, c->id, "SELECT run_at FROM cycle WHERE id = ?", run_at, sizeof run_at);
   long long results = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = ?");
   long long statements = cycle_count(db, c->id, "SELECT statements FROM cycle WHERE id = ?");
+  /* a run whose rules failed is no monitoring (cycle run refuses to store one; a store
+   * written before it did may still hold such results) */
+  long long failed = cycle_count(db, c->id, "SELECT COUNT(DISTINCT indicator) FROM cycle_result WHERE cycle_id = ? AND status = 'error'");
+  int done = run_at[0] != '\0' && failed == 0;
   cJSON *k = component(list, 4, "Мониторинг");
-  criterion(k, run_at[0] != '\0', "Мониторинг проведён и датирован", run_at[0] ? "%s: результатов %lld, SQL-запросов %lld" : "не проводился",
-            run_at, results, statements);
+  if (failed > 0)
+    criterion(k, 0, "Мониторинг проведён и датирован", "%s: показателей с ошибкой в правилах: %lld из результатов %lld",
+              run_at, failed, results);
+  else
+    criterion(k, done, "Мониторинг проведён и датирован", run_at[0] ? "%s: результатов %lld, SQL-запросов %lld" : "не проводился",
+              run_at, results, statements);
   long long problems = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND (carried_from IS NULL OR resolved = 0)");
   long long resolved = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND resolved = 1");
   cycle_text(db, c->id, "SELECT organization_name || ' (' || SUM(status = 'met') || ' из ' || COUNT(*) || ')' FROM cycle_result"
              " WHERE cycle_id = ? AND organization IS NOT NULL AND status IN ('met', 'not_met') GROUP BY organization"
              " ORDER BY SUM(status = 'met') * 1.0 / COUNT(*) DESC, organization LIMIT 1", best, sizeof best);
   k = component(list, 5, "Анализ");
-  criterion(k, run_at[0] != '\0', "Проведён анализ: проблемные зоны и рейтинг организаций",
+  criterion(k, done, "Проведён анализ: проблемные зоны и рейтинг организаций",
             "проблемных зон: %lld, решено перенесённых: %lld%s%s", problems, resolved, best[0] ? "; первое место: " : "", best);
   long long recommendations = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = ?");
   char addressees[512];
   cycle_text(db, c->id, "SELECT group_concat(addressee || ': ' || n, ', ') FROM (SELECT addressee, COUNT(*) AS n"
              " FROM cycle_recommendation WHERE cycle_id = ? GROUP BY addressee)", addressees, sizeof addressees);
   k = component(list, 6, "Адресные рекомендации");
-  criterion(k, run_at[0] && (recommendations > 0 || problems == 0), "Рекомендации сформированы",
+  criterion(k, done && (recommendations > 0 || problems == 0), "Рекомендации сформированы",
             "рекомендаций: %lld", recommendations);
   criterion(k, recommendations > 0, "Рекомендации адресные", "%s", addressees[0] ? addressees : "адресатов нет");
 }

@@ -190,140 +190,211 @@ static void bind_figure(sqlite3_stmt *st, int first, int present, const double f
     if (present && f[i] == f[i]) sqlite3_bind_double(st, first + i, f[i]);
 }
 
-/* Stores one result row of the evaluation. */
-static int store_result(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
+/* The store's side of a cycle run: every statement goes through it, so the
+ * run can record what it cost (statements prepared, virtual machine steps)
+ * as evidence that a cycle's cost does not grow with the cycles before it. */
+typedef struct writer {
+  sqlite3 *db;
+  long long statements, steps;
+  char *err;
+  size_t errlen;
+} writer;
+
+/* Prepares one statement of the run; NULL with the error set. */
+static sqlite3_stmt *writer_prepare(writer *w, const char *sql) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
-                             " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
-                             " target_kind, target_value, target_reason, status, message, criterion_title, source,"
-                             " level, reading, target_origin, target_year, deadline, progress, path_value, base_year,"
-                             " base_value, growth, figure, yearly_value, yearly_numerator, yearly_denominator,"
-                             " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-    return -1;
+  if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(w->err, w->errlen, "store: %s", sqlite3_errmsg(w->db));
+    return NULL;
   }
-  const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
-                         r->breakdown, r->group};
-  sqlite3_bind_int64(st, 1, cycle);
-  for (int i = 0; i < 8; i++) sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_STATIC);
-  if (r->has_value) sqlite3_bind_double(st, 10, r->value);
-  if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
-  if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
-  sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
-  if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
-  sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
-  if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
-  sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
-  if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
-  if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
-  if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
-  if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
-  sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
-  bind_figure(st, 32, r->has_yearly, r->yearly);
-  bind_figure(st, 35, r->has_cumulative, r->cumulative);
-  if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-  if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  w->statements++;
+  return st;
+}
+
+/* Steps st once, as an insert or update, and resets it for the next row. */
+static int writer_step(writer *w, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return 0;
+  snprintf(w->err, w->errlen, "store: %s", sqlite3_errmsg(w->db));
+  return -1;
+}
+
+/* Counts what st cost and finalizes it; passes rc on. */
+static int writer_finish(writer *w, sqlite3_stmt *st, int rc) {
+  if (st) w->steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
   sqlite3_finalize(st);
   return rc;
 }
 
-/* A number as an official reads it: two decimals at most, a decimal comma. */
-static const char *ru_decimal(double v, char *buf, size_t len) {
-  snprintf(buf, len, "%.2f", v);
-  char *dot = strchr(buf, '.');
-  if (dot) {
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
-    if (buf[n - 1] == '.') buf[--n] = '\0';
-    else *dot = ',';
+/* Runs one statement whose only parameter, every ?1, is the cycle. */
+static int writer_run(writer *w, const char *sql, long long cycle) {
+  sqlite3_stmt *st = writer_prepare(w, sql);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, cycle);
+  return writer_finish(w, st, writer_step(w, st));
+}
+
+/* Stores every result row of the evaluation through one statement. */
+static int store_results(writer *w, long long cycle, const result_set *results) {
+  sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
+                                       " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
+                                       " target_kind, target_value, target_reason, status, message, criterion_title, source,"
+                                       " level, reading, target_origin, target_year, deadline, progress, path_value, base_year,"
+                                       " base_value, growth, figure, yearly_value, yearly_numerator, yearly_denominator,"
+                                       " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since)"
+                                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st) return -1;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < results->count; i++) {
+    const result_row *r = &results->rows[i];
+    const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
+                           r->breakdown, r->group};
+    sqlite3_bind_int64(st, 1, cycle);
+    for (int t = 0; t < 8; t++) sqlite3_bind_text(st, t + 2, texts[t], -1, SQLITE_STATIC);
+    if (r->has_value) sqlite3_bind_double(st, 10, r->value);
+    if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
+    if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
+    sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
+    if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
+    sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
+    if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
+    sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
+    if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
+    if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
+    if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
+    if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
+    sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
+    bind_figure(st, 32, r->has_yearly, r->yearly);
+    bind_figure(st, 35, r->has_cumulative, r->cumulative);
+    if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
+    rc = writer_step(w, st);
   }
-  return buf;
+  return writer_finish(w, st, rc);
 }
 
-/* What the problem zone says: the indicator, where, the value against what applied. */
-static void problem_description(const result_row *r, char *out, size_t len) {
-  const char *unit = r->unit && !strcmp(r->unit, "%") ? "%" : "";
-  const char *where = r->organization_name ? r->organization_name : "муниципалитет в целом";
-  char value[32], target[32];
-  ru_decimal(r->value, value, sizeof value);
-  if (r->target_kind && !strcmp(r->target_kind, "growth"))
-    snprintf(out, len, "%s: %s — %s", r->title ? r->title : r->indicator, where, r->target_reason ? r->target_reason : "");
-  else
-    snprintf(out, len, "%s: %s — %s%s%s при цели %s%s", r->title ? r->title : r->indicator, where, value, unit,
-             r->figure && !strcmp(r->figure, "cumulative") ? " нарастающим итогом" : "",
-             r->has_target_value ? ru_decimal(r->target_value, target, sizeof target) : "-", unit);
+/* A number as an official reads it, in SQL: two decimals at most, a decimal comma. */
+#define RU_DECIMAL(x) "replace(rtrim(rtrim(printf('%.2f', " x "), '0'), '.'), '.', ',')"
+#define PROBLEM_UNIT "CASE WHEN r.unit = '%' THEN '%' ELSE '' END"
+
+/* What a problem zone says, in SQL over a result row r: the indicator, where, the value
+ * against what applied (for growth, the base it was judged against). */
+#define PROBLEM_DESCRIPTION                                                                                     \
+  "CASE WHEN r.target_kind = 'growth' THEN printf('%s: %s — %s', COALESCE(r.title, r.indicator),"                \
+  " COALESCE(r.organization_name, 'муниципалитет в целом'), COALESCE(r.target_reason, ''))"                      \
+  " ELSE printf('%s: %s — %s%s%s при цели %s%s', COALESCE(r.title, r.indicator),"                               \
+  " COALESCE(r.organization_name, 'муниципалитет в целом'), " RU_DECIMAL("r.value") ", " PROBLEM_UNIT ","         \
+  " CASE WHEN r.figure = 'cumulative' THEN ' нарастающим итогом' ELSE '' END,"                                    \
+  " CASE WHEN r.target_value IS NULL THEN '-' ELSE " RU_DECIMAL("r.target_value") " END, " PROBLEM_UNIT ") END"
+
+/* Problem zones from the stored results, in two statements. A problem
+ * carried from the last cycle is judged again where it was: resolved when
+ * met, still open when not met (saying how it stands now) or without data,
+ * and neither (carried on, not shown) when the result is not judged this
+ * cycle (in progress towards a later year, not applicable, no target).
+ * Every other indicator below its target, for the municipality or one
+ * organization, is a new problem zone. */
+static int store_problems(writer *w, long long cycle) {
+  if (writer_run(w, "UPDATE cycle_problem AS p SET resolved = (r.status = 'met'),"
+                    " description = CASE WHEN r.status = 'not_met' THEN " PROBLEM_DESCRIPTION " ELSE p.description END"
+                    " FROM cycle_result AS r WHERE p.cycle_id = ?1 AND p.carried_from IS NOT NULL"
+                    " AND r.cycle_id = ?1 AND r.breakdown IS NULL AND r.indicator = p.indicator"
+                    " AND r.organization IS p.organization AND r.status IN ('met', 'not_met', 'no_data', 'error')", cycle) != 0)
+    return -1;
+  return writer_run(w, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
+                       " SELECT ?1, r.indicator, r.organization, " PROBLEM_DESCRIPTION " FROM cycle_result AS r"
+                       " WHERE r.cycle_id = ?1 AND r.breakdown IS NULL AND r.status = 'not_met'"
+                       " AND NOT EXISTS (SELECT 1 FROM cycle_problem p WHERE p.cycle_id = ?1 AND p.indicator = r.indicator"
+                       " AND p.organization IS r.organization AND p.carried_from IS NOT NULL)"
+                       " ORDER BY r.rowid", cycle);
 }
 
-/* A problem zone: an indicator below its target, for the municipality or
- * one organization; a carried problem of the same place is judged instead:
- * resolved when met, still open when not met, and neither (carried on, not
- * shown) when the result is not judged this cycle (in progress towards a
- * later year, not applicable, no target). */
-static int store_problem(sqlite3 *db, long long cycle, const result_row *r, char *err, size_t errlen) {
-  char description[1024];
-  problem_description(r, description, sizeof description);
-  long long carried = query_int(db, 0, "SELECT id FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NOT NULL"
-                                       " AND indicator = ? AND organization IS ?", "iss", cycle, r->indicator, r->organization);
-  if (carried && r->status == STATUS_NOT_MET) /* still a problem: say how it stands now */
-    return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = 0, description = ? WHERE id = ?", "si",
-                   description, carried);
-  if (carried && (r->status == STATUS_MET || r->status == STATUS_NO_DATA || r->status == STATUS_ERROR))
-    return run_sql(db, err, errlen, "UPDATE cycle_problem SET resolved = ? WHERE id = ?", "ii",
-                   (long long)(r->status == STATUS_MET), carried);
-  if (carried) return 0;
-  if (r->status != STATUS_NOT_MET) return 0;
-  return run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
-                 " VALUES (?, ?, ?, ?)", "isss", cycle, r->indicator, r->organization, description);
+/* Stores the recommendations and the ratings, one statement each. */
+static int store_advice(writer *w, long long cycle, const result_set *results) {
+  sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
+                                       " priority, text) VALUES (?, ?, ?, ?, ?, ?)");
+  int rc = st ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < results->nrecommendations; i++) {
+    const recommendation *r = &results->recommendations[i];
+    sqlite3_bind_int64(st, 1, cycle);
+    sqlite3_bind_text(st, 2, r->indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->organization, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->addressee, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, r->priority);
+    sqlite3_bind_text(st, 6, r->text, -1, SQLITE_STATIC);
+    rc = writer_step(w, st);
+  }
+  if (writer_finish(w, st, rc) != 0) return -1;
+  st = writer_prepare(w, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
+                         " score, rank, method, covered, weighted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  rc = st ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < results->nratings; i++) {
+    const rating_row *r = &results->ratings[i];
+    sqlite3_bind_int64(st, 1, cycle);
+    sqlite3_bind_text(st, 2, r->rating, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->organization, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->organization_name, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 6, r->score);
+    sqlite3_bind_int(st, 7, r->rank);
+    sqlite3_bind_text(st, 8, r->method, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 9, r->covered);
+    sqlite3_bind_int(st, 10, r->weighted);
+    rc = writer_step(w, st);
+  }
+  return writer_finish(w, st, rc);
 }
 
 /* Replaces the cycle's results, problems, recommendations and pack copy. */
 static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results, const pack_summary *summary,
                      char *err, size_t errlen) {
   static const char *const clear[] = {
-    "DELETE FROM cycle_result WHERE cycle_id = ?", "DELETE FROM cycle_recommendation WHERE cycle_id = ?",
-    "DELETE FROM cycle_rating WHERE cycle_id = ?",
-    "DELETE FROM cycle_pack_file WHERE cycle_id = ?",
-    "DELETE FROM cycle_problem WHERE cycle_id = ? AND carried_from IS NULL",
-    "UPDATE cycle_problem SET resolved = NULL WHERE cycle_id = ?"};
+    "DELETE FROM cycle_result WHERE cycle_id = ?1", "DELETE FROM cycle_recommendation WHERE cycle_id = ?1",
+    "DELETE FROM cycle_rating WHERE cycle_id = ?1",
+    "DELETE FROM cycle_pack_file WHERE cycle_id = ?1",
+    "DELETE FROM cycle_problem WHERE cycle_id = ?1 AND carried_from IS NULL",
+    "UPDATE cycle_problem SET resolved = NULL WHERE cycle_id = ?1"};
+  writer w = {.db = db, .err = err, .errlen = errlen};
   for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
-    if (run_sql(db, err, errlen, clear[i], "i", c->id) != 0) return -1;
-  for (size_t i = 0; i < results->count; i++) {
-    const result_row *r = &results->rows[i];
-    if (store_result(db, c->id, r, err, errlen) != 0) return -1;
-    if (!r->breakdown && store_problem(db, c->id, r, err, errlen) != 0) return -1;
-  }
-  for (size_t i = 0; i < results->nrecommendations; i++) {
-    const recommendation *r = &results->recommendations[i];
-    if (run_sql(db, err, errlen, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
-                " priority, text) VALUES (?, ?, ?, ?, ?, ?)", "isssis", c->id, r->indicator, r->organization,
-                r->addressee, (long long)r->priority, r->text) != 0)
-      return -1;
-  }
-  for (size_t i = 0; i < results->nratings; i++) {
-    const rating_row *r = &results->ratings[i];
-    if (run_sql(db, err, errlen, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
-                " score, rank, method, covered, weighted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssdisii", c->id,
-                r->rating, r->title, r->organization, r->organization_name, r->score, (long long)r->rank, r->method,
-                (long long)r->covered, (long long)r->weighted) != 0)
-      return -1;
-  }
+    if (writer_run(&w, clear[i], c->id) != 0) return -1;
+  if (store_results(&w, c->id, results) != 0 || store_problems(&w, c->id) != 0 ||
+      store_advice(&w, c->id, results) != 0)
+    return -1;
   char hash[17];
   char (*layers)[1024] = (char (*)[1024])summary->layers;
   if (cycle_pack_hash(db, c->id, layers, summary->nlayers, hash, err, errlen) != 0) return -1;
   return run_sql(db, err, errlen, "UPDATE cycle SET state = 'run', run_at = " NOW ", pack_hash = ?, pack_id = ?,"
-                 " statements = ? WHERE id = ?", "ssii", hash, summary->id, (long long)results->statements, c->id);
+                 " statements = ?, store_statements = ?, store_steps = ? WHERE id = ?", "ssiiii", hash, summary->id,
+                 (long long)results->statements, w.statements, w.steps, c->id);
+}
+
+/* Refuses results that hold errors: a monitoring with a broken rule is not
+ * a monitoring. Names each failed indicator with its message in err. */
+static int refuse_errors(const cycle_ref *c, const result_set *results, char *err, size_t errlen) {
+  size_t failed = 0, used = 0;
+  const char *last = NULL;
+  for (size_t i = 0; i < results->count; i++) {
+    const result_row *r = &results->rows[i];
+    if (r->status != STATUS_ERROR || (last && !strcmp(last, r->indicator))) continue;
+    if (failed == 0)
+      used = (size_t)snprintf(err, errlen, "cycle %lld (%d): nothing was stored: the results of these indicators are"
+                              " errors (fix the rules; 'pdmon eval' shows them):", c->id, c->period);
+    if (used < errlen)
+      used += (size_t)snprintf(err + used, errlen - used, "\n  %s: %s", r->indicator, r->message ? r->message : "error");
+    last = r->indicator;
+    failed++;
+  }
+  return failed ? 1 : 0;
 }
 
 int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen) {
@@ -339,7 +410,12 @@ int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err
     results_free(&results);
     return 1;
   }
-  int rc = evaluate_pack_summary(c->pack_dir, &summary, err, errlen);
+  int rc = refuse_errors(c, &results, err, errlen);
+  if (rc != 0) {
+    results_free(&results);
+    return rc;
+  }
+  rc = evaluate_pack_summary(c->pack_dir, &summary, err, errlen);
   if (rc == 0) {
     rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
     if (rc == 0) rc = store_run(db, c, &results, &summary, err, errlen);

@@ -155,6 +155,23 @@ static const char *const migrations[] = {
   /* 6: the municipality's own results of a cycle, which every dashboard of
    * the workplace reads, without walking the rows of every organization. */
   "CREATE INDEX cycle_result_totals ON cycle_result(cycle_id) WHERE organization IS NULL AND breakdown IS NULL;",
+  /* 7: an index for every lookup and foreign key of the cycle's records, so a cycle costs
+   * the same however many cycles the store already holds; and what a cycle's run cost the
+   * store (statements prepared, virtual machine steps), the evidence that it stays so. */
+  "CREATE INDEX cycle_problem_by_place ON cycle_problem(cycle_id, indicator, organization);"
+  "CREATE INDEX cycle_problem_by_origin ON cycle_problem(carried_from);"
+  "CREATE INDEX cycle_recommendation_by_cycle ON cycle_recommendation(cycle_id, indicator);"
+  "CREATE INDEX cycle_rating_by_cycle ON cycle_rating(cycle_id, rating);"
+  "CREATE INDEX cycle_effect_by_cycle ON cycle_effect(cycle_id);"
+  "CREATE INDEX cycle_effect_by_measure ON cycle_effect(measure_id);"
+  "CREATE INDEX decision_link_by_cycle ON decision_link(cycle_id);"
+  "CREATE INDEX decision_link_by_measure ON decision_link(measure_id);"
+  "CREATE INDEX decision_link_by_document ON decision_link(document_id);"
+  "CREATE INDEX measure_by_cycle ON measure(cycle_id);"
+  "CREATE INDEX measure_by_evidence ON measure(evidence_document_id);"
+  "CREATE INDEX measure_window_by_measure ON measure_window(measure_id);"
+  "ALTER TABLE cycle ADD COLUMN store_statements INTEGER;"
+  "ALTER TABLE cycle ADD COLUMN store_steps INTEGER;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
