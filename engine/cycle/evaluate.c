@@ -182,6 +182,44 @@ static int open_view(const pack *p, const evaluate_options *opt, rule_view **vie
   return 0;
 }
 
+/* 1 when the view holds any organization, community or document: a
+ * municipality the store knows nothing of would otherwise be judged
+ * "no data" on every indicator. */
+static int sees_any_rows(rule_view *view) {
+  sqlite3_stmt *st;
+  char err[256];
+  int any = 0;
+  if (rule_view_prepare(view, "SELECT EXISTS (SELECT 1 FROM organization) OR EXISTS (SELECT 1 FROM community)"
+                              " OR EXISTS (SELECT 1 FROM document)", &st, err, sizeof err) != 0)
+    return 1; /* the evaluation itself will say what is wrong */
+  if (sqlite3_step(st) == SQLITE_ROW) any = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return any;
+}
+
+/* The message for a municipality the store has no rows of, naming the
+ * municipalities it does have (a few). */
+static void absent_municipality(const char *path, const char *municipality, char *err, size_t errlen) {
+  char known[512] = "";
+  size_t used = 0;
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "SELECT DISTINCT municipality FROM organization ORDER BY 1 LIMIT 6", -1, &st, NULL) == SQLITE_OK) {
+    for (int n = 0; sqlite3_step(st) == SQLITE_ROW && used < sizeof known; n++)
+      used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", n ? ", " : "",
+                               n < 5 ? (const char *)sqlite3_column_text(st, 0) : "...");
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  if (known[0])
+    snprintf(err, errlen, _("%s: the store has no organizations, communities or documents of municipality '%s'"
+                            " (it has: %s)"), path, municipality, known);
+  else
+    snprintf(err, errlen, _("%s: the store has no organizations, communities or documents of municipality '%s'"
+                            " (import the municipality's data first)"), path, municipality);
+}
+
 /* Pushes the evaluation context {db = the rules' view, period = year} and
  * records whose rows it holds in out. */
 static int push_context(const pack *p, const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
@@ -194,6 +232,11 @@ static int push_context(const pack *p, const evaluate_options *opt, result_set *
     return -1;
   }
   lua_store_attach(L, -1, view);
+  if (!opt->all_municipalities && !sees_any_rows(view)) {
+    absent_municipality(opt->store_path, rule_view_municipality(view), err, errlen);
+    lua_pop(L, 2); /* the view goes with the store handle that owns it now */
+    return -1;
+  }
   sandbox_add_budget(p->sb, rule_view_budget(view)); /* one evaluation: grows with the data */
   if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
   lua_setfield(L, -2, "db");

@@ -189,11 +189,12 @@ static void target_cell(const result_row *r, char *cell, size_t len) {
 }
 
 /* The cells of one row of the table. */
-static void table_cells(const result_row *r, char cells[TABLE_COLUMNS][512]) {
+static void table_cells(const result_set *set, const result_row *r, char cells[TABLE_COLUMNS][512]) {
   if (r->breakdown) snprintf(cells[0], 512, "по %s: %s", !strcmp(r->breakdown, "kind") ? "виду ОО" : "должности",
                              r->group ? r->group : "-");
   else if (r->organization) snprintf(cells[0], 512, "%s", r->organization_name ? r->organization_name : r->organization);
-  else snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
+  else if (set->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
+  else snprintf(cells[0], 512, "ИТОГО (регион: все муниципалитеты хранилища)"); /* eval --region */
   format_count(cells[1], 512, r->has_counts, r->numerator);
   format_count(cells[2], 512, r->has_denominator, r->denominator);
   format_number(cells[3], 512, r->has_value, r->value);
@@ -213,7 +214,7 @@ static void render_table_block(const result_set *set, size_t begin, size_t end, 
   char cells[TABLE_COLUMNS][512];
   for (int c = 0; c < TABLE_COLUMNS; c++) width[c] = text_display_width(headers[c]);
   for (size_t i = begin; i < end; i++) {
-    table_cells(&set->rows[i], cells);
+    table_cells(set, &set->rows[i], cells);
     for (int c = 0; c < TABLE_COLUMNS; c++) {
       size_t w = text_display_width(cells[c]);
       if (w > width[c]) width[c] = w;
@@ -235,7 +236,7 @@ static void render_table_block(const result_set *set, size_t begin, size_t end, 
   }
   fputc('\n', out);
   for (size_t i = begin; i < end; i++) {
-    table_cells(&set->rows[i], cells);
+    table_cells(set, &set->rows[i], cells);
     for (int c = 0; c < TABLE_COLUMNS; c++) {
       if (c) fputs("  ", out);
       print_cell(out, cells[c], width[c], c >= 1 && c <= 3);

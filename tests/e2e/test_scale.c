@@ -1,0 +1,193 @@
+/* End to end: what must hold however large the store grows. Forty
+ * per-municipality cycles in one store cost the same each (statements and
+ * virtual machine steps per result row do not grow with the cycles before);
+ * a cycle whose rules fail stores nothing and says which indicators; a pack
+ * naming a municipality the store does not have is refused; the total of a
+ * region's store is not called a municipality's; a mentoring partner who
+ * works in another municipality counts the same whether the store is
+ * evaluated per municipality or as a whole. Arguments: the pdmon binary and
+ * the source folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "support.h"
+
+static const char *pdmon_bin, *source_dir;
+
+/* Runs pdmon and checks its exit status and, when given, a fragment of
+ * its standard output (or error, for failures). */
+static void expect(const char *dir, const char *args, int status, const char *fragment) {
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
+  const char *text = status == 0 ? o.out : o.err;
+  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
+    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err,
+             status, fragment ? fragment : "");
+  support_outcome_free(&o);
+}
+
+/* Runs pdmon, expecting success, and returns its standard output (caller frees). */
+static char *output(const char *dir, const char *args) {
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
+  if (o.status != 0) fail_msg("pdmon %s -> %d\nstderr: %s", args, o.status, o.err);
+  char *out = o.out;
+  o.out = NULL;
+  support_outcome_free(&o);
+  return out;
+}
+
+static sqlite3 *open_store(const char *dir) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/store.db", dir);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  return db;
+}
+
+/* Imports synth data of the region scale, n organizations per municipality. */
+static void import_region(const char *dir, int organizations) {
+  char args[2048];
+  snprintf(args, sizeof args, "synth --scale region --seed 5 --organizations %d --out '%s/csv'", organizations, dir);
+  expect(dir, args, 0, NULL);
+  expect(dir, "init", 0, NULL);
+  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents"};
+  for (int i = 0; i < 5; i++) {
+    snprintf(args, sizeof args, "import %s '%s/csv/%s.csv'", entities[i], dir, entities[i]);
+    expect(dir, args, 0, NULL);
+  }
+}
+
+/* Forty cycles, one per municipality of a region's store, in turn: the
+ * cycle's writes are the same statements each time, and their steps per
+ * result row do not grow with the number of cycles already stored. (Under
+ * valgrind, $PDMON_WRAPPER, twelve cycles keep the run short.) */
+static void forty_cycles_cost_the_same(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  import_region(dir, 2);
+  expect(dir, "init --pack rules/chelyabinsk", 0, NULL);
+  int cycles = getenv("PDMON_WRAPPER") && *getenv("PDMON_WRAPPER") ? 12 : 40;
+  for (int m = 1; m <= cycles; m++) {
+    char args[256];
+    snprintf(args, sizeof args, "init --municipality synth%04d", m);
+    expect(dir, args, 0, NULL);
+    expect(dir, "cycle open --period 2023", 0, NULL);
+    expect(dir, "cycle run", 0, "monitoring, analysis and recommendations stored");
+  }
+  sqlite3 *db = open_store(dir);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT c.id, c.store_statements, c.store_steps,"
+                                          " (SELECT COUNT(*) FROM cycle_result r WHERE r.cycle_id = c.id)"
+                                          " FROM cycle c ORDER BY c.id", -1, &st, NULL), SQLITE_OK);
+  long long first_statements = -1, n = 0;
+  double least = 1e300, most = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    long long statements = sqlite3_column_int64(st, 1), steps = sqlite3_column_int64(st, 2);
+    long long results = sqlite3_column_int64(st, 3);
+    assert_true(results > 0 && steps > 0);
+    if (first_statements < 0) first_statements = statements;
+    if (statements != first_statements)
+      fail_msg("cycle %lld: %lld statements, the first cycle %lld", sqlite3_column_int64(st, 0), statements, first_statements);
+    double per_row = (double)steps / (double)results;
+    if (per_row < least) least = per_row;
+    if (per_row > most) most = per_row;
+    n++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  assert_int_equal(n, cycles);
+  /* an unindexed lookup per row grows with every earlier cycle: the
+   * fortieth would take tens of times the steps of the first */
+  if (most > 1.5 * least) fail_msg("steps per result row range from %.1f to %.1f over %d cycles", least, most, cycles);
+  support_remove_tree(dir);
+}
+
+static void a_cycle_with_failed_rules_stores_nothing(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  char args[2048];
+  snprintf(args, sizeof args, "%s/broken", dir);
+  assert_int_equal(mkdir(args, 0700), 0);
+  /* one indicator that works and one whose rule raises an error */
+  char *p = support_write_text(dir, "broken/pack.lua", "pack { id = \"broken\", municipality = \"demo\" }\n");
+  free(p);
+  p = support_write_text(dir, "broken/indicators.lua",
+                         "criterion \"c\" { title = \"Критерий\",\n"
+                         "  indicator \"fine\" { title = \"Педагоги\", value = count(staff { position = \"teacher\" }) },\n"
+                         "  indicator \"broken\" { title = \"Сломанный\", value = function(ctx) error(\"сломано\") end },\n"
+                         "}\n");
+  free(p);
+  snprintf(args, sizeof args, "init --municipality demo --pack '%s/broken'", dir);
+  expect(dir, args, 0, NULL);
+  expect(dir, "import organizations examples/quickstart/organizations.csv", 0, NULL);
+  expect(dir, "import staff examples/quickstart/staff.csv", 0, NULL);
+  expect(dir, "cycle open --period 2023", 0, NULL);
+  expect(dir, "cycle run", 1, "nothing was stored: the results of these indicators are errors");
+  expect(dir, "cycle run", 1, "\n  broken: ");
+  char *status = output(dir, "cycle status --format json");
+  cJSON *root = cJSON_Parse(status);
+  assert_non_null(root);
+  cJSON *monitoring = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "components"), 3);
+  assert_string_equal(cJSON_GetObjectItem(monitoring, "name")->valuestring, "Мониторинг");
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(monitoring, "in_place")));
+  cJSON_Delete(root);
+  free(status);
+  sqlite3 *db = open_store(dir);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT COUNT(*) FROM cycle_result), state FROM cycle", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 0);
+  assert_string_equal((const char *)sqlite3_column_text(st, 1), "open");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  expect(dir, "cycle close", 1, "the monitoring has not run yet");
+  support_remove_tree(dir);
+}
+
+static void a_municipality_the_store_lacks_is_refused(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  import_region(dir, 1);
+  expect(dir, "init --municipality nowhere --pack rules/chelyabinsk", 0, NULL);
+  expect(dir, "eval --period 2023", 1, "the store has no organizations, communities or documents of municipality 'nowhere'");
+  expect(dir, "eval --period 2023", 1, "it has: synth0001, synth0002");
+  expect(dir, "cycle open --period 2023", 0, NULL);
+  expect(dir, "cycle run", 1, "municipality 'nowhere'");
+  expect(dir, "--pack rules/emanzhelinsk eval --period 2023", 1, "municipality 'emanzhelinsk'");
+  support_remove_tree(dir);
+}
+
+static void the_total_of_a_region_is_named_so(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  import_region(dir, 1);
+  expect(dir, "init --pack rules/chelyabinsk", 0, NULL);
+  expect(dir, "eval --period 2023 --indicator teachers_diagnosed", 0, "ИТОГО (регион: все муниципалитеты хранилища)");
+  expect(dir, "init --municipality synth0003", 0, NULL);
+  expect(dir, "eval --period 2023 --indicator teachers_diagnosed", 0, "ИТОГО (муниципалитет)");
+  support_remove_tree(dir);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: test_scale PDMON SOURCE_DIR\n");
+    return 2;
+  }
+  pdmon_bin = argv[1];
+  source_dir = argv[2];
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(forty_cycles_cost_the_same),
+    cmocka_unit_test(a_cycle_with_failed_rules_stores_nothing),
+    cmocka_unit_test(a_municipality_the_store_lacks_is_refused),
+    cmocka_unit_test(the_total_of_a_region_is_named_so),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
