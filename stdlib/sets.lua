@@ -444,12 +444,16 @@ end
 -- EXISTS over the workers of a staff set tied to a row by link (SQL over
 -- inner), each employed on the date date_sql when the set needs where
 -- or as what they work.
-local function worker_exists(set, inner, link, date_sql, t, depth)
+-- A partner is read from the rules' view of partners (partner and
+-- partner_employment: every worker the municipality's activities name as
+-- partner, wherever they work; rule_view.c says why).
+local function worker_exists(set, inner, link, date_sql, t, depth, partner)
+  local staff, employment = partner and "partner" or "staff", partner and "partner_employment" or "employment"
   if uses_span(definition_of(set, 2)) then
-    return string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s)", sets.from_sql("staff", inner), link,
-      sets.predicate(set, inner, t, depth + 1, nil, date_sql))
+    return string.format("EXISTS (SELECT 1 FROM %s %s_e JOIN %s %s ON %s.id = %s_e.staff_id WHERE %s AND %s)",
+      employment, inner, staff, inner, inner, inner, link, sets.predicate(set, inner, t, depth + 1, nil, date_sql))
   end
-  return string.format("EXISTS (SELECT 1 FROM staff %s WHERE %s AND %s)", inner, link,
+  return string.format("EXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)", staff, inner, link,
     sets.predicate(set, inner, t, depth + 1, nil, "none"))
 end
 
@@ -490,7 +494,7 @@ function sets.predicate(set, alias, period, depth, staff_alias, at)
   if set.options.partner then
     local inner = "p" .. depth
     parts[#parts + 1] = worker_exists(set.options.partner, inner, inner .. ".id = " .. alias .. ".partner_id",
-      alias .. ".date", t, depth)
+      alias .. ".date", t, depth, true)
   end
   for _, join in ipairs({ "having", "without" }) do
     for _, other in ipairs(set.joins[join]) do

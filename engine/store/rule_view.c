@@ -40,7 +40,32 @@ static const struct rule_table {
 #define N_RULE_TABLES (sizeof rule_tables / sizeof rule_tables[0])
 
 static const char *const table_names[] = {"organization", "staff", "employment", "activity", "community",
-                                          "document", "measure", NULL};
+                                          "document", "measure", "partner", "partner_employment", NULL};
+
+/* The rules' view of mentoring partners: every worker the municipality's
+ * own activity rows name as partner, with their employment spans, wherever
+ * that worker is employed. A head mentored by a head of another
+ * municipality is mentored all the same (seed 001 counts the mentee), so a
+ * municipality's figure does not change with whether the store holds one
+ * municipality or the region; no other worker of another municipality
+ * becomes visible. On a view that reads the store itself they are simply
+ * its staff and spans. */
+static const char partner_views[] =
+    "CREATE TEMP VIEW partner AS SELECT * FROM main.staff;"
+    "CREATE TEMP VIEW partner_employment AS SELECT * FROM main.employment;";
+static const char partner_copy[] =
+    "CREATE TABLE main.partner AS SELECT p.* FROM src.staff p"
+    " WHERE p.id IN (SELECT partner_id FROM main.activity WHERE partner_id IS NOT NULL);"
+    "CREATE UNIQUE INDEX main.partner_by_id ON partner(id);"
+    "CREATE TABLE main.partner_employment AS SELECT e.* FROM src.employment e"
+    " WHERE e.staff_id IN (SELECT id FROM main.partner);"
+    "CREATE INDEX main.partner_employment_by_staff ON partner_employment(staff_id, from_date);";
+
+/* 1 for the views of partners open_partner_views made in temp (rules create nothing). */
+static int is_partner_view(const char *database, const char *table) {
+  return database && strcmp(database, "temp") == 0 && table &&
+         (sqlite3_stricmp(table, "partner") == 0 || sqlite3_stricmp(table, "partner_employment") == 0);
+}
 
 /* SQL functions rule code may call: SQLite's scalar, aggregate, window,
  * date and JSON functions that compute from their arguments. Left out on
@@ -126,14 +151,14 @@ static int rules_authorizer(void *ud, int action, const char *a1, const char *a2
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
   case SQLITE_READ:
-    if (database && strcmp(database, "main") != 0)
+    if (database && strcmp(database, "main") != 0 && !is_partner_view(database, a1))
       return refuse(v, _("rules may not read the '%s' database; they read only their municipality's tables"), database);
     /* a read that names no column (count(*)) names the FROM item as
      * written: a real table, or a CTE, which is the rule's own */
     if (!database && a2 && !a2[0] && !in_list(table_names, a1) && !is_schema_name(v, a1)) return SQLITE_OK;
     if (!in_list(table_names, a1))
       return refuse(v, _("rules may not read %s; they read only organization, staff, employment, activity,"
-                       " community, document and measure"), a1 ? a1 : "?");
+                       " community, document, measure, partner and partner_employment"), a1 ? a1 : "?");
     return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (!in_list(allowed_functions, a2)) return refuse(v, _("rules may not call the SQL function %s"), a2 ? a2 : "?");
@@ -350,10 +375,19 @@ static int open_copy(const char *path, const char *municipality, rule_view *v, c
   }
   for (size_t i = 0; rc == 0 && i < N_RULE_TABLES; i++)
     rc = copy_table(v->db, &rule_tables[i], municipality, inner, sizeof inner);
+  if (rc == 0) rc = store_exec(v->db, partner_copy, inner, sizeof inner);
   if (rc == 0) rc = store_exec(v->db, "COMMIT; DETACH DATABASE src; PRAGMA analysis_limit = 1000; ANALYZE;"
                                       " PRAGMA query_only = 1;", inner, sizeof inner);
   if (rc != 0) snprintf(err, errlen, _("%s: cannot prepare the rules' view of %s: %s"), path, municipality, inner);
   return rc;
+}
+
+/* On a view that reads the store itself, partners are its staff and spans. */
+static int open_partner_views(const char *path, rule_view *v, char *err, size_t errlen) {
+  char inner[512];
+  if (store_exec(v->db, partner_views, inner, sizeof inner) == 0) return 0;
+  snprintf(err, errlen, _("%s: cannot prepare the rules' view of partners: %s"), path, inner);
+  return -1;
 }
 
 /* About how many rows the rule tables hold: the largest rowid of each (a
@@ -406,6 +440,9 @@ int rule_view_open(const char *path, const char *municipality, rule_view **out, 
       discard(v);
       return -1;
     }
+  } else if (open_partner_views(path, v, err, errlen) != 0) {
+    discard(v);
+    return -1;
   }
   seal(v);
   *out = v;
@@ -419,7 +456,7 @@ int rule_view_open_all(const char *path, rule_view **out, char *err, size_t errl
     snprintf(err, errlen, _("out of memory"));
     return -1;
   }
-  if (open_pinned(path, v, err, errlen) != 0) {
+  if (open_pinned(path, v, err, errlen) != 0 || open_partner_views(path, v, err, errlen) != 0) {
     discard(v);
     return -1;
   }

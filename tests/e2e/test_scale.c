@@ -176,6 +176,51 @@ static void the_total_of_a_region_is_named_so(void **state) {
   support_remove_tree(dir);
 }
 
+/* The value of heads_mentored in one organization (or the total, org NULL) from eval's JSON. */
+static double heads_mentored(const char *dir, const char *org) {
+  char *json = output(dir, "eval --period 2023 --indicator heads_mentored --format json");
+  cJSON *root = cJSON_Parse(json), *row;
+  double value = -1;
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
+    cJSON *o = cJSON_GetObjectItem(row, "organization");
+    if (org ? cJSON_IsString(o) && !strcmp(o->valuestring, org) : cJSON_IsNull(o))
+      value = cJSON_GetObjectItem(row, "value")->valuedouble;
+  }
+  cJSON_Delete(root);
+  free(json);
+  return value;
+}
+
+/* A head of m1 mentored by a head of m2: counted for m1 whether the store
+ * is evaluated as a whole or for m1 alone; m1's rules see that one partner
+ * of m2 and no other worker of m2. */
+static void a_partner_in_another_municipality_counts_the_same(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  const char *files[][2] = {
+    {"organizations.csv", "id,name,kind,municipality\no1,Школа 1,school,m1\no2,Школа 2,school,m2\n"},
+    {"staff.csv", "id,organization_id,position,birth_year,career_start_year\nh1,o1,head,1970,1995\n"
+                  "h2,o2,head,1965,1990\nt2,o2,teacher,1980,2005\n"},
+    {"activities.csv", "staff_id,kind,date,role,partner_id\nh1,mentoring,2023-03-01,mentee,h2\n"
+                       "h2,mentoring,2023-03-01,mentor,h1\n"},
+  };
+  expect(dir, "init --pack rules/chelyabinsk", 0, NULL);
+  for (int i = 0; i < 3; i++) {
+    char *path = support_write_text(dir, files[i][0], files[i][1]), args[2048];
+    snprintf(args, sizeof args, "import %.*s '%s'", (int)(strchr(files[i][0], '.') - files[i][0]), files[i][0], path);
+    expect(dir, args, 0, NULL);
+    free(path);
+  }
+  assert_true(heads_mentored(dir, "o1") == 100);
+  assert_true(heads_mentored(dir, NULL) == 50);
+  expect(dir, "init --municipality m1", 0, NULL);
+  assert_true(heads_mentored(dir, "o1") == 100);
+  assert_true(heads_mentored(dir, NULL) == 100);
+  expect(dir, "repl -e 'sql[[SELECT group_concat(id) AS ids FROM partner]]'", 0, "h2");
+  expect(dir, "repl -e 'sql[[SELECT count(*) AS n FROM partner]]'", 0, "n\n1\n");
+  support_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: test_scale PDMON SOURCE_DIR\n");
@@ -188,6 +233,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(a_cycle_with_failed_rules_stores_nothing),
     cmocka_unit_test(a_municipality_the_store_lacks_is_refused),
     cmocka_unit_test(the_total_of_a_region_is_named_so),
+    cmocka_unit_test(a_partner_in_another_municipality_counts_the_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
