@@ -58,6 +58,7 @@ static int eval_options(const command_args *args, evaluate_options *opt, const c
   if (status != EXIT_OK) return status;
   opt->indicator = opt_value(args, "indicator");
   opt->organization = opt_value(args, "org");
+  opt->all_municipalities = opt_given(args, "region") > 0;
   *format = opt_value(args, "format") ? opt_value(args, "format") : "table";
   if (strcmp(*format, "table") && strcmp(*format, "json") && strcmp(*format, "csv"))
     return usage_error(args, _("--format: expected table, json or csv (%s)"), *format);

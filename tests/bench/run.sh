@@ -69,11 +69,11 @@ for entity in organizations staff activities communities documents; do
 done
 
 echo "bench: pdmon"
-timed pdmon:full "$pdmon" --db "$store" eval --pack "$work/packs/bench" --period "$period" --format json >"$work/full.json"
-timed pdmon:seven "$pdmon" --db "$store" eval --pack "$work/packs/seven" --period "$period" --format json >"$work/seven.json"
+timed pdmon:full "$pdmon" --db "$store" eval --region --pack "$work/packs/bench" --period "$period" --format json >"$work/full.json"
+timed pdmon:seven "$pdmon" --db "$store" eval --region --pack "$work/packs/seven" --period "$period" --format json >"$work/seven.json"
 indicators="teachers_diagnosed tutors young_staff heads_mentored schools_on_platform association_programmes diagnosed_growth"
 for id in $indicators; do
-  timed "pdmon:$id" "$pdmon" --db "$store" eval --pack "$work/packs/seven" --period "$period" --indicator "$id" --format json >/dev/null
+  timed "pdmon:$id" "$pdmon" --db "$store" eval --region --pack "$work/packs/seven" --period "$period" --indicator "$id" --format json >/dev/null
 done
 
 echo "bench: hand-written SQL"

@@ -68,13 +68,13 @@ static void import_region(const char *dir, int organizations) {
 /* Forty cycles, one per municipality of a region's store, in turn: the
  * cycle's writes are the same statements each time, and their steps per
  * result row do not grow with the number of cycles already stored. (Under
- * valgrind, $PDMON_WRAPPER, twelve cycles keep the run short.) */
+ * valgrind, $PDMON_WRAPPER, three cycles keep the run short.) */
 static void forty_cycles_cost_the_same(void **state) {
   (void)state;
   char *dir = support_tempdir();
   import_region(dir, 2);
   expect(dir, "init --pack rules/chelyabinsk", 0, NULL);
-  int cycles = getenv("PDMON_WRAPPER") && *getenv("PDMON_WRAPPER") ? 12 : 40;
+  int cycles = getenv("PDMON_WRAPPER") && *getenv("PDMON_WRAPPER") ? 3 : 40;
   for (int m = 1; m <= cycles; m++) {
     char args[256];
     snprintf(args, sizeof args, "init --municipality synth%04d", m);
@@ -161,7 +161,6 @@ static void a_municipality_the_store_lacks_is_refused(void **state) {
   expect(dir, "eval --period 2023", 1, "it has: synth0001, synth0002");
   expect(dir, "cycle open --period 2023", 0, NULL);
   expect(dir, "cycle run", 1, "municipality 'nowhere'");
-  expect(dir, "--pack rules/emanzhelinsk eval --period 2023", 1, "municipality 'emanzhelinsk'");
   support_remove_tree(dir);
 }
 
@@ -170,15 +169,16 @@ static void the_total_of_a_region_is_named_so(void **state) {
   char *dir = support_tempdir();
   import_region(dir, 1);
   expect(dir, "init --pack rules/chelyabinsk", 0, NULL);
-  expect(dir, "eval --period 2023 --indicator teachers_diagnosed", 0, "ИТОГО (регион: все муниципалитеты хранилища)");
+  expect(dir, "eval --period 2023 --indicator teachers_diagnosed --region", 0, "ИТОГО (регион: все муниципалитеты хранилища)");
   expect(dir, "init --municipality synth0003", 0, NULL);
   expect(dir, "eval --period 2023 --indicator teachers_diagnosed", 0, "ИТОГО (муниципалитет)");
   support_remove_tree(dir);
 }
 
 /* The value of heads_mentored in one organization (or the total, org NULL) from eval's JSON. */
-static double heads_mentored(const char *dir, const char *org) {
-  char *json = output(dir, "eval --period 2023 --indicator heads_mentored --format json");
+static double heads_mentored(const char *dir, const char *org, int region) {
+  char *json = output(dir, region ? "eval --period 2023 --indicator heads_mentored --format json --region"
+                                  : "eval --period 2023 --indicator heads_mentored --format json");
   cJSON *root = cJSON_Parse(json), *row;
   double value = -1;
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
@@ -211,11 +211,11 @@ static void a_partner_in_another_municipality_counts_the_same(void **state) {
     expect(dir, args, 0, NULL);
     free(path);
   }
-  assert_true(heads_mentored(dir, "o1") == 100);
-  assert_true(heads_mentored(dir, NULL) == 50);
+  assert_true(heads_mentored(dir, "o1", 1) == 100);
+  assert_true(heads_mentored(dir, NULL, 1) == 50);
   expect(dir, "init --municipality m1", 0, NULL);
-  assert_true(heads_mentored(dir, "o1") == 100);
-  assert_true(heads_mentored(dir, NULL) == 100);
+  assert_true(heads_mentored(dir, "o1", 0) == 100);
+  assert_true(heads_mentored(dir, NULL, 0) == 100);
   expect(dir, "repl -e 'sql[[SELECT group_concat(id) AS ids FROM partner]]'", 0, "h2");
   expect(dir, "repl -e 'sql[[SELECT count(*) AS n FROM partner]]'", 0, "n\n1\n");
   support_remove_tree(dir);
