@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -136,6 +137,33 @@ static int read_owner(upload_state *s, const web_request *r, const char *id) {
   if (!ok) return -1;
   login[strcspn(login, "\n")] = mun[strcspn(mun, "\n")] = s->entity[strcspn(s->entity, "\n")] = s->name[strcspn(s->name, "\n")] = '\0';
   return strcmp(login, r->who.login) || strcmp(mun, r->municipality) ? -1 : 0;
+}
+
+/* Removes an upload's folder and the files the workplace put in it. */
+static void remove_upload(const char *folder) {
+  static const char *const files[] = {"data.csv", "original", "owner", "rejected.csv"};
+  char path[1400];
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", folder, files[i]);
+    unlink(path);
+  }
+  if (rmdir(folder) != 0 && errno != ENOENT) fprintf(stderr, "pdmon serve: cannot remove %s: %s\n", folder, strerror(errno));
+}
+
+/* Uploads wait a day for their import or their rejected rows to be fetched; older ones go. */
+static void prune_uploads(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  time_t limit = time(NULL) - 24 * 60 * 60;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strlen(e->d_name) != AUTH_TOKEN_HEX - 1 || strspn(e->d_name, "0123456789abcdef") != AUTH_TOKEN_HEX - 1) continue;
+    char folder[1200];
+    struct stat st;
+    snprintf(folder, sizeof folder, "%s/%s", dir, e->d_name);
+    if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode) && st.st_mtime < limit) remove_upload(folder);
+  }
+  closedir(d);
 }
 
 /* ---- scope of the rows ---- */
@@ -469,6 +497,7 @@ void upload_receive(web_request *r) {
     routes_error_page(r, 500, "Недостаточно памяти.");
     return;
   }
+  prune_uploads(web_upload_dir(r->server));
   snprintf(s->entity, sizeof s->entity, "%s", entity);
   clean_name(r->upload_name[0] ? r->upload_name : "upload.csv", s->name, sizeof s->name);
   r->data = s;
@@ -521,6 +550,7 @@ void upload_commit(web_request *r) {
       status = 422;
     } else {
       s->committed = 1;
+      remove_upload(s->dir); /* imported: the file is in the store now, and cannot be imported twice */
     }
   }
   snprintf(detail, sizeof detail, "%s %s: %zu inserted, %zu updated, %zu invalid%s%.900s", s->entity, s->name, s->report.inserted,

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 
@@ -125,6 +126,7 @@ def count(sql):
 
 def log_in(driver, base, login, password):
     driver.get(base + "/login")
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "login"))
     driver.find_element(By.ID, "login").send_keys(login)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form.box button").click()
@@ -292,7 +294,8 @@ def main():
     except Exception as e:  # a step that could not even be taken
         global failed
         failed += 1
-        print("FAILED: the scenario stopped:", repr(e))
+        print("FAILED: the scenario stopped at", driver.current_url, "with", repr(e))
+        traceback.print_exc(file=sys.stdout)
         shot(driver, "99-where-it-stopped")
     finally:
         driver.quit()

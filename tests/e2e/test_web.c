@@ -578,6 +578,9 @@ static void an_upload_with_a_bad_row_writes_nothing(void **state) {
   free(r.body);
   assert_int_equal(count("SELECT COUNT(*) FROM staff"), staff + 3);
   assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'import' AND outcome = 'ok' AND login = 'school1'"), 1);
+  r = request("POST", path, s.cookie, form);
+  assert_int_equal(r.status, 404); /* an imported upload is gone: it cannot be imported twice */
+  free(r.body);
 }
 
 static void the_targets_editor_writes_the_municipality_layer(void **state) {
