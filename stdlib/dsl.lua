@@ -13,7 +13,8 @@ local schedule = require "schedule"
 local dsl = {}
 
 local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality = true, region = true,
-                          extends = true, description = true, goals = true, tasks = true, as_of = true }
+                          extends = true, description = true, goals = true, tasks = true, as_of = true,
+                          methods = true }
 local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
                            breakdown = true, missing = true, description = true, level = true, applies_to = true,
                            reading = true, target_by = true, deadline = true }
@@ -136,6 +137,10 @@ local function deadline_date(phrase, programme)
   local last
   for _, w in ipairs(parsed.windows) do if not last or w.to > last then last = w.to end end
   if not last then return nil, "'" .. phrase .. "' names no date" end
+  -- "до 01.01.2022", "по 01.01.2023": by the new year, so the last day is 31 December
+  if last:sub(6) == "01-01" then
+    last = string.format("%04d-12-31", tonumber(last:sub(1, 4)) - 1)
+  end
   return last
 end
 
@@ -457,14 +462,15 @@ function dsl.finish(pack)
   return manifest.id
 end
 
--- Goals, tasks and counts of the pack (the region's first), for the cycle.
+-- Goals, tasks, methods of collecting information and counts of the pack
+-- (the region's first), for the cycle.
 function dsl.summary(pack)
-  local out = { goals = {}, tasks = {}, criteria = #pack.criteria, indicators = #pack.indicators,
+  local out = { goals = {}, tasks = {}, methods = {}, criteria = #pack.criteria, indicators = #pack.indicators,
                 with_source = 0, with_target = 0, recommendation_rules = #pack.recommendations }
   for layer = 16, 0, -1 do
     local m = pack.manifests[layer]
     if m then
-      for _, field in ipairs({ "goals", "tasks" }) do
+      for _, field in ipairs({ "goals", "tasks", "methods" }) do
         local v = m[field]
         if type(v) == "string" then v = { v } end
         for _, item in ipairs(type(v) == "table" and v or {}) do out[field][#out[field] + 1] = tostring(item) end

@@ -566,6 +566,7 @@ static int summary_protected(lua_State *L) {
   cJSON *goals = cJSON_CreateObject();
   cJSON_AddItemToObject(goals, "goals", string_list(L, t, "goals"));
   cJSON_AddItemToObject(goals, "tasks", string_list(L, t, "tasks"));
+  cJSON_AddItemToObject(goals, "methods", string_list(L, t, "methods"));
   cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
   if (lua_getfield(L, t, "title") == LUA_TSTRING) cJSON_AddStringToObject(goals, "title", lua_tostring(L, -1));
   lua_pop(L, 1);

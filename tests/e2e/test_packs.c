@@ -60,8 +60,10 @@ static char *load(const char *municipality) {
 
 /* Evaluates and returns the total value of each indicator in root; fails
  * on any result with status error. */
-static cJSON *evaluate(const char *dir) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, "eval --period 2023 --format json");
+static cJSON *evaluate_in(const char *dir, int period) {
+  char args[64];
+  snprintf(args, sizeof args, "eval --period %d --format json", period);
+  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
   if (o.status != 0) fail_msg("eval -> %d: %s", o.status, o.err);
   cJSON *root = cJSON_Parse(o.out);
   support_outcome_free(&o);
@@ -86,6 +88,30 @@ static double total(cJSON *root, const char *id) {
   }
   fail_msg("no result for %s", id);
   return NAN;
+}
+
+static cJSON *evaluate(const char *dir) { return evaluate_in(dir, 2023); }
+
+/* The row of indicator id for organization org (NULL: the total), or NULL. */
+static cJSON *row_of(cJSON *root, const char *id, const char *org) {
+  cJSON *row;
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
+    const char *o = cJSON_GetStringValue(cJSON_GetObjectItem(row, "organization"));
+    if (!strcmp(cJSON_GetObjectItem(row, "indicator")->valuestring, id) && !cJSON_GetObjectItem(row, "breakdown") &&
+        (org ? o && !strcmp(o, org) : !o))
+      return row;
+  }
+  return NULL;
+}
+
+static const char *text(cJSON *row, const char *field) {
+  const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(row, field));
+  return v ? v : "";
+}
+
+static double number(cJSON *row, const char *field) {
+  cJSON *v = cJSON_GetObjectItem(row, field);
+  return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 /* Rounds a percentage of two counts as pdmon publishes it. */
@@ -132,6 +158,51 @@ static void emanzhelinsk_on_its_data(void **state) {
                   " AND (end_date IS NULL OR end_date >= '2023-01-01')");
   assert_float_equal(total(root, "communities"), n, 1e-9);
   assert_true(scalar(dir, "SELECT COUNT(*) FROM measure_indicator") >= 5);
+  /* a kindergarten has no teachers: not applicable; a municipal fact has no rows per organization */
+  assert_string_equal(text(row_of(root, "teachers_diagnosed", "emanzhelinsk-p009"), "status"), "not_applicable");
+  assert_null(row_of(root, "communities", "emanzhelinsk-p009"));
+  assert_null(row_of(root, "communities", "emanzhelinsk-s001"));
+  assert_null(row_of(root, "tutors", "emanzhelinsk-s001"));
+  /* 2023 on "К 2024 году - 100%": in progress, on or behind the path from 2021 */
+  char sql[1024];
+  double v[2];
+  for (int i = 0; i < 2; i++) {
+    int year = 2021 + 2 * i;
+    snprintf(sql, sizeof sql, "SELECT SUM(s.education_matches_profile = 1), COUNT(*) FROM (SELECT staff_id FROM employment"
+             " WHERE position = 'teacher' AND from_date <= '%d-12-31' AND (to_date IS NULL OR to_date >= '%d-12-31')) w"
+             " JOIN staff s ON s.id = w.staff_id", year, year);
+    double part = scalar(dir, sql);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM (SELECT staff_id FROM employment WHERE position = 'teacher'"
+             " AND from_date <= '%d-12-31' AND (to_date IS NULL OR to_date >= '%d-12-31'))", year, year);
+    v[i] = percent(part, scalar(dir, sql));
+  }
+  double path = v[0] + (100 - v[0]) * 2 / 3;
+  cJSON *p = row_of(root, "profile_education", NULL);
+  assert_string_equal(text(p, "status"), "in_progress");
+  assert_float_equal(number(p, "path_value"), floor(path * 100 + 0.5) / 100, 1e-9);
+  assert_string_equal(text(p, "progress"), v[1] + 1e-9 >= path ? "on_track" : "behind");
+  cJSON_Delete(root);
+  /* 2024 on "100% за 3 года, начиная с 2021 г.": the teachers covered since 2021, 155 of 209, not
+   * the year's own 78 of 209 */
+  root = evaluate_in(dir, 2024);
+  cJSON *t = row_of(root, "teachers_diagnosed", NULL);
+  double covered = scalar(dir, "SELECT COUNT(*) FROM (SELECT staff_id FROM employment WHERE position = 'teacher'"
+                                " AND from_date <= '2024-12-31' AND (to_date IS NULL OR to_date >= '2024-12-31')) w"
+                                " WHERE EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = w.staff_id AND a.kind = 'diagnostic'"
+                                " AND a.date BETWEEN '2021-01-01' AND '2024-12-31')");
+  assert_float_equal(covered, 155, 0);
+  assert_float_equal(number(t, "numerator"), 155, 0);
+  assert_float_equal(number(t, "denominator"), 209, 0);
+  assert_float_equal(number(t, "value"), 74.16, 1e-9);
+  assert_string_equal(text(t, "figure"), "cumulative");
+  assert_string_equal(text(t, "status"), "met");
+  assert_float_equal(number(cJSON_GetObjectItem(t, "yearly"), "numerator"), 78, 0);
+  assert_float_equal(number(cJSON_GetObjectItem(t, "yearly"), "value"), 37.32, 1e-9);
+  /* stage I's "Август" is August 2021 only */
+  assert_float_equal(scalar(dir, "SELECT COUNT(*) FROM measure_window w JOIN measure m ON m.id = w.measure_id"
+                                 " WHERE m.number = '1' AND w.from_date = '2021-08-01' AND w.to_date = '2021-08-31'"), 1, 0);
+  assert_float_equal(scalar(dir, "SELECT COUNT(*) FROM measure_window w JOIN measure m ON m.id = w.measure_id"
+                                 " WHERE m.number = '1'"), 1, 0);
   cJSON_Delete(root);
   support_remove_tree(dir);
 }
@@ -141,8 +212,8 @@ static void belorechensk_on_its_data(void **state) {
   char *dir = load("belorechensk");
   cJSON *root = evaluate(dir);
   double n = scalar(dir, "SELECT COUNT(DISTINCT staff_id) FROM activity WHERE kind = 'publication' AND date LIKE '2023-%'"
-                         " AND staff_id IN " EMPLOYED("position <> 'head'"));
-  assert_float_equal(total(root, "publications"), n, 1e-9);
+                         " AND staff_id IN " EMPLOYED("position NOT IN ('head', 'deputy', 'other')"));
+  assert_float_equal(total(root, "publications"), n, 1e-9); /* pedagogical workers: not heads, not deputies */
   n = scalar(dir, "SELECT COUNT(DISTINCT title) FROM activity WHERE kind = 'methodical_event' AND date LIKE '2023-%'"
                   ATTRIBUTED);
   assert_float_equal(total(root, "methodical_events"), n, 1e-9);
@@ -174,11 +245,21 @@ static void grozny_district_on_its_data(void **state) {
   (void)state;
   char *dir = load("grozny-district");
   cJSON *root = evaluate(dir);
-  double n = scalar(dir, "SELECT COUNT(*) FROM staff s WHERE position IN ('methodist', 'tutor') AND EXISTS (SELECT 1 FROM"
-                         " activity a WHERE a.staff_id = s.id AND a.kind IN ('course', 'retraining') AND a.date BETWEEN"
+  /* the teaching staff of ДПО organizations and the methodical service, trained since 2021 */
+  double n = scalar(dir, "SELECT COUNT(*) FROM " EMPLOYED("organization_id IN (SELECT id FROM organization WHERE kind IN"
+                         " ('dpo', 'methodical')) AND position IN ('teacher', 'methodist', 'tutor', 'senior_educator',"
+                         " 'psychologist', 'additional_educator', 'organizer')") " w WHERE EXISTS (SELECT 1 FROM activity a"
+                         " WHERE a.staff_id = w.staff_id AND a.kind IN ('course', 'retraining') AND a.date BETWEEN"
                          " '2021-01-01' AND '2023-12-31')");
-  double d = scalar(dir, "SELECT COUNT(*) FROM staff WHERE position IN ('methodist', 'tutor')");
+  double d = scalar(dir, "SELECT COUNT(*) FROM " EMPLOYED("organization_id IN (SELECT id FROM organization WHERE kind IN"
+                         " ('dpo', 'methodical')) AND position IN ('teacher', 'methodist', 'tutor', 'senior_educator',"
+                         " 'psychologist', 'additional_educator', 'organizer')"));
+  assert_true(d >= 5);
   assert_float_equal(total(root, "dpo_staff_trained"), percent(n, d), 1e-9);
+  /* 27 expected results, none of them per organization; "(2021- 2024 годы)" is in progress in 2023 */
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "results")), 27);
+  assert_string_equal(text(row_of(root, "dpo_staff_trained", NULL), "status"), "in_progress");
+  assert_string_equal(text(row_of(root, "dpo_staff_trained_2022", NULL), "status"), n * 2 >= d ? "met" : "not_met");
   assert_float_equal(total(root, "rsur_report"), 1, 0);
   /* the roadmap's deadlines are windows: 27 measures, "до 15.01.2023" one of them */
   assert_float_equal(scalar(dir, "SELECT COUNT(*) FROM measure"), 27, 0);

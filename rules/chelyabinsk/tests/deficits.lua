@@ -37,3 +37,24 @@ test "diagnostics, routes and training of teachers and heads" {
     young_supported = { value = 100, numerator = 1, denominator = 1 },
   },
 }
+
+test "2024: growth from a year without any community is no data, with the reason; municipal facts have no rows per organization" {
+  period = 2024,
+  data = {
+    organizations = { school, { id = "d1", name = "МДОУ Детский сад № 1", kind = "preschool" } },
+    staff = staff,
+    activities = { { staff_id = "t1", kind = "diagnostic", date = "2024-03-01" } },
+    communities = {
+      { id = "c1", name = "РМО учителей математики", kind = "methodical_association", level = "municipal", start_date = "2022-09-01" },
+      { id = "c2", name = "РМО учителей физики", kind = "methodical_association", level = "municipal", start_date = "2023-09-01" },
+    },
+  },
+  expect = {
+    -- 2 communities in 2024, none active in 2021: growth "не менее 10%" against 2021 has no base
+    communities = { value = 2, status = "no_data", s1 = "absent", d1 = "absent" },
+    -- the kindergarten has no teachers: not applicable, not "нет данных"
+    teachers_diagnosed = { d1 = "not_applicable" },
+    -- 1 of 1 head (the deputy is none here), judged for the municipality only
+    heads_diagnosed = { s1 = "absent" },
+  },
+}
