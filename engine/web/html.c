@@ -98,7 +98,7 @@ static const char workplace_css[] =
     ".ok{background:#e6f4ea;border-left:4px solid #2e7d32;padding:.4rem .6rem}"
     ".glance{display:flex;flex-wrap:wrap;gap:.5rem}.glance div{border:1px solid #b8b8b8;padding:.4rem .8rem;min-width:8rem}"
     ".glance strong{font-size:1.4rem;display:block}output{display:block;font-size:.85rem;margin-top:.2rem}"
-    "textarea.phrase{width:100%;font:inherit}td.phrase{width:45%}"
+    "textarea.phrase{width:100%;font:inherit}td.phrase{width:45%}form.login{max-width:22rem}form.login input{width:100%}"
     ".on_track{background:#e6f4ea}.behind{background:#fdecea}.in_progress{background:#fff8e1}"
     "@media (max-width:40rem){header.bar{display:block}table.cards thead{display:none}"
     "table.cards tr{display:block;border:1px solid #b8b8b8;margin:.4rem 0}table.cards td,table.cards th{display:block;border:none}"

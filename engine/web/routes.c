@@ -240,11 +240,11 @@ static void write_login(web_request *r, FILE *out) {
   html_frame f = {.title = "Вход в pdmon"};
   html_page_begin(out, &f);
   if (p->message[0]) html_printf(out, "<p class=\"error\" role=\"alert\">%s</p>\n", p->message);
-  html_printf(out, "<form class=\"box\" method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+  html_printf(out, "<form class=\"box login\" method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                    "<label for=\"login\">Логин</label><input type=\"text\" id=\"login\" name=\"login\" autocomplete=\"username\" required>"
                    "<label for=\"password\">Пароль</label><input type=\"password\" id=\"password\" name=\"password\""
                    " autocomplete=\"current-password\" required><p><button type=\"submit\">Войти</button></p></form>\n"
-                   "<p class=\"note\">Учётные записи создаёт администратор: <code>pdmon user add ЛОГИН --role …</code>.</p>\n",
+                   "<p class=\"note\">Учётные записи создаёт администратор: <code>pdmon user add ЛОГИН --role …</code></p>\n",
               p->token);
   html_page_end(out);
 }
