@@ -88,24 +88,119 @@ static int list_rule_files(const char *dir, char ***names, char *err, size_t err
   return n;
 }
 
-/* Runs one rule file in the pack's environment (at env_index). */
-static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env_index,
+/* 1 when the n bytes at name are one of Lua's reserved words. */
+static int is_lua_keyword(const char *name, size_t n) {
+  static const char *const words[] = {"and", "break", "do", "else", "elseif", "end", "false", "for", "function",
+                                      "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then",
+                                      "true", "until", "while"};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strlen(words[i]) == n && !strncmp(words[i], name, n)) return 1;
+  return 0;
+}
+
+#define MAX_KEPT_LOCALS 256
+
+/* The text of a rule file with a last statement that returns its top-level
+ * locals by name (the lines that begin with "local" at the first column,
+ * as packs write them): "local teachers = staff {...}" gives the console
+ * teachers. Each name is read in a pcall, so a line that only looked like
+ * a declaration (inside a long string) costs nothing. NULL when there is
+ * no such line or no memory. */
+static char *text_keeping_locals(const char *file_text, size_t len, size_t *out_len) {
+  size_t cap = len + 64 + MAX_KEPT_LOCALS * 256, used;
+  char *out = malloc(cap), *text = malloc(len + 1); /* text: NUL-terminated, for the scan */
+  if (!out || !text) {
+    free(out);
+    free(text);
+    return NULL;
+  }
+  memcpy(text, file_text, len);
+  text[len] = '\0';
+  memcpy(out, text, len);
+  used = len + (size_t)snprintf(out + len, cap - len, "\ndo local __pdmon_locals = {}\n");
+  int kept = 0;
+  for (const char *line = text; line && line < text + len && kept < MAX_KEPT_LOCALS;) {
+    const char *end = memchr(line, '\n', (size_t)(text + len - line));
+    const char *p = line;
+    line = end ? end + 1 : NULL;
+    if (strncmp(p, "local", 5) != 0 || (p[5] != ' ' && p[5] != '\t')) continue;
+    p += 5;
+    while (*p == ' ' || *p == '\t') p++;
+    int function = !strncmp(p, "function", 8) && (p[8] == ' ' || p[8] == '\t');
+    if (function) for (p += 8; *p == ' ' || *p == '\t'; p++) {}
+    for (;;) { /* local a, b <const>, c = ... */
+      const char *name = p;
+      while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' || (p > name && *p >= '0' && *p <= '9'))
+        p++;
+      size_t n = (size_t)(p - name);
+      if (n == 0 || n > 64 || is_lua_keyword(name, n) || kept == MAX_KEPT_LOCALS) break; /* each line < 256 bytes */
+      used += (size_t)snprintf(out + used, cap - used, "pcall(function() __pdmon_locals.%.*s = %.*s end)\n", (int)n,
+                               name, (int)n, name);
+      kept++;
+      if (function) break;
+      while (*p == ' ' || *p == '\t') p++;
+      if (*p == '<') { /* an attribute */
+        while (*p && *p != '>' && *p != '\n') p++;
+        if (*p == '>') p++;
+        while (*p == ' ' || *p == '\t') p++;
+      }
+      if (*p != ',') break;
+      for (p++; *p == ' ' || *p == '\t'; p++) {}
+    }
+  }
+  free(text);
+  if (kept == 0) {
+    free(out);
+    return NULL;
+  }
+  used += (size_t)snprintf(out + used, cap - used, "return __pdmon_locals end\n");
+  *out_len = used;
+  return out;
+}
+
+/* Copies the table on top (a file's locals) into the table at locals, then pops it. */
+static void keep_locals(lua_State *L, int locals) {
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) == LUA_TSTRING) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, locals);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_pop(L, 1);
+}
+
+/* Runs one rule file in the pack's environment (at env_index); with a
+ * locals table (index, or 0), its top-level locals go there too. */
+static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env_index, int locals,
                          char *err, size_t errlen) {
   char path[2048], chunkname[2100];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  size_t len;
+  size_t len, kept_len = 0;
   char *text = read_file(path, &len, err, errlen);
   if (!text) return -1;
   snprintf(chunkname, sizeof chunkname, "@%s", path);
   lua_State *L = sandbox_lua(sb);
-  int status = sandbox_load(sb, text, len, chunkname, env_index);
+  char *kept = locals ? text_keeping_locals(text, len, &kept_len) : NULL;
+  int status = kept ? sandbox_load(sb, kept, kept_len, chunkname, env_index) : LUA_ERRSYNTAX;
+  free(kept);
+  if (kept && status != LUA_OK) lua_pop(L, 1); /* the file's own text says what is wrong */
+  int keeping = kept && status == LUA_OK;
+  if (!keeping) status = sandbox_load(sb, text, len, chunkname, env_index);
   free(text);
   if (status != LUA_OK) {
     snprintf(err, errlen, "%s", lua_tostring(L, -1));
     lua_pop(L, 1);
     return -1;
   }
-  return sandbox_call(sb, 0, 0, err, errlen) == LUA_OK ? 0 : -1;
+  if (sandbox_call(sb, 0, keeping, err, errlen) != LUA_OK) return -1;
+  if (keeping) keep_locals(L, lua_absindex(L, locals));
+  return 0;
 }
 
 /* Copies the fields of the table on top into the table at env_index;
@@ -154,13 +249,13 @@ static int call_dsl(sandbox *sb, int dsl, int decl, const char *name, int has_ar
 }
 
 /* Runs the files of one layer's folder other than its manifest. */
-static int run_layer_files(sandbox *sb, const char *dir, int env, char *err, size_t errlen) {
+static int run_layer_files(sandbox *sb, const char *dir, int env, int locals, char *err, size_t errlen) {
   char **names = NULL;
   int n = list_rule_files(dir, &names, err, errlen);
   if (n < 0) return -1;
   int rc = 0;
   for (int i = 0; i < n && rc == 0; i++)
-    if (strcmp(names[i], "pack.lua") != 0) rc = run_rule_file(sb, dir, names[i], env, err, errlen);
+    if (strcmp(names[i], "pack.lua") != 0) rc = run_rule_file(sb, dir, names[i], env, locals, err, errlen);
   free_names(names, n);
   return rc;
 }
@@ -196,7 +291,7 @@ static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX
       }
     }
     if (call_dsl(sb, dsl, decl, "set_layer", 1, layers, 0, err, errlen) != 0 ||
-        run_rule_file(sb, dirs[layers], "pack.lua", env, err, errlen) != 0)
+        run_rule_file(sb, dirs[layers], "pack.lua", env, 0, err, errlen) != 0)
       return -1;
     layers++;
   }
@@ -205,7 +300,7 @@ static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX
 /* Creates the declarations collector and the environment, runs the
  * manifests along extends, then every layer's files from the deepest base
  * up, so a municipality's files see the region's indicators. */
-static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
+static int load_files(sandbox *sb, pack *out, int keeping_locals, char *err, size_t errlen) {
   lua_State *L = sandbox_lua(sb);
   if (stdlib_push_module(sb, "dsl", err, errlen) != 0) return -1;
   int dsl = lua_gettop(L);
@@ -223,15 +318,38 @@ static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
   lua_pop(L, 1);
   char dirs[MAX_LAYERS][1024];
   snprintf(dirs[0], sizeof dirs[0], "%s", out->dir);
-  if (run_rule_file(sb, out->dir, "pack.lua", env, err, errlen) != 0) return -1;
+  if (run_rule_file(sb, out->dir, "pack.lua", env, 0, err, errlen) != 0) return -1;
   int layers = load_manifests(sb, dsl, decl, env, dirs, err, errlen);
   if (layers < 0) return -1;
   for (int i = 0; i < layers; i++) snprintf(out->layers[i], sizeof out->layers[i], "%.1023s", dirs[i]);
   out->nlayers = layers;
+  int locals = 0;
+  if (keeping_locals) {
+    lua_newtable(L);
+    locals = lua_gettop(L);
+  }
   for (int layer = layers - 1; layer >= 0; layer--) {
     if (call_dsl(sb, dsl, decl, "set_layer", 1, layer, 0, err, errlen) != 0 ||
-        run_layer_files(sb, dirs[layer], env, err, errlen) != 0)
+        run_layer_files(sb, dirs[layer], env, locals, err, errlen) != 0)
       return -1;
+  }
+  if (locals) { /* and the names the files set without local (teachers_and_heads = ...) */
+    lua_pushnil(L);
+    while (lua_next(L, env)) {
+      lua_pushvalue(L, -2);
+      int is_api = lua_type(L, -1) != LUA_TSTRING || lua_rawget(L, dsl + 2) != LUA_TNIL;
+      lua_pop(L, 1);
+      const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+      if (!is_api && strcmp(name, "_G") && strcmp(name, "load") && strcmp(name, "require")) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, locals);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+    lua_pushvalue(L, locals);
+    out->locals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   }
   if (call_dsl(sb, dsl, decl, "finish", 0, 0, 0, err, errlen) != 0) return -1;
   lua_pushvalue(L, decl);
@@ -247,6 +365,7 @@ static int load_files(sandbox *sb, pack *out, char *err, size_t errlen) {
 typedef struct load_job {
   sandbox *sb;
   pack *out;
+  int keeping_locals;
   char *err;
   size_t errlen;
   int rc;
@@ -254,14 +373,15 @@ typedef struct load_job {
 
 static int load_files_protected(lua_State *L) {
   load_job *job = lua_touserdata(L, 1);
-  job->rc = load_files(job->sb, job->out, job->err, job->errlen);
+  job->rc = load_files(job->sb, job->out, job->keeping_locals, job->err, job->errlen);
   return 0;
 }
 
-int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
+/* pack_load, and pack_load_keeping_locals when keeping_locals. */
+static int load_pack(sandbox *sb, const char *dir, pack *out, int keeping_locals, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->sb = sb;
-  out->pack_ref = out->dsl_ref = LUA_NOREF;
+  out->pack_ref = out->dsl_ref = out->locals_ref = LUA_NOREF;
   size_t dl = strlen(dir);
   while (dl > 1 && dir[dl - 1] == '/') dl--;
   snprintf(out->dir, sizeof out->dir, "%.*s", (int)dl, dir);
@@ -272,11 +392,19 @@ int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen)
   lua_State *L = sandbox_lua(sb);
   int top = lua_gettop(L);
   sandbox_rearm(sb); /* loading the pack is one unit of work */
-  load_job job = {sb, out, err, errlen, -1};
+  load_job job = {sb, out, keeping_locals, err, errlen, -1};
   int rc = sandbox_protected(sb, load_files_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
   lua_settop(L, top);
   if (rc != 0) pack_release(out);
   return rc;
+}
+
+int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
+  return load_pack(sb, dir, out, 0, err, errlen);
+}
+
+int pack_load_keeping_locals(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
+  return load_pack(sb, dir, out, 1, err, errlen);
 }
 
 void pack_push_call(const pack *p, const char *name) {
@@ -292,6 +420,7 @@ void pack_release(pack *p) {
   lua_State *L = sandbox_lua(p->sb);
   luaL_unref(L, LUA_REGISTRYINDEX, p->pack_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, p->dsl_ref);
-  p->pack_ref = p->dsl_ref = LUA_NOREF;
+  luaL_unref(L, LUA_REGISTRYINDEX, p->locals_ref);
+  p->pack_ref = p->dsl_ref = p->locals_ref = LUA_NOREF;
   p->sb = NULL;
 }

@@ -15,6 +15,7 @@ typedef struct pack {
   sandbox *sb;             /* borrowed: the state the pack lives in */
   int pack_ref;            /* registry reference to the declarations */
   int dsl_ref;             /* registry reference to the dsl module */
+  int locals_ref;          /* the files' top-level locals by name (pack_load_keeping_locals), or LUA_NOREF */
   char id[128];            /* manifest id */
   char municipality[128];  /* manifest municipality, "" when the pack is a region's */
   char dir[1024];
@@ -27,6 +28,14 @@ typedef struct pack {
  * pack folder NAME next to dir first, so its indicators can be re-targeted. On failure returns -1 with
  * "FILE:LINE: message" in err. */
 int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen);
+
+/* pack_load for the console: also keeps the top-level locals of the rule
+ * files (other than the manifests) and the names they set, by name, in
+ * locals_ref, so that the sets a pack names (local teachers = staff {...})
+ * can be typed there.
+ * Files load as they do for pack_load; when the kept text would not load,
+ * a file loads as it is and keeps nothing. */
+int pack_load_keeping_locals(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen);
 
 /* Pushes the dsl module's function name and the pack's declarations, ready
  * for sandbox_call with 1 + extra arguments. */

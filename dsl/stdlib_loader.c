@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "lua_regex.h"
 #include "lua_vocabulary.h"
 
@@ -22,6 +23,16 @@ const stdlib_module *stdlib_find(const char *name) {
  * stdlib can remember where in a rule file a declaration was made. */
 static int stdlib_where(lua_State *L) {
   luaL_where(L, (int)luaL_checkinteger(L, 1));
+  return 1;
+}
+
+/* tr(text): the stdlib's messages for people in the user's language
+ * (po/ru.po), as _() does in C (Lua code uses _ for values it ignores).
+ * The empty string stays empty (gettext would return the catalogue's
+ * header). */
+static int stdlib_gettext(lua_State *L) {
+  const char *text = luaL_checkstring(L, 1);
+  lua_pushstring(L, text[0] ? gettext(text) : "");
   return 1;
 }
 
@@ -59,6 +70,8 @@ static int stdlib_require(lua_State *L) {
   lua_setfield(L, -2, "require");
   lua_pushcfunction(L, stdlib_where);
   lua_setfield(L, -2, "where");
+  lua_pushcfunction(L, stdlib_gettext);
+  lua_setfield(L, -2, "tr");
   lua_pushcfunction(L, sandbox_readonly_function);
   lua_setfield(L, -2, "readonly");
   if (sandbox_load(sb, m->source, m->length, chunkname, -1) != LUA_OK) return lua_error(L);

@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <limits.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +27,15 @@ static const char *requested_messages_locale(void) {
   return NULL;
 }
 
-/* Sets LC_CTYPE from the environment; a C locale, or one that is not
- * installed, becomes C.UTF-8 (as Python does, PEP 538): pdmon's store,
- * packs and reports are UTF-8, and libedit drops every non-ASCII key in
- * an ASCII locale. */
+/* Sets LC_CTYPE from the environment; a C locale, one that is not
+ * installed, or one of another character set (ru_RU.CP1251) becomes
+ * C.UTF-8 (as Python does for C, PEP 538): pdmon's store, packs and
+ * reports are UTF-8, libedit drops every non-ASCII key in an ASCII locale,
+ * and in a single-byte locale Lua's %a would match Cyrillic bytes, so a
+ * pack's results would depend on the user's locale. */
 static void set_character_locale(void) {
   const char *got = setlocale(LC_CTYPE, "");
-  if (got && !is_ascii_locale(got)) return;
+  if (got && !is_ascii_locale(got) && !strcmp(nl_langinfo(CODESET), "UTF-8")) return;
   if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "C.utf8");
 }
 

@@ -1,8 +1,9 @@
 /* The REPL: non-interactive forms (-e, a file, standard input) with their
- * exit statuses, dot-commands and the sandbox; and the interactive form
- * driven through a pseudo-terminal: multi-line input, history recall,
- * Ctrl-C during a long evaluation, Cyrillic typed in a fresh machine's
- * locale. Arguments: the pdmon binary and the
+ * exit statuses, dot-commands (.read, .output, .help TOPIC) and the
+ * sandbox; and the interactive form driven through a pseudo-terminal:
+ * multi-line input, history recall, Ctrl-C during a long evaluation,
+ * Cyrillic typed in a fresh machine's locale, Tab completion and tables
+ * fitted to the terminal's width. Arguments: the pdmon binary and the
  * source folder. */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>
@@ -136,10 +137,11 @@ static void say(int fd, const char *text) {
 
 /* Starts the console on a pseudo-terminal with the environment of a fresh
  * machine: no LANG, no LC_*, so no UTF-8 unless pdmon sets it up itself. */
-static pid_t start_console(int *fd) {
+static pid_t start_console(int *fd, unsigned short columns) {
   char db[1200];
   snprintf(db, sizeof db, "%s/store.db", dir);
-  pid_t pid = forkpty(fd, NULL, NULL, NULL);
+  struct winsize size = {.ws_row = 40, .ws_col = columns};
+  pid_t pid = forkpty(fd, NULL, NULL, columns ? &size : NULL);
   if (pid == 0) {
     static const char *const locale_variables[] = {"LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES"};
     for (int i = 0; i < 5; i++) unsetenv(locale_variables[i]);
@@ -172,7 +174,7 @@ static int leave_console(pid_t pid, int fd) {
 static void interactive_session(void **state) {
   (void)state;
   int fd;
-  pid_t pid = start_console(&fd);
+  pid_t pid = start_console(&fd, 0);
   assert_true(pid > 0);
   static char seen[1 << 16];
   /* each line is typed only once the prompt is back: input sent while the
@@ -224,7 +226,7 @@ static void interactive_session(void **state) {
 static void cyrillic_typed_arrives_intact(void **state) {
   (void)state;
   int fd;
-  pid_t pid = start_console(&fd);
+  pid_t pid = start_console(&fd, 0);
   assert_true(pid > 0);
   static char seen[1 << 16];
   seen[0] = '\0';
@@ -248,6 +250,126 @@ static void cyrillic_typed_arrives_intact(void **state) {
   assert_int_equal(leave_console(pid, fd), 0);
 }
 
+/* Types line (with its Tab presses) once the prompt is back and returns
+ * what the console wrote until the next prompt. */
+static const char *type_line(int fd, char *seen, size_t cap, const char *line) {
+  seen[0] = '\0';
+  say(fd, line);
+  assert_true(wait_for(fd, "\npdmon> ", seen, cap, 15));
+  return seen;
+}
+
+/* Tab completes from the session (a pack's local, an indicator id in
+ * quotes, a field inside a set's braces, a member of a library, a
+ * dot-command), and tables fit the terminal: long names wrap, long ids
+ * are cut with "…". Each check runs what was completed, so it is the
+ * result that shows the completion, not the echo. */
+static void completion_and_width(void **state) {
+  (void)state;
+  int fd;
+  pid_t pid = start_console(&fd, 64);
+  assert_true(pid > 0);
+  static char seen[1 << 16];
+  seen[0] = '\0';
+  assert_true(wait_for(fd, "pdmon> ", seen, sizeof seen, 10));
+  const char *out = type_line(fd, seen, sizeof seen, "print(#members(tea\t))\r"); /* the pack's local teachers */
+  if (!strstr(out, "\n24\r")) print_error("console: %s\n", out);
+  assert_non_null(strstr(out, "\n24\r"));
+  out = type_line(fd, seen, sizeof seen, "staff { pos\t= \"head\" }\r");
+  assert_non_null(strstr(out, "staff { position = \"head\" }"));
+  out = type_line(fd, seen, sizeof seen, "print(string.fo\t(\"<%d>\", 7))\r");
+  assert_non_null(strstr(out, "<7>"));
+  out = type_line(fd, seen, sizeof seen, ".ta\t\r");
+  assert_non_null(strstr(out, "organization"));
+  out = type_line(fd, seen, sizeof seen, "eval \"teachers_di\t\r");
+  assert_non_null(strstr(out, "33.33"));
+  /* ...and its table is no wider than the terminal's 64 columns */
+  const char *table = strstr(out, "\n") + 1;
+  int lines = 0, wrapped = 0;
+  for (const char *line = table; line && *line;) {
+    const char *end = strchr(line, '\n');
+    size_t chars = 0;
+    for (const char *p = line; p < (end ? end : line + strlen(line)); p++)
+      chars += ((unsigned char)*p & 0xC0) != 0x80 && *p != '\r';
+    if (strncmp(line, "pdmon> ", 7) != 0) {
+      if (chars > 64) print_error("%zu characters: %.*s\n", chars, (int)(end ? end - line : 80), line);
+      assert_true(chars <= 64);
+      lines++;
+      wrapped += strncmp(line, "     ", 5) == 0; /* a cell continued on the next line */
+    }
+    line = end ? end + 1 : NULL;
+  }
+  assert_true(lines > 6);
+  assert_true(wrapped > 0);
+  assert_non_null(strstr(out, "…"));
+  assert_int_equal(leave_console(pid, fd), 0);
+}
+
+/* .read runs a file's lines, .output sends the values to a file, .help
+ * has topics, and a line pasted from a pack keeps its local. */
+static void dot_read_output_help(void **state) {
+  (void)state;
+  char *script_path = support_write_text(dir, "lines.lua", "x = 41\nx + 1\n");
+  char out_path[1200], args[4000];
+  snprintf(out_path, sizeof out_path, "%s/values.txt", dir);
+  snprintf(args, sizeof args, "repl -e '.read %s' -e '.output %s' -e '1 + 1' -e 'eval \"teachers_diagnosed\"'"
+           " -e '.output' -e '2 + 2'", script_path, out_path);
+  support_outcome o = run(args);
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "42\n"));
+  assert_non_null(strstr(o.out, "4\n"));
+  assert_null(strstr(o.out, "teachers_diagnosed"));
+  char *written = support_read(out_path);
+  assert_non_null(written);
+  assert_true(strncmp(written, "2\n", 2) == 0);
+  assert_non_null(strstr(written, "МОУ «СОШ № 1»"));
+  free(written);
+  support_outcome_free(&o);
+  snprintf(args, sizeof args, "repl -e '.read %s/nothing.lua'", dir);
+  o = run(args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "nothing.lua: cannot read"));
+  support_outcome_free(&o);
+  o = run("repl -e '.help staff' -e '.help sets'");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "career_start_year"));
+  assert_non_null(strstr(o.out, "teacher, head"));   /* the vocabulary of position */
+  assert_non_null(strstr(o.out, "teachers:having"));
+  support_outcome_free(&o);
+  o = run("repl -e '.help nonsense'");
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "no topic 'nonsense'"));
+  support_outcome_free(&o);
+  /* the locals kept from a pack's files: several on a line, functions, and
+   * not a line inside a long string that only looks like one */
+  char packdir[1200];
+  snprintf(packdir, sizeof packdir, "%s/localpack", dir);
+  snprintf(args, sizeof args, "mkdir -p '%s'", packdir);
+  assert_int_equal(system(args), 0);
+  free(support_write_text(packdir, "pack.lua", "pack { id = 'locals' }\n"));
+  free(support_write_text(packdir, "rules.lua",
+                          "local note = [[\nlocal nothing = here\n]]\n"
+                          "local a, b <const> = staff { position = 'head' }, 2\n"
+                          "local function twice(x) return 2 * x end\n"));
+  snprintf(args, sizeof args, "--pack '%s' repl -e 'twice(b)' -e '#note' -e 'a'", packdir);
+  o = run(args);
+  if (o.status != 0) print_error("%s\n", o.err);
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "4\n21\nstaff { position = \"head\" }"));
+  support_outcome_free(&o);
+  snprintf(args, sizeof args, "--pack '%s' repl -e 'nothing'", packdir);
+  o = run(args);
+  assert_int_equal(o.status, 1);
+  assert_non_null(strstr(o.err, "undefined name 'nothing'"));
+  support_outcome_free(&o);
+  o = run("repl -e 'local heads = staff { position = \"head\" }' -e 'count(heads)' -e 'teachers'");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "aggregate count"));
+  assert_non_null(strstr(o.out, "staff { position = \"teacher\" }")); /* the pack's own local */
+  support_outcome_free(&o);
+  free(script_path);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_repl PDMON_BINARY SOURCE_DIR\n");
@@ -260,6 +382,8 @@ int main(int argc, char **argv) {
     cmocka_unit_test(scripts_from_a_file_and_standard_input),
     cmocka_unit_test(interactive_session),
     cmocka_unit_test(cyrillic_typed_arrives_intact),
+    cmocka_unit_test(completion_and_width),
+    cmocka_unit_test(dot_read_output_help),
   };
   return cmocka_run_group_tests_name("repl", tests, setup, teardown);
 }
