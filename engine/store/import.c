@@ -32,6 +32,32 @@ typedef struct typed_value {
 /* field_of_column for a column of personal data left out with --drop-personal. */
 #define COLUMN_DROPPED (-2)
 
+/* The values of one vocabulary field already read in this file, and their
+ * codes: a file repeats a dozen values over millions of rows, and reading
+ * a value (folding its case, trying every name) is a sixth of an import. */
+#define MEMO_SIZE 64
+typedef struct choice_memo {
+  size_t n;
+  char *raw[MEMO_SIZE];        /* owned */
+  const char *code[MEMO_SIZE]; /* the vocabulary's own */
+} choice_memo;
+
+/* The code memo holds for raw, or NULL. */
+static const char *memo_code(const choice_memo *m, const char *raw) {
+  for (size_t i = 0; i < m->n; i++)
+    if (strcmp(m->raw[i], raw) == 0) return m->code[i];
+  return NULL;
+}
+
+/* Remembers that raw reads as code, while there is room. */
+static void memo_keep(choice_memo *m, const char *raw, const char *code) {
+  if (m->n == MEMO_SIZE) return;
+  char *copy = strdup(raw);
+  if (!copy) return; /* only a cache: the next row reads the value again */
+  m->raw[m->n] = copy;
+  m->code[m->n++] = code;
+}
+
 /* Everything one import needs; statements are finalized by run_close. */
 typedef struct import_run {
   sqlite3 *db;
@@ -47,6 +73,7 @@ typedef struct import_run {
   const import_options *opt;
   employment_writer employment; /* staff: the spans (employment.h) */
   int spans;                    /* 1 when employment is open */
+  choice_memo memo[16];         /* per field of a vocabulary: values already read */
 } import_run;
 
 /* The header of the column giving field f, or the field's own name. */
@@ -205,6 +232,8 @@ static void run_close(import_run *run) {
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
   for (size_t i = 0; i < 16; i++) sqlite3_finalize(run->reference[i]);
+  for (size_t f = 0; f < 16; f++)
+    for (size_t i = 0; i < run->memo[f].n; i++) free(run->memo[f].raw[i]);
   if (run->spans) employment_close(&run->employment);
   run->spans = 0;
   free(run->field_of_column);
@@ -366,9 +395,14 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
       continue;
     }
     char why[600];
-    if (parse_field(fd, raw, &v[f], why, sizeof why) != 0) {
+    const char *known = fd->type == FIELD_CHOICE && f < 16 ? memo_code(&run->memo[f], raw) : NULL;
+    if (known) {
+      v[f].text = known;
+    } else if (parse_field(fd, raw, &v[f], why, sizeof why) != 0) {
       snprintf(msg, msglen, "%s: %s (%s)", column_name(run, f), why, raw);
       return -1;
+    } else if (fd->type == FIELD_CHOICE && f < 16 && !v[f].qualifier) {
+      memo_keep(&run->memo[f], raw, v[f].text); /* a phrase keeps its qualifier: read it each time */
     }
     v[f].present = 1;
     if (names_a_worker(run->entity, f) && personal_looks_like_name(raw)) {

@@ -300,6 +300,32 @@ static void header_only_file_imports_nothing(void **state) {
   import_report_free(&r);
 }
 
+/* A value met again reads as it did the first time (the importer keeps the
+ * codes it has read): codes, names and phrases, each on several rows, and a
+ * wrong value refused on every row it is on. */
+static void repeated_values_read_the_same(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[512], buf[256];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "orgs.csv", "id,name,kind,municipality\ns1,Школа,school,emz\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "staff", "staff.csv",
+                               "id,organization_id,position,birth_year,career_start_year\n"
+                               "p1,s1,Учитель,1990,2015\np2,s1,Учитель математики,1990,2015\n"
+                               "p3,s1,teacher,1990,2015\np4,s1,Учитель математики,1990,2015\n"
+                               "p5,s1,Учтель,1990,2015\np6,s1,Учитель,1990,2015\np7,s1,Учтель,1990,2015\n",
+                               (import_options){.skip_invalid = 1}, &r, err, sizeof err), 0);
+  assert_int_equal(r.rejected, 2);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT group_concat(id || ':' || position || ':' || COALESCE(subject, '-') || ':'"
+                                  " || COALESCE(extra ->> '$.position', '-'), ' ') FROM (SELECT * FROM staff ORDER BY id)",
+                           buf, sizeof buf),
+                      "p1:teacher:-:- p2:teacher:Математика:Учитель математики p3:teacher:-:-"
+                      " p4:teacher:Математика:Учитель математики p6:teacher:-:-");
+}
+
 /* The phrase forms of official staff lists: the position with its subject
  * or area, and the legal form of an organization as its kind. */
 static void staff_list_phrases(void **state) {
@@ -418,6 +444,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
     cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
+    cmocka_unit_test_setup_teardown(repeated_values_read_the_same, setup, teardown),
     cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
