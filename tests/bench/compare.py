@@ -50,11 +50,14 @@ def same(a, b):
 
 
 def differences(reference, other):
-    """Keys whose figures differ, or that one side lacks."""
+    """Rows of pdmon's full pack whose figures differ in other, or that other
+    lacks. Rows only other has are not compared: the pack states some
+    indicators for the municipality as a whole only (level = "municipality"),
+    while the baselines compute every organization's row alike."""
     out = []
-    for key in sorted(set(reference) | set(other)):
-        x, y = reference.get(key), other.get(key)
-        if x is None or y is None or not all(same(p, q) for p, q in zip(x, y)):
+    for key in sorted(reference):
+        x, y = reference[key], other.get(key)
+        if y is None or not all(same(p, q) for p, q in zip(x, y)):
             out.append((key, x, y))
     return out
 
