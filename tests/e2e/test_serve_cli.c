@@ -24,6 +24,7 @@ extern char **environ;
 
 static const char *pdmon_bin, *source_dir;
 static char *dir;
+static pid_t serving; /* the server a failed test left running, stopped by teardown */
 
 static support_outcome run(const char *args) { return support_pdmon(pdmon_bin, source_dir, dir, args); }
 
@@ -46,6 +47,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  if (serving > 0 && kill(serving, SIGTERM) == 0) waitpid(serving, NULL, 0);
   support_remove_tree(dir);
   return 0;
 }
@@ -122,6 +124,7 @@ static pid_t start_serve(const char *args) {
   unlink(out); /* the last server's words are not this one's */
   pid_t pid;
   assert_int_equal(posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ), 0);
+  serving = pid;
   return pid;
 }
 
@@ -150,6 +153,7 @@ static void serve_warns_beyond_loopback_and_stops_on_sigterm(void **state) {
   assert_int_equal(kill(pid, SIGTERM), 0);
   int status;
   assert_int_equal(waitpid(pid, &status, 0), pid);
+  serving = 0;
   assert_true(WIFEXITED(status));
   assert_int_equal(WEXITSTATUS(status), 0);
   pid = start_serve("--listen 127.0.0.1:0");
@@ -158,6 +162,7 @@ static void serve_warns_beyond_loopback_and_stops_on_sigterm(void **state) {
   free(out);
   kill(pid, SIGINT);
   assert_int_equal(waitpid(pid, &status, 0), pid);
+  serving = 0;
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
