@@ -120,7 +120,11 @@ int resolve_evaluation(const command_args *args, int has_period, int pack_requir
   }
   opt->store_path = args->db;
   opt->pack_dir = resolve_pack(args, db, pack_buf, PATH_MAX);
-  store_meta_get(db, "municipality", municipality, 256);
+  /* the command's choice, else the store's own; never the pack's (a
+   * NULL municipality makes rule_view take the store's own) */
+  const char *chosen = chosen_municipality(args);
+  if (chosen) snprintf(municipality, 256, "%s", chosen);
+  else store_meta_get(db, "municipality", municipality, 256);
   opt->municipality = municipality[0] ? municipality : NULL;
   if (!has_period) opt->period = default_period(db);
   sqlite3_close(db);

@@ -12,6 +12,7 @@
 #include "csv.h"
 #include "employment.h"
 #include "entity.h"
+#include "i18n.h"
 #include "personal.h"
 #include "store.h"
 #include "text.h"
@@ -69,12 +70,35 @@ typedef struct import_run {
   char municipality[256]; /* the store's default municipality, "" when none */
   sqlite3_stmt *upsert, *exists, *seen, *seen_line;
   sqlite3_stmt *reference[16]; /* per field with a reference */
+  sqlite3_stmt *owner_of_row, *owner_of_reference; /* whose a row is (see owners[]) */
+  int owner_field;        /* the field that says whose a new row is, or -1 */
   import_report *report;
   const import_options *opt;
   employment_writer employment; /* staff: the spans (employment.h) */
   int spans;                    /* 1 when employment is open */
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
 } import_run;
+
+/* Whose a row is. Ids are unique across the store, so an id already
+ * there belongs to one municipality: a row of another municipality with
+ * that id is refused, naming the owner, instead of taking the row (and,
+ * for an organization, its staff) over. owner_of_row finds the owner of
+ * the stored row with id ?1; a new row's owner is its field by (the
+ * municipality itself, or, through owner_of_reference, that of the row it
+ * references). A new entity whose rows belong to a municipality is added
+ * here. */
+static const struct owner_rule {
+  const char *table, *owner_of_row, *by, *owner_of_reference;
+} owners[] = {
+  {"organization", "SELECT municipality FROM organization WHERE id = ?1", "municipality", NULL},
+  {"staff", "SELECT o.municipality FROM staff s JOIN organization o ON o.id = s.organization_id WHERE s.id = ?1",
+   "organization_id", "SELECT municipality FROM organization WHERE id = ?1"},
+  {"activity", "SELECT o.municipality FROM activity a JOIN staff s ON s.id = a.staff_id"
+               " JOIN organization o ON o.id = s.organization_id WHERE a.id = ?1",
+   "staff_id", "SELECT o.municipality FROM staff s JOIN organization o ON o.id = s.organization_id WHERE s.id = ?1"},
+  {"community", "SELECT municipality FROM community WHERE id = ?1", "municipality", NULL},
+  {"document", "SELECT municipality FROM document WHERE id = ?1", "municipality", NULL},
+};
 
 /* The header of the column giving field f, or the field's own name. */
 static const char *column_name(const import_run *run, size_t f) {
@@ -216,6 +240,15 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->fields[f].references);
     if (prepare(run, sql, &run->reference[f], err, errlen) != 0) return -1;
   }
+  run->owner_field = -1;
+  for (size_t i = 0; i < sizeof owners / sizeof *owners; i++) {
+    if (strcmp(owners[i].table, e->table)) continue;
+    run->owner_field = entity_field_index(e, owners[i].by);
+    if (prepare(run, owners[i].owner_of_row, &run->owner_of_row, err, errlen) != 0 ||
+        (owners[i].owner_of_reference &&
+         prepare(run, owners[i].owner_of_reference, &run->owner_of_reference, err, errlen) != 0))
+      return -1;
+  }
   if (!strcmp(e->table, "staff")) {
     if (employment_open(&run->employment, run->db, inner, sizeof inner) != 0) {
       snprintf(err, errlen, "%s: %s", run->path, inner);
@@ -234,6 +267,8 @@ static void run_close(import_run *run) {
   for (size_t i = 0; i < 16; i++) sqlite3_finalize(run->reference[i]);
   for (size_t f = 0; f < 16; f++)
     for (size_t i = 0; i < run->memo[f].n; i++) free(run->memo[f].raw[i]);
+  sqlite3_finalize(run->owner_of_row);
+  sqlite3_finalize(run->owner_of_reference);
   if (run->spans) employment_close(&run->employment);
   run->spans = 0;
   free(run->field_of_column);
@@ -428,6 +463,33 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
   return 0;
 }
 
+/* The municipality stmt (one text parameter) finds, into buf ("" when none). */
+static void owner_by(sqlite3_stmt *stmt, const char *value, char *buf, size_t len) {
+  buf[0] = '\0';
+  sqlite3_reset(stmt);
+  sqlite3_bind_text(stmt, 1, value, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(stmt, 0));
+  sqlite3_reset(stmt);
+}
+
+/* Refuses a row whose id belongs to another municipality than the row
+ * would (see owners[]). */
+static int check_owner(import_run *run, const typed_value *v, char *msg, size_t msglen) {
+  if (!run->owner_of_row || run->owner_field < 0 || !v[run->owner_field].present) return 0;
+  char now[256], then[256];
+  owner_by(run->owner_of_row, v[0].text, then, sizeof then);
+  if (!then[0]) return 0; /* a new id */
+  const char *by = v[run->owner_field].text;
+  if (run->owner_of_reference) owner_by(run->owner_of_reference, by, now, sizeof now);
+  else snprintf(now, sizeof now, "%s", by);
+  if (!now[0] || strcmp(now, then) == 0) return 0;
+  snprintf(msg, msglen, _("%s: %s %.200s belongs to municipality %s, and this row would give it to %s; ids are unique"
+                          " across the store: give this row an id of its own (%.200s)"),
+           column_name(run, 0), run->entity->table, v[0].text, then, now, v[0].text);
+  return -1;
+}
+
 /* Refuses a second row with an id already seen in this file. */
 static int check_unique(import_run *run, size_t row, const char *id, char *msg, size_t msglen) {
   sqlite3_reset(run->seen);
@@ -578,7 +640,7 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
     char msg[1024];
     memset(v, 0, sizeof v);
     run->report->rows++;
-    int ok = validate_row(run, row, v, msg, sizeof msg) == 0 &&
+    int ok = validate_row(run, row, v, msg, sizeof msg) == 0 && check_owner(run, v, msg, sizeof msg) == 0 &&
              check_unique(run, row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0;
     int rc = ok ? store_row(run, row, v, msg, sizeof msg) : 1;
     if (rc == 1) rc = add_problem(run, row, msg) == 0 && keep_listed(run, row) == 0 ? 0 : -2;
