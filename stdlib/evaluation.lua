@@ -315,6 +315,9 @@ end
 local function make_row(ind, ctx, group, org)
   local values = group.current
   local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
+  if values.value == nil and values.denominator == 0 then
+    row.message = "нет данных: знаменатель равен нулю — нет ни одного из тех, к кому относится показатель"
+  end
   if org then row.organization, row.organization_name, row.organization_kind = org.id, org.name, org.kind end
   local t = target_for(ind, org)
   if not t then
@@ -347,7 +350,7 @@ local function make_row(ind, ctx, group, org)
     base = base and base.value
   end
   local status, info = targets.judge(applied, row.value, base, ctx.period)
-  row.status, row.message = status, info.message
+  row.status, row.message = status, info.message or row.message
   row.progress, row.path_value = info.progress, info.path_value and aggregates.round2(info.path_value) or nil
   if applied.track and row.cumulative.value ~= nil then
     row.progress, row.path_value = targets.progress(applied.track, ctx.period, row.cumulative.value)
