@@ -17,7 +17,7 @@ echo "memcheck: e2e_cli"
 PDMON_WRAPPER="$vg" "$build/tests/test_cli" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 echo "memcheck: e2e_cycle"
 PDMON_WRAPPER="$vg" "$build/tests/test_cycle" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
-for test in packs demo report synth repl options i18n scale; do
+for test in packs demo report synth repl options i18n scale traps; do
   echo "memcheck: e2e_$test"
   PDMON_WRAPPER="$vg" "$build/tests/test_$test" "$build/pdmon" "$(cd "$(dirname "$0")/.." && pwd)" >/dev/null
 done

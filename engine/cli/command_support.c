@@ -2,6 +2,7 @@
  * command_support.h. */
 #include "command_support.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,13 +23,16 @@ int parse_year(const char *text, int *year) {
   return 0;
 }
 
-int parse_id(const char *text, long long *id) {
+int parse_number(const char *text, long long min, long long max, long long *value) {
   char *end;
+  errno = 0;
   long long v = strtoll(text, &end, 10);
-  if (end == text || *end != '\0' || v <= 0) return -1;
-  *id = v;
+  if (end == text || *end != '\0' || errno == ERANGE || v < min || v > max) return -1;
+  *value = v;
   return 0;
 }
+
+int parse_id(const char *text, long long *id) { return parse_number(text, 1, LLONG_MAX, id); }
 
 /* The latest year with activity data is the period a coordinator most
  * likely means when giving none. */

@@ -18,6 +18,9 @@ int parse_year(const char *text, int *year);
 /* Parses a positive whole number (an id, a cycle number); 0 or -1. */
 int parse_id(const char *text, long long *id);
 
+/* Parses a whole number from min to max; 0 or -1. */
+int parse_number(const char *text, long long min, long long max, long long *value);
+
 /* The latest year with activity data, else the current year. */
 int default_period(sqlite3 *db);
 

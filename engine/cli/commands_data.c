@@ -95,6 +95,7 @@ int command_import(const command_args *args) {
   if (rc == 1)
     fprintf(stderr, _("%s: %zu invalid rows; nothing was imported (fix them, or use --skip-invalid"
                       " to import the rest and set these aside)\n"), path, report.rejected);
+  int every_row_rejected = rc == 0 && report.rows > 0 && report.rejected == report.rows;
   if (rc == 0) {
     printf(_("%s: %zu rows: %zu new, %zu updated, %zu rejected"), path, report.rows, report.inserted,
            report.updated, report.rejected);
@@ -104,18 +105,27 @@ int command_import(const command_args *args) {
     if (report.dropped[0]) printf(_("personal data left out (152-ФЗ), columns: %s\n"), report.dropped);
     if (report.rejected_path[0]) printf(_("rejected rows and their reasons: %s\n"), report.rejected_path);
     if (report.warning[0]) fprintf(stderr, _("warning: %s\n"), report.warning);
+    if (report.rows == 0) fprintf(stderr, _("warning: %s has no rows below its header\n"), path);
   }
+  /* --skip-invalid that keeps nothing is a failed import, not a success */
+  if (every_row_rejected)
+    fprintf(stderr, _("%s: every row was rejected; nothing was imported (the reasons are above and in the"
+                      " rejected file)\n"), path);
   import_report_free(&report);
-  return rc == 0 ? EXIT_OK : EXIT_USER;
+  return rc == 0 && !every_row_rejected ? EXIT_OK : EXIT_USER;
 }
 
 int command_synth(const command_args *args) {
   const char *scale = opt_value(args, "scale"), *out = opt_value(args, "out"), *seed = opt_value(args, "seed");
   const char *organizations = opt_value(args, "organizations");
   if (!scale || !out) return usage_error(args, _("--scale and --out are required"));
-  synth_options so = {.scale = scale, .seed = seed ? strtoull(seed, NULL, 10) : 1, .out_dir = out,
-                      .municipality = opt_value(args, "municipality"),
-                      .organizations = organizations ? atoi(organizations) : 0};
+  long long seed_value = 1, organizations_value = 0;
+  if (seed && parse_number(seed, 0, LLONG_MAX, &seed_value) != 0)
+    return usage_error(args, _("--seed: not a whole number (%s)"), seed);
+  if (organizations && parse_number(organizations, 1, 1000000, &organizations_value) != 0)
+    return usage_error(args, _("--organizations: a number from 1 to 1000000 (%s)"), organizations);
+  synth_options so = {.scale = scale, .seed = (uint64_t)seed_value, .out_dir = out,
+                      .municipality = opt_value(args, "municipality"), .organizations = (int)organizations_value};
   synth_counts n;
   char err[1024];
   if (synth_run(&so, &n, err, sizeof err) != 0) {

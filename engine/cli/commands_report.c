@@ -13,6 +13,19 @@
 #include "report.h"
 #include "xlsx.h"
 
+/* 1 when organization id is one of municipality's in the store. */
+static int organization_in(sqlite3 *db, const char *id, const char *municipality) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM organization WHERE id = ?1 AND municipality = ?2", -1, &st, NULL) !=
+      SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, municipality, -1, SQLITE_STATIC);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
+}
+
 int command_report(const command_args *args) {
   const char *format = opt_value(args, "format"), *output = opt_value(args, "output");
   const char *org = opt_value(args, "org");
@@ -22,6 +35,12 @@ int command_report(const command_args *args) {
   char municipality[256], err[2048];
   int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
   if (status != EXIT_OK) return status;
+  if (org && !organization_in(db, org, c.municipality)) { /* not a report of nothing, exit 0 */
+    command_error(args, _("--org: no organization '%s' in municipality %s ('pdmon eval' lists them)"), org,
+                  c.municipality);
+    sqlite3_close(db);
+    return EXIT_USER;
+  }
   int rc = -1;
   if (!strcmp(format, "xlsx")) {
     if (output) rc = xlsx_write(db, &c, org, output, err, sizeof err);

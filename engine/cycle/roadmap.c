@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "evaluate.h"
+#include "i18n.h"
 #include "sandbox.h"
 #include "stdlib_loader.h"
 #include "store.h"
@@ -355,16 +356,37 @@ int roadmap_list(sqlite3 *db, const char *municipality, const char *date, const 
   return 0;
 }
 
+/* 1 when table has a row with this id (text, or number when text is NULL). */
+static int row_exists(sqlite3 *db, const char *table, const char *text, long long number) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?1", table);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  if (text) sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+  else sqlite3_bind_int64(st, 1, number);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
+}
+
+/* Names the measure that is not in the store (a foreign key's failure
+ * would only say "FOREIGN KEY constraint failed"). */
+static int no_measure(long long measure, char *err, size_t errlen) {
+  snprintf(err, errlen, _("no measure %lld in the store ('pdmon measure list' shows the roadmap's measures)"), measure);
+  return 1;
+}
+
 int roadmap_done(sqlite3 *db, long long measure, const char *document_id, char *err, size_t errlen) {
-  char *sql = sqlite3_mprintf("UPDATE measure SET status = 'done', evidence_document_id = %Q WHERE id = %lld"
-                              " AND EXISTS (SELECT 1 FROM document WHERE id = %Q)", document_id, measure, document_id);
-  int rc = store_exec(db, sql, err, errlen);
-  sqlite3_free(sql);
-  if (rc == 0 && sqlite3_changes(db) == 0) {
-    snprintf(err, errlen, "no measure %lld, or no document '%s' in the store (import it or add a decision first)",
-             measure, document_id);
+  if (!row_exists(db, "measure", NULL, measure)) return no_measure(measure, err, errlen);
+  if (!row_exists(db, "document", document_id, 0)) {
+    snprintf(err, errlen, _("no document '%s' in the store: import it ('pdmon import documents FILE') or record the"
+                            " decision ('pdmon decision add'), whose id is KIND|NUMBER|DATE"), document_id);
     return 1;
   }
+  char *sql = sqlite3_mprintf("UPDATE measure SET status = 'done', evidence_document_id = %Q WHERE id = %lld",
+                              document_id, measure);
+  int rc = store_exec(db, sql, err, errlen);
+  sqlite3_free(sql);
   return rc;
 }
 
@@ -373,13 +395,15 @@ int roadmap_decision(sqlite3 *db, const char *municipality, const char *kind, co
                      const long long *measures, size_t nmeasures, char *err, size_t errlen) {
   char iso[11];
   if (strcmp(kind, "order") && strcmp(kind, "protocol")) {
-    snprintf(err, errlen, "--kind: order or protocol (%s)", kind);
+    snprintf(err, errlen, _("--kind: order or protocol (%s)"), kind);
     return 1;
   }
   if (value_parse_date(date, iso) != 0) {
-    snprintf(err, errlen, "--date: not a date (write 2023-09-01 or 01.09.2023) (%s)", date);
+    snprintf(err, errlen, _("--date: not a date (write 2023-09-01 or 01.09.2023) (%s)"), date);
     return 1;
   }
+  for (size_t i = 0; i < nmeasures; i++) /* before anything is written */
+    if (!row_exists(db, "measure", NULL, measures[i])) return no_measure(measures[i], err, errlen);
   char id[256];
   snprintf(id, sizeof id, "%s|%s|%s", kind, number ? number : "", iso);
   int rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);

@@ -183,7 +183,10 @@ const char *store_migration_sql(int n) { return n >= 1 && n <= MIGRATION_COUNT ?
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   char *msg = NULL;
   if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
-  snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+  if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY) /* never SQLite's bare words to a user */
+    snprintf(err, errlen, "%s", _("a record this refers to is not in the store; nothing was changed"));
+  else
+    snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
   sqlite3_free(msg);
   return -1;
 }
