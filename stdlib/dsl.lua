@@ -268,8 +268,9 @@ function dsl.new_pack(dir)
     local at = where(2)
     for id, value in pairs(spec) do
       local t, list = read_target("targets { " .. tostring(id) .. " = ... }", value, 2)
+      -- a municipality's own target over its document's: shown as its own choice
       pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer,
-                                              seq = #pack.overrides + 1 }
+                                              seq = #pack.overrides + 1, origin = "municipality" }
     end
   end
 
@@ -320,7 +321,7 @@ function dsl.new_pack(dir)
       if fields.target ~= nil then
         local t, list = read_target("adapt { " .. tostring(id) .. " = { target = ... } }", fields.target, 2)
         pack.overrides[#pack.overrides + 1] = { id = id, target = t, list = list, where = at, layer = pack.layer,
-                                                seq = #pack.overrides + 1 }
+                                                seq = #pack.overrides + 1, origin = "document" }
       end
       pack.adaptations[#pack.adaptations + 1] = { id = id, fields = fields, where = at, layer = pack.layer }
     end
@@ -426,7 +427,7 @@ function dsl.finish(pack)
       for _, i in ipairs(pack.indicators) do ids[#ids + 1] = i.id end
       error(o.where .. "targets: no indicator '" .. tostring(o.id) .. "' in this pack or its base; known: " .. table.concat(ids, ", "), 0)
     end
-    ind.target, ind.target_list = o.target, o.list
+    ind.target, ind.target_list, ind.target_origin = o.target, o.list, o.origin
   end
   table.sort(pack.adaptations, function(a, b) return a.layer > b.layer end)
   for _, a in ipairs(pack.adaptations) do

@@ -65,3 +65,13 @@ local p3, a3 = fresh()
 a3.criterion "c" { title = "Критерий", a3.indicator "n" { title = "Сообщества", value = communities } }
 a3.rating "bad" { title = "Рейтинг", weights = { n = 1 } }
 fails(function() dsl.finish(p3) end, "has no target and is not a share")
+
+-- a municipality's targets { ... } over its region's are its own choice; adapt keeps the document's
+local p4, a4 = fresh()
+a4.criterion "c" { title = "Критерий", a4.indicator "d" { title = "Доля", value = share, target = "Ежегодно - 50%" },
+                   a4.indicator "e" { title = "Доля", value = share, target = "Ежегодно - 50%" } }
+a4.targets { d = "Ежегодно - 60%" }
+a4.adapt { e = { target = "Ежегодно - 70%" } }
+dsl.finish(p4)
+same(p4.by_id.d.target_origin, "municipality")
+same(p4.by_id.e.target_origin, "document")
