@@ -42,7 +42,8 @@ local function percent(n, d)
   return aggregates.round2(n * 100 / d)
 end
 
-local UNITS = { staff = "чел.", organization = "ОО", activity = "ед.", community = "ед.", document = "ед." }
+local UNITS = { staff = "чел.", organization = "ОО", activity = "ед.", community = "ед.", document = "ед.",
+                event = "ед.", participation = "ед.", registry = "чел." }
 
 local function new(fields) return AggregateKind.wrap(fields) end
 

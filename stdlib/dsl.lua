@@ -358,8 +358,9 @@ function dsl.new_pack(dir)
   end
 
   for _, name in ipairs({ "organization", "organizations", "staff", "activity", "activities", "community",
-                          "communities", "document", "documents", "below", "above", "between", "is_not",
-                          "missing", "present", "contains", "matches" }) do
+                          "communities", "document", "documents", "event", "events", "participation", "registry",
+                          "registries", "below", "above", "between", "is_not", "missing", "present", "contains",
+                          "matches" }) do
     api[name] = sets[name]
   end
   for _, name in ipairs({ "count", "share", "ratio", "sum", "avg", "exists", "distinct", "growth" }) do

@@ -31,6 +31,20 @@ local SCANS = {
                  .. sets.employed_sql("a_s_e", "a.date", "a.date") .. " JOIN staff a_s ON a_s.id = a.staff_id",
                alias = "a", staff_alias = "a_s", org = "a_s_e.organization_id", position = "a_s_e.position" },
   organization = { from = "organization o", alias = "o", org = "o.id", position = "NULL" },
+  event = { from = "event v", alias = "v", org = "v.organization_id", position = "NULL" },
+  -- a participation counts for the organization that took part, else for
+  -- the one where its worker was employed on its date
+  participation = { from = "participation p LEFT JOIN employment p_s_e ON p.organization_id IS NULL"
+                        .. " AND p_s_e.staff_id = p.staff_id AND " .. sets.employed_sql("p_s_e", "p.date", "p.date")
+                        .. " LEFT JOIN staff p_s ON p_s.id = p.staff_id",
+                    alias = "p", staff_alias = "p_s", org = "coalesce(p.organization_id, p_s_e.organization_id)",
+                    position = "p_s_e.position" },
+  -- a registry's member counts where they are employed on the reporting date
+  registry = { from = function(t)
+                 return "registry_member r LEFT JOIN employment r_s_e ON r_s_e.staff_id = r.staff_id AND "
+                   .. sets.employed_sql("r_s_e", "'" .. t.from .. "'", "'" .. t.to .. "'")
+               end,
+               alias = "r", org = "r_s_e.organization_id", position = "r_s_e.position" },
   community = { from = "community c", alias = "c", org = "c.organization_id", position = "NULL" },
   document = { from = "document d", alias = "d", org = "d.organization_id", position = "NULL" },
 }
@@ -63,7 +77,8 @@ local function scan_sql(entity, t, measures, grouping)
   local where = {}
   if s.where then where[1] = s.where(t) end
   if grouping == "total" and s.total_where and t.any_day then where[#where + 1] = s.total_where(t) end
-  local from = " FROM " .. s.from .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
+  local source = type(s.from) == "function" and s.from(t) or s.from
+  local from = " FROM " .. source .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
   if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. from end
   local keys = grouping == "org" and (s.org .. " AS org") or (s.org .. " AS org, " .. s.position .. " AS position")
   return "SELECT " .. keys .. ", " .. table.concat(columns, ", ") .. from .. " GROUP BY " .. (grouping == "org" and "1" or "1, 2")
@@ -177,11 +192,14 @@ end
 
 -- Whether the store has any rows of a dated source in its window.
 local function source_has_rows(ctx, set, period)
-  local from, to = sets.window(set, period)
   local entity = set.entity
+  -- a registry is there when it has members at all, whoever is in it that day
+  local whenever = set.options.any_time or sets.ENTITIES[entity].dated == "membership"
+  local from, to
+  if not whenever then from, to = sets.window(set, period) end
   local key = entity .. "|" .. tostring(from) .. "|" .. tostring(to)
   if ctx.sources[key] == nil then
-    local probe = sets.predicate(sets[entity]({ any_time = set.options.any_time, within = set.options.within,
+    local probe = sets.predicate(sets[entity]({ any_time = whenever or nil, within = set.options.within,
                                                 since = set.options.since }), "x", period)
     local rows = query(ctx, "SELECT EXISTS (SELECT 1 FROM " .. sets.ENTITIES[entity].table .. " x WHERE " .. probe .. ") AS present")
     ctx.sources[key] = rows and rows[1].present == 1 or false
@@ -490,15 +508,31 @@ function evaluation.missing_source(ind, ctx, period)
   period = period or ctx.period
   if ind.missing == "zero" or type(ind.value) == "function" then return nil end
   local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
-  local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)" }
-  for _, set in ipairs(agg.sets) do
-    for _, source in ipairs(sets.sources(set)) do
-      local present, from, to = source_has_rows(ctx, source, period)
-      if not present then
-        return "нет данных: в хранилище нет записей " .. names[source.entity]
-          .. (from and (" за период " .. from .. " — " .. to) or "")
+  local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)",
+                  event = "мероприятий и конкурсов (event)", participation = "об участии в мероприятиях (participation)",
+                  registry = "реестров (registry)" }
+  -- the first source without rows, as a message; nil when all have rows
+  local function first_missing(list)
+    for _, source in ipairs(list) do
+      if source.any then
+        local why
+        for _, alternative in ipairs(source.any) do
+          why = first_missing(alternative)
+          if not why then break end
+        end
+        if why then return why end
+      else
+        local present, from, to = source_has_rows(ctx, source, period)
+        if not present then
+          return "нет данных: в хранилище нет записей " .. names[source.entity]
+            .. (from and (" за период " .. from .. " — " .. to) or "")
+        end
       end
     end
+  end
+  for _, set in ipairs(agg.sets) do
+    local why = first_missing(sets.sources(set))
+    if why then return why end
   end
   return nil
 end

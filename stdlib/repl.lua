@@ -337,12 +337,18 @@ function repl.env(pack, ctx)
   return env
 end
 
-local ENTITIES = { "organization", "staff", "activity", "community", "document", "measure" }
+-- The tables rules read: the entities' own ("registry" is registry_member)
+-- and the employment history.
+local ENTITIES = { "organization", "staff", "employment", "activity", "community", "document", "event",
+                   "participation", "registry_member", "measure" }
+local TABLE_OF = { registry = "registry_member" }
 
 -- The set constructors of the language and the entity each one selects.
 local CONSTRUCTORS = { organization = "organization", organizations = "organization", staff = "staff",
                        activity = "activity", activities = "activity", community = "community",
-                       communities = "community", document = "document", documents = "document" }
+                       communities = "community", document = "document", documents = "document",
+                       event = "event", events = "event", participation = "participation",
+                       registry = "registry", registries = "registry" }
 
 local DOT_COMMANDS = { "help", "tables", "schema", "pack", "indicators", "period", "org", "format", "read",
                        "output", "quit" }
@@ -350,7 +356,7 @@ local DOT_COMMANDS = { "help", "tables", "schema", "pack", "indicators", "period
 local function help_text()
   return tr(".help [TOPIC]         this list, or a topic: sets, functions, sql, keys, or an entity (.help staff)\n"
     .. ".tables               the entities the rules see, with their row counts\n"
-    .. ".schema [ENTITY]      the columns of an entity (organization, staff, activity, community, document, measure)\n"
+    .. ".schema [ENTITY]      the columns of an entity (organization, staff, employment, activity, community, document, event, participation, registry, measure)\n"
     .. ".pack                 the loaded pack\n"
     .. ".indicators           its indicators\n"
     .. ".period YEAR          the period evaluated (now %d)\n"
@@ -425,7 +431,7 @@ function repl.dot(line, ctx, settings)
     if arg == "keys" or arg == "completion" then return help_keys() end
     local e = CONSTRUCTORS[arg] or arg
     if sets.ENTITIES[e] then return repl.table(entity_fields(e), 1000, { "field", "values" }, settings.width) end
-    error(string.format(tr(".help: no topic '%s'; topics: sets, functions, sql, keys, organization, staff, activity, community, document"),
+    error(string.format(tr(".help: no topic '%s'; topics: sets, functions, sql, keys, organization, staff, activity, community, document, event, participation, registry"),
       arg), 0)
   end
   if command == "quit" or command == "exit" then return "", "quit" end
@@ -440,8 +446,11 @@ function repl.dot(line, ctx, settings)
   if command == "schema" then
     local list = arg ~= "" and { arg } or ENTITIES
     local out = {}
+    local known = {}
+    for _, name in ipairs(ENTITIES) do known[name] = true end
     for _, e in ipairs(list) do
-      if not sets.ENTITIES[e] and e ~= "measure" then error(string.format(tr(".schema: no entity '%s'"), e), 0) end
+      e = TABLE_OF[e] or e
+      if not known[e] then error(string.format(tr(".schema: no entity '%s'"), e), 0) end
       for _, c in ipairs(assert(ctx.db:query("PRAGMA table_info(" .. e .. ")"))) do
         out[#out + 1] = { entity = e, column = c.name, type = c.type }
       end

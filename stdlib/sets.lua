@@ -1,5 +1,5 @@
 -- Sets: lazy descriptions of rows of the store (organizations, staff,
--- activities, communities, documents). A set becomes an SQL condition only
+-- activities, communities, documents, events, participation, registries). A set becomes an SQL condition only
 -- when an aggregate is evaluated, so every indicator runs inside SQLite.
 -- Values are written into the SQL as quoted literals, never concatenated raw.
 
@@ -52,12 +52,48 @@ local ENTITIES = {
                organization_id = true },
     dated = "existing",
   },
+  -- competitions and their stages, schools, conferences, councils...:
+  -- held in the window when any of their days is
+  event = {
+    table = "event", alias = "ev",
+    fields = { id = true, kind = "event_kind", title = true, level = "level", organizer = true, organization_id = true,
+               municipality = true, start_date = true, end_date = true, parent_id = true },
+    dated = "held",
+  },
+  -- a worker's or an organization's part in an event, dated
+  participation = {
+    table = "participation", alias = "pa",
+    fields = { id = true, event_id = true, staff_id = true, organization_id = true, role = "participation_role",
+               result = "participation_result", nomination = true, stage = true, date = true },
+    dated = "event",
+  },
+  -- membership of a registry: a member on the reporting date, unless the
+  -- set asks for those added or removed in the window
+  registry = {
+    table = "registry_member", alias = "rg",
+    fields = { id = true, registry = "registry", title = true, staff_id = true, partner_id = true, from_date = true,
+               to_date = true, basis = true },
+    dated = "membership",
+  },
 }
 sets.ENTITIES = ENTITIES
 
--- Options that describe the time window of dated entities, and "by" which
--- restricts activities to the workers of a staff set.
-local OPTIONS = { within = true, since = true, any_time = true, by = true, partner = true }
+-- Options that describe the time window of dated entities; "by" restricts
+-- activities and participation to the workers of a staff set, "partner"
+-- the other side of a mentoring pair or a registry's mentee; "event" ties
+-- participation to a set of events; "stages" chooses events or their
+-- stages; "added" and "removed" the registry's changes in the window.
+local OPTIONS = { within = true, since = true, any_time = true, by = true, partner = true, event = true,
+                  stages = true, added = true, removed = true }
+-- The entities each option applies to, and what its value is.
+local OPTION_OF = {
+  by = { entities = { activity = true, participation = true }, set = "staff" },
+  partner = { entities = { activity = true, registry = true }, set = "staff" },
+  event = { entities = { participation = true }, set = "event" },
+  stages = { entities = { event = true }, boolean = true },
+  added = { entities = { registry = true }, boolean = true },
+  removed = { entities = { registry = true }, boolean = true },
+}
 
 -- Sets and conditions are sealed objects (objects.lua): a forged or
 -- changed one never reaches the SQL compiler.
@@ -207,7 +243,7 @@ local function new_set(entity, spec, level)
   local filters, options = {}, {}
   for _, key in ipairs(sorted_keys(spec or {})) do
     local value = spec[key]
-    if OPTIONS[key] and (def.dated or (key ~= "by" and key ~= "partner")) then
+    if OPTIONS[key] and (def.dated or not OPTION_OF[key]) then
       options[key] = value
     elseif def.fields[key] or (def.derived and def.derived[key]) then
       check_condition_value(entity, key, value, level + 1)
@@ -220,7 +256,7 @@ local function new_set(entity, spec, level)
     end
   end
   if (options.within or options.since or options.any_time) and not def.dated then
-    error(entity .. " { ... }: within, since and any_time apply to activities, communities and documents", level)
+    error(entity .. " { ... }: within, since and any_time apply to activities, communities, documents, events, participation and registries", level)
   end
   if options.within ~= nil and (math.type(options.within) ~= "integer" or options.within < 1) then
     error(entity .. " { within = N }: N is a whole number of years, 1 or more", level)
@@ -228,11 +264,22 @@ local function new_set(entity, spec, level)
   if options.since ~= nil and math.type(options.since) ~= "integer" then
     error(entity .. " { since = YEAR }: YEAR is a year such as 2021", level)
   end
-  for _, key in ipairs({ "by", "partner" }) do
-    local v = options[key]
-    if v ~= nil and (not SetKind.is(v) or v.entity ~= "staff" or entity ~= "activity") then
-      error("activity { " .. key .. " = ... }: " .. key .. " is a set of staff, e.g. " .. key .. " = staff { position = \"teacher\" }", level)
+  for _, key in ipairs(sorted_keys(OPTION_OF)) do
+    local v, o = options[key], OPTION_OF[key]
+    if v ~= nil and not o.entities[entity] then
+      local where = sorted_keys(o.entities)
+      error(string.format("%s { %s = ... }: %s applies to %s", entity, key, key, table.concat(where, " and ")), level)
     end
+    if v ~= nil and o.set and (not SetKind.is(v) or v.entity ~= o.set) then
+      local example = o.set == "staff" and "staff { position = \"teacher\" }" or "events { kind = \"competition\" }"
+      error(string.format("%s { %s = ... }: %s is a set of %s, e.g. %s = %s", entity, key, key, o.set, key, example), level)
+    end
+    if v ~= nil and o.boolean and type(v) ~= "boolean" then
+      error(string.format("%s { %s = ... }: %s is true or false", entity, key, key), level)
+    end
+  end
+  if options.added and options.removed then
+    error(entity .. " { added = true, removed = true }: choose one: members added, or members removed, in the window", level)
   end
   return SetKind.wrap({ entity = entity, filters = filters, options = options,
                        joins = { having = {}, without = {} } })
@@ -242,9 +289,15 @@ end
 -- count the constructor's frame.)
 for _, names in ipairs({ { "organization", "organizations" }, { "staff", "staff" },
                           { "activity", "activities" }, { "community", "communities" },
-                          { "document", "documents" } }) do
+                          { "document", "documents" }, { "event", "events" },
+                          { "participation", "participation" }, { "registry", "registries" } }) do
   local entity = names[1]
-  local function make(spec) local set = new_set(entity, spec, 3); return set end
+  local function make(spec)
+    -- registry "mentor": the members of one registry
+    if entity == "registry" and type(spec) == "string" then spec = { registry = spec } end
+    local set = new_set(entity, spec, 3)
+    return set
+  end
   sets[names[1]] = make
   sets[names[2]] = make
 end
@@ -309,32 +362,61 @@ end
 -- employed on its date (CROSS JOIN fixes that order in SQLite), never by
 -- scanning the year's activities once per organization.
 local LINKS = {
-  ["staff<activity"] = function(i, o) return "activity " .. i, i .. ".staff_id = " .. o .. ".id" end,
+  ["staff<activity"] = function(i, o) return { { "activity " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
+  ["staff<participation"] = function(i, o) return { { "participation " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
+  ["staff<registry"] = function(i, o) return { { "registry_member " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
   ["organization<staff"] = function(i, o)
-    return sets.from_sql("staff", i), i .. "_e.organization_id = " .. o .. ".id"
+    return { { sets.from_sql("staff", i), i .. "_e.organization_id = " .. o .. ".id" } }
   end,
-  ["organization<community"] = function(i, o) return "community " .. i, i .. ".organization_id = " .. o .. ".id" end,
-  ["organization<document"] = function(i, o) return "document " .. i, i .. ".organization_id = " .. o .. ".id" end,
+  ["organization<community"] = function(i, o) return { { "community " .. i, i .. ".organization_id = " .. o .. ".id" } } end,
+  ["organization<document"] = function(i, o) return { { "document " .. i, i .. ".organization_id = " .. o .. ".id" } } end,
+  ["organization<event"] = function(i, o) return { { "event " .. i, i .. ".organization_id = " .. o .. ".id" } } end,
   ["organization<activity"] = function(i, o)
     local span = i .. "_s_e"
-    return string.format("employment %s CROSS JOIN activity %s ON %s.staff_id = %s.staff_id AND %s", span, i, i, span,
-      employed_sql(span, i .. ".date", i .. ".date")), span .. ".organization_id = " .. o .. ".id"
+    return { { string.format("employment %s CROSS JOIN activity %s ON %s.staff_id = %s.staff_id AND %s", span, i, i, span,
+      employed_sql(span, i .. ".date", i .. ".date")), span .. ".organization_id = " .. o .. ".id" } }
   end,
+  -- an organization took part itself, or through a worker employed there on the day
+  ["organization<participation"] = function(i, o)
+    local span = i .. "_s_e"
+    return { { "participation " .. i, i .. ".organization_id = " .. o .. ".id" },
+             { string.format("employment %s CROSS JOIN participation %s ON %s.staff_id = %s.staff_id AND %s.organization_id IS NULL AND %s",
+                 span, i, i, span, i, employed_sql(span, i .. ".date", i .. ".date")), span .. ".organization_id = " .. o .. ".id" } }
+  end,
+  -- a registry's members employed in the organization on the reporting date
+  ["organization<registry"] = function(i, o, t)
+    local span = i .. "_s_e"
+    return { { string.format("employment %s CROSS JOIN registry_member %s ON %s.staff_id = %s.staff_id AND %s", span, i, i,
+      span, employed_sql(span, "'" .. t.from .. "'", "'" .. t.to .. "'")), span .. ".organization_id = " .. o .. ".id" } }
+  end,
+  ["event<participation"] = function(i, o) return { { "participation " .. i, i .. ".event_id = " .. o .. ".id" } } end,
 }
 
--- A copy of the set with one more semi-join (having) or anti-join (without).
+-- The alias of an entity's rows at depth: "s1", "a2", "ev1", ...
+local function alias_of(entity, depth) return (ENTITIES[entity].alias or string.sub(entity, 1, 1)) .. depth end
+
+-- A copy of the set with one more semi-join (having) or anti-join
+-- (without). other is a set, or a list of sets of which any will do
+-- (having { activity { ... }, participation { ... } }).
 local function with_join(self, kind, other)
-  if not sets.is_set(other) then
-    error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }", 3)
+  local list = other
+  if sets.is_set(other) then list = { other } end
+  if type(list) ~= "table" or #list == 0 then
+    error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets", 3)
   end
-  if not LINKS[self.entity .. "<" .. other.entity] then
-    error(string.format("%s(...): a set of %s cannot be tied to a set of %s", kind, self.entity, other.entity), 3)
+  for _, one in ipairs(list) do
+    if not sets.is_set(one) then
+      error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets", 3)
+    end
+    if not LINKS[self.entity .. "<" .. one.entity] then
+      error(string.format("%s(...): a set of %s cannot be tied to a set of %s", kind, self.entity, one.entity), 3)
+    end
   end
   local def = definition_of(self, 3)
   local copy = {}
   for k, v in pairs(def) do copy[k] = v end
   copy.joins = { having = { table.unpack(def.joins.having) }, without = { table.unpack(def.joins.without) } }
-  table.insert(copy.joins[kind], other)
+  table.insert(copy.joins[kind], sets.is_set(other) and other or { any = { table.unpack(list) } })
   return SetKind.wrap(copy)
 end
 
@@ -356,7 +438,15 @@ function sets.since(set, year)
   end
   copy.joins = { having = {}, without = {} }
   for _, kind in ipairs({ "having", "without" }) do
-    for i, other in ipairs(def.joins[kind]) do copy.joins[kind][i] = sets.since(other, year) end
+    for i, other in ipairs(def.joins[kind]) do
+      if sets.is_set(other) then
+        copy.joins[kind][i] = sets.since(other, year)
+      else
+        local any = {}
+        for k, one in ipairs(other.any) do any[k] = sets.since(one, year) end
+        copy.joins[kind][i] = { any = any }
+      end
+    end
   end
   return SetKind.wrap(copy)
 end
@@ -435,6 +525,16 @@ local function window_sql(set, alias, period)
     return string.format("(%s.start_date IS NULL OR %s.start_date <= '%s') AND (%s.end_date IS NULL OR %s.end_date >= '%s')",
       alias, alias, to, alias, alias, from)
   end
+  if dated == "held" then
+    return string.format("%s.start_date <= '%s' AND coalesce(%s.end_date, %s.start_date) >= '%s'", alias, to, alias, alias, from)
+  end
+  if dated == "membership" then
+    if set.options.added then return string.format("%s.from_date BETWEEN '%s' AND '%s'", alias, from, to) end
+    if set.options.removed then return string.format("%s.to_date BETWEEN '%s' AND '%s'", alias, from, to) end
+    -- a member on the reporting date (any day of the year with as_of = "any_day")
+    local t = sets.time(period)
+    return employed_sql(alias, "'" .. t.from .. "'", "'" .. t.to .. "'")
+  end
   if dated == "existing" and not (set.options.within or set.options.since) then
     return string.format("%s.date <= '%s'", alias, to)
   end
@@ -482,40 +582,63 @@ function sets.predicate(set, alias, period, depth, staff_alias, at)
     local w = window_sql(set, alias, t)
     if w then parts[#parts + 1] = w end
   end
-  if set.options.by then
+  local o = set.options
+  if o.stages ~= nil then parts[#parts + 1] = alias .. ".parent_id IS " .. (o.stages and "NOT NULL" or "NULL") end
+  if o.by then
     if staff_alias then
-      parts[#parts + 1] = sets.predicate(set.options.by, staff_alias, t, depth + 1, nil, "joined")
+      parts[#parts + 1] = sets.predicate(o.by, staff_alias, t, depth + 1, nil, "joined")
     else
       local inner = "w" .. depth
-      parts[#parts + 1] = worker_exists(set.options.by, inner, inner .. ".id = " .. alias .. ".staff_id",
-        alias .. ".date", t, depth)
+      parts[#parts + 1] = worker_exists(o.by, inner, inner .. ".id = " .. alias .. ".staff_id", alias .. ".date", t, depth)
     end
   end
-  if set.options.partner then
+  if o.partner then
+    -- the partner of an activity as on its date; of a registry, on the reporting date
     local inner = "p" .. depth
-    parts[#parts + 1] = worker_exists(set.options.partner, inner, inner .. ".id = " .. alias .. ".partner_id",
-      alias .. ".date", t, depth, true)
+    local on = set.entity == "registry" and ("'" .. t.to .. "'") or (alias .. ".date")
+    parts[#parts + 1] = worker_exists(o.partner, inner, inner .. ".id = " .. alias .. ".partner_id", on, t, depth, true)
+  end
+  if o.event then
+    local inner = "ev_" .. depth
+    parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM event %s WHERE %s.id = %s.event_id AND %s)", inner, inner,
+      alias, sets.predicate(o.event, inner, t, depth + 1))
   end
   for _, join in ipairs({ "having", "without" }) do
-    for _, other in ipairs(set.joins[join]) do
-      local inner = string.sub(other.entity, 1, 1) .. depth
-      local from, on = LINKS[set.entity .. "<" .. other.entity](inner, alias)
-      parts[#parts + 1] = string.format("%sEXISTS (SELECT 1 FROM %s WHERE %s AND %s)",
-        join == "without" and "NOT " or "", from, on, sets.predicate(other, inner, t, depth + 1))
+    for _, entry in ipairs(set.joins[join]) do
+      local any = {}
+      for _, other in ipairs(sets.is_set(entry) and { entry } or entry.any) do
+        local inner = alias_of(other.entity, depth)
+        local inner_sql = sets.predicate(other, inner, t, depth + 1)
+        for _, way in ipairs(LINKS[set.entity .. "<" .. other.entity](inner, alias, t)) do
+          any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s)", way[1], way[2], inner_sql)
+        end
+      end
+      local either = #any == 1 and any[1] or ("(" .. table.concat(any, " OR ") .. ")")
+      parts[#parts + 1] = (join == "without" and "NOT " or "") .. either
     end
   end
   if #parts == 0 then return "1" end
   return table.concat(parts, " AND ")
 end
 
--- The dated sets a set depends on (itself, its joins, its by), for the
--- check that the store has data for the period at all.
+-- The dated sets a set depends on (itself, its joins), for the check that
+-- the store has data for the period at all; a join with any of several
+-- sets gives { any = { sources of each } }.
 function sets.sources(set, out)
   out = out or {}
   local def = definition_of(set, 2)
   if ENTITIES[def.entity].dated then out[#out + 1] = set end
   for _, join in ipairs({ "having", "without" }) do
-    for _, other in ipairs(def.joins[join]) do sets.sources(other, out) end
+    for _, entry in ipairs(def.joins[join]) do
+      if sets.is_set(entry) then
+        sets.sources(entry, out)
+      else
+        -- any of several: the data is missing only when every one's is
+        local group = { any = {} }
+        for _, other in ipairs(entry.any) do group.any[#group.any + 1] = sets.sources(other) end
+        out[#out + 1] = group
+      end
+    end
   end
   return out
 end
@@ -558,8 +681,14 @@ function sets.describe(set)
   end
   local text = set.entity .. " { " .. table.concat(parts, ", ") .. " }"
   for _, join in ipairs({ "having", "without" }) do
-    for _, other in ipairs(set.joins[join]) do
-      text = text .. ":" .. join .. "(" .. sets.describe(other) .. ")"
+    for _, entry in ipairs(set.joins[join]) do
+      if sets.is_set(entry) then
+        text = text .. ":" .. join .. "(" .. sets.describe(entry) .. ")"
+      else
+        local any = {}
+        for i, other in ipairs(entry.any) do any[i] = sets.describe(other) end
+        text = text .. ":" .. join .. " { " .. table.concat(any, ", ") .. " }"
+      end
     end
   end
   return text

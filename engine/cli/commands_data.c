@@ -135,5 +135,7 @@ int command_synth(const command_args *args) {
   printf(_("%s: %lld organizations, %lld staff, %lld activities, %lld communities, %lld documents\n"), so.out_dir,
          n.organizations, n.staff, n.activities, n.communities, n.documents);
   printf(_("employment history: %lld transfers, %lld leavers\n"), n.transfers, n.leavers);
+  printf(_("events: %lld, participations: %lld, registry memberships: %lld\n"), n.events, n.participations,
+         n.registry_members);
   return EXIT_OK;
 }

@@ -47,8 +47,9 @@ static int unpack(const char *dir, char *err, size_t errlen) {
 
 /* Imports the example data of the municipality. */
 static int import_data(sqlite3 *db, const char *dir, FILE *log, char *err, size_t errlen) {
-  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents"};
-  for (int i = 0; i < 5; i++) {
+  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents",
+                                         "events", "participation", "registries"};
+  for (size_t i = 0; i < sizeof entities / sizeof *entities; i++) {
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/examples/" MUNICIPALITY "/%s.csv", dir, entities[i]);
     import_options opt = {0};

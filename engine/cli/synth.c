@@ -32,11 +32,12 @@ typedef struct tenure {
   long first, last;
 } tenure;
 
-/* The five output files, the counts, and the generator's state. */
+/* The output files, the counts, and the generator's state. */
 typedef struct synth_out {
-  FILE *org, *staff, *act, *comm, *doc;
+  FILE *org, *staff, *act, *comm, *doc, *ev, *part, *reg;
   synth_counts *n;
   rng r;
+  char muni[128];       /* the municipality being written, whose events are {muni}-... */
   char last_head[200];  /* the previous organization's head, who mentors the next one's */
   tenure last_head_days; /* ...and the days they were employed */
 } synth_out;
@@ -87,7 +88,7 @@ static const double mentoring_rate[] = {0.45, 0.55, 0.62, 0.70};
 
 /* The fields of one activity row beyond worker, kind and year. */
 typedef struct act_fields {
-  const char *title, *provider, *score, *role, *partner, *hours, *result;
+  const char *title, *provider, *score, *role, *partner, *hours, *result, *deficits;
 } act_fields;
 
 /* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms). */
@@ -120,9 +121,86 @@ static void activity(synth_out *o, const char *staff_id, const char *kind, long 
   long long n = ++o->n->activities;
   char date[16];
   date_of(day, date);
-  fprintf(o->act, "a%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", n, staff_id, kind, date,
+  fprintf(o->act, "a%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", n, staff_id, kind, date,
           f.title ? f.title : "", f.provider ? f.provider : "", f.score ? f.score : "",
-          f.role ? f.role : "", f.partner ? f.partner : "", f.hours ? f.hours : "", f.result ? f.result : "");
+          f.role ? f.role : "", f.partner ? f.partner : "", f.hours ? f.hours : "", f.result ? f.result : "",
+          f.deficits ? f.deficits : "");
+}
+
+/* One participation row: a worker's (staff_id) or an organization's. */
+static void take_part(synth_out *o, const char *event, const char *staff_id, const char *org, const char *role,
+                      const char *result, long day) {
+  char date[16];
+  date_of(day, date);
+  fprintf(o->part, "%s-%s,%s,%s,%s,%s,,%s\n", o->muni, event, staff_id ? staff_id : "", org ? org : "", role,
+          result ? result : "", date);
+  o->n->participations++;
+}
+
+/* One registry membership from day first to day last (-1: still a member). */
+static void member(synth_out *o, const char *registry, const char *title, const char *staff_id, const char *partner,
+                   long first, long last) {
+  char from[16], to[16] = "";
+  date_of(first, from);
+  if (last >= 0) date_of(last, to);
+  fprintf(o->reg, "%s,%s,%s,%s,%s,%s,Приказ Управления образования\n", registry, title ? title : "", staff_id,
+          partner ? partner : "", from, to);
+  o->n->registry_members++;
+}
+
+/* 1 when day falls within the worker's tenure. */
+static int employed(const tenure *t, long day) { return day >= t->first && day <= t->last; }
+
+/* A worker's part in the municipality's events of year: the professional
+ * competitions (municipal stage, and the regional one for the best), the
+ * school of young teachers in the first years, the reserve's school, the
+ * August conference, the methodical council. */
+static void worker_events(synth_out *o, const char *id, const char *position, int start, int year, double lag,
+                          const tenure *t, int in_reserve) {
+  rng *r = &o->r;
+  int teacher = !strcmp(position, "teacher"), educator = !strcmp(position, "educator");
+  long municipal = day_number(year, 2, 10), regional = day_number(year, 4, 20);
+  char event[64];
+  /* the young are sent to competitions far more often («Педагогический дебют» and the like) */
+  if ((teacher || educator) && employed(t, municipal) && chance(r, 0.03 * lag + (year - start < 3 ? 0.25 : 0))) {
+    const char *code = teacher ? "ug" : "vg";
+    int x = below(r, 100);
+    const char *result = x < 8 ? "winner" : x < 25 ? "prize" : x < 40 ? "laureate" : "participant";
+    snprintf(event, sizeof event, "%s%d-m", code, year);
+    take_part(o, event, id, NULL, "participant", result, municipal);
+    if ((x < 25) && employed(t, regional)) {
+      snprintf(event, sizeof event, "%s%d-r", code, year);
+      take_part(o, event, id, NULL, "participant", chance(r, 0.1) ? "winner" : chance(r, 0.3) ? "prize" : "participant",
+                regional);
+    }
+  }
+  if ((!strcmp(position, "head") || !strcmp(position, "methodist")) && employed(t, municipal) && chance(r, 0.15)) {
+    snprintf(event, sizeof event, "%s%d-m", chance(r, 0.5) ? "ug" : "vg", year);
+    take_part(o, event, id, NULL, "jury", NULL, municipal);
+  }
+  long school = day_number(year, 9, 15);
+  if (year - start < 3 && year >= start && employed(t, school) && chance(r, 0.45 + 0.1 * (year - 2021)) &&
+      strcmp(position, "head")) {
+    snprintf(event, sizeof event, "smp%d", year);
+    take_part(o, event, id, NULL, "listener", NULL, school);
+  }
+  long reserve = day_number(year, 10, 1);
+  if (in_reserve && employed(t, reserve) && chance(r, 0.7)) {
+    snprintf(event, sizeof event, "skr%d", year);
+    take_part(o, event, id, NULL, "listener", NULL, reserve);
+  }
+  long august = day_number(year, 8, 28);
+  if (employed(t, august) && chance(r, 0.2)) {
+    snprintf(event, sizeof event, "conf%d", year);
+    take_part(o, event, id, NULL, chance(r, 0.08) ? "speaker" : "listener", NULL, august);
+  }
+  if (!strcmp(position, "methodist") && chance(r, 0.8)) {
+    for (int q = 1; q <= 4; q++) {
+      long day = day_number(year, 3 * q - 1, 20);
+      snprintf(event, sizeof event, "ms%d-%d", year, q);
+      if (employed(t, day)) take_part(o, event, id, NULL, "member", NULL, day);
+    }
+  }
 }
 
 /* What follows a diagnostic: a route, expert and methodical work. */
@@ -130,13 +208,19 @@ static void after_diagnostic(synth_out *o, const char *id, long year, int score,
   rng *r = &o->r;
   if (chance(r, 0.75 * lag + 0.1))
     activity(o, id, "individual_route", year, (act_fields){.title = "Индивидуальный образовательный маршрут", .role = chance(r, 0.3) ? "tutor" : NULL});
-  if (score > 60 && chance(r, 0.3)) activity(o, id, "expert", year, (act_fields){.title = "Эксперт РСЭС", .provider = "РСЭС"});
+  if (score > 60 && chance(r, 0.3)) {
+    activity(o, id, "expert", year, (act_fields){.title = "Эксперт РСЭС", .provider = "РСЭС"});
+    member(o, "expert", "РСЭС", id, NULL, year + 30, chance(r, 0.2) ? year + 400 : -1);
+  }
   static const char *const events[] = {"Семинар «Функциональная грамотность»", "Круглый стол «Наставничество»",
                                        "Педагогическая мастерская", "Августовская педагогическая конференция",
                                        "Форум молодых педагогов", "Методический марафон"};
   if (chance(r, 0.12))
     activity(o, id, "methodical_event", year, (act_fields){.title = events[below(r, 6)], .provider = "ЦНППМ"});
-  if (chance(r, 0.04)) activity(o, id, "tutoring", year, (act_fields){.title = "Работа тьютора", .provider = "ЦНППМ"});
+  if (chance(r, 0.04)) {
+    activity(o, id, "tutoring", year, (act_fields){.title = "Работа тьютора", .provider = "ЦНППМ"});
+    member(o, "tutor", "Тьюторы ЦНППМ", id, NULL, year, -1);
+  }
 }
 
 /* One worker's four years of activities; lag < 1 for a lagging organization. */
@@ -144,18 +228,22 @@ static void after_diagnostic(synth_out *o, const char *id, long year, int score,
  * employed; lag < 1 for a lagging organization. (The activities of a year
  * share its day: what follows a diagnostic happens with it.) */
 static void worker_activities(synth_out *o, const char *id, const char *position, int start, double lag,
-                              const char *mentor, const tenure *mentor_days, int platform, const tenure *t) {
+                              const char *mentor, const tenure *mentor_days, int platform, const tenure *t,
+                              int in_reserve) {
   rng *r = &o->r;
   int manager = !strcmp(position, "head") || !strcmp(position, "deputy");
   for (int year = 2021; year <= 2024; year++) {
     int i = year - 2021;
     long y = day_in(o, t, year);
     if (y < 0) continue;
+    worker_events(o, id, position, start, year, lag, t, in_reserve);
     if (chance(r, diagnostic_rate[i] * lag)) {
       int score = 35 + below(r, 60);
       char text[16];
       snprintf(text, sizeof text, "%d", score);
-      activity(o, id, "diagnostic", y, (act_fields){.title = "Диагностика профессиональных дефицитов", .provider = "ОГБУ ЧЦОПМКП", .score = text});
+      /* the deficits a diagnostic finds: below half, methodical and subject ones; below 60%, subject ones */
+      const char *deficits = score < 50 ? "методические; предметные" : score < 60 ? "предметные" : NULL;
+      activity(o, id, "diagnostic", y, (act_fields){.title = "Диагностика профессиональных дефицитов", .provider = "ОГБУ ЧЦОПМКП", .score = text, .deficits = deficits});
       after_diagnostic(o, id, y, score, lag);
     }
     if (chance(r, course_rate[i] * lag))
@@ -217,6 +305,26 @@ static void worker_history(synth_out *o, const char *sid, const char *org, const
   if (leave[0]) o->n->leavers++;
 }
 
+/* The organization's mentor (its worker 1) joins the registry of mentors
+ * from 2021 or their hire; a worker in the first years of the career is
+ * the mentor's mentee for two years (while both work there). */
+static void worker_registries(synth_out *o, const char *sid, const char *position, int s, const tenure *t,
+                              const char *mentor, const tenure *mentor_days) {
+  long programme = day_number(2021, 9, 1), open_end = day_number(2024, 12, 31);
+  if (s == 1) {
+    long from = t->first > programme ? t->first : programme;
+    if (from <= t->last) member(o, "mentor", "Реестр наставников", sid, NULL, from, t->last < open_end ? t->last : -1);
+    return;
+  }
+  if (!mentor || !strcmp(position, "head") || t->first < day_number(2019, 1, 1)) return;
+  long from = t->first > programme ? t->first : programme;
+  if (from < mentor_days->first) from = mentor_days->first;
+  long to = from + 730;
+  if (to > t->last) to = t->last;
+  if (to > mentor_days->last) to = mentor_days->last;
+  if (from <= to) member(o, "mentee", "Наставляемые молодые педагоги", sid, mentor, from, to < open_end ? to : -1);
+}
+
 /* The kind of organization k of a municipality (its id's letter). */
 static char organization_kind(int k) { return k % 20 < 9 ? 's' : k % 20 < 17 ? 'p' : 'a'; }
 
@@ -231,6 +339,13 @@ static void organization(synth_out *o, const char *muni, int k, char kind, doubl
   fprintf(o->org, "%s,%s,%s,%s\n", id, name, kind == 's' ? "school" : kind == 'p' ? "preschool" : "additional", muni);
   o->n->organizations++;
   int size = kind == 's' ? 16 + below(r, 28) : kind == 'p' ? 10 + below(r, 12) : 6 + below(r, 8);
+  for (int year = 2021; kind == 's' && year <= 2024; year++) { /* the school's own entry in «Школа года» */
+    if (!chance(r, 0.3 * lag + 0.1)) continue;
+    char event[32];
+    snprintf(event, sizeof event, "sg%d", year);
+    take_part(o, event, NULL, id, "participant", chance(r, 0.15) ? "winner" : chance(r, 0.2) ? "prize" : "participant",
+              day_number(year, 5, 15));
+  }
   int platform = kind == 's' && chance(r, lag < 1 ? 0.3 : 0.8);
   char mentor[200] = "";
   tenure mentor_days = {0, 0}, head_days = {0, 0};
@@ -243,7 +358,16 @@ static void organization(synth_out *o, const char *muni, int k, char kind, doubl
     if (start > 2024) start = 2024;
     tenure t;
     worker_history(o, sid, id, next_id, position, birth, start, s, &t);
-    worker_activities(o, sid, position, start, lag, mentor[0] ? mentor : NULL, &mentor_days, platform && s < 5, &t);
+    worker_registries(o, sid, position, s, &t, mentor[0] ? mentor : NULL, &mentor_days);
+    int in_reserve = !strcmp(position, "deputy") && chance(r, 0.3);
+    if (in_reserve) {
+      long from = day_number(2021 + below(r, 3), 1 + below(r, 12), 1 + below(r, 28));
+      if (from < t.first) from = t.first;
+      if (from <= t.last) member(o, "managerial_reserve", "Резерв управленческих кадров", sid, NULL, from,
+                                 t.last < day_number(2024, 12, 31) ? t.last : -1);
+    }
+    worker_activities(o, sid, position, start, lag, mentor[0] ? mentor : NULL, &mentor_days, platform && s < 5, &t,
+                      in_reserve);
     if (s == 1) snprintf(mentor, sizeof mentor, "%s", sid), mentor_days = t;
     if (s == 0) head_days = t;
   }
@@ -251,9 +375,42 @@ static void organization(synth_out *o, const char *muni, int k, char kind, doubl
   o->last_head_days = head_days;
 }
 
-/* A municipality: its organizations, communities and documents. */
+/* The municipality's events of 2021-2024: «Учитель года» and «Воспитатель
+ * года» with their municipal and regional stages, «Школа года» for
+ * schools, the school of young teachers, the reserve's school, the August
+ * conference and four methodical councils a year. */
+static void municipal_events(synth_out *o, const char *muni) {
+  for (int y = 2021; y <= 2024; y++) {
+    static const char *const contests[][2] = {{"ug", "Учитель года"}, {"vg", "Воспитатель года"}};
+    for (int c = 0; c < 2; c++) {
+      fprintf(o->ev, "%s-%s%d,competition,%s — %d,,Управление образования,,%s,%d-01-15,%d-04-30,\n", muni,
+              contests[c][0], y, contests[c][1], y, muni, y, y);
+      fprintf(o->ev, "%s-%s%d-m,,%s — %d: муниципальный этап,municipal,Управление образования,,%s,%d-02-10,,%s-%s%d\n",
+              muni, contests[c][0], y, contests[c][1], y, muni, y, muni, contests[c][0], y);
+      fprintf(o->ev, "%s-%s%d-r,,%s — %d: региональный этап,regional,Министерство образования,,%s,%d-04-20,,%s-%s%d\n",
+              muni, contests[c][0], y, contests[c][1], y, muni, y, muni, contests[c][0], y);
+      o->n->events += 3;
+    }
+    fprintf(o->ev, "%s-sg%d,competition,Школа года — %d,municipal,Управление образования,,%s,%d-05-15,,\n", muni, y, y,
+            muni, y);
+    fprintf(o->ev, "%s-smp%d,young_teacher_school,Школа молодого педагога %d/%d,municipal,Методический кабинет,,%s,%d-09-15,"
+            "%d-05-30,\n", muni, y, y, y + 1, muni, y, y + 1);
+    fprintf(o->ev, "%s-skr%d,reserve_school,Школа кадрового резерва %d,municipal,Управление образования,,%s,%d-10-01,"
+            "%d-12-20,\n", muni, y, y, muni, y, y);
+    fprintf(o->ev, "%s-conf%d,conference,Августовская педагогическая конференция %d,municipal,Управление образования,,%s,"
+            "%d-08-28,,\n", muni, y, y, muni, y);
+    for (int q = 1; q <= 4; q++)
+      fprintf(o->ev, "%s-ms%d-%d,council,Методический совет (%d-е заседание %d г.),municipal,Методический кабинет,,%s,"
+              "%d-%02d-20,,\n", muni, y, q, q, y, muni, y, 3 * q - 1);
+    o->n->events += 8;
+  }
+}
+
+/* A municipality: its events, organizations, communities and documents. */
 static void municipality(synth_out *o, const char *muni, int organizations) {
   rng *r = &o->r;
+  snprintf(o->muni, sizeof o->muni, "%s", muni);
+  municipal_events(o, muni);
   int laggards = organizations / 8 + 1;
   for (int k = 1; k <= organizations; k++) {
     char next[160] = "";
@@ -312,11 +469,17 @@ int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t 
                                                         "education_matches_profile,qualification_category,hire_date,"
                                                         "leave_date", err, errlen) : NULL;
   o.act = o.staff ? open_csv(opt->out_dir, "activities.csv", "id,staff_id,kind,date,title,provider,score,role,partner_id,"
-                                                             "hours,result", err, errlen) : NULL;
+                                                             "hours,result,deficits", err, errlen) : NULL;
   o.comm = o.act ? open_csv(opt->out_dir, "communities.csv", "id,name,kind,level,organization_id,municipality,start_date,"
                                                              "end_date,members", err, errlen) : NULL;
   o.doc = o.comm ? open_csv(opt->out_dir, "documents.csv", "id,kind,number,date,title,link,municipality", err, errlen) : NULL;
-  int rc = o.doc ? 0 : -1;
+  o.ev = o.doc ? open_csv(opt->out_dir, "events.csv", "id,kind,title,level,organizer,organization_id,municipality,"
+                                                      "start_date,end_date,parent_id", err, errlen) : NULL;
+  o.part = o.ev ? open_csv(opt->out_dir, "participation.csv", "event_id,staff_id,organization_id,role,result,nomination,"
+                                                              "date", err, errlen) : NULL;
+  o.reg = o.part ? open_csv(opt->out_dir, "registries.csv", "registry,title,staff_id,partner_id,from_date,to_date,basis",
+                            err, errlen) : NULL;
+  int rc = o.reg ? 0 : -1;
   const char *base = opt->municipality && *opt->municipality ? opt->municipality : "synth";
   int per = opt->organizations > 0 ? opt->organizations : scale->organizations;
   for (int m = 0; rc == 0 && m < scale->municipalities; m++) {
@@ -325,8 +488,8 @@ int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t 
     else snprintf(muni, sizeof muni, "%s%04d", base, m + 1);
     municipality(&o, muni, per);
   }
-  FILE *files[] = {o.org, o.staff, o.act, o.comm, o.doc};
-  for (int i = 0; i < 5; i++) {
+  FILE *files[] = {o.org, o.staff, o.act, o.comm, o.doc, o.ev, o.part, o.reg};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     if (files[i] && (ferror(files[i]) || fclose(files[i]) != 0) && rc == 0) {
       snprintf(err, errlen, "%s: write error", opt->out_dir);
       rc = -1;

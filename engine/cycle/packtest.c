@@ -19,7 +19,8 @@
 #include "store.h"
 
 /* The fixture tables a test may give, in import order. */
-static const char *const fixture_entities[] = {"organizations", "staff", "activities", "communities", "documents"};
+static const char *const fixture_entities[] = {"organizations", "staff", "activities", "communities", "documents",
+                                               "events", "participation", "registries"};
 #define N_ENTITIES (sizeof fixture_entities / sizeof fixture_entities[0])
 
 /* Test files are hand-written fixtures; larger ones are refused. */
@@ -41,7 +42,8 @@ static int scratch_open(scratch *s) {
 
 static void scratch_close(scratch *s) {
   static const char *const files[] = {"store.db", "store.db-wal", "store.db-shm", "organizations.csv",
-                                      "staff.csv", "activities.csv", "communities.csv", "documents.csv"};
+                                      "staff.csv", "activities.csv", "communities.csv", "documents.csv",
+                                      "events.csv", "participation.csv", "registries.csv"};
   char path[400];
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     snprintf(path, sizeof path, "%s/%s", s->dir, files[i]);

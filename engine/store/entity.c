@@ -71,12 +71,59 @@ static const entity_field document_fields[] = {
   {"municipality", "муниципалитет|муниципальное образование|мо", FIELD_TEXT, 1, NULL, NULL, 0},
 };
 
+/* Events: competitions (with their stages as events of their own, parent_id
+ * naming the competition), schools, conferences, councils, seminars... */
+static const entity_field event_fields[] = {
+  {"id", "код|идентификатор|код мероприятия", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"kind", "вид|вид мероприятия|тип|форма|форма мероприятия", FIELD_CHOICE, 0, NULL, "event_kind", 0},
+  {"title", "наименование|название|наименование мероприятия|тема", FIELD_TEXT, 1, NULL, NULL, 0},
+  {"level", "уровень|уровень мероприятия", FIELD_CHOICE, 0, NULL, "level", 0},
+  {"organizer", "организатор|проводит", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"organization_id", "organization|код оо|базовая организация|организация-организатор", FIELD_TEXT, 0, "organization", NULL, 0},
+  {"municipality", "муниципалитет|муниципальное образование|мо", FIELD_TEXT, 1, NULL, NULL, 0},
+  {"start_date", "дата|дата начала|дата проведения", FIELD_DATE, 1, NULL, NULL, 0},
+  {"end_date", "дата окончания|дата завершения", FIELD_DATE, 0, NULL, NULL, 0},
+  {"parent_id", "parent|этап мероприятия|код основного мероприятия|входит в|этап конкурса", FIELD_TEXT, 0, "event", NULL, 0},
+};
+
+/* Who took part in an event, as what and with what result: a worker, or
+ * an organization (a school's entry). */
+static const entity_field participation_fields[] = {
+  {"id", "код|идентификатор", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"event_id", "event|код мероприятия|мероприятие", FIELD_TEXT, 1, "event", NULL, 0},
+  {"staff_id", "staff|код работника|код педагога|работник|педагог", FIELD_TEXT, 0, "staff", NULL, 0},
+  {"organization_id", "organization|код оо|оо|организация", FIELD_TEXT, 0, "organization", NULL, 0},
+  {"role", "роль|в качестве|статус участия", FIELD_CHOICE, 0, NULL, "participation_role", 0},
+  {"result", "результат|итог|итоги", FIELD_CHOICE, 0, NULL, "participation_result", 0},
+  {"nomination", "номинация", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"stage", "этап", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"date", "дата|дата участия", FIELD_DATE, 0, NULL, NULL, 0},
+};
+
+/* Membership of registries: mentors, mentees (with the mentor as
+ * partner), the reserve of managerial staff, experts, tutors, others by
+ * title; from the day of inclusion to the day of exclusion. */
+static const entity_field registry_fields[] = {
+  {"id", "код|идентификатор", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"registry", "реестр|вид реестра|список", FIELD_CHOICE, 1, NULL, "registry", 0},
+  {"title", "наименование реестра|название реестра", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"staff_id", "staff|код работника|код педагога|работник|педагог", FIELD_TEXT, 1, "staff", NULL, 0},
+  {"partner_id", "partner|наставник|код наставника|партнер|партнёр", FIELD_TEXT, 0, NULL, NULL, 0},
+  {"from_date", "дата включения|включен|включён|дата начала", FIELD_DATE, 1, NULL, NULL, 0},
+  {"to_date", "дата исключения|исключен|исключён|дата окончания", FIELD_DATE, 0, NULL, NULL, 0},
+  {"basis", "основание|приказ|документ", FIELD_TEXT, 0, NULL, NULL, 0},
+};
+
 static const entity_def entities[] = {
-  {"organizations", "organization", organization_fields, N(organization_fields), 0, 1},
-  {"staff", "staff", staff_fields, N(staff_fields), 0, 0},
-  {"activities", "activity", activity_fields, N(activity_fields), 1, 0},
-  {"communities", "community", community_fields, N(community_fields), 0, 1},
-  {"documents", "document", document_fields, N(document_fields), 1, 1},
+  {"organizations", "organization", organization_fields, N(organization_fields), 0, 1, NULL},
+  {"staff", "staff", staff_fields, N(staff_fields), 0, 0, NULL},
+  {"activities", "activity", activity_fields, N(activity_fields), 1, 0, "staff_id|kind|date|title"},
+  {"communities", "community", community_fields, N(community_fields), 0, 1, NULL},
+  {"documents", "document", document_fields, N(document_fields), 1, 1, "kind|number|date|title"},
+  {"events", "event", event_fields, N(event_fields), 1, 1, "kind|title|municipality|start_date|parent_id"},
+  {"participation", "participation", participation_fields, N(participation_fields), 1, 0,
+   "event_id|staff_id|organization_id|role|stage"},
+  {"registries", "registry_member", registry_fields, N(registry_fields), 1, 0, "registry|title|staff_id|from_date"},
 };
 
 const entity_def *entity_find(const char *name) {
@@ -85,7 +132,9 @@ const entity_def *entity_find(const char *name) {
   return NULL;
 }
 
-const char *entity_names(void) { return "organizations, staff, activities, communities, documents"; }
+const char *entity_names(void) {
+  return "organizations, staff, activities, communities, documents, events, participation, registries";
+}
 
 int entity_match_header(const entity_def *e, const char *header) {
   char folded[256];

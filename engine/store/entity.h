@@ -33,6 +33,7 @@ typedef struct entity_def {
   size_t nfields;
   int id_derived;               /* 1: a missing id is built from the natural key */
   int has_municipality;         /* 1: a "municipality" field defaults to the store's */
+  const char *identity;         /* the natural key: '|'-separated fields, in field order, or NULL */
 } entity_def;
 
 /* The entity the command line calls name, or NULL. */

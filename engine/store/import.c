@@ -74,6 +74,7 @@ typedef struct import_run {
   int owner_field;        /* the field that says whose a new row is, or -1 */
   import_report *report;
   const import_options *opt;
+  sqlite3_stmt *event_lookup;   /* events and participation: the kind and start of an event */
   employment_writer employment; /* staff: the spans (employment.h) */
   int spans;                    /* 1 when employment is open */
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
@@ -98,6 +99,12 @@ static const struct owner_rule {
    "staff_id", "SELECT o.municipality FROM staff s JOIN organization o ON o.id = s.organization_id WHERE s.id = ?1"},
   {"community", "SELECT municipality FROM community WHERE id = ?1", "municipality", NULL},
   {"document", "SELECT municipality FROM document WHERE id = ?1", "municipality", NULL},
+  {"event", "SELECT municipality FROM event WHERE id = ?1", "municipality", NULL},
+  {"participation", "SELECT e.municipality FROM participation p JOIN event e ON e.id = p.event_id WHERE p.id = ?1",
+   "event_id", "SELECT municipality FROM event WHERE id = ?1"},
+  {"registry_member", "SELECT o.municipality FROM registry_member r JOIN staff s ON s.id = r.staff_id"
+                      " JOIN organization o ON o.id = s.organization_id WHERE r.id = ?1",
+   "staff_id", "SELECT o.municipality FROM staff s JOIN organization o ON o.id = s.organization_id WHERE s.id = ?1"},
 };
 
 /* The header of the column giving field f, or the field's own name. */
@@ -249,6 +256,9 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
          prepare(run, owners[i].owner_of_reference, &run->owner_of_reference, err, errlen) != 0))
       return -1;
   }
+  if ((!strcmp(e->table, "event") || !strcmp(e->table, "participation")) &&
+      prepare(run, "SELECT kind, start_date FROM event WHERE id = ?", &run->event_lookup, err, errlen) != 0)
+    return -1;
   if (!strcmp(e->table, "staff")) {
     if (employment_open(&run->employment, run->db, inner, sizeof inner) != 0) {
       snprintf(err, errlen, "%s: %s", run->path, inner);
@@ -269,6 +279,7 @@ static void run_close(import_run *run) {
     for (size_t i = 0; i < run->memo[f].n; i++) free(run->memo[f].raw[i]);
   sqlite3_finalize(run->owner_of_row);
   sqlite3_finalize(run->owner_of_reference);
+  sqlite3_finalize(run->event_lookup);
   if (run->spans) employment_close(&run->employment);
   run->spans = 0;
   free(run->field_of_column);
@@ -363,6 +374,7 @@ static int check_row_consistency(const import_run *run, typed_value *v, char *ms
   int from = entity_field_index(e, "date"), to = entity_field_index(e, "end_date");
   if (from < 0) from = entity_field_index(e, "start_date");
   if (from < 0) from = entity_field_index(e, "hire_date"), to = entity_field_index(e, "leave_date");
+  if (from < 0) from = entity_field_index(e, "from_date"), to = entity_field_index(e, "to_date");
   if (from >= 0 && to >= 0 && v[from].present && v[to].present && strcmp(v[to].date, v[from].date) < 0) {
     snprintf(msg, msglen, "%s: ends before it starts (%s < %s)", column_name(run, (size_t)to),
              v[to].date, v[from].date);
@@ -371,21 +383,74 @@ static int check_row_consistency(const import_run *run, typed_value *v, char *ms
   return 0;
 }
 
-/* Builds the identity of a row whose file gives no id: staff, kind, date
- * and title name one activity; kind, number and date one document. */
+/* Builds the identity of a row whose file gives no id from its entity's
+ * natural key: staff, kind, date and title name one activity; kind,
+ * number, date and title one document; and so on (entity.c). */
 static char *derived_id(const import_run *run, const typed_value *v) {
   const entity_def *e = run->entity;
   char buf[2048] = "";
   size_t o = 0;
   for (size_t f = 1; f < e->nfields && o < sizeof buf; f++) {
-    const char *name = e->fields[f].name;
-    if (strcmp(name, "staff_id") && strcmp(name, "kind") && strcmp(name, "date") &&
-        strcmp(name, "title") && strcmp(name, "number"))
-      continue;
+    if (!e->identity || !text_in_list(e->identity, e->fields[f].name)) continue;
     const char *part = !v[f].present ? "" : e->fields[f].type == FIELD_DATE ? v[f].date : v[f].text;
     o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", o ? "|" : "", part);
   }
   return strdup(buf);
+}
+
+/* Copies column col (0 kind, 1 start date) of the event that the field
+ * event_field names into the field called name of v, when the row lacks
+ * it. Returns 0, or -1 when the event or its value is not in the store. */
+static int from_event(import_run *run, typed_value *v, const char *event_field, const char *name, int col) {
+  int to = entity_field_index(run->entity, name), from = entity_field_index(run->entity, event_field);
+  if (to < 0 || v[to].present || from < 0 || !v[from].present) return 0;
+  sqlite3_stmt *st = run->event_lookup;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, v[from].text, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_text(st, col)) return -1;
+  const char *value = (const char *)sqlite3_column_text(st, col);
+  if (run->entity->fields[to].type == FIELD_DATE) {
+    snprintf(v[to].date, sizeof v[to].date, "%s", value);
+  } else {
+    free(v[to].owned);
+    v[to].owned = strdup(value);
+    if (!v[to].owned) return -1;
+    v[to].text = v[to].owned;
+  }
+  v[to].present = 1;
+  return 0;
+}
+
+/* What events and participation take from the event they name: a stage
+ * its competition's kind, a participation the event's date; and a
+ * participation without a role is a participant's. */
+static int complete_from_event(import_run *run, typed_value *v, char *msg, size_t msglen) {
+  const char *table = run->entity->table;
+  if (!strcmp(table, "event")) {
+    int kind = entity_field_index(run->entity, "kind");
+    if (from_event(run, v, "parent_id", "kind", 0) != 0 || !v[kind].present) {
+      snprintf(msg, msglen, "%s: required value is missing (a stage may take it from its event, parent_id)",
+               column_name(run, (size_t)kind));
+      return -1;
+    }
+  } else if (!strcmp(table, "participation")) {
+    int staff = entity_field_index(run->entity, "staff_id"), org = entity_field_index(run->entity, "organization_id");
+    if (!v[staff].present && !v[org].present) {
+      snprintf(msg, msglen, "%s: who took part is missing: give the worker (staff_id) or the organization"
+               " (organization_id)", column_name(run, (size_t)staff));
+      return -1;
+    }
+    if (from_event(run, v, "event_id", "date", 1) != 0) {
+      snprintf(msg, msglen, "event_id: the event has no date");
+      return -1;
+    }
+    int role = entity_field_index(run->entity, "role");
+    if (!v[role].present) { /* who is named without a role took part */
+      v[role].text = "participant";
+      v[role].present = 1;
+    }
+  }
+  return 0;
 }
 
 /* 1 when field f of e holds a worker's id: the id of staff, or a reference to one. */
@@ -452,6 +517,7 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
     }
   }
   subject_from_position(run, v);
+  if (run->event_lookup && complete_from_event(run, v, msg, msglen) != 0) return -1;
   if (check_row_consistency(run, v, msg, msglen) != 0) return -1;
   if (!v[0].present) {
     free(v[0].owned);

@@ -32,6 +32,14 @@ static const struct rule_table {
                " JOIN src.organization o ON o.id = e.organization_id WHERE o.municipality = ?1)", NULL},
   {"community", "SELECT * FROM src.community WHERE municipality = ?1",
    "SELECT EXISTS (SELECT 1 FROM main.community WHERE municipality <> ?1)"},
+  /* a municipality's events, and who took part in them */
+  {"event", "SELECT * FROM src.event WHERE municipality = ?1",
+   "SELECT EXISTS (SELECT 1 FROM main.event WHERE municipality <> ?1)"},
+  {"participation", "SELECT p.* FROM src.participation p WHERE p.event_id IN"
+                    " (SELECT id FROM src.event WHERE municipality = ?1)", NULL},
+  {"registry_member", "SELECT r.* FROM src.registry_member r WHERE r.staff_id IN (SELECT e.staff_id"
+                      " FROM src.employment e JOIN src.organization o ON o.id = e.organization_id"
+                      " WHERE o.municipality = ?1)", NULL},
   {"document", "SELECT * FROM src.document WHERE municipality = ?1",
    "SELECT EXISTS (SELECT 1 FROM main.document WHERE municipality <> ?1)"},
   {"measure", "SELECT * FROM src.measure WHERE municipality = ?1",
@@ -40,10 +48,12 @@ static const struct rule_table {
 #define N_RULE_TABLES (sizeof rule_tables / sizeof rule_tables[0])
 
 static const char *const table_names[] = {"organization", "staff", "employment", "activity", "community",
-                                          "document", "measure", "partner", "partner_employment", NULL};
+                                          "document", "event", "participation", "registry_member", "measure",
+                                          "partner", "partner_employment", NULL};
 
 /* The rules' view of mentoring partners: every worker the municipality's
- * own activity rows name as partner, with their employment spans, wherever
+ * own activity and registry rows name as partner (a mentee's mentor), with
+ * their employment spans, wherever
  * that worker is employed. A head mentored by a head of another
  * municipality is mentored all the same (seed 001 counts the mentee), so a
  * municipality's figure does not change with whether the store holds one
@@ -55,7 +65,8 @@ static const char partner_views[] =
     "CREATE TEMP VIEW partner_employment AS SELECT * FROM main.employment;";
 static const char partner_copy[] =
     "CREATE TABLE main.partner AS SELECT p.* FROM src.staff p"
-    " WHERE p.id IN (SELECT partner_id FROM main.activity WHERE partner_id IS NOT NULL);"
+    " WHERE p.id IN (SELECT partner_id FROM main.activity WHERE partner_id IS NOT NULL"
+    "                UNION SELECT partner_id FROM main.registry_member WHERE partner_id IS NOT NULL);"
     "CREATE UNIQUE INDEX main.partner_by_id ON partner(id);"
     "CREATE TABLE main.partner_employment AS SELECT e.* FROM src.employment e"
     " WHERE e.staff_id IN (SELECT id FROM main.partner);"
@@ -158,7 +169,8 @@ static int rules_authorizer(void *ud, int action, const char *a1, const char *a2
     if (!database && a2 && !a2[0] && !in_list(table_names, a1) && !is_schema_name(v, a1)) return SQLITE_OK;
     if (!in_list(table_names, a1))
       return refuse(v, _("rules may not read %s; they read only organization, staff, employment, activity,"
-                       " community, document, measure, partner and partner_employment"), a1 ? a1 : "?");
+                       " community, document, event, participation, registry_member, measure, partner and"
+                       " partner_employment"), a1 ? a1 : "?");
     return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (!in_list(allowed_functions, a2)) return refuse(v, _("rules may not call the SQL function %s"), a2 ? a2 : "?");

@@ -172,6 +172,30 @@ static const char *const migrations[] = {
   "CREATE INDEX measure_window_by_measure ON measure_window(measure_id);"
   "ALTER TABLE cycle ADD COLUMN store_statements INTEGER;"
   "ALTER TABLE cycle ADD COLUMN store_steps INTEGER;",
+  /* 8: events and participation, and registries. An event may be a stage
+   * of another (parent_id); a participation is a worker's or an
+   * organization's, dated (the event's start unless the file says); a
+   * registry membership runs from inclusion to exclusion. */
+  "CREATE TABLE event ("
+  "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, level TEXT, organizer TEXT,"
+  "  organization_id TEXT REFERENCES organization(id), municipality TEXT NOT NULL,"
+  "  start_date TEXT NOT NULL, end_date TEXT, parent_id TEXT REFERENCES event(id), extra TEXT);"
+  "CREATE INDEX event_by_municipality ON event(municipality, kind, start_date);"
+  "CREATE INDEX event_by_parent ON event(parent_id);"
+  "CREATE INDEX event_by_organization ON event(organization_id, start_date);"
+  "CREATE TABLE participation ("
+  "  id TEXT PRIMARY KEY, event_id TEXT NOT NULL REFERENCES event(id), staff_id TEXT REFERENCES staff(id),"
+  "  organization_id TEXT REFERENCES organization(id), role TEXT, result TEXT, nomination TEXT, stage TEXT,"
+  "  date TEXT NOT NULL, extra TEXT, CHECK (staff_id IS NOT NULL OR organization_id IS NOT NULL));"
+  "CREATE INDEX participation_by_event ON participation(event_id);"
+  "CREATE INDEX participation_by_staff ON participation(staff_id, date);"
+  "CREATE INDEX participation_by_organization ON participation(organization_id, date);"
+  "CREATE TABLE registry_member ("
+  "  id TEXT PRIMARY KEY, registry TEXT NOT NULL, title TEXT, staff_id TEXT NOT NULL REFERENCES staff(id),"
+  "  partner_id TEXT, from_date TEXT NOT NULL, to_date TEXT, basis TEXT, extra TEXT,"
+  "  CHECK (to_date IS NULL OR to_date >= from_date));"
+  "CREATE INDEX registry_by_staff ON registry_member(staff_id, registry, from_date);"
+  "CREATE INDEX registry_by_registry ON registry_member(registry, from_date);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

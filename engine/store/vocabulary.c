@@ -164,7 +164,7 @@ static const vocabulary_entry participation_results[] = {
   {"participant", "Участник", "участие|сертификат участника", NULL},
   {NULL, NULL, NULL, NULL}};
 
-/* Registries the seeds keep; a store may define others (pdmon import registry_definitions). */
+/* Registries the seeds keep; any other is "other" with its own title. */
 static const vocabulary_entry registries[] = {
   {"mentor", "Реестр наставников", "наставник|наставники", NULL},
   {"mentee", "Наставляемые", "наставляемый|наставляемая|реестр наставляемых", NULL},
@@ -172,6 +172,7 @@ static const vocabulary_entry registries[] = {
    "кадровый резерв|резерв руководящих кадров|управленческий резерв|резерв", NULL},
   {"expert", "Реестр экспертов", "эксперт|эксперты|реестр рсэс|рсэс", NULL},
   {"tutor", "Реестр тьюторов", "тьютор|тьюторы", NULL},
+  {"other", "Иной реестр", "другой реестр|прочее", NULL},
   {NULL, NULL, NULL, NULL}};
 
 static const vocabulary_entry addressees[] = {
@@ -209,8 +210,8 @@ static const vocabulary vocabularies[] = {
   {"participation_role", "Роли участия", "participation.role", NULL, participation_roles, 0},
   {"participation_result", "Результаты участия", "participation.result", NULL, participation_results, 0},
   {"registry", "Реестры", "registries.registry",
-   "Муниципалитет может завести свои реестры (pdmon import registry_definitions FILE); пакет правил "
-   "объявляет их через registry_definition \"code\" { title = ... }.",
+   "Реестр, которого нет в списке, записывается как other с его наименованием в title («Реестр молодых "
+   "специалистов»); пакет правил называет его так же: registry { registry = \"other\", title = ... }.",
    registries, 0},
   {"addressee", "Адресаты рекомендаций", "recommend { to = ... }", NULL, addressees, 0},
 };

@@ -116,7 +116,8 @@ def main():
     print("  (per-indicator pandas and DuckDB times exclude loading the CSVs; 'seven together' includes it)")
 
     print("\nimport (pdmon import against the sqlite3 shell's .import of the same file into a plain table)")
-    for entity in ("organizations", "staff", "activities", "communities", "documents"):
+    for entity in ("organizations", "staff", "activities", "communities", "documents", "events", "participation",
+                   "registries"):
         t = times.get(f"import:{entity}")
         rows = times.get(f"rows:{entity}")
         if t is None:

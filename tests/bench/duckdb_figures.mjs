@@ -42,6 +42,13 @@ const employedOn = (day, alias = 'e') =>
 const covers = (alias, date) => `${alias}.from_date <= ${date} AND (${alias}.to_date IS NULL OR ${alias}.to_date >= ${date})`;
 await c.run(`CREATE TABLE activity AS SELECT staff_id, kind, date, role, partner_id FROM ${csv('activities.csv')}`);
 await c.run(`CREATE TABLE document AS SELECT * FROM ${csv('documents.csv')}`);
+const { existsSync } = await import('node:fs');
+await c.run(existsSync(`${csvDir}/registries.csv`)
+  ? `CREATE TABLE registry AS SELECT registry, staff_id, partner_id, from_date, NULLIF(to_date, '') AS to_date
+     FROM ${csv('registries.csv')}`
+  : `CREATE TABLE registry (registry VARCHAR, staff_id VARCHAR, partner_id VARCHAR, from_date VARCHAR, to_date VARCHAR)`);
+const memberOn = (registry, day, alias = 'r') =>
+  `${alias}.registry = '${registry}' AND ${alias}.from_date <= '${day}' AND (${alias}.to_date IS NULL OR ${alias}.to_date >= '${day}')`;
 const docColumns = (await c.runAndReadAll(`SELECT column_name FROM information_schema.columns WHERE table_name = 'document'`))
   .getRows().map((r) => r[0]);
 if (!docColumns.includes('organization_id')) await c.run(`ALTER TABLE document ADD COLUMN organization_id VARCHAR`);
@@ -72,7 +79,8 @@ const queries = {
   tutors: countOf('tutors', `
     SELECT e.organization_id AS org, COUNT(*) AS num FROM employment e
     WHERE e.position IN ('teacher', 'head', 'deputy') AND ${employedOn(to)}
-      AND e.staff_id IN (${staffWith('tutoring', from, to)}) AND e.staff_id IN (${staffWith('diagnostic', '2021-01-01', to)})
+      AND (e.staff_id IN (${staffWith('tutoring', from, to)}) OR e.staff_id IN (SELECT staff_id FROM registry r WHERE ${memberOn('tutor', to)}))
+      AND e.staff_id IN (${staffWith('diagnostic', '2021-01-01', to)})
     GROUP BY 1`),
   young_staff: `
     WITH per AS (SELECT organization_id AS org, position, COUNT(*) AS den, SUM(CASE WHEN ${period} - birth_year < 35 THEN 1 ELSE 0 END) AS num
@@ -87,7 +95,10 @@ const queries = {
     FROM employment e LEFT JOIN (SELECT DISTINCT a.staff_id FROM activity a JOIN employment p ON p.staff_id = a.partner_id
                                    AND ${covers('p', 'a.date')}
                                  WHERE a.kind = 'mentoring' AND a.role = 'mentee' AND a.date BETWEEN '${from}' AND '${to}'
-                                   AND p.position IN ('head', 'deputy')) m ON m.staff_id = e.staff_id
+                                   AND p.position IN ('head', 'deputy')
+                                 UNION SELECT r.staff_id FROM registry r JOIN employment p ON p.staff_id = r.partner_id
+                                   AND ${employedOn(to, 'p')}
+                                 WHERE ${memberOn('mentee', to)} AND p.position IN ('head', 'deputy')) m ON m.staff_id = e.staff_id
     WHERE e.position IN ('head', 'deputy') AND ${employedOn(to)} GROUP BY 1`),
   schools_on_platform: shareOf('schools_on_platform', `
     SELECT o.id AS org, 1 AS den, CASE WHEN o.id IN (SELECT e.organization_id FROM activity a

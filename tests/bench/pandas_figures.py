@@ -65,6 +65,11 @@ def main():
     spans = employment_spans(rows_of_staff)
     acts = pd.read_csv(f"{csv_dir}/activities.csv", usecols=["staff_id", "kind", "date", "role", "partner_id"], **text)
     docs = pd.read_csv(f"{csv_dir}/documents.csv", usecols=["kind", "date", "title"], **text)
+    try:
+        registries = pd.read_csv(f"{csv_dir}/registries.csv", usecols=["registry", "staff_id", "partner_id", "from_date",
+                                                                       "to_date"], **text)
+    except FileNotFoundError:  # data without registries
+        registries = pd.DataFrame(columns=["registry", "staff_id", "partner_id", "from_date", "to_date"])
     if "organization_id" not in docs.columns:
         docs["organization_id"] = ""
     times["load"] = time.perf_counter() - t0
@@ -110,9 +115,13 @@ def main():
     def teachers_diagnosed():
         share_rows("teachers_diagnosed", teachers, teachers["id"].isin(staff_with("diagnostic")))
 
+    def members_on(registry, day):
+        r = registries[registries["registry"] == registry]
+        return r[(r["from_date"] <= day) & ((r["to_date"] == "") | (r["to_date"] >= day))]
+
     def tutors():
         diagnosed = staff_with("diagnostic", f"2021-01-01", year_to)
-        tutoring = staff_with("tutoring")
+        tutoring = staff_with("tutoring") | set(members_on("tutor", year_to)["staff_id"])
         chosen = teachers_and_heads[teachers_and_heads["id"].isin(diagnosed & tutoring)]
         count_rows("tutors", chosen["organization_id"])
 
@@ -130,7 +139,10 @@ def main():
         # the partner was a head on the day of the mentoring
         p = a.merge(spans[["id", "position", "from", "to"]], left_on="partner_id", right_on="id")
         p = p[(p["from"] <= p["date"]) & (p["to"].isna() | (p["to"] >= p["date"])) & p["position"].isin(["head", "deputy"])]
-        share_rows("heads_mentored", heads, heads["id"].isin(set(p["staff_id"])))
+        # or a mentee in the registry on the last day, whose mentor is a head that day
+        m = members_on("mentee", year_to).merge(staff[["id", "position"]], left_on="partner_id", right_on="id")
+        m = m[m["position"].isin(["head", "deputy"])]
+        share_rows("heads_mentored", heads, heads["id"].isin(set(p["staff_id"]) | set(m["staff_id"])))
 
     def schools_on_platform():
         a = in_window(acts[acts["kind"] == "platform_use"], year_from, year_to)

@@ -60,7 +60,7 @@ store="$work/store.db"
 "$pdmon" --db "$store" init --pack "$work/packs/bench" >/dev/null
 
 echo "bench: importing"
-for entity in organizations staff activities communities documents; do
+for entity in organizations staff activities communities documents events participation registries; do
   file="$work/csv/$entity.csv"
   timed "import:$entity" "$pdmon" --db "$store" import "$entity" "$file" >/dev/null
   echo "rows:$entity $(($(wc -l <"$file") - 1)) 0" >>"$times"

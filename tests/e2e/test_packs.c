@@ -47,8 +47,9 @@ static char *load(const char *municipality) {
   char *dir = support_tempdir(), args[1024];
   snprintf(args, sizeof args, "init --municipality %s --pack rules/%s", municipality, municipality);
   expect_ok(dir, args, NULL);
-  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents"};
-  for (int i = 0; i < 5; i++) {
+  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents",
+                                         "events", "participation", "registries"};
+  for (size_t i = 0; i < sizeof entities / sizeof *entities; i++) {
     snprintf(args, sizeof args, "import %s examples/%s/%s.csv", entities[i], municipality, entities[i]);
     expect_ok(dir, args, "0 rejected");
   }
@@ -122,7 +123,8 @@ static void pack_tests_pass(void **state) {
   /* the seeds' packs, and the employment-history fixtures counted by hand */
   static const char *const packs[] = {"rules/chelyabinsk", "rules/emanzhelinsk", "rules/belorechensk",
                                       "rules/dalnerechensk", "rules/grozny-district", "tests/data/packs/time",
-                                      "tests/data/packs/time-september", "tests/data/packs/time-any-day"};
+                                      "tests/data/packs/time-september", "tests/data/packs/time-any-day",
+                                      "tests/data/packs/events"};
   char *dir = support_tempdir(), args[256];
   for (size_t i = 0; i < sizeof packs / sizeof *packs; i++) {
     snprintf(args, sizeof args, "check --pack %s", packs[i]);
@@ -214,9 +216,24 @@ static void belorechensk_on_its_data(void **state) {
   double n = scalar(dir, "SELECT COUNT(DISTINCT staff_id) FROM activity WHERE kind = 'publication' AND date LIKE '2023-%'"
                          " AND staff_id IN " EMPLOYED("position NOT IN ('head', 'deputy', 'other')"));
   assert_float_equal(total(root, "publications"), n, 1e-9); /* pedagogical workers: not heads, not deputies */
-  n = scalar(dir, "SELECT COUNT(DISTINCT title) FROM activity WHERE kind = 'methodical_event' AND date LIKE '2023-%'"
-                  ATTRIBUTED);
+  /* the conferences, forums, seminars and round tables held in 2023 (not stages of something) */
+  n = scalar(dir, "SELECT COUNT(*) FROM event WHERE kind IN ('conference', 'forum', 'seminar', 'round_table')"
+                  " AND parent_id IS NULL AND start_date <= '2023-12-31' AND coalesce(end_date, start_date) >= '2023-01-01'");
+  assert_true(n > 0);
   assert_float_equal(total(root, "methodical_events"), n, 1e-9);
+  /* young teachers (not heads; under 35 and in the first 3 years on 31.12.2023) who took part in a competition */
+  const char *young = EMPLOYED("position <> 'head' AND staff_id IN (SELECT id FROM staff WHERE 2023 - birth_year < 35"
+                               " AND 2023 - career_start_year < 3)");
+  char sql[2048];
+  snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s AS y WHERE EXISTS (SELECT 1 FROM participation p JOIN event e"
+           " ON e.id = p.event_id WHERE p.staff_id = y.staff_id AND e.kind = 'competition' AND p.role = 'participant'"
+           " AND p.date LIKE '2023-%%') OR EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = y.staff_id"
+           " AND a.kind = 'competition' AND a.date LIKE '2023-%%')", young);
+  n = scalar(dir, sql);
+  snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", young);
+  double d = scalar(dir, sql);
+  assert_true(n > 0 && d > n);
+  assert_float_equal(total(root, "young_in_competitions"), percent(n, d), 1e-9);
   assert_float_equal(total(root, "inclusive_programme"), 1, 0);   /* in the example documents */
   assert_float_equal(total(root, "digitalisation_project"), 0, 0); /* not there: a problem zone */
   cJSON_Delete(root);

@@ -37,8 +37,9 @@ static void same_seed_same_data(void **state) {
     snprintf(args, sizeof args, "synth --scale municipality --seed %d --out '%s/m%d'", i == 2 ? 8 : 7, dir, i);
     run(dir, args);
   }
-  static const char *const files[] = {"organizations", "staff", "activities", "communities", "documents"};
-  for (int f = 0; f < 5; f++) {
+  static const char *const files[] = {"organizations", "staff", "activities", "communities", "documents", "events",
+                                      "participation", "registries"};
+  for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
     char a[1200], b[1200], c[1200];
     snprintf(a, sizeof a, "%s/m0/%s.csv", dir, files[f]);
     snprintf(b, sizeof b, "%s/m1/%s.csv", dir, files[f]);
@@ -96,8 +97,9 @@ static void rates_drift_and_some_lag(void **state) {
   snprintf(args, sizeof args, "synth --scale municipality --seed 5 --out '%s/m' --municipality synthville", dir);
   run(dir, args);
   run(dir, "init --municipality synthville --pack examples/quickstart");
-  static const char *const files[] = {"organizations", "staff", "activities", "communities", "documents"};
-  for (int f = 0; f < 5; f++) {
+  static const char *const files[] = {"organizations", "staff", "activities", "communities", "documents", "events",
+                                      "participation", "registries"};
+  for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
     snprintf(args, sizeof args, "import %s '%s/m/%s.csv'", files[f], dir, files[f]);
     run(dir, args);
   }

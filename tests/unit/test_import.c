@@ -433,6 +433,56 @@ static void personal_data_refused_or_dropped(void **state) {
   import_report_free(&r);
 }
 
+/* Events with stages, participation and registries: Russian headers and
+ * values, what a stage and a participation take from their event, and the
+ * refusals with the nearest value. */
+static void events_participation_and_registries(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[1024], buf[256];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "staff", "staff.csv", "id,organization_id,position,birth_year,career_start_year\n"
+                               "t1,sch1,teacher,1990,2014\nm1,sch1,teacher,1970,1994\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "events", "events.csv",
+                               "Код;Вид мероприятия;Наименование;Уровень;Дата начала;Дата окончания;Этап конкурса;Муниципалитет\n"
+                               "c1;Конкурс профессионального мастерства;Учитель года;;15.01.2023;30.04.2023;;emz\n"
+                               "c1-m;;Муниципальный этап;Муниципальный;10.02.2023;;c1;emz\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  /* the stage takes its competition's kind */
+  assert_string_equal(text(f->db, "SELECT kind || '/' || level || '/' || parent_id FROM event WHERE id = 'c1-m'", buf, sizeof buf),
+                      "competition/municipal/c1");
+  assert_int_equal(import_text(f, "participation", "part.csv",
+                               "Код мероприятия;Код работника;Код ОО;Результат;Номинация\n"
+                               "c1-m;t1;;Победитель;\nc1-m;;sch2;Призёр;Команда\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  /* a participation without a date is dated by its event, without a role is a participant's */
+  assert_string_equal(text(f->db, "SELECT date || '/' || role || '/' || result FROM participation WHERE staff_id = 't1'",
+                           buf, sizeof buf), "2023-02-10/participant/winner");
+  assert_int_equal(import_text(f, "participation", "bad.csv", "event_id,result\nc1-m,winner\nc9,winner\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_non_null(strstr(r.problems[0].message, "who took part is missing"));
+  assert_non_null(strstr(r.problems[1].message, "event_id: no event with this id in the store"));
+  import_report_free(&r);
+  assert_int_equal(import_text(f, "registries", "reg.csv",
+                               "Реестр;Код работника;Наставник;Дата включения;Дата исключения\n"
+                               "Наставляемые;t1;m1;01.09.2022;30.06.2023\nнаставник;m1;;01.09.2022;\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT group_concat(registry || ':' || staff_id, ' ') FROM"
+                                  " (SELECT * FROM registry_member ORDER BY registry)", buf, sizeof buf),
+                      "mentee:t1 mentor:m1");
+  assert_int_equal(import_text(f, "registries", "reg2.csv", "registry,staff_id,from_date,to_date\n"
+                               "наставнки,t1,2022-09-01,\nmentor,t1,2023-09-01,2023-01-01\n", opt, &r, err, sizeof err), 1);
+  assert_non_null(strstr(r.problems[0].message, "registry: unknown value; the nearest known is"));
+  assert_non_null(strstr(r.problems[0].message, "(mentor)"));
+  assert_non_null(strstr(r.problems[1].message, "to_date: ends before it starts"));
+  import_report_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
@@ -446,6 +496,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_values_read_the_same, setup, teardown),
     cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
+    cmocka_unit_test_setup_teardown(events_participation_and_registries, setup, teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

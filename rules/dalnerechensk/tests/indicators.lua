@@ -26,3 +26,28 @@ test "the three indicators of the roadmap" {
     deficits_found = { value = 1, s1 = 1, d1 = 0 },
   },
 }
+
+-- «Школа молодого педагога» / наставничество, counted by hand: y1 (from
+-- 01.09.2023) listens at the school; y2 (from 01.09.2022) is y0's mentee
+-- until 31.05.2023, so not on 31 December; y3 (from 2021) neither; t1 is
+-- no young teacher.
+test "methodical help to young teachers: the school of young teachers and mentoring" {
+  period = 2023,
+  data = {
+    organizations = { { id = "s1", name = "МБОУ СОШ № 1", kind = "МБОУ", municipality = "dalnerechensk" } },
+    staff = {
+      { id = "y1", organization_id = "s1", position = "teacher", birth_year = 2000, career_start_year = 2023, hire_date = "01.09.2023" },
+      { id = "y2", organization_id = "s1", position = "teacher", birth_year = 1998, career_start_year = 2022, hire_date = "01.09.2022" },
+      { id = "y3", organization_id = "s1", position = "teacher", birth_year = 1997, career_start_year = 2021, hire_date = "01.09.2021" },
+      { id = "t1", organization_id = "s1", position = "teacher", birth_year = 1975, career_start_year = 1998 },
+    },
+    events = { { id = "smp", kind = "Школа молодого педагога", title = "Школа молодого педагога", municipality = "dalnerechensk",
+                 start_date = "20.09.2023", end_date = "25.05.2024" } },
+    participation = { { event_id = "smp", staff_id = "y1", role = "listener" } },
+    registries = { { registry = "mentee", staff_id = "y2", partner_id = "t1", from_date = "01.09.2022", to_date = "31.05.2023" } },
+  },
+  expect = {
+    -- young on 31.12.2023: y1 (0 years), y2 (1), y3 (2); supported: y1
+    young_support = { value = 33.33, numerator = 1, denominator = 3 },
+  },
+}

@@ -14,7 +14,7 @@ criterion "seven" {
   },
   indicator "tutors" {  -- a count
     title = "Количество педагогов и руководителей, привлекаемых к работе тьютора",
-    value = count(diagnosed:having(activity { kind = "tutoring" })),
+    value = count(diagnosed:having { activity { kind = "tutoring" }, registry "tutor" }),
     unit = "человек",
     level = "municipality",
   },
@@ -25,7 +25,9 @@ criterion "seven" {
   },
   indicator "heads_mentored" {  -- a mentoring partner join
     title = "Доля руководителей, сопровождаемых руководителями-наставниками",
-    value = share(heads:having(activity { kind = "mentoring", role = "mentee", partner = heads }), heads),
+    value = share(heads:having { activity { kind = "mentoring", role = "mentee", partner = heads },
+                                 registry { registry = "mentee", partner = heads } },
+                  heads),
     level = "municipality",
   },
   indicator "schools_on_platform" {  -- a share of organizations
