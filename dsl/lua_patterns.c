@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sandbox.h"
+#include "i18n.h"
 
 #define MAX_CAPTURES 32          /* as Lua's LUA_MAXCAPTURES */
 #define MAX_DEPTH 200            /* nesting of the matcher, as Lua's MAXCCALLS */
@@ -70,19 +71,19 @@ static int capture_to_close(matcher *m) {
   int level = m->level;
   for (level--; level >= 0; level--)
     if (m->capture[level].len == CAPTURE_UNFINISHED) return level;
-  return luaL_error(m->L, "invalid pattern capture");
+  return luaL_error(m->L, _("invalid pattern capture"));
 }
 
 /* Where the single-character class starting at p ends. */
 static const char *class_end(matcher *m, const char *p) {
   switch (*p++) {
   case ESCAPE:
-    if (p == m->p_end) luaL_error(m->L, "malformed pattern (ends with '%%')");
+    if (p == m->p_end) luaL_error(m->L, _("malformed pattern (ends with '%%')"));
     return p + 1;
   case '[':
     if (*p == '^') p++;
     do {
-      if (p == m->p_end) luaL_error(m->L, "malformed pattern (missing ']')");
+      if (p == m->p_end) luaL_error(m->L, _("malformed pattern (missing ']')"));
       if (*(p++) == ESCAPE && p < m->p_end) p++;
     } while (*p != ']');
     return p + 1;
@@ -148,7 +149,7 @@ static const char *match(matcher *m, const char *s, const char *p);
 
 /* %bxy: a balanced run from x to its matching y. */
 static const char *match_balance(matcher *m, const char *s, const char *p) {
-  if (p >= m->p_end - 1) luaL_error(m->L, "malformed pattern (missing arguments to '%%b')");
+  if (p >= m->p_end - 1) luaL_error(m->L, _("malformed pattern (missing arguments to '%%b')"));
   if (*s != *p) return NULL;
   int b = *p, e = *(p + 1), cont = 1;
   while (++s < m->src_end) {
@@ -188,7 +189,7 @@ static const char *min_expand(matcher *m, const char *s, const char *p, const ch
 }
 
 static const char *start_capture(matcher *m, const char *s, const char *p, int what) {
-  if (m->level >= MAX_CAPTURES) luaL_error(m->L, "too many captures");
+  if (m->level >= MAX_CAPTURES) luaL_error(m->L, _("too many captures"));
   m->capture[m->level].init = s;
   m->capture[m->level].len = what;
   m->level++;
@@ -208,7 +209,7 @@ static const char *end_capture(matcher *m, const char *s, const char *p) {
 static int check_capture(matcher *m, int l) {
   l -= '1';
   if (l < 0 || l >= m->level || m->capture[l].len == CAPTURE_UNFINISHED)
-    return luaL_error(m->L, "invalid capture index %%%d", l + 1);
+    return luaL_error(m->L, _("invalid capture index %%%d"), l + 1);
   return l;
 }
 
@@ -224,7 +225,7 @@ static const char *match_capture(matcher *m, const char *s, int l) {
 /* The matcher proper: returns where the match of p at s ends, or NULL.
  * Tail positions loop instead of recursing, as Lua's does. */
 static const char *match(matcher *m, const char *s, const char *p) {
-  if (m->depth-- == 0) luaL_error(m->L, "pattern too complex");
+  if (m->depth-- == 0) luaL_error(m->L, _("pattern too complex"));
   step(m, 1);
   while (p != m->p_end) {
     switch (*p) {
@@ -249,7 +250,7 @@ static const char *match(matcher *m, const char *s, const char *p) {
         goto done;
       case 'f': {
         p += 2;
-        if (*p != '[') luaL_error(m->L, "missing '[' after '%%f' in pattern");
+        if (*p != '[') luaL_error(m->L, _("missing '[' after '%%f' in pattern"));
         const char *ep = class_end(m, p);
         int previous = s == m->src_init ? '\0' : (unsigned char)*(s - 1);
         int current = s < m->src_end ? (unsigned char)*s : '\0';
@@ -321,13 +322,13 @@ done:
  * and i is 0; returns its length (CAPTURE_POSITION for a position). */
 static size_t get_capture(matcher *m, int i, const char *s, const char *e, const char **cap) {
   if (i >= m->level) {
-    if (i != 0) luaL_error(m->L, "invalid capture index %%%d", i + 1);
+    if (i != 0) luaL_error(m->L, _("invalid capture index %%%d"), i + 1);
     *cap = s;
     return (size_t)(e - s);
   }
   ptrdiff_t len = m->capture[i].len;
   *cap = m->capture[i].init;
-  if (len == CAPTURE_UNFINISHED) luaL_error(m->L, "unfinished capture");
+  if (len == CAPTURE_UNFINISHED) luaL_error(m->L, _("unfinished capture"));
   if (len == CAPTURE_POSITION) lua_pushinteger(m->L, (m->capture[i].init - m->src_init) + 1);
   return (size_t)len;
 }
@@ -476,7 +477,7 @@ static void add_string(matcher *m, luaL_Buffer *b, const char *s, const char *e)
       if (resl == CAPTURE_POSITION) luaL_addvalue(b);
       else luaL_addlstring(b, cap, (size_t)resl);
     } else {
-      luaL_error(L, "invalid use of '%c' in replacement string", ESCAPE);
+      luaL_error(L, _("invalid use of '%c' in replacement string"), ESCAPE);
     }
     l -= (size_t)(p + 1 - news);
     news = p + 1;
@@ -502,7 +503,7 @@ static int add_value(matcher *m, luaL_Buffer *b, const char *s, const char *e, i
     luaL_addlstring(b, s, (size_t)(e - s));
     return 0;
   }
-  if (!lua_isstring(L, -1)) return luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+  if (!lua_isstring(L, -1)) return luaL_error(L, _("invalid replacement value (a %s)"), luaL_typename(L, -1));
   luaL_addvalue(b);
   return 1;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sandbox.h"
+#include "i18n.h"
 
 #define REGEX_HANDLE "pdmon.regex"
 
@@ -75,14 +76,14 @@ static pcre2_general_context *general_context(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
   *slot = pcre2_general_context_create(pcre_alloc, pcre_free, sb);
-  if (!*slot) luaL_error(L, "regex: out of memory");
+  if (!*slot) luaL_error(L, _("regex: out of memory"));
   lua_setfield(L, LUA_REGISTRYINDEX, GENERAL_CONTEXT);
   return *slot;
 }
 
 static regex_handle *check_open(lua_State *L) {
   regex_handle *h = luaL_checkudata(L, 1, REGEX_HANDLE);
-  if (!h->code) luaL_error(L, "regex is closed");
+  if (!h->code) luaL_error(L, _("regex is closed"));
   return h;
 }
 
@@ -100,9 +101,9 @@ static int regex_close(lua_State *L) {
  * match data or NULL when there is no match; raises on limit errors. */
 static pcre2_match_data *run_match(lua_State *L, regex_handle *h, const char *subject, size_t len,
                                    size_t init) {
-  if (len > MAX_SUBJECT) luaL_error(L, "regex: subject longer than %d bytes", (int)MAX_SUBJECT);
+  if (len > MAX_SUBJECT) luaL_error(L, _("regex: subject longer than %d bytes"), (int)MAX_SUBJECT);
   pcre2_match_data *md = pcre2_match_data_create_from_pattern(h->code, general_context(L));
-  if (!md) luaL_error(L, "regex: out of memory");
+  if (!md) luaL_error(L, _("regex: out of memory"));
   int rc = pcre2_match(h->code, (PCRE2_SPTR)subject, len, init, 0, md, h->context);
   if (rc >= 0) return md;
   pcre2_match_data_free(md);
@@ -182,7 +183,7 @@ static int regex_compile(lua_State *L) {
     if (*f == 'i') options |= PCRE2_CASELESS;
     else if (*f == 'x') options |= PCRE2_EXTENDED;
     else if (*f == 's') options |= PCRE2_DOTALL;
-    else return luaL_error(L, "regex.compile: unknown flag '%c' (use i, s or x)", *f);
+    else return luaL_error(L, _("regex.compile: unknown flag '%c' (use i, s or x)"), *f);
   }
   regex_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
   h->code = NULL;
@@ -192,16 +193,16 @@ static int regex_compile(lua_State *L) {
   PCRE2_SIZE offset;
   pcre2_general_context *memory = general_context(L);
   pcre2_compile_context *cc = memory ? pcre2_compile_context_create(memory) : NULL;
-  if (memory && !cc) return luaL_error(L, "regex.compile: out of memory");
+  if (memory && !cc) return luaL_error(L, _("regex.compile: out of memory"));
   h->code = pcre2_compile((PCRE2_SPTR)pattern, len, options, &error, &offset, cc);
   pcre2_compile_context_free(cc);
   if (!h->code) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error, message, sizeof message);
-    return luaL_error(L, "regex.compile: %s at offset %d of the pattern", (const char *)message, (int)offset);
+    return luaL_error(L, _("regex.compile: %s at offset %d of the pattern"), (const char *)message, (int)offset);
   }
   h->context = pcre2_match_context_create(memory);
-  if (!h->context) return luaL_error(L, "regex.compile: out of memory");
+  if (!h->context) return luaL_error(L, _("regex.compile: out of memory"));
   pcre2_set_match_limit(h->context, MATCH_LIMIT);
   pcre2_set_depth_limit(h->context, DEPTH_LIMIT);
   pcre2_set_heap_limit(h->context, HEAP_LIMIT_KIB);

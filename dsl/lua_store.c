@@ -10,6 +10,7 @@
 
 #include "lua_regex.h"
 #include "text.h"
+#include "i18n.h"
 
 #define STORE_HANDLE "pdmon.store"
 
@@ -20,7 +21,7 @@ typedef struct store_handle {
 
 static store_handle *check_open(lua_State *L) {
   store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
-  if (!h->view) luaL_error(L, "store handle is closed");
+  if (!h->view) luaL_error(L, _("store handle is closed"));
   return h;
 }
 
@@ -102,11 +103,11 @@ static int store_query(lua_State *L) {
   }
   sqlite3_stmt *st = box->stmt;
   if (nparams != sqlite3_bind_parameter_count(st))
-    return luaL_error(L, "query: the SQL has %d parameters but %d values were given",
+    return luaL_error(L, _("query: the SQL has %d parameters but %d values were given"),
                       sqlite3_bind_parameter_count(st), nparams);
   int bad = bind_params(L, st, 3, nparams);
   if (bad)
-    return luaL_error(L, "query: parameter %d is a %s; only nil, boolean, number and string bind",
+    return luaL_error(L, _("query: parameter %d is a %s; only nil, boolean, number and string bind"),
                       bad, luaL_typename(L, 2 + bad));
   luaL_checkstack(L, 4, "query");
   lua_newtable(L);

@@ -6,12 +6,13 @@
 
 #include "text.h"
 #include "vocabulary.h"
+#include "i18n.h"
 
 /* The vocabulary named by argument 1, or an error. */
 static const vocabulary *check_vocabulary(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   const vocabulary *v = vocabulary_find(name);
-  if (!v) luaL_error(L, "vocabulary: no vocabulary '%s'", name);
+  if (!v) luaL_error(L, _("vocabulary: no vocabulary '%s'"), name);
   return v;
 }
 
@@ -76,7 +77,7 @@ static int vocabulary_lua_fold(lua_State *L) {
   const char *s = luaL_checklstring(L, 1, &len);
   luaL_Buffer b;
   char *buf = luaL_buffinitsize(L, &b, len * 2 + 8);
-  if (!text_fold(s, buf, len * 2 + 8)) return luaL_error(L, "vocabulary.fold: text too long");
+  if (!text_fold(s, buf, len * 2 + 8)) return luaL_error(L, _("vocabulary.fold: text too long"));
   luaL_pushresultsize(&b, strlen(buf));
   return 1;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "stdlib_loader.h"
+#include "i18n.h"
 
 /* Rule files larger than this are refused: a pack is text written by hand. */
 #define MAX_RULE_FILE (4u * 1024u * 1024u)
@@ -19,7 +20,7 @@
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno));
     return NULL;
   }
   char *buf = malloc(MAX_RULE_FILE + 1);
@@ -27,7 +28,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
   int failed = !buf || ferror(f);
   fclose(f);
   if (failed || n > MAX_RULE_FILE) {
-    snprintf(err, errlen, "%s: %s", path, failed ? "cannot read" : "rule file larger than 4 MiB");
+    snprintf(err, errlen, "%s: %s", path, failed ? _("cannot read") : _("rule file larger than 4 MiB"));
     free(buf);
     return NULL;
   }
@@ -56,7 +57,7 @@ static void free_names(char **names, int n) {
 static int list_rule_files(const char *dir, char ***names, char *err, size_t errlen) {
   DIR *d = opendir(dir);
   if (!d) {
-    snprintf(err, errlen, "%s: cannot open pack folder: %s", dir, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot open pack folder: %s"), dir, strerror(errno));
     return -1;
   }
   int n = 0, has_manifest = 0;
@@ -71,7 +72,7 @@ static int list_rule_files(const char *dir, char ***names, char *err, size_t err
     if (!copy) {
       closedir(d);
       free_names(list, n);
-      snprintf(err, errlen, "%s: out of memory", dir);
+      snprintf(err, errlen, _("%s: out of memory"), dir);
       return -1;
     }
     list[n++] = copy;
@@ -80,7 +81,7 @@ static int list_rule_files(const char *dir, char ***names, char *err, size_t err
   closedir(d);
   if (!has_manifest) {
     free_names(list, n);
-    snprintf(err, errlen, "%s: not a rule pack: pack.lua (the manifest) is missing", dir);
+    snprintf(err, errlen, _("%s: not a rule pack: pack.lua (the manifest) is missing"), dir);
     return -1;
   }
   qsort(list, (size_t)n, sizeof *list, compare_names);
@@ -272,12 +273,12 @@ static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX
     size_t name_len = 0;
     const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &name_len) : NULL;
     if (!name || !is_pack_name(name, name_len)) {
-      snprintf(err, errlen, "%s/pack.lua: extends names a pack folder next to this one (letters, digits, _ and -)",
+      snprintf(err, errlen, _("%s/pack.lua: extends names a pack folder next to this one (letters, digits, _ and -)"),
                dirs[layers - 1]);
       return -1;
     }
     if (layers == MAX_LAYERS) {
-      snprintf(err, errlen, "%s/pack.lua: extends goes deeper than %d packs", dirs[layers - 1], MAX_LAYERS);
+      snprintf(err, errlen, _("%s/pack.lua: extends goes deeper than %d packs"), dirs[layers - 1], MAX_LAYERS);
       return -1;
     }
     const char *slash = strrchr(dirs[layers - 1], '/');
@@ -286,7 +287,7 @@ static int load_manifests(sandbox *sb, int dsl, int decl, int env, char dirs[MAX
     lua_pop(L, 1);
     for (int i = 0; i < layers; i++) {
       if (strcmp(dirs[i], dirs[layers]) == 0) {
-        snprintf(err, errlen, "%s/pack.lua: extends makes a loop back to %s", dirs[layers - 1], dirs[i]);
+        snprintf(err, errlen, _("%s/pack.lua: extends makes a loop back to %s"), dirs[layers - 1], dirs[i]);
         return -1;
       }
     }

@@ -3,6 +3,7 @@
 #include "sandbox.h"
 
 #include "lua_patterns.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -100,10 +101,10 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
   }
   lua_getinfo(L, "Sl", ar);
   if (ar->currentline > 0)
-    lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I steps): an endless loop?",
+    lua_pushfstring(L, _("%s:%d: instruction budget exceeded (%I steps): an endless loop?"),
                     ar->short_src, ar->currentline, (lua_Integer)sb->budget);
   else
-    lua_pushfstring(L, "instruction budget exceeded (%I steps): an endless loop?",
+    lua_pushfstring(L, _("instruction budget exceeded (%I steps): an endless loop?"),
                     (lua_Integer)sb->budget);
   lua_error(L);
 }
@@ -126,8 +127,8 @@ int sandbox_charge(sandbox *sb, long long steps) {
 int sandbox_raise_spent(lua_State *L) {
   sandbox *sb = sandbox_of(L);
   if (sb->interrupted) return luaL_error(L, "interrupted");
-  return luaL_error(L, "instruction budget exceeded (%I steps): an endless loop or a query"
-                       " without end?", (lua_Integer)sb->budget);
+  return luaL_error(L, _("instruction budget exceeded (%I steps): an endless loop or a query"
+                       " without end?"), (lua_Integer)sb->budget);
 }
 
 void sandbox_interrupt(sandbox *sb) {
@@ -194,7 +195,7 @@ static int safe_load(lua_State *L) {
   const char *text = luaL_checklstring(L, 1, &len);
   const char *name = luaL_optstring(L, 2, "=(load)");
   const char *mode = luaL_optstring(L, 3, "t");
-  if (strcmp(mode, "t") != 0) return luaL_error(L, "load: only text chunks are allowed (mode \"t\")");
+  if (strcmp(mode, "t") != 0) return luaL_error(L, _("load: only text chunks are allowed (mode \"t\")"));
   int env = lua_isnone(L, 4) ? lua_upvalueindex(1) : 4;
   if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
     luaL_pushfail(L);
@@ -232,17 +233,17 @@ static int safe_setmetatable(lua_State *L) {
   if (t == LUA_TTABLE) {
     lua_pushliteral(L, "__gc");
     if (lua_rawget(L, 2) != LUA_TNIL)
-      return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
+      return luaL_error(L, _("setmetatable: __gc metamethods are not allowed in rules"));
     lua_pop(L, 1);
   }
-  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, _("cannot change a protected metatable"));
   lua_settop(L, 2);
   lua_setmetatable(L, 1);
   return 1;
 }
 
 static int refuse_write(lua_State *L) {
-  return luaL_error(L, "attempt to modify a read-only table (%s)", luaL_optstring(L, 2, "?"));
+  return luaL_error(L, _("attempt to modify a read-only table (%s)"), luaL_optstring(L, 2, "?"));
 }
 
 /* Registry key of the weak table that maps a table to its read-only view,
@@ -430,7 +431,7 @@ static long long limit_from_environment(const char *name, long long fallback) {
   long long scale = *end == 'K' ? 1024LL : *end == 'M' ? 1024LL * 1024 : *end == 'G' ? 1024LL * 1024 * 1024 : 1;
   if (scale > 1) end++;
   if (errno || *end || v <= 0 || v > (1LL << 50) / scale) {
-    fprintf(stderr, "pdmon: %s=%s is not a positive number; using %lld\n", name, text, fallback);
+    fprintf(stderr, _("pdmon: %s=%s is not a positive number; using %lld\n"), name, text, fallback);
     return fallback;
   }
   return v * scale;
@@ -448,7 +449,7 @@ sandbox_limits sandbox_default_limits(void) {
  * (EX_SOFTWARE) instead of abort()'s core dump. */
 static int report_panic(lua_State *L) {
   const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error object that is not a string)";
-  fprintf(stderr, "pdmon: internal error: unprotected error in the rule sandbox: %s\n", msg);
+  fprintf(stderr, _("pdmon: internal error: unprotected error in the rule sandbox: %s\n"), msg);
   fflush(stderr);
   exit(70);
 }
@@ -499,7 +500,7 @@ static int strict_index(lua_State *L) {
   if (!lua_isnil(L, -1)) return 1;
   luaL_where(L, 1); /* level 1: the code that read the name */
   const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
-  lua_pushfstring(L, "undefined name '%s'", key);
+  lua_pushfstring(L, _("undefined name '%s'"), key);
   lua_concat(L, 2);
   return lua_error(L);
 }
@@ -536,11 +537,11 @@ int sandbox_load(sandbox *sb, const char *text, size_t len, const char *chunknam
 static void take_error(sandbox *sb, int status, char *err, size_t errlen) {
   lua_State *L = sb->L;
   if (status == LUA_ERRMEM || sb->memory_exceeded)
-    snprintf(err, errlen, "memory limit of the rule sandbox exceeded (%zu bytes)", sb->memory_limit);
+    snprintf(err, errlen, _("memory limit of the rule sandbox exceeded (%zu bytes)"), sb->memory_limit);
   else if (lua_type(L, -1) == LUA_TSTRING)
     snprintf(err, errlen, "%s", lua_tostring(L, -1));
   else
-    snprintf(err, errlen, "error object is a %s value", luaL_typename(L, -1));
+    snprintf(err, errlen, _("error object is a %s value"), luaL_typename(L, -1));
   if ((sb->budget_exceeded || sb->interrupted) && !sb->spent_reason[0])
     snprintf(sb->spent_reason, sizeof sb->spent_reason, "%s", err);
   lua_pop(L, 1);
@@ -557,7 +558,7 @@ int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
 int sandbox_protected(sandbox *sb, lua_CFunction fn, void *data, int nargs, int nresults, char *err, size_t errlen) {
   lua_State *L = sb->L;
   if (!lua_checkstack(L, 3)) {
-    snprintf(err, errlen, "memory limit of the rule sandbox exceeded (stack)");
+    snprintf(err, errlen, _("memory limit of the rule sandbox exceeded (stack)"));
     return LUA_ERRMEM;
   }
   lua_pushcfunction(L, fn);

@@ -61,7 +61,7 @@ static int stdlib_require(lua_State *L) {
     return 1;
   }
   const stdlib_module *m = stdlib_find(name);
-  if (!m) return luaL_error(L, "require: no module '%s' in the pdmon standard library", name);
+  if (!m) return luaL_error(L, _("require: no module '%s' in the pdmon standard library"), name);
   char chunkname[128];
   snprintf(chunkname, sizeof chunkname, "@stdlib/%s.lua", m->name);
   sandbox_push_env(sb);

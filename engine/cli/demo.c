@@ -13,6 +13,7 @@
 #include "report.h"
 #include "roadmap.h"
 #include "store.h"
+#include "i18n.h"
 
 #define MUNICIPALITY "emanzhelinsk"
 
@@ -36,7 +37,7 @@ static int unpack(const char *dir, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/%s", dir, f->path);
     FILE *out = make_parents(path) == 0 ? fopen(path, "wb") : NULL;
     if (!out || fwrite(f->contents, 1, f->length, out) != f->length) {
-      snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+      snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
       if (out) fclose(out);
       return -1;
     }
@@ -55,7 +56,7 @@ static int import_data(sqlite3 *db, const char *dir, FILE *log, char *err, size_
     import_options opt = {0};
     import_report report;
     int rc = import_file(db, entities[i], path, &opt, &report, err, errlen);
-    if (rc == 0) fprintf(log, "  %s: %zu rows\n", entities[i], report.inserted + report.updated);
+    if (rc == 0) fprintf(log, _("  %s: %zu rows\n"), entities[i], report.inserted + report.updated);
     if (rc == 1) snprintf(err, errlen, "%s", report.problems[0].message);
     import_report_free(&report);
     if (rc != 0) return -1;
@@ -105,7 +106,7 @@ static int write_report(sqlite3 *db, const char *dir, const char *format, char *
   if (cycle_find(db, MUNICIPALITY, 0, &c, err, errlen) != 0) return -1;
   FILE *out = fopen(path, "w");
   if (!out) {
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
     return -1;
   }
   int rc = report_write(db, &c, format, NULL, out, err, errlen);
@@ -116,7 +117,7 @@ static int write_report(sqlite3 *db, const char *dir, const char *format, char *
 int demo_run(const char *out_dir, FILE *log, char *err, size_t errlen) {
   char dir[PATH_MAX], store[PATH_MAX + 16], pack[PATH_MAX + 32];
   if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
-    snprintf(err, errlen, "%s: cannot create: %s", out_dir, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot create: %s"), out_dir, strerror(errno));
     return -1;
   }
   if (!realpath(out_dir, dir)) {
@@ -131,7 +132,7 @@ int demo_run(const char *out_dir, FILE *log, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/%s", dir, stale[i]);
     unlink(path);
   }
-  fprintf(log, "pdmon demo: Еманжелинский муниципальный район (seed 001), in %s\n", dir);
+  fprintf(log, _("pdmon demo: Еманжелинский муниципальный район (seed 001), in %s\n"), dir);
   if (unpack(dir, err, errlen) != 0) return -1;
   sqlite3 *db;
   if (store_open(store, 1, &db, err, errlen) != 0) return -1;
@@ -144,6 +145,6 @@ int demo_run(const char *out_dir, FILE *log, char *err, size_t errlen) {
   if (rc == 0) rc = write_report(db, dir, "md", err, errlen);
   sqlite3_close(db);
   if (rc == 0)
-    fprintf(log, "report: %s/report.html (and report.md)\nstore:  %s — try: pdmon --db %s cycle status\n", dir, store, store);
+    fprintf(log, _("report: %s/report.html (and report.md)\nstore:  %s — try: pdmon --db %s cycle status\n"), dir, store, store);
   return rc;
 }

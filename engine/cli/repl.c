@@ -101,7 +101,7 @@ static void show_values(session *s, int first) {
     push_ref(s, s->settings);
     char err[1024];
     if (sandbox_call(s->sb, 2, 1, err, sizeof err) != LUA_OK) {
-      fprintf(stderr, "error: %s\n", err);
+      fprintf(stderr, _("error: %s\n"), err);
       s->errors++;
       continue;
     }
@@ -257,7 +257,7 @@ static int dot_command(session *s, const char *line) {
   int status = sandbox_call(s->sb, 3, 2, err, sizeof err);
   interrupt_target = NULL;
   if (status != LUA_OK) {
-    fprintf(stderr, "error: %s\n", err);
+    fprintf(stderr, _("error: %s\n"), err);
     s->errors++;
     return 0;
   }
@@ -272,7 +272,7 @@ static void execute(session *s, const char *code) {
   lua_State *L = sandbox_lua(s->sb);
   int incomplete, base = lua_gettop(L);
   if (compile(s, code, &incomplete) != 0) {
-    fprintf(stderr, "error: %s\n", incomplete ? "unfinished chunk" : lua_tostring(L, -1));
+    fprintf(stderr, _("error: %s\n"), incomplete ? _("unfinished chunk") : lua_tostring(L, -1));
     lua_settop(L, base);
     s->errors++;
     return;
@@ -284,7 +284,7 @@ static void execute(session *s, const char *code) {
   int status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
   if (status != LUA_OK) {
-    fprintf(stderr, "error: %s\n", err);
+    fprintf(stderr, _("error: %s\n"), err);
     s->errors++;
     lua_settop(L, base);
     return;
@@ -340,7 +340,7 @@ static int completion_protected(lua_State *L) {
   lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
   for (lua_Integer i = 1; i <= n && job->nwords < MAX_COMPLETIONS; i++) {
     if (lua_rawgeti(L, -1, i) == LUA_TSTRING && !(job->words[job->nwords] = strdup(lua_tostring(L, -1))))
-      return luaL_error(L, "out of memory");
+      return luaL_error(L, _("out of memory"));
     if (job->words[job->nwords]) job->nwords++;
     lua_pop(L, 1);
   }
@@ -443,7 +443,7 @@ static void script(session *s, FILE *f) {
     if (feed(s, line, &pending)) break;
   }
   if (pending && s->errors == 0) {
-    fprintf(stderr, "error: the script ends inside an unfinished chunk\n");
+    fprintf(stderr, _("error: the script ends inside an unfinished chunk\n"));
     s->errors++;
   }
   free(pending);
@@ -464,7 +464,7 @@ static void run_file(session *s, const char *path) {
     fclose(f);
   }
   if (!text) {
-    fprintf(stderr, "pdmon repl: %s: cannot read\n", path);
+    fprintf(stderr, _("pdmon repl: %s: cannot read\n"), path);
     s->errors++;
     return;
   }
@@ -477,7 +477,7 @@ static void run_file(session *s, const char *path) {
   int status = sandbox_load(s->sb, text, len, chunkname, -1);
   free(text);
   if (status != LUA_OK) {
-    fprintf(stderr, "error: %s\n", lua_tostring(L, -1));
+    fprintf(stderr, _("error: %s\n"), lua_tostring(L, -1));
     s->errors++;
     lua_settop(L, base);
     return;
@@ -489,7 +489,7 @@ static void run_file(session *s, const char *path) {
   status = sandbox_call(s->sb, 0, LUA_MULTRET, err, sizeof err);
   interrupt_target = NULL;
   if (status != LUA_OK) {
-    fprintf(stderr, "error: %s\n", err);
+    fprintf(stderr, _("error: %s\n"), err);
     s->errors++;
     lua_settop(L, base);
     return;
@@ -633,7 +633,7 @@ int repl_run(const repl_options *opt) {
       char *pending = NULL;
       feed(&s, opt->chunks[i], &pending);
       if (pending) {
-        fprintf(stderr, "error: -e: unfinished chunk\n");
+        fprintf(stderr, _("error: -e: unfinished chunk\n"));
         s.errors++;
         free(pending);
       }

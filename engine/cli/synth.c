@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
+
 /* xorshift64*: small, fast, and the same sequence on every machine. */
 typedef struct rng {
   uint64_t s;
@@ -445,7 +447,7 @@ static FILE *open_csv(const char *dir, const char *name, const char *header, cha
   char path[4200];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   FILE *f = fopen(path, "w");
-  if (!f) snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+  if (!f) snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
   else fprintf(f, "%s\n", header);
   return f;
 }
@@ -456,11 +458,11 @@ int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t 
   for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++)
     if (!strcmp(scales[i].name, opt->scale)) scale = &scales[i];
   if (!scale) {
-    snprintf(err, errlen, "--scale: municipality, region or country (%s)", opt->scale);
+    snprintf(err, errlen, _("--scale: municipality, region or country (%s)"), opt->scale);
     return -1;
   }
   if (mkdir(opt->out_dir, 0755) != 0 && errno != EEXIST) {
-    snprintf(err, errlen, "%s: cannot create: %s", opt->out_dir, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot create: %s"), opt->out_dir, strerror(errno));
     return -1;
   }
   synth_out o = {.n = counts, .r = {opt->seed * 0x9E3779B97F4A7C15ull + 1}};
@@ -491,7 +493,7 @@ int synth_run(const synth_options *opt, synth_counts *counts, char *err, size_t 
   FILE *files[] = {o.org, o.staff, o.act, o.comm, o.doc, o.ev, o.part, o.reg};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     if (files[i] && (ferror(files[i]) || fclose(files[i]) != 0) && rc == 0) {
-      snprintf(err, errlen, "%s: write error", opt->out_dir);
+      snprintf(err, errlen, _("%s: write error"), opt->out_dir);
       rc = -1;
     }
   }

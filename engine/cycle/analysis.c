@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "russian.h"
+#include "i18n.h"
 
 void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char *sql) {
   cJSON *array = cJSON_CreateArray();
@@ -161,11 +162,11 @@ static void write_table(cJSON *root, FILE *out) {
 
 int analysis_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
   if (strcmp(format, "table") && strcmp(format, "json")) {
-    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
+    snprintf(err, errlen, _("unknown format '%s'; expected table or json"), format);
     return -1;
   }
   if (!strcmp(c->state, "open")) {
-    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
     return -1;
   }
   cJSON *root = analysis_build(db, c);
@@ -201,6 +202,6 @@ int analysis_recommendations(sqlite3 *db, const cycle_ref *c, const char *addres
     fprintf(out, "  [%d] %s: %s\n", sqlite3_column_int(st, 2), sqlite3_column_text(st, 1), sqlite3_column_text(st, 3));
   }
   sqlite3_finalize(st);
-  if (!current[0]) fprintf(out, "no recommendations in cycle %lld\n", c->id);
+  if (!current[0]) fprintf(out, _("no recommendations in cycle %lld\n"), c->id);
   return 0;
 }

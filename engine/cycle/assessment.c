@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* The first column of the first row of sql (one integer parameter: the
  * cycle) as text in buf, "" when none. */
 static const char *cycle_text(sqlite3 *db, long long cycle, const char *sql, char *buf, size_t len) {
@@ -178,7 +180,7 @@ static void write_table(cJSON *root, FILE *out) {
               cJSON_GetObjectItem(crit, "text")->valuestring, cJSON_GetObjectItem(crit, "evidence")->valuestring);
   }
   cJSON *s = cJSON_GetObjectItem(root, "self_assessment");
-  fprintf(out, "self-assessment: %d of %d criteria met\n", cJSON_GetObjectItem(s, "met")->valueint,
+  fprintf(out, _("self-assessment: %d of %d criteria met\n"), cJSON_GetObjectItem(s, "met")->valueint,
           cJSON_GetObjectItem(s, "total")->valueint);
 }
 
@@ -203,7 +205,7 @@ void *assessment_build(sqlite3 *db, const cycle_ref *c) {
 
 int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen) {
   if (strcmp(format, "table") && strcmp(format, "json")) {
-    snprintf(err, errlen, "unknown format '%s'; expected table or json", format);
+    snprintf(err, errlen, _("unknown format '%s'; expected table or json"), format);
     return -1;
   }
   cJSON *root = assessment_build(db, c);

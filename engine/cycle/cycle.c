@@ -16,6 +16,7 @@
 #include "evaluate.h"
 #include "results.h"
 #include "store.h"
+#include "i18n.h"
 
 /* Prepares sql and binds the arguments that types describes: 's' text
  * (NULL allowed), 'i' long long, 'd' double, 'n' NULL. */
@@ -80,8 +81,8 @@ int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *o
   }
   sqlite3_finalize(st);
   if (!found) {
-    if (id) snprintf(err, errlen, "no cycle %lld in the store", id);
-    else snprintf(err, errlen, "no cycle yet: open one with 'pdmon cycle open --period YEAR'");
+    if (id) snprintf(err, errlen, _("no cycle %lld in the store"), id);
+    else snprintf(err, errlen, _("no cycle yet: open one with 'pdmon cycle open --period YEAR'"));
     return 1;
   }
   return 0;
@@ -92,14 +93,14 @@ int cycle_open(sqlite3 *db, const char *municipality, int period, const char *ti
   long long existing = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period = ?", "si",
                                  municipality, (long long)period);
   if (existing) {
-    snprintf(err, errlen, "a cycle for %d already exists (cycle %lld); see 'pdmon cycle status --cycle %lld'",
+    snprintf(err, errlen, _("a cycle for %d already exists (cycle %lld); see 'pdmon cycle status --cycle %lld'"),
              period, existing, existing);
     return 1;
   }
   long long unclosed = query_int(db, 0, "SELECT period FROM cycle WHERE municipality = ? AND state <> 'closed'"
                                         " ORDER BY period LIMIT 1", "s", municipality);
   if (unclosed) {
-    snprintf(err, errlen, "the cycle for %lld is not closed: finish it with 'pdmon cycle run' and 'pdmon cycle close' first",
+    snprintf(err, errlen, _("the cycle for %lld is not closed: finish it with 'pdmon cycle run' and 'pdmon cycle close' first"),
              unclosed);
     return 1;
   }
@@ -139,7 +140,7 @@ static int compare_names(const void *a, const void *b) { return strcmp(*(char *c
 static int hash_folder(sqlite3 *db, long long cycle, const char *dir, uint64_t *h, char *err, size_t errlen) {
   DIR *d = opendir(dir);
   if (!d) {
-    snprintf(err, errlen, "%s: cannot read the pack folder", dir);
+    snprintf(err, errlen, _("%s: cannot read the pack folder"), dir);
     return -1;
   }
   char *names[512];
@@ -160,7 +161,7 @@ static int hash_folder(sqlite3 *db, long long cycle, const char *dir, uint64_t *
     size_t len = text ? fread(text, 1, (1u << 22) - 1, f) : 0;
     if (f) fclose(f);
     if (rc == 0 && !text) {
-      snprintf(err, errlen, "%s: cannot read", path);
+      snprintf(err, errlen, _("%s: cannot read"), path);
       rc = -1;
     }
     if (text) {
@@ -387,8 +388,8 @@ static int refuse_errors(const cycle_ref *c, const result_set *results, char *er
     const result_row *r = &results->rows[i];
     if (r->status != STATUS_ERROR || (last && !strcmp(last, r->indicator))) continue;
     if (failed == 0)
-      used = (size_t)snprintf(err, errlen, "cycle %lld (%d): nothing was stored: the results of these indicators are"
-                              " errors (fix the rules; 'pdmon eval' shows them):", c->id, c->period);
+      used = (size_t)snprintf(err, errlen, _("cycle %lld (%d): nothing was stored: the results of these indicators are"
+                              " errors (fix the rules; 'pdmon eval' shows them):"), c->id, c->period);
     if (used < errlen)
       used += (size_t)snprintf(err + used, errlen - used, "\n  %s: %s", r->indicator, r->message ? r->message : "error");
     last = r->indicator;
@@ -399,7 +400,7 @@ static int refuse_errors(const cycle_ref *c, const result_set *results, char *er
 
 int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen) {
   if (!strcmp(c->state, "closed")) {
-    snprintf(err, errlen, "cycle %lld (%d) is closed: its results never change; open the next cycle", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d) is closed: its results never change; open the next cycle"), c->id, c->period);
     return 1;
   }
   evaluate_options opt = {.store_path = store_path, .pack_dir = c->pack_dir, .municipality = c->municipality,
@@ -476,11 +477,11 @@ static int analyse_effects(sqlite3 *db, const cycle_ref *c, long long previous, 
 
 int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen) {
   if (!strcmp(c->state, "closed")) {
-    snprintf(err, errlen, "cycle %lld (%d) is already closed", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d) is already closed"), c->id, c->period);
     return 1;
   }
   if (!strcmp(c->state, "open")) {
-    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
     return 1;
   }
   long long problems = query_int(db, 0, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ?"
@@ -488,13 +489,13 @@ int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen) {
   long long measures = query_int(db, 0, "SELECT COUNT(*) FROM measure WHERE cycle_id = ?", "i", c->id);
   long long decisions = query_int(db, 0, "SELECT COUNT(*) FROM decision_link WHERE cycle_id = ?", "i", c->id);
   if (problems > 0 && measures == 0) {
-    snprintf(err, errlen, "cycle %lld (%d): %lld problem zones were found but no measures were taken: import the"
-             " roadmap with 'pdmon import measures FILE' while the cycle is open", c->id, c->period, problems);
+    snprintf(err, errlen, _("cycle %lld (%d): %lld problem zones were found but no measures were taken: import the"
+             " roadmap with 'pdmon import measures FILE' while the cycle is open"), c->id, c->period, problems);
     return 1;
   }
   if (problems > 0 && decisions == 0) {
-    snprintf(err, errlen, "cycle %lld (%d): no management decision is recorded: add the order or protocol with"
-             " 'pdmon decision add --number N --date DATE --title TITLE'", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d): no management decision is recorded: add the order or protocol with"
+             " 'pdmon decision add --number N --date DATE --title TITLE'"), c->id, c->period);
     return 1;
   }
   long long previous = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period < ? AND state = 'closed'"
@@ -523,7 +524,7 @@ int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootl
   const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   snprintf(root, rootlen, "%s/pdmon-cycle-XXXXXX", tmp);
   if (!mkdtemp(root)) {
-    snprintf(err, errlen, "%s: cannot create a folder for the cycle's rules", root);
+    snprintf(err, errlen, _("%s: cannot create a folder for the cycle's rules"), root);
     return -1;
   }
   char name[512];
@@ -550,7 +551,7 @@ int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootl
     snprintf(target, sizeof target, "%s/%s/%s", root, layer, file);
     FILE *f = fopen(target, "wb");
     if (!f || fputs((const char *)sqlite3_column_text(st, 1), f) == EOF) {
-      snprintf(err, errlen, "%s: cannot write", target);
+      snprintf(err, errlen, _("%s: cannot write"), target);
       rc = -1;
     }
     if (f) fclose(f);
@@ -558,7 +559,7 @@ int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootl
   }
   sqlite3_finalize(st);
   if (rc == 0 && files == 0) {
-    snprintf(err, errlen, "cycle %lld (%d) has no stored rules: it has not been run", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d) has no stored rules: it has not been run"), c->id, c->period);
     rc = 1;
   }
   return rc;

@@ -37,7 +37,7 @@ static int number_field(lua_State *L, int index, const char *field, double *out)
 static const char *id_of(lua_State *L, int desc) {
   lua_getfield(L, desc, "id");
   const char *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-  if (!id) luaL_error(L, "an indicator's id is a %s, not a string (was it changed after it was declared?)",
+  if (!id) luaL_error(L, _("an indicator's id is a %s, not a string (was it changed after it was declared?)"),
                       luaL_typename(L, -1));
   lua_pop(L, 1); /* the string stays alive in the description */
   return id;
@@ -265,7 +265,7 @@ static int prepare(const pack *p, const evaluate_options *opt, int ctx, int list
       lua_rawgeti(L, list, i);
       result_row *r = describe_row(out, L, lua_gettop(L));
       lua_pop(L, 1);
-      if (!r) { snprintf(err, errlen, "out of memory"); return -1; }
+      if (!r) { snprintf(err, errlen, _("out of memory")); return -1; }
       r->status = STATUS_ERROR;
       r->message = strdup(message);
     }
@@ -299,7 +299,7 @@ static long call_list(const pack *p, int ctx, const char *name, void **items, si
   *items = n ? calloc(n, size) : NULL;
   if (n && !*items) {
     lua_pop(L, 1);
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, _("out of memory"));
     return -1;
   }
   return (long)n;
@@ -381,7 +381,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
     if (wanted) {
       matched++;
       if (evaluate_indicator(p, opt, desc, ctx, out, &evaluated, &org_rows) != 0) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, _("out of memory"));
         return -1;
       }
     }
@@ -395,13 +395,13 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
   if (opt->indicator && matched == 0) {
     char ids[2048];
     list_ids(L, list, ids, sizeof ids);
-    snprintf(err, errlen, "%s: no indicator '%s' in this pack; the pack has: %s", p->dir,
+    snprintf(err, errlen, _("%s: no indicator '%s' in this pack; the pack has: %s"), p->dir,
              opt->indicator, ids);
     return -1;
   }
   if (opt->organization && org_rows == 0 && evaluated > 0) {
-    snprintf(err, errlen, "no organization '%s' in %s", opt->organization,
-             municipality ? municipality : "the store");
+    if (municipality) snprintf(err, errlen, _("no organization '%s' in %s"), opt->organization, municipality);
+    else snprintf(err, errlen, _("no organization '%s' in the store"), opt->organization);
     return -1;
   }
   return 0;
@@ -454,7 +454,7 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
   out->period = opt->period;
   sandbox *sb = sandbox_new(opt->limits);
   if (!sb) {
-    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
     return -1;
   }
   pack p;
@@ -493,7 +493,7 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
   if (!found) {
     char ids[2048];
     list_ids(L, list, ids, sizeof ids);
-    snprintf(err, errlen, "%s: no indicator '%s' in this pack; the pack has: %s", p->dir, id, ids);
+    snprintf(err, errlen, _("%s: no indicator '%s' in this pack; the pack has: %s"), p->dir, id, ids);
     return -1;
   }
   pack_push_call(p, "explain_text");
@@ -502,7 +502,7 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
   if (opt->organization) lua_pushstring(L, opt->organization);
   else lua_pushnil(L);
   if (sandbox_call(p->sb, 4, 1, err, errlen) != LUA_OK) return -1;
-  if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "explain: the explanation is not text");
+  if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, _("explain: the explanation is not text"));
   fprintf(out, "%s\n", lua_tostring(L, -1));
   return 0;
 }
@@ -510,7 +510,7 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
 int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, char *err, size_t errlen) {
   sandbox *sb = sandbox_new(opt->limits);
   if (!sb) {
-    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
     return -1;
   }
   pack p;
@@ -596,7 +596,7 @@ int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t 
   memset(out, 0, sizeof *out);
   sandbox *sb = sandbox_new(sandbox_default_limits());
   if (!sb) {
-    snprintf(err, errlen, "out of memory creating the rule sandbox");
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
     return -1;
   }
   pack p;

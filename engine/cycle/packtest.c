@@ -17,6 +17,7 @@
 #include "results.h"
 #include "stdlib_loader.h"
 #include "store.h"
+#include "i18n.h"
 
 /* The fixture tables a test may give, in import order. */
 static const char *const fixture_entities[] = {"organizations", "staff", "activities", "communities", "documents",
@@ -70,7 +71,7 @@ static int write_fixture(lua_State *L, int rows, const char *path, const char *e
   size_t nkeys = 0;
   for (lua_Integer i = 1; i <= luaL_len(L, rows); i++) {
     if (lua_rawgeti(L, rows, i) != LUA_TTABLE) {
-      snprintf(err, errlen, "data.%s[%lld] is not a table of fields", entity, (long long)i);
+      snprintf(err, errlen, _("data.%s[%lld] is not a table of fields"), entity, (long long)i);
       lua_pop(L, 1);
       goto fail;
     }
@@ -87,7 +88,7 @@ static int write_fixture(lua_State *L, int rows, const char *path, const char *e
   }
   qsort(keys, nkeys, sizeof *keys, compare_strings);
   FILE *f = fopen(path, "wb");
-  if (!f) { snprintf(err, errlen, "%s: cannot write", path); goto fail; }
+  if (!f) { snprintf(err, errlen, _("%s: cannot write"), path); goto fail; }
   for (size_t k = 0; k < nkeys; k++) fprintf(f, "%s%s", k ? "," : "", keys[k]);
   fputc('\n', f);
   for (lua_Integer i = 1; i <= luaL_len(L, rows); i++) {
@@ -134,7 +135,7 @@ static int build_store(lua_State *L, int test, const scratch *s, const char *mun
       fprintf(out, "  # data.%s[%zu]:%s\n", fixture_entities[e], report.problems[i].line - 1,
               rest ? rest + 1 : report.problems[i].message);
     }
-    if (rc == 1) snprintf(err, errlen, "data.%s has invalid rows", fixture_entities[e]);
+    if (rc == 1) snprintf(err, errlen, _("data.%s has invalid rows"), fixture_entities[e]);
     import_report_free(&report);
   }
   lua_pop(L, 1);
@@ -202,7 +203,7 @@ static int check_field(lua_State *L, int index, const char *field, const result_
   const char *got_text;
   int textual = text_field(r, field, &got_text);
   if ((textual && type != LUA_TSTRING) || (type != LUA_TSTRING && type != LUA_TNUMBER)) {
-    fprintf(out, "  # %s: %s expects %s, not a %s\n", what, field,
+    fprintf(out, _("  # %s: %s expects %s, not a %s\n"), what, field,
             textual ? "a name such as \"met\" or \"on_track\"" : "a number", lua_typename(L, type));
     return 1;
   }
@@ -210,20 +211,20 @@ static int check_field(lua_State *L, int index, const char *field, const result_
     if (!textual) text_field(r, "status", &got_text), field = "status";
     const char *want = lua_tostring(L, index);
     if (strcmp(want, got_text) == 0) return 0;
-    fprintf(out, "  # %s: %s expected %s, got %s%s%s\n", what, field, want, got_text, r->message ? ": " : "",
+    fprintf(out, _("  # %s: %s expected %s, got %s%s%s\n"), what, field, want, got_text, r->message ? ": " : "",
             r->message ? r->message : "");
     return 1;
   }
   double want = lua_tonumber(L, index), got = 0;
   int present = 0;
   if (!number_of_row(r, field, &present, &got)) {
-    fprintf(out, "  # %s: unknown field '%s' (value, numerator, denominator, status, progress, figure, level,"
-                 " target_value, path_value, base_value, growth, yearly_*, cumulative_*)\n", what, field);
+    fprintf(out, _("  # %s: unknown field '%s' (value, numerator, denominator, status, progress, figure, level,"
+                 " target_value, path_value, base_value, growth, yearly_*, cumulative_*)\n"), what, field);
     return 1;
   }
   if (present && fabs(got - want) <= 0.005) return 0;
-  if (present) fprintf(out, "  # %s: %s expected %g, got %g\n", what, field, want, got);
-  else fprintf(out, "  # %s: %s expected %g, got no value (%s)\n", what, field, want, result_status_name(r->status));
+  if (present) fprintf(out, _("  # %s: %s expected %g, got %g\n"), what, field, want, got);
+  else fprintf(out, _("  # %s: %s expected %g, got no value (%s)\n"), what, field, want, result_status_name(r->status));
   return 1;
 }
 
@@ -237,11 +238,11 @@ static int check_expectation(lua_State *L, int spec, const result_set *set, cons
   int want_absent = lua_type(L, spec) == LUA_TSTRING && !strcmp(lua_tostring(L, spec), "absent");
   if (!r) {
     if (want_absent) return 0;
-    fprintf(out, "  # %s: no such result\n", what);
+    fprintf(out, _("  # %s: no such result\n"), what);
     return 1;
   }
   if (want_absent) { /* a municipality-level indicator has no rows per organization */
-    fprintf(out, "  # %s: expected no result, got one (%s)\n", what, result_status_name(r->status));
+    fprintf(out, _("  # %s: expected no result, got one (%s)\n"), what, result_status_name(r->status));
     return 1;
   }
   if (r->status == STATUS_ERROR) {
@@ -300,9 +301,9 @@ static int check_recommendations(lua_State *L, int list, const result_set *set, 
     for (size_t k = 0; k < set->nrecommendations; k++) found += recommendation_matches(L, spec, &set->recommendations[k]);
     if (absent ? found != 0 : found == 0) {
       const char *indicator = string_field(L, spec, "indicator"), *org = string_field(L, spec, "organization");
-      fprintf(out, "  # recommendations[%lld]: %s (indicator %s, organization %s)\n", (long long)i,
-              absent ? "expected none, found one" : "no such recommendation", indicator ? indicator : "any",
-              org ? org : "any");
+      fprintf(out, _("  # recommendations[%lld]: %s (indicator %s, organization %s)\n"), (long long)i,
+              absent ? _("expected none, found one") : _("no such recommendation"), indicator ? indicator : _("any"),
+              org ? org : _("any"));
       failures++;
     }
     lua_pop(L, 1);
@@ -327,7 +328,7 @@ static int check_ratings(lua_State *L, int table, const result_set *set, FILE *o
   while (lua_next(L, table)) {
     const char *id = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
     if (lua_type(L, -1) != LUA_TTABLE) {
-      fprintf(out, "  # ratings.%s: expected a table of organizations\n", id);
+      fprintf(out, _("  # ratings.%s: expected a table of organizations\n"), id);
       failures++;
       lua_pop(L, 1);
       continue;
@@ -339,25 +340,25 @@ static int check_ratings(lua_State *L, int table, const result_set *set, FILE *o
       const rating_row *r = find_rating(set, id, org);
       int value = lua_gettop(L);
       if (lua_type(L, value) == LUA_TSTRING && !strcmp(lua_tostring(L, value), "absent")) {
-        if (r) fprintf(out, "  # ratings.%s.%s: expected not ranked, got rank %d\n", id, org, r->rank), failures++;
+        if (r) fprintf(out, _("  # ratings.%s.%s: expected not ranked, got rank %d\n"), id, org, r->rank), failures++;
       } else if (!r) {
-        fprintf(out, "  # ratings.%s.%s: not ranked\n", id, org);
+        fprintf(out, _("  # ratings.%s.%s: not ranked\n"), id, org);
         failures++;
       } else if (lua_type(L, value) == LUA_TNUMBER) {
         if ((int)lua_tointeger(L, value) != r->rank)
-          fprintf(out, "  # ratings.%s.%s: rank expected %d, got %d\n", id, org, (int)lua_tointeger(L, value), r->rank), failures++;
+          fprintf(out, _("  # ratings.%s.%s: rank expected %d, got %d\n"), id, org, (int)lua_tointeger(L, value), r->rank), failures++;
       } else if (lua_type(L, value) == LUA_TTABLE) {
         static const char *const fields[] = {"rank", "score", "covered", "weighted"};
         double got[] = {r->rank, r->score, r->covered, r->weighted};
         for (int f = 0; f < 4; f++) {
           if (lua_getfield(L, value, fields[f]) == LUA_TNUMBER && fabs(lua_tonumber(L, -1) - got[f]) > 0.005) {
-            fprintf(out, "  # ratings.%s.%s: %s expected %g, got %g\n", id, org, fields[f], lua_tonumber(L, -1), got[f]);
+            fprintf(out, _("  # ratings.%s.%s: %s expected %g, got %g\n"), id, org, fields[f], lua_tonumber(L, -1), got[f]);
             failures++;
           }
           lua_pop(L, 1);
         }
       } else {
-        fprintf(out, "  # ratings.%s.%s: expected a rank, \"absent\" or { rank =, score = }\n", id, org);
+        fprintf(out, _("  # ratings.%s.%s: expected a rank, \"absent\" or { rank =, score = }\n"), id, org);
         failures++;
       }
       lua_pop(L, 1);
@@ -389,7 +390,7 @@ static int run_one_protected(lua_State *L) {
   char *err = job->err;
   size_t errlen = sizeof job->err;
   const char *dir = job->dir, *municipality = job->municipality;
-  if (lua_getfield(L, test, "name") != LUA_TSTRING) return luaL_error(L, "a test's name is not a string");
+  if (lua_getfield(L, test, "name") != LUA_TSTRING) return luaL_error(L, _("a test's name is not a string"));
   snprintf(job->name, sizeof job->name, "%s", lua_tostring(L, -1));
   lua_getfield(L, test, "period");
   int period = (int)lua_tointeger(L, -1);
@@ -412,7 +413,7 @@ static int run_one_protected(lua_State *L) {
         if (lua_type(L, -2) == LUA_TSTRING)
           failures += check_expectation(L, lua_gettop(L), results, lua_tostring(L, -2), NULL, out);
         else
-          fprintf(out, "  # expect: a %s key; expectations are named by indicator id\n", luaL_typename(L, -2)), failures++;
+          fprintf(out, _("  # expect: a %s key; expectations are named by indicator id\n"), luaL_typename(L, -2)), failures++;
         lua_pop(L, 1);
       }
       lua_pop(L, 1);
@@ -479,7 +480,7 @@ static int load_tests(sandbox *sb, const char *dir, char *err, size_t errlen) {
     snprintf(chunk, sizeof chunk, "@%s", path);
     FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
     char *text = f ? malloc(MAX_TEST_FILE) : NULL;
-    if (rc == 0 && !text) { snprintf(err, errlen, "%s: cannot read", path); rc = -1; }
+    if (rc == 0 && !text) { snprintf(err, errlen, _("%s: cannot read"), path); rc = -1; }
     if (f) fclose(f), f = fopen(path, "rb");
     if (text && f) {
       size_t len = fread(text, 1, MAX_TEST_FILE, f);
@@ -519,7 +520,7 @@ static int load_tests_protected(lua_State *L) {
 int packtest_run(const char *dir, FILE *out, int *passed, char *err, size_t errlen) {
   *passed = 0;
   sandbox *sb = sandbox_new(sandbox_default_limits());
-  if (!sb) { snprintf(err, errlen, "out of memory"); return -1; }
+  if (!sb) { snprintf(err, errlen, _("out of memory")); return -1; }
   pack p;
   if (pack_load(sb, dir, &p, err, errlen) != 0) { sandbox_free(sb); return -1; }
   char municipality[128];
@@ -538,7 +539,7 @@ int packtest_run(const char *dir, FILE *out, int *passed, char *err, size_t errl
       failed += run_one(sb, dir, municipality, out, (int)i);
     }
     *passed = (int)n - failed;
-    if (n == 0) fprintf(out, "%s: no tests (add files to %s/tests/)\n", dir, dir);
+    if (n == 0) fprintf(out, _("%s: no tests (add files to %s/tests/)\n"), dir, dir);
   }
   sandbox_free(sb);
   return failed;

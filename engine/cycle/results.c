@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "russian.h"
 #include "text.h"
+#include "i18n.h"
 
 static const char *const status_names[] = {"met", "not_met", "no_target", "no_data", "error", "not_applicable",
                                            "in_progress"};
@@ -272,10 +273,10 @@ int results_render(const result_set *set, const char *format, FILE *out, char *e
   else if (strcmp(format, "csv") == 0) rc = render_csv(set, out);
   else if (strcmp(format, "table") == 0) rc = render_table(set, out);
   else {
-    snprintf(err, errlen, "unknown format '%s'; expected table, json or csv", format);
+    snprintf(err, errlen, _("unknown format '%s'; expected table, json or csv"), format);
     return -1;
   }
-  if (rc != 0) snprintf(err, errlen, "cannot write the results");
+  if (rc != 0) snprintf(err, errlen, _("cannot write the results"));
   return rc;
 }
 

@@ -67,7 +67,7 @@ static int map_columns(roadmap_run *run, char *err, size_t errlen) {
   const int required[] = {F_TITLE, F_SCHEDULE};
   for (int i = 0; i < 2; i++) {
     if (run->column[required[i]] >= 0) continue;
-    snprintf(err, errlen, "%s:1: missing required column '%s' (e.g. '%s')", run->path, field_names[required[i]],
+    snprintf(err, errlen, _("%s:1: missing required column '%s' (e.g. '%s')"), run->path, field_names[required[i]],
              required[i] == F_TITLE ? "Наименование мероприятия" : "Сроки исполнения");
     return -1;
   }
@@ -133,7 +133,7 @@ static int check_indicators(const roadmap_run *run, const char *cell, char *why,
     cJSON *item;
     cJSON_ArrayForEach(item, run->indicator_ids) found |= !strcmp(item->valuestring, id);
     if (!found) {
-      snprintf(why, whylen, "indicators: no indicator '%s' in the cycle's pack", id);
+      snprintf(why, whylen, _("indicators: no indicator '%s' in the cycle's pack"), id);
       rc = -1;
     }
   }
@@ -208,7 +208,7 @@ static int store_measure(roadmap_run *run, char **v, const char *kind, char *why
   if (rc != 0) goto fail;
   return 0;
 fail:
-  snprintf(why, whylen, "store refused the measure: %s", sqlite3_errmsg(db));
+  snprintf(why, whylen, _("store refused the measure: %s"), sqlite3_errmsg(db));
   return -1;
 }
 
@@ -225,13 +225,13 @@ static int import_row(roadmap_run *run, size_t row, char *why, size_t whylen) {
   if (take_heading(run, row, v)) {
     rc = 1;
   } else if (!v[F_TITLE]) {
-    snprintf(why, whylen, "title: required value is missing");
+    snprintf(why, whylen, _("title: required value is missing"));
     rc = -1;
   } else if (!v[F_SCHEDULE]) {
-    snprintf(why, whylen, "schedule: required value is missing");
+    snprintf(why, whylen, _("schedule: required value is missing"));
     rc = -1;
   } else if (v[F_STATUS] && strcmp(v[F_STATUS], "planned") && strcmp(v[F_STATUS], "in_progress")) {
-    snprintf(why, whylen, "status: planned or in_progress (a measure is done with 'pdmon measure done') (%s)", v[F_STATUS]);
+    snprintf(why, whylen, _("status: planned or in_progress (a measure is done with 'pdmon measure done') (%s)"), v[F_STATUS]);
     rc = -1;
   } else if (v[F_INDICATORS] && check_indicators(run, v[F_INDICATORS], why, whylen) != 0) {
     rc = -1;
@@ -294,7 +294,7 @@ int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long
       snprintf(err, errlen, "%s:%zu: %s", path, t.row_line[row], why);
       rc = -1;
     } else if (r == -1 && add_problem(&run, row, why) != 0) {
-      snprintf(err, errlen, "out of memory");
+      snprintf(err, errlen, _("out of memory"));
       rc = -1;
     }
   }
@@ -346,7 +346,8 @@ int roadmap_list(sqlite3 *db, const char *municipality, const char *date, const 
   sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, filter, -1, SQLITE_STATIC);
-  fprintf(out, "measures of %s on %s%s%s\n", municipality, date, filter ? ", only " : "", filter ? filter : "");
+  if (filter) fprintf(out, _("measures of %s on %s, only %s\n"), municipality, date, filter);
+  else fprintf(out, _("measures of %s on %s\n"), municipality, date);
   while (sqlite3_step(st) == SQLITE_ROW) {
     fprintf(out, "%4lld  %-8s %-7s  %s\n      срок: %s; ответственные: %s\n", (long long)sqlite3_column_int64(st, 0),
             sqlite3_column_text(st, 5), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),

@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "assessment.h"
 #include "csv.h"
+#include "i18n.h"
 #include "russian.h"
 
 /* ---- the model: one cJSON document every format renders ---- */
@@ -603,11 +604,11 @@ static void write_csv(cJSON *root, FILE *out) {
 int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char *org, FILE *out,
                  char *err, size_t errlen) {
   if (strcmp(format, "html") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "csv")) {
-    snprintf(err, errlen, "unknown format '%s'; expected html, md, json, csv or xlsx", format);
+    snprintf(err, errlen, _("unknown format '%s'; expected html, md, json, csv or xlsx"), format);
     return -1;
   }
   if (!strcmp(c->state, "open")) {
-    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
     return -1;
   }
   cJSON *root = report_build(db, c, org);
@@ -624,7 +625,7 @@ int report_write(sqlite3 *db, const cycle_ref *c, const char *format, const char
   }
   cJSON_Delete(root);
   if (ferror(out)) {
-    snprintf(err, errlen, "cannot write the report");
+    snprintf(err, errlen, _("cannot write the report"));
     return -1;
   }
   return 0;

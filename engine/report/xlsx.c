@@ -9,6 +9,7 @@
 
 #include "report.h"
 #include "russian.h"
+#include "i18n.h"
 
 /* The formats every sheet shares. */
 typedef struct xlsx_formats {
@@ -137,12 +138,12 @@ static void roadmap_sheet(lxw_workbook *wb, const xlsx_formats *f, cJSON *root) 
 
 int xlsx_write(sqlite3 *db, const cycle_ref *c, const char *org, const char *path, char *err, size_t errlen) {
   if (!strcmp(c->state, "open")) {
-    snprintf(err, errlen, "cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first", c->id, c->period);
+    snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
     return -1;
   }
   lxw_workbook *wb = workbook_new(path);
   if (!wb) {
-    snprintf(err, errlen, "%s: cannot create the workbook", path);
+    snprintf(err, errlen, _("%s: cannot create the workbook"), path);
     return -1;
   }
   xlsx_formats f = {workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),

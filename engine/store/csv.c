@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* Growing arrays the parser fills; moved into the table on success. */
 typedef struct csv_builder {
   csv_table *t;
@@ -80,7 +82,7 @@ static int parse_quoted(const char *s, size_t len, size_t *pos, size_t *line, ch
   char *o = *out;
   for (;;) {
     if (i >= len) {
-      snprintf(err, errlen, "%zu: unterminated quoted field (the quote opens here)", opened);
+      snprintf(err, errlen, _("%zu: unterminated quoted field (the quote opens here)"), opened);
       return -1;
     }
     if (s[i] == '"') {
@@ -92,7 +94,7 @@ static int parse_quoted(const char *s, size_t len, size_t *pos, size_t *line, ch
     *o++ = s[i++];
   }
   if (i < len && s[i] != delim && s[i] != '\r' && s[i] != '\n') {
-    snprintf(err, errlen, "%zu: unexpected character '%c' after a closing quote", *line, s[i]);
+    snprintf(err, errlen, _("%zu: unexpected character '%c' after a closing quote"), *line, s[i]);
     return -1;
   }
   *pos = i;
@@ -136,7 +138,7 @@ static int parse_records(const char *s, size_t len, csv_table *t, char *err, siz
   }
   return 0;
 nomem:
-  snprintf(err, errlen, "%zu: out of memory", line);
+  snprintf(err, errlen, _("%zu: out of memory"), line);
   return -1;
 }
 
@@ -146,15 +148,15 @@ int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t er
   if (text_detect_encoding(data, len, &enc, err, errlen) != 0) return -1;
   size_t ulen;
   char *utf8 = text_to_utf8(data, len, enc, &ulen);
-  if (!utf8) { snprintf(err, errlen, "1: out of memory"); return -1; }
+  if (!utf8) { snprintf(err, errlen, _("1: out of memory")); return -1; }
   out->encoding = enc;
   out->delimiter = detect_delimiter(utf8, ulen);
   out->buffer = malloc(2 * ulen + 2); /* text plus one NUL per field at most */
   int rc = out->buffer ? parse_records(utf8, ulen, out, err, errlen) : -1;
-  if (!out->buffer) snprintf(err, errlen, "1: out of memory");
+  if (!out->buffer) snprintf(err, errlen, _("1: out of memory"));
   free(utf8);
   if (rc == 0 && out->nrows == 0) {
-    snprintf(err, errlen, "1: empty file: expected a header line naming the columns");
+    snprintf(err, errlen, _("1: empty file: expected a header line naming the columns"));
     rc = -1;
   }
   if (rc != 0) reset(out);
@@ -164,7 +166,7 @@ int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t er
 int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   FILE *f = fopen(path, "rb");
-  if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
+  if (!f) { snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno)); return -1; }
   size_t cap = 1 << 16, len = 0;
   char *data = malloc(cap);
   size_t n;
@@ -180,7 +182,7 @@ int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen) {
   fclose(f);
   if (!data || read_error) {
     free(data);
-    snprintf(err, errlen, "%s: %s", path, read_error ? "read error" : "out of memory");
+    snprintf(err, errlen, "%s: %s", path, read_error ? _("read error") : _("out of memory"));
     return -1;
   }
   char inner[512];
@@ -213,7 +215,7 @@ int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines
                        size_t n, char *err, size_t errlen) {
   FILE *f = fopen(path, "wb");
   if (!f) {
-    snprintf(err, errlen, "%s: cannot write rejected rows: %s", path, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), path, strerror(errno));
     return -1;
   }
   fputs("\xEF\xBB\xBF", f);
@@ -235,7 +237,7 @@ int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines
     p++;
   }
   if (fclose(f) != 0) {
-    snprintf(err, errlen, "%s: cannot write rejected rows: %s", path, strerror(errno));
+    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), path, strerror(errno));
     return -1;
   }
   return 0;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* One span as read back from the store. */
 typedef struct span {
   sqlite3_int64 id;
@@ -266,14 +268,14 @@ static int record_undated(employment_writer *w, const employment_row *row, char 
     sqlite3_clear_bindings(w->there);
     if (rc < 0) return -2;
     if (rc == 1) return 0;
-    snprintf(msg, msglen, "organization_id: the worker is in %s as %s since %s; a move or a change of position"
-             " needs its date: give hire_date (Дата приёма), or import the staff list with --snapshot DATE",
+    snprintf(msg, msglen, _("organization_id: the worker is in %s as %s since %s; a move or a change of position"
+             " needs its date: give hire_date (Дата приёма), or import the staff list with --snapshot DATE"),
              s.organization_id, s.position, s.from);
     return -1;
   }
   if (row->leave && !s.to[0]) {
     if (strcmp(row->leave, s.from) < 0) {
-      snprintf(msg, msglen, "leave_date: before the worker's span began (%s < %s)", row->leave, s.from);
+      snprintf(msg, msglen, _("leave_date: before the worker's span began (%s < %s)"), row->leave, s.from);
       return -1;
     }
     if (set_end(w, s.id, row->leave) != 0) return -2;
@@ -332,7 +334,7 @@ static int listed_span(employment_writer *w, const employment_row *row, const ch
 int employment_listed(employment_writer *w, const employment_row *row, const char *date, int earlier_list,
                       char *msg, size_t msglen) {
   if (row->hire && strcmp(row->hire, date) > 0) {
-    snprintf(msg, msglen, "hire_date: after the date of the staff list (%s > %s)", row->hire, date);
+    snprintf(msg, msglen, _("hire_date: after the date of the staff list (%s > %s)"), row->hire, date);
     return -1;
   }
   sqlite3_bind_text(w->listed, 1, row->staff_id, -1, SQLITE_TRANSIENT);

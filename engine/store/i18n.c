@@ -89,3 +89,8 @@ void i18n_init(void) {
 }
 
 const char *i18n_catalogue_dir(void) { return bindtextdomain(PDMON_TEXT_DOMAIN, NULL); }
+
+const char *i18n_language(void) {
+  /* TRANSLATORS: the code of this catalogue's language: ru */
+  return _("en");
+}

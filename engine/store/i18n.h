@@ -27,6 +27,11 @@
  * the install prefix compiled in. Messages are always UTF-8. */
 void i18n_init(void);
 
+/* The language messages are in: "ru" with the Russian catalogue, else
+ * "en"; for what is worded differently, not only translated (a list of a
+ * vocabulary's values shows its Russian names to a Russian reader). */
+const char *i18n_language(void);
+
 /* The folder the catalogue was bound to by i18n_init, for --version. */
 const char *i18n_catalogue_dir(void);
 

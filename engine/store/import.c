@@ -132,9 +132,9 @@ static int personal_column(import_run *run, size_t c, const char *what, size_t l
     return 0;
   }
   char where[64] = "";
-  if (line) snprintf(where, sizeof where, " (line %zu)", line);
-  snprintf(err, errlen, "%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
-           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out",
+  if (line) snprintf(where, sizeof where, _(" (line %zu)"), line);
+  snprintf(err, errlen, _("%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
+           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out"),
            run->path, run->table->row_line[0], header, what, where);
   return -1;
 }
@@ -172,7 +172,7 @@ static int map_header(import_run *run, char *err, size_t errlen) {
   run->field_of_column = malloc(ncols * sizeof(int));
   run->column_of_field = malloc(e->nfields * sizeof(int));
   if (!run->field_of_column || !run->column_of_field) {
-    snprintf(err, errlen, "%s: out of memory", run->path);
+    snprintf(err, errlen, _("%s: out of memory"), run->path);
     return -1;
   }
   for (size_t f = 0; f < e->nfields; f++) run->column_of_field[f] = -1;
@@ -182,7 +182,7 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     run->field_of_column[c] = f;
     if (f < 0) continue;
     if (run->column_of_field[f] >= 0) {
-      snprintf(err, errlen, "%s:%zu: %s: a second column for field %s (the first is '%s')",
+      snprintf(err, errlen, _("%s:%zu: %s: a second column for field %s (the first is '%s')"),
                run->path, run->table->row_line[0], header, e->fields[f].name,
                csv_field(run->table, 0, (size_t)run->column_of_field[f]));
       return -1;
@@ -196,10 +196,10 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     if (strcmp(fd->name, "municipality") == 0 && run->municipality[0]) continue;
     const char *bar = fd->headers ? strchr(fd->headers, '|') : NULL;
     int n = bar ? (int)(bar - fd->headers) : (int)strlen(fd->headers ? fd->headers : "");
-    snprintf(err, errlen, "%s:%zu: missing required column '%s' (in Russian: '%.*s')%s",
+    snprintf(err, errlen, _("%s:%zu: missing required column '%s' (in Russian: '%.*s')%s"),
              run->path, run->table->row_line[0], fd->name, n, fd->headers ? fd->headers : "",
              strcmp(fd->name, "municipality") == 0
-                 ? "; or set a default with 'pdmon init --municipality CODE'" : "");
+                 ? _("; or set a default with 'pdmon init --municipality CODE'") : "");
     return -1;
   }
   return 0;
@@ -306,12 +306,12 @@ static int choice_phrase(const entity_field *fd, const char *raw, typed_value *v
   }
   const char *name;
   const vocabulary_entry *near = voc ? vocabulary_nearest(voc, raw, &name) : NULL;
-  char list[512];
+  char list[2048]; /* the Russian names take twice the bytes of the codes */
   entity_choice_list(fd, list, sizeof list);
   if (near)
-    snprintf(why, whylen, "unknown value; the nearest known is '%s' (%s); expected one of %s", name, near->code, list);
+    snprintf(why, whylen, _("unknown value; the nearest known is '%s' (%s); expected one of %s"), name, near->code, list);
   else
-    snprintf(why, whylen, "unknown value; expected one of %s", list);
+    snprintf(why, whylen, _("unknown value; expected one of %s"), list);
   return -1;
 }
 
@@ -339,19 +339,19 @@ static int parse_field(const entity_field *fd, const char *raw, typed_value *v, 
         return 0;
       }
     }
-    snprintf(why, whylen, "not a year between 1900 and 2100");
+    snprintf(why, whylen, _("not a year between 1900 and 2100"));
     return -1;
   case FIELD_DATE:
     if (value_parse_date(raw, v->date) == 0) return 0;
-    snprintf(why, whylen, "not a date (write 2023-09-01 or 01.09.2023)");
+    snprintf(why, whylen, _("not a date (write 2023-09-01 or 01.09.2023)"));
     return -1;
   case FIELD_DECIMAL:
     if (value_parse_decimal(raw, &d) == 0) { v->decimal = d; return 0; }
-    snprintf(why, whylen, "not a number (write 66.6 or 66,6)");
+    snprintf(why, whylen, _("not a number (write 66.6 or 66,6)"));
     return -1;
   case FIELD_BOOL:
     if (value_parse_bool(raw, &b) == 0) { v->integer = b; return 0; }
-    snprintf(why, whylen, "not a yes/no value (write да or нет)");
+    snprintf(why, whylen, _("not a yes/no value (write да or нет)"));
     return -1;
   case FIELD_CHOICE:
     v->text = entity_choice_code(fd, raw);
@@ -367,7 +367,7 @@ static int check_row_consistency(const import_run *run, typed_value *v, char *ms
   int birth = entity_field_index(e, "birth_year"), start = entity_field_index(e, "career_start_year");
   if (birth >= 0 && start >= 0 && v[birth].present && v[start].present &&
       v[start].integer < v[birth].integer + 14) {
-    snprintf(msg, msglen, "%s: career starts before the worker turned 14 (%lld, born %lld)",
+    snprintf(msg, msglen, _("%s: career starts before the worker turned 14 (%lld, born %lld)"),
              column_name(run, (size_t)start), (long long)v[start].integer, (long long)v[birth].integer);
     return -1;
   }
@@ -376,7 +376,7 @@ static int check_row_consistency(const import_run *run, typed_value *v, char *ms
   if (from < 0) from = entity_field_index(e, "hire_date"), to = entity_field_index(e, "leave_date");
   if (from < 0) from = entity_field_index(e, "from_date"), to = entity_field_index(e, "to_date");
   if (from >= 0 && to >= 0 && v[from].present && v[to].present && strcmp(v[to].date, v[from].date) < 0) {
-    snprintf(msg, msglen, "%s: ends before it starts (%s < %s)", column_name(run, (size_t)to),
+    snprintf(msg, msglen, _("%s: ends before it starts (%s < %s)"), column_name(run, (size_t)to),
              v[to].date, v[from].date);
     return -1;
   }
@@ -477,7 +477,7 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
   const entity_def *e = run->entity;
   const csv_table *t = run->table;
   if (t->row_count[row] != t->row_count[0]) {
-    snprintf(msg, msglen, "row has %zu fields but the header has %zu", t->row_count[row], t->row_count[0]);
+    snprintf(msg, msglen, _("row has %zu fields but the header has %zu"), t->row_count[row], t->row_count[0]);
     return -1;
   }
   for (size_t f = 0; f < e->nfields; f++) {
@@ -489,12 +489,12 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
       raw = run->municipality;
     if (!raw || !*raw) {
       if (fd->required && !(f == 0 && e->id_derived)) {
-        snprintf(msg, msglen, "%s: required value is missing", column_name(run, f));
+        snprintf(msg, msglen, _("%s: required value is missing"), column_name(run, f));
         return -1;
       }
       continue;
     }
-    char why[600];
+    char why[2600];
     const char *known = fd->type == FIELD_CHOICE && f < 16 ? memo_code(&run->memo[f], raw) : NULL;
     if (known) {
       v[f].text = known;
@@ -506,12 +506,12 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
     }
     v[f].present = 1;
     if (names_a_worker(run->entity, f) && personal_looks_like_name(raw)) {
-      snprintf(msg, msglen, "%s: looks like a person's name; workers are pseudonymous ids (152-ФЗ «О персональных"
-               " данных»): use the table number or another code", column_name(run, f));
+      snprintf(msg, msglen, _("%s: looks like a person's name; workers are pseudonymous ids (152-ФЗ «О персональных"
+               " данных»): use the table number or another code"), column_name(run, f));
       return -1;
     }
     if (fd->references && run->reference[f] && !probe(run->reference[f], raw)) {
-      snprintf(msg, msglen, "%s: no %s with this id in the store; import it first (%s)",
+      snprintf(msg, msglen, _("%s: no %s with this id in the store; import it first (%s)"),
                column_name(run, f), fd->references, raw);
       return -1;
     }
@@ -522,7 +522,7 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
   if (!v[0].present) {
     free(v[0].owned);
     v[0].owned = derived_id(run, v);
-    if (!v[0].owned) { snprintf(msg, msglen, "out of memory"); return -1; }
+    if (!v[0].owned) { snprintf(msg, msglen, _("out of memory")); return -1; }
     v[0].text = v[0].owned;
     v[0].present = 1;
   }
@@ -569,7 +569,7 @@ static int check_unique(import_run *run, size_t row, const char *id, char *msg, 
   sqlite3_reset(run->seen_line);
   sqlite3_bind_text(run->seen_line, 1, id, -1, SQLITE_TRANSIENT);
   long long first = sqlite3_step(run->seen_line) == SQLITE_ROW ? sqlite3_column_int64(run->seen_line, 0) : 0;
-  snprintf(msg, msglen, "%s: the same id is already on line %lld (%.300s)", column_name(run, 0), first, id);
+  snprintf(msg, msglen, _("%s: the same id is already on line %lld (%.300s)"), column_name(run, 0), first, id);
   return -1;
 }
 
@@ -618,7 +618,7 @@ static int record_span(import_run *run, const typed_value *v, char *msg, size_t 
   } else {
     rc = employment_record(&run->employment, &row, msg, msglen);
   }
-  if (rc == -2) snprintf(msg, msglen, "store refused the employment span: %s", sqlite3_errmsg(run->db));
+  if (rc == -2) snprintf(msg, msglen, _("store refused the employment span: %s"), sqlite3_errmsg(run->db));
   return rc == 0 ? 0 : rc == -1 ? 1 : -1;
 }
 
@@ -653,7 +653,7 @@ static int store_row(import_run *run, size_t row, const typed_value *v, char *ms
     return -1;
   }
   int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-  if (rc != 0) snprintf(msg, msglen, "store refused the row: %s", sqlite3_errmsg(run->db));
+  if (rc != 0) snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
   if (rc == 0 && run->spans) rc = record_span(run, v, msg, msglen);
   if (run->spans) {
     if (rc == 1) sqlite3_exec(run->db, "ROLLBACK TO import_row", NULL, NULL, NULL);
@@ -703,7 +703,7 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
   typed_value v[16];
   char key[1024];
   for (size_t row = 1; row < run->table->nrows; row++) {
-    char msg[1024];
+    char msg[3200];
     memset(v, 0, sizeof v);
     run->report->rows++;
     int ok = validate_row(run, row, v, msg, sizeof msg) == 0 && check_owner(run, v, msg, sizeof msg) == 0 &&
@@ -712,7 +712,7 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
     if (rc == 1) rc = add_problem(run, row, msg) == 0 && keep_listed(run, row) == 0 ? 0 : -2;
     for (size_t f = 0; f < e->nfields; f++) free(v[f].owned);
     if (rc != 0) {
-      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row], rc == -1 ? msg : "out of memory");
+      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row], rc == -1 ? msg : _("out of memory"));
       return -1;
     }
   }
@@ -734,7 +734,7 @@ static int write_rejected(import_run *run, char *err, size_t errlen) {
     }
     rc = csv_write_rejected(r->rejected_path, run->table, lines, reasons, r->rejected, err, errlen);
   } else {
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, _("out of memory"));
   }
   free(lines);
   free(reasons);
@@ -781,18 +781,18 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   memset(report, 0, sizeof *report);
   const entity_def *e = entity_find(entity);
   if (!e) {
-    snprintf(err, errlen, "unknown entity '%s'; expected one of %s", entity, entity_names());
+    snprintf(err, errlen, _("unknown entity '%s'; expected one of %s"), entity, entity_names());
     return -1;
   }
   char snapshot[11];
   import_options checked = *opt;
   if (opt->snapshot) {
     if (strcmp(e->table, "staff") != 0) {
-      snprintf(err, errlen, "--snapshot: only a staff list has a date (the file is %s)", entity);
+      snprintf(err, errlen, _("--snapshot: only a staff list has a date (the file is %s)"), entity);
       return -1;
     }
     if (value_parse_date(opt->snapshot, snapshot) != 0) {
-      snprintf(err, errlen, "--snapshot: not a date (write 2023-09-01 or 01.09.2023): %s", opt->snapshot);
+      snprintf(err, errlen, _("--snapshot: not a date (write 2023-09-01 or 01.09.2023): %s"), opt->snapshot);
       return -1;
     }
     checked.snapshot = snapshot;
@@ -805,18 +805,18 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   char inner[512];
   int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);
   if (rc != 0) {
-    snprintf(err, errlen, "%s: store is busy or read-only: %s", path, inner);
+    snprintf(err, errlen, _("%s: store is busy or read-only: %s"), path, inner);
   } else {
     rc = import_in_transaction(&run, opt, err, errlen);
     run_close(&run);
     if (rc == 2 && store_exec(db, "COMMIT", inner, sizeof inner) != 0) {
-      snprintf(err, errlen, "%s: commit failed: %s", path, inner);
+      snprintf(err, errlen, _("%s: commit failed: %s"), path, inner);
       rc = -1;
     }
     if (rc != 2) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     if (rc == 2 && store_refresh_statistics(db, inner, sizeof inner) != 0)
       snprintf(report->warning, sizeof report->warning,
-               "%s: imported, but the query statistics were not refreshed (evaluation may be slower): %s", path, inner);
+               _("%s: imported, but the query statistics were not refreshed (evaluation may be slower): %s"), path, inner);
     report->written = rc == 2;
     if (rc == 2) rc = 0;
   }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "i18n.h"
 
 /* Words of a header that name a person's identity: refused in any file. */
 static const char *const name_words[] = {"фио", "фамилия", "имя", "отчество", "surname", "patronymic", "firstname",
@@ -50,9 +51,9 @@ const char *personal_header_reason(const char *header, int legal_entity) {
     if (strstr(folded, web_words[i])) return NULL;
   if (strstr(folded, "ф.и.о") || strstr(folded, "full name") || strstr(folded, "first name") ||
       strstr(folded, "last name") || strcmp(folded, "name") == 0 || has_word(folded, name_words))
-    return "a person's name or identity";
+    return _("a person's name or identity");
   if (!legal_entity && (strstr(folded, "эл. почта") || has_word(folded, contact_words)))
-    return "a person's contacts";
+    return _("a person's contacts");
   return NULL;
 }
 
@@ -139,14 +140,14 @@ static const char *number_reason(const char *value) {
     else return NULL;
   }
   if (digits == 11 && n == 14 && value[3] == '-' && value[7] == '-' && (value[11] == ' ' || value[11] == '-'))
-    return "a СНИЛС";
-  if (digits >= 10 && digits <= 12 && (plus || grouped || value[0] == '8' || value[0] == '7')) return "a phone number";
+    return _("a СНИЛС");
+  if (digits >= 10 && digits <= 12 && (plus || grouped || value[0] == '8' || value[0] == '7')) return _("a phone number");
   return NULL;
 }
 
 const char *personal_value_reason(const char *value) {
   const char *at = strchr(value, '@');
-  if (at && at > value && at[1] && strchr(at + 1, '.') && !strchr(value, ' ')) return "an e-mail address";
+  if (at && at > value && at[1] && strchr(at + 1, '.') && !strchr(value, ' ')) return _("an e-mail address");
   const char *number = number_reason(value);
   if (number) return number;
   return personal_looks_like_name(value) ? "a full name" : NULL;

@@ -189,7 +189,7 @@ static int rules_authorizer(void *ud, int action, const char *a1, const char *a2
     if (a1 && (sqlite3_stricmp(a1, "sqlite_master") == 0 || sqlite3_stricmp(a1, "sqlite_temp_master") == 0))
       /* what SQLite asks when a query opens a virtual table (pragma_*, dbstat, json_each) */
       return refuse(v, _("rules may not use virtual or table-valued tables (pragma_..., dbstat, json_each)"));
-    return refuse(v, _("rules may only read: writing to %s is not allowed"), a1 ? a1 : "the store");
+    return refuse(v, _("rules may only read: writing to %s is not allowed"), a1 ? a1 : _("the store"));
   case SQLITE_INSERT:
   case SQLITE_DELETE:
     return refuse(v, _("rules may only read: writing to %s is not allowed"), a1 ? a1 : "the store");
@@ -283,7 +283,7 @@ static void list_schema(rule_view *v) {
 static int open_pinned(const char *path, rule_view *v, char *err, size_t errlen) {
   if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
     snprintf(err, errlen, _("%s: cannot open store read-only: %s"), path,
-             v->db ? sqlite3_errmsg(v->db) : "out of memory");
+             v->db ? sqlite3_errmsg(v->db) : _("out of memory"));
     return -1;
   }
   store_set_busy_wait(v->db);
@@ -375,7 +375,7 @@ static int open_copy(const char *path, const char *municipality, rule_view *v, c
     return -1;
   }
   if (sqlite3_open_v2("", &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, _("cannot create the rules' private database: %s"), v->db ? sqlite3_errmsg(v->db) : "out of memory");
+    snprintf(err, errlen, _("cannot create the rules' private database: %s"), v->db ? sqlite3_errmsg(v->db) : _("out of memory"));
     return -1;
   }
   store_set_busy_wait(v->db);

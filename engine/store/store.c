@@ -229,11 +229,11 @@ static int user_version(sqlite3 *db) {
 static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
   int version = user_version(db);
   if (version < 0) {
-    snprintf(err, errlen, "%s: not a pdmon store: %s", path, sqlite3_errmsg(db));
+    snprintf(err, errlen, _("%s: not a pdmon store: %s"), path, sqlite3_errmsg(db));
     return -1;
   }
   if (version > MIGRATION_COUNT) {
-    snprintf(err, errlen, "%s: written by a newer pdmon (schema %d, this build knows %d)",
+    snprintf(err, errlen, _("%s: written by a newer pdmon (schema %d, this build knows %d)"),
              path, version, MIGRATION_COUNT);
     return -1;
   }
@@ -245,7 +245,7 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
         store_exec(db, pragma, inner, sizeof inner) != 0 ||
         store_exec(db, "COMMIT", inner, sizeof inner) != 0) {
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-      snprintf(err, errlen, "%s: migration to schema %d failed: %s", path, v + 1, inner);
+      snprintf(err, errlen, _("%s: migration to schema %d failed: %s"), path, v + 1, inner);
       return -1;
     }
   }
@@ -320,9 +320,9 @@ int store_open(const char *path, int create, sqlite3 **db, char *err, size_t err
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   *db = NULL;
   if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot open store: %s%s", path,
-             *db ? sqlite3_errmsg(*db) : "out of memory",
-             create ? "" : " (run 'pdmon init' first)");
+    snprintf(err, errlen, _("%s: cannot open store: %s%s"), path,
+             *db ? sqlite3_errmsg(*db) : _("out of memory"),
+             create ? "" : _(" (run 'pdmon init' first)"));
     sqlite3_close(*db);
     *db = NULL;
     return -1;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* Windows-1251 bytes 0x80..0xFF as Unicode code points; 0 marks the one byte
  * (0x98) the code page leaves undefined. */
 static const unsigned short cp1251_high[128] = {
@@ -64,7 +66,7 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
       size_t n = text_utf8_sequence(s + i, len - i);
       if (n == 0 || s[i] == 0) {
         snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
-                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence",
+                 s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"),
                  s[i]);
         return -1;
       }
@@ -79,7 +81,7 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
   size_t valid_multibyte = 0, invalid = 0, first_invalid = 0;
   for (size_t i = 0; i < len;) {
     if (s[i] == 0) {
-      snprintf(err, errlen, "%zu: NUL byte: this is not a text file", line_of(data, i));
+      snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), line_of(data, i));
       return -1;
     }
     size_t n = text_utf8_sequence(s + i, len - i);
@@ -93,13 +95,13 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
   }
   if (invalid == 0) { *encoding = TEXT_UTF8; return 0; }
   if (valid_multibyte >= invalid) {
-    snprintf(err, errlen, "%zu: invalid UTF-8 byte sequence (byte 0x%02X)",
+    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"),
              line_of(data, first_invalid), s[first_invalid]);
     return -1;
   }
   for (size_t i = 0; i < len; i++) {
     if (s[i] == 0x98) {
-      snprintf(err, errlen, "%zu: byte 0x98 is neither UTF-8 nor Windows-1251",
+      snprintf(err, errlen, _("%zu: byte 0x98 is neither UTF-8 nor Windows-1251"),
                line_of(data, i));
       return -1;
     }

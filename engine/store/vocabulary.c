@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 
 /* Kinds of educational organizations; the legal forms of their names
@@ -367,9 +368,10 @@ const char *vocabulary_phrase(const vocabulary *v, const char *value, const char
 
 void vocabulary_list(const vocabulary *v, char *buf, size_t buflen) {
   size_t o = 0;
+  int russian = !strcmp(i18n_language(), "ru"); /* a Russian reader gets the names a file may use */
   if (buflen) buf[0] = '\0';
   for (const vocabulary_entry *e = v->entries; e->code && o < buflen; e++) {
-    int n = snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", e->code);
+    int n = snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", russian && e->label ? e->label : e->code);
     if (n < 0) break;
     o += (size_t)n;
   }

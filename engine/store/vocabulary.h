@@ -57,7 +57,8 @@ const vocabulary_entry *vocabulary_nearest(const vocabulary *v, const char *valu
  * phrases or none fits. */
 const char *vocabulary_phrase(const vocabulary *v, const char *value, const char **rest);
 
-/* Writes "a, b, c": the codes of v, for messages. */
+/* Writes "a, b, c" for messages: the codes of v, or its Russian names when
+ * the messages are Russian (i18n_language). */
 void vocabulary_list(const vocabulary *v, char *buf, size_t buflen);
 
 /* Writes docs/vocabulary.md: every vocabulary as a table of codes, labels

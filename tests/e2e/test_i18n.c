@@ -55,7 +55,8 @@ static int setup(void **state) {
   free(support_write_text(dir, "staff.csv",
                           "id,organization_id,position,birth_year,career_start_year\n"
                           "t1,sch1,teacher,1980,2003\n"
-                          "t2,sch1,teacher,198O,2003\n"));
+                          "t2,sch1,teacher,198O,2003\n"
+                          "t3,sch1,учитель2,1980,2003\n"));
   generate_russian_locale();
   return rc == 0 ? 0 : -1;
 }
@@ -82,11 +83,17 @@ static support_outcome failing_import(const char *env) {
 static void russian_and_english_import_errors(void **state) {
   (void)state;
   support_outcome en = failing_import(ENGLISH);
-  assert_non_null(strstr(en.err, "1 invalid rows; nothing was imported"));
+  assert_non_null(strstr(en.err, "2 invalid rows; nothing was imported"));
+  assert_non_null(strstr(en.err, "birth_year: not a year between 1900 and 2100 (198O)"));
+  assert_non_null(strstr(en.err, "expected one of teacher, head, deputy")); /* codes for an English reader */
   assert_null(strstr(en.err, "ничего не загружено"));
   support_outcome ru = failing_import(RUSSIAN); /* the locale is not generated on a fresh machine */
-  if (!strstr(ru.err, "неверных строк: 1; ничего не загружено")) print_error("%s\n", ru.err);
-  assert_non_null(strstr(ru.err, "неверных строк: 1; ничего не загружено"));
+  if (!strstr(ru.err, "неверных строк: 2; ничего не загружено")) print_error("%s\n", ru.err);
+  assert_non_null(strstr(ru.err, "неверных строк: 2; ничего не загружено"));
+  assert_non_null(strstr(ru.err, "birth_year: это не год от 1900 до 2100 (198O)"));
+  /* the vocabulary's Russian names for a Russian reader, whole */
+  assert_non_null(strstr(ru.err, "ожидается одно из: Учитель, Руководитель, Заместитель руководителя"));
+  assert_non_null(strstr(ru.err, "Советник директора по воспитанию, Другое (учитель2)"));
   assert_null(strstr(ru.err, "nothing was imported"));
   support_outcome_free(&en);
   support_outcome_free(&ru);
@@ -95,7 +102,7 @@ static void russian_and_english_import_errors(void **state) {
     return;
   }
   ru = failing_import(generated_env);
-  assert_non_null(strstr(ru.err, "неверных строк: 1; ничего не загружено"));
+  assert_non_null(strstr(ru.err, "неверных строк: 2; ничего не загружено"));
   support_outcome_free(&ru);
 }
 
