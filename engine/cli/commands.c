@@ -19,7 +19,8 @@ const command_def command_table[] = {
      N_("Create or upgrade the store; record the default pack and municipality."), 0, 0,
      {VALUE("municipality", "CODE", N_("the municipality whose data the store holds by default"))}},
     {"import", command_import, "ENTITY FILE [--dry-run] [--skip-invalid] [--drop-personal] [--snapshot DATE]",
-     N_("Load a CSV file: organizations, staff, activities, communities, documents or measures (a roadmap)."), 2, 2,
+     N_("Load a CSV file: organizations, staff, activities, communities, documents, events, participation, registries"
+        " or measures (a roadmap)."), 2, 2,
      {FLAG("dry-run", N_("check every row, write nothing")),
       FLAG("skip-invalid", N_("import the valid rows, set the invalid ones aside in FILE.rejected.csv")),
       FLAG("drop-personal", N_("leave out columns of personal data (names, contacts, documents) instead of refusing the file")),

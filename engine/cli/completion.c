@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "command_support.h"
+#include "entity.h"
 #include "pack.h"
 #include "sandbox.h"
 
@@ -168,11 +169,16 @@ static void offer_values(const command_args *args, const command_def *cmd, const
 
 /* The candidates of the n-th positional of cmd. */
 static void offer_words(const command_args *args, const command_def *cmd, long n, const char *prefix) {
-  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents",
-                                         "measures"};
   if (!strcmp(cmd->name, "import")) {
-    if (n == 0)
-      for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++) offer(entities[i], strlen(entities[i]), prefix);
+    if (n == 0) { /* the importer's entities ("a, b, c"), and the roadmap */
+      for (const char *p = entity_names(); *p;) {
+        size_t len = strcspn(p, ",");
+        offer(p, len, prefix);
+        p += len;
+        while (*p == ',' || *p == ' ') p++;
+      }
+      offer("measures", 8, prefix);
+    }
     if (n == 1) puts("@files");
   } else if (!strcmp(cmd->name, "explain") && n == 0) {
     offer_indicators(args, prefix);
