@@ -23,6 +23,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PDMON, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -71,6 +72,11 @@ def prepare():
         with open(os.path.join(WORK, name), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     return rules, example, len(staff) - 1
+
+
+def staff_ids(example):
+    with open(os.path.join(example, "staff.csv"), encoding="utf-8") as f:
+        return {line.split(",")[0] for line in f.read().splitlines()[1:]}
 
 
 def free_port():
@@ -135,7 +141,9 @@ def log_in(driver, base, login, password):
 
 def wait_text(driver, text, seconds=60):
     """Waits until the page says text (a page that a click or submit loads)."""
-    WebDriverWait(driver, seconds).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    # the old page's body goes stale while the new one loads: keep waiting, do not fail
+    WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
 def upload(driver, base, entity, path):
@@ -184,7 +192,9 @@ def scenario(driver, base, rules, example, staff_rows):
     shot(driver, "03-upload-preview")
     done = import_previewed(driver)
     check("every row is imported", f"Записано строк: {staff_rows}" in done, done)
-    check("the store has them", count("SELECT COUNT(*) FROM staff") == staff_rows)
+    # a worker who moved has a row per employment span: the store has one worker and both spans
+    check("the store has them", count("SELECT COUNT(*) FROM staff") == len(staff_ids(example)))
+    check("and every span of their employment", count("SELECT COUNT(*) FROM employment") >= staff_rows)
     upload(driver, base, "activities", os.path.join(example, "activities.csv"))
     import_previewed(driver)
 
