@@ -17,7 +17,7 @@ local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality =
                           methods = true }
 local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
                            breakdown = true, missing = true, description = true, level = true, applies_to = true,
-                           reading = true, target_by = true, deadline = true }
+                           reading = true, target_by = true, deadline = true, empty = true }
 local RECOMMEND_FIELDS = { when = true, to = true, text = true, priority = true, indicator = true,
                            indicators = true, title = true, organizations = true }
 -- How the addressees are named at the head of a recommendation, which the
@@ -117,6 +117,10 @@ local function check_judgement(what, spec, level)
   if spec.applies_to ~= nil then
     spec.applies_to = read_kinds(what .. ": applies_to", spec.applies_to, level + 1)
     if spec.level == "municipality" then error(what .. ": applies_to chooses organizations; a municipality-level indicator has none", level + 1) end
+  end
+  if spec.empty ~= nil and spec.empty ~= "no_data" and spec.empty ~= "not_applicable" then
+    error(what .. ": empty is \"no_data\" (the default: the population should be there) or \"not_applicable\""
+      .. " (it may rightly be absent, as young teachers in a school)", level + 1)
   end
   if spec.reading ~= nil and type(spec.reading) ~= "string" then
     error(what .. ": reading is the text saying how the document's words became the formula", level + 1)
@@ -232,6 +236,7 @@ function dsl.new_pack(dir)
       local ind = { id = id, title = spec.title, unit = unit, value = spec.value, target = target,
                     target_list = list, source = spec.source, breakdown = breakdown, missing = spec.missing,
                     level = spec.level or "organization", applies_to = spec.applies_to, reading = spec.reading,
+                    empty = spec.empty,
                     target_origin = spec.target_by or "document", deadline = spec.deadline and read_deadline(what, spec.deadline, 2),
                     where = declared_at }
       pack.by_id[id] = ind

@@ -386,18 +386,27 @@ local function make_row(ind, ctx, group, org)
 end
 
 -- Why an organization's row does not apply, or nil: the organization's
--- kind is outside applies_to, or (without applies_to) neither it nor any
--- organization of its kind has anyone of the indicator's denominator.
+-- kind is outside applies_to; or it has none of the indicator's
+-- denominator and the pack says that population may rightly be absent
+-- (empty = "not_applicable"), or (without applies_to) no organization of
+-- its kind has anyone of it either.
 local function not_applicable(ind, values, org)
   if ind.applies_to then
-    for _, kind in ipairs(ind.applies_to) do if kind == org.kind then return nil end end
-    local names = {}
-    for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
-    return "не применимо: показатель относится к организациям вида " .. table.concat(names, ", ")
+    local of_kind = false
+    for _, kind in ipairs(ind.applies_to) do if kind == org.kind then of_kind = true end end
+    if not of_kind then
+      local names = {}
+      for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
+      return "не применимо: показатель относится к организациям вида " .. table.concat(names, ", ")
+    end
   end
   if type(ind.value) == "function" then return nil end
   local own = values.orgs[org.id]
   if not own or own.denominator ~= 0 then return nil end
+  if ind.empty == "not_applicable" then
+    return "не применимо: в организации нет ни одного из тех, к кому относится показатель"
+  end
+  if ind.applies_to then return nil end -- a school without teachers: no data
   local of_kind = values.kinds and values.kinds[org.kind]
   if of_kind and (of_kind.denominator or 0) ~= 0 then return nil end
   if next(values.kinds or {}) == nil then return nil end -- distinct counts: kinds are not known

@@ -40,7 +40,8 @@ test "presence of documents and counts of workers" {
     diagnosed_with_routes = { value = 50, numerator = 1, denominator = 2, status = "no_target", d1 = 100 },
     -- e1 took retraining in the year of an IOM
     trained_by_deficits = { value = 2, d1 = 1 },
-    young_in_competitions = { value = 100, numerator = 1, denominator = 1 },
+    -- no young teacher in the kindergarten: the share does not apply there (not "no data")
+    young_in_competitions = { value = 100, numerator = 1, denominator = 1, d1 = "not_applicable" },
   },
   recommendations = {
     { indicator = "inclusive_programme", addressee = "municipality", municipality = true,
