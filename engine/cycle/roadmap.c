@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "evaluate.h"
 #include "i18n.h"
+#include "russian.h"
 #include "sandbox.h"
 #include "stdlib_loader.h"
 #include "store.h"
@@ -346,12 +347,17 @@ int roadmap_list(sqlite3 *db, const char *municipality, const char *date, const 
   sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, filter, -1, SQLITE_STATIC);
-  if (filter) fprintf(out, _("measures of %s on %s, only %s\n"), municipality, date, filter);
-  else fprintf(out, _("measures of %s on %s\n"), municipality, date);
+  char shown[32];
+  ru_date(date, shown, sizeof shown);
+  if (filter) fprintf(out, _("measures of %s on %s, only: %s\n"), municipality, shown, ru_measure_state(filter));
+  else fprintf(out, _("measures of %s on %s\n"), municipality, shown);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    fprintf(out, "%4lld  %-8s %-7s  %s\n      срок: %s; ответственные: %s\n", (long long)sqlite3_column_int64(st, 0),
-            sqlite3_column_text(st, 5), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-            sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+    /* the state in words (a status is Russian, as in the report), padded by what the eye sees */
+    const char *state = ru_measure_state((const char *)sqlite3_column_text(st, 5));
+    size_t pad = text_display_width(state) < 13 ? 13 - text_display_width(state) : 0;
+    fprintf(out, "%4lld  %s%*s %-7s  %s\n      срок: %s; ответственные: %s\n", (long long)sqlite3_column_int64(st, 0),
+            state, (int)pad, "", sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+            sqlite3_column_text(st, 4));
   }
   sqlite3_finalize(st);
   return 0;

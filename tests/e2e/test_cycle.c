@@ -111,8 +111,8 @@ static void two_cycles_with_measures_decisions_and_effects(void **state) {
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_window WHERE measure_id = 1"), 2);
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_indicator"), 2);
   expect(dir, "decision add --kind order --number 161/1 --date 26.08.2022 --title 'О дорожной карте' --measure 1 --measure 3", 0, NULL);
-  expect(dir, "measure list --due --on 2023-01-10", 0, "due      3        Анализ результатов диагностики");
-  expect(dir, "measure list --overdue --on 2023-01-20", 0, "overdue  3");
+  expect(dir, "measure list --due --on 2023-01-10", 0, "к исполнению  3        Анализ результатов диагностики");
+  expect(dir, "measure list --overdue --on 2023-01-20", 0, "просрочено    3");
   expect(dir, "measure done 3 --document 'order|161/1|2022-08-26'", 0, NULL);
   expect(dir, "measure list --overdue --on 2023-01-20", 0, NULL);
   assert_int_equal(scalar(dir, "SELECT status = 'done' FROM measure WHERE id = 3"), 1);
