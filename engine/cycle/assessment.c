@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "russian.h"
 
 /* The first column of the first row of sql (one integer parameter: the
  * cycle) as text in buf, "" when none. */
@@ -20,6 +21,51 @@ static const char *cycle_text(sqlite3 *db, long long cycle, const char *sql, cha
   if (sqlite3_bind_parameter_count(st) > 0) sqlite3_bind_int64(st, 1, cycle);
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
     snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return buf;
+}
+
+/* Formats one row of a query into buf, in words a reader of the report understands. */
+typedef void (*row_format)(sqlite3_stmt *st, char *buf, size_t len);
+
+static const char *column(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? (const char *)t : "";
+}
+
+/* A count by addressee: "Муниципальная методическая служба: 1". */
+static void addressee_count(sqlite3_stmt *st, char *buf, size_t len) {
+  snprintf(buf, len, "%s: %lld", ru_addressee(column(st, 0)), (long long)sqlite3_column_int64(st, 1));
+}
+
+/* A count by verdict: "эффективна: 1". */
+static void verdict_count(sqlite3_stmt *st, char *buf, size_t len) {
+  snprintf(buf, len, "%s: %lld", ru_verdict(column(st, 0)), (long long)sqlite3_column_int64(st, 1));
+}
+
+/* A decision: "приказ № 161/1 от 26.08.2023". */
+static void decision_line(sqlite3_stmt *st, char *buf, size_t len) {
+  char date[32];
+  snprintf(buf, len, "%s № %s от %s", ru_document_kind(column(st, 0)),
+           sqlite3_column_type(st, 1) == SQLITE_NULL ? "б/н" : column(st, 1), ru_date(column(st, 2), date, sizeof date));
+}
+
+/* The rows of sql (one integer parameter: the cycle), each formatted by
+ * format, joined by sep into buf ("" when none; cut at len). */
+static const char *cycle_joined(sqlite3 *db, long long cycle, const char *sql, row_format format, const char *sep,
+                                char *buf, size_t len) {
+  sqlite3_stmt *st;
+  size_t used = 0;
+  buf[0] = '\0';
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
+  sqlite3_bind_int64(st, 1, cycle);
+  while (sqlite3_step(st) == SQLITE_ROW && used + 1 < len) {
+    char row[512];
+    format(st, row, sizeof row);
+    int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", row);
+    if (n < 0) break;
+    used = (size_t)n < len - used ? used + (size_t)n : len - 1;
+  }
   sqlite3_finalize(st);
   return buf;
 }
@@ -81,16 +127,16 @@ static void plan_components(sqlite3 *db, const cycle_ref *c, cJSON *plan, cJSON 
   k = component(list, 3, "Методы сбора информации");
   criterion(k, indicators > 0 && plan_number(plan, "with_source") == indicators, "У показателей указаны источники данных",
             "источник указан у %d показателей из %d", plan_number(plan, "with_source"), indicators);
-  char last[64];
+  char at[64], last[32] = "";
   long long imports = cycle_count(db, c->id, "SELECT COUNT(*) FROM import_log");
-  cycle_text(db, c->id, "SELECT MAX(imported_at) FROM import_log", last, sizeof last);
+  if (cycle_text(db, c->id, "SELECT MAX(imported_at) FROM import_log", at, sizeof at)[0]) ru_date(at, last, sizeof last);
   criterion(k, imports > 0, "Данные собраны", "загрузок данных: %lld%s%s", imports, last[0] ? ", последняя " : "", last);
 }
 
 /* Components 4-6: monitoring, analysis, recommendations. */
 static void result_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
-  char run_at[64], best[256];
-  cycle_text(db, c->id, "SELECT run_at FROM cycle WHERE id = ?", run_at, sizeof run_at);
+  char at[64], run_at[32] = "", best[256];
+  if (cycle_text(db, c->id, "SELECT run_at FROM cycle WHERE id = ?", at, sizeof at)[0]) ru_date(at, run_at, sizeof run_at);
   long long results = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_result WHERE cycle_id = ?");
   long long statements = cycle_count(db, c->id, "SELECT statements FROM cycle WHERE id = ?");
   /* a run whose rules failed is no monitoring (cycle run refuses to store one; a store
@@ -99,10 +145,10 @@ static void result_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
   int done = run_at[0] != '\0' && failed == 0;
   cJSON *k = component(list, 4, "Мониторинг");
   if (failed > 0)
-    criterion(k, 0, "Мониторинг проведён и датирован", "%s: показателей с ошибкой в правилах: %lld из результатов %lld",
+    criterion(k, 0, "Мониторинг проведён и датирован", "%s; показателей с ошибкой в правилах: %lld из результатов %lld",
               run_at, failed, results);
   else
-    criterion(k, done, "Мониторинг проведён и датирован", run_at[0] ? "%s: результатов %lld, SQL-запросов %lld" : "не проводился",
+    criterion(k, done, "Мониторинг проведён и датирован", run_at[0] ? "%s; результатов %lld, SQL-запросов %lld" : "не проводился",
               run_at, results, statements);
   long long problems = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND (carried_from IS NULL OR resolved = 0)");
   long long resolved = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = ? AND resolved = 1");
@@ -114,8 +160,8 @@ static void result_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
             "проблемных зон: %lld, решено перенесённых: %lld%s%s", problems, resolved, best[0] ? "; первое место: " : "", best);
   long long recommendations = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_recommendation WHERE cycle_id = ?");
   char addressees[512];
-  cycle_text(db, c->id, "SELECT group_concat(addressee || ': ' || n, ', ') FROM (SELECT addressee, COUNT(*) AS n"
-             " FROM cycle_recommendation WHERE cycle_id = ? GROUP BY addressee)", addressees, sizeof addressees);
+  cycle_joined(db, c->id, "SELECT addressee, COUNT(*) FROM cycle_recommendation WHERE cycle_id = ? GROUP BY addressee",
+               addressee_count, ", ", addressees, sizeof addressees);
   k = component(list, 6, "Адресные рекомендации");
   criterion(k, done && (recommendations > 0 || problems == 0), "Рекомендации сформированы",
             "рекомендаций: %lld", recommendations);
@@ -131,15 +177,14 @@ static void action_components(sqlite3 *db, const cycle_ref *c, cJSON *list) {
   criterion(k, measures > 0, "Меры приняты", "мероприятий в цикле: %lld", measures);
   criterion(k, measures > 0 && incomplete == 0, "У мер есть сроки и ответственные", "без сроков или ответственных: %lld", incomplete);
   char decisions[1024];
-  cycle_text(db, c->id, "SELECT group_concat(kind || ' № ' || COALESCE(number, 'б/н') || ' от ' || date, '; ') FROM"
-             " (SELECT DISTINCT d.kind, d.number, d.date FROM decision_link l JOIN document d ON d.id = l.document_id"
-             " WHERE l.cycle_id = ?)", decisions, sizeof decisions);
+  cycle_joined(db, c->id, "SELECT DISTINCT d.kind, d.number, d.date FROM decision_link l JOIN document d"
+               " ON d.id = l.document_id WHERE l.cycle_id = ?", decision_line, "; ", decisions, sizeof decisions);
   k = component(list, 8, "Управленческие решения");
   criterion(k, decisions[0] != '\0', "Решения документированы", "%s", decisions[0] ? decisions : "решений нет");
   long long effects = cycle_count(db, c->id, "SELECT COUNT(*) FROM cycle_effect WHERE cycle_id = ?");
   char verdicts[256];
-  cycle_text(db, c->id, "SELECT group_concat(verdict || ': ' || n, ', ') FROM (SELECT verdict, COUNT(*) AS n FROM"
-             " cycle_effect WHERE cycle_id = ? GROUP BY verdict)", verdicts, sizeof verdicts);
+  cycle_joined(db, c->id, "SELECT verdict, COUNT(*) FROM cycle_effect WHERE cycle_id = ? GROUP BY verdict", verdict_count,
+               ", ", verdicts, sizeof verdicts);
   k = component(list, 9, "Анализ эффективности принятых мер");
   criterion(k, effects > 0, "Эффективность мер проанализирована", "%s", effects ? verdicts :
             (!strcmp(c->state, "closed") ? "в прошлом цикле не было мер, связанных с показателями" : "цикл ещё не закрыт"));
@@ -167,9 +212,9 @@ static void score(cJSON *root, cJSON *list) {
 
 static void write_table(cJSON *root, FILE *out) {
   cJSON *cy = cJSON_GetObjectItem(root, "cycle");
-  fprintf(out, "cycle %d: %s, %d (%s)\n", cJSON_GetObjectItem(cy, "id")->valueint,
+  fprintf(out, _("cycle %d: %s, %d (%s)\n"), cJSON_GetObjectItem(cy, "id")->valueint,
           cJSON_GetObjectItem(cy, "municipality")->valuestring, cJSON_GetObjectItem(cy, "period")->valueint,
-          cJSON_GetObjectItem(cy, "state")->valuestring);
+          ru_cycle_state(cJSON_GetObjectItem(cy, "state")->valuestring));
   cJSON *comp;
   cJSON_ArrayForEach(comp, cJSON_GetObjectItem(root, "components")) {
     fprintf(out, "%d. %s — %s\n", cJSON_GetObjectItem(comp, "number")->valueint, cJSON_GetObjectItem(comp, "name")->valuestring,

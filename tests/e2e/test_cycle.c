@@ -126,7 +126,12 @@ static void two_cycles_with_measures_decisions_and_effects(void **state) {
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_problem WHERE cycle_id = 2 AND carried_from IS NULL"), 0);
   expect(dir, "import measures examples/quickstart/measures.csv", 0, NULL);
   expect(dir, "decision add --kind protocol --number 5 --date 2023-12-20 --title 'Протокол'", 0, NULL);
+  /* the self-assessment's evidence is in words: the decision's kind and date, the addressees */
+  expect(dir, "cycle status", 0, "Решения документированы: протокол № 5 от 20.12.2023");
+  expect(dir, "cycle status", 0, "Образовательные организации: ");
   expect(dir, "cycle close", 0, "cycle 2 (2023) closed");
+  expect(dir, "cycle status", 0, "(завершён)");
+  expect(dir, "cycle status", 0, "Эффективность мер проанализирована: эффективна: 2");
   /* the measures of 2022 linked to the indicator moved it from 4,17% to 33,33% */
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM cycle_effect WHERE cycle_id = 2 AND verdict = 'effective'"), 2);
   assert_int_equal(scalar(dir, "SELECT CAST(before_value * 100 AS INTEGER) FROM cycle_effect WHERE measure_id = 1"), 417);
