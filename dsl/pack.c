@@ -10,30 +10,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "stdlib_loader.h"
 #include "i18n.h"
 
 /* Rule files larger than this are refused: a pack is text written by hand. */
 #define MAX_RULE_FILE (4u * 1024u * 1024u)
 
-/* Reads a whole file; the caller frees the result. */
+/* Reads a whole rule file (a regular file: never a pipe or a device);
+ * the caller frees the result. */
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno));
-    return NULL;
-  }
-  char *buf = malloc(MAX_RULE_FILE + 1);
-  size_t n = buf ? fread(buf, 1, MAX_RULE_FILE + 1, f) : 0;
-  int failed = !buf || ferror(f);
-  fclose(f);
-  if (failed || n > MAX_RULE_FILE) {
-    snprintf(err, errlen, "%s: %s", path, failed ? _("cannot read") : _("rule file larger than 4 MiB"));
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
+  return files_read(path, MAX_RULE_FILE, len, err, errlen);
 }
 
 /* pack.lua first; the targets a municipality set in the workplace

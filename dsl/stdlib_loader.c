@@ -4,9 +4,11 @@
 
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "escape.h"
 #include "lua_regex.h"
 #include "lua_vocabulary.h"
 
@@ -33,6 +35,25 @@ static int stdlib_where(lua_State *L) {
 static int stdlib_gettext(lua_State *L) {
   const char *text = luaL_checkstring(L, 1);
   lua_pushstring(L, text[0] ? gettext(text) : "");
+  return 1;
+}
+
+/* csv_cell(text): one CSV cell as escape.h writes it (quoted as needed,
+ * a ' before what a spreadsheet would run as a formula), for the REPL's
+ * CSV output. */
+static int stdlib_csv_cell(lua_State *L) {
+  const char *text = luaL_checkstring(L, 1);
+  char *cell = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&cell, &len);
+  if (!f) return luaL_error(L, "csv_cell: out of memory");
+  escape_csv_cell(f, text, ',');
+  if (fclose(f) != 0 || !cell) {
+    free(cell);
+    return luaL_error(L, "csv_cell: out of memory");
+  }
+  lua_pushlstring(L, cell, len);
+  free(cell);
   return 1;
 }
 
@@ -74,6 +95,8 @@ static int stdlib_require(lua_State *L) {
   lua_setfield(L, -2, "tr");
   lua_pushcfunction(L, sandbox_readonly_function);
   lua_setfield(L, -2, "readonly");
+  lua_pushcfunction(L, stdlib_csv_cell);
+  lua_setfield(L, -2, "csv_cell");
   if (sandbox_load(sb, m->source, m->length, chunkname, -1) != LUA_OK) return lua_error(L);
   lua_call(L, 0, 1);
   if (lua_isnil(L, -1)) {

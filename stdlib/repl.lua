@@ -228,10 +228,11 @@ local function json_value(v)
   return json_value(tostring(v))
 end
 
+-- A CSV cell: text through the core's escaping (quoted, and a ' before
+-- what a spreadsheet would run as a formula); numbers as they are.
 local function csv_value(v)
-  local s = cell(v)
-  if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-  return s
+  if type(v) == "string" then return csv_cell(v) end
+  return cell(v)
 end
 
 -- Formats any value for the console in the session's format.

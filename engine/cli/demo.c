@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cycle.h"
+#include "files.h"
+#include "i18n.h"
 #include "import.h"
 #include "report.h"
 #include "roadmap.h"
@@ -35,13 +37,14 @@ static int unpack(const char *dir, char *err, size_t errlen) {
   for (const demo_file *f = demo_files; f->path; f++) {
     char path[PATH_MAX + 512];
     snprintf(path, sizeof path, "%s/%s", dir, f->path);
-    FILE *out = make_parents(path) == 0 ? fopen(path, "wb") : NULL;
-    if (!out || fwrite(f->contents, 1, f->length, out) != f->length) {
-      snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
-      if (out) fclose(out);
+    if (make_parents(path) != 0) {
+      snprintf(err, errlen, _("%s: cannot create its folder: %s"), path, strerror(errno));
       return -1;
     }
-    if (fclose(out) != 0) return -1;
+    FILE *out = files_create(path, 0, err, errlen); /* never through a planted symbolic link */
+    if (!out) return -1;
+    fwrite(f->contents, 1, f->length, out);
+    if (files_close(out, path, err, errlen) != 0) return -1;
   }
   return 0;
 }
@@ -104,13 +107,10 @@ static int write_report(sqlite3 *db, const char *dir, const char *format, char *
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/report.%s", dir, format);
   if (cycle_find(db, MUNICIPALITY, 0, &c, err, errlen) != 0) return -1;
-  FILE *out = fopen(path, "w");
-  if (!out) {
-    snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
-    return -1;
-  }
+  FILE *out = files_create(path, 0, err, errlen);
+  if (!out) return -1;
   int rc = report_write(db, &c, format, NULL, out, err, errlen);
-  if (fclose(out) != 0) rc = -1;
+  if (files_close(out, path, err, errlen) != 0) rc = -1;
   return rc;
 }
 
@@ -126,11 +126,16 @@ int demo_run(const char *out_dir, FILE *log, char *err, size_t errlen) {
   }
   snprintf(store, sizeof store, "%s/pdmon.db", dir);
   snprintf(pack, sizeof pack, "%s/rules/" MUNICIPALITY, dir);
-  static const char *const stale[] = {"pdmon.db", "pdmon.db-wal", "pdmon.db-shm"};
-  for (int i = 0; i < 3; i++) { /* the demo always starts from nothing */
+  static const char *const stores[] = {"pdmon.db", "pdmon.db-wal"};
+  for (int i = 0; i < 2; i++) { /* the demo starts from nothing and never deletes a store */
     char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/%s", dir, stale[i]);
-    unlink(path);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, stores[i]);
+    if (lstat(path, &st) == 0) {
+      snprintf(err, errlen, _("%s already holds a store (%s); the demo never replaces one: give another --out folder"),
+               dir, stores[i]);
+      return -1;
+    }
   }
   fprintf(log, _("pdmon demo: Еманжелинский муниципальный район (seed 001), in %s\n"), dir);
   if (unpack(dir, err, errlen) != 0) return -1;

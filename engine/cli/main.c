@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "completion.h"
+#include "escape.h"
 #include "i18n.h"
 
 #ifndef PDMON_VERSION
@@ -98,9 +99,23 @@ int main(int argc, char **argv) {
     fprintf(stderr, _("Try 'pdmon --help' for more.\n"));
     return EXIT_USAGE;
   }
+  /* what pdmon writes to a terminal carries no control characters from the
+   * data or the rules; the console's line editor writes its own escapes to
+   * standard output, so the REPL filters what it prints itself */
+  FILE *terminal_out = stdout, *terminal_err = stderr;
+  stderr = escape_guard_terminal(stderr);
+  if (strcmp(name, "repl") != 0) stdout = escape_guard_terminal(stdout);
   int rc = options_parse(cmd, argc - first, argv + first, &args);
   if (rc == 0) status = cmd->run(&args);
   else status = rc == 1 ? EXIT_OK : EXIT_USAGE;
   options_free(&args);
+  if (stdout != terminal_out) { /* the guards are main's: flushed and closed here */
+    fclose(stdout);
+    stdout = terminal_out;
+  }
+  if (stderr != terminal_err) {
+    fclose(stderr);
+    stderr = terminal_err;
+  }
   return status;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+#include "files.h"
 #include "i18n.h"
 #include "lua_store.h"
 #include "pack.h"
@@ -51,6 +53,15 @@ static void on_sigint(int sig) {
   if (sb) sandbox_interrupt(sb);
 }
 
+/* Writes text where the session's values go; on a terminal without the
+ * control characters a value may hold (escape sequences from the data or
+ * a rule: the console's own stdout is not filtered, its line editor needs
+ * its escapes). */
+static void print_value(session *s, const char *text, size_t len) {
+  if (isatty(fileno(s->out))) escape_terminal(s->out, text);
+  else fwrite(text, 1, len, s->out);
+}
+
 /* print for the console: standard output, where the session's values go
  * (packs print to standard error so that reports stay clean). */
 static int console_print(lua_State *L) {
@@ -60,7 +71,7 @@ static int console_print(lua_State *L) {
     size_t len;
     const char *text = luaL_tolstring(L, i, &len);
     if (i > 1) fputc('\t', s->out);
-    fwrite(text, 1, len, s->out);
+    print_value(s, text, len);
     lua_pop(L, 1);
   }
   fputc('\n', s->out);
@@ -106,7 +117,10 @@ static void show_values(session *s, int first) {
       continue;
     }
     if (lua_type(L, -1) == LUA_TSTRING) {
-      fprintf(s->out, "%s\n", lua_tostring(L, -1));
+      size_t len;
+      const char *text = lua_tolstring(L, -1, &len);
+      print_value(s, text, len);
+      fputc('\n', s->out);
     } else {
       fprintf(stderr, _("error: the console could not show a %s value\n"), luaL_typename(L, i));
       s->errors++;
@@ -262,7 +276,12 @@ static int dot_command(session *s, const char *line) {
     return 0;
   }
   int quit = lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "quit");
-  if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0]) fprintf(s->out, "%s\n", lua_tostring(L, -2));
+  if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0]) {
+    size_t len;
+    const char *text = lua_tolstring(L, -2, &len);
+    print_value(s, text, len);
+    fputc('\n', s->out);
+  }
   lua_pop(L, 2);
   return quit;
 }
@@ -452,23 +471,14 @@ static void script(session *s, FILE *f) {
 
 /* Runs a script file as one chunk, as lua FILE does; prints what it returns. */
 static void run_file(session *s, const char *path) {
-  FILE *f = fopen(path, "rb");
-  char *text = NULL;
   size_t len = 0;
-  if (f) {
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = size >= 0 && size < (1L << 24) ? malloc((size_t)size + 1) : NULL;
-    len = text ? fread(text, 1, (size_t)size, f) : 0;
-    fclose(f);
-  }
+  char why[1200];
+  char *text = files_read(path, (size_t)1 << 24, &len, why, sizeof why); /* a regular file: never a pipe */
   if (!text) {
-    fprintf(stderr, _("pdmon repl: %s: cannot read\n"), path);
+    fprintf(stderr, "pdmon repl: %s\n", why);
     s->errors++;
     return;
   }
-  text[len] = '\0';
   lua_State *L = sandbox_lua(s->sb);
   int base = lua_gettop(L);
   char chunkname[1100], err[1024];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "evaluate.h"
+#include "files.h"
 #include "results.h"
 #include "store.h"
 #include "i18n.h"
@@ -156,16 +157,10 @@ static int hash_folder(sqlite3 *db, long long cycle, const char *dir, uint64_t *
   for (size_t i = 0; i < n; i++) {
     char path[2200];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
-    char *text = f ? malloc(1u << 22) : NULL;
-    size_t len = text ? fread(text, 1, (1u << 22) - 1, f) : 0;
-    if (f) fclose(f);
-    if (rc == 0 && !text) {
-      snprintf(err, errlen, _("%s: cannot read"), path);
-      rc = -1;
-    }
+    size_t len = 0;
+    char *text = rc == 0 ? files_read(path, (size_t)1 << 22, &len, err, errlen) : NULL;
+    if (rc == 0 && !text) rc = -1;
     if (text) {
-      text[len] = '\0';
       *h = fnv1a(fnv1a(*h, path, strlen(path) + 1), text, len + 1);
       if (db) rc = run_sql(db, err, errlen, "INSERT INTO cycle_pack_file (cycle_id, path, content) VALUES (?, ?, ?)",
                            "iss", cycle, path, text);
@@ -510,6 +505,12 @@ int cycle_close(sqlite3 *db, const cycle_ref *c, char *err, size_t errlen) {
   return rc == 0 ? 0 : -1;
 }
 
+/* 1 for a file or folder name that stays where it is put: not empty, not
+ * "." or "..", no '/'. */
+static int is_plain_name(const char *name) {
+  return name[0] && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
+}
+
 /* The last component of path (without trailing slashes) into buf. */
 static void base_name(const char *path, char *buf, size_t len) {
   size_t n = strlen(path);
@@ -546,15 +547,22 @@ int cycle_restore_pack(sqlite3 *db, const cycle_ref *c, char *root, size_t rootl
     *slash = '\0';
     base_name(dir, layer, sizeof layer);
     snprintf(file, sizeof file, "%s", slash + 1);
+    /* the names come from the store: only plain names land in the scratch folder */
+    if (!is_plain_name(layer) || !is_plain_name(file)) {
+      snprintf(err, errlen, _("cycle %lld: a stored rule file has an odd name (%.200s); nothing restored"), c->id, path);
+      rc = -1;
+      break;
+    }
     snprintf(target, sizeof target, "%s/%s", root, layer);
     mkdir(target, 0700);
     snprintf(target, sizeof target, "%s/%s/%s", root, layer, file);
-    FILE *f = fopen(target, "wb");
-    if (!f || fputs((const char *)sqlite3_column_text(st, 1), f) == EOF) {
-      snprintf(err, errlen, _("%s: cannot write"), target);
+    FILE *f = files_create(target, 1, err, errlen);
+    if (!f) {
       rc = -1;
+    } else {
+      fputs((const char *)sqlite3_column_text(st, 1), f);
+      if (files_close(f, target, err, errlen) != 0) rc = -1;
     }
-    if (f) fclose(f);
     files++;
   }
   sqlite3_finalize(st);

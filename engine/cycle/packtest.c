@@ -12,6 +12,7 @@
 
 #include "csv.h"
 #include "evaluate.h"
+#include "files.h"
 #include "import.h"
 #include "pack.h"
 #include "results.h"
@@ -478,12 +479,10 @@ static int load_tests(sandbox *sb, const char *dir, char *err, size_t errlen) {
     char path[1500], chunk[1600];
     snprintf(path, sizeof path, "%s/%s", tests_dir, names[i]);
     snprintf(chunk, sizeof chunk, "@%s", path);
-    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
-    char *text = f ? malloc(MAX_TEST_FILE) : NULL;
-    if (rc == 0 && !text) { snprintf(err, errlen, _("%s: cannot read"), path); rc = -1; }
-    if (f) fclose(f), f = fopen(path, "rb");
-    if (text && f) {
-      size_t len = fread(text, 1, MAX_TEST_FILE, f);
+    size_t len = 0;
+    char *text = rc == 0 ? files_read(path, MAX_TEST_FILE, &len, err, errlen) : NULL;
+    if (rc == 0 && !text) rc = -1;
+    if (text) {
       if (sandbox_load(sb, text, len, chunk, env) != LUA_OK) {
         snprintf(err, errlen, "%s", lua_tostring(L, -1));
         rc = -1;
@@ -491,7 +490,6 @@ static int load_tests(sandbox *sb, const char *dir, char *err, size_t errlen) {
         rc = -1;
       }
     }
-    if (f) fclose(f);
     free(text);
     free(names[i]);
   }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "escape.h"
 #include "russian.h"
 #include "text.h"
 #include "i18n.h"
@@ -156,9 +157,13 @@ static int render_csv(const result_set *set, FILE *out) {
       r->figure ? r->figure : "", r->has_yearly ? yearly : "", r->has_cumulative ? cumulative : "",
       r->base_year ? base_year : "", r->has_base_value ? base : "", r->has_growth ? growth : "",
       r->target_origin ? r->target_origin : "", r->level ? r->level : ""};
+    /* counts, value, target value, path, yearly, cumulative, base year, base and growth */
+    static const unsigned char is_number[sizeof fields / sizeof fields[0]] = {
+      0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0};
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
       if (f) fputc(',', out);
-      csv_write_field(out, fields[f], ',');
+      if (is_number[f]) fputs(fields[f], out); /* pdmon's own figures: a minus is a sign, not a formula */
+      else escape_csv_cell(out, fields[f], ',');
     }
     fputs("\r\n", out);
   }

@@ -3,6 +3,8 @@
  * and newlines, CRLF or LF). The promises are in csv.h. */
 #include "csv.h"
 
+#include "files.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +92,8 @@ static int parse_quoted(const char *s, size_t len, size_t *pos, size_t *line, ch
       i++;
       break;
     }
-    if (s[i] == '\n') (*line)++;
+    /* LF, CRLF and a lone CR (old Mac files) each end a line of the file */
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) (*line)++;
     *o++ = s[i++];
   }
   if (i < len && s[i] != delim && s[i] != '\r' && s[i] != '\n') {
@@ -165,26 +168,9 @@ int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t er
 
 int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  FILE *f = fopen(path, "rb");
-  if (!f) { snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno)); return -1; }
-  size_t cap = 1 << 16, len = 0;
-  char *data = malloc(cap);
-  size_t n;
-  while (data && (n = fread(data + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      char *grown = realloc(data, cap *= 2);
-      if (!grown) { free(data); data = NULL; }
-      else data = grown;
-    }
-  }
-  int read_error = ferror(f);
-  fclose(f);
-  if (!data || read_error) {
-    free(data);
-    snprintf(err, errlen, "%s: %s", path, read_error ? _("read error") : _("out of memory"));
-    return -1;
-  }
+  size_t len;
+  char *data = files_read(path, CSV_MAX_FILE, &len, err, errlen);
+  if (!data) return -1;
   char inner[512];
   int rc = csv_parse(data, len, out, inner, sizeof inner);
   free(data);
@@ -213,9 +199,10 @@ void csv_write_field(void *file, const char *value, char delimiter) {
 
 int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines, char *const *reasons,
                        size_t n, char *err, size_t errlen) {
-  FILE *f = fopen(path, "wb");
+  char inner[1200];
+  FILE *f = files_create(path, 0, inner, sizeof inner); /* never through a planted symbolic link */
   if (!f) {
-    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), path, strerror(errno));
+    snprintf(err, errlen, _("%s (the rejected rows were not written)"), inner);
     return -1;
   }
   fputs("\xEF\xBB\xBF", f);
@@ -236,8 +223,8 @@ int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines
     fputs("\r\n", f);
     p++;
   }
-  if (fclose(f) != 0) {
-    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), path, strerror(errno));
+  if (files_close(f, path, inner, sizeof inner) != 0) {
+    snprintf(err, errlen, _("%s (the rejected rows)"), inner);
     return -1;
   }
   return 0;

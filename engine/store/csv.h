@@ -26,7 +26,11 @@ typedef struct csv_table {
  * characters, or only delimiters) are skipped. */
 int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t errlen);
 
-/* Reads and parses a file; errors are "PATH:LINE: message" or "PATH: message". */
+/* Files larger than this are refused (pdmon reads a file whole). */
+#define CSV_MAX_FILE ((size_t)2 << 30)
+
+/* Reads and parses a regular file (files.h: never a pipe or a device) of
+ * at most CSV_MAX_FILE bytes; errors are "PATH:LINE: message" or "PATH: message". */
 int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen);
 
 /* Field col of row, or NULL when the row is shorter. */
@@ -38,7 +42,7 @@ void csv_write_field(void *file, const char *value, char delimiter);
 
 /* Writes the rows of t whose source lines are listed (ascending), unchanged,
  * with their line and reason, to path (UTF-8 with a BOM, so Excel shows
- * Cyrillic). Returns 0, or -1 with err. */
+ * Cyrillic), never through a symbolic link. Returns 0, or -1 with err. */
 int csv_write_rejected(const char *path, const csv_table *t, const size_t *lines, char *const *reasons,
                        size_t n, char *err, size_t errlen);
 

@@ -161,3 +161,21 @@ void entity_choice_list(const entity_field *f, char *buf, size_t buflen) {
   if (v) vocabulary_list(v, buf, buflen);
   else if (buflen) buf[0] = '\0';
 }
+
+/* Bounds of the number fields, by name: a negative count of hours or of
+ * members, or a score past any scale, is a typing mistake in the file. */
+static const struct {
+  const char *field;
+  double min, max;
+} decimal_ranges[] = {{"hours", 0, 10000}, {"score", 0, 1000}, {"members", 0, 1000000}};
+
+int entity_decimal_range(const entity_field *f, double *min, double *max) {
+  for (size_t i = 0; i < sizeof decimal_ranges / sizeof *decimal_ranges; i++) {
+    if (strcmp(f->name, decimal_ranges[i].field) == 0) {
+      *min = decimal_ranges[i].min;
+      *max = decimal_ranges[i].max;
+      return 1;
+    }
+  }
+  return 0;
+}

@@ -55,4 +55,8 @@ const char *entity_choice_code(const entity_field *f, const char *value);
 /* Writes "a, b, c" listing the codes of a vocabulary into buf. */
 void entity_choice_list(const entity_field *f, char *buf, size_t buflen);
 
+/* The values a number field can take (hours, scores, members are never
+ * negative); returns 1 and sets the bounds for a field that has them. */
+int entity_decimal_range(const entity_field *f, double *min, double *max);
+
 #endif

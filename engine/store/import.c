@@ -345,10 +345,19 @@ static int parse_field(const entity_field *fd, const char *raw, typed_value *v, 
     if (value_parse_date(raw, v->date) == 0) return 0;
     snprintf(why, whylen, _("not a date (write 2023-09-01 or 01.09.2023)"));
     return -1;
-  case FIELD_DECIMAL:
-    if (value_parse_decimal(raw, &d) == 0) { v->decimal = d; return 0; }
-    snprintf(why, whylen, _("not a number (write 66.6 or 66,6)"));
-    return -1;
+  case FIELD_DECIMAL: {
+    double min, max;
+    if (value_parse_decimal(raw, &d) != 0) {
+      snprintf(why, whylen, _("not a number (write 66.6 or 66,6)"));
+      return -1;
+    }
+    if (entity_decimal_range(fd, &min, &max) && (d < min || d > max)) {
+      snprintf(why, whylen, _("out of range: between %g and %g"), min, max);
+      return -1;
+    }
+    v->decimal = d;
+    return 0;
+  }
   case FIELD_BOOL:
     if (value_parse_bool(raw, &b) == 0) { v->integer = b; return 0; }
     snprintf(why, whylen, _("not a yes/no value (write да or нет)"));

@@ -2,6 +2,8 @@
  * conversion, case folding of Cyrillic, display width. The promises are in text.h. */
 #include "text.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +55,29 @@ size_t text_utf8_sequence(const unsigned char *s, size_t n) {
 /* Line number (1-based) of byte offset pos. */
 static size_t line_of(const char *data, size_t pos) {
   size_t line = 1;
-  for (size_t i = 0; i < pos; i++)
-    if (data[i] == '\n') line++;
+  for (size_t i = 0; i < pos; i++) /* LF, CRLF and a lone CR (old Mac files) each end a line */
+    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= pos || data[i + 1] != '\n'))) line++;
   return line;
+}
+
+/* Refuses a byte-order mark after the start (files joined together): it
+ * would become part of an id or a name. */
+static int check_inner_bom(const unsigned char *s, size_t len, size_t from, const char *data, char *err, size_t errlen) {
+  for (size_t i = from; i + 2 < len; i++) {
+    if (s[i] == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
+      snprintf(err, errlen, _("%zu: a byte-order mark in the middle of the file (were two files joined?); remove it"),
+               line_of(data, i));
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* 1 when UTF-8 Cyrillic starts at s: two letters of U+0400..U+04FF in a
+ * row, which Windows-1251 text practically never forms by chance. */
+static int utf8_cyrillic_at(const unsigned char *s, size_t n) {
+  return n >= 4 && (s[0] == 0xD0 || s[0] == 0xD1) && (s[1] & 0xC0) == 0x80 && (s[2] == 0xD0 || s[2] == 0xD1) &&
+         (s[3] & 0xC0) == 0x80;
 }
 
 int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
@@ -72,13 +94,16 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
       }
       i += n;
     }
+    if (check_inner_bom(s, len, 3, data, err, errlen) != 0) return -1;
     *encoding = TEXT_UTF8_BOM;
     return 0;
   }
   /* Without a BOM the file is UTF-8 when every byte fits; it is Windows-1251
    * when broken sequences outnumber valid multi-byte ones (cp1251 Cyrillic
-   * almost never forms valid UTF-8); otherwise it is damaged UTF-8. */
-  size_t valid_multibyte = 0, invalid = 0, first_invalid = 0;
+   * almost never forms valid UTF-8) and nothing in it is UTF-8 Cyrillic;
+   * otherwise it is UTF-8 broken, or two encodings mixed, and refused at
+   * the first offending byte rather than stored as mojibake. */
+  size_t valid_multibyte = 0, invalid = 0, first_invalid = 0, cyrillic = 0;
   for (size_t i = 0; i < len;) {
     if (s[i] == 0) {
       snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), line_of(data, i));
@@ -90,10 +115,21 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
       i++;
     } else {
       if (n > 1) valid_multibyte++;
+      if (n == 2 && utf8_cyrillic_at(s + i, len - i)) cyrillic++;
       i += n;
     }
   }
-  if (invalid == 0) { *encoding = TEXT_UTF8; return 0; }
+  if (invalid == 0) {
+    if (check_inner_bom(s, len, 0, data, err, errlen) != 0) return -1;
+    *encoding = TEXT_UTF8;
+    return 0;
+  }
+  if (cyrillic > 0 && valid_multibyte < invalid) {
+    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X): the file mixes UTF-8 with another"
+                            " encoding (Windows-1251?); save it again in one encoding"),
+             line_of(data, first_invalid), s[first_invalid]);
+    return -1;
+  }
   if (valid_multibyte >= invalid) {
     snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"),
              line_of(data, first_invalid), s[first_invalid]);

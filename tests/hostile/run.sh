@@ -103,6 +103,35 @@ attempt_interrupted() {
   return 0
 }
 
+# Like attempt, but with pdmon's standard output and error on a terminal
+# (a pseudo-terminal made by script(1)); both land in out.txt.
+attempt_on_terminal() {
+  attempts=$((attempts + 1))
+  : >term.sh
+  printf 'exec %s' "${PDMON_WRAPPER:-}" >>term.sh
+  for arg in "$PDMON_BIN" "$@"; do
+    printf " '%s'" "$(printf '%s' "$arg" | sed "s/'/'\\\\''/g")" >>term.sh
+  done
+  echo >>term.sh
+  timeout -k 5 "$LIMIT" script -qefc "sh ./term.sh" /dev/null >out.txt 2>err.txt </dev/null
+  status=$?
+  [ "$status" -eq 124 ] && fail "pdmon $* did not stop within $LIMIT s"
+  if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|PANIC|unprotected error' out.txt err.txt; then
+    fail "pdmon $* crashed or panicked"
+  fi
+  return 0
+}
+
+# No byte of the last attempt's output is a control character other than
+# tab, newline and carriage return (which a terminal adds itself).
+expect_no_control_characters() {
+  checks=$((checks + 1))
+  if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" out.txt err.txt; then
+    fail "a control character reached the terminal: $(LC_ALL=C grep -o "$(printf '[\001-\010\013\014\016-\037\177].\{0,12\}')" out.txt err.txt | head -3 | od -c | head -3)"
+  fi
+  if LC_ALL=C grep -q "$(printf '\302[\200-\237]')" out.txt err.txt; then fail "a C1 control reached the terminal"; fi
+}
+
 expect_status() {
   checks=$((checks + 1))
   [ "$status" = "$1" ] || fail "expected exit status $1, got $status"

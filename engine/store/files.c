@@ -1,0 +1,84 @@
+/* files.c: reading the files pdmon is given and creating the files it writes, safely. The
+ * promises are in files.h. */
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+
+char *files_read(const char *path, size_t max, size_t *len, char *err, size_t errlen) {
+  /* non-blocking, so that opening a FIFO returns at once instead of waiting for a writer */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, _("%s: not a regular file (a folder, a pipe or a device): give the path of a file"), path);
+    close(fd);
+    return NULL;
+  }
+  if ((unsigned long long)st.st_size > max) {
+    snprintf(err, errlen, _("%s: larger than %zu MiB; split it into smaller files"), path, max >> 20);
+    close(fd);
+    return NULL;
+  }
+  size_t size = (size_t)st.st_size, got = 0;
+  char *data = malloc(size + 1);
+  if (!data) {
+    snprintf(err, errlen, _("%s: out of memory"), path);
+    close(fd);
+    return NULL;
+  }
+  while (got < size) { /* a file that shrinks meanwhile ends early; one that grows is read as it was */
+    ssize_t n = read(fd, data + got, size - got);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) {
+      snprintf(err, errlen, _("%s: cannot read: %s"), path, strerror(errno));
+      free(data);
+      close(fd);
+      return NULL;
+    }
+    if (n == 0) break;
+    got += (size_t)n;
+  }
+  close(fd);
+  data[got] = '\0';
+  *len = got;
+  return data;
+}
+
+FILE *files_create(const char *path, int exclusive, char *err, size_t errlen) {
+  int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
+  int fd = open(path, flags, 0644);
+  if (fd < 0) {
+    if (errno == ELOOP) snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), path);
+    else if (errno == EEXIST) snprintf(err, errlen, _("%s: already exists; pdmon does not replace it"), path);
+    else snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "w");
+  if (!f) {
+    snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
+    close(fd);
+  }
+  return f;
+}
+
+int files_close(FILE *f, const char *path, char *err, size_t errlen) {
+  int failed = ferror(f);
+  int saved = errno;
+  if (fclose(f) != 0) {
+    failed = 1;
+    saved = errno;
+  }
+  if (!failed) return 0;
+  snprintf(err, errlen, _("%s: not written completely: %s"), path, strerror(saved ? saved : EIO));
+  return -1;
+}
