@@ -22,14 +22,35 @@ void escape_html(FILE *out, const char *s) {
   }
 }
 
+/* 1 for a byte RFC 3986 leaves as it is in a URL component. */
+static int url_unreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c);
+}
+
 void escape_url_component(FILE *out, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+    if (url_unreserved(*p))
       fputc(*p, out);
     else
       fprintf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
   }
+}
+
+char *escape_url_component_copy(const char *s, char *buf, size_t buflen) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)s; p && *p && o + 4 <= buflen; p++) {
+    if (url_unreserved(*p)) {
+      buf[o++] = (char)*p;
+    } else {
+      buf[o++] = '%';
+      buf[o++] = hex[*p >> 4];
+      buf[o++] = hex[*p & 15];
+    }
+  }
+  if (buflen) buf[o < buflen ? o : buflen - 1] = '\0';
+  return buf;
 }
 
 int escape_link_is_safe(const char *url) {

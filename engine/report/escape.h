@@ -33,6 +33,11 @@ void escape_html(FILE *out, const char *s);
 
 void escape_url_component(FILE *out, const char *s);
 
+/* The same encoding into buf (cut at a whole %XX, always terminated when
+ * buflen > 0), for addresses built in C such as a redirect's Location.
+ * Returns buf. */
+char *escape_url_component_copy(const char *s, char *buf, size_t buflen);
+
 int escape_link_is_safe(const char *url);
 
 void escape_markdown(FILE *out, const char *s);

@@ -1,50 +1,24 @@
-/* html.c: escaping, Russian numbers and dates, and the page frame of the workplace. The promises
- * are in html.h. */
+/* html.c: the workplace's HTML writing (escaping through engine/report/escape, Russian numbers
+ * and dates, the page frame). The promises are in html.h. */
 #include "html.h"
 
 #include <stdarg.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 #include "russian.h"
 
 void html_text(FILE *out, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
-    }
-  }
+  escape_html(out, s);
 }
 
 void html_url_part(FILE *out, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-      fputc(*p, out);
-    else
-      fprintf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-  }
+  escape_url_component(out, s);
 }
 
 const char *html_url_encode(const char *s, char *buf, size_t len) {
-  static const char hex[] = "0123456789ABCDEF";
-  size_t o = 0;
-  for (const unsigned char *p = (const unsigned char *)s; p && *p && o + 4 <= len; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
-      buf[o++] = (char)*p;
-    } else {
-      buf[o++] = '%';
-      buf[o++] = hex[*p >> 4];
-      buf[o++] = hex[*p & 15];
-    }
-  }
-  if (len) buf[o < len ? o : len - 1] = '\0';
-  return buf;
+  return escape_url_component_copy(s, buf, len);
 }
 
 /* Writes an ISO date as dd.mm.yyyy; other text escaped as it is. */

@@ -2,8 +2,8 @@
  * store or the request goes out escaped (HTML text and attributes, URL path
  * segments and query values); numbers and dates are written the Russian way,
  * through engine/report/russian; the page frame carries the report's
- * stylesheet. The escaping lives here, in one place, until the shared
- * escaping module exists. */
+ * stylesheet. The escaping itself is engine/report/escape's, shared with
+ * the reports. */
 #ifndef PDMON_HTML_H
 #define PDMON_HTML_H
 
