@@ -145,13 +145,17 @@ nomem:
   return -1;
 }
 
-int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t errlen) {
+int csv_parse_as(const char *data, size_t len, const char *encoding, csv_table *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   text_encoding enc;
-  if (text_detect_encoding(data, len, &enc, err, errlen) != 0) return -1;
+  if (encoding && text_encoding_by_name(encoding, &enc) != 0) {
+    snprintf(err, errlen, "1: --encoding: unknown encoding '%s'; expected one of %s", encoding, TEXT_ENCODING_NAMES);
+    return -1;
+  }
+  if (!encoding && text_detect_encoding(data, len, &enc, err, errlen) != 0) return -1;
   size_t ulen;
-  char *utf8 = text_to_utf8(data, len, enc, &ulen);
-  if (!utf8) { snprintf(err, errlen, _("1: out of memory")); return -1; }
+  char *utf8 = text_decode(data, len, enc, &ulen, err, errlen);
+  if (!utf8) return -1;
   out->encoding = enc;
   out->delimiter = detect_delimiter(utf8, ulen);
   out->buffer = malloc(2 * ulen + 2); /* text plus one NUL per field at most */
@@ -166,13 +170,21 @@ int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t er
   return rc;
 }
 
+int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t errlen) {
+  return csv_parse_as(data, len, NULL, out, err, errlen);
+}
+
 int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen) {
+  return csv_read_file_as(path, NULL, out, err, errlen);
+}
+
+int csv_read_file_as(const char *path, const char *encoding, csv_table *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   size_t len;
   char *data = files_read(path, CSV_MAX_FILE, &len, err, errlen);
   if (!data) return -1;
   char inner[512];
-  int rc = csv_parse(data, len, out, inner, sizeof inner);
+  int rc = csv_parse_as(data, len, encoding, out, inner, sizeof inner);
   free(data);
   if (rc != 0) snprintf(err, errlen, "%s:%s", path, inner);
   return rc;

@@ -1,6 +1,7 @@
 /* csv: reads the CSV files municipalities produce (Excel's Russian CSV in
- * Windows-1251 with ';', UTF-8 with or without BOM, ',' or tab, RFC 4180
- * quoting with embedded delimiters, quotes and newlines, CRLF or LF). */
+ * Windows-1251 with ';', UTF-8 with or without BOM, Excel's "Unicode text"
+ * in UTF-16 with tabs, KOI8-R and CP866; ',' ';' or tab, RFC 4180 quoting
+ * with embedded delimiters, quotes and newlines, CRLF or LF). */
 #ifndef PDMON_CSV_H
 #define PDMON_CSV_H
 
@@ -29,9 +30,16 @@ int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t er
 /* Files larger than this are refused (pdmon reads a file whole). */
 #define CSV_MAX_FILE ((size_t)2 << 30)
 
+/* csv_parse in the encoding called encoding (text_encoding_by_name), or
+ * detected when encoding is NULL. */
+int csv_parse_as(const char *data, size_t len, const char *encoding, csv_table *out, char *err, size_t errlen);
+
 /* Reads and parses a regular file (files.h: never a pipe or a device) of
  * at most CSV_MAX_FILE bytes; errors are "PATH:LINE: message" or "PATH: message". */
 int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen);
+
+/* csv_read_file in the encoding called encoding, or detected when NULL. */
+int csv_read_file_as(const char *path, const char *encoding, csv_table *out, char *err, size_t errlen);
 
 /* Field col of row, or NULL when the row is shorter. */
 const char *csv_field(const csv_table *t, size_t row, size_t col);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "rows.h"
 #include "employment.h"
 #include "entity.h"
 #include "i18n.h"
@@ -63,8 +63,11 @@ static void memo_keep(choice_memo *m, const char *raw, const char *code) {
 typedef struct import_run {
   sqlite3 *db;
   const entity_def *entity;
-  const csv_table *table;
+  rows_source *src;
+  const rows_row *header;   /* the file's header row */
   const char *path;
+  const char *where;        /* the prefix of messages: PATH, or PATH:SHEET for a workbook */
+  rows_rejected *rejected;  /* rejected rows set aside as they come (with skip_invalid), or NULL */
   int *field_of_column;   /* per CSV column: entity field index, -1 (kept in extra) or COLUMN_DROPPED */
   int *column_of_field;   /* per entity field: CSV column or -1 */
   char municipality[256]; /* the store's default municipality, "" when none */
@@ -110,7 +113,7 @@ static const struct owner_rule {
 /* The header of the column giving field f, or the field's own name. */
 static const char *column_name(const import_run *run, size_t f) {
   int col = run->column_of_field[f];
-  return col >= 0 ? csv_field(run->table, 0, (size_t)col) : run->entity->fields[f].name;
+  return col >= 0 ? rows_cell(run->header, (size_t)col) : run->entity->fields[f].name;
 }
 
 /* 1 for the entities that describe organizations rather than people: an
@@ -124,7 +127,7 @@ static int describes_legal_entities(const entity_def *e) {
  * drop_personal, else the reason the file is refused. */
 static int personal_column(import_run *run, size_t c, const char *what, size_t line, const import_options *opt,
                            char *err, size_t errlen) {
-  const char *header = csv_field(run->table, 0, c);
+  const char *header = rows_cell(run->header, c);
   if (opt->drop_personal) {
     run->field_of_column[c] = COLUMN_DROPPED;
     size_t o = strlen(run->report->dropped);
@@ -132,44 +135,51 @@ static int personal_column(import_run *run, size_t c, const char *what, size_t l
     return 0;
   }
   char where[64] = "";
-  if (line) snprintf(where, sizeof where, _(" (line %zu)"), line);
-  snprintf(err, errlen, _("%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
-           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out"),
-           run->path, run->table->row_line[0], header, what, where);
+  if (line) snprintf(where, sizeof where, " (line %zu)", line);
+  snprintf(err, errlen, "%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
+           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out",
+           run->where, run->header->line, header, what, where);
   return -1;
 }
 
 /* Refuses (or drops) the columns of personal data: by their header, and
- * for columns that would go to extra, by any value that looks personal.
- * The values themselves are never repeated in a message. */
+ * for columns that would go to extra, by any value that looks personal
+ * (a pass over the rows before the import's own). The values themselves
+ * are never repeated in a message. */
 static int check_personal(import_run *run, const import_options *opt, char *err, size_t errlen) {
-  size_t ncols = run->table->row_count[0];
+  size_t ncols = run->header->count;
   int legal = describes_legal_entities(run->entity);
   for (size_t c = 0; c < ncols; c++) {
     if (run->field_of_column[c] != -1) continue;
-    const char *reason = personal_header_reason(csv_field(run->table, 0, c), legal);
+    const char *reason = personal_header_reason(rows_cell(run->header, c), legal);
     if (reason && personal_column(run, c, reason, 0, opt, err, errlen) != 0) return -1;
   }
-  for (size_t c = 0; c < ncols; c++) {
-    for (size_t row = 1; row < run->table->nrows && run->field_of_column[c] == -1; row++) {
-      const char *value = c < run->table->row_count[row] ? csv_field(run->table, row, c) : NULL;
-      char *trimmed = value ? text_trimmed_copy(value) : NULL;
+  size_t open_columns = 0;
+  for (size_t c = 0; c < ncols; c++) open_columns += run->field_of_column[c] == -1;
+  rows_row row;
+  int rc = 0;
+  while (open_columns && (rc = rows_next(run->src, &row, err, errlen)) == 1) {
+    for (size_t c = 0; c < ncols && c < row.count; c++) {
+      if (run->field_of_column[c] != -1) continue;
+      char *trimmed = text_trimmed_copy(row.cells[c]);
       /* an organization's phone or e-mail is its own; a name is a person's anywhere */
       const char *reason = !trimmed ? NULL : !legal ? personal_value_reason(trimmed)
                            : personal_looks_like_name(trimmed) ? "a full name" : NULL;
       free(trimmed);
-      if (reason && personal_column(run, c, reason, run->table->row_line[row], opt, err, errlen) != 0) return -1;
+      if (reason && personal_column(run, c, reason, row.line, opt, err, errlen) != 0) return -1;
+      if (run->field_of_column[c] != -1) open_columns--;
     }
   }
-  return 0;
+  if (rc < 0) return -1;
+  return rows_rewind(run->src, err, errlen);
 }
 
 /* Maps the header row onto the entity's fields; refuses duplicates and
  * missing required columns. */
 static int map_header(import_run *run, char *err, size_t errlen) {
   const entity_def *e = run->entity;
-  size_t ncols = run->table->row_count[0];
-  run->field_of_column = malloc(ncols * sizeof(int));
+  size_t ncols = run->header->count;
+  run->field_of_column = malloc((ncols ? ncols : 1) * sizeof(int));
   run->column_of_field = malloc(e->nfields * sizeof(int));
   if (!run->field_of_column || !run->column_of_field) {
     snprintf(err, errlen, _("%s: out of memory"), run->path);
@@ -177,14 +187,14 @@ static int map_header(import_run *run, char *err, size_t errlen) {
   }
   for (size_t f = 0; f < e->nfields; f++) run->column_of_field[f] = -1;
   for (size_t c = 0; c < ncols; c++) {
-    const char *header = csv_field(run->table, 0, c);
+    const char *header = rows_cell(run->header, c);
     int f = entity_match_header(e, header);
     run->field_of_column[c] = f;
     if (f < 0) continue;
     if (run->column_of_field[f] >= 0) {
-      snprintf(err, errlen, _("%s:%zu: %s: a second column for field %s (the first is '%s')"),
-               run->path, run->table->row_line[0], header, e->fields[f].name,
-               csv_field(run->table, 0, (size_t)run->column_of_field[f]));
+      snprintf(err, errlen, "%s:%zu: %s: a second column for field %s (the first is '%s')",
+               run->where, run->header->line, header, e->fields[f].name,
+               rows_cell(run->header, (size_t)run->column_of_field[f]));
       return -1;
     }
     run->column_of_field[f] = (int)c;
@@ -196,8 +206,8 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     if (strcmp(fd->name, "municipality") == 0 && run->municipality[0]) continue;
     const char *bar = fd->headers ? strchr(fd->headers, '|') : NULL;
     int n = bar ? (int)(bar - fd->headers) : (int)strlen(fd->headers ? fd->headers : "");
-    snprintf(err, errlen, _("%s:%zu: missing required column '%s' (in Russian: '%.*s')%s"),
-             run->path, run->table->row_line[0], fd->name, n, fd->headers ? fd->headers : "",
+    snprintf(err, errlen, "%s:%zu: missing required column '%s' (in Russian: '%.*s')%s",
+             run->where, run->header->line, fd->name, n, fd->headers ? fd->headers : "",
              strcmp(fd->name, "municipality") == 0
                  ? _("; or set a default with 'pdmon init --municipality CODE'") : "");
     return -1;
@@ -482,18 +492,27 @@ static void subject_from_position(const import_run *run, typed_value *v) {
 
 /* Validates one data row into v (e->nfields values). Returns 0, or -1 with
  * "column: what is wrong (value)" in msg. */
-static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, size_t msglen) {
+static int validate_row(import_run *run, const rows_row *row, typed_value *v, char *msg, size_t msglen) {
   const entity_def *e = run->entity;
-  const csv_table *t = run->table;
-  if (t->row_count[row] != t->row_count[0]) {
-    snprintf(msg, msglen, _("row has %zu fields but the header has %zu"), t->row_count[row], t->row_count[0]);
+  size_t width = run->header->count;
+  /* a sheet leaves out the empty cells at a row's end; a CSV row has all its fields */
+  if (rows_format_of(run->src) == ROWS_XLSX ? row->count > width : row->count != width) {
+    if (rows_format_of(run->src) == ROWS_XLSX)
+      snprintf(msg, msglen, _("column %zu has a value, but the header names %zu columns"), row->count, width);
+    else
+      snprintf(msg, msglen, "row has %zu fields but the header has %zu", row->count, width);
     return -1;
   }
   for (size_t f = 0; f < e->nfields; f++) {
     const entity_field *fd = &e->fields[f];
     int col = run->column_of_field[f];
-    v[f].owned = col >= 0 ? text_trimmed_copy(csv_field(t, row, (size_t)col)) : NULL;
+    const char *cell = col >= 0 ? rows_cell(row, (size_t)col) : NULL;
+    v[f].owned = cell ? text_trimmed_copy(cell) : NULL;
     const char *raw = v[f].owned;
+    if (raw && *raw && rows_kind(row, (size_t)col) == ROWS_ERROR) {
+      snprintf(msg, msglen, _("%s: the cell holds an Excel error, not a value (%s)"), column_name(run, f), raw);
+      return -1;
+    }
     if ((!raw || !*raw) && strcmp(fd->name, "municipality") == 0 && run->municipality[0])
       raw = run->municipality;
     if (!raw || !*raw) {
@@ -508,7 +527,11 @@ static int validate_row(import_run *run, size_t row, typed_value *v, char *msg, 
     if (known) {
       v[f].text = known;
     } else if (parse_field(fd, raw, &v[f], why, sizeof why) != 0) {
-      snprintf(msg, msglen, "%s: %s (%s)", column_name(run, f), why, raw);
+      if (fd->type == FIELD_DATE && rows_kind(row, (size_t)col) == ROWS_NUMBER)
+        snprintf(msg, msglen, _("%s: a number, not a date: give the column the date format in Excel (%s)"),
+                 column_name(run, f), raw);
+      else
+        snprintf(msg, msglen, "%s: %s (%s)", column_name(run, f), why, raw);
       return -1;
     } else if (fd->type == FIELD_CHOICE && f < 16 && !v[f].qualifier) {
       memo_keep(&run->memo[f], raw, v[f].text); /* a phrase keeps its qualifier: read it each time */
@@ -566,10 +589,10 @@ static int check_owner(import_run *run, const typed_value *v, char *msg, size_t 
 }
 
 /* Refuses a second row with an id already seen in this file. */
-static int check_unique(import_run *run, size_t row, const char *id, char *msg, size_t msglen) {
+static int check_unique(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
   sqlite3_reset(run->seen);
   sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)run->table->row_line[row]);
+  sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)row->line);
   if (sqlite3_step(run->seen) != SQLITE_DONE) {
     snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
     return -1;
@@ -584,20 +607,20 @@ static int check_unique(import_run *run, size_t row, const char *id, char *msg, 
 
 /* Columns the schema does not know (and values it read as phrases), as a
  * JSON object, or NULL when none has a value. The caller frees the result. */
-static char *extra_json(const import_run *run, size_t row, const typed_value *v) {
+static char *extra_json(const import_run *run, const rows_row *row, const typed_value *v) {
   cJSON *obj = NULL;
-  for (size_t c = 0; c < run->table->row_count[0]; c++) {
-    const char *value = csv_field(run->table, row, c);
+  for (size_t c = 0; c < run->header->count; c++) {
+    const char *value = rows_cell(row, c);
     int f = run->field_of_column[c];
     /* a value read as a phrase ("Учитель математики") is kept as written */
     if (f >= 0 && v[f].qualifier && value) {
       if (!obj && !(obj = cJSON_CreateObject())) return NULL;
-      cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
+      cJSON_AddStringToObject(obj, rows_cell(run->header, c), value);
       continue;
     }
     if (f != -1 || !value || text_is_blank(value)) continue;
     if (!obj && !(obj = cJSON_CreateObject())) return NULL;
-    cJSON_AddStringToObject(obj, csv_field(run->table, 0, c), value);
+    cJSON_AddStringToObject(obj, rows_cell(run->header, c), value);
   }
   char *json = obj ? cJSON_PrintUnformatted(obj) : NULL;
   cJSON_Delete(obj);
@@ -634,7 +657,7 @@ static int record_span(import_run *run, const typed_value *v, char *msg, size_t 
 /* Writes a validated row (a staff row with its span, as one step);
  * counts it as inserted or updated. Returns 0, 1 when the row is refused
  * after all (reason in msg, nothing of it written), -1 when the store failed. */
-static int store_row(import_run *run, size_t row, const typed_value *v, char *msg, size_t msglen) {
+static int store_row(import_run *run, const rows_row *row, const typed_value *v, char *msg, size_t msglen) {
   const entity_def *e = run->entity;
   int existed = probe(run->exists, v[0].text);
   sqlite3_stmt *st = run->upsert;
@@ -674,9 +697,21 @@ static int store_row(import_run *run, size_t row, const typed_value *v, char *ms
   return 0;
 }
 
-/* Records a rejected row in the report. */
-static int add_problem(import_run *run, size_t row, const char *msg) {
-  return import_report_add(run->report, run->path, run->table->row_line[row], msg);
+/* Records a rejected row in the report and, when the valid rows are
+ * imported without it, in the file of rejected rows. Returns 0, -1 when
+ * memory runs out, -2 when the rejected file cannot be written (err). */
+static int add_problem(import_run *run, const rows_row *row, const char *msg, char *err, size_t errlen) {
+  if (import_report_add(run->report, run->where, row->line, msg) != 0) return -1;
+  if (!run->opt->skip_invalid || run->opt->dry_run) return 0;
+  import_report *r = run->report;
+  if (!run->rejected) {
+    rows_rejected_path(run->path, rows_format_of(run->src), r->rejected_path, sizeof r->rejected_path);
+    if (rows_rejected_open(run->src, r->rejected_path, &run->rejected, err, errlen) != 0) {
+      r->rejected_path[0] = '\0';
+      return -2;
+    }
+  }
+  return rows_rejected_add(run->rejected, row, r->problems[r->rejected - 1].message, err, errlen) == 0 ? 0 : -2;
 }
 
 /* The identity of a row within its file: the id, and for a staff
@@ -690,9 +725,11 @@ static const char *unique_key(const import_run *run, const typed_value *v, char 
 
 /* A rejected row of a staff list still names a worker who is there: they
  * must not be closed as left. */
-static int keep_listed(import_run *run, size_t row) {
+static int keep_listed(import_run *run, const rows_row *row) {
   if (!run->spans || !run->opt->snapshot || run->column_of_field[0] < 0) return 0;
-  char *id = text_trimmed_copy(csv_field(run->table, row, (size_t)run->column_of_field[0]));
+  const char *cell = rows_cell(row, (size_t)run->column_of_field[0]);
+  if (!cell) return 0;
+  char *id = text_trimmed_copy(cell);
   if (!id) return -1;
   if (*id) {
     sqlite3_stmt *st = run->employment.listed;
@@ -706,48 +743,45 @@ static int keep_listed(import_run *run, size_t row) {
 }
 
 /* Validates and stores every data row. Returns -1 only on a failure of the
- * store or of memory, which aborts the whole import. */
+ * file, the store or memory, which aborts the whole import. */
 static int import_rows(import_run *run, char *err, size_t errlen) {
   const entity_def *e = run->entity;
   typed_value v[16];
   char key[1024];
-  for (size_t row = 1; row < run->table->nrows; row++) {
-    char msg[3200];
+  rows_row row;
+  int more;
+  while ((more = rows_next(run->src, &row, err, errlen)) == 1) {
+    char msg[3200], inner[3200];
     memset(v, 0, sizeof v);
     run->report->rows++;
-    int ok = validate_row(run, row, v, msg, sizeof msg) == 0 && check_owner(run, v, msg, sizeof msg) == 0 &&
-             check_unique(run, row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0;
-    int rc = ok ? store_row(run, row, v, msg, sizeof msg) : 1;
-    if (rc == 1) rc = add_problem(run, row, msg) == 0 && keep_listed(run, row) == 0 ? 0 : -2;
+    int ok = validate_row(run, &row, v, msg, sizeof msg) == 0 && check_owner(run, v, msg, sizeof msg) == 0 &&
+             check_unique(run, &row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0;
+    int rc = ok ? store_row(run, &row, v, msg, sizeof msg) : 1;
+    if (rc == 1) {
+      rc = add_problem(run, &row, msg, inner, sizeof inner);
+      if (rc == 0 && keep_listed(run, &row) != 0) rc = -2;
+      else if (rc == -1) rc = -2;
+      else if (rc == -2) rc = -3;
+    }
     for (size_t f = 0; f < e->nfields; f++) free(v[f].owned);
+    if (rc == -3) {
+      snprintf(err, errlen, "%s", inner);
+      return -1;
+    }
     if (rc != 0) {
-      snprintf(err, errlen, "%s:%zu: %s", run->path, run->table->row_line[row], rc == -1 ? msg : _("out of memory"));
+      snprintf(err, errlen, "%s:%zu: %s", run->where, row.line, rc == -1 ? msg : "out of memory");
       return -1;
     }
   }
-  return 0;
+  return more < 0 ? -1 : 0;
 }
 
-/* Writes the rejected rows, as they were, with their line and reason,
- * next to the source file. */
-static int write_rejected(import_run *run, char *err, size_t errlen) {
-  import_report *r = run->report;
-  snprintf(r->rejected_path, sizeof r->rejected_path, "%s.rejected.csv", run->path);
-  size_t *lines = malloc(r->rejected * sizeof *lines);
-  char **reasons = malloc(r->rejected * sizeof *reasons);
-  int rc = -1;
-  if (lines && reasons) {
-    for (size_t i = 0; i < r->rejected; i++) {
-      lines[i] = r->problems[i].line;
-      reasons[i] = r->problems[i].message;
-    }
-    rc = csv_write_rejected(r->rejected_path, run->table, lines, reasons, r->rejected, err, errlen);
-  } else {
-    snprintf(err, errlen, _("out of memory"));
-  }
-  free(lines);
-  free(reasons);
-  if (rc != 0) r->rejected_path[0] = '\0';
+/* Ends the file of rejected rows: kept (under its final name) or removed. */
+static int finish_rejected(import_run *run, int keep, char *err, size_t errlen) {
+  if (!run->rejected) return 0;
+  int rc = rows_rejected_finish(run->rejected, keep, err, errlen);
+  run->rejected = NULL;
+  if (!keep || rc != 0) run->report->rejected_path[0] = '\0';
   return rc;
 }
 
@@ -780,7 +814,7 @@ static int import_in_transaction(import_run *run, const import_options *opt, cha
   if (run->spans) r->spans_opened = run->employment.opened, r->spans_closed = run->employment.closed;
   if (r->rejected > 0 && !opt->skip_invalid) return 1;
   if (opt->dry_run) return 0;
-  if (r->rejected > 0 && write_rejected(run, err, errlen) != 0) return -1;
+  if (finish_rejected(run, 1, err, errlen) != 0) return -1;
   if (log_import(run, err, errlen) != 0) return -1;
   return 2; /* commit */
 }
@@ -807,9 +841,11 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
     checked.snapshot = snapshot;
     opt = &checked;
   }
-  csv_table table;
-  if (csv_read_file(path, &table, err, errlen) != 0) return -1;
-  import_run run = {.db = db, .entity = e, .table = &table, .path = path, .report = report, .opt = opt};
+  rows_source *src;
+  rows_options ro = {.sheet = opt->sheet, .encoding = opt->encoding};
+  if (rows_open(path, &ro, &src, err, errlen) != 0) return -1;
+  import_run run = {.db = db, .entity = e, .src = src, .header = rows_header(src), .path = path,
+                    .where = rows_where(src), .report = report, .opt = opt};
   store_meta_get(db, "municipality", run.municipality, sizeof run.municipality);
   char inner[512];
   int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);
@@ -818,6 +854,8 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   } else {
     rc = import_in_transaction(&run, opt, err, errlen);
     run_close(&run);
+    char inner_err[512];
+    finish_rejected(&run, 0, inner_err, sizeof inner_err); /* still open: the import did not go through */
     if (rc == 2 && store_exec(db, "COMMIT", inner, sizeof inner) != 0) {
       snprintf(err, errlen, _("%s: commit failed: %s"), path, inner);
       rc = -1;
@@ -833,7 +871,7 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
     remove(report->rejected_path); /* rows were not imported; the aside file would mislead */
     report->rejected_path[0] = '\0';
   }
-  csv_free(&table);
+  rows_close(src);
   return rc;
 }
 

@@ -1,8 +1,9 @@
-/* import: loads one CSV file of an entity into the store, atomically.
+/* import: loads one file of an entity (CSV, or a sheet of an Excel
+ * workbook: rows.h) into the store, atomically.
  * Every row is validated first; references are checked against the store.
  * Without skip_invalid one bad row means nothing is written; with it the
  * valid rows are imported and the rejected ones written, with their reason,
- * to FILE.rejected.csv, so nothing is lost. A column of personal data
+ * to FILE.rejected.csv (FILE.rejected.xlsx for a workbook), so nothing is lost. A column of personal data
  * (152-ФЗ: names, contacts, identity documents; recognized by its header
  * or its values) refuses the whole file, or with drop_personal is left
  * out; workers are pseudonymous ids and nothing personal reaches extra. */
@@ -17,6 +18,8 @@ typedef struct import_options {
   int skip_invalid;   /* import the valid rows, set the invalid ones aside */
   int drop_personal;  /* leave out columns of personal data instead of refusing the file */
   const char *snapshot; /* staff only: the file is the staff list of this ISO date (employment.h) */
+  const char *sheet;    /* a workbook's sheet to read (default: the first) */
+  const char *encoding; /* a CSV file's encoding, instead of detecting it (text.h names) */
 } import_options;
 
 /* One rejected row: where it was and why, as "FILE:LINE: column: what is

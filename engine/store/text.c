@@ -1,9 +1,11 @@
-/* text.c: UTF-8 and Windows-1251 handling for data that comes from Russian offices: validation,
- * conversion, case folding of Cyrillic, display width. The promises are in text.h. */
+/* text.c: the encodings of data that comes from Russian offices (UTF-8, UTF-16, Windows-1251,
+ * KOI8-R, CP866): detection, validation, conversion; case folding of Cyrillic, display width.
+ * The promises are in text.h. */
 #include "text.h"
 
-#include "i18n.h"
-
+#include <errno.h>
+#include <iconv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,163 @@ static size_t line_of(const char *data, size_t pos) {
   return line;
 }
 
+/* Writes code point cp as UTF-8 at out; returns the number of bytes. */
+static size_t put_utf8(unsigned cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+const char *text_encoding_name(text_encoding encoding) {
+  switch (encoding) {
+  case TEXT_UTF8: return "UTF-8";
+  case TEXT_UTF8_BOM: return "UTF-8 (BOM)";
+  case TEXT_CP1251: return "Windows-1251";
+  case TEXT_UTF16LE: return "UTF-16LE";
+  case TEXT_UTF16BE: return "UTF-16BE";
+  case TEXT_KOI8R: return "KOI8-R";
+  case TEXT_CP866: return "CP866";
+  }
+  return "?";
+}
+
+int text_encoding_by_name(const char *name, text_encoding *out) {
+  static const struct { const char *name; text_encoding encoding; } names[] = {
+      {"utf-8", TEXT_UTF8}, {"utf8", TEXT_UTF8}, {"utf-16", TEXT_UTF16LE}, {"utf-16le", TEXT_UTF16LE},
+      {"utf16le", TEXT_UTF16LE}, {"utf-16be", TEXT_UTF16BE}, {"utf16be", TEXT_UTF16BE}, {"cp1251", TEXT_CP1251},
+      {"windows-1251", TEXT_CP1251}, {"win1251", TEXT_CP1251}, {"koi8-r", TEXT_KOI8R}, {"koi8r", TEXT_KOI8R},
+      {"cp866", TEXT_CP866}, {"ibm866", TEXT_CP866}, {"dos", TEXT_CP866}};
+  char folded[32];
+  if (!name || !text_fold(name, folded, sizeof folded)) return -1;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(folded, names[i].name)) { *out = names[i].encoding; return 0; }
+  return -1;
+}
+
+/* ---- telling the 8-bit Cyrillic code pages apart ---- */
+
+/* The code points of bytes 0x80..0xFF in iconv's code page name. Returns
+ * 0, or -1 when iconv does not know it. Undefined bytes map to 0. */
+static int high_half(const char *name, unsigned *out) {
+  iconv_t cd = iconv_open("UTF-32LE", name);
+  if (cd == (iconv_t)-1) return -1;
+  for (unsigned b = 0x80; b <= 0xFF; b++) {
+    char in = (char)b, *ip = &in;
+    unsigned char cp[4];
+    char *op = (char *)cp;
+    size_t il = 1, ol = 4;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    out[b - 0x80] = iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ? 0
+                    : (unsigned)cp[0] | (unsigned)cp[1] << 8 | (unsigned)cp[2] << 16 | (unsigned)cp[3] << 24;
+  }
+  iconv_close(cd);
+  return 0;
+}
+
+/* How often each Russian letter а..я occurs in text, in tenths of a percent
+ * (ё counts with е): the weight of a letter in the reading of a code page. */
+static const short letter_permille[32] = {
+    80, 16, 45, 17, 30, 85, 9, 17, 74, 12, 35, 44, 32, 67, 110, 28,
+    47, 55, 63, 26, 3, 10, 5, 14, 7, 4, 1, 19, 17, 3, 6, 20};
+
+/* The weight of a letter: ten times the logarithm of its frequency, less
+ * 30, so common letters gain (о +17) and rare ones lose (ъ -30). */
+static long letter_weight(int permille) { return lround(10.0 * log((double)permille)) - 30; }
+
+static int is_cyrillic_lower(unsigned cp) { return (cp >= 0x430 && cp <= 0x44F) || cp == 0x451; }
+static int is_cyrillic_upper(unsigned cp) { return (cp >= 0x410 && cp <= 0x42F) || cp == 0x401; }
+
+/* Punctuation a Russian office text has: no-break space, dashes, quotes, №. */
+static int is_office_punctuation(unsigned cp) {
+  return cp == 0xA0 || cp == 0xAB || cp == 0xBB || cp == 0x2013 || cp == 0x2014 || cp == 0x2116 || cp == 0x201C ||
+         cp == 0x201D || cp == 0x201E || cp == 0x2026 || cp == 0xB0 || cp == 0xA7;
+}
+
+/* How much like Russian the bytes read in a code page whose high half is
+ * map: letters score by frequency, a capital right after a small letter,
+ * a word opening with ь, ъ or ы, pseudographics and undefined bytes lose. */
+static long russian_score(const unsigned char *s, size_t len, const unsigned *map) {
+  long score = 0;
+  unsigned previous = ' ';
+  for (size_t i = 0; i < len; i++) {
+    unsigned cp = s[i] < 0x80 ? s[i] : map[s[i] - 0x80];
+    if (s[i] >= 0x80) {
+      if (is_cyrillic_lower(cp) || is_cyrillic_upper(cp)) {
+        unsigned lower = is_cyrillic_upper(cp) ? (cp == 0x401 ? 0x451 : cp + 32) : cp;
+        int index = lower == 0x451 ? 5 : (int)(lower - 0x430);
+        score += letter_weight(letter_permille[index]);
+        if (is_cyrillic_upper(cp) && is_cyrillic_lower(previous)) score -= 60;
+        int word_start = !is_cyrillic_lower(previous) && !is_cyrillic_upper(previous);
+        if (word_start && (lower == 0x44C || lower == 0x44A || lower == 0x44B)) score -= 50;
+      } else if (is_office_punctuation(cp)) {
+        score -= 10;
+      } else {
+        score -= 80; /* pseudographics, symbols, an undefined byte */
+      }
+    }
+    previous = cp;
+  }
+  return score;
+}
+
+/* Picks the 8-bit code page of s. Returns 0, or -1 with a message. */
+static int detect_code_page(const char *data, size_t len, text_encoding *encoding, char *err, size_t errlen) {
+  static const struct { text_encoding encoding; const char *iconv_name; } pages[] = {
+      {TEXT_CP1251, "CP1251"}, {TEXT_KOI8R, "KOI8-R"}, {TEXT_CP866, "CP866"}};
+  const unsigned char *s = (const unsigned char *)data;
+  long best = 0, second = 0;
+  int found = -1, runner_up = -1;
+  for (int p = 0; p < 3; p++) {
+    unsigned map[128];
+    if (pages[p].encoding == TEXT_CP1251) {
+      for (int b = 0; b < 128; b++) map[b] = cp1251_high[b];
+    } else if (high_half(pages[p].iconv_name, map) != 0) {
+      continue;
+    }
+    int undefined = 0;
+    for (size_t i = 0; i < len && !undefined; i++) undefined = s[i] >= 0x80 && map[s[i] - 0x80] == 0;
+    if (undefined) continue;
+    long score = russian_score(s, len, map);
+    if (found < 0 || score > best) {
+      second = best, runner_up = found;
+      best = score, found = p;
+    } else if (runner_up < 0 || score > second) {
+      second = score, runner_up = p;
+    }
+  }
+  size_t first_high = 0;
+  while (first_high < len && s[first_high] < 0x80) first_high++;
+  if (found < 0) {
+    snprintf(err, errlen, "%zu: byte 0x%02X is neither UTF-8 nor a Cyrillic code page", line_of(data, first_high),
+             s[first_high]);
+    return -1;
+  }
+  /* a reading must win by more than a couple of letters' worth, or the guess is not honest */
+  if (runner_up >= 0 && best - second < 60) {
+    snprintf(err, errlen,
+             "%zu: cannot tell whether this text is %s or %s: name it with --encoding (" TEXT_ENCODING_NAMES ")",
+             line_of(data, first_high), text_encoding_name(pages[found].encoding),
+             text_encoding_name(pages[runner_up].encoding));
+    return -1;
+  }
+  *encoding = pages[found].encoding;
+  return 0;
+}
+
 /* Refuses a byte-order mark after the start (files joined together): it
  * would become part of an id or a name. */
 static int check_inner_bom(const unsigned char *s, size_t len, size_t from, const char *data, char *err, size_t errlen) {
@@ -80,15 +239,30 @@ static int utf8_cyrillic_at(const unsigned char *s, size_t n) {
          (s[3] & 0xC0) == 0x80;
 }
 
+/* 1 when the NUL bytes of data all sit at odd (little-endian) or all at
+ * even (big-endian) offsets, as in UTF-16 text of mostly Latin letters. */
+static int looks_like_utf16(const char *data, size_t len, int *big_endian) {
+  size_t even = 0, odd = 0;
+  for (size_t i = 0; i < len; i++)
+    if (data[i] == 0) { if (i % 2) odd++; else even++; }
+  if (len % 2 || (even && odd) || even + odd < len / 8) return 0;
+  *big_endian = even > 0;
+  return 1;
+}
+
 int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
                          char *err, size_t errlen) {
   const unsigned char *s = (const unsigned char *)data;
+  if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+    *encoding = s[0] == 0xFF ? TEXT_UTF16LE : TEXT_UTF16BE;
+    return 0;
+  }
   if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
     for (size_t i = 3; i < len;) {
       size_t n = text_utf8_sequence(s + i, len - i);
       if (n == 0 || s[i] == 0) {
         snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
-                 s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"),
+                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence",
                  s[i]);
         return -1;
       }
@@ -98,15 +272,21 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
     *encoding = TEXT_UTF8_BOM;
     return 0;
   }
-  /* Without a BOM the file is UTF-8 when every byte fits; it is Windows-1251
-   * when broken sequences outnumber valid multi-byte ones (cp1251 Cyrillic
-   * almost never forms valid UTF-8) and nothing in it is UTF-8 Cyrillic;
-   * otherwise it is UTF-8 broken, or two encodings mixed, and refused at
-   * the first offending byte rather than stored as mojibake. */
+  /* Without a BOM the file is UTF-8 when every byte fits; it is 8-bit
+   * Cyrillic when broken sequences outnumber valid multi-byte ones (those
+   * code pages almost never form valid UTF-8) and nothing in it is UTF-8
+   * Cyrillic; otherwise it is UTF-8 broken, or two encodings mixed, and
+   * refused at the first offending byte rather than stored as mojibake. */
   size_t valid_multibyte = 0, invalid = 0, first_invalid = 0, cyrillic = 0;
   for (size_t i = 0; i < len;) {
     if (s[i] == 0) {
-      snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), line_of(data, i));
+      int big_endian;
+      if (looks_like_utf16(data, len, &big_endian))
+        snprintf(err, errlen, "1: this looks like UTF-16 text without a byte-order mark: save it again as "
+                              "\"Unicode text\" (with the mark), or name it with --encoding %s",
+                 big_endian ? "utf-16be" : "utf-16le");
+      else
+        snprintf(err, errlen, "%zu: NUL byte: this is not a text file", line_of(data, i));
       return -1;
     }
     size_t n = text_utf8_sequence(s + i, len - i);
@@ -131,62 +311,106 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
     return -1;
   }
   if (valid_multibyte >= invalid) {
-    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"),
+    snprintf(err, errlen, "%zu: invalid UTF-8 byte sequence (byte 0x%02X)",
              line_of(data, first_invalid), s[first_invalid]);
     return -1;
   }
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == 0x98) {
-      snprintf(err, errlen, _("%zu: byte 0x98 is neither UTF-8 nor Windows-1251"),
-               line_of(data, i));
-      return -1;
+  return detect_code_page(data, len, encoding, err, errlen);
+}
+
+/* The line (1-based) of the converted text at its end: where a conversion stopped. */
+static size_t lines_in(const char *s, size_t len) { return line_of(s, len); }
+
+/* Converts through iconv from code page name; skips skip bytes (a mark). */
+static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_t skip, size_t *outlen, char *err,
+                           size_t errlen) {
+  iconv_t cd = iconv_open("UTF-8", name);
+  if (cd == (iconv_t)-1) {
+    snprintf(err, errlen, "1: this system cannot convert from %s (iconv: %s)", name, strerror(errno));
+    return NULL;
+  }
+  size_t cap = len * 3 / 2 + 16; /* UTF-16 grows by at most half; 8-bit Cyrillic to 2 bytes */
+  if (strcmp(name, "UTF-16LE") && strcmp(name, "UTF-16BE")) cap = len * 3 + 16;
+  char *out = malloc(cap + 1);
+  if (!out) {
+    iconv_close(cd);
+    snprintf(err, errlen, "1: out of memory");
+    return NULL;
+  }
+  char *in = (char *)data + skip, *op = out;
+  size_t inleft = len - skip, outleft = cap;
+  size_t rc = iconv(cd, &in, &inleft, &op, &outleft);
+  iconv_close(cd);
+  size_t o = (size_t)(op - out);
+  if (rc == (size_t)-1) {
+    snprintf(err, errlen, "%zu: %s at byte %zu, not valid %s", lines_in(out, o),
+             errno == EINVAL ? "the text ends inside a character" : "an invalid character", (size_t)(in - data), name);
+    free(out);
+    return NULL;
+  }
+  out[o] = '\0';
+  if (memchr(out, '\0', o)) {
+    snprintf(err, errlen, "%zu: NUL character: this is not a text file", lines_in(out, (size_t)((char *)memchr(out, '\0', o) - out)));
+    free(out);
+    return NULL;
+  }
+  if (outlen) *outlen = o;
+  return out;
+}
+
+char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *outlen, char *err, size_t errlen) {
+  const unsigned char *s = (const unsigned char *)data;
+  switch (encoding) {
+  case TEXT_UTF8:
+  case TEXT_UTF8_BOM: {
+    size_t skip = len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+    for (size_t i = skip; i < len;) {
+      size_t n = text_utf8_sequence(s + i, len - i);
+      if (n == 0 || s[i] == 0) {
+        snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
+                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence", s[i]);
+        return NULL;
+      }
+      i += n;
     }
-  }
-  *encoding = TEXT_CP1251;
-  return 0;
-}
-
-/* Writes code point cp as UTF-8 at out; returns the number of bytes. */
-static size_t put_utf8(unsigned cp, char *out) {
-  if (cp < 0x80) { out[0] = (char)cp; return 1; }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-char *text_to_utf8(const char *data, size_t len, text_encoding encoding, size_t *outlen) {
-  if (encoding != TEXT_CP1251) {
-    size_t skip = encoding == TEXT_UTF8_BOM ? 3 : 0;
     char *copy = malloc(len - skip + 1);
-    if (!copy) return NULL;
+    if (!copy) { snprintf(err, errlen, "1: out of memory"); return NULL; }
     memcpy(copy, data + skip, len - skip);
     copy[len - skip] = '\0';
     if (outlen) *outlen = len - skip;
     return copy;
   }
-  char *out = malloc(len * 3 + 1); /* every cp1251 byte needs at most 3 bytes */
-  if (!out) return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)data[i];
-    o += put_utf8(c < 0x80 ? c : cp1251_high[c - 0x80], out + o);
+  case TEXT_CP1251: {
+    for (size_t i = 0; i < len; i++) {
+      if (s[i] == 0x98 || s[i] == 0) {
+        snprintf(err, errlen, "%zu: byte 0x%02X is not Windows-1251 text", line_of(data, i), s[i]);
+        return NULL;
+      }
+    }
+    char *out = malloc(len * 3 + 1); /* every cp1251 byte needs at most 3 bytes */
+    if (!out) { snprintf(err, errlen, "1: out of memory"); return NULL; }
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) o += put_utf8(s[i] < 0x80 ? s[i] : cp1251_high[s[i] - 0x80], out + o);
+    out[o] = '\0';
+    if (outlen) *outlen = o;
+    return out;
   }
-  out[o] = '\0';
-  if (outlen) *outlen = o;
-  return out;
+  case TEXT_UTF16LE:
+  case TEXT_UTF16BE: {
+    int le = encoding == TEXT_UTF16LE;
+    size_t skip = len >= 2 && s[le ? 0 : 1] == 0xFF && s[le ? 1 : 0] == 0xFE ? 2 : 0;
+    return iconv_to_utf8(data, len, le ? "UTF-16LE" : "UTF-16BE", skip, outlen, err, errlen);
+  }
+  case TEXT_KOI8R: return iconv_to_utf8(data, len, "KOI8-R", 0, outlen, err, errlen);
+  case TEXT_CP866: return iconv_to_utf8(data, len, "CP866", 0, outlen, err, errlen);
+  }
+  snprintf(err, errlen, "1: unknown encoding");
+  return NULL;
+}
+
+char *text_to_utf8(const char *data, size_t len, text_encoding encoding, size_t *outlen) {
+  char err[256];
+  return text_decode(data, len, encoding, outlen, err, sizeof err);
 }
 
 /* Lower-case form of a code point for the letters pdmon meets in headers

@@ -1,5 +1,8 @@
-/* text: UTF-8 and Windows-1251 handling for data that comes from Russian
- * offices: validation, conversion, case folding of Cyrillic, display width. */
+/* text: the encodings of data that comes from Russian offices (UTF-8,
+ * UTF-16 with a byte-order mark as Excel's "Unicode text" writes it, and
+ * the 8-bit Cyrillic code pages Windows-1251, KOI8-R and CP866):
+ * detection, validation, conversion to UTF-8 (iconv for all but UTF-8
+ * and Windows-1251), case folding of Cyrillic, display width. */
 #ifndef PDMON_TEXT_H
 #define PDMON_TEXT_H
 
@@ -8,22 +11,48 @@
 typedef enum text_encoding {
   TEXT_UTF8,     /* valid UTF-8 without a byte-order mark */
   TEXT_UTF8_BOM, /* valid UTF-8 starting with EF BB BF */
-  TEXT_CP1251    /* Windows-1251, as Excel writes Russian CSV */
+  TEXT_CP1251,   /* Windows-1251, as Excel writes Russian CSV */
+  TEXT_UTF16LE,  /* UTF-16, little-endian (Excel's "Текст Юникод": FF FE, tabs) */
+  TEXT_UTF16BE,  /* UTF-16, big-endian (FE FF) */
+  TEXT_KOI8R,    /* KOI8-R, of older Unix and mail systems */
+  TEXT_CP866     /* CP866, the DOS code page of older accounting programs */
 } text_encoding;
+
+/* The name of an encoding for people: "UTF-8", "Windows-1251", ... */
+const char *text_encoding_name(text_encoding encoding);
+
+/* The encoding called name (case forgiven): utf-8, utf-16 (= utf-16le
+ * unless a mark says otherwise), utf-16le, utf-16be, cp1251 (windows-1251),
+ * koi8-r, cp866 (ibm866). Returns 0, or -1 for an unknown name. */
+int text_encoding_by_name(const char *name, text_encoding *out);
+
+/* The names text_encoding_by_name takes, for messages. */
+#define TEXT_ENCODING_NAMES "utf-8, utf-16le, utf-16be, cp1251, koi8-r, cp866"
 
 /* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0
  * when the bytes there are not valid UTF-8 (overlong, surrogate, truncated). */
 size_t text_utf8_sequence(const unsigned char *s, size_t n);
 
-/* Decides how a buffer is encoded. Returns 0 and sets *encoding, or -1 with a
- * message naming the line of the first offending byte when the buffer is
- * mostly UTF-8 but broken, contains NUL bytes, or uses a byte Windows-1251
- * leaves undefined. */
+/* Decides how a buffer is encoded: a byte-order mark says UTF-8 or UTF-16;
+ * text that is valid UTF-8 is UTF-8 (one that has valid multi-byte
+ * sequences and an invalid one is damaged UTF-8, an error at its line);
+ * other 8-bit text is the one of Windows-1251, KOI8-R and CP866 whose
+ * reading looks most like Russian (letter frequencies, no capitals inside
+ * words, no pseudographics). Returns 0 and sets *encoding, or -1 with
+ * "LINE: message" when the buffer is broken, holds NUL bytes (naming
+ * UTF-16 without a mark when it looks like it), or its code page cannot
+ * be told with confidence (then --encoding names it). */
 int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
                          char *err, size_t errlen);
 
-/* Converts a buffer to NUL-terminated UTF-8 without a BOM. The caller owns
- * the result (free). Returns NULL only when memory runs out. */
+/* Converts a buffer in encoding to NUL-terminated UTF-8 without a BOM,
+ * checking it: UTF-8 must be valid, UTF-16 must have no unpaired
+ * surrogates, no text may hold a NUL character. The caller owns the result
+ * (free). Returns NULL with "LINE: message" in err. */
+char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *outlen, char *err, size_t errlen);
+
+/* text_decode for a buffer already checked by text_detect_encoding; NULL
+ * only when memory runs out. */
 char *text_to_utf8(const char *data, size_t len, text_encoding encoding, size_t *outlen);
 
 /* Copies s into buf folded to lower case (ASCII and Cyrillic, Ё included),

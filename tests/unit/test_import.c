@@ -10,7 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xlsxwriter.h>
+
 #include "import.h"
+#include "xlsx_reader.h"
 #include "store.h"
 #include "support.h"
 
@@ -483,9 +486,84 @@ static void events_participation_and_registries(void **state) {
   import_report_free(&r);
 }
 
+/* A staff list as Excel keeps it: shared strings, numbers, dates as
+ * serial numbers with a date format, a date-time, one bad row; its
+ * messages name the sheet and row, and its rejected row goes to
+ * FILE.rejected.xlsx with the cells' kinds kept. */
+static void staff_from_a_workbook(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  char path[600];
+  snprintf(path, sizeof path, "%s/staff.xlsx", f->dir);
+  lxw_workbook *book = workbook_new(path);
+  lxw_worksheet *ws = workbook_add_worksheet(book, "Кадры");
+  lxw_format *date = workbook_add_format(book);
+  format_set_num_format(date, "dd.mm.yyyy");
+  lxw_format *datetime = workbook_add_format(book);
+  format_set_num_format(datetime, "dd.mm.yyyy h:mm");
+  const char *headers[] = {"Табельный номер", "Код ОО", "Должность", "Дата рождения",
+                           "Год начала педагогической деятельности", "Дата приёма", "Примечание"};
+  for (int c = 0; c < 7; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, headers[c], NULL);
+  lxw_datetime born = {1980, 3, 12, 0, 0, 0}, hired = {2023, 2, 15, 0, 0, 0}, born2 = {1990, 1, 1, 0, 0, 0};
+  worksheet_write_number(ws, 1, 0, 1001, NULL);
+  worksheet_write_string(ws, 1, 1, "sch1", NULL);
+  worksheet_write_string(ws, 1, 2, "Учитель математики", NULL);
+  worksheet_write_datetime(ws, 1, 3, &born, date);
+  worksheet_write_number(ws, 1, 4, 2005, NULL);
+  worksheet_write_datetime(ws, 1, 5, &hired, datetime);
+  worksheet_write_string(ws, 1, 6, "классный руководитель", NULL);
+  /* row 3 is left empty; row 4 has a hire date typed as a bare number */
+  worksheet_write_string(ws, 3, 0, "t2", NULL);
+  worksheet_write_string(ws, 3, 1, "sch1", NULL);
+  worksheet_write_string(ws, 3, 2, "Учитель-логопед", NULL);
+  worksheet_write_datetime(ws, 3, 3, &born2, date);
+  worksheet_write_number(ws, 3, 4, 2012, NULL);
+  worksheet_write_number(ws, 3, 5, 44972, NULL);
+  assert_int_equal(workbook_close(book), LXW_NO_ERROR);
+
+  import_report r;
+  char err[1024], buf[256];
+  import_options opt = {0};
+  assert_int_equal(import_file(f->db, "staff", path, &opt, &r, err, sizeof err), 1);
+  assert_int_equal(r.rejected, 1);
+  char want[800];
+  snprintf(want, sizeof want, "%s:Кадры:4: Дата приёма: a number, not a date", path);
+  assert_non_null(strstr(r.problems[0].message, want));
+  import_report_free(&r);
+  opt.skip_invalid = 1;
+  assert_int_equal(import_file(f->db, "staff", path, &opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 1);
+  snprintf(want, sizeof want, "%s.rejected.xlsx", path);
+  assert_string_equal(r.rejected_path, want);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT position || '|' || subject || '|' || birth_year || '|' || career_start_year FROM staff WHERE id = '1001'",
+                           buf, sizeof buf), "teacher|Математика|1980|2005");
+  assert_string_equal(text(f->db, "SELECT from_date FROM employment WHERE staff_id = '1001'", buf, sizeof buf), "2023-02-15");
+  assert_string_equal(text(f->db, "SELECT json_extract(extra, '$.Примечание') FROM staff WHERE id = '1001'", buf, sizeof buf),
+                      "классный руководитель");
+
+  xlsx_reader *x;
+  xlsx_row row;
+  assert_int_equal(xlsx_open(want, NULL, &x, err, sizeof err), 0);
+  assert_string_equal(xlsx_sheet(x), "Кадры");
+  assert_int_equal(xlsx_next_row(x, &row, err, sizeof err), 1);
+  assert_int_equal(row.count, 9);
+  assert_string_equal(row.cells[7], "Строка");
+  assert_int_equal(xlsx_next_row(x, &row, err, sizeof err), 1);
+  assert_string_equal(row.cells[0], "t2");
+  assert_int_equal(row.kinds[3], XLSX_DATE); /* the birth date is still a date */
+  assert_string_equal(row.cells[3], "1990-01-01");
+  assert_int_equal(row.kinds[5], XLSX_NUMBER);
+  assert_string_equal(row.cells[7], "4");
+  assert_non_null(strstr(row.cells[8], "a number, not a date"));
+  assert_int_equal(xlsx_next_row(x, &row, err, sizeof err), 0);
+  xlsx_close(x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
+    cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
     cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
     cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, setup, teardown),
     cmocka_unit_test_setup_teardown(skip_invalid_sets_rows_aside, setup, teardown),

@@ -1,0 +1,333 @@
+/* rows.c: the rows of a CSV file or of a workbook's sheet, one at a time, and rejected rows set
+ * aside in the same format. The promises are in rows.h. */
+#include "rows.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "csv.h"
+#include "i18n.h"
+#include "xlsx_reader.h"
+
+struct rows_source {
+  rows_format format;
+  char *path;
+  char *where;
+  /* CSV: the parsed table (the streaming reader of #15 takes its place) */
+  csv_table table;
+  size_t next;
+  /* XLSX */
+  xlsx_reader *xlsx;
+  /* the header, copied so it outlives the rows */
+  rows_row header;
+  char **header_cells;
+  unsigned char *header_kinds;
+};
+
+/* 1 when the file at path starts like a ZIP archive. */
+static int file_is_zip(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char magic[4];
+  size_t n = fread(magic, 1, sizeof magic, f);
+  fclose(f);
+  return xlsx_looks_like(magic, n);
+}
+
+/* Copies row into the source's header. */
+static int keep_header(rows_source *s, const rows_row *row) {
+  s->header_cells = calloc(row->count + 1, sizeof *s->header_cells);
+  s->header_kinds = calloc(row->count + 1, 1);
+  if (!s->header_cells || !s->header_kinds) return -1;
+  for (size_t i = 0; i < row->count; i++) {
+    if (!(s->header_cells[i] = strdup(row->cells[i]))) return -1;
+    s->header_kinds[i] = row->kinds ? row->kinds[i] : ROWS_TEXT;
+  }
+  s->header.line = row->line;
+  s->header.count = row->count;
+  s->header.cells = (const char *const *)s->header_cells;
+  s->header.kinds = s->header_kinds;
+  return 0;
+}
+
+/* The next row of the sheet as a rows_row. */
+static int xlsx_next(rows_source *s, rows_row *row, char *err, size_t errlen) {
+  xlsx_row x;
+  int rc = xlsx_next_row(s->xlsx, &x, err, errlen);
+  memset(row, 0, sizeof *row);
+  if (rc != 1) return rc;
+  row->line = x.number;
+  row->count = x.count;
+  row->cells = x.cells;
+  row->kinds = x.kinds;
+  return 1;
+}
+
+static int open_xlsx(rows_source *s, const rows_options *opt, char *err, size_t errlen) {
+  if (opt && opt->encoding) {
+    snprintf(err, errlen, _("%s: --encoding is for CSV files; a workbook is always Unicode"), s->path);
+    return -1;
+  }
+  if (xlsx_open(s->path, opt ? opt->sheet : NULL, &s->xlsx, err, errlen) != 0) return -1;
+  size_t n = strlen(s->path) + strlen(xlsx_sheet(s->xlsx)) + 2;
+  if (!(s->where = malloc(n))) goto nomem;
+  snprintf(s->where, n, "%s:%s", s->path, xlsx_sheet(s->xlsx));
+  rows_row first;
+  int rc = xlsx_next(s, &first, err, errlen);
+  if (rc < 0) return -1;
+  if (rc == 0) {
+    snprintf(err, errlen, _("%s: empty sheet: expected a header row naming the columns"), s->where);
+    return -1;
+  }
+  if (keep_header(s, &first) != 0) goto nomem;
+  return 0;
+nomem:
+  snprintf(err, errlen, "%s: %s", s->path, _("out of memory"));
+  return -1;
+}
+
+static int open_csv(rows_source *s, const rows_options *opt, char *err, size_t errlen) {
+  if (opt && opt->sheet) {
+    snprintf(err, errlen, _("%s: --sheet is for Excel workbooks; this file is CSV text"), s->path);
+    return -1;
+  }
+  if (csv_read_file_as(s->path, opt ? opt->encoding : NULL, &s->table, err, errlen) != 0) return -1;
+  if (!(s->where = strdup(s->path))) {
+    snprintf(err, errlen, "%s: %s", s->path, _("out of memory"));
+    return -1;
+  }
+  rows_row header = {.line = s->table.row_line[0], .count = s->table.row_count[0],
+                     .cells = (const char *const *)&s->table.fields[s->table.row_first[0]]};
+  if (keep_header(s, &header) != 0) {
+    snprintf(err, errlen, "%s: %s", s->path, _("out of memory"));
+    return -1;
+  }
+  s->next = 1;
+  return 0;
+}
+
+int rows_open(const char *path, const rows_options *opt, rows_source **out, char *err, size_t errlen) {
+  *out = NULL;
+  rows_source *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = strdup(path))) {
+    free(s);
+    snprintf(err, errlen, "%s: %s", path, _("out of memory"));
+    return -1;
+  }
+  s->format = file_is_zip(path) ? ROWS_XLSX : ROWS_CSV;
+  int rc = s->format == ROWS_XLSX ? open_xlsx(s, opt, err, errlen) : open_csv(s, opt, err, errlen);
+  if (rc != 0) {
+    rows_close(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+rows_format rows_format_of(const rows_source *s) { return s->format; }
+const char *rows_where(const rows_source *s) { return s->where; }
+const rows_row *rows_header(const rows_source *s) { return &s->header; }
+
+rows_cell_kind rows_kind(const rows_row *row, size_t i) {
+  return row->kinds && i < row->count ? (rows_cell_kind)row->kinds[i] : ROWS_TEXT;
+}
+
+const char *rows_cell(const rows_row *row, size_t i) { return i < row->count ? row->cells[i] : NULL; }
+
+int rows_next(rows_source *s, rows_row *row, char *err, size_t errlen) {
+  if (s->format == ROWS_XLSX) return xlsx_next(s, row, err, errlen);
+  memset(row, 0, sizeof *row);
+  if (s->next >= s->table.nrows) return 0;
+  size_t r = s->next++;
+  row->line = s->table.row_line[r];
+  row->count = s->table.row_count[r];
+  row->cells = (const char *const *)&s->table.fields[s->table.row_first[r]];
+  return 1;
+}
+
+int rows_rewind(rows_source *s, char *err, size_t errlen) {
+  if (s->format == ROWS_CSV) {
+    s->next = 1;
+    return 0;
+  }
+  if (xlsx_rewind(s->xlsx, err, errlen) != 0) return -1;
+  rows_row header;
+  return xlsx_next(s, &header, err, errlen) == 1 ? 0 : -1; /* the header again */
+}
+
+char rows_delimiter(const rows_source *s) { return s->format == ROWS_CSV ? s->table.delimiter : ';'; }
+
+const char *rows_encoding_name(const rows_source *s) {
+  return s->format == ROWS_CSV ? text_encoding_name(s->table.encoding) : "XLSX";
+}
+
+void rows_close(rows_source *s) {
+  if (!s) return;
+  if (s->format == ROWS_CSV && s->table.nrows) csv_free(&s->table);
+  xlsx_close(s->xlsx);
+  for (size_t i = 0; s->header_cells && i < s->header.count; i++) free(s->header_cells[i]);
+  free(s->header_cells);
+  free(s->header_kinds);
+  free(s->where);
+  free(s->path);
+  free(s);
+}
+
+/* ---- rejected rows ---- */
+
+struct rows_rejected {
+  rows_format format;
+  char *final_path, *part_path;
+  char delimiter;
+  size_t columns;
+  /* CSV */
+  FILE *csv;
+  /* XLSX */
+  lxw_workbook *book;
+  lxw_worksheet *sheet;
+  lxw_format *bold, *date, *datetime;
+  lxw_row_t next_row;
+};
+
+void rows_rejected_path(const char *path, rows_format format, char *out, size_t outlen) {
+  snprintf(out, outlen, "%s.rejected.%s", path, format == ROWS_XLSX ? "xlsx" : "csv");
+}
+
+/* Reads "YYYY-MM-DD[ HH:MM[:SS]]" into an Excel date-time. */
+static int parse_iso(const char *s, lxw_datetime *dt) {
+  int y, m, d, hh = 0, mm = 0, n = 0;
+  double ss = 0;
+  memset(dt, 0, sizeof *dt);
+  if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3) return -1;
+  if (s[n] == ' ' && sscanf(s + n, " %2d:%2d:%lf", &hh, &mm, &ss) < 2) return -1;
+  dt->year = y, dt->month = m, dt->day = d, dt->hour = hh, dt->min = mm, dt->sec = ss;
+  return 0;
+}
+
+/* Writes one cell of a rejected row in its kind. */
+static lxw_error write_xlsx_cell(rows_rejected *w, lxw_col_t col, const char *value, rows_cell_kind kind) {
+  lxw_datetime dt;
+  if (!*value) return LXW_NO_ERROR;
+  if (kind == ROWS_NUMBER) return worksheet_write_number(w->sheet, w->next_row, col, strtod(value, NULL), NULL);
+  if (kind == ROWS_DATE && parse_iso(value, &dt) == 0)
+    return worksheet_write_datetime(w->sheet, w->next_row, col, &dt, strlen(value) > 10 ? w->datetime : w->date);
+  return worksheet_write_string(w->sheet, w->next_row, col, value, NULL);
+}
+
+static int open_rejected_xlsx(rows_rejected *w, const rows_source *s, char *err, size_t errlen) {
+  lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+  w->book = workbook_new_opt(w->part_path, &options);
+  if (!w->book) {
+    snprintf(err, errlen, _("%s: cannot write rejected rows"), w->final_path);
+    return -1;
+  }
+  w->sheet = workbook_add_worksheet(w->book, xlsx_sheet(s->xlsx));
+  if (!w->sheet) w->sheet = workbook_add_worksheet(w->book, NULL);
+  w->bold = workbook_add_format(w->book);
+  format_set_bold(w->bold);
+  w->date = workbook_add_format(w->book);
+  format_set_num_format(w->date, "dd.mm.yyyy");
+  w->datetime = workbook_add_format(w->book);
+  format_set_num_format(w->datetime, "dd.mm.yyyy hh:mm");
+  const rows_row *h = &s->header;
+  for (size_t c = 0; c < h->count; c++)
+    worksheet_write_string(w->sheet, 0, (lxw_col_t)c, h->cells[c], w->bold);
+  worksheet_write_string(w->sheet, 0, (lxw_col_t)h->count, "Строка", w->bold);
+  worksheet_write_string(w->sheet, 0, (lxw_col_t)h->count + 1, "Ошибка", w->bold);
+  worksheet_set_column(w->sheet, 0, (lxw_col_t)(h->count ? h->count - 1 : 0), 18, NULL);
+  worksheet_set_column(w->sheet, (lxw_col_t)h->count + 1, (lxw_col_t)h->count + 1, 80, NULL);
+  worksheet_freeze_panes(w->sheet, 1, 0);
+  w->next_row = 1;
+  return 0;
+}
+
+int rows_rejected_open(const rows_source *s, const char *final_path, rows_rejected **out, char *err, size_t errlen) {
+  *out = NULL;
+  rows_rejected *w = calloc(1, sizeof *w);
+  size_t n = strlen(final_path) + 6;
+  if (!w || !(w->final_path = strdup(final_path)) || !(w->part_path = malloc(n))) {
+    if (w) free(w->final_path);
+    free(w);
+    snprintf(err, errlen, "%s: %s", final_path, _("out of memory"));
+    return -1;
+  }
+  snprintf(w->part_path, n, "%s.part", final_path);
+  w->format = s->format;
+  w->delimiter = rows_delimiter(s);
+  w->columns = s->header.count;
+  int rc;
+  if (w->format == ROWS_XLSX) {
+    rc = open_rejected_xlsx(w, s, err, errlen);
+  } else {
+    rc = (w->csv = fopen(w->part_path, "wb")) ? 0 : -1;
+    if (rc != 0) {
+      snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), final_path, strerror(errno));
+    } else {
+      fputs("\xEF\xBB\xBF", w->csv); /* Excel shows Cyrillic only with the mark */
+      for (size_t c = 0; c < s->header.count; c++) {
+        csv_write_field(w->csv, s->header.cells[c], w->delimiter);
+        fputc(w->delimiter, w->csv);
+      }
+      fprintf(w->csv, "line%cerror\r\n", w->delimiter);
+    }
+  }
+  if (rc != 0) {
+    free(w->final_path);
+    free(w->part_path);
+    free(w);
+    return -1;
+  }
+  *out = w;
+  return 0;
+}
+
+int rows_rejected_add(rows_rejected *w, const rows_row *row, const char *reason, char *err, size_t errlen) {
+  if (w->format == ROWS_CSV) {
+    for (size_t c = 0; c < row->count; c++) {
+      csv_write_field(w->csv, row->cells[c], w->delimiter);
+      fputc(w->delimiter, w->csv);
+    }
+    fprintf(w->csv, "%zu%c", row->line, w->delimiter);
+    csv_write_field(w->csv, reason, w->delimiter);
+    fputs("\r\n", w->csv);
+    if (ferror(w->csv)) {
+      snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
+      return -1;
+    }
+    return 0;
+  }
+  lxw_error e = LXW_NO_ERROR;
+  /* a rejected row keeps the header's columns, so the line and reason stay under their headings */
+  size_t width = row->count > w->columns ? row->count : w->columns;
+  for (size_t c = 0; c < row->count && !e; c++) e = write_xlsx_cell(w, (lxw_col_t)c, row->cells[c], rows_kind(row, c));
+  if (!e) e = worksheet_write_number(w->sheet, w->next_row, (lxw_col_t)width, (double)row->line, NULL);
+  if (!e) e = worksheet_write_string(w->sheet, w->next_row, (lxw_col_t)width + 1, reason, NULL);
+  if (e) {
+    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, lxw_strerror(e));
+    return -1;
+  }
+  w->next_row++;
+  return 0;
+}
+
+int rows_rejected_finish(rows_rejected *w, int keep, char *err, size_t errlen) {
+  int rc = 0;
+  if (w->format == ROWS_CSV) {
+    if (fclose(w->csv) != 0) rc = -1;
+  } else if (workbook_close(w->book) != LXW_NO_ERROR) {
+    rc = -1;
+  }
+  if (rc != 0 && keep) snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
+  if (rc == 0 && keep && rename(w->part_path, w->final_path) != 0) {
+    snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
+    rc = -1;
+  }
+  if (!keep || rc != 0) remove(w->part_path);
+  free(w->final_path);
+  free(w->part_path);
+  free(w);
+  return keep ? rc : 0;
+}
