@@ -149,7 +149,7 @@ int csv_parse_as(const char *data, size_t len, const char *encoding, csv_table *
   memset(out, 0, sizeof *out);
   text_encoding enc;
   if (encoding && text_encoding_by_name(encoding, &enc) != 0) {
-    snprintf(err, errlen, "1: --encoding: unknown encoding '%s'; expected one of %s", encoding, TEXT_ENCODING_NAMES);
+    snprintf(err, errlen, _("1: --encoding: unknown encoding '%s'; expected one of %s"), encoding, TEXT_ENCODING_NAMES);
     return -1;
   }
   if (!encoding && text_detect_encoding(data, len, &enc, err, errlen) != 0) return -1;

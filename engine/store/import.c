@@ -174,6 +174,21 @@ static int check_personal(import_run *run, const import_options *opt, char *err,
   return rows_rewind(run->src, err, errlen);
 }
 
+/* 1 when field f is an organization's kind, which a name that starts
+ * with a legal form gives ("МАДОУ «Детский сад № 5»") when the file has
+ * no kind of its own. */
+static int kind_from_name(const import_run *run, size_t f) {
+  return !strcmp(run->entity->table, "organization") && !strcmp(run->entity->fields[f].name, "kind") &&
+         run->column_of_field[entity_field_index(run->entity, "name")] >= 0;
+}
+
+/* The kind an organization's name tells by its legal form, or NULL. */
+static const char *kind_of_name(const char *name) {
+  const vocabulary *kinds = vocabulary_find("organization_kind");
+  const char *rest, *code = vocabulary_code(kinds, name);
+  return code ? code : vocabulary_phrase(kinds, name, &rest);
+}
+
 /* Maps the header row onto the entity's fields; refuses duplicates and
  * missing required columns. */
 static int map_header(import_run *run, char *err, size_t errlen) {
@@ -204,6 +219,7 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     if (!fd->required || run->column_of_field[f] >= 0) continue;
     if (f == 0 && e->id_derived) continue;
     if (strcmp(fd->name, "municipality") == 0 && run->municipality[0]) continue;
+    if (kind_from_name(run, f)) continue;
     const char *bar = fd->headers ? strchr(fd->headers, '|') : NULL;
     int n = bar ? (int)(bar - fd->headers) : (int)strlen(fd->headers ? fd->headers : "");
     snprintf(err, errlen, "%s:%zu: missing required column '%s' (in Russian: '%.*s')%s",
@@ -484,9 +500,32 @@ static void subject_from_position(const import_run *run, typed_value *v) {
   int position = entity_field_index(run->entity, "position"), subject = entity_field_index(run->entity, "subject");
   if (position < 0 || subject < 0 || !v[position].qualifier || v[subject].present) return;
   const vocabulary *subjects = vocabulary_find("subject");
-  const vocabulary_entry *e = vocabulary_entry_of(subjects, vocabulary_code(subjects, v[position].qualifier));
-  if (!e) return;
-  v[subject].text = e->label;
+  const char *qualifier = v[position].qualifier;
+  const vocabulary_entry *e = vocabulary_entry_of(subjects, vocabulary_code(subjects, qualifier));
+  if (e) {
+    v[subject].text = e->label;
+    v[subject].present = 1;
+    return;
+  }
+  /* "Учитель математики и информатики", "Учитель физики, информатики": each part a subject, or none */
+  char labels[512] = "", part[256];
+  size_t o = 0;
+  for (const char *p = qualifier; *p;) {
+    size_t n = strcspn(p, ",");
+    const char *and = strstr(p, " и ");
+    if (and && (size_t)(and - p) < n) n = (size_t)(and - p);
+    snprintf(part, sizeof part, "%.*s", (int)n, p);
+    e = vocabulary_entry_of(subjects, vocabulary_code(subjects, part));
+    if (!e || o + strlen(e->label) + 3 > sizeof labels) return;
+    o += (size_t)snprintf(labels + o, sizeof labels - o, "%s%s", o ? ", " : "", e->label);
+    p += n;
+    if (*p == ',') p++;
+    else if (!strncmp(p, " и ", strlen(" и "))) p += strlen(" и ");
+  }
+  if (!o) return;
+  free(v[subject].owned); /* an empty cell of the file's own column */
+  if (!(v[subject].owned = strdup(labels))) return;
+  v[subject].text = v[subject].owned;
   v[subject].present = 1;
 }
 
@@ -515,6 +554,16 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
     }
     if ((!raw || !*raw) && strcmp(fd->name, "municipality") == 0 && run->municipality[0])
       raw = run->municipality;
+    if ((!raw || !*raw) && kind_from_name(run, f)) {
+      const char *name = v[entity_field_index(e, "name")].text;
+      if ((v[f].text = name ? kind_of_name(name) : NULL)) {
+        v[f].present = 1;
+        continue;
+      }
+      snprintf(msg, msglen, _("%s: required value is missing, and the name does not start with a legal form"
+                              " that tells it (МБОУ, МАДОУ, МБУ ДО, ...)"), column_name(run, f));
+      return -1;
+    }
     if (!raw || !*raw) {
       if (fd->required && !(f == 0 && e->id_derived)) {
         snprintf(msg, msglen, _("%s: required value is missing"), column_name(run, f));

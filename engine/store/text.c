@@ -203,16 +203,16 @@ static int detect_code_page(const char *data, size_t len, text_encoding *encodin
   size_t first_high = 0;
   while (first_high < len && s[first_high] < 0x80) first_high++;
   if (found < 0) {
-    snprintf(err, errlen, "%zu: byte 0x%02X is neither UTF-8 nor a Cyrillic code page", line_of(data, first_high),
+    snprintf(err, errlen, _("%zu: byte 0x%02X is neither UTF-8 nor a Cyrillic code page"), line_of(data, first_high),
              s[first_high]);
     return -1;
   }
   /* a reading must win by more than a couple of letters' worth, or the guess is not honest */
   if (runner_up >= 0 && best - second < 60) {
     snprintf(err, errlen,
-             "%zu: cannot tell whether this text is %s or %s: name it with --encoding (" TEXT_ENCODING_NAMES ")",
+             _("%zu: cannot tell whether this text is %s or %s: name it with --encoding (%s)"),
              line_of(data, first_high), text_encoding_name(pages[found].encoding),
-             text_encoding_name(pages[runner_up].encoding));
+             text_encoding_name(pages[runner_up].encoding), TEXT_ENCODING_NAMES);
     return -1;
   }
   *encoding = pages[found].encoding;
@@ -282,8 +282,8 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
     if (s[i] == 0) {
       int big_endian;
       if (looks_like_utf16(data, len, &big_endian))
-        snprintf(err, errlen, "1: this looks like UTF-16 text without a byte-order mark: save it again as "
-                              "\"Unicode text\" (with the mark), or name it with --encoding %s",
+        snprintf(err, errlen, _("1: this looks like UTF-16 text without a byte-order mark: save it again as "
+                                "\"Unicode text\" (with the mark), or name it with --encoding %s"),
                  big_endian ? "utf-16be" : "utf-16le");
       else
         snprintf(err, errlen, "%zu: NUL byte: this is not a text file", line_of(data, i));
@@ -326,7 +326,7 @@ static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_
                            size_t errlen) {
   iconv_t cd = iconv_open("UTF-8", name);
   if (cd == (iconv_t)-1) {
-    snprintf(err, errlen, "1: this system cannot convert from %s (iconv: %s)", name, strerror(errno));
+    snprintf(err, errlen, _("1: this system cannot convert from %s (iconv: %s)"), name, strerror(errno));
     return NULL;
   }
   size_t cap = len * 3 / 2 + 16; /* UTF-16 grows by at most half; 8-bit Cyrillic to 2 bytes */
@@ -343,14 +343,17 @@ static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_
   iconv_close(cd);
   size_t o = (size_t)(op - out);
   if (rc == (size_t)-1) {
-    snprintf(err, errlen, "%zu: %s at byte %zu, not valid %s", lines_in(out, o),
-             errno == EINVAL ? "the text ends inside a character" : "an invalid character", (size_t)(in - data), name);
+    if (errno == EINVAL)
+      snprintf(err, errlen, _("%zu: the text ends inside a character, at byte %zu: not valid %s"), lines_in(out, o),
+               (size_t)(in - data), name);
+    else
+      snprintf(err, errlen, _("%zu: an invalid character at byte %zu, not valid %s"), lines_in(out, o), (size_t)(in - data), name);
     free(out);
     return NULL;
   }
   out[o] = '\0';
   if (memchr(out, '\0', o)) {
-    snprintf(err, errlen, "%zu: NUL character: this is not a text file", lines_in(out, (size_t)((char *)memchr(out, '\0', o) - out)));
+    snprintf(err, errlen, _("%zu: NUL character: this is not a text file"), lines_in(out, (size_t)((char *)memchr(out, '\0', o) - out)));
     free(out);
     return NULL;
   }
@@ -383,7 +386,7 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
   case TEXT_CP1251: {
     for (size_t i = 0; i < len; i++) {
       if (s[i] == 0x98 || s[i] == 0) {
-        snprintf(err, errlen, "%zu: byte 0x%02X is not Windows-1251 text", line_of(data, i), s[i]);
+        snprintf(err, errlen, _("%zu: byte 0x%02X is not Windows-1251 text"), line_of(data, i), s[i]);
         return NULL;
       }
     }

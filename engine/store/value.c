@@ -39,10 +39,34 @@ static void write_digits(char *out, int value, int width) {
   }
 }
 
+/* Skips a time of day after a date: " 0:00", " 09:30:15", "T00:00:00"
+ * (seconds may have a fraction, ISO may end in Z). Returns 0 when the
+ * rest of p is such a time or nothing, -1 otherwise. */
+static int skip_time(const char *p, int iso) {
+  if (*p == '\0') return 0;
+  if (!(*p == ' ' || (iso && *p == 'T'))) return -1;
+  while (*p == ' ') p++;
+  if (iso && *p == 'T') p++;
+  int hour, minute, second = 0;
+  if (read_number(&p, 2, &hour) == 0 || *p++ != ':' || read_number(&p, 2, &minute) != 2) return -1;
+  if (*p == ':') {
+    p++;
+    if (read_number(&p, 2, &second) != 2) return -1;
+    if (*p == '.' || *p == ',') {
+      p++;
+      int fraction;
+      if (read_number(&p, 9, &fraction) == 0) return -1;
+    }
+  }
+  if (iso && *p == 'Z') p++;
+  return *p == '\0' && hour <= 23 && minute <= 59 && second <= 59 ? 0 : -1;
+}
+
 int value_parse_date(const char *s, char iso[11]) {
   int year, month, day;
   const char *p = s;
-  if (read_number(&p, 4, &year) == 4 && *p == '-') {
+  int is_iso = read_number(&p, 4, &year) == 4 && *p == '-';
+  if (is_iso) {
     p++;
     if (read_number(&p, 2, &month) != 2 || *p++ != '-' || read_number(&p, 2, &day) != 2)
       return -1;
@@ -50,9 +74,11 @@ int value_parse_date(const char *s, char iso[11]) {
     p = s;
     if (read_number(&p, 2, &day) == 0 || *p++ != '.') return -1;
     if (read_number(&p, 2, &month) == 0 || *p++ != '.') return -1;
-    if (read_number(&p, 4, &year) != 4) return -1;
+    int digits = read_number(&p, 4, &year);
+    if (digits == 2) year += year < VALUE_TWO_DIGIT_PIVOT ? 2000 : 1900;
+    else if (digits != 4) return -1;
   }
-  if (*p != '\0') return -1;
+  if (skip_time(p, is_iso) != 0) return -1;
   if (year < 1900 || year > 2200 || month < 1 || month > 12) return -1;
   if (day < 1 || day > days_in_month(year, month)) return -1;
   write_digits(iso, year, 4);

@@ -723,6 +723,7 @@ static void sheet_start_row(xlsx_reader *r, const char **attrs) {
     if (end == number || *end || v == 0) { sheet_fail(r, _("a row has no valid number (%.20s)"), number); return; }
     n = v;
   }
+  r->row_number = n;
   if (n > XLSX_MAX_ROWS) { sheet_fail(r, _("row %zu is beyond Excel's last row (%d): refused"), n, XLSX_MAX_ROWS); return; }
   if (n <= r->last_row) { sheet_fail(r, _("row %zu comes after row %zu: the sheet is damaged"), n, r->last_row); return; }
   r->row_number = r->last_row = n;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -175,6 +177,94 @@ static void semicolon_wins_over_commas_in_decimals(void **state) {
   csv_free(&t);
 }
 
+/* utf8 converted to the code page name by iconv, with prefix bytes (a
+ * byte-order mark) before it; *len gets the length. Caller frees. */
+static char *encode(const char *utf8, const char *name, const char *prefix, size_t prefix_len, size_t *len) {
+  iconv_t cd = iconv_open(name, "UTF-8");
+  assert_true(cd != (iconv_t)-1);
+  size_t inleft = strlen(utf8), cap = inleft * 4 + prefix_len + 8, outleft = cap - prefix_len;
+  char *out = malloc(cap), *in = (char *)utf8, *op = out + prefix_len;
+  memcpy(out, prefix, prefix_len);
+  assert_true(iconv(cd, &in, &inleft, &op, &outleft) != (size_t)-1);
+  iconv_close(cd);
+  *len = (size_t)(op - out);
+  return out;
+}
+
+static const char staff_text[] =
+    "Табельный номер\tДолжность\tДата рождения\n"
+    "т-1\tУчитель математики\t12.03.1980\n"
+    "т-2\tСтарший воспитатель\t01.01.1990\n";
+
+/* Excel's "Текст Юникод": UTF-16LE with its mark and tabs; and big-endian. */
+static void utf16_with_mark(void **state) {
+  (void)state;
+  size_t len;
+  char *data = encode(staff_text, "UTF-16LE", "\xFF\xFE", 2, &len);
+  csv_table t = parse_ok(data, len);
+  assert_int_equal(t.encoding, TEXT_UTF16LE);
+  assert_int_equal(t.delimiter, '\t');
+  assert_string_equal(csv_field(&t, 0, 0), "Табельный номер"); /* the mark is not part of the header */
+  assert_string_equal(csv_field(&t, 2, 1), "Старший воспитатель");
+  csv_free(&t);
+  free(data);
+  data = encode(staff_text, "UTF-16BE", "\xFE\xFF", 2, &len);
+  t = parse_ok(data, len);
+  assert_int_equal(t.encoding, TEXT_UTF16BE);
+  assert_string_equal(csv_field(&t, 1, 1), "Учитель математики");
+  csv_free(&t);
+  free(data);
+}
+
+/* UTF-16 without its mark is named as such, not read as garbage; an
+ * unpaired surrogate is an error at its line. */
+static void utf16_damaged_or_unmarked(void **state) {
+  (void)state;
+  size_t len;
+  char *data = encode("id\tname\n1\tSchool\n", "UTF-16LE", "", 0, &len);
+  parse_fails(data, len, "looks like UTF-16 text without a byte-order mark");
+  parse_fails(data, len, "--encoding utf-16le");
+  csv_table t;
+  char err[512];
+  assert_int_equal(csv_parse_as(data, len, "utf-16le", &t, err, sizeof err), 0);
+  assert_string_equal(csv_field(&t, 1, 1), "School");
+  csv_free(&t);
+  free(data);
+  /* "id\n1\n" then a lone high surrogate D800 on line 3 */
+  static const char broken[] = "\xFF\xFE" "i\0d\0\n\0" "1\0\n\0" "\x00\xD8" "x\0\n\0";
+  parse_fails(broken, sizeof broken - 1, "3: an invalid character");
+}
+
+/* KOI8-R and CP866 are told from Windows-1251 by how Russian they read. */
+static void koi8r_and_cp866(void **state) {
+  (void)state;
+  const char *pages[] = {"KOI8-R", "CP866", "CP1251"};
+  const text_encoding expected[] = {TEXT_KOI8R, TEXT_CP866, TEXT_CP1251};
+  for (int i = 0; i < 3; i++) {
+    size_t len;
+    char *data = encode("Код;Наименование;Вид\nsch1;Школа 1;МБОУ\ndou1;Детский сад 5 Ёлочка;МАДОУ\n", pages[i], "", 0, &len);
+    csv_table t = parse_ok(data, len);
+    assert_int_equal(t.encoding, expected[i]);
+    assert_string_equal(csv_field(&t, 0, 1), "Наименование");
+    assert_string_equal(csv_field(&t, 2, 1), "Детский сад 5 Ёлочка");
+    csv_free(&t);
+    free(data);
+  }
+  /* one short word could be either: the reader says so instead of guessing */
+  static const char short_word[] = "id\n\xC4\xC1\n"; /* "да" in KOI8-R, "ДБ" in Windows-1251 */
+  parse_fails(short_word, sizeof short_word - 1, "cannot tell whether this text is");
+  csv_table t;
+  char err[512];
+  assert_int_equal(csv_parse_as(short_word, sizeof short_word - 1, "koi8-r", &t, err, sizeof err), 0);
+  assert_string_equal(csv_field(&t, 1, 0), "да");
+  csv_free(&t);
+  assert_int_equal(csv_parse_as(short_word, sizeof short_word - 1, "ebcdic", &t, err, sizeof err), -1);
+  assert_non_null(strstr(err, "unknown encoding 'ebcdic'"));
+  /* named UTF-8 is still checked strictly */
+  assert_int_equal(csv_parse_as("a\n\xFF\n", 4, "utf-8", &t, err, sizeof err), -1);
+  assert_non_null(strstr(err, "2: invalid UTF-8"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(comma_utf8),
@@ -194,6 +284,9 @@ int main(void) {
     cmocka_unit_test(invalid_utf8_after_bom),
     cmocka_unit_test(nul_byte),
     cmocka_unit_test(semicolon_wins_over_commas_in_decimals),
+    cmocka_unit_test(utf16_with_mark),
+    cmocka_unit_test(utf16_damaged_or_unmarked),
+    cmocka_unit_test(koi8r_and_cp866),
   };
   return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

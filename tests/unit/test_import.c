@@ -560,6 +560,63 @@ static void staff_from_a_workbook(void **state) {
   xlsx_close(x);
 }
 
+/* The values of real HR exports: legal forms of organizations (alone, or
+ * at the start of a name when the file has no kind), positions of the
+ * official nomenclature with their subjects, Excel date-times, two-digit
+ * years and full birth dates. */
+static void real_hr_values(void **state) {
+  fixture *f = *state;
+  import_report r;
+  char err[1024], buf[512];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "kinds.csv",
+                               "Код;Наименование;Вид;Муниципалитет\n"
+                               "o1;Детский сад 1;МАДОУ;emz\no2;Детский сад 2;МБДОУ;emz\no3;Детский сад 3;МКДОУ;emz\n"
+                               "o4;Школа 4;МАОУ;emz\no5;Школа 5;МБОУ;emz\no6;Школа 6;МКОУ;emz\no7;Школа 7;ГБОУ;emz\n"
+                               "o8;Школа 8;ЧОУ;emz\no9;ЦДТ;МБУ ДО;emz\no10;ДДТ;МАУ ДО;emz\no11;Колледж;ГБПОУ;emz\n"
+                               "o12;Институт;ГАУ ДПО;emz\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization ORDER BY CAST(substr(id, 2) AS INTEGER))",
+                           buf, sizeof buf),
+                      "preschool preschool preschool school school school school school additional additional vocational dpo");
+  /* no kind column: the legal form at the start of the name tells it */
+  assert_int_equal(import_text(f, "organizations", "names.csv",
+                               "Код;Наименование;Муниципалитет\n"
+                               "n1;МАДОУ «Детский сад № 5»;emz\nn2;МБОУ СОШ № 3;emz\nn3;МБУ ДО «Центр детского творчества»;emz\n"
+                               "n4;ЧОУ ДПО «Учебный центр»;emz\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization WHERE id LIKE 'n%' ORDER BY id)",
+                           buf, sizeof buf), "preschool school additional dpo");
+  assert_int_equal(import_text(f, "organizations", "unknown.csv", "Код;Наименование;Муниципалитет\nn9;Гимназия без формы;emz\nn8;Клуб;emz\n",
+                               opt, &r, err, sizeof err), 1);
+  assert_int_equal(r.rejected, 1); /* «Гимназия …» is a school; «Клуб» says nothing */
+  assert_non_null(strstr(r.problems[0].message, ":3: kind: required value is missing, and the name does not start with a legal form"));
+  import_report_free(&r);
+
+  assert_int_equal(import_text(f, "staff", "hr.csv",
+                               "Табельный номер;Код ОО;Должность;Дата рождения;Год начала педагогической деятельности;Дата приёма\n"
+                               "h1;o5;Учитель математики;12.03.1980;2005;15.02.2023 0:00\n"
+                               "h2;o5;Учитель-логопед;01.01.90;2012;01.09.23\n"
+                               "h3;o9;Педагог дополнительного образования;1985-05-05;2008;2020-09-01 00:00:00\n"
+                               "h4;o1;Старший воспитатель;05.06.1970;1992;01.09.2001\n"
+                               "h5;o5;Заместитель директора по УВР;1975;1998;01.09.2010\n"
+                               "h6;o5;Учитель математики и информатики;1988;2011;01.09.2011\n"
+                               "h7;o10;Тренер-преподаватель;1979;2001;01.09.2001\n"
+                               "h8;o5;Директор школы;1965;1988;01.09.2005\n"
+                               "h9;o5;Преподаватель-организатор ОБЗР;1983;2007;01.09.2024\n",
+                               opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, "SELECT group_concat(id || '=' || position || '/' || coalesce(subject, '') || '/' || birth_year, ' ')"
+                                  " FROM (SELECT * FROM staff ORDER BY id)", buf, sizeof buf),
+                      "h1=teacher/Математика/1980 h2=speech_therapist//1990 h3=additional_educator//1985 h4=senior_educator//1970 "
+                      "h5=deputy//1975 h6=teacher/Математика, Информатика/1988 h7=coach//1979 h8=head//1965 "
+                      "h9=life_safety_organizer//1983");
+  assert_string_equal(text(f->db, "SELECT group_concat(from_date, ' ') FROM (SELECT from_date FROM employment WHERE staff_id IN ('h1', 'h2', 'h3') ORDER BY staff_id)",
+                           buf, sizeof buf), "2023-02-15 2023-09-01 2020-09-01");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
@@ -572,6 +629,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
     cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
+    cmocka_unit_test_setup_teardown(real_hr_values, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_values_read_the_same, setup, teardown),
     cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
     cmocka_unit_test_setup_teardown(events_participation_and_registries, setup, teardown),

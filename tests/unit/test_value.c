@@ -21,7 +21,29 @@ static void dates(void **state) {
   assert_int_equal(value_parse_date("29.02.2023", iso), -1);
   assert_int_equal(value_parse_date("31.04.2023", iso), -1);
   assert_int_equal(value_parse_date("2023-13-01", iso), -1);
-  assert_int_equal(value_parse_date("01.09.23", iso), -1);
+  /* two-digit years as Excel reads them: 00-29 this century, 30-99 the last */
+  assert_int_equal(value_parse_date("15.02.23", iso), 0);
+  assert_string_equal(iso, "2023-02-15");
+  assert_int_equal(value_parse_date("12.03.80", iso), 0);
+  assert_string_equal(iso, "1980-03-12");
+  assert_int_equal(value_parse_date("01.01.29", iso), 0);
+  assert_string_equal(iso, "2029-01-01");
+  assert_int_equal(value_parse_date("01.01.30", iso), 0);
+  assert_string_equal(iso, "1930-01-01");
+  assert_int_equal(value_parse_date("29.02.00", iso), 0); /* 2000 was a leap year */
+  assert_int_equal(value_parse_date("01.09.023", iso), -1);
+  /* Excel's date-times: the time of day is left out */
+  assert_int_equal(value_parse_date("15.02.2023 0:00", iso), 0);
+  assert_string_equal(iso, "2023-02-15");
+  assert_int_equal(value_parse_date("15.02.23 9:30:15", iso), 0);
+  assert_string_equal(iso, "2023-02-15");
+  assert_int_equal(value_parse_date("2023-02-15 00:00:00", iso), 0);
+  assert_int_equal(value_parse_date("2023-02-15T09:30:00.000Z", iso), 0);
+  assert_string_equal(iso, "2023-02-15");
+  assert_int_equal(value_parse_date("15.02.2023 25:00", iso), -1);
+  assert_int_equal(value_parse_date("15.02.2023 0:60", iso), -1);
+  assert_int_equal(value_parse_date("15.02.2023T0:00", iso), -1);
+  assert_int_equal(value_parse_date("15.02.2023 утро", iso), -1);
   assert_int_equal(value_parse_date("2023/09/01", iso), -1);
   assert_int_equal(value_parse_date("2023-09-01x", iso), -1);
   assert_int_equal(value_parse_date("", iso), -1);
