@@ -18,11 +18,15 @@ const command_def command_table[] = {
     {"init", command_init, "[--pack DIR] [--municipality CODE]",
      N_("Create or upgrade the store; record the default pack and municipality."), 0, 0,
      {VALUE("municipality", "CODE", N_("the municipality whose data the store holds by default"))}},
-    {"import", command_import, "ENTITY FILE [--dry-run] [--skip-invalid] [--drop-personal] [--snapshot DATE]",
-     N_("Load a CSV file: organizations, staff, activities, communities, documents, events, participation, registries"
-        " or measures (a roadmap)."), 2, 2,
+    {"import", command_import,
+     "ENTITY FILE [--dry-run] [--skip-invalid] [--drop-personal] [--snapshot DATE] [--sheet NAME]\n"
+     "[--encoding utf-8|utf-16le|utf-16be|cp1251|koi8-r|cp866]",
+     N_("Load a CSV file or an Excel workbook (.xlsx): organizations, staff, activities, communities, documents, "
+        "events, participation, registries or measures (a roadmap)."), 2, 2,
      {FLAG("dry-run", N_("check every row, write nothing")),
-      FLAG("skip-invalid", N_("import the valid rows, set the invalid ones aside in FILE.rejected.csv")),
+      FLAG("skip-invalid", N_("import the valid rows, set the invalid ones aside in FILE.rejected.csv (FILE.rejected.xlsx for a workbook)")),
+      VALUE("sheet", "NAME", N_("a workbook's sheet to read (default: the first)")),
+      VALUE("encoding", "ENCODING", N_("a CSV file's encoding, when it cannot be told from the file")),
       FLAG("drop-personal", N_("leave out columns of personal data (names, contacts, documents) instead of refusing the file")),
       VALUE("snapshot", "DATE", N_("staff only: the file is the staff list on DATE; who is missing from it has left, who moved has a new span"))}},
     {"check", command_check, "[--pack DIR]", N_("Load and validate a rule pack."), 0, 0, {{0}}},

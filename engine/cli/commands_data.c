@@ -84,7 +84,8 @@ int command_import(const command_args *args) {
     return EXIT_USER;
   }
   import_options io = {.dry_run = opt_given(args, "dry-run") > 0, .skip_invalid = opt_given(args, "skip-invalid") > 0,
-                       .drop_personal = opt_given(args, "drop-personal") > 0, .snapshot = opt_value(args, "snapshot")};
+                       .drop_personal = opt_given(args, "drop-personal") > 0, .snapshot = opt_value(args, "snapshot"),
+                       .sheet = opt_value(args, "sheet"), .encoding = opt_value(args, "encoding")};
   import_report report;
   int rc;
   if (!strcmp(entity, "measures")) rc = import_roadmap(args, db, path, &io, &report, err, sizeof err);

@@ -135,9 +135,9 @@ static int personal_column(import_run *run, size_t c, const char *what, size_t l
     return 0;
   }
   char where[64] = "";
-  if (line) snprintf(where, sizeof where, " (line %zu)", line);
-  snprintf(err, errlen, "%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
-           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out",
+  if (line) snprintf(where, sizeof where, _(" (line %zu)"), line);
+  snprintf(err, errlen, _("%s:%zu: %s: holds %s%s: personal data may not be imported (152-ФЗ «О персональных данных»);"
+           " pdmon keeps workers as pseudonymous ids: remove the column, or import with --drop-personal to leave it out"),
            run->where, run->header->line, header, what, where);
   return -1;
 }
@@ -207,7 +207,7 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     run->field_of_column[c] = f;
     if (f < 0) continue;
     if (run->column_of_field[f] >= 0) {
-      snprintf(err, errlen, "%s:%zu: %s: a second column for field %s (the first is '%s')",
+      snprintf(err, errlen, _("%s:%zu: %s: a second column for field %s (the first is '%s')"),
                run->where, run->header->line, header, e->fields[f].name,
                rows_cell(run->header, (size_t)run->column_of_field[f]));
       return -1;
@@ -222,7 +222,7 @@ static int map_header(import_run *run, char *err, size_t errlen) {
     if (kind_from_name(run, f)) continue;
     const char *bar = fd->headers ? strchr(fd->headers, '|') : NULL;
     int n = bar ? (int)(bar - fd->headers) : (int)strlen(fd->headers ? fd->headers : "");
-    snprintf(err, errlen, "%s:%zu: missing required column '%s' (in Russian: '%.*s')%s",
+    snprintf(err, errlen, _("%s:%zu: missing required column '%s' (in Russian: '%.*s')%s"),
              run->where, run->header->line, fd->name, n, fd->headers ? fd->headers : "",
              strcmp(fd->name, "municipality") == 0
                  ? _("; or set a default with 'pdmon init --municipality CODE'") : "");
@@ -464,19 +464,19 @@ static int complete_from_event(import_run *run, typed_value *v, char *msg, size_
   if (!strcmp(table, "event")) {
     int kind = entity_field_index(run->entity, "kind");
     if (from_event(run, v, "parent_id", "kind", 0) != 0 || !v[kind].present) {
-      snprintf(msg, msglen, "%s: required value is missing (a stage may take it from its event, parent_id)",
+      snprintf(msg, msglen, _("%s: required value is missing (a stage may take it from its event, parent_id)"),
                column_name(run, (size_t)kind));
       return -1;
     }
   } else if (!strcmp(table, "participation")) {
     int staff = entity_field_index(run->entity, "staff_id"), org = entity_field_index(run->entity, "organization_id");
     if (!v[staff].present && !v[org].present) {
-      snprintf(msg, msglen, "%s: who took part is missing: give the worker (staff_id) or the organization"
-               " (organization_id)", column_name(run, (size_t)staff));
+      snprintf(msg, msglen, _("%s: who took part is missing: give the worker (staff_id) or the organization"
+                 " (organization_id)"), column_name(run, (size_t)staff));
       return -1;
     }
     if (from_event(run, v, "event_id", "date", 1) != 0) {
-      snprintf(msg, msglen, "event_id: the event has no date");
+      snprintf(msg, msglen, _("event_id: the event has no date"));
       return -1;
     }
     int role = entity_field_index(run->entity, "role");
@@ -539,7 +539,7 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
     if (rows_format_of(run->src) == ROWS_XLSX)
       snprintf(msg, msglen, _("column %zu has a value, but the header names %zu columns"), row->count, width);
     else
-      snprintf(msg, msglen, "row has %zu fields but the header has %zu", row->count, width);
+      snprintf(msg, msglen, _("row has %zu fields but the header has %zu"), row->count, width);
     return -1;
   }
   for (size_t f = 0; f < e->nfields; f++) {
@@ -818,7 +818,7 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
       return -1;
     }
     if (rc != 0) {
-      snprintf(err, errlen, "%s:%zu: %s", run->where, row.line, rc == -1 ? msg : "out of memory");
+      snprintf(err, errlen, "%s:%zu: %s", run->where, row.line, rc == -1 ? msg : _("out of memory"));
       return -1;
     }
   }

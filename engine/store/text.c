@@ -262,7 +262,7 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
       size_t n = text_utf8_sequence(s + i, len - i);
       if (n == 0 || s[i] == 0) {
         snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
-                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence",
+                 s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"),
                  s[i]);
         return -1;
       }
@@ -286,7 +286,7 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
                                 "\"Unicode text\" (with the mark), or name it with --encoding %s"),
                  big_endian ? "utf-16be" : "utf-16le");
       else
-        snprintf(err, errlen, "%zu: NUL byte: this is not a text file", line_of(data, i));
+        snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), line_of(data, i));
       return -1;
     }
     size_t n = text_utf8_sequence(s + i, len - i);
@@ -311,7 +311,7 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
     return -1;
   }
   if (valid_multibyte >= invalid) {
-    snprintf(err, errlen, "%zu: invalid UTF-8 byte sequence (byte 0x%02X)",
+    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"),
              line_of(data, first_invalid), s[first_invalid]);
     return -1;
   }
@@ -334,7 +334,7 @@ static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_
   char *out = malloc(cap + 1);
   if (!out) {
     iconv_close(cd);
-    snprintf(err, errlen, "1: out of memory");
+    snprintf(err, errlen, _("1: out of memory"));
     return NULL;
   }
   char *in = (char *)data + skip, *op = out;
@@ -371,13 +371,13 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
       size_t n = text_utf8_sequence(s + i, len - i);
       if (n == 0 || s[i] == 0) {
         snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
-                 s[i] == 0 ? "NUL byte: this is not a text file" : "invalid UTF-8 byte sequence", s[i]);
+                 s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"), s[i]);
         return NULL;
       }
       i += n;
     }
     char *copy = malloc(len - skip + 1);
-    if (!copy) { snprintf(err, errlen, "1: out of memory"); return NULL; }
+    if (!copy) { snprintf(err, errlen, _("1: out of memory")); return NULL; }
     memcpy(copy, data + skip, len - skip);
     copy[len - skip] = '\0';
     if (outlen) *outlen = len - skip;
@@ -391,7 +391,7 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
       }
     }
     char *out = malloc(len * 3 + 1); /* every cp1251 byte needs at most 3 bytes */
-    if (!out) { snprintf(err, errlen, "1: out of memory"); return NULL; }
+    if (!out) { snprintf(err, errlen, _("1: out of memory")); return NULL; }
     size_t o = 0;
     for (size_t i = 0; i < len; i++) o += put_utf8(s[i] < 0x80 ? s[i] : cp1251_high[s[i] - 0x80], out + o);
     out[o] = '\0';
@@ -407,7 +407,7 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
   case TEXT_KOI8R: return iconv_to_utf8(data, len, "KOI8-R", 0, outlen, err, errlen);
   case TEXT_CP866: return iconv_to_utf8(data, len, "CP866", 0, outlen, err, errlen);
   }
-  snprintf(err, errlen, "1: unknown encoding");
+  snprintf(err, errlen, _("1: unknown encoding"));
   return NULL;
 }
 
