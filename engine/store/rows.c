@@ -3,12 +3,16 @@
 #include "rows.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csv.h"
+#include "files.h"
 #include "i18n.h"
 #include "xlsx_reader.h"
 
@@ -29,12 +33,15 @@ struct rows_source {
 
 /* 1 when the file at path starts like a ZIP archive. */
 static int file_is_zip(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
+  /* non-blocking and regular files only: a FIFO or a device goes on to the
+   * CSV reader, which refuses it by name (files.h) instead of waiting */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat st;
   char magic[4];
-  size_t n = fread(magic, 1, sizeof magic, f);
-  fclose(f);
-  return xlsx_looks_like(magic, n);
+  ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, magic, sizeof magic) : -1;
+  close(fd);
+  return n > 0 && xlsx_looks_like(magic, (size_t)n);
 }
 
 /* Copies row into the source's header. */
@@ -255,24 +262,37 @@ int rows_rejected_open(const rows_source *s, const char *final_path, rows_reject
     return -1;
   }
   snprintf(w->part_path, n, "%s.part", final_path);
+  struct stat st;
+  char inner[1200];
+  /* never written through a symbolic link planted at either name (files.h) */
+  if (lstat(final_path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), final_path);
+    free(w->final_path);
+    free(w->part_path);
+    free(w);
+    return -1;
+  }
   w->format = s->format;
   w->delimiter = rows_delimiter(s);
   w->columns = s->header.count;
   int rc;
-  if (w->format == ROWS_XLSX) {
+  w->csv = files_create(w->part_path, 0, inner, sizeof inner);
+  if (!w->csv) {
+    snprintf(err, errlen, _("%s (the rejected rows were not written)"), inner);
+    rc = -1;
+  } else if (w->format == ROWS_XLSX) {
+    fclose(w->csv); /* the workbook writes the part itself, now known to be no link */
+    w->csv = NULL;
     rc = open_rejected_xlsx(w, s, err, errlen);
+    if (rc != 0) remove(w->part_path);
   } else {
-    rc = (w->csv = fopen(w->part_path, "wb")) ? 0 : -1;
-    if (rc != 0) {
-      snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), final_path, strerror(errno));
-    } else {
-      fputs("\xEF\xBB\xBF", w->csv); /* Excel shows Cyrillic only with the mark */
-      for (size_t c = 0; c < s->header.count; c++) {
-        csv_write_field(w->csv, s->header.cells[c], w->delimiter);
-        fputc(w->delimiter, w->csv);
-      }
-      fprintf(w->csv, "line%cerror\r\n", w->delimiter);
+    rc = 0;
+    fputs("\xEF\xBB\xBF", w->csv); /* Excel shows Cyrillic only with the mark */
+    for (size_t c = 0; c < s->header.count; c++) {
+      csv_write_field(w->csv, s->header.cells[c], w->delimiter);
+      fputc(w->delimiter, w->csv);
     }
+    fprintf(w->csv, "line%cerror\r\n", w->delimiter);
   }
   if (rc != 0) {
     free(w->final_path);
@@ -315,12 +335,16 @@ int rows_rejected_add(rows_rejected *w, const rows_row *row, const char *reason,
 
 int rows_rejected_finish(rows_rejected *w, int keep, char *err, size_t errlen) {
   int rc = 0;
+  char inner[1200];
   if (w->format == ROWS_CSV) {
-    if (fclose(w->csv) != 0) rc = -1;
+    if (files_close(w->csv, w->final_path, inner, sizeof inner) != 0) {
+      rc = -1;
+      if (keep) snprintf(err, errlen, _("%s (the rejected rows)"), inner);
+    }
   } else if (workbook_close(w->book) != LXW_NO_ERROR) {
     rc = -1;
+    if (keep) snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
   }
-  if (rc != 0 && keep) snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
   if (rc == 0 && keep && rename(w->part_path, w->final_path) != 0) {
     snprintf(err, errlen, _("%s: cannot write rejected rows: %s"), w->final_path, strerror(errno));
     rc = -1;
