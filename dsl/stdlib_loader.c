@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "lua_regex.h"
 #include "lua_vocabulary.h"
+#include "russian.h"
 
 /* Registry key of the table caching loaded modules, by name. */
 static const char loaded_key[] = "pdmon.stdlib.loaded";
@@ -57,6 +58,13 @@ static int stdlib_csv_cell(lua_State *L) {
   return 1;
 }
 
+/* status_word(code): a result's status in words (достигнуто, в процессе:
+ * отставание...), from the one table the reports use. */
+static int stdlib_status_word(lua_State *L) {
+  lua_pushstring(L, ru_status(luaL_checkstring(L, 1)));
+  return 1;
+}
+
 /* require(name) of the stdlib's own modules and the core: the module
  * itself. Upvalue 1 is the sandbox as light userdata. */
 static int stdlib_require(lua_State *L) {
@@ -93,6 +101,8 @@ static int stdlib_require(lua_State *L) {
   lua_setfield(L, -2, "where");
   lua_pushcfunction(L, stdlib_gettext);
   lua_setfield(L, -2, "tr");
+  lua_pushcfunction(L, stdlib_status_word);
+  lua_setfield(L, -2, "status_word");
   lua_pushcfunction(L, sandbox_readonly_function);
   lua_setfield(L, -2, "readonly");
   lua_pushcfunction(L, stdlib_csv_cell);

@@ -694,7 +694,7 @@ function dsl.explain(pack, id, ctx)
   local ind = pack.by_id[id]
   local out = { id = id, title = ind.title, where = ind.where, criterion = ind.criterion, sets = {}, sql = {} }
   if type(ind.value) == "function" then
-    out.value = "function(ctx) (escape hatch: its SQL is listed as it runs)"
+    out.value = tr("function(ctx) (escape hatch: its SQL is listed as it runs)")
   else
     out.value = ind.value.kind
     local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
@@ -717,49 +717,64 @@ local function fmt(v)
 end
 
 -- explain as text: declaration, sets, target, the SQL that ran, and the
--- numerator and denominator per organization (only org when given).
+-- numerator and denominator per organization (only org when given). Its
+-- labels are for people (tr); a status is shown in words (status_word,
+-- the one table of engine/report/russian.c), with its code for the JSON.
 function dsl.explain_text(pack, id, ctx, org)
   local e = dsl.explain(pack, id, ctx)
   local out = {}
-  local function add(...) out[#out + 1] = string.format(...) end
+  local function add(format, ...) out[#out + 1] = string.format(format, ...) end
+  local function state(code) return string.format("%s (%s)", status_word(code), code) end
   add("%s: %s", e.id, e.title)
-  add("declared at %s in criterion %s", (e.where:gsub(":%s*$", "")), e.criterion)
-  add("value: %s", e.value)
-  for i, text in ipairs(e.sets) do add("  set %d: %s", i, text) end
+  add(tr("declared at %s in criterion %s"), (e.where:gsub(":%s*$", "")), e.criterion)
+  add(tr("value: %s"), e.value)
+  for i, text in ipairs(e.sets) do add(tr("  set %d: %s"), i, text) end
   local ind = pack.by_id[id]
-  if ind.reading then add("reading: %s", ind.reading) end
-  if ind.level == "municipality" then add("level: municipality (judged in total only: no rows per organization, no problem zones or ranks)") end
-  if ind.applies_to then add("applies to organizations of kind: %s (others are not_applicable)", table.concat(ind.applies_to, ", ")) end
+  if ind.reading then add(tr("reading: %s"), ind.reading) end
+  if ind.level == "municipality" then
+    add("%s", tr("level: municipality (judged in total only: no rows per organization, no problem zones or ranks)"))
+  end
+  if ind.applies_to then
+    add(tr("applies to organizations of kind: %s (others are not applicable)"), table.concat(ind.applies_to, ", "))
+  end
   if ind.target then
     for _, t in ipairs(ind.target_list) do
-      add("target: %s%s", t.text, ind.target_origin == "municipality" and " [the municipality's own choice: the document states no target]" or "")
+      add("%s%s", string.format(tr("target: %s"), t.text),
+          ind.target_origin == "municipality" and tr(" [the municipality's own choice: the document states no target]") or "")
     end
-    if ind.deadline then add("deadline: %s (judged from %s on)", ind.deadline.text, ind.deadline.date) end
+    if ind.deadline then add(tr("deadline: %s (judged from %s on)"), ind.deadline.text, ind.deadline.date) end
   else
-    add("target: none (status no_target)")
+    add("%s", tr("target: none (status: no target)"))
   end
-  add("SQL (%d statements, run on the read-only connection):", #e.sql)
+  add(tr("SQL (%d statements, run on the read-only connection):"), #e.sql)
   for _, sql in ipairs(e.sql) do add("  %s;", sql) end
   if e.error then
-    add("error: %s", e.error)
+    add(tr("error: %s"), e.error)
     return table.concat(out, "\n")
   end
-  add("results for %d:", ctx.period)
+  add(tr("results for %d:"), ctx.period)
   for _, row in ipairs(e.rows) do
     if not org or row.organization == org or (row.organization == nil and not row.breakdown) then
-      local who = row.breakdown and ("by " .. row.breakdown .. " " .. row.group) or row.organization_name or "TOTAL (municipality)"
-      add("  %s: numerator %s, denominator %s, value %s -> %s", who, fmt(row.numerator), fmt(row.denominator), fmt(row.value), row.status)
+      local who = row.breakdown and string.format(tr("by %s %s"), row.breakdown, row.group) or row.organization_name
+        or tr("TOTAL (municipality)")
+      add(tr("  %s: numerator %s, denominator %s, value %s -> %s"), who, fmt(row.numerator), fmt(row.denominator),
+          fmt(row.value), state(row.status))
       if row.target then
-        add("    rule applied: %s (phrase: «%s»)", row.target.reason or "-", row.target.text)
+        add(tr("    rule applied: %s (phrase: «%s»)"), row.target.reason or "-", row.target.text)
       end
       if row.cumulative then
-        add("    %s: yearly %s (%s of %s); cumulative since %d %s (%s of %s)",
-            row.figure == "cumulative" and "judged on the cumulative figure" or "judged on the year's own share",
+        add(tr("    %s: yearly %s (%s of %s); cumulative since %d %s (%s of %s)"),
+            row.figure == "cumulative" and tr("judged on the cumulative figure") or tr("judged on the year's own share"),
             fmt(row.yearly and row.yearly.value), fmt(row.yearly and row.yearly.numerator), fmt(row.yearly and row.yearly.denominator),
             row.cumulative.since, fmt(row.cumulative.value), fmt(row.cumulative.numerator), fmt(row.cumulative.denominator))
       end
-      if row.path_value ~= nil then add("    linear path in %d: %s -> %s", ctx.period, fmt(row.path_value), row.progress or "-") end
-      if row.base_value ~= nil then add("    base value (%s) %s, growth %s%%", tostring(row.target and row.target.base_year or "-"), fmt(row.base_value), fmt(row.growth)) end
+      if row.path_value ~= nil then
+        add(tr("    linear path in %d: %s -> %s"), ctx.period, fmt(row.path_value), row.progress and state(row.progress) or "-")
+      end
+      if row.base_value ~= nil then
+        add(tr("    base value (%s) %s, growth %s%%"), tostring(row.target and row.target.base_year or "-"), fmt(row.base_value),
+            fmt(row.growth))
+      end
       if row.message then add("    %s", row.message) end
     end
   end

@@ -126,6 +126,24 @@ static void usage_errors_in_both_languages(void **state) {
   support_outcome_free(&ru);
 }
 
+/* explain, written by the stdlib in Lua, speaks the reader's language too
+ * (tr), and names a status in words with its code. */
+static void explain_in_both_languages(void **state) {
+  (void)state;
+  support_outcome ru = run_in(RUSSIAN, "explain teachers_diagnosed --period 2023");
+  support_outcome en = run_in(ENGLISH, "explain teachers_diagnosed --period 2023");
+  assert_int_equal(ru.status, 0);
+  assert_int_equal(en.status, 0);
+  assert_non_null(strstr(ru.out, "множество 1: staff { position = \"teacher\" }"));
+  assert_non_null(strstr(ru.out, "результаты за 2023:"));
+  assert_non_null(strstr(ru.out, "ИТОГО (муниципалитет): числитель 0, знаменатель 0"));
+  assert_non_null(strstr(en.out, "results for 2023:"));
+  assert_non_null(strstr(en.out, "TOTAL (municipality): numerator 0, denominator 0"));
+  assert_null(strstr(ru.out, "results for"));
+  support_outcome_free(&ru);
+  support_outcome_free(&en);
+}
+
 /* A Russian locale changes the words, never the numbers: LC_NUMERIC stays
  * C, so Lua, JSON and CSV keep the decimal point. */
 static void numbers_keep_the_decimal_point(void **state) {
@@ -151,6 +169,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(russian_and_english_import_errors),
     cmocka_unit_test(usage_errors_in_both_languages),
+    cmocka_unit_test(explain_in_both_languages),
     cmocka_unit_test(numbers_keep_the_decimal_point),
   };
   return cmocka_run_group_tests_name("i18n", tests, setup, teardown);
