@@ -17,14 +17,14 @@ function aggregates.is_aggregate(value) return AggregateKind.is(value) end
 
 local function need_set(name, value, what)
   if not sets.is_set(value) then
-    error(name .. ": " .. what .. " must be a set, e.g. staff { position = \"teacher\" }", 3)
+    error(string.format(tr("%s: %s must be a set, e.g. staff { position = \"teacher\" }"), name, what), 3)
   end
 end
 
 local function need_field(name, set, field)
   local def = sets.ENTITIES[set.entity]
   if type(field) ~= "string" or not def.fields[field] then
-    error(string.format("%s: '%s' is not a field of %s", name, tostring(field), set.entity), 3)
+    error(string.format(tr("%s: '%s' is not a field of %s"), name, tostring(field), set.entity), 3)
   end
 end
 
@@ -82,7 +82,7 @@ function aggregates.share(part, whole)
   need_set("share(part, whole)", part, "part")
   need_set("share(part, whole)", whole, "whole")
   if part.entity ~= whole.entity then
-    error("share(part, whole): part is a set of " .. part.entity .. " but whole a set of " .. whole.entity, 2)
+    error(string.format(tr("share(part, whole): part is a set of %s but whole a set of %s"), part.entity, whole.entity), 2)
   end
   return made({ kind = "share", unit = "%", sets = { part, whole },
     measures = { count_measure(whole), both_measure(whole, part) },
@@ -154,11 +154,11 @@ end
 -- of the base value, or in points when points = true.
 function aggregates.growth(inner, options)
   if not aggregates.is_aggregate(inner) or inner.kind == "growth" then
-    error("growth(aggregate): expected an aggregate such as share(...) or count(...)", 2)
+    error(tr("growth(aggregate): expected an aggregate such as share(...) or count(...)"), 2)
   end
   options = options or {}
   if type(options) ~= "table" or (options.base ~= nil and math.type(options.base) ~= "integer") then
-    error("growth(aggregate, { base = YEAR, points = true }): base is a year", 2)
+    error(tr("growth(aggregate, { base = YEAR, points = true }): base is a year"), 2)
   end
   return new({ kind = "growth", unit = options.points and "п.п." or "%", sets = inner.sets, inner = inner,
     base = options.base, points = options.points, measures = {},

@@ -34,7 +34,7 @@ local function check_fields(what, spec, allowed, level)
       local names = {}
       for name in pairs(allowed) do names[#names + 1] = name end
       table.sort(names)
-      error(string.format("%s: unknown field '%s'; known fields: %s", what, k, table.concat(names, ", ")), level + 1)
+      error(string.format(tr("%s: unknown field '%s'; known fields: %s"), what, k, table.concat(names, ", ")), level + 1)
     end
   end
 end
@@ -55,14 +55,14 @@ local function read_target(what, value, level)
     for key, v in pairs(value) do
       local t = read_target(what .. " [" .. tostring(key) .. "]", v, level + 1)
       if type(key) ~= "string" or not targets.is_target(t) then
-        error(what .. ": a target table maps an organization kind or id (or default) to a target", level + 1)
+        error(string.format(tr("%s: a target table maps an organization kind or id (or default) to a target"), what), level + 1)
       end
       by[key] = t
       list[#list + 1] = t
     end
     return by, list
   end
-  error(what .. ": a target is a phrase such as \"К 2024 году - не менее 70%\", at_least(x), or a table by organization kind", level + 1)
+  error(string.format(tr("%s: a target is a phrase such as \"К 2024 году - не менее 70%%\", at_least(x), or a table by organization kind"), what), level + 1)
 end
 
 -- A copy of rule data (a manifest, a test's fixture) made of plain tables,
@@ -94,14 +94,14 @@ end
 local function read_kinds(what, value, level)
   if type(value) == "string" then value = { value } end
   if type(value) ~= "table" or #value == 0 then
-    error(what .. " is a list of organization kinds, e.g. { \"school\" }", level + 1)
+    error(string.format(tr("%s is a list of organization kinds, e.g. { \"school\" }"), what), level + 1)
   end
   local codes = {}
   for i, kind in ipairs(value) do
     local code, near_name, near_code
     if type(kind) == "string" then code, near_name, near_code = vocabulary.code("organization_kind", kind) end
     if not code then
-      error(string.format("%s: unknown organization kind %q; the nearest known is %q (%s); known: %s", what,
+      error(string.format(tr("%s: unknown organization kind %q; the nearest known is %q (%s); known: %s"), what,
         tostring(kind), near_name or "", near_code or "", table.concat(vocabulary.codes("organization_kind"), ", ")), level + 1)
     end
     codes[i] = code
@@ -209,26 +209,26 @@ function dsl.new_pack(dir)
 
   function api.indicator(id)
     if type(id) ~= "string" or not id:find("^[%a_][%w_]*$") then
-      error("indicator \"id\" { ... }: the id is a name in Latin letters, digits and _", 2)
+      error(tr("indicator \"id\" { ... }: the id is a name in Latin letters, digits and _"), 2)
     end
     local declared_at = where(2)
     return function(spec)
       local what = "indicator \"" .. id .. "\""
-      if type(spec) ~= "table" then error(what .. ": expected { title = ..., value = ... }", 2) end
+      if type(spec) ~= "table" then error(string.format(tr("%s: expected { title = ..., value = ... }"), what), 2) end
       check_fields(what, spec, INDICATOR_FIELDS, 2)
-      if type(spec.title) ~= "string" then error(what .. ": title is missing", 2) end
+      if type(spec.title) ~= "string" then error(string.format(tr("%s: title is missing"), what), 2) end
       if not aggregates.is_aggregate(spec.value) and type(spec.value) ~= "function" then
-        error(what .. ": value must be an aggregate such as share(part, whole) or count(set), or a function(ctx)", 2)
+        error(string.format(tr("%s: value must be an aggregate such as share(part, whole) or count(set), or a function(ctx)"), what), 2)
       end
       if spec.missing ~= nil and spec.missing ~= "no_data" and spec.missing ~= "zero" then
-        error(what .. ": missing is \"no_data\" (the default) or \"zero\"", 2)
+        error(string.format(tr("%s: missing is \"no_data\" (the default) or \"zero\""), what), 2)
       end
       local breakdown = spec.breakdown
       if type(breakdown) == "string" then breakdown = { breakdown } end
       for _, b in ipairs(breakdown or {}) do
-        if not BREAKDOWNS[b] then error(what .. ": breakdown is \"kind\" or \"position\"", 2) end
+        if not BREAKDOWNS[b] then error(string.format(tr("%s: breakdown is \"kind\" or \"position\""), what), 2) end
       end
-      if pack.by_id[id] then error(what .. ": declared twice (first at " .. pack.by_id[id].where .. ")", 2) end
+      if pack.by_id[id] then error(string.format(tr("%s: declared twice (first at %s)"), what, pack.by_id[id].where), 2) end
       local target, list = read_target(what .. ": target", spec.target, 2)
       local unit = spec.unit
       if unit == nil and aggregates.is_aggregate(spec.value) then unit = spec.value.unit end
@@ -245,12 +245,12 @@ function dsl.new_pack(dir)
   end
 
   function api.criterion(id)
-    if type(id) ~= "string" then error("criterion \"id\" { ... }: the id must be a string", 2) end
+    if type(id) ~= "string" then error(tr("criterion \"id\" { ... }: the id must be a string"), 2) end
     return function(spec)
       local existing
       for _, c in ipairs(pack.criteria) do if c.id == id then existing = c end end
       if type(spec) ~= "table" or (type(spec.title) ~= "string" and not existing) then
-        error("criterion \"" .. id .. "\": expected { title = ..., indicator ... }", 2)
+        error(string.format(tr("criterion \"%s\": expected { title = ..., indicator ... }"), id), 2)
       end
       check_fields("criterion \"" .. id .. "\"", spec, { title = true, description = true }, 2)
       -- a criterion declared again (by a municipality over its region) gains indicators
@@ -258,7 +258,7 @@ function dsl.new_pack(dir)
       if not existing then pack.criteria[#pack.criteria + 1] = crit end
       for _, ind in ipairs(spec) do
         if type(ind) ~= "table" or pack.by_id[ind.id] ~= ind then
-          error("criterion \"" .. id .. "\": its list holds indicator \"id\" { ... } declarations only", 2)
+          error(string.format(tr("criterion \"%s\": its list holds indicator \"id\" { ... } declarations only"), id), 2)
         end
         ind.criterion = id
         pack.indicators[#pack.indicators + 1] = ind
@@ -333,28 +333,28 @@ function dsl.new_pack(dir)
   end
 
   function api.recommend(spec)
-    if type(spec) ~= "table" then error("recommend { when = ..., to = ..., text = ... }: expected a table", 2) end
+    if type(spec) ~= "table" then error(tr("recommend { when = ..., to = ..., text = ... }: expected a table"), 2) end
     check_fields("recommend { ... }", spec, RECOMMEND_FIELDS, 2)
-    if type(spec.text) ~= "string" then error("recommend { text = ... }: the text of the recommendation is missing", 2) end
+    if type(spec.text) ~= "string" then error(tr("recommend { text = ... }: the text of the recommendation is missing"), 2) end
     if spec.when ~= nil and type(spec.when) ~= "function" and type(spec.when) ~= "string" then
-      error("recommend { when = ... }: a status such as \"not_met\" or a function(result)", 2)
+      error(tr("recommend { when = ... }: a status such as \"not_met\" or a function(result)"), 2)
     end
     if spec.text:find("{organization}", 1, true) then
-      error("recommend { text = ... }: the report shows the organization next to each recommendation; do not repeat it with {organization}", 2)
+      error(tr("recommend { text = ... }: the report shows the organization next to each recommendation; do not repeat it with {organization}"), 2)
     end
     local prefix = spec.text:match("^%s*([^:]+):")
     for _, name in ipairs(ADDRESSEE_NAMES) do
       if prefix and (prefix == name or prefix:find("^" .. name:gsub("%p", "%%%0"))) then
-        error("recommend { text = ... }: the report groups recommendations under their addressee; the text need not begin with «"
-          .. prefix .. ":»", 2)
+        error(string.format(tr("recommend { text = ... }: the report groups recommendations under their addressee; the text need not begin with «%s:»"),
+          prefix), 2)
       end
     end
     if spec.organizations ~= nil then spec.organizations = read_kinds("recommend { organizations = ... }", spec.organizations, 2) end
     if spec.to ~= nil then
-      if type(spec.to) ~= "string" then error("recommend { to = ... }: the addressee is a string such as \"organization\"", 2) end
+      if type(spec.to) ~= "string" then error(tr("recommend { to = ... }: the addressee is a string such as \"organization\""), 2) end
       local code, near_name, near_code = vocabulary.code("addressee", spec.to)
       if not code then
-        error(string.format("recommend { to = %q }: unknown addressee; the nearest known is %q (%s); known: %s", spec.to,
+        error(string.format(tr("recommend { to = %q }: unknown addressee; the nearest known is %q (%s); known: %s"), spec.to,
           near_name, near_code, table.concat(vocabulary.codes("addressee"), ", ")), 2)
       end
       spec.to = code
@@ -416,9 +416,9 @@ end
 -- up to the pack itself.
 function dsl.finish(pack)
   local manifest = pack.manifests[0]
-  if not manifest then error(pack.dir .. "/pack.lua: the manifest pack { id = ..., title = ... } is missing", 0) end
+  if not manifest then error(string.format(tr("%s/pack.lua: the manifest pack { id = ..., title = ... } is missing"), pack.dir), 0) end
   for id, ind in pairs(pack.by_id) do
-    if not ind.criterion then error(ind.where .. "indicator \"" .. id .. "\" is not inside any criterion", 0) end
+    if not ind.criterion then error(ind.where .. string.format(tr("indicator \"%s\" is not inside any criterion"), id), 0) end
   end
   -- deepest base first; within a layer in the order written, so a later file
   -- (the municipality's targets_override.lua is loaded last) wins
@@ -431,7 +431,7 @@ function dsl.finish(pack)
     if not ind then
       local ids = {}
       for _, i in ipairs(pack.indicators) do ids[#ids + 1] = i.id end
-      error(o.where .. "targets: no indicator '" .. tostring(o.id) .. "' in this pack or its base; known: " .. table.concat(ids, ", "), 0)
+      error(o.where .. string.format(tr("targets: no indicator '%s' in this pack or its base; known: %s"), tostring(o.id), table.concat(ids, ", ")), 0)
     end
     ind.target, ind.target_list, ind.target_origin = o.target, o.list, o.origin
   end
@@ -441,7 +441,7 @@ function dsl.finish(pack)
     if not target then
       for _, c in ipairs(pack.criteria) do if c.id == a.id then target = c end end
     end
-    if not target then error(a.where .. "adapt: no indicator or criterion '" .. tostring(a.id) .. "' in this pack or its base", 0) end
+    if not target then error(a.where .. string.format(tr("adapt: no indicator or criterion '%s' in this pack or its base"), tostring(a.id)), 0) end
     if a.fields.title then target.title = a.fields.title end
     if a.fields.source then target.source = a.fields.source end
   end
@@ -456,13 +456,13 @@ function dsl.finish(pack)
   for _, r in ipairs(pack.ratings) do
     for id in pairs(r.weights) do
       local ind = pack.by_id[id]
-      local what = r.where .. "rating \"" .. r.id .. "\": indicator '" .. id .. "'"
-      if not ind then error(r.where .. "rating \"" .. r.id .. "\": no indicator '" .. id .. "' in this pack", 0) end
+      local what = r.where .. string.format(tr("rating \"%s\": indicator '%s'"), r.id, id)
+      if not ind then error(r.where .. string.format(tr("rating \"%s\": no indicator '%s' in this pack"), r.id, id), 0) end
       if ind.level == "municipality" then
-        error(what .. " is judged for the municipality only; a rating ranks organizations", 0)
+        error(what .. tr(" is judged for the municipality only; a rating ranks organizations"), 0)
       end
       if not ind.target and ind.unit ~= "%" then
-        error(what .. " has no target and is not a share: a rating needs how far each indicator is towards its target", 0)
+        error(what .. tr(" has no target and is not a share: a rating needs how far each indicator is towards its target"), 0)
       end
     end
   end

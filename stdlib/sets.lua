@@ -121,14 +121,14 @@ function sets.literal(v)
   if t == "boolean" then return v and "1" or "0" end
   if math.type(v) == "integer" then return tostring(v) end
   if t == "number" then
-    if v ~= v or v == math.huge or v == -math.huge then error("a condition value must be a finite number", 0) end
+    if v ~= v or v == math.huge or v == -math.huge then error(tr("a condition value must be a finite number"), 0) end
     return string.format("%.17g", v)
   end
   if t == "string" then
-    if v:find("\0", 1, true) then error("a condition value may not contain a NUL byte", 0) end
+    if v:find("\0", 1, true) then error(tr("a condition value may not contain a NUL byte"), 0) end
     return "'" .. v:gsub("'", "''") .. "'"
   end
-  error("a condition value must be a string, number or boolean, not a " .. t, 0)
+  error(string.format(tr("a condition value must be a string, number or boolean, not a %s"), t), 0)
 end
 
 -- A copy of a list of values, so a rule's own table can change later
@@ -152,10 +152,10 @@ function sets.present() return condition("not null") end
 -- case and Ё forgiven (Cyrillic included).
 function sets.contains(...)
   local fragments = table.pack(...)
-  if fragments.n == 0 then error("contains(...): give one or more fragments of text", 2) end
+  if fragments.n == 0 then error(tr("contains(...): give one or more fragments of text"), 2) end
   for i = 1, fragments.n do
     if type(fragments[i]) ~= "string" or fragments[i] == "" then
-      error("contains(...): fragment " .. i .. " is not a non-empty string", 2)
+      error(string.format(tr("contains(...): fragment %d is not a non-empty string"), i), 2)
     end
   end
   return condition("contains", { table.unpack(fragments, 1, fragments.n) })
@@ -164,7 +164,7 @@ end
 -- matches("регулярное выражение"): the text matches a PCRE2 pattern
 -- (caseless, Unicode); a bad pattern is an error where it is written.
 function sets.matches(pattern)
-  if type(pattern) ~= "string" or pattern == "" then error("matches(pattern): the pattern is a non-empty string", 2) end
+  if type(pattern) ~= "string" or pattern == "" then error(tr("matches(pattern): the pattern is a non-empty string"), 2) end
   local ok, err = pcall(regex.compile, pattern, "i")
   if not ok then error("matches(" .. string.format("%q", pattern) .. "): " .. tostring(err):gsub("^regex%.compile: ", ""), 2) end
   return condition("matches", pattern)
@@ -174,11 +174,11 @@ local function check_condition_value(entity, key, value, level)
   local t = type(value)
   if t == "string" or t == "number" or t == "boolean" or ConditionKind.is(value) then return end
   if t == "table" then
-    if #value == 0 then error(string.format("%s { %s = {} }: an empty list matches nothing", entity, key), level) end
+    if #value == 0 then error(string.format(tr("%s { %s = {} }: an empty list matches nothing"), entity, key), level) end
     for _, v in ipairs(value) do check_condition_value(entity, key, v, level + 1) end
     return
   end
-  error(string.format("%s { %s = ... }: a condition is a value, a list of values, below(x), above(x) or between(a, b), not a %s",
+  error(string.format(tr("%s { %s = ... }: a condition is a value, a list of values, below(x), above(x) or between(a, b), not a %s"),
     entity, key, t), level)
 end
 
@@ -188,7 +188,7 @@ local function vocabulary_value(entity, key, voc, v, level)
   if type(v) ~= "string" then return v end
   local code, near_name, near_code = vocabulary.code(voc, v)
   if not code then
-    error(string.format("%s { %s = %q }: unknown %s; the nearest known is %q (%s)", entity, key, v, voc,
+    error(string.format(tr("%s { %s = %q }: unknown %s; the nearest known is %q (%s)"), entity, key, v, voc,
       near_name, near_code), level)
   end
   local members = vocabulary.members(voc, code)
@@ -237,7 +237,7 @@ end
 -- at the rule file's line.
 local function new_set(entity, spec, level)
   if spec ~= nil and type(spec) ~= "table" then
-    error(entity .. " { ... }: expected a table of conditions, got " .. type(spec), level)
+    error(string.format(tr("%s { ... }: expected a table of conditions, got %s"), entity, type(spec)), level)
   end
   local def = ENTITIES[entity]
   local filters, options = {}, {}
@@ -251,35 +251,35 @@ local function new_set(entity, spec, level)
       if voc then value = check_vocabulary(entity, key, voc, value, level + 1) end
       filters[#filters + 1] = { field = key, value = copy_list(value) }
     else
-      error(string.format("%s { %s = ... }: unknown field '%s'; known fields: %s",
+      error(string.format(tr("%s { %s = ... }: unknown field '%s'; known fields: %s"),
         entity, tostring(key), tostring(key), known_fields(entity)), level)
     end
   end
   if (options.within or options.since or options.any_time) and not def.dated then
-    error(entity .. " { ... }: within, since and any_time apply to activities, communities, documents, events, participation and registries", level)
+    error(string.format(tr("%s { ... }: within, since and any_time apply to activities, communities, documents, events, participation and registries"), entity), level)
   end
   if options.within ~= nil and (math.type(options.within) ~= "integer" or options.within < 1) then
-    error(entity .. " { within = N }: N is a whole number of years, 1 or more", level)
+    error(string.format(tr("%s { within = N }: N is a whole number of years, 1 or more"), entity), level)
   end
   if options.since ~= nil and math.type(options.since) ~= "integer" then
-    error(entity .. " { since = YEAR }: YEAR is a year such as 2021", level)
+    error(string.format(tr("%s { since = YEAR }: YEAR is a year such as 2021"), entity), level)
   end
   for _, key in ipairs(sorted_keys(OPTION_OF)) do
     local v, o = options[key], OPTION_OF[key]
     if v ~= nil and not o.entities[entity] then
       local where = sorted_keys(o.entities)
-      error(string.format("%s { %s = ... }: %s applies to %s", entity, key, key, table.concat(where, " and ")), level)
+      error(string.format(tr("%s { %s = ... }: %s applies to %s"), entity, key, key, table.concat(where, ", ")), level)
     end
     if v ~= nil and o.set and (not SetKind.is(v) or v.entity ~= o.set) then
       local example = o.set == "staff" and "staff { position = \"teacher\" }" or "events { kind = \"competition\" }"
-      error(string.format("%s { %s = ... }: %s is a set of %s, e.g. %s = %s", entity, key, key, o.set, key, example), level)
+      error(string.format(tr("%s { %s = ... }: %s is a set of %s, e.g. %s = %s"), entity, key, key, o.set, key, example), level)
     end
     if v ~= nil and o.boolean and type(v) ~= "boolean" then
-      error(string.format("%s { %s = ... }: %s is true or false", entity, key, key), level)
+      error(string.format(tr("%s { %s = ... }: %s is true or false"), entity, key, key), level)
     end
   end
   if options.added and options.removed then
-    error(entity .. " { added = true, removed = true }: choose one: members added, or members removed, in the window", level)
+    error(string.format(tr("%s { added = true, removed = true }: choose one: members added, or members removed, in the window"), entity), level)
   end
   return SetKind.wrap({ entity = entity, filters = filters, options = options,
                        joins = { having = {}, without = {} } })
@@ -307,7 +307,7 @@ function sets.is_set(value) return SetKind.is(value) end
 -- The definition behind a set, for the compiler; an error for anything else.
 local function definition_of(set, level)
   local def = SetKind.definition(set)
-  if not def then error("expected a set such as staff { position = \"teacher\" }, not a " .. type(set), (level or 1) + 1) end
+  if not def then error(string.format(tr("expected a set such as staff { position = \"teacher\" }, not a %s"), type(set)), (level or 1) + 1) end
   return def
 end
 
@@ -402,14 +402,14 @@ local function with_join(self, kind, other)
   local list = other
   if sets.is_set(other) then list = { other } end
   if type(list) ~= "table" or #list == 0 then
-    error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets", 3)
+    error(string.format(tr("%s(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets"), kind), 3)
   end
   for _, one in ipairs(list) do
     if not sets.is_set(one) then
-      error(kind .. "(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets", 3)
+      error(string.format(tr("%s(...): expected a set such as activity { kind = \"diagnostic\" }, or a list of sets"), kind), 3)
     end
     if not LINKS[self.entity .. "<" .. one.entity] then
-      error(string.format("%s(...): a set of %s cannot be tied to a set of %s", kind, self.entity, one.entity), 3)
+      error(string.format(tr("%s(...): a set of %s cannot be tied to a set of %s"), kind, self.entity, one.entity), 3)
     end
   end
   local def = definition_of(self, 3)

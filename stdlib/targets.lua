@@ -89,9 +89,8 @@ function targets.parse(phrase)
   end
   local v = VALUE:match(rest)
   if not v then
-    return nil, "cannot read the target phrase '" .. phrase .. "'; write it as the documents do, e.g. "
-      .. "'К 2024 году - не менее 66,6%', 'Ежегодно - 75%', 'К 2024 году - 350 человек', "
-      .. "'положительная динамика не менее 10%' or 'Наличие ...'"
+    return nil, string.format(tr("cannot read the target phrase '%s'; write it as the documents do, e.g. 'К 2024 году - не менее 66,6%%', 'Ежегодно - 75%%', 'К 2024 году - 350 человек', 'положительная динамика не менее 10%%' or 'Наличие ...'"),
+      phrase)
   end
   base.value = number(v[2])
   base.unit = unit_of(v.unit or nil)
