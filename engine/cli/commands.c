@@ -19,8 +19,8 @@ const command_def command_table[] = {
      N_("Create or upgrade the store; record the default pack and municipality."), 0, 0,
      {VALUE("municipality", "CODE", N_("the municipality whose data the store holds by default"))}},
     {"import", command_import,
-     "ENTITY FILE [--dry-run] [--skip-invalid] [--drop-personal] [--snapshot DATE] [--sheet NAME]\n"
-     "[--encoding utf-8|utf-16le|utf-16be|cp1251|koi8-r|cp866]",
+     "ENTITY FILE [--dry-run] [--skip-invalid] [--drop-personal] [--snapshot DATE] [--sheet NAME]"
+     " [--encoding utf-8|utf-16le|utf-16be|cp1251|koi8-r|cp866]",
      N_("Load a CSV file or an Excel workbook (.xlsx): organizations, staff, activities, communities, documents, "
         "events, participation, registries or measures (a roadmap)."), 2, 2,
      {FLAG("dry-run", N_("check every row, write nothing")),
