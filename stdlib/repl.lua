@@ -157,6 +157,11 @@ end
 -- .mode box --wrap does.
 function repl.table(rows, limit, preferred, total_width)
   local cols = columns_of(rows, preferred)
+  -- a table is for people: a status shows in words (JSON and CSV keep the code)
+  local function shown_cell(c, v)
+    if c == "status" and type(v) == "string" then return status_word(v) end
+    return cell(v)
+  end
   if #rows == 0 then return tr("(no rows)") end
   local w, keep, numeric, text = {}, {}, {}, {}
   for i, c in ipairs(cols) do
@@ -171,7 +176,7 @@ function repl.table(rows, limit, preferred, total_width)
     for i, c in ipairs(cols) do
       local v = rows[r][c]
       if v ~= nil and type(v) ~= "number" then numeric[i] = false end
-      local shown_text = cell(v)
+      local shown_text = shown_cell(c, v)
       w[i] = math.max(w[i], width(shown_text))
       keep[i] = math.max(keep[i], math.min(longest_word(shown_text), MAX_WORD_KEPT))
       if shown_text:find(" ", 1, true) then text[i] = true end
@@ -197,7 +202,7 @@ function repl.table(rows, limit, preferred, total_width)
   add_row(cols, true)
   for r = 1, shown do
     local texts = {}
-    for i, c in ipairs(cols) do texts[i] = cell(rows[r][c]) end
+    for i, c in ipairs(cols) do texts[i] = shown_cell(c, rows[r][c]) end
     add_row(texts)
   end
   if #rows > shown then out[#out + 1] = string.format(tr("... %d more rows (%d in all)"), #rows - shown, #rows) end
