@@ -58,6 +58,8 @@ expect "import " "activities communities documents events measures organizations
 expect "import staff examples/quickstart/st" "examples/quickstart/staff.csv"
 expect "import staff x.csv --encoding " "cp1251 cp866 koi8-r utf-16be utf-16le utf-8"
 expect "import staff x.csv --sh" "--sheet"
+expect "template " "activities communities documents events organizations participation registries staff"
+expect "template staff --format " "csv xlsx"
 expect "report -o examples/quickstart/st" "examples/quickstart/staff.csv"
 expect "--db $scratch/s.db eval --indicator te" "teachers_diagnosed"
 expect "--db=$scratch/s.db explain " "teachers_diagnosed"

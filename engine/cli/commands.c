@@ -29,6 +29,11 @@ const command_def command_table[] = {
       VALUE("encoding", "ENCODING", N_("a CSV file's encoding, when it cannot be told from the file")),
       FLAG("drop-personal", N_("leave out columns of personal data (names, contacts, documents) instead of refusing the file")),
       VALUE("snapshot", "DATE", N_("staff only: the file is the staff list on DATE; who is missing from it has left, who moved has a new span"))}},
+    {"template", command_template, "ENTITY [--format xlsx|csv] [-o FILE]",
+     N_("Write an empty file of an entity to fill in and import: Russian headers, the required columns marked, "
+        "in a workbook drop-down lists of the allowed values and date formats."), 1, 1,
+     {VALUE("format", "FORMAT", N_("xlsx (default) or csv")),
+      {"output", 'o', OPT_VALUE, "FILE", N_("write to FILE (default: ENTITY.xlsx or ENTITY.csv here)")}}},
     {"check", command_check, "[--pack DIR]", N_("Load and validate a rule pack."), 0, 0, {{0}}},
     {"eval", command_eval, "[--period YEAR] [--indicator ID] [--org ID] [--region] [--format table|json|csv] [--municipality CODE]",
      N_("Evaluate the pack's indicators, per organization and for the municipality."), 0, 0,

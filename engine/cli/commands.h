@@ -20,6 +20,7 @@ const command_def *command_find(const char *name);
 int command_init(const command_args *args);
 int command_import(const command_args *args);
 int command_synth(const command_args *args);
+int command_template(const command_args *args);
 int command_check(const command_args *args);
 int command_vocabulary(const command_args *args);
 int command_eval(const command_args *args);

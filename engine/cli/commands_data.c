@@ -15,6 +15,7 @@
 #include "roadmap.h"
 #include "store.h"
 #include "synth.h"
+#include "template.h"
 
 int command_init(const command_args *args) {
   const char *municipality_opt = opt_value(args, "municipality");
@@ -114,6 +115,36 @@ int command_import(const command_args *args) {
                       " rejected file)\n"), path);
   import_report_free(&report);
   return rc == 0 && !every_row_rejected ? EXIT_OK : EXIT_USER;
+}
+
+/* pdmon template ENTITY: the empty file an office fills in (template.h). */
+int command_template(const command_args *args) {
+  const char *entity = args->argv[0], *format = opt_value(args, "format"), *out = opt_value(args, "output");
+  const entity_def *e = entity_find(entity);
+  if (!e) return usage_error(args, _("unknown entity '%s'; expected one of %s"), entity, entity_names());
+  template_format tf = TEMPLATE_XLSX;
+  if (format && !strcmp(format, "csv")) tf = TEMPLATE_CSV;
+  else if (format && strcmp(format, "xlsx") != 0)
+    return usage_error(args, _("--format: xlsx or csv (%s)"), format);
+  char path[PATH_MAX];
+  if (out) snprintf(path, sizeof path, "%s", out);
+  else snprintf(path, sizeof path, "%s.%s", e->name, tf == TEMPLATE_CSV ? "csv" : "xlsx");
+  char err[1024];
+  if (template_write(e, tf, path, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  char required[1024] = "", header[256];
+  size_t o = 0;
+  for (size_t f = 0; f < e->nfields && o < sizeof required; f++) {
+    if (!e->fields[f].required) continue;
+    int n = snprintf(required + o, sizeof required - o, "%s%s", o ? ", " : "", template_header(e, f, header, sizeof header));
+    if (n < 0) break;
+    o += (size_t)n;
+  }
+  printf(_("%s: template of %s; required columns: %s\n"), path, entity, required);
+  printf(_("fill it in and load it with: pdmon import %s %s\n"), entity, path);
+  return EXIT_OK;
 }
 
 int command_synth(const command_args *args) {

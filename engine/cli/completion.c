@@ -169,17 +169,17 @@ static void offer_values(const command_args *args, const command_def *cmd, const
 
 /* The candidates of the n-th positional of cmd. */
 static void offer_words(const command_args *args, const command_def *cmd, long n, const char *prefix) {
-  if (!strcmp(cmd->name, "import")) {
-    if (n == 0) { /* the importer's entities ("a, b, c"), and the roadmap */
+  if (!strcmp(cmd->name, "import") || !strcmp(cmd->name, "template")) {
+    if (n == 0) { /* the importer's entities ("a, b, c"), and for import the roadmap */
       for (const char *p = entity_names(); *p;) {
         size_t len = strcspn(p, ",");
         offer(p, len, prefix);
         p += len;
         while (*p == ',' || *p == ' ') p++;
       }
-      offer("measures", 8, prefix);
+      if (!strcmp(cmd->name, "import")) offer("measures", 8, prefix);
     }
-    if (n == 1) puts("@files");
+    if (n == 1 && !strcmp(cmd->name, "import")) puts("@files");
   } else if (!strcmp(cmd->name, "explain") && n == 0) {
     offer_indicators(args, prefix);
   } else if (!strcmp(cmd->name, "repl") && n == 0) {

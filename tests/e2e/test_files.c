@@ -1,7 +1,7 @@
 /* End to end: the files offices have, through the command line: a workbook
  * of several sheets (--sheet, errors as FILE.xlsx:SHEET:ROW, the rejected
  * rows in FILE.rejected.xlsx), CSV in UTF-16 with a mark and in the DOS
- * code page (--encoding). Arguments: the pdmon binary and the source folder. */
+ * code page (--encoding), and the templates to fill in (pdmon template). Arguments: the pdmon binary and the source folder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +153,38 @@ static void other_encodings(void **state) {
   free(unicode);
 }
 
+/* pdmon template: the file, what it says, and its refusals. */
+static void templates(void **state) {
+  const char *dir = *state;
+  char args[1400], want[1400];
+  snprintf(args, sizeof args, "template staff -o '%s/kadry-template.xlsx'", dir);
+  outcome o = expect(dir, args, 0);
+  assert_non_null(strstr(o.out, "required columns: Код работника, Код ОО, Должность, Год рождения"));
+  snprintf(want, sizeof want, "pdmon import staff %s/kadry-template.xlsx", dir);
+  assert_non_null(strstr(o.out, want));
+  support_outcome_free(&o);
+  snprintf(args, sizeof args, "import staff '%s/kadry-template.xlsx'", dir);
+  o = expect(dir, args, 0); /* unchanged, it imports: nothing below its headers */
+  assert_non_null(strstr(o.err, "has no rows below its header"));
+  support_outcome_free(&o);
+  snprintf(args, sizeof args, "template events --format csv --output '%s/events.csv'", dir);
+  o = expect(dir, args, 0);
+  support_outcome_free(&o);
+  snprintf(want, sizeof want, "%s/events.csv", dir);
+  char *csv = support_read(want);
+  assert_non_null(strstr(csv, "Код;Вид;Наименование;Уровень;"));
+  free(csv);
+  o = expect(dir, "template pupils", 2);
+  assert_non_null(strstr(o.err, "unknown entity 'pupils'; expected one of organizations, staff"));
+  support_outcome_free(&o);
+  o = expect(dir, "template staff --format pdf", 2);
+  assert_non_null(strstr(o.err, "--format: xlsx or csv (pdf)"));
+  support_outcome_free(&o);
+  o = expect(dir, "--help", 0);
+  assert_non_null(strstr(o.out, "template"));
+  support_outcome_free(&o);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
@@ -163,6 +195,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(workbook_sheets_errors_and_rejected_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(other_encodings, setup, teardown),
+      cmocka_unit_test_setup_teardown(templates, setup, teardown),
   };
   return cmocka_run_group_tests_name("files", tests, NULL, NULL);
 }
