@@ -16,10 +16,13 @@
 #include "csv.h"
 #include "cycle.h"
 #include "entity.h"
+#include "files.h"
 #include "html.h"
 #include "import.h"
 #include "roadmap.h"
 #include "routes.h"
+#include "rows.h"
+#include "template.h"
 #include "actions.h"
 
 #define PREVIEW_ROWS 10
@@ -38,8 +41,59 @@ static int is_zip(const char *data, size_t len) { return len >= 4 && !memcmp(dat
 static int is_ole(const char *data, size_t len) { return len >= 8 && !memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8); }
 static int is_text(const char *data, size_t len) { return len > 0 && !memchr(data, '\0', len); }
 
+/* Counts the line ends a CSV field holds (LF, CRLF and a lone CR, as csv.c counts them). */
+static size_t line_ends(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    if (*s == '\n' || (*s == '\r' && s[1] != '\n')) n++;
+  return n;
+}
+
+/* Writes one row as a CSV line; *line is the file's line the next row starts on. */
+static void write_csv_row(FILE *out, const rows_row *row, size_t *line) {
+  for (size_t c = 0; c < row->count; c++) {
+    if (c) fputc(';', out);
+    csv_write_field(out, row->cells[c], ';');
+    *line += line_ends(row->cells[c]);
+  }
+  fputs("\r\n", out);
+  (*line)++;
+}
+
+/* The first (or only) sheet of a workbook as the CSV the pages read: each
+ * row on the line of its sheet row number (blank lines for the rows Excel
+ * leaves out), so errors and the preview name the rows the office sees;
+ * dates as ISO dates, numbers as Excel holds them. */
+static int xlsx_to_csv(const char *path, const char *csv_path, char *err, size_t errlen) {
+  rows_source *src;
+  if (rows_open(path, NULL, &src, err, errlen) != 0) return -1;
+  FILE *out = files_create(csv_path, 1, err, errlen);
+  if (!out) {
+    rows_close(src);
+    return -1;
+  }
+  fputs("\xEF\xBB\xBF", out);
+  size_t line = 1;
+  const rows_row *header = rows_header(src);
+  for (; line < header->line; line++) fputs("\r\n", out);
+  write_csv_row(out, header, &line);
+  rows_row row;
+  int rc;
+  while ((rc = rows_next(src, &row, err, errlen)) == 1) {
+    for (; line < row.line; line++) fputs("\r\n", out);
+    write_csv_row(out, &row, &line);
+  }
+  rows_close(src);
+  char inner[1200];
+  if (files_close(out, csv_path, inner, sizeof inner) != 0) {
+    if (rc >= 0) snprintf(err, errlen, "%s", inner);
+    rc = -1;
+  }
+  return rc < 0 ? -1 : 0;
+}
+
 static const upload_format formats[] = {
-    {"XLSX", is_zip, NULL},  /* the XLSX reader plugs in here */
+    {"XLSX", is_zip, xlsx_to_csv},
     {"XLS", is_ole, NULL},
     {"CSV", is_text, NULL},
 };
@@ -72,7 +126,8 @@ static void write_form(web_request *r, FILE *out) {
   routes_frame(r, "Загрузка данных", &f);
   html_page_begin(out, &f);
   const char *const *list = !strcmp(r->who.role, "school") ? school_entities : municipality_entities;
-  html_printf(out, "<p>Файл CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) проверяется целиком: сначала вы увидите"
+  html_printf(out, "<p>Книга Excel (.xlsx, читается первый лист, первая строка — заголовки) или файл CSV (UTF-8, UTF-16, Windows-1251,"
+                   " KOI8-R или CP866, разделитель «;», «,» или табуляция) проверяется целиком: сначала вы увидите"
                    " первые строки или ошибки по строкам, и только потом данные будут записаны — все строки или ни одной.</p>\n"
                    "<form class=\"box\" method=\"post\" action=\"/m/%U/upload\" enctype=\"multipart/form-data\">"
                    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><label for=\"entity\">Что загружается</label><select id=\"entity\" name=\"entity\">",
@@ -82,7 +137,8 @@ static void write_form(web_request *r, FILE *out) {
                    "<p><button type=\"submit\">Проверить файл</button></p></form>\n<h2>Шаблоны</h2><ul>");
   for (int i = 0; list[i]; i++)
     if (strcmp(list[i], "measures"))
-      html_printf(out, "<li><a href=\"/m/%U/template/%U.csv\" download>%s</a></li>", r->municipality, list[i], entity_label(list[i]));
+      html_printf(out, "<li>%s: <a href=\"/m/%U/template/%U.xlsx\" download>Excel</a>, <a href=\"/m/%U/template/%U.csv\" download>CSV</a></li>",
+                  entity_label(list[i]), r->municipality, list[i], r->municipality, list[i]);
   html_printf(out, "</ul><p class=\"note\">Ограничения: файл до %L МБ и до %L строк.</p>\n",
               (long long)(r->options->max_body_bytes / (1024 * 1024)), (long long)r->options->max_upload_rows);
   html_page_end(out);
@@ -353,7 +409,10 @@ static int check_upload(web_request *r, upload_state *s) {
     return -1;
   }
   if (strcmp(format->name, "CSV") && format->to_csv(original, s->path, err, sizeof err) != 0) {
-    snprintf(s->failure, sizeof s->failure, "%s", err);
+    /* the server's folder is nobody's business: the message starts after it */
+    size_t n = strlen(original);
+    const char *why = !strncmp(err, original, n) ? err + n + (err[n] == ':') : err;
+    snprintf(s->failure, sizeof s->failure, "Книга Excel не читается: %.2000s", why[0] == ' ' ? why + 1 : why);
     return -1;
   }
   if (csv_read_file(s->path, &s->table, err, sizeof err) != 0) {
@@ -589,14 +648,37 @@ static void write_capitalized(FILE *out, const char *s, size_t len) {
   fwrite(s + 2, 1, len - 2, out);
 }
 
+/* Sends the workbook template of e (template.h), made in the upload folder
+ * and unlinked once open. */
+static void send_xlsx_template(web_request *r, const entity_def *e) {
+  char id[AUTH_TOKEN_HEX], path[1300], err[1024], name[320];
+  auth_random_hex(id);
+  snprintf(path, sizeof path, "%s/template-%s.xlsx", web_upload_dir(r->server), id);
+  int fd = template_write(e, TEMPLATE_XLSX, path, err, sizeof err) == 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+  unlink(path);
+  if (fd < 0) {
+    fprintf(stderr, "pdmon serve: %s\n", err);
+    routes_error_page(r, 500, "Не удалось подготовить шаблон.");
+    return;
+  }
+  snprintf(name, sizeof name, "%s.xlsx", e->name);
+  web_respond_file(r, fd, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+}
+
 void upload_template(web_request *r) {
   char entity[300];
   snprintf(entity, sizeof entity, "%s", r->arg[1]);
   size_t n = strlen(entity);
-  if (n > 4 && !strcmp(entity + n - 4, ".csv")) entity[n - 4] = '\0';
+  int xlsx = n > 5 && !strcmp(entity + n - 5, ".xlsx");
+  if (xlsx) entity[n - 5] = '\0';
+  else if (n > 4 && !strcmp(entity + n - 4, ".csv")) entity[n - 4] = '\0';
   const entity_def *e = entity_allowed(r, entity) ? entity_find(entity) : NULL;
   if (!e) {
     routes_error_page(r, 404, "Шаблона таких данных нет.");
+    return;
+  }
+  if (xlsx) {
+    send_xlsx_template(r, e);
     return;
   }
   char *text = NULL;

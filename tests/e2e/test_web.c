@@ -4,7 +4,8 @@
  * fails the test), anonymous requests go to the login, POSTs without the
  * form token are refused, logins are limited, cookies are HttpOnly and
  * SameSite=Strict, a stored <script> comes out escaped, bodies are bounded,
- * an upload with a bad row writes nothing and shows the row, and the
+ * an upload with a bad row writes nothing and shows the row (of a CSV
+ * file or an Excel workbook), and the
  * targets editor refuses an unreadable phrase, writes the municipality's
  * own layer (never the region's), keeps the previous version and re-judges
  * the cycle. */
@@ -25,6 +26,7 @@
 #include "routes.h"
 #include "store.h"
 #include "support.h"
+#include <xlsxwriter.h>
 
 static char *dir;
 static char store_path[1024], region_pack[1024], town_pack[1024];
@@ -85,8 +87,17 @@ static reply request(const char *method, const char *path, const char *cookie, c
   return r;
 }
 
-/* Sends a multipart upload of one file. */
+/* Sends a multipart upload of one file of len bytes. */
+static reply upload_bytes(const char *path, const char *cookie, const char *csrf, const char *entity, const char *name,
+                          const char *data, size_t len);
+
+/* Sends a multipart upload of one text file. */
 static reply upload(const char *path, const char *cookie, const char *csrf, const char *entity, const char *name, const char *text) {
+  return upload_bytes(path, cookie, csrf, entity, name, text, strlen(text));
+}
+
+static reply upload_bytes(const char *path, const char *cookie, const char *csrf, const char *entity, const char *name,
+                          const char *data, size_t len) {
   reply r = {0};
   char url[2048];
   snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
@@ -101,7 +112,7 @@ static reply upload(const char *path, const char *cookie, const char *csrf, cons
   part = curl_mime_addpart(mime);
   curl_mime_name(part, "file");
   curl_mime_filename(part, name);
-  curl_mime_data(part, text, CURL_ZERO_TERMINATED);
+  curl_mime_data(part, data, len);
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
   curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
@@ -583,6 +594,86 @@ static void an_upload_with_a_bad_row_writes_nothing(void **state) {
   free(r.body);
 }
 
+/* A workbook of staff as a school keeps it: row 3 left empty, row 4 with
+ * birth_year typed as text (bad, or good). Returns its bytes (caller frees). */
+static char *staff_workbook(const char *bad_year, size_t *len) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/kadry.xlsx", dir);
+  lxw_workbook *book = workbook_new(path);
+  lxw_worksheet *ws = workbook_add_worksheet(book, "Кадры");
+  const char *headers[] = {"Табельный номер", "Код ОО", "Должность", "Год рождения", "Год начала педагогической деятельности"};
+  for (lxw_col_t c = 0; c < 5; c++) worksheet_write_string(ws, 0, c, headers[c], NULL);
+  worksheet_write_string(ws, 1, 0, "t40", NULL);
+  worksheet_write_string(ws, 1, 1, "o1", NULL);
+  worksheet_write_string(ws, 1, 2, "Учитель математики", NULL);
+  worksheet_write_number(ws, 1, 3, 1981, NULL);
+  worksheet_write_number(ws, 1, 4, 2005, NULL);
+  worksheet_write_string(ws, 3, 0, "t41", NULL);
+  worksheet_write_string(ws, 3, 1, "o1", NULL);
+  worksheet_write_string(ws, 3, 2, "Учитель", NULL);
+  worksheet_write_string(ws, 3, 3, bad_year, NULL);
+  worksheet_write_number(ws, 3, 4, 2012, NULL);
+  assert_int_equal(workbook_close(book), LXW_NO_ERROR);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char *data = malloc(1 << 20);
+  *len = fread(data, 1, 1 << 20, f);
+  fclose(f);
+  return data;
+}
+
+static void an_excel_upload_names_the_sheet_rows(void **state) {
+  (void)state;
+  session s = session_of(2); /* the school o1 */
+  long long staff = count("SELECT COUNT(*) FROM staff");
+  size_t len;
+  char *book = staff_workbook("19x7", &len);
+  reply r = upload_bytes("/m/m1/upload", s.cookie, s.csrf, "staff", "kadry.xlsx", book, len);
+  free(book);
+  assert_int_equal(r.status, 422);
+  assert_non_null(strstr(r.body, "19x7"));
+  assert_non_null(strstr(r.body, "<td class=\"num\">4</td>")); /* the row Excel shows, past the empty one */
+  assert_int_equal(count("SELECT COUNT(*) FROM staff"), staff);
+  free(r.body);
+  book = staff_workbook("1990", &len);
+  r = upload_bytes("/m/m1/upload", s.cookie, s.csrf, "staff", "kadry.xlsx", book, len);
+  free(book);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "id=\"preview\""));
+  assert_non_null(strstr(r.body, "Учитель математики"));
+  const char *action = strstr(r.body, "/import\"");
+  assert_non_null(action);
+  const char *start = action;
+  while (start > r.body && *start != '"') start--;
+  char path[512], form[128];
+  snprintf(path, sizeof path, "%.*s", (int)(action - start - 1 + strlen("/import")), start + 1);
+  free(r.body);
+  snprintf(form, sizeof form, "csrf=%s", s.csrf);
+  r = request("POST", path, s.cookie, form);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "Записано строк: 2"));
+  free(r.body);
+  assert_int_equal(count("SELECT COUNT(*) FROM staff WHERE id IN ('t40', 't41') AND organization_id = 'o1'"), 2);
+  assert_int_equal(count("SELECT COUNT(*) FROM staff WHERE id = 't40' AND position = 'teacher' AND subject = 'Математика'"), 1);
+  /* a damaged workbook is refused as a whole, without the server's folders */
+  r = upload_bytes("/m/m1/upload", s.cookie, s.csrf, "staff", "broken.xlsx", "PK\3\4garbage", 11);
+  assert_int_equal(r.status, 422);
+  assert_non_null(strstr(r.body, "Книга Excel не читается"));
+  assert_null(strstr(r.body, "/original"));
+  free(r.body);
+  /* the workbook template, for the form's link */
+  r = request("GET", "/m/m1/template/staff.xlsx", s.cookie, NULL);
+  assert_int_equal(r.status, 200);
+  assert_true(r.len > 4 && !memcmp(r.body, "PK\3\4", 4));
+  free(r.body);
+  r = request("GET", "/m/m1/upload", s.cookie, NULL);
+  assert_non_null(strstr(r.body, "/m/m1/template/staff.xlsx"));
+  free(r.body);
+  /* the cycle test below counts o1's teachers as they were */
+  assert_int_equal(sqlite3_exec(db, "DELETE FROM employment WHERE staff_id IN ('t40', 't41');"
+                                    "DELETE FROM staff WHERE id IN ('t40', 't41')", NULL, NULL, NULL), SQLITE_OK);
+}
+
 static void the_targets_editor_writes_the_municipality_layer(void **state) {
   (void)state;
   session s = session_of(1);
@@ -709,6 +800,7 @@ int main(void) {
       cmocka_unit_test(stored_markup_comes_out_escaped),
       cmocka_unit_test(bodies_and_methods_are_bounded),
       cmocka_unit_test(an_upload_with_a_bad_row_writes_nothing),
+      cmocka_unit_test(an_excel_upload_names_the_sheet_rows),
       cmocka_unit_test(the_targets_editor_writes_the_municipality_layer),
       cmocka_unit_test(tls_serves_https_with_secure_cookies),
       cmocka_unit_test(listen_addresses_are_checked),
