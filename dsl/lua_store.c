@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lua_regex.h"
+#include "sql_tally.h"
 #include "text.h"
 #include "i18n.h"
 
@@ -133,6 +134,82 @@ static int store_query(lua_State *L) {
   return 1;
 }
 
+/* A statement read row by row: db:cursor(sql, ...) -> cursor, and
+ * cursor:next(t) fills t with the next row (keyed by column name) and
+ * returns it, or returns nil after the last. The cursor holds its store
+ * handle (as its user value) so the connection outlives it; rows are never
+ * all held at once, whatever the number a statement gives. */
+#define CURSOR_HANDLE "pdmon.cursor"
+
+typedef struct cursor {
+  sqlite3_stmt *stmt; /* NULL once done or closed */
+} cursor;
+
+static int cursor_close(lua_State *L) {
+  cursor *c = luaL_checkudata(L, 1, CURSOR_HANDLE);
+  sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  return 0;
+}
+
+static int cursor_next(lua_State *L) {
+  cursor *c = luaL_checkudata(L, 1, CURSOR_HANDLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (!c->stmt) return 0;
+  lua_getiuservalue(L, 1, 1);
+  store_handle *h = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!h || !h->view) return luaL_error(L, _("cursor: its store handle is closed"));
+  int rc = sqlite3_step(c->stmt);
+  if (rc == SQLITE_ROW) {
+    int ncols = sqlite3_column_count(c->stmt);
+    for (int i = 0; i < ncols; i++) {
+      push_column(L, c->stmt, i);
+      lua_setfield(L, 2, sqlite3_column_name(c->stmt, i));
+    }
+    lua_settop(L, 2);
+    return 1;
+  }
+  if (rc == SQLITE_DONE) {
+    sqlite3_finalize(c->stmt);
+    c->stmt = NULL;
+    return 0;
+  }
+  sandbox *sb = sandbox_from_lua(L);
+  if (rc == SQLITE_INTERRUPT && sb && sandbox_spent(sb)) return sandbox_raise_spent(L);
+  lua_pushstring(L, sqlite3_errmsg(rule_view_db(h->view)));
+  sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  return lua_error(L);
+}
+
+/* db:cursor(sql, ...) -> a cursor, or nil and SQLite's message when the
+ * SQL is wrong or refused (as db:query). */
+static int store_cursor(lua_State *L) {
+  store_handle *h = check_open(L);
+  const char *sql = luaL_checkstring(L, 2);
+  int nparams = lua_gettop(L) - 2;
+  cursor *c = lua_newuserdatauv(L, sizeof *c, 1);
+  c->stmt = NULL;
+  luaL_setmetatable(L, CURSOR_HANDLE);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);
+  char why[600];
+  if (rule_view_prepare(h->view, sql, &c->stmt, why, sizeof why) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, why);
+    return 2;
+  }
+  if (nparams != sqlite3_bind_parameter_count(c->stmt))
+    return luaL_error(L, _("cursor: the SQL has %d parameters but %d values were given"),
+                      sqlite3_bind_parameter_count(c->stmt), nparams);
+  int bad = bind_params(L, c->stmt, 3, nparams);
+  if (bad)
+    return luaL_error(L, _("cursor: parameter %d is a %s; only nil, boolean, number and string bind"),
+                      bad, luaL_typename(L, 2 + bad));
+  return 1;
+}
+
 /* Closes the connection once; __gc, __close and close share it. */
 static int store_close(lua_State *L) {
   store_handle *h = luaL_checkudata(L, 1, STORE_HANDLE);
@@ -150,7 +227,20 @@ static int store_tostring(lua_State *L) {
 }
 
 int luaopen_pdmon_store(lua_State *L) {
-  static const luaL_Reg methods[] = {{"query", store_query}, {"close", store_close}, {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"query", store_query}, {"cursor", store_cursor}, {"close", store_close},
+                                     {NULL, NULL}};
+  static const luaL_Reg cursor_methods[] = {{"next", cursor_next}, {"close", cursor_close}, {NULL, NULL}};
+  if (luaL_newmetatable(L, CURSOR_HANDLE)) {
+    luaL_newlib(L, cursor_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, cursor_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, cursor_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
   if (luaL_newmetatable(L, STORE_HANDLE)) {
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
@@ -186,6 +276,7 @@ static void register_functions(sqlite3 *db) {
   sqlite3_create_function_v2(db, "pdmon_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                              sql_fold, NULL, NULL, NULL);
   lua_regex_register_sql(db);
+  sql_tally_register(db);
 }
 
 void lua_store_push(lua_State *L) {

@@ -56,10 +56,16 @@ end
 
 -- Measure constructors: sql(alias, period, staff_alias, at) gives the
 -- summed expression (at as in sets.predicate); additive measures can be
--- summed across organizations.
+-- summed across organizations. An additive measure also says what it sums
+-- in parts: conditions(alias, period, staff_alias, at), the list of SQL
+-- conditions a row must meet (sets.conditions), and field (summed, or
+-- counted where present when counting), or none to count the rows, so an
+-- evaluation can compute each condition its measures share only once.
 local function count_measure(set)
   return { entity = set.entity, additive = true, sql = function(alias, period, staff_alias, at)
     return "SUM(CASE WHEN " .. sets.predicate(set, alias, period, 1, staff_alias, at) .. " THEN 1 ELSE 0 END)"
+  end, conditions = function(alias, period, staff_alias, at)
+    return sets.conditions(set, alias, period, 1, staff_alias, at)
   end, set = set }
 end
 
@@ -67,6 +73,10 @@ local function both_measure(whole, part)
   return { entity = whole.entity, additive = true, sql = function(alias, period, staff_alias, at)
     return "SUM(CASE WHEN " .. sets.predicate(whole, alias, period, 1, staff_alias, at) .. " AND "
       .. sets.predicate(part, alias, period, 1, staff_alias, at) .. " THEN 1 ELSE 0 END)"
+  end, conditions = function(alias, period, staff_alias, at)
+    local list = sets.conditions(whole, alias, period, 1, staff_alias, at)
+    for _, c in ipairs(sets.conditions(part, alias, period, 1, staff_alias, at)) do list[#list + 1] = c end
+    return list
   end, set = part }
 end
 
@@ -106,7 +116,9 @@ local function field_sum_measure(set, field, counting)
       return "SUM(CASE WHEN " .. p .. " AND " .. alias .. "." .. field .. " IS NOT NULL THEN 1 ELSE 0 END)"
     end
     return "TOTAL(CASE WHEN " .. p .. " THEN " .. alias .. "." .. field .. " END)"
-  end, set = set }
+  end, conditions = function(alias, period, staff_alias, at)
+    return sets.conditions(set, alias, period, 1, staff_alias, at)
+  end, field = field, counting = counting, set = set }
 end
 
 -- sum(set, field): the total of a numeric field (hours of courses, members).

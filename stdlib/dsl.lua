@@ -510,27 +510,27 @@ function dsl.indicators(pack)
   return list
 end
 
--- Fills the evaluation context (ctx.db and ctx.period come from the core)
--- and computes the aggregates of ids (all indicators when nil).
-function dsl.prepare(pack, ctx, ids)
-  ctx.statements, ctx.log, ctx.computed, ctx.sources = 0, {}, {}, {}
+-- Fills the evaluation context (ctx.db and ctx.period come from the core).
+function dsl.prepare(pack, ctx)
+  ctx.statements, ctx.log, ctx.sources = 0, {}, {}
   ctx.programme_start = pack.programme and pack.programme[1] or nil
   ctx.as_of = pack.as_of
-  if not ids then
-    ids = {}
-    for i, ind in ipairs(pack.indicators) do ids[i] = ind.id end
-  end
-  evaluation.prepare(pack, ctx, ids)
+  evaluation.prepare(pack, ctx)
   return ctx.statements
 end
 
--- The result rows of indicator id (after prepare); kept in ctx for the
--- recommendation rules.
-function dsl.evaluate(pack, id, ctx)
-  local rows = evaluation.rows(pack, ctx, id)
-  ctx.rows = ctx.rows or {}
-  ctx.rows[id] = rows
-  return rows
+local advice_of -- below: recommendations and ratings as the rows stream
+
+-- Evaluates the indicators ids (all when nil) into sink (the core's
+-- result_sink, see engine/cycle/result_sink.h), with the pack's
+-- recommendations and ratings when all are evaluated. Returns the number
+-- of statements run; a broken recommendation rule raises.
+function dsl.stream(pack, ctx, sink, ids)
+  dsl.prepare(pack, ctx)
+  local advice = not ids and advice_of(pack, ctx, sink) or nil
+  local n = evaluation.stream(pack, ctx, sink, ids, advice)
+  if advice and advice.failure then error(advice.failure, 0) end
+  return n
 end
 
 local function format_number(v)
@@ -575,15 +575,6 @@ local function achievement(row, unit)
   return math.max(0, math.min(v / goal, 1)) * 100
 end
 
--- The organizations a rating ranks: its kinds, its set, or all.
-local function rating_members(r, ctx)
-  if not r.set then return nil end
-  local rows = assert(ctx.db:query("SELECT o.id FROM organization o WHERE " .. sets.predicate(r.set, "o", ctx.period)))
-  local members = {}
-  for _, row in ipairs(rows) do members[row.id] = true end
-  return members
-end
-
 -- How a rating is made, in words for the report: which organizations,
 -- the indicators and weights, what a missing value does.
 local function rating_method(pack, r)
@@ -608,85 +599,86 @@ local function rating_method(pack, r)
     .. " Показатели, не применимые к организации, не учитываются."
 end
 
--- Composite ratings: per organization, the weighted mean of the
--- achievement of each weighted indicator. Returns { rating, title,
--- organization, organization_name, score, rank, covered, weighted, method }
--- sorted by rating and score.
-function dsl.ratings(pack, ctx)
-  local out = {}
-  for _, r in ipairs(pack.ratings) do
-    local members = rating_members(r, ctx)
-    local wanted = {}
-    for _, o in ipairs(ctx.organizations or {}) do
-      local ok = true
-      if r.kinds then
-        ok = false
-        for _, k in ipairs(r.kinds) do if k == o.kind then ok = true end end
-      end
-      if members and not members[o.id] then ok = false end
-      if ok then wanted[o.id] = o end
-    end
-    local by_org = {}
-    for id, w in pairs(r.weights) do
-      local unit = pack.by_id[id].unit
-      for _, row in ipairs(ctx.rows and ctx.rows[id] or {}) do
-        if row.organization and not row.breakdown and wanted[row.organization] and row.status ~= "not_applicable" then
-          local acc = by_org[row.organization] or { sum = 0, weight = 0, covered = 0, weighted = 0, name = row.organization_name }
-          local a = achievement(row, unit)
-          acc.weighted = acc.weighted + 1
-          if a then acc.covered = acc.covered + 1 end
-          if a or r.missing == "zero" then acc.sum, acc.weight = acc.sum + (a or 0) * w, acc.weight + w end
-          by_org[row.organization] = acc
-        end
-      end
-    end
-    local method = rating_method(pack, r)
-    local list = {}
-    for org, acc in pairs(by_org) do
-      if acc.weight > 0 then
-        list[#list + 1] = { rating = r.id, title = r.title, organization = org, organization_name = acc.name,
-                            score = aggregates.round2(acc.sum / acc.weight), covered = acc.covered,
-                            weighted = acc.weighted, method = method }
-      end
-    end
-    table.sort(list, function(a, b) if a.score ~= b.score then return a.score > b.score end return a.organization < b.organization end)
-    for i, item in ipairs(list) do item.rank = i; out[#out + 1] = item end
-  end
-  return out
-end
-
--- Applies the pack's recommendation rules to the evaluated rows: a rule
--- names an indicator (or applies to all), a status or a function(row), and
--- an addressee; organization rows go to the organization, the total to the
--- municipality. Returns { indicator, organization, addressee, priority, text }.
-function dsl.recommend(pack, ctx)
-  local out = {}
-  for _, rule in ipairs(pack.recommendations) do
+-- Recommendations and ratings made from the rows as they stream (see
+-- evaluation.stream): each recommendation rule is applied to every row of
+-- the indicators it names (a status or a function(row)); organization
+-- rows go to the organization, the total to the municipality. Each rating
+-- receives, per organization it ranks (its kinds, its set, or all), the
+-- achievement of every indicator it weighs; the core (result_sink) makes
+-- the weighted means and ranks from them. A failing rule stops the advice
+-- and is raised once the evaluation is done.
+advice_of = function(pack, _, sink)
+  local advice = { member_sets = {} }
+  local rules_of, ratings_of = {}, {}
+  for seq, rule in ipairs(pack.recommendations) do
     local spec = rule.spec
     local wanted = {}
     if spec.indicator then wanted[spec.indicator] = true end
     for _, id in ipairs(spec.indicators or {}) do wanted[id] = true end
-    local to = spec.to or "organization"
     for _, ind in ipairs(pack.indicators) do
-      local rows = (next(wanted) == nil or wanted[ind.id]) and ctx.rows and ctx.rows[ind.id] or {}
-      for _, row in ipairs(rows) do
-        local applies
-        if type(spec.when) == "function" then applies = spec.when(row)
-        else applies = row.status == (spec.when or "not_met") end
-        local level_ok = not row.breakdown and ((to == "organization") == (row.organization ~= nil))
-        if spec.organizations and row.organization then
-          local kind_ok = false
-          for _, k in ipairs(spec.organizations) do if k == row.organization_kind then kind_ok = true end end
-          level_ok = level_ok and kind_ok
-        end
-        if applies and level_ok and row.status ~= "not_applicable" then
-          out[#out + 1] = { indicator = ind.id, organization = row.organization, addressee = to,
-                            priority = spec.priority or 2, text = fill(spec.text, ind, row) }
-        end
+      if next(wanted) == nil or wanted[ind.id] then
+        rules_of[ind.id] = rules_of[ind.id] or {}
+        table.insert(rules_of[ind.id], { seq = seq, spec = spec, to = spec.to or "organization" })
       end
     end
   end
-  return out
+  local members, member_column = {}, {}
+  for seq, r in ipairs(pack.ratings) do
+    sink:rating(seq, r.id, r.title, rating_method(pack, r), r.missing == "zero")
+    if r.set then
+      advice.member_sets[#advice.member_sets + 1] = r
+      member_column[seq] = "member_" .. #advice.member_sets
+    end
+    for id, w in pairs(r.weights) do
+      ratings_of[id] = ratings_of[id] or {}
+      table.insert(ratings_of[id], { seq = seq, weight = w })
+    end
+  end
+  -- which ratings rank the organization whose rows come next
+  function advice.organization(org)
+    for seq, r in ipairs(pack.ratings) do
+      local ok = true
+      if r.kinds then
+        ok = false
+        for _, k in ipairs(r.kinds) do if k == org.kind then ok = true end end
+      end
+      if member_column[seq] and org[member_column[seq]] ~= 1 then ok = false end
+      members[seq] = ok
+    end
+  end
+  local function recommend(st, row, where)
+    local ind = st.ind
+    for _, rule in ipairs(rules_of[ind.id] or {}) do
+      local spec = rule.spec
+      local applies
+      if type(spec.when) == "function" then applies = spec.when(row)
+      else applies = row.status == (spec.when or "not_met") end
+      local level_ok = not row.breakdown and ((rule.to == "organization") == (row.organization ~= nil))
+      if spec.organizations and row.organization then
+        local kind_ok = false
+        for _, k in ipairs(spec.organizations) do if k == row.organization_kind then kind_ok = true end end
+        level_ok = level_ok and kind_ok
+      end
+      if applies and level_ok and row.status ~= "not_applicable" then
+        sink:recommendation(rule.seq, st.seq, where.unit, where.part, where.ord, row.organization, rule.to,
+          spec.priority or 2, fill(spec.text, ind, row), where.pending)
+      end
+    end
+  end
+  function advice.row(st, row, where)
+    if advice.failure then return end
+    if where.part == 1 and row.status ~= "not_applicable" then
+      for _, rating in ipairs(ratings_of[st.ind.id] or {}) do
+        if members[rating.seq] then
+          sink:rating_part(rating.seq, st.seq, where.unit, row.organization, row.organization_name,
+            achievement(row, st.ind.unit), rating.weight, where.pending)
+        end
+      end
+    end
+    local ok, err = pcall(recommend, st, row, where)
+    if not ok then advice.failure = err end
+  end
+  return advice
 end
 
 -- The sets, SQL and target of indicator id, for explain.
@@ -701,8 +693,6 @@ function dsl.explain(pack, id, ctx)
     for i, set in ipairs(agg.sets) do out.sets[i] = sets.describe(set) end
   end
   local before = #ctx.log
-  ctx.computed[id] = nil
-  evaluation.prepare(pack, ctx, { id })
   local ok, rows = pcall(evaluation.rows, pack, ctx, id)
   for i = before + 1, #ctx.log do out.sql[#out.sql + 1] = ctx.log[i] end
   out.rows = ok and rows or nil

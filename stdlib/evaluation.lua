@@ -1,9 +1,14 @@
--- Evaluation: turns a pack's indicators into results. The measures of all
--- requested indicators are grouped by entity and period, and each group is
--- computed by one SQL statement over that entity, grouped by organization
--- and position; per-organization values, the municipality total (from
--- numerators and denominators, never an average of shares) and breakdowns
--- are then combined from those sums.
+-- Evaluation: turns a pack's indicators into results, streaming. The
+-- measures of all requested indicators are grouped by entity and period,
+-- and each group is computed by one SQL statement over that entity,
+-- grouped by organization and position and read row by row in the order
+-- of the organizations. Per organization, every indicator's row is built
+-- from those sums as soon as the organization's rows are read and handed
+-- to a sink (the core's store of results, or a list); the municipality's
+-- total (from numerators and denominators, never an average of shares)
+-- and the breakdowns come last. Nothing of the size of the data is held:
+-- only the sums of the current organization and those by organization
+-- kind and position.
 
 local sets = require "sets"
 local aggregates = require "aggregates"
@@ -16,9 +21,13 @@ local evaluation = {}
 -- to in the reporting time t), its organization and position columns, and
 -- the alias its predicates use. Workers are scanned by their employment
 -- spans, an activity with the span of its worker on its date: that span's
--- organization is the one the activity counts for.
+-- organization is the one the activity counts for. Spans are read in the
+-- order of the index on (organization, position), so rows come grouped
+-- without sorting. The worker's own row is joined only when a condition
+-- reads it (lean: the FROM clause without it).
 local SCANS = {
-  staff = { from = "employment s_e JOIN staff s ON s.id = s_e.staff_id", alias = "s", at = "joined",
+  staff = { from = "employment s_e JOIN staff s ON s.id = s_e.staff_id", lean = "employment s_e",
+            alias = "s", at = "joined", own = "%f[%w_]s%.",
             org = "s_e.organization_id", position = "s_e.position",
             where = function(t) return sets.employed_sql("s_e", "'" .. t.from .. "'", "'" .. t.to .. "'") end,
             -- a worker employed on several days of the year counts once in the
@@ -27,9 +36,12 @@ local SCANS = {
               return "NOT EXISTS (SELECT 1 FROM employment s_n WHERE s_n.staff_id = s_e.staff_id"
                 .. " AND s_n.from_date > s_e.from_date AND s_n.from_date <= '" .. t.to .. "')"
             end },
-  activity = { from = "activity a JOIN employment a_s_e ON a_s_e.staff_id = a.staff_id AND "
+  activity = { from = "employment a_s_e CROSS JOIN activity a ON a.staff_id = a_s_e.staff_id AND "
                  .. sets.employed_sql("a_s_e", "a.date", "a.date") .. " JOIN staff a_s ON a_s.id = a.staff_id",
-               alias = "a", staff_alias = "a_s", org = "a_s_e.organization_id", position = "a_s_e.position" },
+               lean = "employment a_s_e CROSS JOIN activity a ON a.staff_id = a_s_e.staff_id AND "
+                 .. sets.employed_sql("a_s_e", "a.date", "a.date"),
+               alias = "a", staff_alias = "a_s", own = "%f[%w_]a_s%.",
+               org = "a_s_e.organization_id", position = "a_s_e.position" },
   organization = { from = "organization o", alias = "o", org = "o.id", position = "NULL" },
   event = { from = "event v", alias = "v", org = "v.organization_id", position = "NULL" },
   -- a participation counts for the organization that took part, else for
@@ -58,7 +70,15 @@ local function query(ctx, sql)
   return rows
 end
 
--- The organizations of the municipality, in id order, and by id.
+-- Opens a cursor over sql (rows read one at a time), counting statements.
+local function cursor(ctx, sql)
+  ctx.statements = ctx.statements + 1
+  ctx.log[#ctx.log + 1] = sql
+  return ctx.db:cursor(sql)
+end
+
+-- The organizations of the municipality, in id order, and by id (for the
+-- escape hatch, whose functions receive them; evaluation streams them).
 function evaluation.organizations(ctx)
   if not ctx.organizations then
     local rows = assert(query(ctx, "SELECT id, name, kind FROM organization ORDER BY id"))
@@ -68,8 +88,26 @@ function evaluation.organizations(ctx)
   return ctx.organizations
 end
 
--- The SQL of one scan: the measures' columns grouped by organization and
--- position (or by organization only, or not at all).
+-- The FROM clause of a scan in the reporting time t whose SQL is parts:
+-- without the worker's own row when no part reads it.
+local function from_of(s, t, parts)
+  local full = type(s.from) == "function" and s.from(t) or s.from
+  if not s.lean then return full end
+  for _, p in ipairs(parts) do
+    if p:find(s.own) then return full end
+  end
+  return s.lean
+end
+
+-- 1 when the scan's organization is not one of the store's organizations
+-- (a municipality's own document, a community of none): such rows count
+-- in the total only.
+local function orphan_sql(s)
+  return "(" .. s.org .. " IS NULL OR NOT EXISTS (SELECT 1 FROM organization o_x WHERE o_x.id = " .. s.org .. "))"
+end
+
+-- The SQL of one scan of non-additive measures: their columns grouped by
+-- organization (in its order), or not grouped at all (the total).
 local function scan_sql(entity, t, measures, grouping)
   local s = SCANS[entity]
   local columns = {}
@@ -77,11 +115,91 @@ local function scan_sql(entity, t, measures, grouping)
   local where = {}
   if s.where then where[1] = s.where(t) end
   if grouping == "total" and s.total_where and t.any_day then where[#where + 1] = s.total_where(t) end
-  local source = type(s.from) == "function" and s.from(t) or s.from
-  local from = " FROM " .. source .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
+  local from = " FROM " .. (type(s.from) == "function" and s.from(t) or s.from) .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
   if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. from end
-  local keys = grouping == "org" and (s.org .. " AS org") or (s.org .. " AS org, " .. s.position .. " AS position")
-  return "SELECT " .. keys .. ", " .. table.concat(columns, ", ") .. from .. " GROUP BY " .. (grouping == "org" and "1" or "1, 2")
+  return "SELECT " .. s.org .. " AS org, " .. orphan_sql(s) .. " AS orphan, " .. table.concat(columns, ", ") .. from
+    .. " GROUP BY 1 ORDER BY 1"
+end
+
+-- How many conditions one mask column of a scan holds (bits of a 64-bit
+-- integer, with room to spare).
+local CONDITIONS_PER_MASK = 60
+
+-- 1 when a condition costs a lookup of its own (a subquery or a function
+-- call), so that it is worth computing only where some measure needs it.
+local function costly(condition) return condition:find("(", 1, true) ~= nil end
+
+-- The SQL of one scan of additive measures, grouped by organization and
+-- position (in that order), such that a condition several measures share
+-- is computed once per row however many measures name it: every distinct
+-- condition is one bit of a mask computed per row, and pdmon_tally
+-- (dsl/sql_tally.h) adds up, per group, each measure's rows whose mask
+-- holds all of its conditions (and the fields it sums). A costly
+-- condition (an EXISTS probe) is computed only on rows where the cheap
+-- conditions of some measure that needs it hold, as a measure of its own
+-- would. Returns the SQL and the string.unpack format of its column t.
+local function tally_sql(entity, t, measures)
+  local s = SCANS[entity]
+  local conditions, bit_of, guards = {}, {}, {}
+  local fields, field_of = {}, {}
+  local plan, format = {}, { "=" }
+  for i, m in ipairs(measures) do
+    local need, cheap, dear, seen = {}, {}, {}, {}
+    for _, c in ipairs(m.conditions(s.alias, t, s.staff_alias, s.at)) do
+      if not seen[c] then
+        seen[c] = true
+        local k = bit_of[c]
+        if not k then
+          conditions[#conditions + 1] = c
+          k = #conditions
+          bit_of[c] = k
+        end
+        local word, bit = (k - 1) // CONDITIONS_PER_MASK + 1, (k - 1) % CONDITIONS_PER_MASK
+        need[word] = (need[word] or 0) | (1 << bit)
+        if costly(c) then dear[#dear + 1] = k else cheap[#cheap + 1] = c end
+      end
+    end
+    -- where a costly condition of this measure must be computed
+    local guard = #cheap > 0 and "(" .. table.concat(cheap, " AND ") .. ")" or true
+    for _, k in ipairs(dear) do
+      local g = guards[k] or {}
+      guards[k] = g
+      if guard == true then g.always = true elseif not g[guard] then g[guard] = true; g[#g + 1] = guard end
+    end
+    local tests = {}
+    for word, bits in pairs(need) do tests[#tests + 1] = word .. "=" .. bits end
+    table.sort(tests)
+    local kind = "n"
+    if m.field then
+      local key = s.alias .. "." .. m.field
+      if not field_of[key] then
+        fields[#fields + 1] = key
+        field_of[key] = #fields
+      end
+      kind = (m.counting and "c" or "t") .. field_of[key]
+    end
+    plan[i] = kind .. ":" .. table.concat(tests, ",")
+    format[i + 1] = (m.field and not m.counting) and "d" or "j"
+  end
+  local masks = {}
+  for k, c in ipairs(conditions) do
+    local word = (k - 1) // CONDITIONS_PER_MASK + 1
+    local g = guards[k]
+    local when = c
+    if g and not g.always then when = "(" .. table.concat(g, " OR ") .. ") AND " .. c end
+    masks[word] = masks[word] or {}
+    masks[word][#masks[word] + 1] = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", when,
+      (k - 1) % CONDITIONS_PER_MASK)
+  end
+  local args = { sets.literal(#masks .. " " .. #fields .. ";" .. table.concat(plan, ";")) }
+  for _, bits in ipairs(masks) do args[#args + 1] = table.concat(bits, " + ") end
+  for _, f in ipairs(fields) do args[#args + 1] = f end
+  local where = s.where and (" WHERE " .. s.where(t)) or ""
+  local read = { table.unpack(conditions) }
+  for _, f in ipairs(fields) do read[#read + 1] = f end
+  return "SELECT " .. s.org .. " AS org, " .. s.position .. " AS position, " .. orphan_sql(s) .. " AS orphan, pdmon_tally("
+    .. table.concat(args, ", ") .. ") AS t FROM " .. from_of(s, t, read) .. where .. " GROUP BY 1, 2 ORDER BY 1, 2",
+    table.concat(format)
 end
 
 -- Plans the measures of requests ({ key, aggregate, period }) into scans.
@@ -101,93 +219,97 @@ local function plan(requests, ctx)
         order[#order + 1] = b
       end
       b.measures[#b.measures + 1] = m
-      r.slots[i] = { batch = b, column = "m" .. #b.measures }
+      r.slots[i] = { batch = b, index = #b.measures }
     end
   end
   return order
 end
 
--- Runs a batch: its grouped rows and, for non-additive measures, totals.
-local function run_batch(ctx, b)
+-- A list of n zeros.
+local function zeros(n)
+  local t = {}
+  for i = 1, n do t[i] = 0 end
+  return t
+end
+
+-- Adds the list of numbers from into to (both n long).
+local function add_into(to, from, n)
+  for i = 1, n do to[i] = to[i] + from[i] end
+end
+
+-- The sums of bucket[key], made when first needed.
+local function bucket_of(bucket, key, n)
+  local t = bucket[key]
+  if not t then t = zeros(n) bucket[key] = t end
+  return t
+end
+
+-- Opens a batch's statement: its cursor and, for non-additive measures,
+-- their totals (one row). A failure is kept in b.error.
+local function open_batch(ctx, b)
   local t = sets.time(b.period, ctx.as_of)
-  local rows, err = query(ctx, scan_sql(b.entity, t, b.measures, b.additive and "org_position" or "org"))
-  if not rows then b.error = err return end
-  b.rows = rows
+  local sql
+  if b.additive then sql, b.format = tally_sql(b.entity, t, b.measures) else sql = scan_sql(b.entity, t, b.measures, "org") end
+  local c, err = cursor(ctx, sql)
+  if not c then b.error = err return end
+  b.cursor, b.row, b.n = c, {}, #b.measures
   if not b.additive then
     local totals
     totals, err = query(ctx, scan_sql(b.entity, t, b.measures, "total"))
     if not totals then b.error = err return end
-    b.totals = totals[1]
+    b.totals = {}
+    for i = 1, b.n do b.totals[i] = totals[1]["m" .. i] or 0 end
   end
+  b.head = c:next(b.row)
 end
 
--- Sums every measure column of a batch per group: per organization, per
--- organization kind, per position, and over all rows, in one pass, so
--- combining stays linear in the number of rows.
-local function index_batch(b, by_org)
-  local sums = { org = {}, kind = {}, position = {}, all = {} }
-  local function add(bucket, key, row)
-    if key == nil then return end
-    local t = bucket[key]
-    if not t then t = {} bucket[key] = t end
-    for i = 1, #b.measures do
-      local c = "m" .. i
-      t[c] = (t[c] or 0) + (row[c] or 0)
+-- The measure values of the batch row at hand.
+local function row_values(b)
+  local row = b.row
+  if b.additive then
+    if not row.t then return zeros(b.n) end
+    return { string.unpack(b.format, row.t) }
+  end
+  local v = {}
+  for i = 1, b.n do v[i] = row["m" .. i] or 0 end
+  return v
+end
+
+-- Starts a unit (the municipality, or the region taken as one): empty
+-- sums by kind, position and in all.
+local function reset_batch(b)
+  b.kind, b.position = {}, {}
+  b.all = zeros(b.n or #b.measures)
+end
+
+-- Reads the batch's rows of organization org (nil: the rows after the
+-- last organization): each adds to the organization's sums (additive:
+-- also by position), rows of no known organization to the totals only.
+local function read_batch(b, org)
+  local own = zeros(b.n)
+  while b.head do
+    local row = b.row
+    if row.orphan ~= 1 and (org == nil or row.org ~= org) then break end
+    local v = row_values(b)
+    if b.additive then
+      if row.position ~= nil then add_into(bucket_of(b.position, row.position, b.n), v, b.n) end
+      if row.orphan == 1 then add_into(b.all, v, b.n) else add_into(own, v, b.n) end
+    elseif row.orphan ~= 1 then
+      own = v
     end
+    b.head = b.cursor:next(row)
   end
-  for _, row in ipairs(b.rows) do
-    add(sums.org, row.org, row)
-    local o = by_org[row.org]
-    add(sums.kind, o and o.kind, row)
-    add(sums.position, row.position, row)
-    add(sums, "all", row)
-  end
-  b.sums = sums
+  return own
 end
 
--- The measure sums of a request for one group: dimension is "org", "kind"
--- or "position" with its key, or "all" for the municipality.
-local function measures_for(r, dimension, key)
+-- The measure values of a request from its slots' sums (pick(batch)).
+local function measures_of(r, pick)
   local m = {}
   for i, slot in ipairs(r.slots) do
-    local b = slot.batch
-    local group
-    if dimension == "all" then group = b.totals or b.sums.all
-    else group = b.sums[dimension][key] end
-    m[i] = group and group[slot.column] or 0
+    local sums = pick(slot.batch)
+    m[i] = sums and sums[slot.index] or 0
   end
   return m
-end
-
--- Computes the combined values of a request for the total, every
--- organization, and the breakdowns by organization kind and position.
-local function combine(ctx, r)
-  for _, slot in ipairs(r.slots) do
-    if slot.batch.error then r.error = slot.batch.error return end
-    if not slot.batch.sums then index_batch(slot.batch, ctx.organization_by_id) end
-  end
-  local agg = r.aggregate
-  r.total = agg.combine(measures_for(r, "all"))
-  r.orgs = {}
-  for _, o in ipairs(ctx.organizations) do r.orgs[o.id] = agg.combine(measures_for(r, "org", o.id)) end
-  r.kinds, r.positions = {}, {}
-  for _, slot in ipairs(r.slots) do
-    if not slot.batch.additive then return end -- distinct counts do not add up across groups
-  end
-  for _, slot in ipairs(r.slots) do
-    for kind in pairs(slot.batch.sums.kind) do r.kinds[kind] = true end
-    for position in pairs(slot.batch.sums.position) do r.positions[position] = true end
-  end
-  for kind in pairs(r.kinds) do r.kinds[kind] = agg.combine(measures_for(r, "kind", kind)) end
-  for position in pairs(r.positions) do r.positions[position] = agg.combine(measures_for(r, "position", position)) end
-  if r.applies_to then -- the total of the organizations the indicator is about
-    local m = {}
-    for i = 1, #r.slots do m[i] = 0 end
-    for _, kind in ipairs(r.applies_to) do
-      for i, v in ipairs(measures_for(r, "kind", kind)) do m[i] = m[i] + v end
-    end
-    r.total = agg.combine(m)
-  end
 end
 
 -- Whether the store has any rows of a dated source in its window.
@@ -207,12 +329,59 @@ local function source_has_rows(ctx, set, period)
   return ctx.sources[key], from, to
 end
 
+-- A message when a dated source of the indicator has no rows at all for
+-- the period (so a 0 would be a guess), unless the pack says missing = "zero".
+function evaluation.missing_source(ind, ctx, period)
+  period = period or ctx.period
+  if ind.missing == "zero" or type(ind.value) == "function" then return nil end
+  local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
+  local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)",
+                  event = "мероприятий и конкурсов (event)", participation = "об участии в мероприятиях (participation)",
+                  registry = "реестров (registry)" }
+  -- the first source without rows, as a message; nil when all have rows
+  local function first_missing(list)
+    for _, source in ipairs(list) do
+      if source.any then
+        local why
+        for _, alternative in ipairs(source.any) do
+          why = first_missing(alternative)
+          if not why then break end
+        end
+        if why then return why end
+      else
+        local present, from, to = source_has_rows(ctx, source, period)
+        if not present then
+          return "нет данных: в хранилище нет записей " .. names[source.entity]
+            .. (from and (" за период " .. from .. " — " .. to) or "")
+        end
+      end
+    end
+  end
+  for _, set in ipairs(agg.sets) do
+    local why = first_missing(sets.sources(set))
+    if why then return why end
+  end
+  return nil
+end
+
+-- The applied target of t in the evaluated period, computed once per
+-- target (the phrase's reading does not change from row to row).
+local function applied_of(ctx, t)
+  local memo = ctx.applied[t]
+  if not memo then
+    local applied, why = targets.applied(t, ctx.period, ctx.programme_start)
+    memo = { applied = applied, why = why }
+    ctx.applied[t] = memo
+  end
+  return memo.applied, memo.why
+end
+
 -- The applied targets of an indicator in period (one per target of its
 -- target table).
 local function applied_targets(ind, ctx, period)
   local list = {}
   for _, t in pairs(ind.target_list or {}) do
-    local applied = targets.applied(t, period, ctx.programme_start)
+    local applied = period == ctx.period and applied_of(ctx, t) or targets.applied(t, period, ctx.programme_start)
     if applied then list[#list + 1] = applied end
   end
   return list
@@ -249,52 +418,11 @@ local function requests_of(ind, ctx, period)
   return list
 end
 
--- The requests of an indicator, each knowing the kinds of organizations the
--- indicator applies to (its total is theirs only).
-local function requests_for(ind, ctx, period)
-  local list = requests_of(ind, ctx, period)
-  for _, r in ipairs(list) do r.applies_to = ind.applies_to end
-  return list
-end
-
--- Computes every requested indicator's aggregates with a few statements
--- per entity. Results are kept in ctx.computed[id].
-function evaluation.prepare(pack, ctx, ids)
-  evaluation.organizations(ctx)
-  local requests = {}
-  for _, id in ipairs(ids) do
-    local ind = pack.by_id[id]
-    local ok, list = pcall(requests_for, ind, ctx, ctx.period)
-    ctx.computed[id] = { requests = ok and list or {}, error = not ok and list or nil }
-    for _, r in ipairs(ok and list or {}) do requests[#requests + 1] = r end
-  end
-  for _, b in ipairs(plan(requests, ctx)) do run_batch(ctx, b) end
-  for _, r in ipairs(requests) do combine(ctx, r) end
-end
-
--- The combined values of one role (current, base, base_at, cumulative) of
--- an indicator, in period (or from the year since).
-local function computed(ctx, id, role, period, since)
-  for _, r in ipairs(ctx.computed[id].requests) do
-    if r.role == role and (period == nil or r.period == period) and (since == nil or r.since == since) then return r end
-  end
-end
-
--- Values of a growth aggregate from its current and base computations.
-local function growth_values(agg, current, base)
-  local function pick(field, key) return agg.combine(current[field][key] or {}, base[field][key] or {}) end
-  local out = { total = agg.combine(current.total, base.total), orgs = {}, kinds = {}, positions = {} }
-  for key in pairs(current.orgs) do out.orgs[key] = pick("orgs", key) end
-  for key in pairs(current.kinds) do out.kinds[key] = pick("kinds", key) end
-  for key in pairs(current.positions) do out.positions[key] = pick("positions", key) end
-  return out
-end
-
 -- Runs an escape-hatch function: it receives a context with read-only SQL
 -- and returns a number or { value =, numerator =, denominator = } for the
 -- municipality, or a list of rows { organization =, value = ... }.
 local function run_function(ind, ctx)
-  local fctx = setmetatable({ period = ctx.period, organizations = ctx.organizations,
+  local fctx = setmetatable({ period = ctx.period, organizations = evaluation.organizations(ctx),
     sql = function(sql)
       if type(sql) ~= "string" then error("ctx.sql(query): query must be a string", 2) end
       local rows, err = query(ctx, sql)
@@ -302,7 +430,7 @@ local function run_function(ind, ctx)
       return rows
     end }, { __index = function(_, k) error("ctx." .. tostring(k) .. ": the context has period, organizations and sql", 2) end })
   local result = ind.value(fctx)
-  local out = { total = {}, orgs = {}, kinds = {}, positions = {} }
+  local out = { total = {}, orgs = {} }
   if type(result) == "number" then out.total = { value = result }
   elseif type(result) == "table" and (result.value ~= nil or result.numerator ~= nil) then out.total = result
   elseif type(result) == "table" then
@@ -315,9 +443,9 @@ local function run_function(ind, ctx)
   return out
 end
 
--- The target that applies to one row: by organization id, then kind, then default.
-local function target_for(ind, org)
-  local t = ind.target
+-- The target that applies to one row of a target table (ind.target, or a
+-- municipality's): by organization id, then kind, then default.
+local function target_for(t, org)
   if t == nil or targets.is_target(t) then return t end
   if org then return t[org.id] or t[org.kind] or t.default end
   return t.municipality or t.default
@@ -328,21 +456,44 @@ local function figures(v)
   return { value = v.value, numerator = v.numerator, denominator = v.denominator }
 end
 
+-- How many judgements of one applied target are remembered; the same
+-- value (a share of 100%, a count of 0) recurs across organizations.
+local JUDGEMENTS_KEPT = 4096
+
+-- targets.judge, once per applied target, value and base value.
+local function judge(ctx, applied, value, base)
+  local memo = ctx.judged[applied]
+  if not memo or memo.n >= JUDGEMENTS_KEPT then
+    memo = { n = 0 }
+    ctx.judged[applied] = memo
+  end
+  local key = tostring(value) .. "|" .. tostring(base)
+  local j = memo[key]
+  if not j then
+    local status, info = targets.judge(applied, value, base, ctx.period)
+    j = { status = status, info = info }
+    memo[key] = j
+    memo.n = memo.n + 1
+  end
+  return j.status, j.info
+end
+
 -- Builds one result row. group holds the row's values: current, and
--- base (by year) and cumulative (by first year) where targets need them.
-local function make_row(ind, ctx, group, org)
+-- base (by year) and cumulative (by first year) where targets need them;
+-- target is the indicator's target table in force.
+local function make_row(ind, ctx, group, org, target)
   local values = group.current
   local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
   if values.value == nil and values.denominator == 0 then
     row.message = "нет данных: знаменатель равен нулю — нет ни одного из тех, к кому относится показатель"
   end
   if org then row.organization, row.organization_name, row.organization_kind = org.id, org.name, org.kind end
-  local t = target_for(ind, org)
+  local t = target_for(target, org)
   if not t then
     row.status = row.value == nil and "no_data" or "no_target"
     return row
   end
-  local applied, why = targets.applied(t, ctx.period, ctx.programme_start)
+  local applied, why = applied_of(ctx, t)
   row.target = { text = t.text, kind = t.kind, reason = applied and applied.reason or why,
                  origin = ind.target_origin or "document", year = t.year, due = t.due }
   if not applied then
@@ -367,7 +518,7 @@ local function make_row(ind, ctx, group, org)
     base = base_year == ctx.period and values or group.base[base_year]
     base = base and base.value
   end
-  local status, info = targets.judge(applied, row.value, base, ctx.period)
+  local status, info = judge(ctx, applied, row.value, base)
   row.status, row.message = status, info.message or row.message
   row.progress, row.path_value = info.progress, info.path_value and aggregates.round2(info.path_value) or nil
   if applied.track and row.cumulative.value ~= nil then
@@ -385,165 +536,371 @@ local function make_row(ind, ctx, group, org)
   return row
 end
 
--- Why an organization's row does not apply, or nil: the organization's
--- kind is outside applies_to; or it has none of the indicator's
--- denominator and the pack says that population may rightly be absent
--- (empty = "not_applicable"), or (without applies_to) no organization of
--- its kind has anyone of it either.
-local function not_applicable(ind, values, org)
+local function kind_names(kinds)
+  local names = {}
+  for i, kind in ipairs(kinds) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
+  return table.concat(names, ", ")
+end
+
+-- Why an organization's row does not apply, or nil: its kind is outside
+-- applies_to; or it has none of the indicator's denominator and the pack
+-- says that population may rightly be absent (empty = "not_applicable").
+-- Returns "pending" when, without applies_to, the organization has nobody
+-- of the denominator: the row does not apply when no organization of its
+-- kind has anyone either, which is known only once all are read.
+local function not_applicable(ind, own, org, by_kinds)
   if ind.applies_to then
     local of_kind = false
     for _, kind in ipairs(ind.applies_to) do if kind == org.kind then of_kind = true end end
     if not of_kind then
-      local names = {}
-      for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
-      return "не применимо: показатель относится к организациям вида " .. table.concat(names, ", ")
+      return "не применимо: показатель относится к организациям вида " .. kind_names(ind.applies_to)
     end
   end
   if type(ind.value) == "function" then return nil end
-  local own = values.orgs[org.id]
-  if not own or own.denominator ~= 0 then return nil end
+  if own.denominator ~= 0 then return nil end
   if ind.empty == "not_applicable" then
     return "не применимо: в организации нет ни одного из тех, к кому относится показатель"
   end
   if ind.applies_to then return nil end -- a school without teachers: no data
-  local of_kind = values.kinds and values.kinds[org.kind]
-  if of_kind and (of_kind.denominator or 0) ~= 0 then return nil end
-  if next(values.kinds or {}) == nil then return nil end -- distinct counts: kinds are not known
-  return "не применимо: в организациях этого вида нет работников, к которым относится показатель"
+  if not by_kinds then return nil end -- distinct counts: kinds are not known
+  return "pending"
 end
+
+local NOT_OF_KIND = "не применимо: в организациях этого вида нет работников, к которым относится показатель"
 
 -- Why the indicator does not apply to the municipality at all: no
 -- organization of the kinds it applies to (WSR experts without a college).
-local function no_organization_of_kinds(ind, ctx)
+local function no_organization_of_kinds(ind, kinds_seen)
   if not ind.applies_to then return nil end
-  for _, o in ipairs(ctx.organizations) do
-    for _, kind in ipairs(ind.applies_to) do if o.kind == kind then return nil end end
-  end
-  local names = {}
-  for i, kind in ipairs(ind.applies_to) do names[i] = "«" .. (vocabulary.label("organization_kind", kind) or kind) .. "»" end
-  return "не применимо: в муниципалитете нет организаций вида " .. table.concat(names, ", ")
+  for _, kind in ipairs(ind.applies_to) do if kinds_seen[kind] then return nil end end
+  return "не применимо: в муниципалитете нет организаций вида " .. kind_names(ind.applies_to)
 end
 
--- The row values of one group (field "orgs", "kinds" or "positions" and
--- its key, or the total) for every role.
-local function group_of(field, key, current, bases, cumulatives)
-  local function pick(v) if not v then return nil end if field then return v[field] and v[field][key] or nil end return v.total end
-  local g = { current = pick(current) or {}, base = {}, cumulative = {} }
-  for year, v in pairs(bases) do g.base[year] = pick(v) end
-  for from, v in pairs(cumulatives) do g.cumulative[from] = pick(v) end
+-- The combined figures of an aggregate from the measure values of one
+-- group, for requests r of an indicator.
+local function combined(r, pick) return r.aggregate.combine(measures_of(r, pick)) end
+
+-- What an indicator needs to be judged: its requests by role, its
+-- targets, whether its measures add up by kind and position.
+local function indicator_state(ind, ctx, seq)
+  local st = { ind = ind, seq = seq, requests = {}, base_at = {}, cumulative = {}, target = ind.target }
+  if type(ind.value) == "function" then return st end
+  st.growth = ind.value.kind == "growth"
+  st.requests = requests_of(ind, ctx, ctx.period)
+  st.by_kinds = true
+  for _, r in ipairs(st.requests) do
+    r.applies_to = ind.applies_to
+    if r.role == "current" then st.current = r end
+    if r.role == "base" then st.base = r end
+    if r.role == "base_at" and not evaluation.missing_source(ind, ctx, r.period) then st.base_at[r.period] = r end
+    if r.role == "cumulative" then st.cumulative[r.since] = r end
+  end
+  for _, slot in ipairs(st.current.slots or {}) do
+    if not slot.batch.additive then st.by_kinds = false end
+  end
+  return st
+end
+
+-- The row values of one group for every role: current (of a growth, its
+-- growth against the base year), base (by year) and cumulative (by first
+-- year); figures(r) gives request r's combined figures for the group.
+local function group_of(st, figures_of)
+  local g = { base = {}, cumulative = {} }
+  if st.values then -- an escape-hatch function's own figures
+    g.current = figures_of(nil) or {}
+    return g
+  end
+  local agg = st.ind.value
+  local current = figures_of(st.current)
+  if st.growth then g.current = agg.combine(current or {}, figures_of(st.base) or {})
+  else g.current = current or {} end
+  for year, r in pairs(st.base_at) do
+    local v = figures_of(r)
+    g.base[year] = (st.growth and v) and agg.combine(v, v) or v
+  end
+  for since, r in pairs(st.cumulative) do
+    local v = figures_of(r)
+    g.cumulative[since] = (st.growth and v) and agg.combine(v, figures_of(st.base) or {}) or v
+  end
   return g
+end
+
+-- A row with no value of its own made "no data" because the source has no
+-- rows in the period.
+local function mark_missing(row, missing)
+  if row.status ~= "not_applicable" then
+    row.value, row.status, row.message, row.progress, row.path_value = nil, "no_data", missing, nil, nil
+    if row.yearly then row.yearly.value = nil end
+  end
+end
+
+-- Hands a row to the sink and to the advice (recommendations, ratings);
+-- where tells where the row goes: its unit, part (0 the total, 1 an
+-- organization, 2 a breakdown), order and the kind whose emptiness may
+-- still make it not applicable.
+local function emit(run, st, row, where)
+  run.sink:row(st.seq, where.unit, where.part, where.ord, row, where.pending)
+  if run.advice then run.advice(st, row, where) end
+end
+
+-- Builds and hands over the row of one organization for an indicator.
+local function organization_row(run, st, org, ord, unit)
+  local ind = st.ind
+  local g = group_of(st, st.org_figures)
+  local why = not_applicable(ind, g.current, org, st.by_kinds)
+  local row, pending
+  if why and why ~= "pending" then
+    row = { organization = org.id, organization_name = org.name, organization_kind = org.kind, status = "not_applicable",
+            numerator = g.current.numerator, denominator = g.current.denominator, message = why }
+  else
+    row = make_row(ind, run.ctx, g, org, st.target)
+    pending = why and org.kind or nil
+    if pending then st.pending[org.kind] = true end
+  end
+  if st.missing then mark_missing(row, st.missing) end
+  emit(run, st, row, { unit = unit, part = 1, ord = ord, pending = pending, org = org })
+end
+
+-- Runs f(...) for an indicator unless it has failed; a failure is the
+-- indicator's only result from then on, and the others go on.
+local function guarded(run, st, unit, f, ...)
+  if st.failed then return end
+  local ok, err = pcall(f, ...)
+  if not ok then
+    st.failed = err
+    run.sink:fail(st.seq, unit, tostring(err))
+  end
+end
+
+-- The kinds and positions of a request's breakdown groups, sorted.
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+-- The figures of every request of st for one dimension ("kind" or
+-- "position") and key, from the batches' sums of the unit.
+local function breakdown_figures(st, dimension, key)
+  return function(r)
+    if r == nil then return nil end
+    return combined(r, function(b) return b[dimension][key] end)
+  end
+end
+
+-- The figures of every request for the unit's total: the batches' sums of
+-- all rows, or of the kinds the indicator applies to.
+local function total_figures(st)
+  return function(r)
+    if r == nil then return st.values and st.values.total or nil end
+    if r.applies_to and st.by_kinds then
+      return combined(r, function(b)
+        local m = zeros(b.n)
+        for _, kind in ipairs(r.applies_to) do
+          local k = b.kind[kind]
+          if k then add_into(m, k, b.n) end
+        end
+        return m
+      end)
+    end
+    return combined(r, function(b) return b.totals or b.all end)
+  end
+end
+
+-- The unit's last rows of an indicator: the total, the breakdowns, and
+-- which organizations of an empty kind do not apply after all.
+local function closing_rows(run, st, unit, kinds_seen)
+  local ind = st.ind
+  local row = make_row(ind, run.ctx, group_of(st, total_figures(st)), nil, st.target)
+  local why_not = no_organization_of_kinds(ind, kinds_seen)
+  if why_not then row = { status = "not_applicable", message = why_not } end
+  if st.missing then mark_missing(row, st.missing) end
+  emit(run, st, row, { unit = unit, part = 0, ord = 0 })
+  if not st.current then return end
+  -- organizations whose kind has nobody of the denominator do not apply
+  for kind in pairs(st.pending) do
+    local of_kind = group_of(st, breakdown_figures(st, "kind", kind)).current
+    if (of_kind.denominator or 0) == 0 then run.sink:not_applicable(st.seq, unit, kind, NOT_OF_KIND) end
+  end
+  local ord = 0
+  for _, dimension in ipairs(ind.breakdown or {}) do
+    if st.by_kinds then
+      local keys = {}
+      for _, slot in ipairs(st.current.slots) do
+        for k in pairs(slot.batch[dimension]) do keys[k] = true end
+      end
+      for _, k in ipairs(sorted_keys(keys)) do
+        local g = group_of(st, breakdown_figures(st, dimension, k))
+        local v = g.current
+        -- a group outside the indicator's population (educators in a share of teachers) is not shown
+        if (v.denominator or 0) ~= 0 or (v.numerator or 0) ~= 0 then
+          local b = make_row(ind, run.ctx, g, nil, st.target)
+          b.breakdown, b.group = dimension, k
+          if st.missing then mark_missing(b, st.missing) end
+          ord = ord + 1
+          emit(run, st, b, { unit = unit, part = 2, ord = ord })
+        end
+      end
+    end
+  end
+end
+
+-- The SQL of the organizations, in the order the scans give theirs, with
+-- a column per rating whose organizations are a set (1 for its members).
+local function organizations_sql(run)
+  local columns = { "o.id AS id", "o.name AS name", "o.kind AS kind" }
+  for i, r in ipairs(run.member_sets or {}) do
+    columns[#columns + 1] = "(" .. sets.predicate(r.set, "o", run.ctx.period) .. ") AS member_" .. i
+  end
+  return "SELECT " .. table.concat(columns, ", ") .. " FROM organization o ORDER BY o.id"
+end
+
+-- Reads the organizations and the batches together, organization by
+-- organization, handing each indicator's row of each to the sink; then
+-- the totals and breakdowns.
+local function stream_unit(run, unit)
+  local ctx = run.ctx
+  local orgs, err = cursor(ctx, organizations_sql(run))
+  if not orgs then error("organizations: " .. err, 0) end
+  for _, b in ipairs(run.batches) do reset_batch(b) end
+  local kinds_seen = {}
+  local org, ord = {}, 0
+  local own = {}
+  for _, st in ipairs(run.states) do
+    st.pending = {}
+    st.org_figures = function(r)
+      if r == nil then return st.values and st.values.orgs[org.id] or nil end
+      return combined(r, function(b) return own[b] end)
+    end
+  end
+  while orgs:next(org) do
+    ord = ord + 1
+    kinds_seen[org.kind] = true
+    for _, b in ipairs(run.batches) do
+      if not b.error then
+        own[b] = read_batch(b, org.id)
+        if b.additive then
+          add_into(b.all, own[b], b.n)
+          add_into(bucket_of(b.kind, org.kind, b.n), own[b], b.n)
+        end
+      end
+    end
+    if run.on_organization then run.on_organization(org) end
+    for _, st in ipairs(run.states) do
+      if st.ind.level ~= "municipality" then guarded(run, st, unit, organization_row, run, st, org, ord, unit) end
+    end
+  end
+  for _, b in ipairs(run.batches) do
+    if not b.error then
+      local rest = read_batch(b, nil) -- rows of no known organization, sorted after the last
+      if b.additive then add_into(b.all, rest, b.n) end
+    end
+  end
+  for _, st in ipairs(run.states) do guarded(run, st, unit, closing_rows, run, st, unit, kinds_seen) end
+end
+
+-- Evaluates the indicators ids (all when nil) of pack, handing every
+-- result row to sink (sink:row, sink:not_applicable, sink:fail; see
+-- engine/cycle/result_sink.h) and, when given, to advice(st, row, where)
+-- for recommendations and ratings. Returns the number of statements run.
+function evaluation.stream(pack, ctx, sink, ids, advice)
+  ctx.statements, ctx.log, ctx.sources = ctx.statements or 0, ctx.log or {}, ctx.sources or {}
+  ctx.applied, ctx.judged = ctx.applied or setmetatable({}, { __mode = "k" }), setmetatable({}, { __mode = "k" })
+  -- the indicators in the pack's order (seq: their place in it); an
+  -- indicator asked for by id that the pack's list lacks (the REPL's
+  -- expression) comes after them
+  local chosen = {}
+  local seq_of = {}
+  for seq, ind in ipairs(pack.indicators) do seq_of[ind] = seq end
+  if ids then
+    for i, id in ipairs(ids) do
+      local ind = pack.by_id[id]
+      if ind then chosen[#chosen + 1] = { ind = ind, seq = seq_of[ind] or (#pack.indicators + i) } end
+    end
+    table.sort(chosen, function(a, b) return a.seq < b.seq end)
+  else
+    for seq, ind in ipairs(pack.indicators) do chosen[seq] = { ind = ind, seq = seq } end
+  end
+  local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row,
+                on_organization = advice and advice.organization, member_sets = advice and advice.member_sets }
+  local requests = {}
+  for _, c in ipairs(chosen) do
+    local ind, seq = c.ind, c.seq
+    do
+      local ok, st = pcall(indicator_state, ind, ctx, seq)
+      if not ok then
+        sink:fail(seq, nil, tostring(st))
+      else
+        if advice and advice.target then st.target = advice.target(ind) end
+        run.states[#run.states + 1] = st
+        for _, r in ipairs(st.requests) do requests[#requests + 1] = r end
+      end
+    end
+  end
+  run.batches = plan(requests, ctx)
+  for _, b in ipairs(run.batches) do open_batch(ctx, b) end
+  for _, st in ipairs(run.states) do
+    local ok, err = pcall(function()
+      for _, r in ipairs(st.requests) do
+        for _, slot in ipairs(r.slots) do
+          if slot.batch.error then error(st.ind.where .. "indicator \"" .. st.ind.id .. "\": " .. slot.batch.error, 0) end
+        end
+      end
+      if type(st.ind.value) == "function" then st.values = run_function(st.ind, ctx) end
+      st.missing = evaluation.missing_source(st.ind, ctx)
+    end)
+    if not ok then
+      st.failed = err
+      sink:fail(st.seq, nil, tostring(err))
+    end
+  end
+  stream_unit(run, nil)
+  for _, b in ipairs(run.batches) do
+    if b.cursor then b.cursor:close() end
+  end
+  return ctx.statements
+end
+
+-- A sink that keeps the rows of one indicator in a list (explain, the REPL).
+local function list_sink()
+  local sink = { rows = {} }
+  function sink.row(self, _, _, part, ord, row, pending)
+    self.rows[#self.rows + 1] = { part = part, ord = ord, row = row, pending = pending }
+  end
+  function sink.not_applicable(self, _, _, kind, message)
+    for _, r in ipairs(self.rows) do
+      if r.pending == kind then
+        local o = r.row
+        r.row = { organization = o.organization, organization_name = o.organization_name, organization_kind = o.organization_kind,
+                  status = "not_applicable", numerator = o.numerator, denominator = o.denominator, message = message }
+      end
+    end
+  end
+  function sink.fail(self, _, _, message) self.error = message end
+  return sink
+end
+
+-- Nothing is computed ahead any more (evaluation streams); kept so that
+-- callers preparing an indicator before asking for its rows still work.
+function evaluation.prepare(_, ctx)
+  ctx.statements, ctx.log, ctx.sources = ctx.statements or 0, ctx.log or {}, ctx.sources or {}
 end
 
 -- Results of indicator id: the total first, then one row per organization
 -- (unless the indicator is judged for the municipality only), then
 -- breakdown rows (breakdown = "kind" or "position"). Raises on error.
 function evaluation.rows(pack, ctx, id)
-  local ind = pack.by_id[id]
-  local c = ctx.computed[id]
-  if c and c.error then error(c.error, 0) end
-  local values
-  local bases, cumulatives = {}, {}
-  if type(ind.value) == "function" then
-    values = run_function(ind, ctx)
-  else
-    local current = computed(ctx, id, "current", ctx.period)
-    if current.error then error(ind.where .. "indicator \"" .. id .. "\": " .. current.error, 0) end
-    for _, r in ipairs(c.requests) do
-      if r.error then error(ind.where .. "indicator \"" .. id .. "\": " .. r.error, 0) end
-    end
-    local growth = ind.value.kind == "growth"
-    if growth then values = growth_values(ind.value, current, computed(ctx, id, "base"))
-    else values = current end
-    for _, r in ipairs(c.requests) do
-      -- a base year without any rows of a dated source has no value, not 0
-      if r.role == "base_at" and not evaluation.missing_source(ind, ctx, r.period) then
-        bases[r.period] = growth and growth_values(ind.value, r, r) or r
-      end
-      if r.role == "cumulative" then cumulatives[r.since] = growth and growth_values(ind.value, r, computed(ctx, id, "base")) or r end
-    end
-  end
-  local missing = evaluation.missing_source(ind, ctx)
+  local sink = list_sink()
+  evaluation.stream(pack, ctx, sink, { id })
+  if sink.error then error(sink.error, 0) end
+  table.sort(sink.rows, function(a, b)
+    if a.part ~= b.part then return a.part < b.part end
+    return a.ord < b.ord
+  end)
   local rows = {}
-  rows[1] = make_row(ind, ctx, group_of(nil, nil, values, bases, cumulatives), nil)
-  local why_not = no_organization_of_kinds(ind, ctx)
-  if why_not then
-    rows[1] = { status = "not_applicable", message = why_not }
-  end
-  if ind.level ~= "municipality" then
-    for _, o in ipairs(ctx.organizations) do
-      local why = not_applicable(ind, values, o)
-      local row
-      if why then
-        local own = values.orgs[o.id] or {}
-        row = { organization = o.id, organization_name = o.name, organization_kind = o.kind, status = "not_applicable",
-                numerator = own.numerator, denominator = own.denominator, message = why }
-      else
-        row = make_row(ind, ctx, group_of("orgs", o.id, values, bases, cumulatives), o)
-      end
-      rows[#rows + 1] = row
-    end
-  end
-  for _, dimension in ipairs(ind.breakdown or {}) do
-    local field = dimension == "kind" and "kinds" or "positions"
-    local groups = values[field]
-    local keys = {}
-    for k in pairs(groups or {}) do keys[#keys + 1] = k end
-    table.sort(keys)
-    for _, k in ipairs(keys) do
-      local v = groups[k]
-      -- a group outside the indicator's population (educators in a share of teachers) is not shown
-      if (v.denominator or 0) ~= 0 or (v.numerator or 0) ~= 0 then
-        local row = make_row(ind, ctx, group_of(field, k, values, bases, cumulatives), nil)
-        row.breakdown, row.group = dimension, k
-        rows[#rows + 1] = row
-      end
-    end
-  end
-  if missing then
-    for _, row in ipairs(rows) do
-      if row.status ~= "not_applicable" then
-        row.value, row.status, row.message, row.progress, row.path_value = nil, "no_data", missing, nil, nil
-        if row.yearly then row.yearly.value = nil end
-      end
-    end
-  end
+  for i, r in ipairs(sink.rows) do rows[i] = r.row end
   return rows
-end
-
--- A message when a dated source of the indicator has no rows at all for
--- the period (so a 0 would be a guess), unless the pack says missing = "zero".
-function evaluation.missing_source(ind, ctx, period)
-  period = period or ctx.period
-  if ind.missing == "zero" or type(ind.value) == "function" then return nil end
-  local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
-  local names = { activity = "мероприятий (activity)", community = "сообществ (community)", document = "документов (document)",
-                  event = "мероприятий и конкурсов (event)", participation = "об участии в мероприятиях (participation)",
-                  registry = "реестров (registry)" }
-  -- the first source without rows, as a message; nil when all have rows
-  local function first_missing(list)
-    for _, source in ipairs(list) do
-      if source.any then
-        local why
-        for _, alternative in ipairs(source.any) do
-          why = first_missing(alternative)
-          if not why then break end
-        end
-        if why then return why end
-      else
-        local present, from, to = source_has_rows(ctx, source, period)
-        if not present then
-          return "нет данных: в хранилище нет записей " .. names[source.entity]
-            .. (from and (" за период " .. from .. " — " .. to) or "")
-        end
-      end
-    end
-  end
-  for _, set in ipairs(agg.sets) do
-    local why = first_missing(sets.sources(set))
-    if why then return why end
-  end
-  return nil
 end
 
 return evaluation

@@ -564,8 +564,10 @@ end
 -- aliases distinct. For staff, at says which span alias_e is: nil, a
 -- worker of the reporting date (the population); "joined", the span the
 -- caller joined; "none", no span (the set reads none); or an SQL date
--- the span covers.
-function sets.predicate(set, alias, period, depth, staff_alias, at)
+-- the span covers. The conditions are returned as a list, each one
+-- condition the SQL ANDs with the others (sets.predicate joins them), so
+-- an evaluation can compute a condition that several measures share once.
+function sets.conditions(set, alias, period, depth, staff_alias, at)
   set = definition_of(set, 2)
   depth = depth or 1
   local t = sets.time(period)
@@ -586,7 +588,9 @@ function sets.predicate(set, alias, period, depth, staff_alias, at)
   if o.stages ~= nil then parts[#parts + 1] = alias .. ".parent_id IS " .. (o.stages and "NOT NULL" or "NULL") end
   if o.by then
     if staff_alias then
-      parts[#parts + 1] = sets.predicate(o.by, staff_alias, t, depth + 1, nil, "joined")
+      for _, c in ipairs(sets.conditions(o.by, staff_alias, t, depth + 1, nil, "joined")) do
+        parts[#parts + 1] = c
+      end
     else
       local inner = "w" .. depth
       parts[#parts + 1] = worker_exists(o.by, inner, inner .. ".id = " .. alias .. ".staff_id", alias .. ".date", t, depth)
@@ -617,6 +621,13 @@ function sets.predicate(set, alias, period, depth, staff_alias, at)
       parts[#parts + 1] = (join == "without" and "NOT " or "") .. either
     end
   end
+  return parts
+end
+
+-- The set's conditions (sets.conditions) as one SQL expression.
+function sets.predicate(set, alias, period, depth, staff_alias, at)
+  definition_of(set, 2)
+  local parts = sets.conditions(set, alias, period, depth, staff_alias, at)
   if #parts == 0 then return "1" end
   return table.concat(parts, " AND ")
 end

@@ -15,6 +15,7 @@
 #include "pack.h"
 #include "packtest.h"
 #include "repl.h"
+#include "result_sink.h"
 #include "results.h"
 #include "sandbox.h"
 #include "vocabulary.h"
@@ -65,6 +66,16 @@ static int eval_options(const command_args *args, evaluate_options *opt, const c
   return EXIT_OK;
 }
 
+/* Prints the message of an error row to stderr (eval then exits 1). */
+static int report_error_row(void *ud, const result_row *r) {
+  int *errors = ud;
+  if (r->status == STATUS_ERROR) {
+    fprintf(stderr, "%s\n", r->message ? r->message : "error");
+    (*errors)++;
+  }
+  return 0;
+}
+
 int command_eval(const command_args *args) {
   evaluate_options opt = {.limits = sandbox_default_limits()};
   const char *format;
@@ -73,23 +84,31 @@ int command_eval(const command_args *args) {
   char err[2048], pack_buf[PATH_MAX], municipality[256];
   status = resolve_evaluation(args, opt_given(args, "period") > 0, 1, &opt, pack_buf, municipality);
   if (status != EXIT_OK) return status;
-  result_set results;
-  if (evaluate_run(&opt, &results, err, sizeof err) != 0) {
+  result_sink *sink;
+  if (result_sink_open(&sink, err, sizeof err) != 0) {
     fprintf(stderr, "%s\n", err);
-    results_free(&results);
     return EXIT_USER;
   }
+  evaluation_info info;
+  if (evaluate_stream(&opt, sink, &info, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    result_sink_close(sink);
+    return EXIT_USER;
+  }
+  /* the rows go from the sink to the output one by one, never all held */
+  result_meta meta = {.pack = info.pack, .municipality = info.municipality[0] ? info.municipality : NULL,
+                      .period = opt.period, .statements = info.statements};
+  result_sink_source from = {sink, opt.organization};
+  result_source src = result_sink_as_source(&from);
   status = EXIT_OK;
-  if (results_render(&results, format, stdout, err, sizeof err) != 0) {
+  if (results_render_source(&meta, &src, format, stdout, err, sizeof err) != 0) {
     command_error(args, "%s", err);
     status = EXIT_USER;
   }
-  for (size_t i = 0; i < results.count; i++) {
-    if (results.rows[i].status != STATUS_ERROR) continue;
-    fprintf(stderr, "%s\n", results.rows[i].message);
-    status = EXIT_USER;
-  }
-  results_free(&results);
+  int errors = 0;
+  result_sink_each_row(sink, opt.organization, report_error_row, &errors);
+  if (errors) status = EXIT_USER;
+  result_sink_close(sink);
   return status;
 }
 

@@ -15,6 +15,7 @@
 
 #include "evaluate.h"
 #include "files.h"
+#include "result_sink.h"
 #include "results.h"
 #include "store.h"
 #include "i18n.h"
@@ -232,8 +233,51 @@ static int writer_run(writer *w, const char *sql, long long cycle) {
   return writer_finish(w, st, writer_step(w, st));
 }
 
-/* Stores every result row of the evaluation through one statement. */
-static int store_results(writer *w, long long cycle, const result_set *results) {
+/* One row of the evaluation into the cycle's results, through the run's statement. */
+typedef struct row_writer {
+  writer *w;
+  sqlite3_stmt *st;
+  long long cycle;
+} row_writer;
+
+static int store_row(void *ud, const result_row *r) {
+  row_writer *rw = ud;
+  sqlite3_stmt *st = rw->st;
+  const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
+                         r->breakdown, r->group};
+  sqlite3_bind_int64(st, 1, rw->cycle);
+  for (int t = 0; t < 8; t++) sqlite3_bind_text(st, t + 2, texts[t], -1, SQLITE_STATIC);
+  if (r->has_value) sqlite3_bind_double(st, 10, r->value);
+  if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
+  if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
+  sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
+  if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
+  sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
+  if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
+  sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
+  if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
+  if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
+  if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
+  if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
+  sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
+  bind_figure(st, 32, r->has_yearly, r->yearly);
+  bind_figure(st, 35, r->has_cumulative, r->cumulative);
+  if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
+  return writer_step(rw->w, st);
+}
+
+/* Stores every result row of the evaluation through one statement, as
+ * the rows come from the sink. */
+static int store_results(writer *w, long long cycle, result_sink *results) {
   sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
                                        " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
                                        " target_kind, target_value, target_reason, status, message, criterion_title, source,"
@@ -242,40 +286,9 @@ static int store_results(writer *w, long long cycle, const result_set *results) 
                                        " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since)"
                                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return -1;
-  int rc = 0;
-  for (size_t i = 0; rc == 0 && i < results->count; i++) {
-    const result_row *r = &results->rows[i];
-    const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
-                           r->breakdown, r->group};
-    sqlite3_bind_int64(st, 1, cycle);
-    for (int t = 0; t < 8; t++) sqlite3_bind_text(st, t + 2, texts[t], -1, SQLITE_STATIC);
-    if (r->has_value) sqlite3_bind_double(st, 10, r->value);
-    if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
-    if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
-    sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
-    if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
-    sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
-    if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
-    sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
-    if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
-    if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
-    if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
-    if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
-    sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
-    bind_figure(st, 32, r->has_yearly, r->yearly);
-    bind_figure(st, 35, r->has_cumulative, r->cumulative);
-    if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
-    rc = writer_step(w, st);
-  }
+  row_writer rw = {w, st, cycle};
+  int rc = result_sink_each_row(results, NULL, store_row, &rw) == 0 ? 0 : -1;
+  if (rc != 0 && !w->err[0]) snprintf(w->err, w->errlen, "cannot read the evaluation's results");
   return writer_finish(w, st, rc);
 }
 
@@ -315,45 +328,53 @@ static int store_problems(writer *w, long long cycle) {
                        " ORDER BY r.rowid", cycle);
 }
 
+static int store_recommendation(void *ud, const recommendation *r) {
+  row_writer *rw = ud;
+  sqlite3_stmt *st = rw->st;
+  sqlite3_bind_int64(st, 1, rw->cycle);
+  sqlite3_bind_text(st, 2, r->indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->organization, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, r->addressee, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, r->priority);
+  sqlite3_bind_text(st, 6, r->text, -1, SQLITE_STATIC);
+  return writer_step(rw->w, st);
+}
+
+static int store_rating(void *ud, const rating_row *r) {
+  row_writer *rw = ud;
+  sqlite3_stmt *st = rw->st;
+  sqlite3_bind_int64(st, 1, rw->cycle);
+  sqlite3_bind_text(st, 2, r->rating, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, r->organization, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, r->organization_name, -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 6, r->score);
+  sqlite3_bind_int(st, 7, r->rank);
+  sqlite3_bind_text(st, 8, r->method, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 9, r->covered);
+  sqlite3_bind_int(st, 10, r->weighted);
+  return writer_step(rw->w, st);
+}
+
 /* Stores the recommendations and the ratings, one statement each. */
-static int store_advice(writer *w, long long cycle, const result_set *results) {
+static int store_advice(writer *w, long long cycle, result_sink *results) {
   sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
                                        " priority, text) VALUES (?, ?, ?, ?, ?, ?)");
-  int rc = st ? 0 : -1;
-  for (size_t i = 0; rc == 0 && i < results->nrecommendations; i++) {
-    const recommendation *r = &results->recommendations[i];
-    sqlite3_bind_int64(st, 1, cycle);
-    sqlite3_bind_text(st, 2, r->indicator, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->organization, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, r->addressee, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, r->priority);
-    sqlite3_bind_text(st, 6, r->text, -1, SQLITE_STATIC);
-    rc = writer_step(w, st);
-  }
+  if (!st) return -1;
+  row_writer rw = {w, st, cycle};
+  int rc = result_sink_each_recommendation(results, store_recommendation, &rw) == 0 ? 0 : -1;
   if (writer_finish(w, st, rc) != 0) return -1;
   st = writer_prepare(w, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
                          " score, rank, method, covered, weighted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  rc = st ? 0 : -1;
-  for (size_t i = 0; rc == 0 && i < results->nratings; i++) {
-    const rating_row *r = &results->ratings[i];
-    sqlite3_bind_int64(st, 1, cycle);
-    sqlite3_bind_text(st, 2, r->rating, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, r->organization, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, r->organization_name, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 6, r->score);
-    sqlite3_bind_int(st, 7, r->rank);
-    sqlite3_bind_text(st, 8, r->method, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, r->covered);
-    sqlite3_bind_int(st, 10, r->weighted);
-    rc = writer_step(w, st);
-  }
+  if (!st) return -1;
+  rw.st = st;
+  rc = result_sink_each_rating(results, store_rating, &rw) == 0 ? 0 : -1;
   return writer_finish(w, st, rc);
 }
 
 /* Replaces the cycle's results, problems, recommendations and pack copy. */
-static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results, const pack_summary *summary,
-                     char *err, size_t errlen) {
+static int store_run(sqlite3 *db, const cycle_ref *c, result_sink *results, int statements,
+                     const pack_summary *summary, char *err, size_t errlen) {
   static const char *const clear[] = {
     "DELETE FROM cycle_result WHERE cycle_id = ?1", "DELETE FROM cycle_recommendation WHERE cycle_id = ?1",
     "DELETE FROM cycle_rating WHERE cycle_id = ?1",
@@ -371,26 +392,39 @@ static int store_run(sqlite3 *db, const cycle_ref *c, const result_set *results,
   if (cycle_pack_hash(db, c->id, layers, summary->nlayers, hash, err, errlen) != 0) return -1;
   return run_sql(db, err, errlen, "UPDATE cycle SET state = 'run', run_at = " NOW ", pack_hash = ?, pack_id = ?,"
                  " statements = ?, store_statements = ?, store_steps = ? WHERE id = ?", "ssiiii", hash, summary->id,
-                 (long long)results->statements, w.statements, w.steps, c->id);
+                 (long long)statements, w.statements, w.steps, c->id);
+}
+
+/* The message naming each failed indicator of a run once. */
+typedef struct error_list {
+  const cycle_ref *c;
+  char *err;
+  size_t errlen, used;
+  size_t failed;
+  char last[256];
+} error_list;
+
+static int list_error(void *ud, const result_row *r) {
+  error_list *e = ud;
+  if (r->status != STATUS_ERROR || !strcmp(e->last, r->indicator)) return 0;
+  if (e->failed == 0)
+    e->used = (size_t)snprintf(e->err, e->errlen, _("cycle %lld (%d): nothing was stored: the results of these indicators are"
+                               " errors (fix the rules; 'pdmon eval' shows them):"), e->c->id, e->c->period);
+  if (e->used < e->errlen)
+    e->used += (size_t)snprintf(e->err + e->used, e->errlen - e->used, "\n  %s: %s", r->indicator,
+                                r->message ? r->message : "error");
+  snprintf(e->last, sizeof e->last, "%s", r->indicator);
+  e->failed++;
+  return 0;
 }
 
 /* Refuses results that hold errors: a monitoring with a broken rule is not
  * a monitoring. Names each failed indicator with its message in err. */
-static int refuse_errors(const cycle_ref *c, const result_set *results, char *err, size_t errlen) {
-  size_t failed = 0, used = 0;
-  const char *last = NULL;
-  for (size_t i = 0; i < results->count; i++) {
-    const result_row *r = &results->rows[i];
-    if (r->status != STATUS_ERROR || (last && !strcmp(last, r->indicator))) continue;
-    if (failed == 0)
-      used = (size_t)snprintf(err, errlen, _("cycle %lld (%d): nothing was stored: the results of these indicators are"
-                              " errors (fix the rules; 'pdmon eval' shows them):"), c->id, c->period);
-    if (used < errlen)
-      used += (size_t)snprintf(err + used, errlen - used, "\n  %s: %s", r->indicator, r->message ? r->message : "error");
-    last = r->indicator;
-    failed++;
-  }
-  return failed ? 1 : 0;
+static int refuse_errors(const cycle_ref *c, result_sink *results, char *err, size_t errlen) {
+  if (result_sink_errors(results) == 0) return 0;
+  error_list e = {.c = c, .err = err, .errlen = errlen};
+  result_sink_each_row(results, NULL, list_error, &e);
+  return e.failed ? 1 : 0;
 }
 
 int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen) {
@@ -400,27 +434,26 @@ int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err
   }
   evaluate_options opt = {.store_path = store_path, .pack_dir = c->pack_dir, .municipality = c->municipality,
                           .period = c->period, .limits = sandbox_default_limits()};
-  result_set results;
+  result_sink *results;
+  if (result_sink_open(&results, err, errlen) != 0) return -1;
+  evaluation_info info;
   pack_summary summary;
-  if (evaluate_run(&opt, &results, err, errlen) != 0) {
-    results_free(&results);
+  if (evaluate_stream(&opt, results, &info, &summary, err, errlen) != 0) {
+    pack_summary_free(&summary);
+    result_sink_close(results);
     return 1;
   }
-  int rc = refuse_errors(c, &results, err, errlen);
-  if (rc != 0) {
-    results_free(&results);
-    return rc;
-  }
-  rc = evaluate_pack_summary(c->pack_dir, &summary, err, errlen);
+  int rc = refuse_errors(c, results, err, errlen);
   if (rc == 0) {
     rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
-    if (rc == 0) rc = store_run(db, c, &results, &summary, err, errlen);
+    if (rc == 0) rc = store_run(db, c, results, info.statements, &summary, err, errlen);
     if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
     if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    pack_summary_free(&summary);
+    rc = rc == 0 ? 0 : -1;
   }
-  results_free(&results);
-  return rc == 0 ? 0 : -1;
+  pack_summary_free(&summary);
+  result_sink_close(results);
+  return rc;
 }
 
 /* Judges a measure's linked indicator between two cycles: better is

@@ -13,15 +13,8 @@
 #include "i18n.h"
 #include "lua_store.h"
 #include "pack.h"
+#include "result_sink.h"
 #include "rule_view.h"
-
-/* Copies the string field of the table at index, or NULL. */
-static char *dup_field(lua_State *L, int index, const char *field) {
-  char *copy = NULL;
-  if (lua_getfield(L, index, field) == LUA_TSTRING) copy = strdup(lua_tostring(L, -1));
-  lua_pop(L, 1);
-  return copy;
-}
 
 /* Reads a numeric field; returns 1 when present. */
 static int number_field(lua_State *L, int index, const char *field, double *out) {
@@ -43,117 +36,30 @@ static const char *id_of(lua_State *L, int desc) {
   return id;
 }
 
-/* Fills the indicator's description into a new row of out. */
-static result_row *describe_row(result_set *out, lua_State *L, int desc) {
-  const char *id = id_of(L, desc);
-  result_row *r = results_append(out);
-  if (!r) return NULL;
-  r->indicator = strdup(id);
-  r->criterion = dup_field(L, desc, "criterion");
-  r->title = dup_field(L, desc, "title");
-  r->unit = dup_field(L, desc, "unit");
-  r->criterion_title = dup_field(L, desc, "criterion_title");
-  r->source = dup_field(L, desc, "source");
-  r->level = dup_field(L, desc, "level");
-  r->reading = dup_field(L, desc, "reading");
-  r->deadline = dup_field(L, desc, "deadline");
-  return r;
+/* Records the description of the indicator at desc as indicator seq of the sink. */
+static int describe(lua_State *L, int desc, int seq, result_sink *sink, char *err, size_t errlen) {
+  const char *fields[] = {"criterion", "title", "unit", "criterion_title", "source", "level", "reading", "deadline"};
+  const char *values[8];
+  for (int i = 0; i < 8; i++) {
+    lua_getfield(L, desc, fields[i]);
+    values[i] = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  }
+  indicator_desc d = {id_of(L, desc), values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+                      values[7]};
+  int rc = result_sink_describe(sink, seq, &d, err, errlen);
+  lua_pop(L, 8);
+  return rc;
 }
 
-/* Reads { value, numerator, denominator } of the table field of the row at
- * index into out; returns 1 when the field is a table. */
-static int figure_field(lua_State *L, int index, const char *field, double out[3], int *since) {
-  int present = lua_getfield(L, index, field) == LUA_TTABLE;
-  if (present) {
-    int t = lua_gettop(L);
-    out[0] = out[1] = out[2] = NAN;
-    number_field(L, t, "value", &out[0]);
-    number_field(L, t, "numerator", &out[1]);
-    number_field(L, t, "denominator", &out[2]);
-    double first = 0;
-    if (since && number_field(L, t, "since", &first)) *since = (int)first;
-  }
-  lua_pop(L, 1);
-  return present;
-}
-
-/* Converts one row table (at index row) returned by dsl.evaluate. */
-static void convert_row(lua_State *L, int row, result_row *r) {
-  r->organization = dup_field(L, row, "organization");
-  r->organization_name = dup_field(L, row, "organization_name");
-  r->breakdown = dup_field(L, row, "breakdown");
-  r->group = dup_field(L, row, "group");
-  r->message = dup_field(L, row, "message");
-  r->has_value = number_field(L, row, "value", &r->value);
-  r->has_counts = number_field(L, row, "numerator", &r->numerator);
-  r->has_denominator = number_field(L, row, "denominator", &r->denominator);
-  r->progress = dup_field(L, row, "progress");
-  r->figure = dup_field(L, row, "figure");
-  r->has_path_value = number_field(L, row, "path_value", &r->path_value);
-  r->has_base_value = number_field(L, row, "base_value", &r->base_value);
-  r->has_growth = number_field(L, row, "growth", &r->growth);
-  r->has_yearly = figure_field(L, row, "yearly", r->yearly, NULL);
-  r->has_cumulative = figure_field(L, row, "cumulative", r->cumulative, &r->cumulative_since);
-  char *status = dup_field(L, row, "status");
-  if (!status || result_status_parse(status, &r->status) != 0) r->status = STATUS_ERROR;
-  free(status);
-  if (lua_getfield(L, row, "target") == LUA_TTABLE) {
-    int t = lua_gettop(L);
-    r->target_text = dup_field(L, t, "text");
-    r->target_kind = dup_field(L, t, "kind");
-    r->target_reason = dup_field(L, t, "reason");
-    r->has_target_value = number_field(L, t, "value", &r->target_value);
-    r->target_origin = dup_field(L, t, "origin");
-    double year = 0;
-    if (number_field(L, t, "year", &year)) r->target_year = (int)year;
-    if (number_field(L, t, "base_year", &year)) r->base_year = (int)year;
-  }
-  lua_pop(L, 1);
-}
-
-/* Evaluates the indicator described at desc; a failure becomes one row
- * with status error and the message, and the evaluation goes on. */
-static int evaluate_indicator(const pack *p, const evaluate_options *opt, int desc, int ctx,
-                              result_set *out, size_t *evaluated, size_t *org_rows) {
-  lua_State *L = sandbox_lua(p->sb);
-  char err[1024];
-  if (sandbox_spent(p->sb)) { /* an earlier indicator spent the evaluation's budget */
-    result_row *r = describe_row(out, L, desc);
-    if (!r) return -1;
-    r->status = STATUS_ERROR;
-    snprintf(err, sizeof err, _("not evaluated: the evaluation's budget was spent before this indicator (%s)"),
-             sandbox_spent_reason(p->sb));
-    r->message = strdup(err);
-    return 0;
-  }
-  pack_push_call(p, "evaluate");
-  lua_getfield(L, desc, "id");
-  lua_pushvalue(L, ctx);
-  if (sandbox_call(p->sb, 3, 1, err, sizeof err) != LUA_OK) {
-    result_row *r = describe_row(out, L, desc);
-    if (!r) return -1;
-    r->status = STATUS_ERROR;
-    r->message = strdup(err);
-    return 0;
-  }
-  (*evaluated)++;
-  int rows = lua_gettop(L);
-  lua_Integer n = luaL_len(L, rows);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, rows, i);
-    char *org = dup_field(L, -1, "organization");
-    int wanted = !opt->organization || (org && strcmp(org, opt->organization) == 0);
-    free(org);
-    if (wanted) {
-      result_row *r = describe_row(out, L, desc);
-      if (!r) return -1;
-      convert_row(L, lua_gettop(L), r);
-      if (r->organization) (*org_rows)++;
-    }
+/* Lists the pack's indicator ids after "the pack has:" for a message. */
+static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
+  size_t o = 0;
+  buf[0] = '\0';
+  for (lua_Integer i = 1; i <= luaL_len(L, list) && o < buflen; i++) {
+    lua_rawgeti(L, list, i);
+    o += (size_t)snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", id_of(L, lua_gettop(L)));
     lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  return 0;
 }
 
 /* Opens the rules' view of the store: the municipality the core chose
@@ -222,7 +128,7 @@ static void absent_municipality(const char *path, const char *municipality, char
 
 /* Pushes the evaluation context {db = the rules' view, period = year} and
  * records whose rows it holds in out. */
-static int push_context(const pack *p, const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
+static int push_context(const pack *p, const evaluate_options *opt, evaluation_info *info, char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
   lua_createtable(L, 0, 2);
   lua_store_push(L);
@@ -238,20 +144,47 @@ static int push_context(const pack *p, const evaluate_options *opt, result_set *
     return -1;
   }
   sandbox_add_budget(p->sb, rule_view_budget(view)); /* one evaluation: grows with the data */
-  if (out && !out->municipality && !opt->all_municipalities) out->municipality = strdup(rule_view_municipality(view));
+  if (info && !opt->all_municipalities)
+    snprintf(info->municipality, sizeof info->municipality, "%s", rule_view_municipality(view));
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
   lua_setfield(L, -2, "period");
   return 0;
 }
 
-/* Runs dsl.prepare for the selected indicators: the shared scans. A
- * failure there is reported on every indicator, not as a crash. */
-static int prepare(const pack *p, const evaluate_options *opt, int ctx, int list, result_set *out,
-                   char *err, size_t errlen) {
+
+/* Evaluates the indicators of the loaded pack that opt selects into the
+ * sink: dsl.stream reads the store and hands every row over as it is
+ * made. A failure of the evaluation as a whole (the budget spent, a
+ * broken recommendation rule) becomes an error on every indicator; an
+ * indicator that fails alone says so in its own row. */
+static int evaluate_all(const pack *p, const evaluate_options *opt, result_sink *sink, evaluation_info *info,
+                        char *err, size_t errlen) {
   lua_State *L = sandbox_lua(p->sb);
-  pack_push_call(p, "prepare");
+  if (push_context(p, opt, info, err, errlen) != 0) return -1;
+  int ctx = lua_gettop(L);
+  pack_push_call(p, "indicators");
+  if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
+  int list = lua_gettop(L);
+  size_t matched = 0;
+  for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
+    lua_rawgeti(L, list, i);
+    int desc = lua_gettop(L);
+    if (!opt->indicator || strcmp(id_of(L, desc), opt->indicator) == 0) {
+      matched++;
+      if (describe(L, desc, (int)i, sink, err, errlen) != 0) return -1;
+    }
+    lua_pop(L, 1);
+  }
+  if (opt->indicator && matched == 0) {
+    char ids[2048];
+    list_ids(L, list, ids, sizeof ids);
+    snprintf(err, errlen, _("%s: no indicator '%s' in this pack; the pack has: %s"), p->dir, opt->indicator, ids);
+    return -1;
+  }
+  pack_push_call(p, "stream");
   lua_pushvalue(L, ctx);
+  result_sink_push(L, sink);
   if (opt->indicator) {
     lua_createtable(L, 1, 0);
     lua_pushstring(L, opt->indicator);
@@ -260,147 +193,19 @@ static int prepare(const pack *p, const evaluate_options *opt, int ctx, int list
     lua_pushnil(L);
   }
   char message[1024];
-  if (sandbox_call(p->sb, 3, 1, message, sizeof message) != LUA_OK) {
-    for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
-      lua_rawgeti(L, list, i);
-      result_row *r = describe_row(out, L, lua_gettop(L));
-      lua_pop(L, 1);
-      if (!r) { snprintf(err, errlen, _("out of memory")); return -1; }
-      r->status = STATUS_ERROR;
-      r->message = strdup(message);
-    }
-    return 1;
-  }
-  out->statements = (int)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* Lists the pack's indicator ids after "the pack has:" for a message. */
-static void list_ids(lua_State *L, int list, char *buf, size_t buflen) {
-  size_t o = 0;
-  buf[0] = '\0';
-  for (lua_Integer i = 1; i <= luaL_len(L, list) && o < buflen; i++) {
-    lua_rawgeti(L, list, i);
-    o += (size_t)snprintf(buf + o, buflen - o, "%s%s", o ? ", " : "", id_of(L, lua_gettop(L)));
+  if (sandbox_call(p->sb, 4, 1, message, sizeof message) != LUA_OK) {
+    if (sandbox_spent(p->sb))
+      snprintf(message, sizeof message, _("not evaluated: the evaluation's budget was spent (%s)"),
+               sandbox_spent_reason(p->sb));
+    if (result_sink_fail_all(sink, message, err, errlen) != 0) return -1;
+  } else {
+    info->statements = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
   }
-}
-
-/* Calls dsl.NAME(pack, ctx), which returns a list, and allocates *items
- * for its n entries (size each). Leaves the list on the stack. Returns the
- * count, or -1 with err. */
-static long call_list(const pack *p, int ctx, const char *name, void **items, size_t size, char *err, size_t errlen) {
-  lua_State *L = sandbox_lua(p->sb);
-  pack_push_call(p, name);
-  lua_pushvalue(L, ctx);
-  if (sandbox_call(p->sb, 2, 1, err, errlen) != LUA_OK) return -1;
-  size_t n = (size_t)luaL_len(L, -1);
-  *items = n ? calloc(n, size) : NULL;
-  if (n && !*items) {
-    lua_pop(L, 1);
-    snprintf(err, errlen, _("out of memory"));
-    return -1;
-  }
-  return (long)n;
-}
-
-/* Runs the pack's recommendation rules over the evaluated rows. A broken
- * rule is reported as an error of the whole recommendation step. */
-static int collect_recommendations(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
-  lua_State *L = sandbox_lua(p->sb);
-  void *items;
-  long n = call_list(p, ctx, "recommend", &items, sizeof *out->recommendations, err, errlen);
-  if (n < 0) return -1;
-  out->recommendations = items;
-  for (long i = 0; i < n; i++) {
-    lua_rawgeti(L, -1, i + 1);
-    int item = lua_gettop(L);
-    recommendation *r = &out->recommendations[out->nrecommendations++];
-    r->indicator = dup_field(L, item, "indicator");
-    r->organization = dup_field(L, item, "organization");
-    r->addressee = dup_field(L, item, "addressee");
-    r->text = dup_field(L, item, "text");
-    double priority = 2;
-    number_field(L, item, "priority", &priority);
-    r->priority = (int)priority;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* Computes the pack's composite ratings from the evaluated rows. */
-static int collect_ratings(const pack *p, int ctx, result_set *out, char *err, size_t errlen) {
-  lua_State *L = sandbox_lua(p->sb);
-  void *items;
-  long n = call_list(p, ctx, "ratings", &items, sizeof *out->ratings, err, errlen);
-  if (n < 0) return -1;
-  out->ratings = items;
-  for (long i = 0; i < n; i++) {
-    lua_rawgeti(L, -1, i + 1);
-    int item = lua_gettop(L);
-    rating_row *r = &out->ratings[out->nratings++];
-    r->rating = dup_field(L, item, "rating");
-    r->title = dup_field(L, item, "title");
-    r->organization = dup_field(L, item, "organization");
-    r->organization_name = dup_field(L, item, "organization_name");
-    number_field(L, item, "score", &r->score);
-    double rank = 0, covered = 0, weighted = 0;
-    number_field(L, item, "rank", &rank);
-    number_field(L, item, "covered", &covered);
-    number_field(L, item, "weighted", &weighted);
-    r->rank = (int)rank;
-    r->covered = (int)covered;
-    r->weighted = (int)weighted;
-    r->method = dup_field(L, item, "method");
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* Evaluates every indicator of the loaded pack that opt selects. */
-static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *out,
-                        char *err, size_t errlen) {
-  lua_State *L = sandbox_lua(p->sb);
-  if (push_context(p, opt, out, err, errlen) != 0) return -1;
-  const char *municipality = out->municipality;
-  int ctx = lua_gettop(L);
-  pack_push_call(p, "indicators");
-  if (sandbox_call(p->sb, 1, 1, err, errlen) != LUA_OK) return -1;
-  int list = lua_gettop(L);
-  int prepared = prepare(p, opt, ctx, list, out, err, errlen);
-  if (prepared < 0) return -1;
-  if (prepared > 0) return 0;
-  size_t matched = 0, evaluated = 0, org_rows = 0;
-  for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
-    lua_rawgeti(L, list, i);
-    int desc = lua_gettop(L);
-    int wanted = !opt->indicator || strcmp(id_of(L, desc), opt->indicator) == 0;
-    if (wanted) {
-      matched++;
-      if (evaluate_indicator(p, opt, desc, ctx, out, &evaluated, &org_rows) != 0) {
-        snprintf(err, errlen, _("out of memory"));
-        return -1;
-      }
-    }
-    lua_pop(L, 1);
-  }
-  /* once the budget is spent the indicators say so; recommendations and
-   * ratings, built from them, are then left out rather than failing all */
-  if (!opt->indicator && !sandbox_spent(p->sb) &&
-      (collect_recommendations(p, ctx, out, err, errlen) != 0 || collect_ratings(p, ctx, out, err, errlen) != 0))
-    return -1;
-  if (opt->indicator && matched == 0) {
-    char ids[2048];
-    list_ids(L, list, ids, sizeof ids);
-    snprintf(err, errlen, _("%s: no indicator '%s' in this pack; the pack has: %s"), p->dir,
-             opt->indicator, ids);
-    return -1;
-  }
-  if (opt->organization && org_rows == 0 && evaluated > 0) {
-    if (municipality) snprintf(err, errlen, _("no organization '%s' in %s"), opt->organization, municipality);
+  if (result_sink_finish(sink, err, errlen) != 0) return -1;
+  if (opt->organization && result_sink_organization_rows(sink, opt->organization) == 0 &&
+      result_sink_errors(sink) < (long long)matched) {
+    if (info->municipality[0]) snprintf(err, errlen, _("no organization '%s' in %s"), opt->organization, info->municipality);
     else snprintf(err, errlen, _("no organization '%s' in the store"), opt->organization);
     return -1;
   }
@@ -413,7 +218,8 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_set *
 typedef struct evaluate_job {
   const pack *p;
   const evaluate_options *opt;
-  result_set *results;
+  result_sink *sink;
+  evaluation_info *info;
   const char *id;
   FILE *out;
   char *err;
@@ -423,10 +229,11 @@ typedef struct evaluate_job {
 
 static int explain_loaded(const pack *p, const evaluate_options *opt, const char *id, FILE *out,
                           char *err, size_t errlen);
+static int summarize(const pack *p, pack_summary *out, char *err, size_t errlen);
 
 static int evaluate_all_protected(lua_State *L) {
   evaluate_job *job = lua_touserdata(L, 1);
-  job->rc = evaluate_all(job->p, job->opt, job->results, job->err, job->errlen);
+  job->rc = evaluate_all(job->p, job->opt, job->sink, job->info, job->err, job->errlen);
   return 0;
 }
 
@@ -449,9 +256,10 @@ static int run_job(sandbox *sb, lua_CFunction driver, evaluate_job *job) {
   return job->rc;
 }
 
-int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
-  memset(out, 0, sizeof *out);
-  out->period = opt->period;
+int evaluate_stream(const evaluate_options *opt, result_sink *sink, evaluation_info *info, pack_summary *summary,
+                    char *err, size_t errlen) {
+  memset(info, 0, sizeof *info);
+  if (summary) memset(summary, 0, sizeof *summary);
   sandbox *sb = sandbox_new(opt->limits);
   if (!sb) {
     snprintf(err, errlen, _("out of memory creating the rule sandbox"));
@@ -460,15 +268,31 @@ int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t
   pack p;
   int rc = pack_load(sb, opt->pack_dir, &p, err, errlen);
   if (rc == 0) {
-    out->pack = strdup(p.id);
+    snprintf(info->pack, sizeof info->pack, "%s", p.id);
     lua_State *L = sandbox_lua(sb);
     int top = lua_gettop(L);
-    evaluate_job job = {.p = &p, .opt = opt, .results = out, .err = err, .errlen = errlen};
+    evaluate_job job = {.p = &p, .opt = opt, .sink = sink, .info = info, .err = err, .errlen = errlen};
     rc = run_job(sb, evaluate_all_protected, &job);
     lua_settop(L, top);
+    if (rc == 0 && summary) rc = summarize(&p, summary, err, errlen);
     pack_release(&p);
   }
   sandbox_free(sb);
+  return rc;
+}
+
+int evaluate_run(const evaluate_options *opt, result_set *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  out->period = opt->period;
+  result_sink *sink;
+  if (result_sink_open(&sink, err, errlen) != 0) return -1;
+  evaluation_info info;
+  int rc = evaluate_stream(opt, sink, &info, NULL, err, errlen);
+  if (info.pack[0]) out->pack = strdup(info.pack);
+  if (info.municipality[0]) out->municipality = strdup(info.municipality);
+  out->statements = info.statements;
+  if (rc == 0) rc = result_sink_load(sink, opt->organization, out, err, errlen);
+  result_sink_close(sink);
   return rc;
 }
 
@@ -592,6 +416,17 @@ static int summary_protected(lua_State *L) {
   return 0;
 }
 
+/* Fills the summary of the loaded pack p. */
+static int summarize(const pack *p, pack_summary *out, char *err, size_t errlen) {
+  snprintf(out->id, sizeof out->id, "%s", p->id);
+  snprintf(out->municipality, sizeof out->municipality, "%s", p->municipality);
+  memcpy(out->layers, p->layers, sizeof out->layers);
+  out->nlayers = p->nlayers;
+  summary_job job = {p, out, err, errlen, -1};
+  sandbox_rearm(p->sb);
+  return sandbox_protected(p->sb, summary_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
+}
+
 int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   sandbox *sb = sandbox_new(sandbox_default_limits());
@@ -602,13 +437,7 @@ int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t 
   pack p;
   int rc = pack_load(sb, dir, &p, err, errlen);
   if (rc == 0) {
-    snprintf(out->id, sizeof out->id, "%s", p.id);
-    snprintf(out->municipality, sizeof out->municipality, "%s", p.municipality);
-    memcpy(out->layers, p.layers, sizeof out->layers);
-    out->nlayers = p.nlayers;
-    summary_job job = {&p, out, err, errlen, -1};
-    sandbox_rearm(sb);
-    rc = sandbox_protected(sb, summary_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
+    rc = summarize(&p, out, err, errlen);
     pack_release(&p);
   }
   sandbox_free(sb);

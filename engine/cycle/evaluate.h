@@ -21,6 +21,23 @@ typedef struct evaluate_options {
   sandbox_limits limits;     /* memory and instruction caps of the rules */
 } evaluate_options;
 
+/* What a streamed evaluation says of itself. */
+typedef struct evaluation_info {
+  char pack[128];          /* the pack's id */
+  char municipality[256];  /* whose rows were evaluated; "" when every municipality's */
+  int statements;          /* SQL statements the rules' evaluation ran */
+} evaluation_info;
+
+struct result_sink;
+struct pack_summary;
+
+/* Evaluates into sink (opened by the caller with result_sink_open, and
+ * finished here), holding no more than one organization's figures at a
+ * time; fills info, and summary when not NULL (from the same loading of
+ * the pack; release it with pack_summary_free). Returns as evaluate_run. */
+int evaluate_stream(const evaluate_options *opt, struct result_sink *sink, evaluation_info *info,
+                    struct pack_summary *summary, char *err, size_t errlen);
+
 /* Evaluates and fills out (released with results_free). Returns 0 when the
  * evaluation ran (some indicators may have status error), -1 when the pack
  * or the store could not be used at all, or an unknown indicator or

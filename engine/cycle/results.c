@@ -55,6 +55,7 @@ static cJSON *figure_json(const double f[3]) {
 
 static cJSON *row_json(const result_row *r) {
   cJSON *o = cJSON_CreateObject();
+  if (r->municipality) cJSON_AddItemToObject(o, "municipality", cJSON_CreateString(r->municipality));
   cJSON_AddItemToObject(o, "indicator", cJSON_CreateString(r->indicator));
   cJSON_AddItemToObject(o, "criterion", nullable_string(r->criterion));
   cJSON_AddItemToObject(o, "title", nullable_string(r->title));
@@ -102,19 +103,39 @@ static cJSON *row_json(const result_row *r) {
   return o;
 }
 
-static int render_json(const result_set *set, FILE *out) {
-  cJSON *root = cJSON_CreateObject();
-  cJSON_AddItemToObject(root, "pack", nullable_string(set->pack));
-  cJSON_AddItemToObject(root, "municipality", nullable_string(set->municipality));
-  cJSON_AddItemToObject(root, "period", cJSON_CreateNumber(set->period));
-  cJSON_AddItemToObject(root, "statements", cJSON_CreateNumber(set->statements));
-  cJSON *rows = cJSON_AddArrayToObject(root, "results");
-  for (size_t i = 0; i < set->count; i++) cJSON_AddItemToArray(rows, row_json(&set->rows[i]));
-  char *text = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
+/* The JSON of DESIGN.md, written row by row: the run's fields, then
+ * "results" with each row printed as it comes. */
+typedef struct json_writer {
+  FILE *out;
+  size_t rows;
+} json_writer;
+
+static int json_row(void *ud, const result_row *r) {
+  json_writer *w = ud;
+  cJSON *o = row_json(r);
+  char *text = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
   if (!text) return -1;
-  int rc = fprintf(out, "%s\n", text) < 0 ? -1 : 0;
+  int rc = fprintf(w->out, "%s%s", w->rows++ ? "," : "", text) < 0 ? -1 : 0;
   cJSON_free(text);
+  return rc;
+}
+
+static int render_json(const result_meta *m, const result_source *src, FILE *out) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddItemToObject(root, "pack", nullable_string(m->pack));
+  cJSON_AddItemToObject(root, "municipality", nullable_string(m->municipality));
+  cJSON_AddItemToObject(root, "period", cJSON_CreateNumber(m->period));
+  cJSON_AddItemToObject(root, "statements", cJSON_CreateNumber(m->statements));
+  char *head = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  if (!head) return -1;
+  head[strlen(head) - 1] = '\0'; /* the closing brace comes after the results */
+  int rc = fprintf(out, "%s,\"results\":[", head) < 0 ? -1 : 0;
+  cJSON_free(head);
+  json_writer w = {out, 0};
+  if (rc == 0) rc = src->each(src->ud, NULL, 0, json_row, &w);
+  if (rc == 0 && fputs("]}\n", out) == EOF) rc = -1;
   return rc;
 }
 
@@ -131,43 +152,54 @@ static void format_count(char *buf, size_t len, int present, double v) {
   else snprintf(buf, len, "%.2f", v);
 }
 
-static int render_csv(const result_set *set, FILE *out) {
+/* One CSV line of a row; the municipality comes first in a run of every municipality. */
+static int csv_row(void *ud, const result_row *r) {
+  const result_meta *m = ((void **)ud)[0];
+  FILE *out = ((void **)ud)[1];
+  char num[32], den[32], value[64], target_value[64], path[64], yearly[64], cumulative[64], base_year[16], base[64], growth[64];
+  format_number(path, sizeof path, r->has_path_value, r->path_value);
+  format_number(yearly, sizeof yearly, r->has_yearly && r->yearly[0] == r->yearly[0], r->yearly[0]);
+  format_number(cumulative, sizeof cumulative, r->has_cumulative && r->cumulative[0] == r->cumulative[0], r->cumulative[0]);
+  snprintf(base_year, sizeof base_year, "%d", r->base_year);
+  format_number(base, sizeof base, r->has_base_value, r->base_value);
+  format_number(growth, sizeof growth, r->has_growth, r->growth);
+  format_count(num, sizeof num, r->has_counts, r->numerator);
+  format_count(den, sizeof den, r->has_denominator, r->denominator);
+  format_number(value, sizeof value, r->has_value, r->value);
+  format_number(target_value, sizeof target_value, r->has_target_value, r->target_value);
+  const char *fields[] = {r->indicator, r->criterion ? r->criterion : "",
+    r->organization ? r->organization : "", r->organization_name ? r->organization_name : "",
+    r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_denominator ? den : "", r->has_value ? value : "",
+    r->unit ? r->unit : "", r->target_text ? r->target_text : "",
+    r->has_target_value ? target_value : "", result_status_name(r->status),
+    r->message ? r->message : "", r->progress ? r->progress : "", r->has_path_value ? path : "",
+    r->figure ? r->figure : "", r->has_yearly ? yearly : "", r->has_cumulative ? cumulative : "",
+    r->base_year ? base_year : "", r->has_base_value ? base : "", r->has_growth ? growth : "",
+    r->target_origin ? r->target_origin : "", r->level ? r->level : ""};
+  /* counts, value, target value, path, yearly, cumulative, base year, base and growth */
+  static const unsigned char is_number[sizeof fields / sizeof fields[0]] = {
+    0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0};
+  if (m->per_municipality) {
+    escape_csv_cell(out, r->municipality ? r->municipality : "", ',');
+    fputc(',', out);
+  }
+  for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+    if (f) fputc(',', out);
+    if (is_number[f]) fputs(fields[f], out); /* pdmon's own figures: a minus is a sign, not a formula */
+    else escape_csv_cell(out, fields[f], ',');
+  }
+  fputs("\r\n", out);
+  return ferror(out) ? -1 : 0;
+}
+
+static int render_csv(const result_meta *m, const result_source *src, FILE *out) {
+  if (m->per_municipality) fputs("municipality,", out);
   fputs("indicator,criterion,organization,organization_name,breakdown,group,numerator,denominator,"
         "value,unit,target,target_value,status,message,progress,path_value,figure,yearly_value,cumulative_value,"
         "base_year,base_value,growth,target_origin,level\r\n", out);
-  for (size_t i = 0; i < set->count; i++) {
-    const result_row *r = &set->rows[i];
-    char num[32], den[32], value[64], target_value[64], path[64], yearly[64], cumulative[64], base_year[16], base[64], growth[64];
-    format_number(path, sizeof path, r->has_path_value, r->path_value);
-    format_number(yearly, sizeof yearly, r->has_yearly && r->yearly[0] == r->yearly[0], r->yearly[0]);
-    format_number(cumulative, sizeof cumulative, r->has_cumulative && r->cumulative[0] == r->cumulative[0], r->cumulative[0]);
-    snprintf(base_year, sizeof base_year, "%d", r->base_year);
-    format_number(base, sizeof base, r->has_base_value, r->base_value);
-    format_number(growth, sizeof growth, r->has_growth, r->growth);
-    format_count(num, sizeof num, r->has_counts, r->numerator);
-    format_count(den, sizeof den, r->has_denominator, r->denominator);
-    format_number(value, sizeof value, r->has_value, r->value);
-    format_number(target_value, sizeof target_value, r->has_target_value, r->target_value);
-    const char *fields[] = {r->indicator, r->criterion ? r->criterion : "",
-      r->organization ? r->organization : "", r->organization_name ? r->organization_name : "",
-      r->breakdown ? r->breakdown : "", r->group ? r->group : "", r->has_counts ? num : "", r->has_denominator ? den : "", r->has_value ? value : "",
-      r->unit ? r->unit : "", r->target_text ? r->target_text : "",
-      r->has_target_value ? target_value : "", result_status_name(r->status),
-      r->message ? r->message : "", r->progress ? r->progress : "", r->has_path_value ? path : "",
-      r->figure ? r->figure : "", r->has_yearly ? yearly : "", r->has_cumulative ? cumulative : "",
-      r->base_year ? base_year : "", r->has_base_value ? base : "", r->has_growth ? growth : "",
-      r->target_origin ? r->target_origin : "", r->level ? r->level : ""};
-    /* counts, value, target value, path, yearly, cumulative, base year, base and growth */
-    static const unsigned char is_number[sizeof fields / sizeof fields[0]] = {
-      0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0};
-    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-      if (f) fputc(',', out);
-      if (is_number[f]) fputs(fields[f], out); /* pdmon's own figures: a minus is a sign, not a formula */
-      else escape_csv_cell(out, fields[f], ',');
-    }
-    fputs("\r\n", out);
-  }
-  return ferror(out) ? -1 : 0;
+  void *ud[2] = {(void *)m, out};
+  int rc = src->each(src->ud, NULL, 0, csv_row, ud);
+  return rc != 0 || ferror(out) ? -1 : 0;
 }
 
 /* Prints s padded to width display columns; right-aligned when right. */
@@ -195,11 +227,12 @@ static void target_cell(const result_row *r, char *cell, size_t len) {
 }
 
 /* The cells of one row of the table. */
-static void table_cells(const result_set *set, const result_row *r, char cells[TABLE_COLUMNS][512]) {
+static void table_cells(const result_meta *m, const result_row *r, char cells[TABLE_COLUMNS][512]) {
   if (r->breakdown) snprintf(cells[0], 512, "по %s: %s", !strcmp(r->breakdown, "kind") ? "виду ОО" : "должности",
                              r->group ? r->group : "-");
   else if (r->organization) snprintf(cells[0], 512, "%s", r->organization_name ? r->organization_name : r->organization);
-  else if (set->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
+  else if (r->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет %s)", r->municipality); /* eval --all */
+  else if (m->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
   else snprintf(cells[0], 512, "ИТОГО (регион: все муниципалитеты хранилища)"); /* eval --region */
   format_count(cells[1], 512, r->has_counts, r->numerator);
   format_count(cells[2], 512, r->has_denominator, r->denominator);
@@ -212,71 +245,97 @@ static void table_cells(const result_set *set, const result_row *r, char cells[T
   }
 }
 
-/* Prints the rows [begin, end) of one indicator as an aligned block. */
-static void render_table_block(const result_set *set, size_t begin, size_t end, FILE *out) {
-  static const char *const headers[TABLE_COLUMNS] = {"организация", "числитель", "знаменатель",
-                                                     "значение", "цель", "статус"};
+static const char *const table_headers[TABLE_COLUMNS] = {"организация", "числитель", "знаменатель",
+                                                        "значение", "цель", "статус"};
+
+/* The first pass over a block: the widths of its columns. */
+typedef struct table_block {
+  const result_meta *meta;
+  FILE *out;
   size_t width[TABLE_COLUMNS];
+  size_t rows;
+} table_block;
+
+static int measure_row(void *ud, const result_row *r) {
+  table_block *b = ud;
   char cells[TABLE_COLUMNS][512];
-  for (int c = 0; c < TABLE_COLUMNS; c++) width[c] = text_display_width(headers[c]);
-  for (size_t i = begin; i < end; i++) {
-    table_cells(set, &set->rows[i], cells);
-    for (int c = 0; c < TABLE_COLUMNS; c++) {
-      size_t w = text_display_width(cells[c]);
-      if (w > width[c]) width[c] = w;
-    }
-  }
-  const result_row *first = &set->rows[begin];
-  fprintf(out, "%s: %s%s%s%s\n", first->indicator, first->title ? first->title : "",
-          first->unit && *first->unit ? " (" : "", first->unit ? first->unit : "", first->unit && *first->unit ? ")" : "");
-  if (first->target_text) fprintf(out, "цель: %s%s%s%s\n", first->target_text,
-                                  first->target_reason ? " -> " : "", first->target_reason ? first->target_reason : "",
-                                  first->target_origin && !strcmp(first->target_origin, "municipality")
-                                      ? " [цель выбрана муниципалитетом, в документе не указана]" : "");
-  if (first->level && !strcmp(first->level, "municipality"))
-    fputs("уровень: муниципалитет в целом (без строк по организациям)\n", out);
-  if (first->reading) fprintf(out, "прочтение: %s\n", first->reading);
+  table_cells(b->meta, r, cells);
   for (int c = 0; c < TABLE_COLUMNS; c++) {
-    if (c) fputs("  ", out);
-    print_cell(out, headers[c], width[c], c >= 1 && c <= 3);
+    size_t w = text_display_width(cells[c]);
+    if (w > b->width[c]) b->width[c] = w;
   }
-  fputc('\n', out);
-  for (size_t i = begin; i < end; i++) {
-    table_cells(set, &set->rows[i], cells);
-    for (int c = 0; c < TABLE_COLUMNS; c++) {
-      if (c) fputs("  ", out);
-      print_cell(out, cells[c], width[c], c >= 1 && c <= 3);
-    }
-    const result_row *r = &set->rows[i];
-    if (r->has_yearly && r->yearly[0] == r->yearly[0]) fprintf(out, "  за год %.2f", r->yearly[0]);
-    if (r->has_cumulative && r->cumulative[0] == r->cumulative[0])
-      fprintf(out, "; нарастающим итогом с %d: %.2f (%.0f из %.0f)", r->cumulative_since, r->cumulative[0],
-              r->cumulative[1], r->cumulative[2]);
-    if (r->has_path_value)
-      fprintf(out, "  траектория %.2f%s%s", r->path_value, r->progress ? ": " : "", r->progress ? ru_status(r->progress) : "");
-    if (r->message) fprintf(out, "  %s", r->message);
-    fputc('\n', out);
-  }
+  return 0;
 }
 
-static int render_table(const result_set *set, FILE *out) {
-  fprintf(out, "пакет %s, муниципалитет %s, период %d\n\n", set->pack ? set->pack : "-",
-          set->municipality ? set->municipality : "(все)", set->period);
-  for (size_t begin = 0; begin < set->count;) {
-    size_t end = begin + 1;
-    while (end < set->count && strcmp(set->rows[end].indicator, set->rows[begin].indicator) == 0) end++;
-    render_table_block(set, begin, end, out);
+/* The second pass: the block's head (from its first row), then each row. */
+static int print_row(void *ud, const result_row *r) {
+  table_block *b = ud;
+  FILE *out = b->out;
+  char cells[TABLE_COLUMNS][512];
+  if (b->rows++ == 0) {
+    if (r->municipality) fprintf(out, "муниципалитет %s\n", r->municipality);
+    fprintf(out, "%s: %s%s%s%s\n", r->indicator, r->title ? r->title : "", r->unit && *r->unit ? " (" : "",
+            r->unit ? r->unit : "", r->unit && *r->unit ? ")" : "");
+    if (r->target_text) fprintf(out, "цель: %s%s%s%s\n", r->target_text, r->target_reason ? " -> " : "",
+                                r->target_reason ? r->target_reason : "",
+                                r->target_origin && !strcmp(r->target_origin, "municipality")
+                                    ? " [цель выбрана муниципалитетом, в документе не указана]" : "");
+    if (r->level && !strcmp(r->level, "municipality")) fputs("уровень: муниципалитет в целом (без строк по организациям)\n", out);
+    if (r->reading) fprintf(out, "прочтение: %s\n", r->reading);
+    for (int c = 0; c < TABLE_COLUMNS; c++) {
+      if (c) fputs("  ", out);
+      print_cell(out, table_headers[c], b->width[c], c >= 1 && c <= 3);
+    }
     fputc('\n', out);
-    begin = end;
   }
+  table_cells(b->meta, r, cells);
+  for (int c = 0; c < TABLE_COLUMNS; c++) {
+    if (c) fputs("  ", out);
+    print_cell(out, cells[c], b->width[c], c >= 1 && c <= 3);
+  }
+  if (r->has_yearly && r->yearly[0] == r->yearly[0]) fprintf(out, "  за год %.2f", r->yearly[0]);
+  if (r->has_cumulative && r->cumulative[0] == r->cumulative[0])
+    fprintf(out, "; нарастающим итогом с %d: %.2f (%.0f из %.0f)", r->cumulative_since, r->cumulative[0],
+            r->cumulative[1], r->cumulative[2]);
+  if (r->has_path_value)
+    fprintf(out, "  траектория %.2f%s%s", r->path_value, r->progress ? ": " : "", r->progress ? ru_status(r->progress) : "");
+  if (r->message) fprintf(out, "  %s", r->message);
+  fputc('\n', out);
   return ferror(out) ? -1 : 0;
 }
 
-int results_render(const result_set *set, const char *format, FILE *out, char *err, size_t errlen) {
+/* Renders one block (one indicator's rows) as an aligned table: its rows
+ * are read twice, for the widths and to print, never held. */
+typedef struct table_walk {
+  const result_meta *meta;
+  const result_source *src;
+  FILE *out;
+} table_walk;
+
+static int render_block(void *ud, const char *unit, int key) {
+  table_walk *t = ud;
+  table_block b = {.meta = t->meta, .out = t->out};
+  for (int c = 0; c < TABLE_COLUMNS; c++) b.width[c] = text_display_width(table_headers[c]);
+  int rc = t->src->each(t->src->ud, unit, key, measure_row, &b);
+  if (rc == 0) rc = t->src->each(t->src->ud, unit, key, print_row, &b);
+  if (rc == 0) fputc('\n', t->out);
+  return rc;
+}
+
+static int render_table(const result_meta *m, const result_source *src, FILE *out) {
+  fprintf(out, "пакет %s, муниципалитет %s, период %d\n\n", m->pack ? m->pack : "-",
+          m->municipality ? m->municipality : "(все)", m->period);
+  table_walk t = {m, src, out};
+  int rc = src->blocks(src->ud, render_block, &t);
+  return rc != 0 || ferror(out) ? -1 : 0;
+}
+
+int results_render_source(const result_meta *meta, const result_source *src, const char *format, FILE *out,
+                          char *err, size_t errlen) {
   int rc;
-  if (strcmp(format, "json") == 0) rc = render_json(set, out);
-  else if (strcmp(format, "csv") == 0) rc = render_csv(set, out);
-  else if (strcmp(format, "table") == 0) rc = render_table(set, out);
+  if (strcmp(format, "json") == 0) rc = render_json(meta, src, out);
+  else if (strcmp(format, "csv") == 0) rc = render_csv(meta, src, out);
+  else if (strcmp(format, "table") == 0) rc = render_table(meta, src, out);
   else {
     snprintf(err, errlen, _("unknown format '%s'; expected table, json or csv"), format);
     return -1;
@@ -285,7 +344,48 @@ int results_render(const result_set *set, const char *format, FILE *out, char *e
   return rc;
 }
 
+/* A result set as a source: a block is a run of rows of one indicator
+ * (and municipality); its key is its first row's index + 1. */
+static int same_block(const result_row *a, const result_row *b) {
+  if (strcmp(a->indicator, b->indicator) != 0) return 0;
+  if (!a->municipality || !b->municipality) return a->municipality == b->municipality;
+  return strcmp(a->municipality, b->municipality) == 0;
+}
+
+static int set_each(void *ud, const char *unit, int key, result_row_fn fn, void *fnud) {
+  (void)unit;
+  const result_set *set = ud;
+  size_t begin = key ? (size_t)key - 1 : 0;
+  for (size_t i = begin; i < set->count; i++) {
+    if (key && !same_block(&set->rows[begin], &set->rows[i])) break;
+    int rc = fn(fnud, &set->rows[i]);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static int set_blocks(void *ud, result_block_fn fn, void *fnud) {
+  const result_set *set = ud;
+  for (size_t begin = 0; begin < set->count;) {
+    int rc = fn(fnud, set->rows[begin].municipality, (int)begin + 1);
+    if (rc) return rc;
+    size_t end = begin + 1;
+    while (end < set->count && same_block(&set->rows[begin], &set->rows[end])) end++;
+    begin = end;
+  }
+  return 0;
+}
+
+int results_render(const result_set *set, const char *format, FILE *out, char *err, size_t errlen) {
+  result_meta meta = {.pack = set->pack, .municipality = set->municipality, .period = set->period,
+                      .statements = set->statements};
+  for (size_t i = 0; i < set->count && !meta.per_municipality; i++) meta.per_municipality = set->rows[i].municipality != NULL;
+  result_source src = {.each = set_each, .blocks = set_blocks, .ud = (void *)set};
+  return results_render_source(&meta, &src, format, out, err, errlen);
+}
+
 static void free_row(result_row *r) {
+  free(r->municipality);
   free(r->indicator);
   free(r->criterion);
   free(r->title);
@@ -315,6 +415,7 @@ void results_free(result_set *set) {
     free(set->recommendations[i].organization);
     free(set->recommendations[i].addressee);
     free(set->recommendations[i].text);
+    free(set->recommendations[i].municipality);
   }
   free(set->recommendations);
   for (size_t i = 0; i < set->nratings; i++) {
@@ -323,6 +424,7 @@ void results_free(result_set *set) {
     free(set->ratings[i].organization);
     free(set->ratings[i].organization_name);
     free(set->ratings[i].method);
+    free(set->ratings[i].municipality);
   }
   free(set->ratings);
   free(set->rows);

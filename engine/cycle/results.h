@@ -20,6 +20,7 @@ typedef enum result_status {
 /* One value of one indicator for one organization, or for the municipality
  * when organization is NULL. Strings are owned by the row. */
 typedef struct result_row {
+  char *municipality;       /* whose row in a region-wide run of every municipality, else NULL */
   char *indicator, *criterion, *title, *unit;
   char *criterion_title, *source; /* for reports */
   char *organization;       /* NULL: the municipality total */
@@ -56,6 +57,7 @@ typedef struct result_row {
 /* A recommendation a pack's rule produced for one result. */
 typedef struct recommendation {
   char *indicator, *organization, *addressee, *text; /* owned; organization NULL: municipality */
+  char *municipality;                                 /* owned; as result_row's */
   int priority;                                       /* 1 highest */
 } recommendation;
 
@@ -66,6 +68,7 @@ typedef struct rating_row {
   int rank;       /* 1 is best */
   int covered, weighted; /* weighted indicators with a value, and applicable to the organization */
   char *method;   /* how the rating is made, in Russian: organizations, weights, missing data (owned) */
+  char *municipality; /* owned; as result_row's (ranks are within it) */
 } rating_row;
 
 typedef struct result_set {
@@ -92,6 +95,35 @@ result_row *results_append(result_set *set);
 /* Renders set as "table", "json" or "csv" to out. Returns -1 on an unknown
  * format or a write error, with the reason in err. */
 int results_render(const result_set *set, const char *format, FILE *out, char *err, size_t errlen);
+
+/* Called with each row of a source; the row may be borrowed (valid during
+ * the call only). Returns 0 to go on; any other value stops the walk. */
+typedef int (*result_row_fn)(void *ud, const result_row *row);
+
+/* Called with each block of a source: the rows of one indicator (of one
+ * municipality in a run of every municipality), in order; key names the
+ * block to the source. */
+typedef int (*result_block_fn)(void *ud, const char *unit, int key);
+
+/* Rows to render without holding them: each(ud, unit, key, fn, fnud)
+ * walks one block's rows (key > 0) or all rows (key == 0), blocks(ud, fn,
+ * fnud) walks the blocks. Both return what fn stopped with, or 0. */
+typedef struct result_source {
+  int (*each)(void *ud, const char *unit, int key, result_row_fn fn, void *fnud);
+  int (*blocks)(void *ud, result_block_fn fn, void *fnud);
+  void *ud;
+} result_source;
+
+/* What the rendering says of the run as a whole. */
+typedef struct result_meta {
+  const char *pack, *municipality; /* municipality NULL: every municipality */
+  int period, statements;
+  int per_municipality;            /* rows are each municipality's (eval --all) */
+} result_meta;
+
+/* Renders the rows of src as results_render does, row by row. */
+int results_render_source(const result_meta *meta, const result_source *src, const char *format, FILE *out,
+                          char *err, size_t errlen);
 
 void results_free(result_set *set);
 
