@@ -73,7 +73,7 @@ local function plain_copy(value, what, at, depth)
   local t = type(value)
   if t == "string" or t == "number" or t == "boolean" then return value end
   if t ~= "table" or depth > 8 then
-    error(at .. what .. ": expected strings, numbers, booleans and tables of them, not a " .. t, 0)
+    error(at .. string.format(tr("%s: expected strings, numbers, booleans and tables of them, not a %s"), what, t), 0)
   end
   local copy, key = {}, nil
   repeat
@@ -81,7 +81,7 @@ local function plain_copy(value, what, at, depth)
     key, v = next(value, key)
     if key ~= nil then
       if type(key) ~= "string" and math.type(key) ~= "integer" then
-        error(at .. what .. ": a key is a " .. type(key) .. "; use names or list positions", 0)
+        error(at .. string.format(tr("%s: a key is a %s; use names or list positions"), what, type(key)), 0)
       end
       copy[key] = plain_copy(v, what .. "." .. tostring(key), at, depth + 1)
     end
@@ -112,24 +112,24 @@ end
 -- How an indicator is judged: level, applies_to, reading, target_by.
 local function check_judgement(what, spec, level)
   if spec.level ~= nil and spec.level ~= "organization" and spec.level ~= "municipality" then
-    error(what .. ": level is \"organization\" (the default: per organization and in total) or \"municipality\" (in total only)", level + 1)
+    error(string.format(tr("%s: level is \"organization\" (the default: per organization and in total) or \"municipality\" (in total only)"), what), level + 1)
   end
   if spec.applies_to ~= nil then
     spec.applies_to = read_kinds(what .. ": applies_to", spec.applies_to, level + 1)
-    if spec.level == "municipality" then error(what .. ": applies_to chooses organizations; a municipality-level indicator has none", level + 1) end
+    if spec.level == "municipality" then error(string.format(tr("%s: applies_to chooses organizations; a municipality-level indicator has none"), what), level + 1) end
   end
   if spec.empty ~= nil and spec.empty ~= "no_data" and spec.empty ~= "not_applicable" then
-    error(what .. ": empty is \"no_data\" (the default: the population should be there) or \"not_applicable\""
-      .. " (it may rightly be absent, as young teachers in a school)", level + 1)
+    error(string.format(tr("%s: empty is \"no_data\" (the default: the population should be there) or \"not_applicable\" (it may rightly be absent, as young teachers in a school)"),
+      what), level + 1)
   end
   if spec.reading ~= nil and type(spec.reading) ~= "string" then
-    error(what .. ": reading is the text saying how the document's words became the formula", level + 1)
+    error(string.format(tr("%s: reading is the text saying how the document's words became the formula"), what), level + 1)
   end
   if spec.target_by ~= nil and spec.target_by ~= "document" and spec.target_by ~= "municipality" then
-    error(what .. ": target_by is \"document\" (the default) or \"municipality\" (the document states no target: the municipality chose it)", level + 1)
+    error(string.format(tr("%s: target_by is \"document\" (the default) or \"municipality\" (the document states no target: the municipality chose it)"), what), level + 1)
   end
   if spec.target_by == "municipality" and spec.target == nil then
-    error(what .. ": target_by = \"municipality\" marks a target, but the indicator has none", level + 1)
+    error(string.format(tr("%s: target_by = \"municipality\" marks a target, but the indicator has none"), what), level + 1)
   end
 end
 
@@ -163,7 +163,7 @@ local DAYS_IN = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
 -- default), "01.09", "1 сентября", or "any_day" / "любой день года"
 -- (employed on any day of the year). Returns { month, day } or "any_day".
 function dsl.reporting_date(text, level)
-  local usage = "pack { as_of = ... }: a day of the year such as \"31.12\", \"01.09\" or \"1 сентября\", or \"any_day\""
+  local usage = tr("pack { as_of = ... }: a day of the year such as \"31.12\", \"01.09\" or \"1 сентября\", or \"any_day\"")
   if type(text) ~= "string" then error(usage, level) end
   local folded = vocabulary.fold(text)
   if folded == "any_day" or folded == "любой день года" or folded == "в течение года" then return "any_day" end
@@ -174,7 +174,7 @@ function dsl.reporting_date(text, level)
     for i, m in ipairs(MONTHS) do if name == m then day, month = tonumber(d), i end end
   end
   if not day or month < 1 or month > 12 or day < 1 or day > DAYS_IN[month] or (month == 2 and day == 29) then
-    error(usage .. ", not " .. string.format("%q", text), level)
+    error(string.format(tr("%s, not %q"), usage, text), level)
   end
   return { month = month, day = day }
 end
@@ -187,13 +187,13 @@ function dsl.new_pack(dir)
   local api = {}
 
   function api.pack(manifest)
-    if type(manifest) ~= "table" then error("pack { ... }: expected a table", 2) end
+    if type(manifest) ~= "table" then error(tr("pack { ... }: expected a table"), 2) end
     check_fields("pack { ... }", manifest, MANIFEST_FIELDS, 2)
-    if type(manifest.id) ~= "string" or manifest.id == "" then error("pack { id = ... }: every pack needs an id", 2) end
-    if pack.manifests[pack.layer] then error("pack { ... }: the manifest is declared twice", 2) end
+    if type(manifest.id) ~= "string" or manifest.id == "" then error(tr("pack { id = ... }: every pack needs an id"), 2) end
+    if pack.manifests[pack.layer] then error(tr("pack { ... }: the manifest is declared twice"), 2) end
     local p = manifest.period
     if p ~= nil and (type(p) ~= "table" or math.type(p[1]) ~= "integer" or math.type(p[2]) ~= "integer" or p[1] > p[2]) then
-      error("pack { period = { FIRST_YEAR, LAST_YEAR } }: expected two years, e.g. { 2021, 2024 }", 2)
+      error(tr("pack { period = { FIRST_YEAR, LAST_YEAR } }: expected two years, e.g. { 2021, 2024 }"), 2)
     end
     if manifest.as_of ~= nil then manifest.as_of = dsl.reporting_date(manifest.as_of, 3) end
     pack.manifests[pack.layer] = plain_copy(manifest, "pack { ... }", where(2), 1)
@@ -202,7 +202,7 @@ function dsl.new_pack(dir)
 
   function api.extends(name)
     if type(name) ~= "string" or not name:find("^[%w_%-]+$") then
-      error("extends \"NAME\": the name of a pack folder next to this one, e.g. extends \"chelyabinsk\"", 2)
+      error(tr("extends \"NAME\": the name of a pack folder next to this one, e.g. extends \"chelyabinsk\""), 2)
     end
     pack.pending_extends = name
   end
@@ -269,7 +269,7 @@ function dsl.new_pack(dir)
 
   -- targets { id = target, ... }: a municipality's own targets over a base pack's.
   function api.targets(spec)
-    if type(spec) ~= "table" then error("targets { indicator_id = target, ... }: expected a table", 2) end
+    if type(spec) ~= "table" then error(tr("targets { indicator_id = target, ... }: expected a table"), 2) end
     local at = where(2)
     for id, value in pairs(spec) do
       local t, list = read_target("targets { " .. tostring(id) .. " = ... }", value, 2)
@@ -282,33 +282,33 @@ function dsl.new_pack(dir)
   -- rating "id" { title = ..., weights = { indicator = weight, ... } }: a
   -- composite rating of organizations ("рейтинг общеобразовательных учреждений").
   function api.rating(id)
-    if type(id) ~= "string" then error("rating \"id\" { ... }: the id must be a string", 2) end
+    if type(id) ~= "string" then error(tr("rating \"id\" { ... }: the id must be a string"), 2) end
     local at = where(2)
     return function(spec)
       local what = "rating \"" .. id .. "\""
       if type(spec) ~= "table" or type(spec.title) ~= "string" or type(spec.weights) ~= "table" then
-        error(what .. ": expected { title = ..., weights = { indicator_id = weight, ... } }", 2)
+        error(string.format(tr("%s: expected { title = ..., weights = { indicator_id = weight, ... } }"), what), 2)
       end
       check_fields(what, spec, { title = true, weights = true, organizations = true, missing = true, description = true }, 2)
       local weights = {}
       for ind, w in pairs(spec.weights) do
         if type(ind) ~= "string" or type(w) ~= "number" or w <= 0 then
-          error(what .. ": weights map indicator ids to positive numbers", 2)
+          error(string.format(tr("%s: weights map indicator ids to positive numbers"), what), 2)
         end
         weights[ind] = w
       end
       if spec.missing ~= nil and spec.missing ~= "skip" and spec.missing ~= "zero" then
-        error(what .. ": missing is \"skip\" (the default: an indicator without a value is left out and its weight with it)"
-          .. " or \"zero\" (it counts as 0)", 2)
+        error(string.format(tr("%s: missing is \"skip\" (the default: an indicator without a value is left out and its weight with it) or \"zero\" (it counts as 0)"),
+          what), 2)
       end
       local kinds, set = nil, nil
       if sets.is_set(spec.organizations) then
-        if spec.organizations.entity ~= "organization" then error(what .. ": organizations is a set of organizations", 2) end
+        if spec.organizations.entity ~= "organization" then error(string.format(tr("%s: organizations is a set of organizations"), what), 2) end
         set = spec.organizations
       elseif spec.organizations ~= nil then
         kinds = read_kinds(what .. ": organizations", spec.organizations, 2)
       end
-      if spec.description ~= nil and type(spec.description) ~= "string" then error(what .. ": description is a text", 2) end
+      if spec.description ~= nil and type(spec.description) ~= "string" then error(string.format(tr("%s: description is a text"), what), 2) end
       pack.ratings[#pack.ratings + 1] = { id = id, title = spec.title, weights = weights, where = at, kinds = kinds,
                                           set = set, missing = spec.missing or "skip", description = spec.description }
     end
@@ -318,10 +318,10 @@ function dsl.new_pack(dir)
   -- municipality's wording and data sources over its region's indicators
   -- and criteria.
   function api.adapt(spec)
-    if type(spec) ~= "table" then error("adapt { id = { title = ..., source = ... }, ... }: expected a table", 2) end
+    if type(spec) ~= "table" then error(tr("adapt { id = { title = ..., source = ... }, ... }: expected a table"), 2) end
     local at = where(2)
     for id, fields in pairs(spec) do
-      if type(fields) ~= "table" then error("adapt { " .. tostring(id) .. " = { title = ..., source = ... } }: expected a table", 2) end
+      if type(fields) ~= "table" then error(string.format(tr("adapt { %s = { title = ..., source = ... } }: expected a table"), tostring(id)), 2) end
       check_fields("adapt { " .. tostring(id) .. " = ... }", fields, { title = true, source = true, target = true }, 2)
       if fields.target ~= nil then
         local t, list = read_target("adapt { " .. tostring(id) .. " = { target = ... } }", fields.target, 2)
@@ -396,7 +396,7 @@ local function apply_deadline(ind, programme)
   d.date = assert(deadline_date(d.text, programme))
   local function due(t)
     if t.year and t.year ~= tonumber(d.date:sub(1, 4)) then
-      error(ind.where .. "indicator \"" .. ind.id .. "\": the target says " .. t.year .. " but the deadline " .. d.text, 0)
+      error(ind.where .. string.format(tr("indicator \"%s\": the target says %s but the deadline %s"), ind.id, tostring(t.year), d.text), 0)
     end
     return targets.with_deadline(t, d.date, d.text)
   end
@@ -776,15 +776,15 @@ function dsl.new_tests()
   local list = {}
   local api = {}
   function api.test(name)
-    if type(name) ~= "string" then error("test \"name\" { ... }: the name must be a string", 2) end
+    if type(name) ~= "string" then error(tr("test \"name\" { ... }: the name must be a string"), 2) end
     local at = where(2)
     return function(spec)
       if type(spec) ~= "table" or math.type(spec.period) ~= "integer" or type(spec.data) ~= "table" or type(spec.expect) ~= "table" then
-        error("test \"" .. name .. "\": expected { period = YEAR, data = { organizations = ..., staff = ..., activities = ... }, expect = { ... } }", 2)
+        error(string.format(tr("test \"%s\": expected { period = YEAR, data = { organizations = ..., staff = ..., activities = ... }, expect = { ... } }"), name), 2)
       end
       for key in pairs(spec) do
         if key ~= "period" and key ~= "data" and key ~= "expect" and key ~= "ratings" and key ~= "recommendations" then
-          error("test \"" .. name .. "\": unknown field '" .. tostring(key) .. "'; known: period, data, expect, ratings, recommendations", 2)
+          error(string.format(tr("test \"%s\": unknown field '%s'; known: period, data, expect, ratings, recommendations"), name, tostring(key)), 2)
         end
       end
       list[#list + 1] = { name = name, period = spec.period, data = plain_copy(spec.data, "data", at, 1),

@@ -174,6 +174,11 @@ static void pack_errors_in_both_languages(void **state) {
   assert_int_equal(ru.status, 1);
   assert_non_null(strstr(ru.err, "не удается прочитать фразу цели 'около 70%'"));
   support_outcome_free(&ru);
+  free(support_write_text(pack, "pack.lua", "pack { title = \"Пакет без кода\" }\n"));
+  ru = run_in(RUSSIAN, args);
+  assert_int_equal(ru.status, 1);
+  assert_non_null(strstr(ru.err, "pack.lua:1: pack { id = ... }: у каждого пакета должен быть код"));
+  support_outcome_free(&ru);
 }
 
 /* A Russian locale changes the words, never the numbers: LC_NUMERIC stays
