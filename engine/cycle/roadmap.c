@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "evaluate.h"
 #include "i18n.h"
+#include "rows.h"
 #include "russian.h"
 #include "sandbox.h"
 #include "stdlib_loader.h"
@@ -280,7 +281,8 @@ int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long
                    char *err, size_t errlen) {
   memset(report, 0, sizeof *report);
   csv_table t;
-  if (csv_read_file(path, &t, err, errlen) != 0) return -1;
+  rows_options ro = {.sheet = opt->sheet, .encoding = opt->encoding};
+  if (rows_read_table(path, &ro, &t, err, errlen) != 0) return -1;
   roadmap_run run = {.db = db, .t = &t, .path = path, .municipality = municipality, .cycle = cycle, .report = report};
   pack_summary summary = {0};
   cJSON *plan = NULL;

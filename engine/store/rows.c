@@ -355,3 +355,62 @@ int rows_rejected_finish(rows_rejected *w, int keep, char *err, size_t errlen) {
   free(w);
   return keep ? rc : 0;
 }
+
+/* Counts the line ends a CSV field holds (LF, CRLF and a lone CR, as csv.c counts them). */
+static size_t line_ends(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    if (*s == '\n' || (*s == '\r' && s[1] != '\n')) n++;
+  return n;
+}
+
+/* Writes row as a CSV line after blank lines up to its line; *line is the
+ * line the next row would start on. */
+static void write_table_row(FILE *out, const rows_row *row, size_t *line) {
+  for (; *line < row->line; (*line)++) fputs("\n", out);
+  for (size_t c = 0; c < row->count; c++) {
+    if (c) fputc(';', out);
+    csv_write_field(out, row->cells[c], ';');
+    *line += line_ends(row->cells[c]);
+  }
+  fputs("\n", out);
+  (*line)++;
+}
+
+int rows_read_table(const char *path, const rows_options *opt, csv_table *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (!file_is_zip(path)) {
+    if (opt && opt->sheet) {
+      snprintf(err, errlen, _("%s: --sheet is for Excel workbooks; this file is CSV text"), path);
+      return -1;
+    }
+    return csv_read_file_as(path, opt ? opt->encoding : NULL, out, err, errlen);
+  }
+  rows_source *s;
+  if (rows_open(path, opt, &s, err, errlen) != 0) return -1;
+  char *text = NULL;
+  size_t len = 0, line = 1;
+  FILE *mem = open_memstream(&text, &len);
+  if (!mem) {
+    rows_close(s);
+    snprintf(err, errlen, "%s: %s", path, _("out of memory"));
+    return -1;
+  }
+  write_table_row(mem, rows_header(s), &line);
+  rows_row row;
+  int rc;
+  while ((rc = rows_next(s, &row, err, errlen)) == 1) write_table_row(mem, &row, &line);
+  char where[1200];
+  snprintf(where, sizeof where, "%s", rows_where(s));
+  rows_close(s);
+  if (fclose(mem) != 0 || !text) rc = -1, snprintf(err, errlen, "%s: %s", path, _("out of memory"));
+  if (rc == 0) {
+    char inner[512];
+    if (csv_parse(text, len, out, inner, sizeof inner) != 0) {
+      snprintf(err, errlen, "%s:%s", where, inner);
+      rc = -1;
+    }
+  }
+  free(text);
+  return rc < 0 ? -1 : 0;
+}

@@ -73,6 +73,15 @@ const char *rows_encoding_name(const rows_source *s);
 
 void rows_close(rows_source *s);
 
+struct csv_table;
+
+/* Reads path whole into a table, for the importers that need every row at
+ * once (the roadmap): a CSV file as csv_read_file_as reads it, a workbook's
+ * sheet with each row at its sheet row number (row_line), its cells as
+ * rows_next gives them (dates as ISO dates). Returns 0, or -1 with err;
+ * the table is released with csv_free. */
+int rows_read_table(const char *path, const rows_options *opt, struct csv_table *out, char *err, size_t errlen);
+
 /* ---- rejected rows, set aside in the source's format ---- */
 
 typedef struct rows_rejected rows_rejected;

@@ -153,6 +153,47 @@ static void other_encodings(void **state) {
   free(unicode);
 }
 
+/* A roadmap kept in Excel: the quickstart's measures.csv typed into a
+ * sheet, its numbers as numbers, an empty row left between stages. */
+static void roadmap_from_a_workbook(void **state) {
+  const char *dir = *state;
+  char path[1200], args[1400], csv_path[1200];
+  snprintf(csv_path, sizeof csv_path, "%s/examples/quickstart/measures.csv", source_dir);
+  char *text = support_read(csv_path);
+  assert_non_null(text);
+  snprintf(path, sizeof path, "%s/roadmap.xlsx", dir);
+  lxw_workbook *book = workbook_new(path);
+  lxw_worksheet *ws = workbook_add_worksheet(book, "Дорожная карта");
+  lxw_row_t r = 0;
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), r++) {
+    if (r == 3) r++; /* an empty row before the second stage */
+    lxw_col_t c = 0;
+    for (char *p = line;; c++) {
+      char *semi = strchr(p, ';');
+      if (semi) *semi = '\0';
+      char *end;
+      double number = strtod(p, &end);
+      if (*p && !*end) worksheet_write_number(ws, r, c, number, NULL);
+      else if (*p) worksheet_write_string(ws, r, c, p, NULL);
+      if (!semi) break;
+      p = semi + 1;
+    }
+  }
+  assert_int_equal(workbook_close(book), LXW_NO_ERROR);
+  free(text);
+  outcome o = expect(dir, "init --municipality demo --pack examples/quickstart", 0);
+  support_outcome_free(&o);
+  o = expect(dir, "cycle open --period 2022", 0);
+  support_outcome_free(&o);
+  snprintf(args, sizeof args, "import measures '%s'", path);
+  o = expect(dir, args, 0);
+  assert_non_null(strstr(o.out, "3 rows: 3 new"));
+  support_outcome_free(&o);
+  o = expect(dir, "measure list --on 01.01.2023", 0);
+  assert_non_null(strstr(o.out, "Анализ результатов диагностики"));
+  support_outcome_free(&o);
+}
+
 /* pdmon template: the file, what it says, and its refusals. */
 static void templates(void **state) {
   const char *dir = *state;
@@ -196,6 +237,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(workbook_sheets_errors_and_rejected_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(other_encodings, setup, teardown),
       cmocka_unit_test_setup_teardown(templates, setup, teardown),
+      cmocka_unit_test_setup_teardown(roadmap_from_a_workbook, setup, teardown),
   };
   return cmocka_run_group_tests_name("files", tests, NULL, NULL);
 }
