@@ -14,7 +14,7 @@ local dsl = {}
 
 local MANIFEST_FIELDS = { id = true, title = true, period = true, municipality = true, region = true,
                           extends = true, description = true, goals = true, tasks = true, as_of = true,
-                          methods = true }
+                          methods = true, municipality_name = true }
 local INDICATOR_FIELDS = { title = true, unit = true, value = true, target = true, source = true,
                            breakdown = true, missing = true, description = true, level = true, applies_to = true,
                            reading = true, target_by = true, deadline = true, empty = true }
@@ -486,6 +486,9 @@ function dsl.summary(pack)
   end
   if pack.programme then out.programme_first, out.programme_last = pack.programme[1], pack.programme[2] end
   out.title = pack.manifests[0] and pack.manifests[0].title or nil
+  -- the municipality's name for people (reports never print its code)
+  local name = pack.manifests[0] and pack.manifests[0].municipality_name
+  if type(name) == "string" and name ~= "" then out.municipality_name = name end
   out.ids = {}
   for i, ind in ipairs(pack.indicators) do out.ids[i] = ind.id end
   for _, ind in ipairs(pack.indicators) do

@@ -82,15 +82,62 @@ int command_cycle(const command_args *args) {
   return rc == 0 ? EXIT_OK : EXIT_USER;
 }
 
-/* measure done ID --document DOC_ID */
+/* measure done ID --document DOC_ID [--occurrence YEAR] */
 static int measure_done(const command_args *args, sqlite3 *db) {
   long long id;
+  int year = 0;
   char err[2048];
   if (parse_id(args->argv[1], &id) != 0) {
     command_error(args, _("done: not a measure number (%s)"), args->argv[1]);
     return EXIT_USAGE;
   }
-  if (roadmap_done(db, id, opt_value(args, "document"), err, sizeof err) != 0) {
+  const char *occurrence = opt_value(args, "occurrence");
+  if (occurrence && parse_year(occurrence, &year) != 0) {
+    command_error(args, _("--occurrence: not a year (%s)"), occurrence);
+    return EXIT_USAGE;
+  }
+  int rc = roadmap_done(db, id, year, opt_value(args, "document"), err, sizeof err);
+  if (rc != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  if (year) printf(_("measure %lld: the occurrence of %d is done\n"), id, year);
+  else printf(_("measure %lld is done\n"), id);
+  return EXIT_OK;
+}
+
+/* measure list [--cycle N] [--due|--overdue] [--on DATE] */
+static int measure_list(const command_args *args, sqlite3 *db, const char *on) {
+  char err[2048], pack_buf[PATH_MAX], municipality[256], date[11];
+  long long cycle = 0;
+  int from_year = 0;
+  const char *cycle_opt = opt_value(args, "cycle");
+  if (cycle_opt) {
+    cycle_ref c;
+    if (parse_id(cycle_opt, &cycle) != 0) {
+      command_error(args, _("--cycle: not a cycle number (%s)"), cycle_opt);
+      return EXIT_USAGE;
+    }
+    if (cycle_find(db, NULL, cycle, &c, err, sizeof err) != 0) {
+      command_error(args, "%s", err);
+      return EXIT_USER;
+    }
+    snprintf(municipality, sizeof municipality, "%s", c.municipality);
+    from_year = c.period;
+    if (!on) snprintf(date, sizeof date, "%04d-12-31", c.period);
+  } else {
+    if (store_municipality(args, db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality, sizeof municipality) != 0)
+      return EXIT_USER;
+    if (!on) {
+      time_t now = time(NULL);
+      struct tm tm;
+      localtime_r(&now, &tm);
+      strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    }
+  }
+  if (on && value_parse_date(on, date) != 0) return usage_error(args, _("--on: not a date (%s)"), on);
+  const char *which = opt_given(args, "due") ? "due" : opt_given(args, "overdue") ? "overdue" : NULL;
+  if (roadmap_list(db, cycle ? NULL : municipality, cycle, from_year, date, which, stdout, err, sizeof err) != 0) {
     command_error(args, "%s", err);
     return EXIT_USER;
   }
@@ -104,35 +151,16 @@ int command_measure(const command_args *args) {
   if (done && (args->argc != 2 || !opt_value(args, "document")))
     return usage_error(args, _("done needs the measure's number and --document DOC_ID"));
   if (!done && args->argc != 1) return usage_error(args, _("unexpected argument '%s'"), args->argv[1]);
-  char err[2048], pack_buf[PATH_MAX], municipality[256], date[11];
+  if (!done && opt_value(args, "occurrence")) return usage_error(args, _("--occurrence is for 'measure done'"));
+  char err[2048], date[11];
   const char *on = opt_value(args, "on");
   if (on && value_parse_date(on, date) != 0) return usage_error(args, _("--on: not a date (%s)"), on);
-  if (!on) {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(date, sizeof date, "%Y-%m-%d", &tm);
-  }
   sqlite3 *db;
   if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
     command_error(args, "%s", err);
     return EXIT_USER;
   }
-  int status = EXIT_OK;
-  if (done) {
-    status = measure_done(args, db);
-  } else {
-    if (store_municipality(args, db, resolve_pack(args, db, pack_buf, sizeof pack_buf), municipality,
-                           sizeof municipality) != 0) {
-      sqlite3_close(db);
-      return EXIT_USER;
-    }
-    const char *which = opt_given(args, "due") ? "due" : opt_given(args, "overdue") ? "overdue" : NULL;
-    if (roadmap_list(db, municipality, date, which, stdout, err, sizeof err) != 0) {
-      command_error(args, "%s", err);
-      status = EXIT_USER;
-    }
-  }
+  int status = done ? measure_done(args, db) : measure_list(args, db, on);
   sqlite3_close(db);
   return status;
 }

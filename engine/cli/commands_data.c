@@ -31,6 +31,8 @@ int command_init(const command_args *args) {
   }
   int rc = 0;
   if (municipality_opt) rc = store_meta_set(db, "municipality", municipality_opt, err, sizeof err);
+  const char *name_opt = opt_value(args, "municipality-name");
+  if (rc == 0 && name_opt) rc = store_meta_set(db, "municipality_name", name_opt, err, sizeof err);
   if (rc == 0 && args->pack) rc = store_meta_set(db, "pack", pack_path, err, sizeof err);
   char municipality[256] = "", pack_dir[PATH_MAX] = "";
   store_meta_get(db, "municipality", municipality, sizeof municipality);

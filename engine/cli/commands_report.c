@@ -11,6 +11,7 @@
 #include "demo.h"
 #include "i18n.h"
 #include "report.h"
+#include "value.h"
 #include "xlsx.h"
 
 /* 1 when organization id is one of municipality's in the store. */
@@ -28,27 +29,32 @@ static int organization_in(sqlite3 *db, const char *id, const char *municipality
 
 int command_report(const command_args *args) {
   const char *format = opt_value(args, "format"), *output = opt_value(args, "output");
-  const char *org = opt_value(args, "org");
+  report_options opt = {.organization = opt_value(args, "org"), .as_of = opt_value(args, "as-of"),
+                        .plain = opt_given(args, "plain")};
   if (!format) return usage_error(args, _("--format is required"));
+  char iso[11];
+  if (opt.as_of && value_parse_date(opt.as_of, iso) != 0)
+    return usage_error(args, _("--as-of: not a date (write 2023-12-31 or 31.12.2023) (%s)"), opt.as_of);
+  if (opt.plain && strcmp(format, "csv")) return usage_error(args, _("--plain is for --format csv"));
   sqlite3 *db;
   cycle_ref c;
   char municipality[256], err[2048];
   int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
   if (status != EXIT_OK) return status;
-  if (org && !organization_in(db, org, c.municipality)) { /* not a report of nothing, exit 0 */
-    command_error(args, _("--org: no organization '%s' in municipality %s ('pdmon eval' lists them)"), org,
+  if (opt.organization && !organization_in(db, opt.organization, c.municipality)) { /* not a report of nothing, exit 0 */
+    command_error(args, _("--org: no organization '%s' in municipality %s ('pdmon eval' lists them)"), opt.organization,
                   c.municipality);
     sqlite3_close(db);
     return EXIT_USER;
   }
   int rc = -1;
   if (!strcmp(format, "xlsx")) {
-    if (output) rc = xlsx_write(db, &c, org, output, err, sizeof err);
+    if (output) rc = xlsx_write(db, &c, &opt, output, err, sizeof err);
     else snprintf(err, sizeof err, _("--format xlsx needs -o FILE.xlsx"));
   } else {
     FILE *out = output ? fopen(output, "w") : stdout;
     if (!out) snprintf(err, sizeof err, _("%s: cannot write"), output);
-    else rc = report_write(db, &c, format, org, out, err, sizeof err);
+    else rc = report_write(db, &c, format, &opt, out, err, sizeof err);
     if (out && out != stdout && fclose(out) != 0) rc = -1;
   }
   sqlite3_close(db);

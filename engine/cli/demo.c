@@ -67,7 +67,36 @@ static int import_data(sqlite3 *db, const char *dir, FILE *log, char *err, size_
   return 0;
 }
 
-/* One cycle: open, monitoring, roadmap, a decision, close. */
+/* The measure numbered number in cycle, or 0. */
+static long long measure_numbered(sqlite3 *db, long long cycle, const char *number) {
+  sqlite3_stmt *st;
+  long long id = 0;
+  if (sqlite3_prepare_v2(db, "SELECT id FROM measure WHERE cycle_id = ? AND number = ?", -1, &st, NULL) != SQLITE_OK) return 0;
+  sqlite3_bind_int64(st, 1, cycle);
+  sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return id;
+}
+
+/* What the example municipality recorded as done: the roadmap's approval
+ * (by the plan of 26.08.2021), and this year's monitoring and the report of
+ * its results (by the cycle's order); the rest of the roadmap stays as the
+ * dates make it, so the report shows each state. */
+static int mark_done(sqlite3 *db, long long cycle, int period, const char *order, const char *order_date, char *err, size_t errlen) {
+  char document[128];
+  snprintf(document, sizeof document, "order|%s|%s", order, order_date);
+  long long approval = measure_numbered(db, cycle, "1");
+  if (approval && roadmap_done(db, approval, 0, "emanzhelinsk-d1", err, errlen) != 0) return -1;
+  static const char *const yearly[] = {"4", "5"};
+  for (int i = 0; i < 2; i++) {
+    long long m = measure_numbered(db, cycle, yearly[i]);
+    if (m && roadmap_done(db, m, period, document, err, errlen) != 0) return -1;
+  }
+  return 0;
+}
+
+/* One cycle: open, monitoring, roadmap, a decision, what was done, close. */
 static int run_cycle(sqlite3 *db, const char *store, const char *dir, const char *pack, int period, const char *decision_date,
                      FILE *log, char *err, size_t errlen) {
   long long id;
@@ -96,6 +125,7 @@ static int run_cycle(sqlite3 *db, const char *store, const char *dir, const char
                        "Об утверждении мер по результатам мониторинга системы профессионального развития", NULL, id,
                        measures, (size_t)n, err, errlen) != 0)
     return -1;
+  if (mark_done(db, id, period, number, decision_date, err, errlen) != 0) return -1;
   if (cycle_find(db, MUNICIPALITY, id, &c, err, errlen) != 0 || cycle_close(db, &c, err, errlen) != 0) return -1;
   fprintf(log, "  cycle %lld (%d): monitoring, analysis, recommendations, roadmap, decision, closed\n", id, period);
   return 0;

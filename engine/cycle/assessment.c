@@ -46,7 +46,9 @@ static void verdict_count(sqlite3_stmt *st, char *buf, size_t len) {
 /* A decision: "приказ № 161/1 от 26.08.2023". */
 static void decision_line(sqlite3_stmt *st, char *buf, size_t len) {
   char date[32];
-  snprintf(buf, len, "%s № %s от %s", ru_document_kind(column(st, 0)),
+  char kind[256];
+  ru_lowercased(ru_document_kind(column(st, 0)), kind, sizeof kind); /* mid-sentence */
+  snprintf(buf, len, "%s № %s от %s", kind,
            sqlite3_column_type(st, 1) == SQLITE_NULL ? "б/н" : column(st, 1), ru_date(column(st, 2), date, sizeof date));
 }
 
@@ -113,16 +115,16 @@ static void plan_components(sqlite3 *db, const cycle_ref *c, cJSON *plan, cJSON 
   criterion(k, plan_list(plan, "goals") > 0, "Цели определены", "целей в пакете: %d", plan_list(plan, "goals"));
   criterion(k, plan_list(plan, "tasks") > 0, "Задачи определены", "задач в пакете: %d", plan_list(plan, "tasks"));
   criterion(k, plan_number(plan, "layers") > 1, "Цели согласованы с региональными",
-            plan_number(plan, "layers") > 1 ? "пакет основан на региональном пакете" : "пакет не основан на региональном (extends)");
+            plan_number(plan, "layers") > 1 ? "пакет основан на региональном пакете" : "пакет не основан на региональном");
   criterion(k, indicators > 0 && with_target == indicators, "Цели конкретны и измеримы",
             "целевые значения заданы у %d показателей из %d", with_target, indicators);
   criterion(k, 1, "Учтены проблемы прошлого цикла", "перенесено проблем: %lld", carried);
-  char hash[64], pack[160];
+  /* the pack's id and hash are for machines (cycle JSON); an official reads the counts */
+  char hash[64];
   cycle_text(db, c->id, "SELECT pack_hash FROM cycle WHERE id = ?", hash, sizeof hash);
-  cycle_text(db, c->id, "SELECT pack_id FROM cycle WHERE id = ?", pack, sizeof pack);
   k = component(list, 2, "Критерии и показатели");
-  criterion(k, indicators > 0, "Критерии и показатели определены", "показателей: %d, критериев: %d, пакет %s%s%s",
-            indicators, plan_number(plan, "criteria"), pack, hash[0] ? ", хеш " : "", hash);
+  criterion(k, indicators > 0, "Критерии и показатели определены", "показателей: %d, критериев: %d",
+            indicators, plan_number(plan, "criteria"));
   criterion(k, hash[0] != '\0', "Правила зафиксированы в цикле", hash[0] ? "копия файлов пакета сохранена" : "мониторинг не проводился");
   k = component(list, 3, "Методы сбора информации");
   criterion(k, indicators > 0 && plan_number(plan, "with_source") == indicators, "У показателей указаны источники данных",

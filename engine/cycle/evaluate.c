@@ -394,6 +394,9 @@ static int summary_protected(lua_State *L) {
   cJSON_AddItemToObject(goals, "indicator_ids", string_list(L, t, "ids"));
   if (lua_getfield(L, t, "title") == LUA_TSTRING) cJSON_AddStringToObject(goals, "title", lua_tostring(L, -1));
   lua_pop(L, 1);
+  if (lua_getfield(L, t, "municipality_name") == LUA_TSTRING)
+    cJSON_AddStringToObject(goals, "municipality_name", lua_tostring(L, -1));
+  lua_pop(L, 1);
   out->goals_json = cJSON_PrintUnformatted(goals);
   cJSON_Delete(goals);
   out->criteria = integer_of(L, t, "criteria");

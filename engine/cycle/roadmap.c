@@ -331,37 +331,229 @@ int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long
   return rc;
 }
 
-int roadmap_list(sqlite3 *db, const char *municipality, const char *date, const char *filter, FILE *out,
-                 char *err, size_t errlen) {
-  sqlite3_stmt *st;
-  const char *sql =
-      "SELECT id, COALESCE(number, ''), title, COALESCE(schedule, ''), COALESCE(responsible, ''), state FROM ("
-      " SELECT m.*, CASE WHEN m.status = 'done' THEN 'done'"
-      "  WHEN EXISTS (SELECT 1 FROM measure_window w WHERE w.measure_id = m.id AND (w.from_date IS NULL OR w.from_date <= ?2)"
-      "   AND ?2 <= w.to_date) THEN 'due'"
-      "  WHEN m.schedule_kind <> 'separate' AND (SELECT MAX(to_date) FROM measure_window w WHERE w.measure_id = m.id) < ?2"
-      "   THEN 'overdue' ELSE 'planned' END AS state FROM measure m WHERE m.municipality = ?1)"
-      " WHERE ?3 IS NULL OR state = ?3 ORDER BY id";
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-    return -1;
+/* ---- states on a date ---- */
+
+/* One yearly occurrence of a measure: the span of its windows in that
+ * year; from is "" for a deadline ("до 15.01.2023") that has no start. */
+typedef struct occurrence {
+  int year;
+  char from[11], to[11];
+  int done;
+  char evidence[256];
+} occurrence;
+
+typedef struct occurrence_list {
+  occurrence *items;
+  size_t n, cap;
+} occurrence_list;
+
+/* Adds the span from..to to the occurrence of year, creating it. */
+static int merge_occurrence(occurrence_list *l, int year, const char *from, const char *to) {
+  for (size_t i = 0; i < l->n; i++) {
+    occurrence *o = &l->items[i];
+    if (o->year != year) continue;
+    if (!from[0] || (o->from[0] && strcmp(from, o->from) < 0)) snprintf(o->from, sizeof o->from, "%s", from);
+    if (strcmp(to, o->to) > 0) snprintf(o->to, sizeof o->to, "%s", to);
+    return 0;
   }
-  sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, filter, -1, SQLITE_STATIC);
-  char shown[32];
-  ru_date(date, shown, sizeof shown);
-  if (filter) fprintf(out, _("measures of %s on %s, only: %s\n"), municipality, shown, ru_measure_state(filter));
-  else fprintf(out, _("measures of %s on %s\n"), municipality, shown);
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    occurrence *items = realloc(l->items, cap * sizeof *items);
+    if (!items) return -1;
+    l->items = items;
+    l->cap = cap;
+  }
+  occurrence *o = &l->items[l->n++];
+  memset(o, 0, sizeof *o);
+  o->year = year;
+  snprintf(o->from, sizeof o->from, "%s", from);
+  snprintf(o->to, sizeof o->to, "%s", to);
+  return 0;
+}
+
+/* A due window as occurrences: a window over whole years counts once in
+ * each of them; any other belongs to the year it starts (or ends, for a
+ * deadline). */
+static int add_window(occurrence_list *l, const char *from, const char *to) {
+  if (!to || strlen(to) != 10) return 0;
+  int last = atoi(to);
+  if (from && strlen(from) == 10) {
+    int first = atoi(from);
+    if (first < last && !strcmp(from + 4, "-01-01") && !strcmp(to + 4, "-12-31")) {
+      for (int y = first; y <= last; y++) {
+        char a[11], b[11];
+        snprintf(a, sizeof a, "%04d-01-01", y);
+        snprintf(b, sizeof b, "%04d-12-31", y);
+        if (merge_occurrence(l, y, a, b) != 0) return -1;
+      }
+      return 0;
+    }
+    return merge_occurrence(l, first, from, to);
+  }
+  return merge_occurrence(l, last, "", to);
+}
+
+static int by_year(const void *a, const void *b) {
+  return ((const occurrence *)a)->year - ((const occurrence *)b)->year;
+}
+
+/* The occurrences of measure id, with those marked done. */
+static int load_occurrences(sqlite3 *db, long long id, occurrence_list *l) {
+  sqlite3_stmt *st;
+  memset(l, 0, sizeof *l);
+  if (sqlite3_prepare_v2(db, "SELECT from_date, to_date FROM measure_window WHERE measure_id = ?", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+    rc = add_window(l, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+  sqlite3_finalize(st);
+  if (rc != 0) return -1;
+  if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, by_year);
+  if (sqlite3_prepare_v2(db, "SELECT year, COALESCE(evidence_document_id, '') FROM measure_occurrence"
+                             " WHERE measure_id = ? AND status = 'done'", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    /* the state in words (a status is Russian, as in the report), padded by what the eye sees */
-    const char *state = ru_measure_state((const char *)sqlite3_column_text(st, 5));
-    size_t pad = text_display_width(state) < 13 ? 13 - text_display_width(state) : 0;
-    fprintf(out, "%4lld  %s%*s %-7s  %s\n      срок: %s; ответственные: %s\n", (long long)sqlite3_column_int64(st, 0),
-            state, (int)pad, "", sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
-            sqlite3_column_text(st, 4));
+    for (size_t i = 0; i < l->n; i++) {
+      if (l->items[i].year != sqlite3_column_int(st, 0)) continue;
+      l->items[i].done = 1;
+      snprintf(l->items[i].evidence, sizeof l->items[i].evidence, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
   }
   sqlite3_finalize(st);
+  return 0;
+}
+
+static const char *occurrence_state(const occurrence *o, const char *as_of) {
+  if (o->done) return "done";
+  if (strcmp(o->to, as_of) < 0) return "overdue";
+  if (!o->from[0] || strcmp(o->from, as_of) <= 0) return "due";
+  return "planned";
+}
+
+/* The first occurrence that counts from from_year on: the earlier ones are
+ * the earlier cycles', unless none is that late (then the last counts). */
+static size_t first_counted(const occurrence_list *l, int from_year) {
+  size_t first = 0;
+  while (first < l->n && l->items[first].year < from_year) first++;
+  return first == l->n && l->n > 0 ? l->n - 1 : first;
+}
+
+/* The measure's state on as_of from its occurrences of from_year on. */
+static const char *measure_state(const char *status, const occurrence_list *l, int from_year, const char *as_of) {
+  if (!strcmp(status, "done")) return "done";
+  if (l->n == 0) return "planned"; /* по отдельному графику */
+  size_t first = first_counted(l, from_year);
+  int overdue = 0, due = 0, begun_done = 0;
+  for (size_t i = first; i < l->n; i++) {
+    const char *s = occurrence_state(&l->items[i], as_of);
+    overdue |= !strcmp(s, "overdue");
+    due |= !strcmp(s, "due");
+    begun_done |= l->items[i].done && (!l->items[i].from[0] || strcmp(l->items[i].from, as_of) <= 0);
+  }
+  if (overdue) return "overdue";
+  if (due) return !strcmp(status, "in_progress") ? "in_progress" : "due";
+  return begun_done ? "done" : "planned";
+}
+
+static void add_text(cJSON *o, const char *name, sqlite3_stmt *st, int col) {
+  const unsigned char *v = sqlite3_column_text(st, col);
+  if (v) cJSON_AddStringToObject(o, name, (const char *)v);
+  else cJSON_AddNullToObject(o, name);
+}
+
+void *roadmap_states(sqlite3 *db, const char *municipality, long long cycle, int from_year, const char *as_of,
+                     char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  const char *sql = "SELECT id, number, stage, direction, title, schedule, responsible, expected_result, status,"
+                    " (SELECT group_concat(indicator, ', ') FROM measure_indicator mi WHERE mi.measure_id = m.id),"
+                    " evidence_document_id"
+                    " FROM measure m WHERE (?1 IS NULL OR municipality = ?1) AND (?2 = 0 OR cycle_id = ?2) ORDER BY id";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return NULL;
+  }
+  sqlite3_bind_text(st, 1, municipality, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, cycle);
+  cJSON *list = cJSON_CreateArray();
+  static const char *const fields[] = {"number", "stage", "direction", "title", "schedule", "responsible", "expected_result"};
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(st, 0);
+    occurrence_list l;
+    if (load_occurrences(db, id, &l) != 0) {
+      free(l.items);
+      snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+      sqlite3_finalize(st);
+      cJSON_Delete(list);
+      return NULL;
+    }
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddNumberToObject(m, "id", (double)id);
+    for (int i = 0; i < 7; i++) add_text(m, fields[i], st, i + 1);
+    add_text(m, "indicators", st, 9);
+    add_text(m, "evidence", st, 10);
+    const char *status = (const char *)sqlite3_column_text(st, 8);
+    cJSON_AddStringToObject(m, "state", measure_state(status ? status : "planned", &l, from_year, as_of));
+    cJSON_AddBoolToObject(m, "recurring", l.n > 1);
+    cJSON *occ = cJSON_AddArrayToObject(m, "occurrences");
+    size_t first = first_counted(&l, from_year);
+    for (size_t i = 0; i < l.n; i++) {
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddNumberToObject(o, "year", l.items[i].year);
+      if (l.items[i].from[0]) cJSON_AddStringToObject(o, "from", l.items[i].from);
+      else cJSON_AddNullToObject(o, "from");
+      cJSON_AddStringToObject(o, "to", l.items[i].to);
+      cJSON_AddStringToObject(o, "state", occurrence_state(&l.items[i], as_of));
+      cJSON_AddBoolToObject(o, "counted", i >= first);
+      if (l.items[i].evidence[0]) cJSON_AddStringToObject(o, "evidence", l.items[i].evidence);
+      else cJSON_AddNullToObject(o, "evidence");
+      cJSON_AddItemToArray(occ, o);
+    }
+    free(l.items);
+    cJSON_AddItemToArray(list, m);
+  }
+  sqlite3_finalize(st);
+  return list;
+}
+
+/* Writes s padded with spaces to width columns as the eye sees them. */
+static void padded(FILE *out, const char *s, size_t width) {
+  fputs(s, out);
+  for (size_t shown = text_display_width(s); shown < width; shown++) fputc(' ', out);
+}
+
+static const char *field(cJSON *o, const char *name) {
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, name));
+  return s ? s : "";
+}
+
+int roadmap_list(sqlite3 *db, const char *municipality, long long cycle, int from_year, const char *as_of,
+                 const char *filter, FILE *out, char *err, size_t errlen) {
+  cJSON *list = roadmap_states(db, municipality, cycle, from_year, as_of, err, errlen), *m;
+  if (!list) return -1;
+  char date[16];
+  ru_date(as_of, date, sizeof date);
+  if (cycle && filter)
+    fprintf(out, _("measures of %s on %s (cycle %lld), only: %s\n"), municipality, date, cycle, ru_measure_state(filter));
+  else if (cycle) fprintf(out, _("measures of %s on %s (cycle %lld)\n"), municipality, date, cycle);
+  else if (filter) fprintf(out, _("measures of %s on %s, only: %s\n"), municipality, date, ru_measure_state(filter));
+  else fprintf(out, _("measures of %s on %s\n"), municipality, date);
+  cJSON_ArrayForEach(m, list) {
+    if (filter && strcmp(field(m, "state"), filter)) continue;
+    fprintf(out, "%4lld  ", (long long)cJSON_GetObjectItem(m, "id")->valuedouble);
+    padded(out, ru_measure_state(field(m, "state")), 14);
+    padded(out, field(m, "number"), 8);
+    fprintf(out, " %s\n      срок: %s; ответственные: %s\n", field(m, "title"), field(m, "schedule"), field(m, "responsible"));
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(m, "recurring"))) continue;
+    fputs("      по годам:", out);
+    cJSON *o;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(m, "occurrences"))
+      fprintf(out, "%s %d — %s", o == cJSON_GetObjectItem(m, "occurrences")->child ? "" : ";",
+              cJSON_GetObjectItem(o, "year")->valueint, ru_measure_state(field(o, "state")));
+    fputc('\n', out);
+  }
+  cJSON_Delete(list);
   return 0;
 }
 
@@ -385,15 +577,45 @@ static int no_measure(long long measure, char *err, size_t errlen) {
   return 1;
 }
 
-int roadmap_done(sqlite3 *db, long long measure, const char *document_id, char *err, size_t errlen) {
+int roadmap_done(sqlite3 *db, long long measure, int occurrence_year, const char *document_id, char *err, size_t errlen) {
   if (!row_exists(db, "measure", NULL, measure)) return no_measure(measure, err, errlen);
   if (!row_exists(db, "document", document_id, 0)) {
     snprintf(err, errlen, _("no document '%s' in the store: import it ('pdmon import documents FILE') or record the"
                             " decision ('pdmon decision add'), whose id is KIND|NUMBER|DATE"), document_id);
     return 1;
   }
-  char *sql = sqlite3_mprintf("UPDATE measure SET status = 'done', evidence_document_id = %Q WHERE id = %lld",
-                              document_id, measure);
+  char *sql;
+  if (occurrence_year) {
+    occurrence_list l;
+    if (load_occurrences(db, measure, &l) != 0) {
+      free(l.items);
+      snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+      return -1;
+    }
+    int found = 0;
+    char years[256] = "";
+    for (size_t i = 0; i < l.n; i++) {
+      found |= l.items[i].year == occurrence_year;
+      size_t at = strlen(years);
+      snprintf(years + at, sizeof years - at, "%s%d", at ? ", " : "", l.items[i].year);
+    }
+    free(l.items);
+    if (!found) {
+      if (years[0])
+        snprintf(err, errlen, _("measure %lld has no occurrence in %d; its schedule falls in: %s"), measure,
+                 occurrence_year, years);
+      else
+        snprintf(err, errlen, _("measure %lld has no dated occurrence (a separate schedule): mark it done without --occurrence"),
+                 measure);
+      return 1;
+    }
+    sql = sqlite3_mprintf("INSERT INTO measure_occurrence (measure_id, year, status, evidence_document_id)"
+                          " VALUES (%lld, %d, 'done', %Q) ON CONFLICT (measure_id, year) DO UPDATE SET"
+                          " status = 'done', evidence_document_id = excluded.evidence_document_id",
+                          measure, occurrence_year, document_id);
+  } else {
+    sql = sqlite3_mprintf("UPDATE measure SET status = 'done', evidence_document_id = %Q WHERE id = %lld", document_id, measure);
+  }
   int rc = store_exec(db, sql, err, errlen);
   sqlite3_free(sql);
   return rc;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "vocabulary.h"
+
 /* Rounds v to decimals digits and writes it with a '.' (C locale) and no
  * trailing zeros; "-0" becomes "0". */
 static void plain_digits(double v, int decimals, char *buf, size_t len) {
@@ -101,6 +103,28 @@ const char *ru_date(const char *iso, char *buf, size_t len) {
   return buf;
 }
 
+const char *ru_capitalized(const char *s, char *buf, size_t len) {
+  snprintf(buf, len, "%s", s ? s : "");
+  unsigned char *b = (unsigned char *)buf;
+  if (len < 3) return buf;
+  if (b[0] >= 'a' && b[0] <= 'z') b[0] = (unsigned char)(b[0] - 'a' + 'A');
+  else if (b[0] == 0xD0 && b[1] >= 0xB0 && b[1] <= 0xBF) b[1] = (unsigned char)(b[1] - 0x20); /* а-п */
+  else if (b[0] == 0xD1 && b[1] >= 0x80 && b[1] <= 0x8F) b[0] = 0xD0, b[1] = (unsigned char)(b[1] + 0x20); /* р-я */
+  else if (b[0] == 0xD1 && b[1] == 0x91) b[0] = 0xD0, b[1] = 0x81; /* ё */
+  return buf;
+}
+
+const char *ru_lowercased(const char *s, char *buf, size_t len) {
+  snprintf(buf, len, "%s", s ? s : "");
+  unsigned char *b = (unsigned char *)buf;
+  if (len < 3) return buf;
+  if (b[0] >= 'A' && b[0] <= 'Z') b[0] = (unsigned char)(b[0] - 'A' + 'a');
+  else if (b[0] == 0xD0 && b[1] >= 0x90 && b[1] <= 0x9F) b[1] = (unsigned char)(b[1] + 0x20); /* А-П */
+  else if (b[0] == 0xD0 && b[1] >= 0xA0 && b[1] <= 0xAF) b[0] = 0xD1, b[1] = (unsigned char)(b[1] - 0x20); /* Р-Я */
+  else if (b[0] == 0xD0 && b[1] == 0x81) b[0] = 0xD1, b[1] = 0x91; /* Ё */
+  return buf;
+}
+
 const char *ru_today_iso(char *buf, size_t len) {
   time_t now = time(NULL);
   struct tm tm;
@@ -151,27 +175,6 @@ static const ru_label measure_states[] = {
   {"in_progress", "в работе"},
   {NULL, NULL}};
 
-static const ru_label document_kinds[] = {
-  {"order", "приказ"},
-  {"protocol", "протокол"},
-  {"programme", "программа"},
-  {"plan", "план"},
-  {"regulation", "положение"},
-  {"monitoring_report", "отчёт о мониторинге"},
-  {"analytical_report", "аналитическая справка"},
-  {"other", "документ"},
-  {NULL, NULL}};
-
-static const ru_label addressees[] = {
-  {"organization", "Образовательные организации"},
-  {"municipality", "Орган управления образованием"},
-  {"methodical_service", "Муниципальная методическая служба"},
-  {"young_teachers", "Молодые педагоги"},
-  {"mentors", "Педагоги-наставники"},
-  {"heads", "Руководители"},
-  {"teachers", "Педагоги"},
-  {NULL, NULL}};
-
 static const ru_label origins[] = {
   {"new", "выявлена в этом цикле"},
   {"carried", "не решена с прошлого цикла"},
@@ -181,16 +184,6 @@ static const ru_label cycle_states[] = {
   {"open", "открыт"},
   {"run", "мониторинг проведён"},
   {"closed", "завершён"},
-  {NULL, NULL}};
-
-static const ru_label organization_kinds[] = {
-  {"school", "общеобразовательная организация"},
-  {"preschool", "дошкольная образовательная организация"},
-  {"additional", "организация дополнительного образования"},
-  {"vocational", "профессиональная образовательная организация"},
-  {"methodical", "методическая служба"},
-  {"dpo", "организация дополнительного профессионального образования"},
-  {"other", "иная организация"},
   {NULL, NULL}};
 
 static const ru_label figures[] = {
@@ -213,11 +206,19 @@ static const char *lookup(const ru_label *list, const char *code) {
 const char *ru_status(const char *code) { return lookup(statuses, code); }
 const char *ru_verdict(const char *code) { return lookup(verdicts, code); }
 const char *ru_measure_state(const char *code) { return lookup(measure_states, code); }
-const char *ru_document_kind(const char *code) { return lookup(document_kinds, code); }
-const char *ru_addressee(const char *code) { return lookup(addressees, code); }
+/* A label of the controlled vocabularies (engine/store/vocabulary.c), the
+ * one place the importer, the packs and the reports read them from. */
+static const char *controlled(const char *vocabulary_name, const char *code) {
+  if (!code || !code[0]) return "—";
+  const vocabulary_entry *e = vocabulary_entry_of(vocabulary_find(vocabulary_name), code);
+  return e ? e->label : code;
+}
+
+const char *ru_document_kind(const char *code) { return controlled("document_kind", code); }
+const char *ru_addressee(const char *code) { return controlled("addressee", code); }
 const char *ru_origin(const char *code) { return lookup(origins, code); }
 const char *ru_cycle_state(const char *code) { return lookup(cycle_states, code); }
-const char *ru_organization_kind(const char *code) { return lookup(organization_kinds, code); }
+const char *ru_organization_kind(const char *code) { return controlled("organization_kind", code); }
 const char *ru_figure(const char *code) { return lookup(figures, code); }
 const char *ru_target_origin(const char *code) { return lookup(target_origins, code); }
 
@@ -226,9 +227,14 @@ const char *ru_code_at(const char *which, size_t i) {
     const char *name;
     const ru_label *list;
   } lists[] = {{"status", statuses}, {"verdict", verdicts}, {"measure_state", measure_states},
-               {"document_kind", document_kinds}, {"addressee", addressees}, {"origin", origins},
-               {"cycle_state", cycle_states}, {"organization_kind", organization_kinds}, {"figure", figures},
+               {"origin", origins}, {"cycle_state", cycle_states}, {"figure", figures},
                {"target_origin", target_origins}};
+  const vocabulary *v = which ? vocabulary_find(which) : NULL;
+  if (v && (!strcmp(which, "document_kind") || !strcmp(which, "addressee") || !strcmp(which, "organization_kind"))) {
+    for (size_t k = 0; v->entries[k].code; k++)
+      if (k == i) return v->entries[k].code;
+    return NULL;
+  }
   for (size_t l = 0; which && l < sizeof lists / sizeof lists[0]; l++) {
     if (strcmp(lists[l].name, which)) continue;
     for (size_t k = 0; lists[l].list[k].code; k++)

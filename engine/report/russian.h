@@ -44,6 +44,13 @@ const char *ru_count(long long n, const char *one, const char *few, const char *
  * dd.mm.yyyy; anything else is copied unchanged. */
 const char *ru_date(const char *iso, char *buf, size_t len);
 
+/* s with its first letter capitalized (Cyrillic or Latin): «приказ» →
+ * «Приказ». */
+const char *ru_capitalized(const char *s, char *buf, size_t len);
+
+/* s with its first letter in lower case: «Приказ» → «приказ». */
+const char *ru_lowercased(const char *s, char *buf, size_t len);
+
 /* Today's local date as ISO yyyy-mm-dd (buf of at least 11 bytes). */
 const char *ru_today_iso(char *buf, size_t len);
 
@@ -55,11 +62,12 @@ const char *ru_month(int month, int genitive);
 const char *ru_status(const char *code);          /* met, not_met, in_progress, on_track, behind, not_applicable, ... */
 const char *ru_verdict(const char *code);         /* effective, no_effect, maintained, worse, insufficient_data */
 const char *ru_measure_state(const char *code);   /* done, due, overdue, planned, in_progress */
-const char *ru_document_kind(const char *code);   /* order, protocol, programme, plan, regulation, ... */
+/* the controlled vocabularies' labels (engine/store/vocabulary.c), capitalized as headings: */
+const char *ru_document_kind(const char *code);   /* order «Приказ», protocol, programme, plan, regulation, ... */
 const char *ru_addressee(const char *code);       /* organization, municipality, methodical_service, ... */
 const char *ru_origin(const char *code);          /* new, carried */
 const char *ru_cycle_state(const char *code);     /* open, run, closed */
-const char *ru_organization_kind(const char *code); /* school, preschool, additional, ... */
+const char *ru_organization_kind(const char *code); /* school, preschool, additional, ... (vocabulary) */
 const char *ru_figure(const char *code);          /* yearly, cumulative: the figure a cumulative target was judged on */
 const char *ru_target_origin(const char *code);   /* document, municipality: who set a target */
 

@@ -9,8 +9,10 @@
 #include <sqlite3.h>
 
 #include "cycle.h"
+#include "report.h"
 
-/* Writes the workbook of cycle c (one organization's when org is set) to path. */
-int xlsx_write(sqlite3 *db, const cycle_ref *c, const char *org, const char *path, char *err, size_t errlen);
+/* Writes the workbook of cycle c (one organization's when opt->organization
+ * is set; opt may be NULL) to path. */
+int xlsx_write(sqlite3 *db, const cycle_ref *c, const report_options *opt, const char *path, char *err, size_t errlen);
 
 #endif

@@ -196,6 +196,12 @@ static const char *const migrations[] = {
   "  CHECK (to_date IS NULL OR to_date >= from_date));"
   "CREATE INDEX registry_by_staff ON registry_member(staff_id, registry, from_date);"
   "CREATE INDEX registry_by_registry ON registry_member(registry, from_date);",
+  /* 9: a recurring measure ("Сентябрь 2022 и 2023 гг.") is done one
+   * occurrence (year) at a time, each with its evidence. */
+  "CREATE TABLE measure_occurrence ("
+  "  measure_id INTEGER NOT NULL REFERENCES measure(id) ON DELETE CASCADE, year INTEGER NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'done' CHECK (status IN ('done')),"
+  "  evidence_document_id TEXT REFERENCES document(id), PRIMARY KEY (measure_id, year)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -189,7 +189,7 @@ void actions_measure_done(web_request *r) {
       sqlite3_finalize(st);
     }
   }
-  if (roadmap_done(r->db, id, doc, err, sizeof err) != 0) {
+  if (roadmap_done(r->db, id, 0, doc, err, sizeof err) != 0) {
     failed(r, "measure done", target, err);
     return;
   }

@@ -573,7 +573,8 @@ static void write_report(web_request *r, FILE *out) {
   const cycle_ref *c = r->data;
   char err[1024];
   const char *format = r->organization ? r->arg[2] : r->arg[1];
-  if (report_write(r->db, c, format, r->organization, out, err, sizeof err) != 0 && !ferror(out))
+  report_options opt = {.organization = r->organization};
+  if (report_write(r->db, c, format, &opt, out, err, sizeof err) != 0 && !ferror(out))
     fprintf(stderr, "pdmon serve: report: %s\n", err); /* a write error is only the client leaving */
 }
 
@@ -614,7 +615,8 @@ static void send_report(web_request *r, const char *format) {
     return;
   }
   close(fd);
-  int rc = xlsx_write(r->db, c, r->organization, path, err, sizeof err);
+  report_options opt = {.organization = r->organization};
+  int rc = xlsx_write(r->db, c, &opt, path, err, sizeof err);
   fd = rc == 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
   unlink(path); /* the open descriptor keeps the file until it is sent */
   if (fd < 0) {

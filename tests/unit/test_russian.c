@@ -76,6 +76,12 @@ static void dates(void **state) {
   assert_string_equal(ru_month(1, 1), "января");
   assert_string_equal(ru_month(5, 0), "май");
   assert_string_equal(ru_month(13, 0), "");
+  assert_string_equal(ru_capitalized("приказ", b, sizeof b), "Приказ");
+  assert_string_equal(ru_capitalized("рост", b, sizeof b), "Рост");
+  assert_string_equal(ru_capitalized("ёж", b, sizeof b), "Ёж");
+  assert_string_equal(ru_capitalized("яма", b, sizeof b), "Яма");
+  assert_string_equal(ru_capitalized("план", b, sizeof b), "План");
+  assert_string_equal(ru_capitalized("", b, sizeof b), "");
   char today[16];
   assert_int_equal(strlen(ru_today_iso(today, sizeof today)), 10);
 }
@@ -83,6 +89,7 @@ static void dates(void **state) {
 /* Every known code has a Russian label without Latin letters. */
 static void labels(void **state) {
   (void)state;
+  char b[64];
   static const char *const lists[] = {"status", "verdict", "measure_state", "document_kind", "addressee",
                                       "origin", "cycle_state", "organization_kind", "figure", "target_origin"};
   const char *(*const label[])(const char *) = {ru_status, ru_verdict, ru_measure_state, ru_document_kind,
@@ -106,7 +113,11 @@ static void labels(void **state) {
   assert_string_equal(ru_verdict("maintained"), "сохранено"); /* as issue 12 words it */
   assert_string_equal(ru_verdict("worse"), "ухудшение");
   assert_string_equal(ru_measure_state("overdue"), "просрочено");
-  assert_string_equal(ru_document_kind("order"), "приказ");
+  assert_string_equal(ru_document_kind("order"), "Приказ");
+  assert_string_equal(ru_lowercased("Приказ", b, sizeof b), "приказ");
+  assert_string_equal(ru_lowercased("Ёлка", b, sizeof b), "ёлка");
+  assert_string_equal(ru_lowercased("Яма", b, sizeof b), "яма");
+  assert_string_equal(ru_lowercased("Рост", b, sizeof b), "рост");
   assert_string_equal(ru_addressee("methodical_service"), "Муниципальная методическая служба");
   assert_string_equal(ru_cycle_state("closed"), "завершён");
   assert_string_equal(ru_status(NULL), "—");
