@@ -89,11 +89,11 @@ static const char style[] =
     "tr.overdue td.st{background:#fff4e0;font-weight:bold}tr.done td.st{background:#e6f4ea}"
     ".tech td{font-size:.75rem}.small{font-size:.8rem;color:#444}.wrap{overflow-x:auto}"
     "nav ol{columns:2}"
-    ".bars{margin:.4rem 0 .8rem}.bars p{margin:.2rem 0}"
+    "figure{margin:.5rem 0}figure.total>svg{width:100%;height:1.2rem;display:block}.bars{margin:.4rem 0 .8rem}.bars p{margin:.2rem 0}"
     ".bar-row{display:grid;grid-template-columns:minmax(0,1fr) 11rem 7rem;gap:.5rem;align-items:center;"
     "padding:.1rem 0;border-bottom:1px solid #e4e4e4;font-size:.85rem}"
     ".bar-row svg{width:100%;height:.85rem;display:block}"
-    ".legend{font-size:.8rem;color:#333}.sw{display:inline-block;width:.8em;height:.8em;vertical-align:-.05em;margin:0 .25em 0 .7em}"
+    ".legend{font-size:.8rem;color:#333}.legend .it{white-space:nowrap}.sw{display:inline-block;width:.8em;height:.8em;vertical-align:-.05em;margin:0 .25em 0 .7em}"
     ".pair svg{width:100%;max-width:9rem;height:1.6rem;display:block}"
     ".matrix{width:auto;min-width:60%}.matrix td{text-align:right;white-space:nowrap;font-size:.78rem;padding:.12rem .22rem}"
     ".matrix th{font-size:.78rem;padding:.12rem .22rem}.matrix thead th{text-align:center}"
@@ -103,7 +103,7 @@ static const char style[] =
     "@media print{body{font-size:10pt}main{max-width:none;padding:0}nav{display:none}"
     "h1{font-size:16pt}h2{font-size:13pt;margin-top:1rem}h3{font-size:11pt}"
     "#summary{break-after:page}.appendix{break-before:page}"
-    "h2,h3,caption,tr.group{break-after:avoid}tr,li,.bar-row,figure.total{break-inside:avoid}"
+    "h2,h3,caption,tr.group{break-after:avoid}thead+tbody tr:first-child{break-before:avoid}p:has(+.wrap){break-after:avoid;break-inside:avoid}tr,li,.bar-row,figure.total{break-inside:avoid}"
     "thead{display:table-header-group}.wrap{overflow:visible}table{font-size:9pt}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"
     "@media (max-width:40rem){main{padding:.6rem}nav ol{columns:1}h1{font-size:1.3rem}"
@@ -154,7 +154,7 @@ static void legend(FILE *out, cj *summary) {
   tally(summary, counts);
   for (int i = 0; i < NJUDGEMENTS; i++) {
     if (!counts[i]) continue;
-    fprintf(out, " <svg class=\"sw\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"%s\"/></svg>%s: %d",
+    fprintf(out, " <span class=\"it\"><svg class=\"sw\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"%s\"/></svg>%s: %d</span>",
             report_colour(judgements[i]), ru_status(judgements[i]), counts[i]);
   }
 }
@@ -498,10 +498,11 @@ static void html_indicators(FILE *out, cj *root) {
           "в приложении 2.</p>\n", out);
   const int columns = 6;
   fputs("<div class=\"wrap\"><table class=\"cards ind\"><caption class=\"sr\">Показатели по критериям: значение, цель, статус, динамика</caption><colgroup>", out);
-  if (org) fputs("<col style=\"width:44%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:14%\">"
-                 "<col style=\"width:11%\"><col style=\"width:11%\">", out);
-  else fputs("<col style=\"width:48%\"><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:11%\">"
-             "<col style=\"width:10%\"><col style=\"width:7%\">", out);
+  /* the targets are phrases of the documents: their column is wide enough to read them in three lines */
+  if (org) fputs("<col style=\"width:36%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:21%\">"
+                 "<col style=\"width:12%\"><col style=\"width:11%\">", out);
+  else fputs("<col style=\"width:38%\"><col style=\"width:10%\"><col style=\"width:24%\"><col style=\"width:12%\">"
+             "<col style=\"width:9%\"><col style=\"width:7%\">", out);
   fputs("</colgroup><thead><tr><th scope=\"col\">Показатель</th>", out);
   if (org) fputs("<th scope=\"col\">Значение организации</th><th scope=\"col\">Муниципалитет</th>", out);
   else fputs("<th scope=\"col\">Значение</th>", out);
@@ -701,7 +702,7 @@ static void html_measures(FILE *out, cj *root) {
   put_date(out, report_str(cycle, "as_of"));
   fputs(": «к исполнению» — срок идёт, «просрочено» — срок прошёл, а выполнение не отмечено. У ежегодных мероприятий "
         "состояние указано по годам.</p>\n<div class=\"wrap\"><table class=\"cards\"><caption class=\"sr\">Мероприятия дорожной карты и их состояние</caption><colgroup><col style=\"width:5%\">"
-        "<col style=\"width:42%\"><col style=\"width:14%\"><col style=\"width:21%\"><col style=\"width:18%\"></colgroup><thead><tr><th scope=\"col\">№</th>"
+        "<col style=\"width:38%\"><col style=\"width:12%\"><col style=\"width:27%\"><col style=\"width:18%\"></colgroup><thead><tr><th scope=\"col\">№</th>"
         "<th scope=\"col\">Мероприятие</th><th scope=\"col\">Срок</th><th scope=\"col\">Ответственные</th>"
         "<th scope=\"col\">Состояние на ", out);
   put_date(out, report_str(cycle, "as_of"));

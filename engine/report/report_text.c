@@ -161,7 +161,11 @@ void report_scope_sentence(report_buf *b, const cJSON *root) {
     report_buf_add(b, "; по ");
     add_count(b, progress, "показателю", "показателям", "показателям");
     report_buf_add(b, " срок цели ещё не наступил");
-    if (on_track || behind) report_buf_addf(b, " (идут по траектории — %d, отстают от неё — %d)", on_track, behind);
+    /* the parts add up to the whole: a base year or a missing base value leaves the pace unjudged */
+    int unjudged = progress - on_track - behind;
+    if ((on_track || behind) && unjudged > 0)
+      report_buf_addf(b, " (идут по траектории — %d, отстают от неё — %d, без оценки хода — %d)", on_track, behind, unjudged);
+    else if (on_track || behind) report_buf_addf(b, " (идут по траектории — %d, отстают от неё — %d)", on_track, behind);
   }
   if (rest) report_buf_addf(b, "; без цели, без данных или не применимы — %d", rest);
   report_buf_add(b, ".");

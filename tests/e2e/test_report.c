@@ -75,6 +75,10 @@ static void html_is_valid_and_complete(void **state) {
   assert_non_null(strstr(html, "По состоянию на <strong>31.12.2023</strong>")); /* the end of the period */
   assert_non_null(strstr(html, "Мониторинг 2023 года охватил 25" NBSP "показателей по 13" NBSP "критериям в 14" NBSP
                                      "образовательных организациях"));
+  /* the parts of «срок цели ещё не наступил» add up: 9 + 6 + 2 = 17 */
+  assert_non_null(strstr(html, "по 17" NBSP "показателям срок цели ещё не наступил (идут по траектории — 9, отстают от неё — 6, "
+                               "без оценки хода — 2)"));
+  assert_non_null(strstr(html, "<span class=\"it\"><svg class=\"sw\"")); /* a legend's entry is never split over lines */
   assert_non_null(strstr(html, "Наиболее серьёзные проблемы"));
   assert_non_null(strstr(html, "Приказ №&nbsp;153/1 от 16.10.2023"));
   assert_non_null(strstr(html, "МОУ «СОШ №&nbsp;1»"));                        /* «№ 1» never split */
