@@ -9,6 +9,7 @@
 #include "command_support.h"
 #include "cycle.h"
 #include "demo.h"
+#include "files.h"
 #include "i18n.h"
 #include "report.h"
 #include "value.h"
@@ -52,10 +53,13 @@ int command_report(const command_args *args) {
     if (output) rc = xlsx_write(db, &c, &opt, output, err, sizeof err);
     else snprintf(err, sizeof err, _("--format xlsx needs -o FILE.xlsx"));
   } else {
-    FILE *out = output ? fopen(output, "w") : stdout;
-    if (!out) snprintf(err, sizeof err, _("%s: cannot write"), output);
-    else rc = report_write(db, &c, format, &opt, out, err, sizeof err);
-    if (out && out != stdout && fclose(out) != 0) rc = -1;
+    FILE *out = output ? files_create(output, 0, err, sizeof err) : stdout; /* never through a symbolic link */
+    if (out) rc = report_write(db, &c, format, &opt, out, err, sizeof err);
+    if (out && out != stdout && files_close(out, output, err, sizeof err) != 0) rc = -1;
+    if (out == stdout && fflush(stdout) != 0) {
+      snprintf(err, sizeof err, _("standard output: not written completely"));
+      rc = -1;
+    }
   }
   sqlite3_close(db);
   if (rc != 0) command_error(args, "%s", err);

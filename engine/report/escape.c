@@ -10,7 +10,12 @@
 #include <unistd.h>
 
 void escape_html(FILE *out, const char *s) {
-  for (; s && *s; s++) {
+  if (s) escape_html_bytes(out, s, strlen(s));
+}
+
+void escape_html_bytes(FILE *out, const char *s, size_t n) {
+  if (!s) return;
+  for (const char *end = s + n; s < end; s++) {
     switch (*s) {
     case '<': fputs("&lt;", out); break;
     case '>': fputs("&gt;", out); break;

@@ -31,6 +31,9 @@
 
 void escape_html(FILE *out, const char *s);
 
+/* escape_html of the first n bytes of s. */
+void escape_html_bytes(FILE *out, const char *s, size_t n);
+
 void escape_url_component(FILE *out, const char *s);
 
 /* The same encoding into buf (cut at a whole %XX, always terminated when

@@ -5,7 +5,7 @@
 #include <cJSON.h>
 #include <string.h>
 
-#include "csv.h"
+#include "escape.h"
 #include "report_text.h"
 #include "russian.h"
 
@@ -13,27 +13,8 @@ typedef const cJSON cj;
 
 /* A text cell for Excel: a value that Excel would read as a formula (=, +,
  * -, @, or a tab or carriage return first) is kept as text with a leading
- * apostrophe. */
-static void excel_text(FILE *out, const char *s) {
-  if (s[0] && strchr("=+-@\t\r", s[0])) {
-    size_t n = strlen(s);
-    char quoted[1024];
-    if (n + 2 <= sizeof quoted) {
-      quoted[0] = '\'';
-      memcpy(quoted + 1, s, n + 1);
-      csv_write_field(out, quoted, ';');
-      return;
-    }
-    fputs("\"'", out); /* long: quote by hand */
-    for (; *s; s++) {
-      if (*s == '"') fputc('"', out);
-      fputc(*s, out);
-    }
-    fputc('"', out);
-    return;
-  }
-  csv_write_field(out, s, ';');
-}
+ * apostrophe (engine/report/escape). */
+static void excel_text(FILE *out, const char *s) { escape_csv_cell(out, s, ';'); }
 
 static void excel_number(FILE *out, cj *o, const char *field) {
   char buf[64];
@@ -80,9 +61,12 @@ static void plain_row(FILE *out, cj *root, cj *crit, cj *ind, cj *row) {
     report_str(ind, "unit"), report_str(ind, "target_text"),
     report_has(row, "target_value") ? (snprintf(tv, sizeof tv, "%g", report_number(row, "target_value")), tv) : "",
     report_str(row, "status")};
+  /* period, value, numerator, denominator, target value: pdmon's own figures */
+  static const unsigned char is_number[sizeof fields / sizeof *fields] = {0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0};
   for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
     if (f) fputc(',', out);
-    csv_write_field(out, fields[f], ',');
+    if (is_number[f]) fputs(fields[f], out);
+    else escape_csv_cell(out, fields[f], ','); /* a name from the store is never a formula */
   }
   fputs("\r\n", out);
 }

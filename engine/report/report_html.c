@@ -5,6 +5,7 @@
 #include <cJSON.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report_text.h"
 #include "russian.h"
 
@@ -12,25 +13,16 @@ typedef const cJSON cj;
 
 /* ---- writing text ---- */
 
-/* Writes s with HTML's special characters escaped and "№ 5" kept on one
- * line (a no-break space after "№"). */
+/* Writes s escaped for HTML text and attributes (engine/report/escape) and
+ * "№ 5" kept on one line (a no-break space after "№"). */
 static void put(FILE *out, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '&': fputs("&amp;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default:
-      if (!strncmp(s, "№ ", 4)) {
-        fputs("№&nbsp;", out);
-        s += 3;
-      } else {
-        fputc(*s, out);
-      }
-    }
+  const char *mark;
+  while (s && (mark = strstr(s, "№ ")) != NULL) {
+    escape_html_bytes(out, s, (size_t)(mark - s));
+    fputs("№&nbsp;", out);
+    s = mark + strlen("№ ");
   }
+  escape_html(out, s);
 }
 
 static void put_field(FILE *out, cj *o, const char *field) { put(out, report_str(o, field)); }

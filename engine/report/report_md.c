@@ -4,20 +4,16 @@
 #include <cJSON.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report_text.h"
 #include "russian.h"
 
 typedef const cJSON cj;
 
-/* Writes s for Markdown text or a table cell: '|' and Markdown's markup
- * characters escaped, line breaks as spaces. */
-static void md(FILE *out, const char *s) {
-  for (; s && *s; s++) {
-    if (*s == '\n' || *s == '\r') fputc(' ', out);
-    else if (strchr("|\\`*_[]<>#", *s)) fprintf(out, "\\%c", *s);
-    else fputc(*s, out);
-  }
-}
+/* Writes s for Markdown text or a table cell (engine/report/escape): its
+ * markup characters and '|' escaped, < > & as entities so raw HTML stays
+ * text in every renderer, line breaks as spaces. */
+static void md(FILE *out, const char *s) { escape_markdown(out, s); }
 
 static void md_buf(FILE *out, report_buf *b) {
   md(out, b->s ? b->s : "");

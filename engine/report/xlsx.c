@@ -5,7 +5,9 @@
 #include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xlsxwriter.h>
 
 #include "i18n.h"
@@ -113,8 +115,38 @@ static sheet new_sheet(lxw_workbook *wb, const xlsx_formats *f, const char *titl
   return s;
 }
 
+/* Excel holds at most 32,767 characters in a cell, and libxlsxwriter drops
+ * a longer string without a word: a longer text is cut at a character
+ * boundary and the cell says so. */
+#define CELL_MAX_CHARACTERS 32767
+#define CELL_KEPT_CHARACTERS 32000
+
+/* Writes text (from the store or the rules) as a string cell, never lost. */
+static void write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *format) {
+  if (!text) text = "";
+  size_t characters = lxw_utf8_strlen(text);
+  if (characters <= CELL_MAX_CHARACTERS) {
+    worksheet_write_string(ws, row, col, text, format);
+    return;
+  }
+  size_t bytes = 0, kept = 0;
+  while (text[bytes] && kept < CELL_KEPT_CHARACTERS) {
+    bytes++;
+    while ((text[bytes] & 0xC0) == 0x80) bytes++; /* the rest of a UTF-8 character */
+    kept++;
+  }
+  char note[128];
+  int n = snprintf(note, sizeof note, " … [текст обрезан: в ячейке первые %d из %zu символов]", CELL_KEPT_CHARACTERS, characters);
+  char *cut = malloc(bytes + (size_t)n + 1);
+  if (!cut) return;
+  memcpy(cut, text, bytes);
+  memcpy(cut + bytes, note, (size_t)n + 1);
+  worksheet_write_string(ws, row, col, cut, format);
+  free(cut);
+}
+
 static void text_cell(sheet *s, int col, const char *text, lxw_format *format) {
-  worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, text ? text : "", format ? format : s->f->wrap);
+  write_text(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, text, format ? format : s->f->wrap);
   int l = lines_of(text ? text : "", s->widths[col]);
   if (l > s->lines) s->lines = l;
 }
@@ -266,8 +298,8 @@ static void matrix_sheet(lxw_workbook *wb, const xlsx_formats *f, cj *root, cons
   for (int r = -1; r < cJSON_GetArraySize(cJSON_GetObjectItem(first, "organizations")); r++, row++) {
     cj *who = r < 0 ? NULL : cJSON_GetArrayItem(cJSON_GetObjectItem(first, "organizations"), r);
     const char *org = who ? report_str(who, "organization") : NULL;
-    worksheet_write_string(ws, (lxw_row_t)row, 0, org ? report_str(who, "organization_name") : "Муниципалитет в целом",
-                           org ? f->wrap : f->title);
+    write_text(ws, (lxw_row_t)row, 0, org ? report_str(who, "organization_name") : "Муниципалитет в целом",
+               org ? f->wrap : f->title);
     col = 1;
     cJSON_ArrayForEach(crit, cJSON_GetObjectItem(root, "criteria")) cJSON_ArrayForEach(ind, cJSON_GetObjectItem(crit, "indicators")) {
       cj *cell = org ? NULL : cJSON_GetObjectItem(ind, "total");
@@ -380,6 +412,13 @@ static void add_formats(lxw_workbook *wb, xlsx_formats *f) {
 int xlsx_write(sqlite3 *db, const cycle_ref *c, const report_options *opt, const char *path, char *err, size_t errlen) {
   if (!strcmp(c->state, "open")) {
     snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
+    return -1;
+  }
+  /* libxlsxwriter opens the file by name itself: at least a symbolic link
+   * planted where the workbook goes is refused, as files_create refuses it */
+  struct stat st;
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), path);
     return -1;
   }
   cJSON *root = report_build(db, c, opt, err, errlen);
