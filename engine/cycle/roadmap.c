@@ -282,8 +282,9 @@ int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long
   memset(report, 0, sizeof *report);
   csv_table t;
   rows_options ro = {.sheet = opt->sheet, .encoding = opt->encoding};
-  if (rows_read_table(path, &ro, &t, err, errlen) != 0) return -1;
-  roadmap_run run = {.db = db, .t = &t, .path = path, .municipality = municipality, .cycle = cycle, .report = report};
+  char where[4200]; /* messages name a workbook's sheet too: PATH:SHEET:ROW */
+  if (rows_read_table(path, &ro, &t, where, sizeof where, err, errlen) != 0) return -1;
+  roadmap_run run = {.db = db, .t = &t, .path = where, .municipality = municipality, .cycle = cycle, .report = report};
   pack_summary summary = {0};
   cJSON *plan = NULL;
   int rc = map_columns(&run, err, errlen) == 0 && prepare_run(&run, pack_dir, &summary, &plan, err, errlen) == 0
@@ -294,7 +295,7 @@ int roadmap_import(sqlite3 *db, const char *path, const char *municipality, long
     if (r == 1) continue;
     report->rows++;
     if (r == -2) {
-      snprintf(err, errlen, "%s:%zu: %s", path, t.row_line[row], why);
+      snprintf(err, errlen, "%s:%zu: %s", where, t.row_line[row], why);
       rc = -1;
     } else if (r == -1 && add_problem(&run, row, why) != 0) {
       snprintf(err, errlen, _("out of memory"));

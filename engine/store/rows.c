@@ -377,8 +377,10 @@ static void write_table_row(FILE *out, const rows_row *row, size_t *line) {
   (*line)++;
 }
 
-int rows_read_table(const char *path, const rows_options *opt, csv_table *out, char *err, size_t errlen) {
+int rows_read_table(const char *path, const rows_options *opt, csv_table *out, char *where, size_t wherelen,
+                    char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
+  snprintf(where, wherelen, "%s", path);
   if (!file_is_zip(path)) {
     if (opt && opt->sheet) {
       snprintf(err, errlen, _("%s: --sheet is for Excel workbooks; this file is CSV text"), path);
@@ -400,8 +402,7 @@ int rows_read_table(const char *path, const rows_options *opt, csv_table *out, c
   rows_row row;
   int rc;
   while ((rc = rows_next(s, &row, err, errlen)) == 1) write_table_row(mem, &row, &line);
-  char where[1200];
-  snprintf(where, sizeof where, "%s", rows_where(s));
+  snprintf(where, wherelen, "%s", rows_where(s));
   rows_close(s);
   if (fclose(mem) != 0 || !text) rc = -1, snprintf(err, errlen, "%s: %s", path, _("out of memory"));
   if (rc == 0) {

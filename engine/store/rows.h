@@ -78,9 +78,11 @@ struct csv_table;
 /* Reads path whole into a table, for the importers that need every row at
  * once (the roadmap): a CSV file as csv_read_file_as reads it, a workbook's
  * sheet with each row at its sheet row number (row_line), its cells as
- * rows_next gives them (dates as ISO dates). Returns 0, or -1 with err;
- * the table is released with csv_free. */
-int rows_read_table(const char *path, const rows_options *opt, struct csv_table *out, char *err, size_t errlen);
+ * rows_next gives them (dates as ISO dates). where gets the prefix of the
+ * messages about its rows (rows_where: "PATH" or "PATH:SHEET"). Returns 0,
+ * or -1 with err; the table is released with csv_free. */
+int rows_read_table(const char *path, const rows_options *opt, struct csv_table *out, char *where, size_t wherelen,
+                    char *err, size_t errlen);
 
 /* ---- rejected rows, set aside in the source's format ---- */
 

@@ -192,6 +192,22 @@ static void roadmap_from_a_workbook(void **state) {
   o = expect(dir, "measure list --on 01.01.2023", 0);
   assert_non_null(strstr(o.out, "Анализ результатов диагностики"));
   support_outcome_free(&o);
+  /* its errors name the sheet, as the importer's do */
+  snprintf(path, sizeof path, "%s/no-titles.xlsx", dir);
+  book = workbook_new(path);
+  ws = workbook_add_worksheet(book, "План");
+  worksheet_write_string(ws, 0, 0, "№ п/п", NULL);
+  worksheet_write_string(ws, 0, 1, "Сроки исполнения", NULL);
+  worksheet_write_number(ws, 1, 0, 1, NULL);
+  worksheet_write_string(ws, 1, 1, "Сентябрь 2022", NULL);
+  assert_int_equal(workbook_close(book), LXW_NO_ERROR);
+  snprintf(args, sizeof args, "import measures '%s'", path);
+  o = expect(dir, args, 1);
+  char want[1300];
+  snprintf(want, sizeof want, "%s:План:1: missing required column", path);
+  if (!strstr(o.err, want)) print_error("%s\n", o.err);
+  assert_non_null(strstr(o.err, want));
+  support_outcome_free(&o);
 }
 
 /* pdmon template: the file, what it says, and its refusals. */
