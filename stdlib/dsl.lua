@@ -703,10 +703,11 @@ function dsl.explain(pack, id, ctx)
   return out
 end
 
+-- A number of explain, as the tables for people write it: 28,57.
 local function fmt(v)
   if v == nil then return "-" end
   if math.type(v) == "integer" then return tostring(v) end
-  return string.format("%.2f", v)
+  return (string.format("%.2f", v):gsub("%.", ","))
 end
 
 -- explain as text: declaration, sets, target, the SQL that ran, and the

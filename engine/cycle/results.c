@@ -145,6 +145,22 @@ static void format_number(char *buf, size_t len, int present, double v) {
   else snprintf(buf, len, "-");
 }
 
+/* A number of the table for people: two decimals after a comma (28,57),
+ * as the reports write them; the CSV and JSON keep the point. */
+static char *table_decimal(char *buf, size_t len, double v) {
+  snprintf(buf, len, "%.2f", v);
+  char *point = strchr(buf, '.');
+  if (point) *point = ',';
+  return buf;
+}
+
+/* The table's value or count: a decimal comma, "-" when absent. */
+static void table_number(char *buf, size_t len, int present, double v, int count) {
+  if (!present) snprintf(buf, len, "-");
+  else if (count && v == (double)(long long)v) snprintf(buf, len, "%lld", (long long)v);
+  else table_decimal(buf, len, v);
+}
+
 /* Counts print as integers, sums with two decimals. */
 static void format_count(char *buf, size_t len, int present, double v) {
   if (!present) snprintf(buf, len, "-");
@@ -216,13 +232,15 @@ static void print_cell(FILE *out, const char *s, size_t width, int right) {
  * growth as growth against its base year, presence as presence. */
 static void target_cell(const result_row *r, char *cell, size_t len) {
   const char *kind = r->target_kind ? r->target_kind : "";
+  char number[64];
   if (!r->target_text) snprintf(cell, len, "-");
   else if (!strcmp(kind, "presence")) snprintf(cell, len, "наличие");
   else if (!strcmp(kind, "growth") && r->base_year && r->has_target_value)
-    snprintf(cell, len, "рост >= %.2f%% к %d", r->target_value, r->base_year);
+    snprintf(cell, len, "рост >= %s%% к %d", table_decimal(number, sizeof number, r->target_value), r->base_year);
   else if (!strcmp(kind, "growth") && r->base_year) snprintf(cell, len, "рост к %d", r->base_year);
   else if (r->has_target_value)
-    snprintf(cell, len, "%s%.2f", !strcmp(kind, "at_most") || !strcmp(kind, "below") ? "<= " : ">= ", r->target_value);
+    snprintf(cell, len, "%s%s", !strcmp(kind, "at_most") || !strcmp(kind, "below") ? "<= " : ">= ",
+             table_decimal(number, sizeof number, r->target_value));
   else snprintf(cell, len, "(в этом году нет)");
 }
 
@@ -234,9 +252,9 @@ static void table_cells(const result_meta *m, const result_row *r, char cells[TA
   else if (r->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет %s)", r->municipality); /* eval --all */
   else if (m->municipality) snprintf(cells[0], 512, "ИТОГО (муниципалитет)");
   else snprintf(cells[0], 512, "ИТОГО (регион: все муниципалитеты хранилища)"); /* eval --region */
-  format_count(cells[1], 512, r->has_counts, r->numerator);
-  format_count(cells[2], 512, r->has_denominator, r->denominator);
-  format_number(cells[3], 512, r->has_value, r->value);
+  table_number(cells[1], 512, r->has_counts, r->numerator, 1);
+  table_number(cells[2], 512, r->has_denominator, r->denominator, 1);
+  table_number(cells[3], 512, r->has_value, r->value, 0);
   target_cell(r, cells[4], 512);
   snprintf(cells[5], 512, "%s", ru_status(r->status == STATUS_IN_PROGRESS && r->progress ? r->progress : result_status_name(r->status)));
   if (r->figure) {
@@ -293,12 +311,15 @@ static int print_row(void *ud, const result_row *r) {
     if (c) fputs("  ", out);
     print_cell(out, cells[c], b->width[c], c >= 1 && c <= 3);
   }
-  if (r->has_yearly && r->yearly[0] == r->yearly[0]) fprintf(out, "  за год %.2f", r->yearly[0]);
+  char number[64];
+  if (r->has_yearly && r->yearly[0] == r->yearly[0])
+    fprintf(out, "  за год %s", table_decimal(number, sizeof number, r->yearly[0]));
   if (r->has_cumulative && r->cumulative[0] == r->cumulative[0])
-    fprintf(out, "; нарастающим итогом с %d: %.2f (%.0f из %.0f)", r->cumulative_since, r->cumulative[0],
-            r->cumulative[1], r->cumulative[2]);
+    fprintf(out, "; нарастающим итогом с %d: %s (%.0f из %.0f)", r->cumulative_since,
+            table_decimal(number, sizeof number, r->cumulative[0]), r->cumulative[1], r->cumulative[2]);
   if (r->has_path_value)
-    fprintf(out, "  траектория %.2f%s%s", r->path_value, r->progress ? ": " : "", r->progress ? ru_status(r->progress) : "");
+    fprintf(out, "  траектория %s%s%s", table_decimal(number, sizeof number, r->path_value), r->progress ? ": " : "",
+            r->progress ? ru_status(r->progress) : "");
   if (r->message) fprintf(out, "  %s", r->message);
   fputc('\n', out);
   return ferror(out) ? -1 : 0;

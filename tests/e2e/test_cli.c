@@ -132,7 +132,7 @@ static void table_and_csv(void **state) {
   outcome o = run(*state, "eval --pack examples/quickstart --period 2023");
   assert_int_equal(o.status, 0);
   assert_non_null(strstr(o.out, "teachers_diagnosed: Доля педагогов"));
-  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»                   6           10     60.00  >= 33.30  достигнуто (за год)"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 1»                   6           10     60,00  >= 33,30  достигнуто (за год)"));
   assert_non_null(strstr(o.out, "не применимо"));
   release(&o);
   o = run(*state, "eval --pack examples/quickstart --period 2023 --format csv");
@@ -195,11 +195,11 @@ static void explain_and_pack_tests(void **state) {
   assert_int_equal(o.status, 0);
   assert_non_null(strstr(o.out, "set 1: staff { position = \"teacher\" }:having(activity { kind = \"diagnostic\" })"));
   assert_non_null(strstr(o.out, "FROM employment s_e JOIN staff s ON s.id = s_e.staff_id WHERE s_e.from_date <= '2023-12-31'"));
-  assert_non_null(strstr(o.out, "TOTAL (municipality): numerator 8, denominator 24, value 33.33 -> достигнуто (met)"));
-  assert_non_null(strstr(o.out, "МОУ «СОШ № 2»: numerator 2, denominator 8, value 25.00 -> не достигнуто (not_met)"));
+  assert_non_null(strstr(o.out, "TOTAL (municipality): numerator 8, denominator 24, value 33,33 -> достигнуто (met)"));
+  assert_non_null(strstr(o.out, "МОУ «СОШ № 2»: numerator 2, denominator 8, value 25,00 -> не достигнуто (not_met)"));
   assert_non_null(strstr(o.out, "rule applied: ежегодный шаг: не менее 33,3% за 2023 г."));
-  assert_non_null(strstr(o.out, "judged on the year's own share: yearly 25.00 (2 of 8); cumulative since 2021 25.00 (2 of 8)"));
-  assert_non_null(strstr(o.out, "linear path in 2023: 49.95 -> в процессе: отставание (behind)"));
+  assert_non_null(strstr(o.out, "judged on the year's own share: yearly 25,00 (2 of 8); cumulative since 2021 25,00 (2 of 8)"));
+  assert_non_null(strstr(o.out, "linear path in 2023: 49,95 -> в процессе: отставание (behind)"));
   assert_null(strstr(o.out, "СОШ № 1"));
   release(&o);
   o = run(*state, "explain nonesuch --pack examples/quickstart");
