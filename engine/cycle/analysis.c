@@ -95,12 +95,19 @@ static const char *str(cJSON *row, const char *field) {
   return cJSON_IsString(v) ? v->valuestring : "-";
 }
 
-/* A number as the tables print it: two decimals, or "-". */
+/* The decimal points of text for people made commas (28.57 -> 28,57), in place. */
+static char *with_commas(char *text) {
+  for (char *p = text; (p = strchr(p, '.')) != NULL; p++) *p = ',';
+  return text;
+}
+
+/* A number as the table prints it: two decimals after a comma, or "-"
+ * (the JSON keeps the number). */
 static const char *num(cJSON *row, const char *field, char *buf, size_t len) {
   cJSON *v = cJSON_GetObjectItem(row, field);
   if (!cJSON_IsNumber(v)) return "-";
   snprintf(buf, len, "%.2f", v->valuedouble);
-  return buf;
+  return with_commas(buf);
 }
 
 /* An integer column (ranks, counts) as text. */
@@ -120,8 +127,12 @@ static void write_table(cJSON *root, FILE *out) {
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "indicators")) {
     cJSON *prev = cJSON_GetObjectItem(row, "previous_value"), *value = cJSON_GetObjectItem(row, "yearly_value");
     if (!cJSON_IsNumber(value)) value = cJSON_GetObjectItem(row, "value");
-    if (cJSON_IsNumber(prev) && cJSON_IsNumber(value)) snprintf(d, sizeof d, "%+.2f", value->valuedouble - prev->valuedouble);
-    else snprintf(d, sizeof d, "-");
+    if (cJSON_IsNumber(prev) && cJSON_IsNumber(value)) {
+      snprintf(d, sizeof d, "%+.2f", value->valuedouble - prev->valuedouble);
+      with_commas(d);
+    } else {
+      snprintf(d, sizeof d, "-");
+    }
     const char *kind = str(row, "target_kind");
     if (!strcmp(kind, "growth")) snprintf(b, sizeof b, "%s", str(row, "target_reason"));
     else num(row, "target_value", b, sizeof b);
@@ -133,7 +144,9 @@ static void write_table(cJSON *root, FILE *out) {
             ru_status(!strcmp(str(row, "status"), "in_progress") && progress ? progress : str(row, "status")));
     if (progress && cJSON_IsNumber(cJSON_GetObjectItem(row, "path_value")) && strcmp(str(row, "status"), "in_progress"))
       fprintf(out, " (к итогу: %s)", ru_status(progress));
-    fprintf(out, "; изменение %s; по годам: %s\n", d, str(row, "dynamics"));
+    char years[512]; /* "2022: 4.17; 2023: 33.33" (the JSON's) with commas */
+    snprintf(years, sizeof years, "%s", str(row, "dynamics"));
+    fprintf(out, "; изменение %s; по годам: %s\n", d, with_commas(years));
   }
   fputs("\nПроблемные зоны:\n", out);
   cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "problem_zones"))

@@ -261,6 +261,10 @@ static void analysis_ratings_and_the_rules_in_force_then(void **state) {
   cJSON *root = json_of(dir, args);
   cJSON *ind = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "indicators"), 0);
   assert_string_equal(cJSON_GetObjectItem(ind, "dynamics")->valuestring, "2022: 4.17; 2023: 33.33");
+  /* the table for people writes the same with decimal commas */
+  snprintf(args, sizeof args, "cycle analysis --pack '%s'", pack);
+  expect(dir, args, 0, "33,33; цель 90,00; ");
+  expect(dir, args, 0, "изменение +29,16; по годам: 2022: 4,17; 2023: 33,33");
   assert_float_equal(cJSON_GetObjectItem(ind, "previous_value")->valuedouble, 4.17, 1e-9);
   assert_float_equal(cJSON_GetObjectItem(ind, "target_value")->valuedouble, 90, 1e-9);
   assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "ranking")), 3); /* the kindergarten has no data */
