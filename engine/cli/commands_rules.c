@@ -60,6 +60,11 @@ static int eval_options(const command_args *args, evaluate_options *opt, const c
   opt->indicator = opt_value(args, "indicator");
   opt->organization = opt_value(args, "org");
   opt->all_municipalities = opt_given(args, "region") > 0;
+  if (opt_given(args, "all") > 0) {
+    if (opt->all_municipalities) return usage_error(args, _("--all and --region: choose one"));
+    if (opt->organization) return usage_error(args, _("--all and --org: an organization is one municipality's; give --municipality"));
+    if (opt_value(args, "municipality")) return usage_error(args, _("--all and --municipality: choose one"));
+  }
   *format = opt_value(args, "format") ? opt_value(args, "format") : "table";
   if (strcmp(*format, "table") && strcmp(*format, "json") && strcmp(*format, "csv"))
     return usage_error(args, _("--format: expected table, json or csv (%s)"), *format);
@@ -78,7 +83,7 @@ static int report_error_row(void *ud, const result_row *r) {
 
 int command_eval(const command_args *args) {
   evaluate_options opt = {.limits = sandbox_default_limits()};
-  const char *format;
+  const char *format = "table";
   int status = eval_options(args, &opt, &format);
   if (status != EXIT_OK) return status;
   char err[2048], pack_buf[PATH_MAX], municipality[256];
@@ -90,14 +95,22 @@ int command_eval(const command_args *args) {
     return EXIT_USER;
   }
   evaluation_info info;
-  if (evaluate_stream(&opt, sink, &info, NULL, err, sizeof err) != 0) {
+  int each = opt_given(args, "all") > 0, municipalities = 0;
+  int rc = each ? evaluate_each_municipality(&opt, sink, &info, &municipalities, err, sizeof err)
+                : evaluate_stream(&opt, sink, &info, NULL, err, sizeof err);
+  if (rc != 0) {
     fprintf(stderr, "%s\n", err);
+    result_sink_close(sink);
+    return EXIT_USER;
+  }
+  if (each && municipalities == 0) {
+    command_error(args, _("%s: the store has no municipality's data (import organizations first)"), args->db);
     result_sink_close(sink);
     return EXIT_USER;
   }
   /* the rows go from the sink to the output one by one, never all held */
   result_meta meta = {.pack = info.pack, .municipality = info.municipality[0] ? info.municipality : NULL,
-                      .period = opt.period, .statements = info.statements};
+                      .period = opt.period, .statements = info.statements, .per_municipality = each};
   result_sink_source from = {sink, opt.organization};
   result_source src = result_sink_as_source(&from);
   status = EXIT_OK;

@@ -4,11 +4,13 @@
 #include "evaluate.h"
 
 #include <cJSON.h>
+#include <limits.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "lua_store.h"
@@ -202,6 +204,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_sink 
     info->statements = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
   }
+  if (opt->unit) return 0; /* one municipality of several: the caller finishes the sink */
   if (result_sink_finish(sink, err, errlen) != 0) return -1;
   if (opt->organization && result_sink_organization_rows(sink, opt->organization) == 0 &&
       result_sink_errors(sink) < (long long)matched) {
@@ -278,6 +281,141 @@ int evaluate_stream(const evaluate_options *opt, result_sink *sink, evaluation_i
     pack_release(&p);
   }
   sandbox_free(sb);
+  return rc;
+}
+
+/* 1 for a municipality code that can name a folder next to the region's
+ * pack: not empty, not "." or "..", no '/' (the codes come from the store). */
+static int is_folder_name(const char *name) {
+  return name[0] && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
+}
+
+/* The municipalities of the store (of its organizations, communities and
+ * documents), sorted, as a NULL-terminated list the caller frees with
+ * free_names; NULL with err when the store cannot be read. */
+static char **store_municipalities(const char *path, int *n, char *err, size_t errlen) {
+  sqlite3 *db;
+  sqlite3_stmt *st = NULL;
+  char **names = NULL;
+  *n = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT municipality FROM organization UNION SELECT municipality FROM community"
+                             " UNION SELECT municipality FROM document ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return NULL;
+  }
+  size_t cap = 0;
+  int ok = 1;
+  while (ok && sqlite3_step(st) == SQLITE_ROW) {
+    if ((size_t)*n + 1 >= cap) {
+      cap = cap ? cap * 2 : 16;
+      char **grown = realloc(names, cap * sizeof *names);
+      if (!grown) { ok = 0; break; }
+      names = grown;
+    }
+    names[*n] = strdup((const char *)sqlite3_column_text(st, 0));
+    if (!names[*n]) ok = 0;
+    else names[++*n] = NULL;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  if (!ok) {
+    for (int i = 0; i < *n; i++) free(names[i]);
+    free(names);
+    snprintf(err, errlen, _("out of memory"));
+    return NULL;
+  }
+  if (!names) names = calloc(1, sizeof *names);
+  return names;
+}
+
+static void free_names(char **names) {
+  for (int i = 0; names && names[i]; i++) free(names[i]);
+  free(names);
+}
+
+/* The pack folder of municipality m: its layer next to the region's pack
+ * when there is one (which must extend the region's pack: checked by
+ * loading its manifests), else the region's pack. Returns 0 with dir
+ * filled, or -1 with err. */
+static int municipality_layer(const char *region_dir, const char *region_real, const char *m, char *dir,
+                              size_t dirlen, char *err, size_t errlen) {
+  snprintf(dir, dirlen, "%s", region_dir);
+  if (!is_folder_name(m)) return 0;
+  char candidate[2048], manifest[2100];
+  size_t len = strlen(region_dir);
+  while (len > 1 && region_dir[len - 1] == '/') len--;
+  size_t parent = len;
+  while (parent > 0 && region_dir[parent - 1] != '/') parent--;
+  if (parent) snprintf(candidate, sizeof candidate, "%.*s%s", (int)parent, region_dir, m);
+  else snprintf(candidate, sizeof candidate, "%s", m);
+  snprintf(manifest, sizeof manifest, "%s/pack.lua", candidate);
+  if (access(manifest, F_OK) != 0) return 0;
+  pack_summary layer;
+  if (evaluate_pack_summary(candidate, &layer, err, errlen) != 0) return -1;
+  int extends = 0;
+  for (int i = 1; i < layer.nlayers && !extends; i++) {
+    char real[PATH_MAX];
+    extends = realpath(layer.layers[i], real) && strcmp(real, region_real) == 0;
+  }
+  pack_summary_free(&layer);
+  if (!extends) {
+    snprintf(err, errlen, _("%s: the pack of municipality %s next to the region's pack %s does not extend it"),
+             candidate, m, region_dir);
+    return -1;
+  }
+  snprintf(dir, dirlen, "%s", candidate);
+  return 0;
+}
+
+int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, evaluation_info *info,
+                               int *municipalities, char *err, size_t errlen) {
+  memset(info, 0, sizeof *info);
+  *municipalities = 0;
+  pack_summary region;
+  if (evaluate_pack_summary(opt->pack_dir, &region, err, errlen) != 0) return -1;
+  int own = region.municipality[0] != '\0';
+  if (own)
+    snprintf(err, errlen, _("%s/pack.lua: a pack of municipality %s cannot evaluate every municipality;"
+                            " give the region's pack"), opt->pack_dir, region.municipality);
+  snprintf(info->pack, sizeof info->pack, "%s", region.id);
+  pack_summary_free(&region);
+  char region_real[PATH_MAX];
+  if (own) return -1;
+  if (!realpath(opt->pack_dir, region_real)) {
+    snprintf(err, errlen, _("%s: cannot read"), opt->pack_dir);
+    return -1;
+  }
+  int n;
+  char **names = store_municipalities(opt->store_path, &n, err, errlen);
+  if (!names) return -1;
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    char dir[2048];
+    rc = municipality_layer(opt->pack_dir, region_real, names[i], dir, sizeof dir, err, errlen);
+    if (rc != 0) break;
+    evaluate_options one = *opt;
+    one.pack_dir = dir;
+    one.municipality = names[i];
+    one.all_municipalities = 0;
+    one.unit = names[i];
+    evaluation_info part;
+    char why[2048];
+    if (result_sink_set_unit(sink, names[i]) != 0) {
+      snprintf(err, errlen, _("out of memory"));
+      rc = -1;
+    } else if (evaluate_stream(&one, sink, &part, NULL, why, sizeof why) != 0) {
+      snprintf(err, errlen, _("municipality %s: %s"), names[i], why);
+      rc = -1;
+    } else {
+      info->statements += part.statements;
+    }
+  }
+  free_names(names);
+  *municipalities = n;
+  result_sink_set_unit(sink, NULL);
+  if (rc == 0) rc = result_sink_finish(sink, err, errlen);
   return rc;
 }
 

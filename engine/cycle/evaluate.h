@@ -19,6 +19,8 @@ typedef struct evaluate_options {
   const char *indicator;     /* only this indicator, or NULL */
   const char *organization;  /* only this organization's rows, or NULL */
   sandbox_limits limits;     /* memory and instruction caps of the rules */
+  const char *unit;          /* one municipality of a run of every municipality: its rows are tagged so,
+                                and the caller finishes the sink; NULL otherwise */
 } evaluate_options;
 
 /* What a streamed evaluation says of itself. */
@@ -37,6 +39,19 @@ struct pack_summary;
  * the pack; release it with pack_summary_free). Returns as evaluate_run. */
 int evaluate_stream(const evaluate_options *opt, struct result_sink *sink, evaluation_info *info,
                     struct pack_summary *summary, char *err, size_t errlen);
+
+/* Evaluates every municipality of the store into sink, one after the
+ * other in one process, each with its own pack layer: the folder named
+ * by the municipality's code next to the region's pack opt->pack_dir (as
+ * rules/emanzhelinsk next to rules/chelyabinsk), which must extend it;
+ * the region's pack alone for a municipality without one. Each
+ * municipality's rows are what evaluate_stream gives it on its own,
+ * tagged with its code. Fills info (the region's pack; statements of all
+ * the runs) and *municipalities. Returns 0, or -1 with err (the region's
+ * pack names a municipality, a layer does not extend it or fails to load:
+ * the layer's folder is named). */
+int evaluate_each_municipality(const evaluate_options *opt, struct result_sink *sink, evaluation_info *info,
+                               int *municipalities, char *err, size_t errlen);
 
 /* Evaluates and fills out (released with results_free). Returns 0 when the
  * evaluation ran (some indicators may have status error), -1 when the pack

@@ -15,8 +15,11 @@
  * turn out not to apply; the partial indexes find those rows only. */
 static const char schema[] =
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE;"
-    "CREATE TABLE indicator (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, criterion TEXT, title TEXT, unit TEXT,"
-    " criterion_title TEXT, source TEXT, level TEXT, reading TEXT, deadline TEXT);"
+    /* each municipality of a region-wide run has its own pack layer: its
+     * descriptions are its own (unit '' in a run of one unit) */
+    "CREATE TABLE indicator (seq INTEGER NOT NULL, id TEXT NOT NULL, criterion TEXT, title TEXT, unit TEXT,"
+    " criterion_title TEXT, source TEXT, level TEXT, reading TEXT, deadline TEXT, of_unit TEXT NOT NULL,"
+    " PRIMARY KEY (of_unit, seq)) WITHOUT ROWID;"
     "CREATE TABLE result (ind INTEGER NOT NULL, unit TEXT, part INTEGER NOT NULL, ord INTEGER NOT NULL,"
     " organization TEXT, organization_name TEXT, organization_kind TEXT, breakdown TEXT, grp TEXT,"
     " value REAL, numerator REAL, denominator REAL, target_text TEXT, target_kind TEXT, target_value REAL,"
@@ -57,6 +60,7 @@ struct result_sink {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   int finished;
+  char *unit; /* the unit every row is tagged with from now on, or NULL: as the evaluation says */
 };
 
 #define SINK_HANDLE "pdmon.result_sink"
@@ -83,8 +87,17 @@ int result_sink_open(result_sink **out, char *err, size_t errlen) {
   return 0;
 }
 
+int result_sink_set_unit(result_sink *s, const char *unit) {
+  char *copy = unit ? strdup(unit) : NULL;
+  if (unit && !copy) return -1;
+  free(s->unit);
+  s->unit = copy;
+  return 0;
+}
+
 void result_sink_close(result_sink *s) {
   if (!s) return;
+  free(s->unit);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
   sqlite3_close(s->db);
   free(s);
@@ -109,7 +122,7 @@ static int step_once(sqlite3_stmt *st) {
 
 int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char *err, size_t errlen) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
     return -1;
   }
@@ -117,6 +130,7 @@ int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char 
                          d->deadline};
   sqlite3_bind_int(st, 1, seq);
   for (int i = 0; i < 9; i++) sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 11, s->unit ? s->unit : "", -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
@@ -149,6 +163,13 @@ static void bind_text_arg(lua_State *L, sqlite3_stmt *st, int p, int idx) {
   } else if (!lua_isnoneornil(L, idx)) {
     luaL_error(L, "results: argument %d is a %s, not a text", idx - 1, luaL_typename(L, idx));
   }
+}
+
+/* Binds the unit argument at idx to parameter p, or the sink's own unit
+ * when the core set one (a region-wide run tags each municipality's rows). */
+static void bind_unit_arg(lua_State *L, result_sink *s, sqlite3_stmt *st, int p, int idx) {
+  if (s->unit) sqlite3_bind_text(st, p, s->unit, -1, SQLITE_TRANSIENT);
+  else bind_text_arg(L, st, p, idx);
 }
 
 /* Binds field of the table at index t: text when it is a string. */
@@ -195,7 +216,7 @@ static int sink_row(lua_State *L) {
   sqlite3_stmt *st = s->st[ST_ROW];
   luaL_checktype(L, 6, LUA_TTABLE);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
-  bind_text_arg(L, st, 2, 3);
+  bind_unit_arg(L, s, st, 2, 3);
   sqlite3_bind_int64(st, 3, luaL_checkinteger(L, 4));
   sqlite3_bind_int64(st, 4, luaL_checkinteger(L, 5));
   const int row = 6;
@@ -240,7 +261,7 @@ static int sink_not_applicable(lua_State *L) {
   result_sink *s = check_sink(L);
   sqlite3_stmt *st = s->st[ST_PATCH];
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
-  bind_text_arg(L, st, 2, 3);
+  bind_unit_arg(L, s, st, 2, 3);
   luaL_checkstring(L, 4);
   luaL_checkstring(L, 5);
   bind_text_arg(L, st, 3, 4);
@@ -254,7 +275,7 @@ static int sink_fail(lua_State *L) {
   result_sink *s = check_sink(L);
   sqlite3_stmt *st = s->st[ST_FAIL];
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
-  bind_text_arg(L, st, 2, 3);
+  bind_unit_arg(L, s, st, 2, 3);
   luaL_checkstring(L, 4);
   bind_text_arg(L, st, 3, 4);
   if (step_once(st) != 0) return sink_error(L, s);
@@ -267,7 +288,7 @@ static int sink_recommendation(lua_State *L) {
   sqlite3_stmt *st = s->st[ST_RECOMMENDATION];
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   sqlite3_bind_int64(st, 2, luaL_checkinteger(L, 3));
-  bind_text_arg(L, st, 3, 4);
+  bind_unit_arg(L, s, st, 3, 4);
   sqlite3_bind_int64(st, 4, luaL_checkinteger(L, 5));
   sqlite3_bind_int64(st, 5, luaL_checkinteger(L, 6));
   bind_text_arg(L, st, 6, 7);
@@ -299,7 +320,7 @@ static int sink_rating_part(lua_State *L) {
   sqlite3_stmt *st = s->st[ST_RATING_PART];
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   sqlite3_bind_int64(st, 2, luaL_checkinteger(L, 3));
-  bind_text_arg(L, st, 3, 4);
+  bind_unit_arg(L, s, st, 3, 4);
   bind_text_arg(L, st, 4, 5);
   bind_text_arg(L, st, 5, 6);
   if (lua_type(L, 7) == LUA_TNUMBER) sqlite3_bind_double(st, 6, lua_tonumber(L, 7));
@@ -327,15 +348,23 @@ void result_sink_push(lua_State *L, result_sink *s) {
 /* ---- finishing ---- */
 
 int result_sink_fail_all(result_sink *s, const char *message, char *err, size_t errlen) {
-  if (exec(s, "DELETE FROM result; DELETE FROM patch; DELETE FROM failure; DELETE FROM recommendation;"
-              " DELETE FROM rating_part; DELETE FROM rating_row", err, errlen) != 0)
-    return -1;
+  /* only the current unit's rows in a region-wide run: the others stand */
+  char *sql = sqlite3_mprintf(
+      "DELETE FROM result WHERE unit IS %Q; DELETE FROM patch WHERE unit IS %Q; DELETE FROM failure WHERE unit IS %Q;"
+      " DELETE FROM recommendation WHERE unit IS %Q; DELETE FROM rating_part WHERE unit IS %Q;"
+      " DELETE FROM rating_row WHERE unit IS %Q",
+      s->unit, s->unit, s->unit, s->unit, s->unit, s->unit);
+  int failed = !sql || exec(s, sql, err, errlen) != 0;
+  sqlite3_free(sql);
+  if (failed) return -1;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "INSERT INTO failure SELECT seq, NULL, ?1 FROM indicator", -1, &st, NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO failure SELECT seq, ?2, ?1 FROM indicator WHERE of_unit = coalesce(?2, '')",
+                         -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
     return -1;
   }
   sqlite3_bind_text(st, 1, message, -1, SQLITE_TRANSIENT);
+  if (s->unit) sqlite3_bind_text(st, 2, s->unit, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
@@ -423,7 +452,7 @@ int result_sink_finish(result_sink *s, char *err, size_t errlen) {
   " r.yearly_value, r.yearly_numerator, r.yearly_denominator, r.has_yearly,"                                     \
   " r.cumulative_value, r.cumulative_numerator, r.cumulative_denominator, r.has_cumulative, r.cumulative_since"
 
-#define ROW_FROM " FROM result r JOIN indicator i ON i.seq = r.ind"
+#define ROW_FROM " FROM result r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
 #define ROW_ORDER " ORDER BY r.unit, r.ind, r.part, r.ord"
 
 /* Text column i of st, or NULL; the pointer is SQLite's (borrowed). */
@@ -549,7 +578,7 @@ result_source result_sink_as_source(result_sink_source *src) {
 int result_sink_each_recommendation(result_sink *s, recommendation_fn fn, void *ud) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db, "SELECT i.id, r.organization, r.addressee, r.text, r.priority, r.unit"
-                                " FROM recommendation r JOIN indicator i ON i.seq = r.ind"
+                                " FROM recommendation r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
                                 " ORDER BY r.rule, r.ind, r.unit, r.part, r.ord", -1, &st, NULL) != SQLITE_OK)
     return -1;
   int rc, stop = 0;

@@ -44,14 +44,22 @@ int result_sink_open(result_sink **out, char *err, size_t errlen);
 
 void result_sink_close(result_sink *s);
 
+/* Tags every row, failure, recommendation and rating part from now on with
+ * unit (a municipality of a region-wide run, evaluated with its own pack
+ * layer), whatever the evaluation says; NULL: as the evaluation says.
+ * Descriptions and result_sink_fail_all are then the unit's own. Returns
+ * 0, or -1 when memory runs out. */
+int result_sink_set_unit(result_sink *s, const char *unit);
+
 /* Records the description of indicator seq (1-based, the pack's order). */
 int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char *err, size_t errlen);
 
 /* Pushes the sink's Lua object; the sink must outlive its use. */
 void result_sink_push(lua_State *L, result_sink *s);
 
-/* Replaces every result of the run by one error row per described
- * indicator (the evaluation as a whole failed, or spent its budget). */
+/* Replaces every result of the run (of the current unit, when one is
+ * set) by one error row per described indicator (the evaluation as a
+ * whole failed, or spent its budget). */
 int result_sink_fail_all(result_sink *s, const char *message, char *err, size_t errlen);
 
 /* Applies what came last (not-applicable kinds, failures) and computes the

@@ -5,7 +5,8 @@
  * naming a municipality the store does not have is refused; the total of a
  * region's store is not called a municipality's; a mentoring partner who
  * works in another municipality counts the same whether the store is
- * evaluated per municipality or as a whole. Arguments: the pdmon binary and
+ * evaluated per municipality or as a whole; eval --all gives each
+ * municipality what its own run gives, with its pack layer. Arguments: the pdmon binary and
  * the source folder. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -221,6 +223,80 @@ static void a_partner_in_another_municipality_counts_the_same(void **state) {
   support_remove_tree(dir);
 }
 
+/* The rows of municipality m (all, m NULL) from eval's JSON, each
+ * without its municipality field, as one JSON text (caller frees). */
+static char *rows_of(const char *json, const char *m) {
+  cJSON *root = cJSON_Parse(json), *row, *picked = cJSON_CreateArray();
+  assert_non_null(root);
+  cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "results")) {
+    cJSON *of = cJSON_GetObjectItem(row, "municipality");
+    if (m && !(cJSON_IsString(of) && !strcmp(of->valuestring, m))) continue;
+    cJSON *copy = cJSON_Duplicate(row, 1);
+    cJSON_DeleteItemFromObject(copy, "municipality");
+    cJSON_AddItemToArray(picked, copy);
+  }
+  char *text = cJSON_PrintUnformatted(picked);
+  cJSON_Delete(picked);
+  cJSON_Delete(root);
+  return text;
+}
+
+/* eval --all gives each municipality exactly what eval of that
+ * municipality alone gives, with its own pack layer (a layer next to the
+ * region's pack with a target of its own) or the region's pack; a layer
+ * that does not extend the region's pack, and a municipality's pack as
+ * the region's, are refused. Skipped under valgrind ($PDMON_WRAPPER). */
+static void every_municipality_gets_what_it_gets_alone(void **state) {
+  (void)state;
+  if (getenv("PDMON_WRAPPER") && *getenv("PDMON_WRAPPER")) skip(); /* forty evaluations under valgrind: the ASan build covers it */
+  char *dir = support_tempdir(), path[2048], args[4096];
+  import_region(dir, 1);
+  snprintf(path, sizeof path, "%s/packs", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  char region[2048], real_rules[2048];
+  snprintf(region, sizeof region, "%s/packs/chelyabinsk", dir);
+  snprintf(real_rules, sizeof real_rules, "%s/rules/chelyabinsk", source_dir);
+  assert_int_equal(symlink(real_rules, region), 0);
+  snprintf(path, sizeof path, "%s/packs/synth0002", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  snprintf(path, sizeof path, "%s/packs/synth0003", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  free(support_write_text(dir, "packs/synth0002/pack.lua",
+                          "pack { id = \"synth0002\", title = \"Своя\", municipality = \"synth0002\", extends = \"chelyabinsk\" }\n"
+                          "targets { teachers_diagnosed = \"не менее 5%\" }\n"));
+  snprintf(args, sizeof args, "eval --all --period 2023 --format json --pack '%s'", region);
+  char *all = output(dir, args);
+  char *every = rows_of(all, NULL);
+  assert_true(strlen(every) > 1000);
+  const char *const chosen[] = {"synth0001", "synth0002", "synth0040"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(args, sizeof args, "eval --period 2023 --format json --municipality %s --pack '%s/packs/%s'", chosen[i], dir,
+             i == 1 ? "synth0002" : "chelyabinsk");
+    char *alone_json = output(dir, args);
+    char *alone = rows_of(alone_json, NULL), *got = rows_of(all, chosen[i]);
+    if (strcmp(alone, got) != 0) fail_msg("%s: eval --all differs from its own run:\n%.2000s\n---\n%.2000s", chosen[i], got, alone);
+    free(alone);
+    free(got);
+    free(alone_json);
+  }
+  /* the layer's own target reached synth0002 only */
+  char *own = rows_of(all, "synth0002"), *other = rows_of(all, "synth0001");
+  assert_non_null(strstr(own, "не менее 5%"));
+  assert_null(strstr(other, "не менее 5%"));
+  free(own);
+  free(other);
+  snprintf(args, sizeof args, "eval --all --period 2023 --pack '%s/packs/synth0002'", dir);
+  expect(dir, args, 1, "cannot evaluate every municipality");
+  free(support_write_text(dir, "packs/synth0003/pack.lua",
+                          "pack { id = \"synth0003\", title = \"Чужая\", municipality = \"synth0003\" }\n"));
+  snprintf(args, sizeof args, "eval --all --period 2023 --pack '%s'", region);
+  expect(dir, args, 1, "does not extend it");
+  expect(dir, "eval --all --region --period 2023", 2, "choose one");
+  free(every);
+  free(all);
+  support_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: test_scale PDMON SOURCE_DIR\n");
@@ -234,6 +310,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(a_municipality_the_store_lacks_is_refused),
     cmocka_unit_test(the_total_of_a_region_is_named_so),
     cmocka_unit_test(a_partner_in_another_municipality_counts_the_same),
+    cmocka_unit_test(every_municipality_gets_what_it_gets_alone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
