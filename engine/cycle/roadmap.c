@@ -533,8 +533,18 @@ int roadmap_list(sqlite3 *db, const char *municipality, long long cycle, int fro
                  const char *filter, FILE *out, char *err, size_t errlen) {
   cJSON *list = roadmap_states(db, municipality, cycle, from_year, as_of, err, errlen), *m;
   if (!list) return -1;
-  char date[16];
+  char date[16], owner[256] = "";
   ru_date(as_of, date, sizeof date);
+  if (!municipality) { /* a cycle's measures: the heading names the cycle's municipality */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT municipality FROM cycle WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+      sqlite3_bind_int64(st, 1, cycle);
+      if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(st, 0));
+      sqlite3_finalize(st);
+    }
+    municipality = owner;
+  }
   if (cycle && filter)
     fprintf(out, _("measures of %s on %s (cycle %lld), only: %s\n"), municipality, date, cycle, ru_measure_state(filter));
   else if (cycle) fprintf(out, _("measures of %s on %s (cycle %lld)\n"), municipality, date, cycle);

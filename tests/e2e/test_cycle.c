@@ -122,6 +122,7 @@ static void two_cycles_with_measures_decisions_and_effects(void **state) {
   expect(dir, "measure done 1 --occurrence 2022 --document 'nothing'", 1, "no document 'nothing'");
   expect(dir, "measure done 1 --occurrence 2022 --document 'order|161/1|2022-08-26'", 0, "the occurrence of 2022 is done");
   expect(dir, "measure list --cycle 1", 0, "   1  выполнено     1");
+  expect(dir, "measure list --cycle 1", 0, "measures of demo on 31.12.2022 (cycle 1)"); /* not "(null)" */
   expect(dir, "measure list --cycle 1 --on 2023-10-01", 0, "2022 — выполнено; 2023 — просрочено");
   expect(dir, "measure list --occurrence 2022", 2, "--occurrence is for 'measure done'");
   assert_int_equal(scalar(dir, "SELECT COUNT(*) FROM measure_occurrence WHERE measure_id = 1 AND year = 2022"), 1);
