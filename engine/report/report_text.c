@@ -2,6 +2,7 @@
  * are in report_text.h. */
 #include "report_text.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,10 +261,21 @@ void report_behind_sentence(report_buf *b, const cJSON *ind, const cJSON *row, i
   report_buf_add(b, " — отставание от траектории к цели «");
   report_buf_add(b, report_target_short(ind, row, target, sizeof target));
   report_buf_add(b, "»");
-  if (report_has(row, "path_value")) {
-    report_buf_addf(b, ": на %d г. по траектории ", period);
+  if (!report_has(row, "path_value")) return;
+  report_buf_addf(b, ": на %d г. по траектории ", period);
+  const char *unit = report_str(ind, "unit"), *kind = report_str(ind, "target_kind");
+  int people = !strcmp(unit, "человек") || !strcmp(unit, "чел."), counted = people || !strcmp(unit, "ед.");
+  if (!counted) {
     report_buf_add(b, report_value(ind, row, "path_value", path, sizeof path));
+    return;
   }
+  /* people and units are whole: the path's 234,33 человека means at least 235 (at most 17 for a ceiling) */
+  int ceiling = !strcmp(kind, "at_most") || !strcmp(kind, "below");
+  double whole = ceiling ? floor(report_number(row, "path_value") + 1e-9) : ceil(report_number(row, "path_value") - 1e-9);
+  char number[64];
+  ru_number(whole, 0, number, sizeof number);
+  report_buf_addf(b, "%s %s" RU_NBSP "%s", ceiling ? "не более" : "не менее", number,
+                  people ? ru_plural((long long)whole, "человека", "человек", "человек") : unit);
 }
 
 /* The quarter after the as-of date, in words where it is a calendar

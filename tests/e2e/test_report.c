@@ -78,6 +78,8 @@ static void html_is_valid_and_complete(void **state) {
   /* the parts of «срок цели ещё не наступил» add up: 9 + 6 + 2 = 17 */
   assert_non_null(strstr(html, "по 17" NBSP "показателям срок цели ещё не наступил (идут по траектории — 9, отстают от неё — 6, "
                                "без оценки хода — 2)"));
+  assert_non_null(strstr(html, "по траектории не менее 235" NBSP "человек")); /* a path of people in whole people (234,33) */
+  assert_null(strstr(html, "234,33"));
   assert_non_null(strstr(html, "<span class=\"it\"><svg class=\"sw\"")); /* a legend's entry is never split over lines */
   assert_non_null(strstr(html, "Наиболее серьёзные проблемы"));
   assert_non_null(strstr(html, "Приказ №&nbsp;153/1 от 16.10.2023"));
