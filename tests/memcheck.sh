@@ -23,7 +23,8 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 # one line per test: its name, then the command, the slow ones first so the
-# pass ends when its longest test does
+# pass ends when its longest test does (no blank at a line's end: xargs -L
+# would join the next line to it)
 slow=""
 [ "$full" -eq 1 ] && slow="packs cycle scale"
 {
@@ -31,7 +32,7 @@ slow=""
     echo "e2e_$test env PDMON_WRAPPER=\"$vg\" $build/tests/test_$test $build/pdmon $source"
   done
   echo "e2e_web $vg $build/tests/test_web"
-  echo "lua_stdlib $vg $build/tests/test_lua $source/tests/lua/helpers.lua $(ls "$source"/tests/lua/*.lua | grep -v helpers.lua | tr '\n' ' ')"
+  echo "lua_stdlib $vg $build/tests/test_lua $source/tests/lua/helpers.lua $(ls "$source"/tests/lua/*.lua | grep -v helpers.lua | paste -sd ' ')"
   echo "unit_compile $vg $build/tests/test_compile $source"
   for test in patterns sandbox store import employment csv value russian escape xlsx template; do
     echo "unit_$test $vg $build/tests/test_$test"
