@@ -49,10 +49,14 @@ static size_t line_ends(const char *s) {
   return n;
 }
 
-/* Writes one row as a CSV line; *line is the file's line the next row starts on. */
-static void write_csv_row(FILE *out, const rows_row *row, size_t *line) {
-  for (size_t c = 0; c < row->count; c++) {
+/* Writes one row as a CSV line of at least width fields (a sheet leaves out
+ * a row's empty cells at its end, a CSV line must have them all); *line is
+ * the file's line the next row starts on. */
+static void write_csv_row(FILE *out, const rows_row *row, size_t width, size_t *line) {
+  size_t fields = row->count > width ? row->count : width;
+  for (size_t c = 0; c < fields; c++) {
     if (c) fputc(';', out);
+    if (c >= row->count) continue;
     csv_write_field(out, row->cells[c], ';');
     *line += line_ends(row->cells[c]);
   }
@@ -75,13 +79,14 @@ static int xlsx_to_csv(const char *path, const char *csv_path, char *err, size_t
   fputs("\xEF\xBB\xBF", out);
   size_t line = 1;
   const rows_row *header = rows_header(src);
+  size_t width = header->count;
   for (; line < header->line; line++) fputs("\r\n", out);
-  write_csv_row(out, header, &line);
+  write_csv_row(out, header, width, &line);
   rows_row row;
   int rc;
   while ((rc = rows_next(src, &row, err, errlen)) == 1) {
     for (; line < row.line; line++) fputs("\r\n", out);
-    write_csv_row(out, &row, &line);
+    write_csv_row(out, &row, width, &line);
   }
   rows_close(src);
   char inner[1200];

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The web workplace in a real browser (Debian's chromium through chromedriver
 and python3-selenium): a municipality's coordinator logs in, uploads a staff
-file with one bad row (the errors are shown, nothing is written), fixes and
-uploads it, runs the cycle, changes a target phrase (an unreadable one is
+workbook (.xlsx) with one bad row (the errors are shown, nothing is written),
+uploads the fixed list, runs the cycle, changes a target phrase (an unreadable one is
 refused, a valid one saved and the statuses re-judged), marks a measure done
 and downloads the report; a school logs in and is refused another school's
 page; a POST without the form token is refused; a stored <script> in an
@@ -19,6 +19,8 @@ import time
 import traceback
 import urllib.error
 import urllib.request
+import zipfile
+from xml.sax.saxutils import escape
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -68,15 +70,54 @@ def prepare():
     fields = bad[5].split(",")
     fields[3] = "19x7"  # the birth year of the fifth worker
     bad[5] = ",".join(fields)
-    for name, lines in (("staff_bad.csv", bad), ("staff.csv", staff)):
-        with open(os.path.join(WORK, name), "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
+    # the bad list comes as a workbook, as offices have it; the fixed one as CSV
+    write_xlsx(os.path.join(WORK, "staff_bad.xlsx"), bad)
+    with open(os.path.join(WORK, "staff.csv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(staff) + "\n")
     return rules, example, len(staff) - 1
 
 
 def staff_ids(example):
     with open(os.path.join(example, "staff.csv"), encoding="utf-8") as f:
         return {line.split(",")[0] for line in f.read().splitlines()[1:]}
+
+
+def write_xlsx(path, lines):
+    """A workbook of one sheet as an office keeps a staff list: every cell
+    text (inline strings), the first row the headers."""
+    def cell(ref, text):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+    def column(i):
+        name = ""
+        i += 1
+        while i:
+            i, rest = divmod(i - 1, 26)
+            name = chr(65 + rest) + name
+        return name
+
+    rows = []
+    for r, line in enumerate(lines, 1):
+        cells = "".join(cell(f"{column(c)}{r}", v) for c, v in enumerate(line.split(",")) if v)
+        rows.append(f'<row r="{r}">{cells}</row>')
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Сотрудники" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<sheetData>{"".join(rows)}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            book.writestr(name, text)
 
 
 def free_port():
@@ -179,10 +220,10 @@ def scenario(driver, base, rules, example, staff_rows):
     log_in(driver, base, "coordinator", "пароль-координатора")
     check("the coordinator lands on the municipality's dashboard", driver.current_url.endswith(f"/m/{MUN}"))
 
-    upload(driver, base, "staff", os.path.join(WORK, "staff_bad.csv"))
+    upload(driver, base, "staff", os.path.join(WORK, "staff_bad.xlsx"))
     body = driver.find_element(By.TAG_NAME, "main").text
     rows = driver.find_elements(By.CSS_SELECTOR, "#errors tbody tr")
-    check("a staff file with one bad row shows that row", len(rows) == 1 and "19x7" in rows[0].text, body[:300])
+    check("a staff workbook with one bad row shows that row", len(rows) == 1 and "19x7" in rows[0].text, body[:300])
     check("and says nothing was written", "Ничего не записано" in body)
     check("and nothing was written", count("SELECT COUNT(*) FROM staff") == 0)
     shot(driver, "02-upload-errors")
@@ -225,7 +266,7 @@ def scenario(driver, base, rules, example, staff_rows):
     phrase.send_keys("когда-нибудь потом")
     output = driver.find_element(By.ID, "m-" + target_id)
     WebDriverWait(driver, 10).until(lambda d: "не читается" in output.text)
-    check("an unreadable phrase is refused as it is typed", "cannot read the target phrase" in output.text, output.text)
+    check("an unreadable phrase is refused as it is typed", "не удается прочитать фразу цели" in output.text, output.text)
     shot(driver, "07-targets-refused-live")
     phrase.submit()
     wait_text(driver, "Не сохранено")

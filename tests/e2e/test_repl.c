@@ -172,7 +172,10 @@ static int leave_console(pid_t pid, int fd) {
   char drained[4096];
   for (int i = 0; i < 900 && done == 0; i++) {
     /* a failed write means the console closed the terminal: it is ending */
-    if (i % 10 == 0 && write(fd, "\x04", 1) < 0) usleep(0);
+    /* Ctrl-U first: under load a key of an earlier line can land in the
+     * new one, and Ctrl-D on a line that is not empty only beeps (seen
+     * with strace: read "\4", write "\7\7", for the whole 90 seconds) */
+    if (i % 10 == 0 && write(fd, "\x15\x04", 2) < 0) usleep(0);
     struct pollfd p = {.fd = fd, .events = POLLIN};
     if (poll(&p, 1, 0) > 0 && read(fd, drained, sizeof drained) < 0) usleep(0); /* never a full terminal */
     done = waitpid(pid, &status, WNOHANG);
