@@ -20,14 +20,14 @@ targets="csv value phrase"
 
 clang=${CLANG:-clang}
 if ! command -v "$clang" >/dev/null 2>&1; then
-  echo "fuzz: clang is not installed; the fuzz targets are not built (apt-get install clang)"
+  echo "fuzz: clang is not installed; the fuzz targets are not built (./scripts/install-deps.sh clang libclang-rt-14-dev)"
   exit 0
 fi
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' > "$probe/probe.c"
 if ! "$clang" -fsanitize=fuzzer,address,undefined "$probe/probe.c" -o "$probe/probe" >/dev/null 2>&1; then
-  echo "fuzz: $clang cannot link -fsanitize=fuzzer here (no libFuzzer runtime); the fuzz targets are not built"
+  echo "fuzz: $clang cannot link -fsanitize=fuzzer here (no libFuzzer runtime: ./scripts/install-deps.sh libclang-rt-14-dev); the fuzz targets are not built"
   exit 0
 fi
 
