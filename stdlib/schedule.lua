@@ -36,6 +36,14 @@ local function iso(year, month, day) return string.format("%04d-%02d-%02d", year
 local function month_start(y, m) return iso(y, m, 1) end
 local function month_end(y, m) return iso(y, m, days_in_month(y, m)) end
 
+-- The ISO date of a day a phrase writes out, or nil when no such day
+-- exists ("31.02.2023", "15.13.2022"): a roadmap's typo is refused, never
+-- stored as "2022-13-15" nor raised as an error of this file.
+local function real_date(year, month, day)
+  if month < 1 or month > 12 or day < 1 or day > days_in_month(year, month) then return nil end
+  return iso(year, month, day)
+end
+
 local function month_number(word)
   for _, m in ipairs(MONTH_RES) do if m[1]:test(word) then return m[2] end end
 end
@@ -57,14 +65,20 @@ local YEARLY = regex.compile([[^ежегодно$]], "i")
 -- "05.2021", "2021", "01.02.2021" as the first (or last) day it names.
 local function point(text, last)
   local d, m, y = text:match("^(%d%d?)%.(%d%d?)%.(%d%d%d%d)$")
-  if d then return iso(tonumber(y), tonumber(m), tonumber(d)) end
+  if d then return real_date(tonumber(y), tonumber(m), tonumber(d)) end
   m, y = text:match("^(%d%d?)%.(%d%d%d%d)$")
   if m then
     m, y = tonumber(m), tonumber(y)
+    if m < 1 or m > 12 then return nil end
     return last and month_end(y, m) or month_start(y, m)
   end
   y = text:match("^(%d%d%d%d)$")
   if y then return last and iso(tonumber(y), 12, 31) or iso(tonumber(y), 1, 1) end
+end
+
+-- true for a date written in digits that names no real day or month ("15.2024").
+local function no_such_point(text, last)
+  return type(text) == "string" and text:find("^%d[%d.]*$") ~= nil and point(text, last) == nil
 end
 
 -- The month ranges of "май-июнь и сентябрь-октябрь": { {5, 6}, {9, 10} }.
@@ -150,9 +164,14 @@ function schedule.parse(phrase, programme, stage)
   if SEPARATE:test(text) then return { kind = "separate", windows = {} } end
   local m = DEADLINE:match(text)
   if m then
-    return { kind = "deadline", windows = { { from = nil, to = iso(tonumber(m[3]), tonumber(m[2]), tonumber(m[1])) } } }
+    local to = real_date(tonumber(m[3]), tonumber(m[2]), tonumber(m[1]))
+    if not to then return nil, "the schedule '" .. phrase .. "' names a day that does not exist" end
+    return { kind = "deadline", windows = { { from = nil, to = to } } }
   end
   m = WHOLE_PERIOD:match(text)
+  if m and (no_such_point(m.from) or no_such_point(m.to, true)) then
+    return nil, "the schedule '" .. phrase .. "' names a day or month that does not exist"
+  end
   if m then
     local from = m.from and point(m.from) or (m.y1 and iso(tonumber(m.y1), 1, 1)) or iso(programme[1], 1, 1)
     local to = m.to and point(m.to, true) or (m.y2 and iso(tonumber(m.y2), 12, 31)) or iso(programme[2], 12, 31)

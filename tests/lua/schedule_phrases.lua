@@ -57,7 +57,15 @@ for i, case in ipairs(cases) do
   same(parsed.windows, case[3], case[1])
 end
 
-for _, bad in ipairs({ "когда-нибудь", "до завтра", "", "13.2022" }) do
+-- days that do not exist are refused with a message, not stored ("2022-13-15")
+-- nor raised from inside schedule.lua (found by tests/fuzz/fuzz_phrase:
+-- "по 15.2024" raised "bad argument #4 to 'format'")
+same(schedule.parse("до 29.02.2024").windows, { w(nil, "2024-02-29") })
+for _, bad in ipairs({ "когда-нибудь", "до завтра", "", "13.2022", "до 31.02.2023", "до 29.02.2023",
+                       "до 00.01.2022", "до 15.13.2022",
+                       "В течение всего периода реализации с 2021 по 15.2024",
+                       "В течение всего периода реализации с 00.2021 по 01.2024",
+                       "В течение всего периода реализации с 32.01.2021 по 01.2024" }) do
   local parsed, err = schedule.parse(bad, { 2021, 2024 })
   same(parsed, nil, "'" .. bad .. "' must not parse")
   same(type(err), "string")
