@@ -477,6 +477,15 @@ void upload_split_problem(const char *message, const char *path, char *buf, size
 
 /* ---- the pages of an upload ---- */
 
+/* The column as the office's file heads it («Год рождения»): the importer's
+ * messages name the field by its code (birth_year), which people do not read. */
+static const char *column_label(const char *entity, const char *column, char *buf, size_t buflen) {
+  const entity_def *e = entity_find(entity);
+  for (size_t f = 0; e && f < e->nfields; f++)
+    if (!strcmp(e->fields[f].name, column)) return template_header(e, f, buf, buflen);
+  return column;
+}
+
 static void write_errors(web_request *r, FILE *out, const upload_state *s) {
   html_printf(out, "<p class=\"error\" role=\"alert\">В файле «%s» есть ошибки: строк с ошибками — %L из %L. <strong>Ничего не записано.</strong>"
                    " Исправьте строки и загрузите файл снова.</p>\n<p><a href=\"/m/%U/upload/%U/rejected.csv\" download>Скачать строки с ошибками"
@@ -487,8 +496,9 @@ static void write_errors(web_request *r, FILE *out, const upload_state *s) {
     char buf[2048];
     upload_problem_parts p;
     upload_split_problem(s->report.problems[i].message, s->path, buf, sizeof buf, &p);
+    char label[256];
     html_printf(out, "<tr class=\"not_met\"><td class=\"num\">%L</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-                (long long)s->report.problems[i].line, p.column, p.value, p.reason);
+                (long long)s->report.problems[i].line, column_label(s->entity, p.column, label, sizeof label), p.value, p.reason);
   }
   html_printf(out, "</tbody></table></div>\n");
   if (s->report.rejected > 1000) html_printf(out, "<p>… и ещё %L строк: все они в файле строк с ошибками.</p>", (long long)(s->report.rejected - 1000));

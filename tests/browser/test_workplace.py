@@ -224,6 +224,7 @@ def scenario(driver, base, rules, example, staff_rows):
     body = driver.find_element(By.TAG_NAME, "main").text
     rows = driver.find_elements(By.CSS_SELECTOR, "#errors tbody tr")
     check("a staff workbook with one bad row shows that row", len(rows) == 1 and "19x7" in rows[0].text, body[:300])
+    check("and names its column as the file heads it", rows and "Год рождения" in rows[0].text and "birth_year" not in rows[0].text, body[:300])
     check("and says nothing was written", "Ничего не записано" in body)
     check("and nothing was written", count("SELECT COUNT(*) FROM staff") == 0)
     shot(driver, "02-upload-errors")
