@@ -649,9 +649,20 @@ static int copy_row(void *ud, const result_row *r) {
   return 0;
 }
 
+/* The array items of count elements, with room for one more: it doubles
+ * when count reaches a power of two (from 8), so loading n items costs
+ * O(n) copies instead of a realloc per item. NULL when memory ran out
+ * (items is then still valid). Only this file fills these arrays, so the
+ * allocation's size follows from count. */
+static void *room_for_one_more(void *items, size_t count, size_t size) {
+  int full = count == 0 || (count >= 8 && (count & (count - 1)) == 0);
+  if (!full) return items;
+  return realloc(items, (count ? count * 2 : 8) * size);
+}
+
 static int copy_recommendation(void *ud, const recommendation *r) {
   result_set *out = ud;
-  recommendation *grown = realloc(out->recommendations, (out->nrecommendations + 1) * sizeof *grown);
+  recommendation *grown = room_for_one_more(out->recommendations, out->nrecommendations, sizeof *grown);
   if (!grown) return 1;
   out->recommendations = grown;
   recommendation *c = &out->recommendations[out->nrecommendations++];
@@ -666,7 +677,7 @@ static int copy_recommendation(void *ud, const recommendation *r) {
 
 static int copy_rating(void *ud, const rating_row *r) {
   result_set *out = ud;
-  rating_row *grown = realloc(out->ratings, (out->nratings + 1) * sizeof *grown);
+  rating_row *grown = room_for_one_more(out->ratings, out->nratings, sizeof *grown);
   if (!grown) return 1;
   out->ratings = grown;
   rating_row *c = &out->ratings[out->nratings++];
