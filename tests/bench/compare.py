@@ -133,6 +133,13 @@ def main():
         worst = max(peaks[f"cycle:{n}"] for n in range(1, len(cycles) + 1))
         print(f"cycle run, one per municipality in turn ({len(cycles)}): first {cycles[0]:.3f} s, last {cycles[-1]:.3f} s,"
               f" total {sum(cycles):.3f} s, last/first {ratio(cycles[-1], cycles[0]).strip()}, peak {worst / 1024:.1f} MB")
+    known = ("pdmon:", "sql:", "pandas:", "duckdb:", "import:", "rows:", "sqlite_import:", "cycle:")
+    further = [k for k in times if not k.startswith(known)]
+    if further:
+        print("\nfurther steps (tests/bench/steps/)")
+        for k in further:
+            peak = peaks.get(k, 0)
+            print(f"  {k:40s} {times[k]:9.3f} s" + (f"  peak {peak / 1024:7.1f} MB" if peak else ""))
     print("\nagreement: " + ("FAILED" if failed else "all four agree"))
     return 1 if failed else 0
 

@@ -6,11 +6,11 @@
 # agree (exit 1 when not) and prints the times as ratios. See README.md.
 #
 # Usage: tests/bench/run.sh [--build DIR] [--scale municipality|region|country]
-#          [--seed N] [--period YEAR] [--work DIR] [--no-cycle] [--cycles N] [--keep]
+#          [--seed N] [--period YEAR] [--work DIR] [--csv DIR] [--no-cycle] [--cycles N] [--keep]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
-build="$source_dir/build" scale=municipality seed=1 period=2023 work="" cycle=1 cycles=40 keep=0
+build="$source_dir/build" scale=municipality seed=1 period=2023 work="" csv="" cycle=1 cycles=40 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -18,10 +18,11 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --period) period=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
+    --csv) csv=$(cd "$2" && pwd); shift 2 ;;
     --no-cycle) cycle=0; shift ;;
     --cycles) cycles=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [--build DIR] [--scale municipality|region|country] [--seed N] [--period YEAR] [--work DIR] [--no-cycle] [--cycles N] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--build DIR] [--scale municipality|region|country] [--seed N] [--period YEAR] [--work DIR] [--csv DIR] [--no-cycle] [--cycles N] [--keep]" >&2; exit 2 ;;
   esac
 done
 pdmon="$build/pdmon"
@@ -53,7 +54,14 @@ timed() {
 }
 
 echo "bench: $scale scale, seed $seed, period $period, in $work"
-"$pdmon" synth --scale "$scale" --seed "$seed" --out "$work/csv" >/dev/null
+if [ -n "$csv" ]; then
+  # data made earlier by the same synth --scale --seed (making the country's
+  # takes a while and does not depend on the build being measured)
+  rm -rf "$work/csv"
+  ln -s "$csv" "$work/csv"
+else
+  "$pdmon" synth --scale "$scale" --seed "$seed" --out "$work/csv" >/dev/null
+fi
 mkdir -p "$work/packs"
 cp -r "$source_dir/rules/chelyabinsk" "$here/packs/bench" "$here/packs/seven" "$work/packs/"
 store="$work/store.db"
@@ -104,6 +112,15 @@ if [ "$cycle" = 1 ]; then
     timed "cycle:$n" "$pdmon" --db "$store" cycle run >/dev/null
   done
 fi
+
+# further steps, one file each (steps/*.sh, sourced in name order): they see
+# the variables above and record their times with `timed NAME COMMAND...`;
+# compare.py prints every time it does not know under "further steps"
+for step in "$here"/steps/*.sh; do
+  [ -e "$step" ] || continue
+  # shellcheck source=/dev/null
+  source "$step"
+done
 
 echo
 "$python" "$here/compare.py" "$work"
