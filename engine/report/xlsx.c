@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include "files.h"
 #include "i18n.h"
 #include "report_text.h"
 #include "russian.h"
@@ -414,19 +414,20 @@ int xlsx_write(sqlite3 *db, const cycle_ref *c, const report_options *opt, const
     snprintf(err, errlen, _("cycle %lld (%d): the monitoring has not run yet; run 'pdmon cycle run' first"), c->id, c->period);
     return -1;
   }
-  /* libxlsxwriter opens the file by name itself: at least a symbolic link
-   * planted where the workbook goes is refused, as files_create refuses it */
-  struct stat st;
-  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-    snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), path);
+  /* libxlsxwriter opens the file by name itself: it writes in a private
+   * folder, and the finished workbook is moved into place (files.h) */
+  files_staged stage;
+  if (files_stage(path, 0, &stage, err, errlen) != 0) return -1;
+  cJSON *root = report_build(db, c, opt, err, errlen);
+  if (!root) {
+    files_discard(&stage);
     return -1;
   }
-  cJSON *root = report_build(db, c, opt, err, errlen);
-  if (!root) return -1;
-  lxw_workbook *wb = workbook_new(path);
+  lxw_workbook *wb = workbook_new(stage.part);
   if (!wb) {
     snprintf(err, errlen, _("%s: cannot create the workbook"), path);
     cJSON_Delete(root);
+    files_discard(&stage);
     return -1;
   }
   lxw_doc_properties properties = {.title = "Результаты мониторинга системы обеспечения профессионального развития"
@@ -450,7 +451,8 @@ int xlsx_write(sqlite3 *db, const cycle_ref *c, const report_options *opt, const
   cJSON_Delete(root);
   if (rc != LXW_NO_ERROR) {
     snprintf(err, errlen, "%s: %s", path, lxw_strerror(rc));
+    files_discard(&stage);
     return -1;
   }
-  return 0;
+  return files_publish(&stage, err, errlen);
 }

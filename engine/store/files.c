@@ -3,6 +3,7 @@
 #include "files.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,78 @@ int files_close(FILE *f, const char *path, char *err, size_t errlen) {
   if (!failed) return 0;
   snprintf(err, errlen, _("%s: not written completely: %s"), path, strerror(saved ? saved : EIO));
   return -1;
+}
+
+int files_stage(const char *path, int exclusive, files_staged *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  char *copy = strdup(path);
+  size_t n = strlen(path) + 32;
+  out->folder = malloc(n);
+  out->part = malloc(n + 16);
+  out->path = strdup(path);
+  if (!copy || !out->folder || !out->part || !out->path) {
+    snprintf(err, errlen, "%s: %s", path, _("out of memory"));
+    free(copy);
+    files_discard(out);
+    return -1;
+  }
+  snprintf(out->folder, n, "%s/.pdmon-XXXXXX", dirname(copy));
+  free(copy);
+  struct stat st;
+  if (lstat(path, &st) == 0 && (S_ISLNK(st.st_mode) || exclusive)) {
+    if (S_ISLNK(st.st_mode)) snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), path);
+    else snprintf(err, errlen, _("%s: already exists; pdmon does not replace it"), path);
+    free(out->folder);
+    out->folder = NULL;
+    files_discard(out);
+    return -1;
+  }
+  if (!mkdtemp(out->folder)) {
+    snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
+    free(out->folder);
+    out->folder = NULL;
+    files_discard(out);
+    return -1;
+  }
+  snprintf(out->part, n + 16, "%s/part", out->folder);
+  out->exclusive = exclusive;
+  return 0;
+}
+
+int files_publish(files_staged *s, char *err, size_t errlen) {
+  struct stat st;
+  int rc = 0;
+  if (s->exclusive) {
+    /* link() refuses whatever is at the name by now, a symbolic link included */
+    if (link(s->part, s->path) != 0) {
+      if (errno == EEXIST) snprintf(err, errlen, _("%s: already exists; pdmon does not replace it"), s->path);
+      else snprintf(err, errlen, _("%s: cannot write: %s"), s->path, strerror(errno));
+      rc = -1;
+    }
+  } else if (lstat(s->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), s->path);
+    rc = -1;
+  } else if (rename(s->part, s->path) != 0) { /* rename replaces a name, it never follows a link */
+    snprintf(err, errlen, _("%s: cannot write: %s"), s->path, strerror(errno));
+    rc = -1;
+  }
+  files_discard(s);
+  return rc;
+}
+
+void files_discard(files_staged *s) {
+  if (s->part) unlink(s->part);
+  if (s->folder) rmdir(s->folder);
+  free(s->part);
+  free(s->folder);
+  free(s->path);
+  memset(s, 0, sizeof *s);
+}
+
+void files_staged_message(const files_staged *s, char *msg, size_t msglen) {
+  size_t n = strlen(s->part);
+  if (strncmp(msg, s->part, n) != 0) return;
+  char rest[1024];
+  snprintf(rest, sizeof rest, "%s", msg + n);
+  snprintf(msg, msglen, "%s%s", s->path, rest);
 }

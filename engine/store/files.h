@@ -25,4 +25,32 @@ FILE *files_create(const char *path, int exclusive, char *err, size_t errlen);
  * -1 with "PATH: reason" in err (which is left alone on success). */
 int files_close(FILE *f, const char *path, char *err, size_t errlen);
 
+/* A file that a library writes by its name (libxlsxwriter opens the path
+ * itself, so no descriptor of ours can protect it): it is written inside
+ * a new private folder next to its place (mode 0700, a name nobody knows
+ * beforehand, so nothing can be planted there), then moved into place. */
+typedef struct {
+  char *folder; /* the private folder */
+  char *part;   /* the name to give the library, inside the folder */
+  char *path;   /* where the file goes */
+  int exclusive;
+} files_staged;
+
+/* Makes the private folder for a file that goes to path; with exclusive,
+ * publishing it will refuse when anything is at path by then. Returns 0,
+ * or -1 with "PATH: reason" in err. */
+int files_stage(const char *path, int exclusive, files_staged *out, char *err, size_t errlen);
+
+/* Moves the staged file into place (never through a symbolic link at
+ * path) and removes the folder. Returns 0, or -1 with "PATH: reason" in
+ * err; either way the stage is spent. */
+int files_publish(files_staged *s, char *err, size_t errlen);
+
+/* A message that begins with the staged part's name begins with the
+ * file's own path instead: the user never hears of the private folder. */
+void files_staged_message(const files_staged *s, char *msg, size_t msglen);
+
+/* Removes the staged file and its folder without publishing anything. */
+void files_discard(files_staged *s);
+
 #endif

@@ -332,12 +332,7 @@ static void write_notes(lxw_workbook *wb, const entity_def *e, const formats *fm
 }
 
 static int write_xlsx(const entity_def *e, const char *path, char *err, size_t errlen) {
-  /* made first by pdmon itself: never a planted link, and a folder that is
-   * not there is said once, in pdmon's words */
-  FILE *probe = files_create(path, 0, err, errlen);
-  if (!probe) return -1;
-  fclose(probe);
-  lxw_workbook *wb = workbook_new(path);
+  lxw_workbook *wb = workbook_new(path); /* path is inside template_write's private folder */
   if (!wb) {
     snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
     return -1;
@@ -386,19 +381,15 @@ static int write_xlsx(const entity_def *e, const char *path, char *err, size_t e
 }
 
 int template_write(const entity_def *e, template_format format, const char *path, char *err, size_t errlen) {
-  size_t n = strlen(path) + sizeof ".part";
-  char *part = malloc(n);
-  if (!part) {
-    snprintf(err, errlen, "%s: %s", path, _("out of memory"));
+  /* written in a private folder and moved into place: libxlsxwriter opens
+   * the workbook by name, so nothing may be planted where it writes */
+  files_staged stage;
+  if (files_stage(path, 0, &stage, err, errlen) != 0) return -1;
+  int rc = format == TEMPLATE_CSV ? write_csv(e, stage.part, err, errlen) : write_xlsx(e, stage.part, err, errlen);
+  if (rc != 0) {
+    files_staged_message(&stage, err, errlen);
+    files_discard(&stage);
     return -1;
   }
-  snprintf(part, n, "%s.part", path);
-  int rc = format == TEMPLATE_CSV ? write_csv(e, part, err, errlen) : write_xlsx(e, part, err, errlen);
-  if (rc == 0 && rename(part, path) != 0) {
-    snprintf(err, errlen, _("%s: cannot write: %s"), path, strerror(errno));
-    rc = -1;
-  }
-  if (rc != 0) remove(part);
-  free(part);
-  return rc;
+  return files_publish(&stage, err, errlen);
 }
