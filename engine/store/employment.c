@@ -35,14 +35,14 @@ static const char *const statements[] = {
   /* covering */ "SELECT id, organization_id, position, from_date, to_date, source FROM employment"
                  " WHERE staff_id = ?1 AND from_date <= ?2 AND (to_date IS NULL OR to_date >= ?2)"
                  " ORDER BY from_date DESC LIMIT 1",
-  /* sync */ "UPDATE staff SET organization_id = e.organization_id, position = e.position"
-             " FROM (SELECT organization_id, position FROM employment WHERE staff_id = ?1"
-             "       ORDER BY from_date DESC LIMIT 1) AS e"
-             " WHERE staff.id = ?1 AND (staff.organization_id <> e.organization_id OR staff.position <> e.position)",
+  /* sync */ "UPDATE staff SET organization_id = ?2, position = ?3 WHERE id = ?1",
   /* listed */ "INSERT OR IGNORE INTO temp.employment_listed (staff_id, organization_id) VALUES (?1, ?2)",
   /* update */ "UPDATE employment SET organization_id = ?2, position = ?3, to_date = coalesce(?4, to_date) WHERE id = ?1",
   /* there */ "SELECT id, organization_id, position, from_date, to_date, source FROM employment"
               " WHERE staff_id = ?1 AND organization_id = ?2 AND position = ?3 ORDER BY from_date DESC LIMIT 1",
+  /* known */ "SELECT EXISTS (SELECT 1 FROM employment WHERE staff_id = ?1)",
+  /* earlier */ "SELECT EXISTS (SELECT 1 FROM staff_snapshot s JOIN organization o"
+                " ON o.municipality = s.municipality WHERE o.id = ?1 AND s.date < ?2)",
 };
 
 int employment_open(employment_writer *w, sqlite3 *db, char *err, size_t errlen) {
@@ -58,7 +58,7 @@ int employment_open(employment_writer *w, sqlite3 *db, char *err, size_t errlen)
   }
   sqlite3_stmt **slots[] = {&w->same_start, &w->placeholder, &w->insert, &w->refine, &w->previous, &w->next,
                             &w->set_end, &w->latest, &w->count, &w->covering, &w->sync, &w->listed, &w->update,
-                            &w->there};
+                            &w->there, &w->known, &w->earlier};
   for (size_t i = 0; i < sizeof slots / sizeof *slots; i++) {
     if (sqlite3_prepare_v2(db, statements[i], -1, slots[i], NULL) != SQLITE_OK) {
       snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
@@ -71,7 +71,8 @@ int employment_open(employment_writer *w, sqlite3 *db, char *err, size_t errlen)
 
 void employment_close(employment_writer *w) {
   sqlite3_stmt *all[] = {w->same_start, w->placeholder, w->insert, w->refine, w->previous, w->next,
-                         w->set_end, w->latest, w->count, w->covering, w->sync, w->listed, w->update, w->there};
+                         w->set_end, w->latest, w->count, w->covering, w->sync, w->listed, w->update, w->there,
+                         w->known, w->earlier};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   memset(w, 0, sizeof *w);
 }
@@ -186,14 +187,10 @@ static int insert_span(employment_writer *w, const employment_row *row, const ch
   sqlite3_bind_text(st, 6, source, -1, SQLITE_STATIC);
   if (run(st) != 0) return -1;
   w->opened++;
+  if (w->fresh) return 0; /* the worker's only span: nothing around it to settle */
   return settle(w, row->staff_id, sqlite3_last_insert_rowid(w->db), from, to ? to : "");
 }
 
-/* Makes staff.organization_id and staff.position the latest span's. */
-static int sync_staff(employment_writer *w, const char *staff_id) {
-  sqlite3_bind_text(w->sync, 1, staff_id, -1, SQLITE_TRANSIENT);
-  return run(w->sync);
-}
 
 static int same_place(const span *s, const employment_row *row) {
   return !strcmp(s->organization_id, row->organization_id) && !strcmp(s->position, row->position);
@@ -293,27 +290,54 @@ static int record_undated(employment_writer *w, const employment_row *row, char 
   return 0;
 }
 
-int employment_record(employment_writer *w, const employment_row *row, char *msg, size_t msglen) {
-  int rc = row->hire ? (record_hired(w, row) == 0 ? 0 : -2) : record_undated(w, row, msg, msglen);
-  if (rc == 0 && sync_staff(w, row->staff_id) != 0) rc = -2;
-  return rc;
+int employment_known(employment_writer *w, const char *staff_id) {
+  sqlite3_bind_text(w->known, 1, staff_id, -1, SQLITE_TRANSIENT);
+  int known = sqlite3_step(w->known) == SQLITE_ROW ? sqlite3_column_int(w->known, 0) : -1;
+  sqlite3_reset(w->known);
+  return known;
+}
+
+int employment_record(employment_writer *w, const employment_row *row, int known, char *msg, size_t msglen) {
+  w->fresh = !known;
+  if (!known) { /* the row's span is the worker's history so far: no hire date, their career's start */
+    char start[11];
+    career_start_date(row, start);
+    return insert_span(w, row, row->hire ? row->hire : start, row->leave, row->hire ? "hire_date" : "career_start")
+               == 0 ? 0 : -2;
+  }
+  return row->hire ? (record_hired(w, row) == 0 ? 0 : -2) : record_undated(w, row, msg, msglen);
+}
+
+int employment_sync(employment_writer *w, const employment_row *row) {
+  span s;
+  sqlite3_bind_text(w->latest, 1, row->staff_id, -1, SQLITE_TRANSIENT);
+  int rc = read_span(w->latest, &s);
+  if (rc < 0) return -1;
+  if (rc == 0 || same_place(&s, row)) return 0; /* staff holds the row's place already */
+  sqlite3_bind_text(w->sync, 1, row->staff_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(w->sync, 2, s.organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(w->sync, 3, s.position, -1, SQLITE_TRANSIENT);
+  return run(w->sync);
 }
 
 /* The list says the worker is there on date; where they were before it
  * is known, a change becomes a new span from the hire date or the list's date. */
 static int listed_span(employment_writer *w, const employment_row *row, const char *date, int earlier_list) {
   span s;
-  sqlite3_bind_text(w->covering, 1, row->staff_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(w->covering, 2, date, -1, SQLITE_TRANSIENT);
-  int rc = read_span(w->covering, &s);
-  if (rc < 0) return -1;
+  int rc = 0;
+  if (!w->fresh) {
+    sqlite3_bind_text(w->covering, 1, row->staff_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(w->covering, 2, date, -1, SQLITE_TRANSIENT);
+    rc = read_span(w->covering, &s);
+    if (rc < 0) return -1;
+  }
   const char *source = row->hire ? "hire_date" : "snapshot";
   if (rc == 1) {
     if (same_place(&s, row)) return 0;
     const char *start = row->hire && strcmp(row->hire, s.from) > 0 ? row->hire : date;
     return insert_span(w, row, start, NULL, row->hire && start == row->hire ? "hire_date" : "snapshot");
   }
-  long n = span_count(w, row->staff_id);
+  long n = w->fresh ? 0 : span_count(w, row->staff_id);
   if (n < 0) return -1;
   char start[11];
   if (row->hire) snprintf(start, sizeof start, "%s", row->hire);
@@ -331,16 +355,19 @@ static int listed_span(employment_writer *w, const employment_row *row, const ch
   return insert_span(w, row, start, NULL, source);
 }
 
+int employment_listed_refused(const employment_row *row, const char *date, char *msg, size_t msglen) {
+  if (!row->hire || strcmp(row->hire, date) <= 0) return 0;
+  snprintf(msg, msglen, _("hire_date: after the date of the staff list (%s > %s)"), row->hire, date);
+  return -1;
+}
+
 int employment_listed(employment_writer *w, const employment_row *row, const char *date, int earlier_list,
-                      char *msg, size_t msglen) {
-  if (row->hire && strcmp(row->hire, date) > 0) {
-    snprintf(msg, msglen, _("hire_date: after the date of the staff list (%s > %s)"), row->hire, date);
-    return -1;
-  }
+                      int known, char *msg, size_t msglen) {
+  if (employment_listed_refused(row, date, msg, msglen) != 0) return -1;
+  w->fresh = !known;
   sqlite3_bind_text(w->listed, 1, row->staff_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(w->listed, 2, row->organization_id, -1, SQLITE_TRANSIENT);
-  if (run(w->listed) != 0 || listed_span(w, row, date, earlier_list) != 0 || sync_staff(w, row->staff_id) != 0)
-    return -2;
+  if (run(w->listed) != 0 || listed_span(w, row, date, earlier_list) != 0) return -2;
   return 0;
 }
 
@@ -363,14 +390,11 @@ static int run_list_sql(employment_writer *w, const char *sql, const char *date,
 }
 
 int employment_earlier_list(employment_writer *w, const char *organization_id, const char *date) {
-  static const char sql[] = "SELECT EXISTS (SELECT 1 FROM staff_snapshot s JOIN organization o"
-                            " ON o.municipality = s.municipality WHERE o.id = ?1 AND s.date < ?2)";
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  sqlite3_stmt *st = w->earlier;
   sqlite3_bind_text(st, 1, organization_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
   int earlier = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   return earlier;
 }
 

@@ -5,7 +5,8 @@
  * overwrite, and nothing is ever deleted. A span inferred from the start
  * of a career (no hire date known) is refined, not duplicated, when the
  * real hire date arrives. staff.organization_id and staff.position are
- * kept equal to the worker's latest span.
+ * kept equal to the worker's latest span (employment_sync, after the
+ * staff row is written).
  *
  * Three ways to learn a span, one per kind of staff file:
  *   - a row with a hire date (and perhaps a leave date): the span itself;
@@ -26,9 +27,10 @@
 typedef struct employment_writer {
   sqlite3 *db;
   sqlite3_stmt *same_start, *placeholder, *insert, *refine, *previous, *next, *set_end, *latest, *count,
-      *covering, *sync, *listed, *update, *there;
+      *covering, *sync, *listed, *update, *there, *known, *earlier;
   size_t opened;   /* spans begun */
   size_t closed;   /* spans given an end */
+  int fresh;       /* 1 while writing the first span of a worker new to the store */
 } employment_writer;
 
 /* Prepares the statements on db (inside the import's transaction) and the
@@ -46,16 +48,31 @@ typedef struct employment_row {
   int career_start;
 } employment_row;
 
-/* A row of an ordinary staff file (with or without dates). Returns 0, or
- * -1 with "column: what is wrong" in msg for a row that contradicts the
- * history (a move without a date); -2 when the store failed (err). */
-int employment_record(employment_writer *w, const employment_row *row, char *msg, size_t msglen);
+/* 1 when the store holds a span of the worker, 0 when not, -1 on a store
+ * error. A worker with spans is in staff already; a worker without spans
+ * gets one from the row, which agrees with their staff row. */
+int employment_known(employment_writer *w, const char *staff_id);
+
+/* A row of an ordinary staff file (with or without dates); known as
+ * employment_known says before the row. Returns 0, or -1 with "column:
+ * what is wrong" in msg for a row that contradicts the history (a move
+ * without a date), having written nothing; -2 when the store failed. A
+ * known worker's staff row needs employment_sync after it is written. */
+int employment_record(employment_writer *w, const employment_row *row, int known, char *msg, size_t msglen);
+
+/* -1 with the reason in msg when a row of the staff list of date is
+ * refused whatever the store holds (hired after the list), else 0. */
+int employment_listed_refused(const employment_row *row, const char *date, char *msg, size_t msglen);
 
 /* A row of the staff list of date (ISO). earlier_list is 1 when the
  * store already holds an earlier list of the row's municipality, so a
- * worker new to the store joined after it. Same returns as above. */
+ * worker new to the store joined after it. Same returns and known as above. */
 int employment_listed(employment_writer *w, const employment_row *row, const char *date, int earlier_list,
-                      char *msg, size_t msglen);
+                      int known, char *msg, size_t msglen);
+
+/* Makes the staff row of row's worker say where the worker's latest span
+ * is, when it is not where the row (just written to staff) said. 0, or -1. */
+int employment_sync(employment_writer *w, const employment_row *row);
 
 /* 1 when the store holds a staff list of organization_id's municipality
  * dated before date, 0 when not, -1 on a store error. */

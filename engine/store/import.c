@@ -249,7 +249,8 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
     size_t cl = strlen(cols), pl = strlen(params), ul = strlen(updates);
     snprintf(cols + cl, sizeof cols - cl, "%s, ", name);
     snprintf(params + pl, sizeof params - pl, "?, ");
-    snprintf(updates + ul, sizeof updates - ul, "%s = excluded.%s, ", name, name);
+    /* not the id itself, the conflict's own: setting it would probe every table referencing it */
+    if (f > 0) snprintf(updates + ul, sizeof updates - ul, "%s = excluded.%s, ", name, name);
   }
   snprintf(sql, sizeof sql,
            "INSERT INTO %s (%sextra) VALUES (%s?) ON CONFLICT(id) DO UPDATE SET %sextra = excluded.extra",
@@ -682,9 +683,8 @@ static const char *row_date(const import_run *run, const typed_value *v, const c
   return f >= 0 && v[f].present ? v[f].date : NULL;
 }
 
-/* The employment span a staff row tells. Returns 0, 1 when the row
- * contradicts the history (reason in msg), -1 when the store failed. */
-static int record_span(import_run *run, const typed_value *v, char *msg, size_t msglen) {
+/* The employment a validated staff row tells. */
+static employment_row span_row(const import_run *run, const typed_value *v) {
   const entity_def *e = run->entity;
   int start = entity_field_index(e, "career_start_year");
   employment_row row = {.staff_id = v[0].text,
@@ -692,15 +692,51 @@ static int record_span(import_run *run, const typed_value *v, char *msg, size_t 
                         .position = v[entity_field_index(e, "position")].text,
                         .hire = row_date(run, v, "hire_date"), .leave = row_date(run, v, "leave_date"),
                         .career_start = start >= 0 && v[start].present ? (int)v[start].integer : 0};
+  return row;
+}
+
+/* The employment span a staff row tells (known: employment_known).
+ * Returns 0, 1 when the row contradicts the history (reason in msg,
+ * nothing written), -1 when the store failed. */
+static int record_span(import_run *run, const employment_row *row, int known, char *msg, size_t msglen) {
   int rc;
   if (run->opt->snapshot) {
-    int earlier = employment_earlier_list(&run->employment, row.organization_id, run->opt->snapshot);
-    rc = earlier < 0 ? -2 : employment_listed(&run->employment, &row, run->opt->snapshot, earlier, msg, msglen);
+    int earlier = employment_earlier_list(&run->employment, row->organization_id, run->opt->snapshot);
+    rc = earlier < 0 ? -2
+                     : employment_listed(&run->employment, row, run->opt->snapshot, earlier, known, msg, msglen);
   } else {
-    rc = employment_record(&run->employment, &row, msg, msglen);
+    rc = employment_record(&run->employment, row, known, msg, msglen);
   }
   if (rc == -2) snprintf(msg, msglen, _("store refused the employment span: %s"), sqlite3_errmsg(run->db));
   return rc == 0 ? 0 : rc == -1 ? 1 : -1;
+}
+
+/* Writes a staff row with its span, as one step, with the upsert bound:
+ * a worker the store knows has the span first (a row it refuses writes
+ * nothing), then the row, then staff is told the latest span; a new worker
+ * has the row first (the span refers to it), then their first span, which
+ * a history cannot contradict. Returns as store_row. */
+static int store_staff_row(import_run *run, const typed_value *v, char *msg, size_t msglen) {
+  employment_row span = span_row(run, v);
+  int known = employment_known(&run->employment, span.staff_id);
+  if (known < 0) {
+    snprintf(msg, msglen, _("store refused the employment span: %s"), sqlite3_errmsg(run->db));
+    return -1;
+  }
+  int rc = 0;
+  if (known) rc = record_span(run, &span, known, msg, msglen);
+  else if (run->opt->snapshot && employment_listed_refused(&span, run->opt->snapshot, msg, msglen) != 0) rc = 1;
+  if (rc != 0) return rc;
+  if (sqlite3_step(run->upsert) != SQLITE_DONE) {
+    snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
+    return -1;
+  }
+  if (!known) return record_span(run, &span, known, msg, msglen) == 0 ? 0 : -1;
+  if (employment_sync(&run->employment, &span) != 0) {
+    snprintf(msg, msglen, _("store refused the employment span: %s"), sqlite3_errmsg(run->db));
+    return -1;
+  }
+  return 0;
 }
 
 /* Writes a validated row (a staff row with its span, as one step);
@@ -728,17 +764,12 @@ static int store_row(import_run *run, const rows_row *row, const typed_value *v,
   char *extra = extra_json(run, row, v);
   if (extra) sqlite3_bind_text(st, p + 1, extra, -1, SQLITE_TRANSIENT);
   cJSON_free(extra);
-  char inner[256];
-  if (run->spans && store_exec(run->db, "SAVEPOINT import_row", inner, sizeof inner) != 0) {
-    snprintf(msg, msglen, "store: %s", inner);
-    return -1;
-  }
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-  if (rc != 0) snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
-  if (rc == 0 && run->spans) rc = record_span(run, v, msg, msglen);
+  int rc = 0;
   if (run->spans) {
-    if (rc == 1) sqlite3_exec(run->db, "ROLLBACK TO import_row", NULL, NULL, NULL);
-    sqlite3_exec(run->db, "RELEASE import_row", NULL, NULL, NULL);
+    rc = store_staff_row(run, v, msg, msglen);
+  } else if (sqlite3_step(st) != SQLITE_DONE) {
+    snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
+    rc = -1;
   }
   if (rc != 0) return rc;
   if (existed) run->report->updated++;
