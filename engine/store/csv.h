@@ -27,7 +27,8 @@ typedef struct csv_table {
  * characters, or only delimiters) are skipped. */
 int csv_parse(const char *data, size_t len, csv_table *out, char *err, size_t errlen);
 
-/* Files larger than this are refused (pdmon reads a file whole). */
+/* Files larger than this are refused by csv_read_file (which reads a file
+ * whole); csv_stream has no limit. */
 #define CSV_MAX_FILE ((size_t)2 << 30)
 
 /* csv_parse in the encoding called encoding (text_encoding_by_name), or
@@ -40,6 +41,47 @@ int csv_read_file(const char *path, csv_table *out, char *err, size_t errlen);
 
 /* csv_read_file in the encoding called encoding, or detected when NULL. */
 int csv_read_file_as(const char *path, const char *encoding, csv_table *out, char *err, size_t errlen);
+
+/* ---- reading a file row by row, in bounded memory ---- */
+
+/* A file read as it goes: a part of its bytes at a time is decoded and
+ * split into rows, so memory does not grow with the file's size. It reads
+ * exactly as csv_read_file_as does (the same encodings, detection over the
+ * whole file, line numbers and messages); only a damaged byte or quote
+ * that detection does not catch is met when its row is reached. */
+typedef struct csv_stream csv_stream;
+
+/* One row of a stream. Valid until the next csv_stream_next, csv_stream_rewind or csv_stream_close. */
+typedef struct csv_record {
+  size_t line;        /* the line it starts on (1-based) */
+  size_t count;       /* fields */
+  char **fields;      /* UTF-8, NUL-terminated */
+} csv_record;
+
+/* A record longer than this is refused (an unterminated quote would
+ * otherwise take the rest of the file). */
+#define CSV_MAX_RECORD ((size_t)64 << 20)
+
+/* Opens the regular file at path (files.h) in encoding, or detected when
+ * NULL (a pass over the file before the first row). part is the number of
+ * bytes read at a time (0: the default; tests use small ones). Returns 0,
+ * or -1 with "PATH: message" or "PATH:LINE: message" in err. */
+int csv_stream_open(const char *path, const char *encoding, size_t part, csv_stream **out, char *err, size_t errlen);
+
+/* Reads the next row that is not blank (the first is the header). Returns
+ * 1, 0 at the end, -1 with "PATH:LINE: message" in err. */
+int csv_stream_next(csv_stream *s, csv_record *row, char *err, size_t errlen);
+
+/* Goes back to the first row. Returns 0 or -1 with err. */
+int csv_stream_rewind(csv_stream *s, char *err, size_t errlen);
+
+char csv_stream_delimiter(const csv_stream *s);
+text_encoding csv_stream_encoding(const csv_stream *s);
+
+/* How far the reading has come: bytes of the file read and its size. */
+void csv_stream_progress(const csv_stream *s, unsigned long long *done, unsigned long long *total);
+
+void csv_stream_close(csv_stream *s);
 
 /* Field col of row, or NULL when the row is shorter. */
 const char *csv_field(const csv_table *t, size_t row, size_t col);

@@ -12,19 +12,36 @@
 
 #include "i18n.h"
 
-char *files_read(const char *path, size_t max, size_t *len, char *err, size_t errlen) {
+int files_open_input(const char *path, unsigned long long *size, char *err, size_t errlen) {
   /* non-blocking, so that opening a FIFO returns at once instead of waiting for a writer */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(errno));
-    return NULL;
+    return -1;
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     snprintf(err, errlen, _("%s: not a regular file (a folder, a pipe or a device): give the path of a file"), path);
     close(fd);
-    return NULL;
+    return -1;
   }
+  *size = (unsigned long long)st.st_size;
+  return fd;
+}
+
+long files_read_some(int fd, char *buf, size_t len) {
+  for (;;) {
+    ssize_t n = read(fd, buf, len);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    return (long)n;
+  }
+}
+
+char *files_read(const char *path, size_t max, size_t *len, char *err, size_t errlen) {
+  unsigned long long file_size;
+  int fd = files_open_input(path, &file_size, err, errlen);
+  if (fd < 0) return NULL;
+  struct stat st = {.st_size = (off_t)file_size};
   if ((unsigned long long)st.st_size > max) {
     snprintf(err, errlen, _("%s: larger than %zu MiB; split it into smaller files"), path, max >> 20);
     close(fd);

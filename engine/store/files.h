@@ -16,6 +16,14 @@
  * NULL with "PATH: reason" in err. */
 char *files_read(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
+/* Opens the regular file at path for reading (never a FIFO, a device or
+ * a folder) and sets *size. Returns the descriptor, or -1 with
+ * "PATH: reason" in err. */
+int files_open_input(const char *path, unsigned long long *size, char *err, size_t errlen);
+
+/* read(2) that retries when interrupted: the bytes read, 0 at the end, -1 on an error (errno). */
+long files_read_some(int fd, char *buf, size_t len);
+
 /* Opens path for writing: created, or truncated when it exists, but never
  * through a symbolic link; with exclusive, refused when anything is there.
  * Returns the stream, or NULL with "PATH: reason" in err. */

@@ -20,9 +20,8 @@ struct rows_source {
   rows_format format;
   char *path;
   char *where;
-  /* CSV: the parsed table (the streaming reader of #15 takes its place) */
-  csv_table table;
-  size_t next;
+  /* CSV: read a part of the file at a time */
+  csv_stream *csv;
   /* XLSX */
   xlsx_reader *xlsx;
   /* the header, copied so it outlives the rows */
@@ -96,23 +95,39 @@ nomem:
   return -1;
 }
 
+/* The next row of the CSV file as a rows_row. */
+static int csv_next(rows_source *s, rows_row *row, char *err, size_t errlen) {
+  csv_record r;
+  int rc = csv_stream_next(s->csv, &r, err, errlen);
+  memset(row, 0, sizeof *row);
+  if (rc != 1) return rc;
+  row->line = r.line;
+  row->count = r.count;
+  row->cells = (const char *const *)r.fields;
+  return 1;
+}
+
 static int open_csv(rows_source *s, const rows_options *opt, char *err, size_t errlen) {
   if (opt && opt->sheet) {
     snprintf(err, errlen, _("%s: --sheet is for Excel workbooks; this file is CSV text"), s->path);
     return -1;
   }
-  if (csv_read_file_as(s->path, opt ? opt->encoding : NULL, &s->table, err, errlen) != 0) return -1;
+  if (csv_stream_open(s->path, opt ? opt->encoding : NULL, 0, &s->csv, err, errlen) != 0) return -1;
   if (!(s->where = strdup(s->path))) {
     snprintf(err, errlen, "%s: %s", s->path, _("out of memory"));
     return -1;
   }
-  rows_row header = {.line = s->table.row_line[0], .count = s->table.row_count[0],
-                     .cells = (const char *const *)&s->table.fields[s->table.row_first[0]]};
+  rows_row header;
+  int rc = csv_next(s, &header, err, errlen);
+  if (rc < 0) return -1;
+  if (rc == 0) {
+    snprintf(err, errlen, "%s:%s", s->path, _("1: empty file: expected a header line naming the columns"));
+    return -1;
+  }
   if (keep_header(s, &header) != 0) {
     snprintf(err, errlen, "%s: %s", s->path, _("out of memory"));
     return -1;
   }
-  s->next = 1;
   return 0;
 }
 
@@ -145,35 +160,33 @@ rows_cell_kind rows_kind(const rows_row *row, size_t i) {
 const char *rows_cell(const rows_row *row, size_t i) { return i < row->count ? row->cells[i] : NULL; }
 
 int rows_next(rows_source *s, rows_row *row, char *err, size_t errlen) {
-  if (s->format == ROWS_XLSX) return xlsx_next(s, row, err, errlen);
-  memset(row, 0, sizeof *row);
-  if (s->next >= s->table.nrows) return 0;
-  size_t r = s->next++;
-  row->line = s->table.row_line[r];
-  row->count = s->table.row_count[r];
-  row->cells = (const char *const *)&s->table.fields[s->table.row_first[r]];
-  return 1;
+  return s->format == ROWS_XLSX ? xlsx_next(s, row, err, errlen) : csv_next(s, row, err, errlen);
 }
 
 int rows_rewind(rows_source *s, char *err, size_t errlen) {
-  if (s->format == ROWS_CSV) {
-    s->next = 1;
-    return 0;
-  }
-  if (xlsx_rewind(s->xlsx, err, errlen) != 0) return -1;
   rows_row header;
+  if (s->format == ROWS_CSV)
+    return csv_stream_rewind(s->csv, err, errlen) == 0 && csv_next(s, &header, err, errlen) == 1 ? 0 : -1;
+  if (xlsx_rewind(s->xlsx, err, errlen) != 0) return -1;
   return xlsx_next(s, &header, err, errlen) == 1 ? 0 : -1; /* the header again */
 }
 
-char rows_delimiter(const rows_source *s) { return s->format == ROWS_CSV ? s->table.delimiter : ';'; }
+char rows_delimiter(const rows_source *s) { return s->format == ROWS_CSV ? csv_stream_delimiter(s->csv) : ';'; }
 
 const char *rows_encoding_name(const rows_source *s) {
-  return s->format == ROWS_CSV ? text_encoding_name(s->table.encoding) : "XLSX";
+  return s->format == ROWS_CSV ? text_encoding_name(csv_stream_encoding(s->csv)) : "XLSX";
+}
+
+int rows_progress(const rows_source *s, unsigned long long *done, unsigned long long *total) {
+  *done = *total = 0;
+  if (s->format != ROWS_CSV) return 0;
+  csv_stream_progress(s->csv, done, total);
+  return 1;
 }
 
 void rows_close(rows_source *s) {
   if (!s) return;
-  if (s->format == ROWS_CSV && s->table.nrows) csv_free(&s->table);
+  csv_stream_close(s->csv);
   xlsx_close(s->xlsx);
   for (size_t i = 0; s->header_cells && i < s->header.count; i++) free(s->header_cells[i]);
   free(s->header_cells);

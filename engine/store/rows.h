@@ -71,6 +71,11 @@ char rows_delimiter(const rows_source *s);
  * "Windows-1251", ...), or "XLSX". */
 const char *rows_encoding_name(const rows_source *s);
 
+/* How far the reading of a CSV file has come: bytes read and the file's
+ * size. Returns 1, or 0 for a workbook (whose rows come out of a
+ * compressed archive: no honest share of it is known). */
+int rows_progress(const rows_source *s, unsigned long long *done, unsigned long long *total);
+
 void rows_close(rows_source *s);
 
 struct csv_table;

@@ -175,61 +175,66 @@ static long russian_score(const unsigned char *s, size_t len, const unsigned *ma
   return score;
 }
 
-/* Picks the 8-bit code page of s. Returns 0, or -1 with a message. */
-static int detect_code_page(const char *data, size_t len, text_encoding *encoding, char *err, size_t errlen) {
-  static const struct { text_encoding encoding; const char *iconv_name; } pages[] = {
-      {TEXT_CP1251, "CP1251"}, {TEXT_KOI8R, "KOI8-R"}, {TEXT_CP866, "CP866"}};
-  const unsigned char *s = (const unsigned char *)data;
-  long best = 0, second = 0;
-  int found = -1, runner_up = -1;
-  for (int p = 0; p < 3; p++) {
-    unsigned map[128];
-    if (pages[p].encoding == TEXT_CP1251) {
-      for (int b = 0; b < 128; b++) map[b] = cp1251_high[b];
-    } else if (high_half(pages[p].iconv_name, map) != 0) {
-      continue;
-    }
-    int undefined = 0;
-    for (size_t i = 0; i < len && !undefined; i++) undefined = s[i] >= 0x80 && map[s[i] - 0x80] == 0;
-    if (undefined) continue;
-    long score = russian_score(s, len, map);
-    if (found < 0 || score > best) {
-      second = best, runner_up = found;
-      best = score, found = p;
-    } else if (runner_up < 0 || score > second) {
-      second = score, runner_up = p;
-    }
-  }
-  size_t first_high = 0;
-  while (first_high < len && s[first_high] < 0x80) first_high++;
-  if (found < 0) {
-    snprintf(err, errlen, _("%zu: byte 0x%02X is neither UTF-8 nor a Cyrillic code page"), line_of(data, first_high),
-             s[first_high]);
-    return -1;
-  }
-  /* a reading must win by more than a couple of letters' worth, or the guess is not honest */
-  if (runner_up >= 0 && best - second < 60) {
-    snprintf(err, errlen,
-             _("%zu: cannot tell whether this text is %s or %s: name it with --encoding (%s)"),
-             line_of(data, first_high), text_encoding_name(pages[found].encoding),
-             text_encoding_name(pages[runner_up].encoding), TEXT_ENCODING_NAMES);
-    return -1;
-  }
-  *encoding = pages[found].encoding;
-  return 0;
+/* The code pages an 8-bit text may be in, in the order ties go. */
+static const struct { text_encoding encoding; const char *iconv_name; } code_pages[] = {
+    {TEXT_CP1251, "CP1251"}, {TEXT_KOI8R, "KOI8-R"}, {TEXT_CP866, "CP866"}};
+
+/* Line ends (LF, CRLF, a lone CR) in data[0..len): a part never ends
+ * between the CR and LF of a pair, so a CR at its end ends a line. */
+static size_t line_ends_in(const char *data, size_t len) { return line_of(data, len) - 1; }
+
+/* The line of byte pos of a part that starts on line first. */
+static size_t line_at(const char *data, size_t pos, size_t first) { return first + line_of(data, pos) - 1; }
+
+void text_scan_begin(text_scan *scan) {
+  memset(scan, 0, sizeof *scan);
+  scan->line = 1;
 }
 
-/* Refuses a byte-order mark after the start (files joined together): it
- * would become part of an id or a name. */
-static int check_inner_bom(const unsigned char *s, size_t len, size_t from, const char *data, char *err, size_t errlen) {
-  for (size_t i = from; i + 2 < len; i++) {
-    if (s[i] == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
-      snprintf(err, errlen, _("%zu: a byte-order mark in the middle of the file (were two files joined?); remove it"),
-               line_of(data, i));
-      return -1;
-    }
+/* The first part: a byte-order mark decides. */
+static void scan_mark(text_scan *scan, const unsigned char *s, size_t len) {
+  scan->started = 1;
+  if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+    scan->marked = 1;
+    scan->mark = s[0] == 0xFF ? TEXT_UTF16LE : TEXT_UTF16BE;
+  } else if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+    scan->marked = 1;
+    scan->mark = TEXT_UTF8_BOM;
   }
-  return 0;
+}
+
+/* Notes the first byte-order mark of data[from..len) that is not the file's own first bytes. */
+static void scan_inner_mark(text_scan *scan, const char *data, size_t len, size_t from) {
+  const unsigned char *s = (const unsigned char *)data;
+  for (size_t i = from; !scan->inner_mark && i + 2 < len; i++)
+    if (s[i] == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
+      scan->inner_mark = 1;
+      scan->inner_mark_line = line_at(data, i, scan->line);
+    }
+}
+
+/* A text with a UTF-8 mark: the first byte that is not UTF-8, or a NUL, is the verdict. */
+static void scan_marked_utf8(text_scan *scan, const char *data, size_t len, size_t from) {
+  const unsigned char *s = (const unsigned char *)data;
+  for (size_t i = from; !scan->failed && i < len;) {
+    size_t n = text_utf8_sequence(s + i, len - i);
+    if (n == 0 || s[i] == 0) {
+      snprintf(scan->message, sizeof scan->message, "%zu: %s (byte 0x%02X)", line_at(data, i, scan->line),
+               s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"), s[i]);
+      scan->failed = 1;
+    }
+    i += n;
+  }
+  if (!scan->failed) scan_inner_mark(scan, data, len, from);
+}
+
+/* Counts the NUL bytes of data by the parity of their offset in the file. */
+static void count_nuls(text_scan *scan, const char *data, size_t len, size_t from) {
+  for (size_t i = from; i < len; i++)
+    if (data[i] == 0) {
+      if ((scan->length + i) % 2) scan->nul_odd++;
+      else scan->nul_even++;
+    }
 }
 
 /* 1 when UTF-8 Cyrillic starts at s: two letters of U+0400..U+04FF in a
@@ -239,36 +244,133 @@ static int utf8_cyrillic_at(const unsigned char *s, size_t n) {
          (s[3] & 0xC0) == 0x80;
 }
 
-/* 1 when the NUL bytes of data all sit at odd (little-endian) or all at
- * even (big-endian) offsets, as in UTF-16 text of mostly Latin letters. */
-static int looks_like_utf16(const char *data, size_t len, int *big_endian) {
-  size_t even = 0, odd = 0;
-  for (size_t i = 0; i < len; i++)
-    if (data[i] == 0) { if (i % 2) odd++; else even++; }
-  if (len % 2 || (even && odd) || even + odd < len / 8) return 0;
-  *big_endian = even > 0;
-  return 1;
-}
-
-int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
-                         char *err, size_t errlen) {
+/* A text without a mark: how much of it is valid UTF-8, and its first NUL. */
+static void scan_unmarked(text_scan *scan, const char *data, size_t len) {
   const unsigned char *s = (const unsigned char *)data;
-  if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-    *encoding = s[0] == 0xFF ? TEXT_UTF16LE : TEXT_UTF16BE;
-    return 0;
+  if (scan->nul) {
+    count_nuls(scan, data, len, 0);
+    return;
   }
-  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
-    for (size_t i = 3; i < len;) {
-      size_t n = text_utf8_sequence(s + i, len - i);
-      if (n == 0 || s[i] == 0) {
-        snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
-                 s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"),
-                 s[i]);
-        return -1;
+  for (size_t i = 0; i < len;) {
+    if (!scan->high && s[i] >= 0x80) {
+      scan->high = 1;
+      scan->high_line = line_at(data, i, scan->line);
+      scan->high_byte = s[i];
+    }
+    if (s[i] == 0) {
+      scan->nul = 1;
+      scan->nul_line = line_at(data, i, scan->line);
+      count_nuls(scan, data, len, i);
+      return;
+    }
+    size_t n = text_utf8_sequence(s + i, len - i);
+    if (n == 0) {
+      if (scan->invalid++ == 0) {
+        scan->invalid_line = line_at(data, i, scan->line);
+        scan->invalid_byte = s[i];
       }
+      i++;
+    } else {
+      if (n > 1) scan->valid_multibyte++;
+      if (n == 2 && utf8_cyrillic_at(s + i, len - i)) scan->cyrillic++;
       i += n;
     }
-    if (check_inner_bom(s, len, 3, data, err, errlen) != 0) return -1;
+  }
+  scan_inner_mark(scan, data, len, 0);
+}
+
+void text_scan_part(text_scan *scan, const char *data, size_t len) {
+  const unsigned char *s = (const unsigned char *)data;
+  size_t from = 0;
+  if (!scan->started) {
+    scan_mark(scan, s, len);
+    if (scan->marked && scan->mark == TEXT_UTF8_BOM) from = 3;
+  }
+  if (!scan->marked) scan_unmarked(scan, data, len);
+  else if (scan->mark == TEXT_UTF8_BOM) scan_marked_utf8(scan, data, len, from);
+  scan->length += len;
+  scan->line += line_ends_in(data, len);
+}
+
+int text_scan_wants_code_pages(const text_scan *scan) {
+  return !scan->marked && !scan->nul && scan->invalid > 0 && scan->cyrillic == 0 &&
+         scan->valid_multibyte < scan->invalid;
+}
+
+void text_scan_code_pages(text_scan *scan, const char *data, size_t len) {
+  const unsigned char *s = (const unsigned char *)data;
+  if (!scan->pages_ready) {
+    scan->pages_ready = 1;
+    for (int p = 0; p < 3; p++) {
+      if (code_pages[p].encoding == TEXT_CP1251) {
+        for (int b = 0; b < 128; b++) scan->page_map[p][b] = cp1251_high[b];
+        scan->page_known[p] = 1;
+      } else {
+        scan->page_known[p] = high_half(code_pages[p].iconv_name, scan->page_map[p]) == 0;
+      }
+    }
+  }
+  for (int p = 0; p < 3; p++) {
+    if (!scan->page_known[p] || scan->page_undefined[p]) continue;
+    const unsigned *map = scan->page_map[p];
+    for (size_t i = 0; i < len && !scan->page_undefined[p]; i++)
+      scan->page_undefined[p] = s[i] >= 0x80 && map[s[i] - 0x80] == 0;
+    /* a part starts before an ASCII byte, so no letter's neighbour is in another part */
+    if (!scan->page_undefined[p]) scan->page_score[p] += russian_score(s, len, map);
+  }
+}
+
+/* Picks the 8-bit code page from the scores. Returns 0, or -1 with a message. */
+static int decide_code_page(const text_scan *scan, text_encoding *encoding, char *err, size_t errlen) {
+  long best = 0, second = 0;
+  int found = -1, runner_up = -1;
+  for (int p = 0; p < 3; p++) {
+    if (!scan->page_known[p] || scan->page_undefined[p]) continue;
+    long score = scan->page_score[p];
+    if (found < 0 || score > best) {
+      second = best, runner_up = found;
+      best = score, found = p;
+    } else if (runner_up < 0 || score > second) {
+      second = score, runner_up = p;
+    }
+  }
+  if (found < 0) {
+    snprintf(err, errlen, _("%zu: byte 0x%02X is neither UTF-8 nor a Cyrillic code page"), scan->high_line,
+             scan->high_byte);
+    return -1;
+  }
+  /* a reading must win by more than a couple of letters' worth, or the guess is not honest */
+  if (runner_up >= 0 && best - second < 60) {
+    snprintf(err, errlen,
+             _("%zu: cannot tell whether this text is %s or %s: name it with --encoding (%s)"),
+             scan->high_line, text_encoding_name(code_pages[found].encoding),
+             text_encoding_name(code_pages[runner_up].encoding), TEXT_ENCODING_NAMES);
+    return -1;
+  }
+  *encoding = code_pages[found].encoding;
+  return 0;
+}
+
+/* Refuses a byte-order mark after the start (files joined together): it
+ * would become part of an id or a name. */
+static int refuse_inner_mark(const text_scan *scan, char *err, size_t errlen) {
+  if (!scan->inner_mark) return 0;
+  snprintf(err, errlen, _("%zu: a byte-order mark in the middle of the file (were two files joined?); remove it"),
+           scan->inner_mark_line);
+  return -1;
+}
+
+int text_scan_end(text_scan *scan, text_encoding *encoding, char *err, size_t errlen) {
+  if (scan->marked && scan->mark != TEXT_UTF8_BOM) {
+    *encoding = scan->mark;
+    return 0;
+  }
+  if (scan->marked) {
+    if (scan->failed) {
+      snprintf(err, errlen, "%s", scan->message);
+      return -1;
+    }
+    if (refuse_inner_mark(scan, err, errlen) != 0) return -1;
     *encoding = TEXT_UTF8_BOM;
     return 0;
   }
@@ -277,53 +379,70 @@ int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
    * code pages almost never form valid UTF-8) and nothing in it is UTF-8
    * Cyrillic; otherwise it is UTF-8 broken, or two encodings mixed, and
    * refused at the first offending byte rather than stored as mojibake. */
-  size_t valid_multibyte = 0, invalid = 0, first_invalid = 0, cyrillic = 0;
-  for (size_t i = 0; i < len;) {
-    if (s[i] == 0) {
-      int big_endian;
-      if (looks_like_utf16(data, len, &big_endian))
-        snprintf(err, errlen, _("1: this looks like UTF-16 text without a byte-order mark: save it again as "
-                                "\"Unicode text\" (with the mark), or name it with --encoding %s"),
-                 big_endian ? "utf-16be" : "utf-16le");
-      else
-        snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), line_of(data, i));
-      return -1;
-    }
-    size_t n = text_utf8_sequence(s + i, len - i);
-    if (n == 0) {
-      if (invalid++ == 0) first_invalid = i;
-      i++;
-    } else {
-      if (n > 1) valid_multibyte++;
-      if (n == 2 && utf8_cyrillic_at(s + i, len - i)) cyrillic++;
-      i += n;
-    }
+  if (scan->nul) {
+    /* NUL bytes all at odd (little-endian) or all at even (big-endian)
+     * offsets, as in UTF-16 text of mostly Latin letters */
+    unsigned long long even = scan->nul_even, odd = scan->nul_odd;
+    if (!(scan->length % 2 || (even && odd) || even + odd < scan->length / 8))
+      snprintf(err, errlen, _("1: this looks like UTF-16 text without a byte-order mark: save it again as "
+                              "\"Unicode text\" (with the mark), or name it with --encoding %s"),
+               even > 0 ? "utf-16be" : "utf-16le");
+    else
+      snprintf(err, errlen, _("%zu: NUL byte: this is not a text file"), scan->nul_line);
+    return -1;
   }
-  if (invalid == 0) {
-    if (check_inner_bom(s, len, 0, data, err, errlen) != 0) return -1;
+  if (scan->invalid == 0) {
+    if (refuse_inner_mark(scan, err, errlen) != 0) return -1;
     *encoding = TEXT_UTF8;
     return 0;
   }
-  if (cyrillic > 0 && valid_multibyte < invalid) {
+  if (scan->cyrillic > 0 && scan->valid_multibyte < scan->invalid) {
     snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X): the file mixes UTF-8 with another"
                             " encoding (Windows-1251?); save it again in one encoding"),
-             line_of(data, first_invalid), s[first_invalid]);
+             scan->invalid_line, scan->invalid_byte);
     return -1;
   }
-  if (valid_multibyte >= invalid) {
-    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"),
-             line_of(data, first_invalid), s[first_invalid]);
+  if (scan->valid_multibyte >= scan->invalid) {
+    snprintf(err, errlen, _("%zu: invalid UTF-8 byte sequence (byte 0x%02X)"), scan->invalid_line,
+             scan->invalid_byte);
     return -1;
   }
-  return detect_code_page(data, len, encoding, err, errlen);
+  return decide_code_page(scan, encoding, err, errlen);
 }
 
-/* The line (1-based) of the converted text at its end: where a conversion stopped. */
-static size_t lines_in(const char *s, size_t len) { return line_of(s, len); }
+int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
+                         char *err, size_t errlen) {
+  text_scan scan;
+  text_scan_begin(&scan);
+  text_scan_part(&scan, data, len);
+  if (text_scan_wants_code_pages(&scan)) text_scan_code_pages(&scan, data, len);
+  return text_scan_end(&scan, encoding, err, errlen);
+}
 
-/* Converts through iconv from code page name; skips skip bytes (a mark). */
-static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_t skip, size_t *outlen, char *err,
-                           size_t errlen) {
+/* The UTF-16 code unit at s. */
+static unsigned utf16_unit(const unsigned char *s, int little_endian) {
+  return little_endian ? (unsigned)s[0] | (unsigned)s[1] << 8 : (unsigned)s[0] << 8 | s[1];
+}
+
+size_t text_split_point(const char *data, size_t len, text_encoding encoding) {
+  const unsigned char *s = (const unsigned char *)data;
+  if (encoding == TEXT_UTF16LE || encoding == TEXT_UTF16BE) {
+    int le = encoding == TEXT_UTF16LE;
+    for (size_t p = len & ~(size_t)1; p >= 2; p -= 2) {
+      unsigned unit = utf16_unit(s + p - 2, le);
+      if (unit != 0x0D && (unit < 0xD800 || unit > 0xDBFF)) return p;
+    }
+    return 0;
+  }
+  for (size_t p = len; p-- > 1;)
+    if (s[p] < 0x80 && s[p - 1] != '\r') return p;
+  return 0;
+}
+
+/* Converts through iconv from code page name; skips skip bytes (a mark).
+ * Messages name the lines and bytes of the whole file (at). */
+static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_t skip, const text_place *at,
+                           size_t *outlen, char *err, size_t errlen) {
   iconv_t cd = iconv_open("UTF-8", name);
   if (cd == (iconv_t)-1) {
     snprintf(err, errlen, _("1: this system cannot convert from %s (iconv: %s)"), name, strerror(errno));
@@ -342,18 +461,21 @@ static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_
   size_t rc = iconv(cd, &in, &inleft, &op, &outleft);
   iconv_close(cd);
   size_t o = (size_t)(op - out);
+  size_t byte = (size_t)(at->offset + (unsigned long long)(in - data));
   if (rc == (size_t)-1) {
     if (errno == EINVAL)
-      snprintf(err, errlen, _("%zu: the text ends inside a character, at byte %zu: not valid %s"), lines_in(out, o),
-               (size_t)(in - data), name);
+      snprintf(err, errlen, _("%zu: the text ends inside a character, at byte %zu: not valid %s"),
+               line_at(out, o, at->line), byte, name);
     else
-      snprintf(err, errlen, _("%zu: an invalid character at byte %zu, not valid %s"), lines_in(out, o), (size_t)(in - data), name);
+      snprintf(err, errlen, _("%zu: an invalid character at byte %zu, not valid %s"), line_at(out, o, at->line),
+               byte, name);
     free(out);
     return NULL;
   }
   out[o] = '\0';
   if (memchr(out, '\0', o)) {
-    snprintf(err, errlen, _("%zu: NUL character: this is not a text file"), lines_in(out, (size_t)((char *)memchr(out, '\0', o) - out)));
+    snprintf(err, errlen, _("%zu: NUL character: this is not a text file"),
+             line_at(out, (size_t)((char *)memchr(out, '\0', o) - out), at->line));
     free(out);
     return NULL;
   }
@@ -361,16 +483,18 @@ static char *iconv_to_utf8(const char *data, size_t len, const char *name, size_
   return out;
 }
 
-char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *outlen, char *err, size_t errlen) {
+char *text_decode_part(const char *data, size_t len, text_encoding encoding, const text_place *at, size_t *outlen,
+                       char *err, size_t errlen) {
   const unsigned char *s = (const unsigned char *)data;
+  int start = at->offset == 0;
   switch (encoding) {
   case TEXT_UTF8:
   case TEXT_UTF8_BOM: {
-    size_t skip = len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+    size_t skip = start && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
     for (size_t i = skip; i < len;) {
       size_t n = text_utf8_sequence(s + i, len - i);
       if (n == 0 || s[i] == 0) {
-        snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_of(data, i),
+        snprintf(err, errlen, "%zu: %s (byte 0x%02X)", line_at(data, i, at->line),
                  s[i] == 0 ? _("NUL byte: this is not a text file") : _("invalid UTF-8 byte sequence"), s[i]);
         return NULL;
       }
@@ -386,7 +510,7 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
   case TEXT_CP1251: {
     for (size_t i = 0; i < len; i++) {
       if (s[i] == 0x98 || s[i] == 0) {
-        snprintf(err, errlen, _("%zu: byte 0x%02X is not Windows-1251 text"), line_of(data, i), s[i]);
+        snprintf(err, errlen, _("%zu: byte 0x%02X is not Windows-1251 text"), line_at(data, i, at->line), s[i]);
         return NULL;
       }
     }
@@ -401,16 +525,20 @@ char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *
   case TEXT_UTF16LE:
   case TEXT_UTF16BE: {
     int le = encoding == TEXT_UTF16LE;
-    size_t skip = len >= 2 && s[le ? 0 : 1] == 0xFF && s[le ? 1 : 0] == 0xFE ? 2 : 0;
-    return iconv_to_utf8(data, len, le ? "UTF-16LE" : "UTF-16BE", skip, outlen, err, errlen);
+    size_t skip = start && len >= 2 && s[le ? 0 : 1] == 0xFF && s[le ? 1 : 0] == 0xFE ? 2 : 0;
+    return iconv_to_utf8(data, len, le ? "UTF-16LE" : "UTF-16BE", skip, at, outlen, err, errlen);
   }
-  case TEXT_KOI8R: return iconv_to_utf8(data, len, "KOI8-R", 0, outlen, err, errlen);
-  case TEXT_CP866: return iconv_to_utf8(data, len, "CP866", 0, outlen, err, errlen);
+  case TEXT_KOI8R: return iconv_to_utf8(data, len, "KOI8-R", 0, at, outlen, err, errlen);
+  case TEXT_CP866: return iconv_to_utf8(data, len, "CP866", 0, at, outlen, err, errlen);
   }
   snprintf(err, errlen, _("1: unknown encoding"));
   return NULL;
 }
 
+char *text_decode(const char *data, size_t len, text_encoding encoding, size_t *outlen, char *err, size_t errlen) {
+  text_place whole = {.line = 1, .offset = 0};
+  return text_decode_part(data, len, encoding, &whole, outlen, err, errlen);
+}
 char *text_to_utf8(const char *data, size_t len, text_encoding encoding, size_t *outlen) {
   char err[256];
   return text_decode(data, len, encoding, outlen, err, sizeof err);

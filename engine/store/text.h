@@ -45,6 +45,57 @@ size_t text_utf8_sequence(const unsigned char *s, size_t n);
 int text_detect_encoding(const char *data, size_t len, text_encoding *encoding,
                          char *err, size_t errlen);
 
+/* The same decision over a text read in parts (a file of any size judged
+ * as a whole without being held whole). Each part must end where
+ * text_split_point allows; the first holds at least the first four bytes
+ * (or the whole text). text_scan_part takes every part in order; when
+ * text_scan_wants_code_pages says so, text_scan_code_pages takes every
+ * part once more; text_scan_end decides as text_detect_encoding would. */
+typedef struct text_scan {
+  int started, marked;       /* the first part seen; 1 when it opens with a byte-order mark */
+  text_encoding mark;        /* which mark */
+  unsigned long long length; /* bytes scanned */
+  size_t line;               /* the line the next part starts on */
+  int failed;                /* message holds the verdict already */
+  char message[320];
+  size_t valid_multibyte, invalid, cyrillic, invalid_line, high_line;
+  unsigned char invalid_byte, high_byte;
+  int high;                  /* a byte >= 0x80 seen */
+  int nul;                   /* a NUL byte seen (at nul_line) */
+  size_t nul_line;
+  unsigned long long nul_even, nul_odd;
+  int inner_mark;            /* a byte-order mark after the start, at inner_mark_line */
+  size_t inner_mark_line;
+  int pages_ready, page_known[3], page_undefined[3];
+  unsigned page_map[3][128];
+  long page_score[3];
+} text_scan;
+
+void text_scan_begin(text_scan *scan);
+void text_scan_part(text_scan *scan, const char *data, size_t len);
+int text_scan_wants_code_pages(const text_scan *scan);
+void text_scan_code_pages(text_scan *scan, const char *data, size_t len);
+int text_scan_end(text_scan *scan, text_encoding *encoding, char *err, size_t errlen);
+
+/* Where a part of data[0..len) may end (a count of bytes > 0), or 0 when
+ * none is found and more text is needed: for UTF-16, after a whole code
+ * unit that is neither a high surrogate nor a carriage return; otherwise
+ * before an ASCII byte that does not follow a carriage return, so that no
+ * character, CR LF pair or byte-order mark is cut. */
+size_t text_split_point(const char *data, size_t len, text_encoding encoding);
+
+/* Where a part of a text lies in its file: the line its first byte is on
+ * and its offset (a mark is skipped only at offset 0). */
+typedef struct text_place {
+  size_t line;
+  unsigned long long offset;
+} text_place;
+
+/* text_decode of one part of a text (cut where text_split_point allows),
+ * its messages naming the lines and bytes of the whole. */
+char *text_decode_part(const char *data, size_t len, text_encoding encoding, const text_place *at, size_t *outlen,
+                       char *err, size_t errlen);
+
 /* Converts a buffer in encoding to NUL-terminated UTF-8 without a BOM,
  * checking it: UTF-8 must be valid, UTF-16 must have no unpaired
  * surrogates, no text may hold a NUL character. The caller owns the result

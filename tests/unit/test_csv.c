@@ -7,7 +7,9 @@
 #include <cmocka.h>
 #include <iconv.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 
@@ -265,6 +267,112 @@ static void koi8r_and_cp866(void **state) {
   assert_non_null(strstr(err, "2: invalid UTF-8"));
 }
 
+/* Reads the file at path with the stream in parts of part bytes, as rows
+ * of a table or an error: what csv_parse_as gives for the whole text. */
+static void stream_matches_whole(const char *data, size_t len, const char *encoding, size_t part) {
+  char path[] = "/tmp/pdmon-csv-stream-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, data, len), (ssize_t)len);
+  close(fd);
+  csv_table t;
+  char whole_err[512] = "", expected[1100] = "", err[1100] = "";
+  int whole = csv_parse_as(data, len, encoding, &t, whole_err, sizeof whole_err);
+  if (whole != 0) snprintf(expected, sizeof expected, "%s:%s", path, whole_err);
+  csv_stream *s = NULL;
+  int rc = csv_stream_open(path, encoding, part, &s, err, sizeof err);
+  size_t rows = 0;
+  for (int pass = 0; rc == 0 && pass < 2; pass++) {
+    csv_record r;
+    rows = 0;
+    while ((rc = csv_stream_next(s, &r, err, sizeof err)) == 1) {
+      if (whole != 0) continue;
+      if (rows >= t.nrows) fail_msg("part %zu: more rows than the whole text has", part);
+      if (r.line != t.row_line[rows] || r.count != t.row_count[rows])
+        fail_msg("part %zu: row %zu is line %zu with %zu fields, not line %zu with %zu", part, rows, r.line, r.count,
+                 t.row_line[rows], t.row_count[rows]);
+      for (size_t c = 0; c < r.count; c++) assert_string_equal(r.fields[c], csv_field(&t, rows, c));
+      rows++;
+    }
+    if (rc == 0 && rows == 0) {
+      snprintf(err, sizeof err, "%s:%s", path, "1: empty file: expected a header line naming the columns");
+      rc = -1;
+    }
+    if (rc == 0 && whole == 0) {
+      assert_int_equal(csv_stream_delimiter(s), t.delimiter);
+      assert_int_equal(csv_stream_encoding(s), t.encoding);
+      unsigned long long done, total;
+      csv_stream_progress(s, &done, &total);
+      assert_true(done == total && total == len);
+    }
+    if (rc == 0 && csv_stream_rewind(s, err, sizeof err) != 0) rc = -1;
+  }
+  if (rc == 0 || whole == 0) {
+    if (rc != 0) fail_msg("part %zu: %s", part, err);
+    assert_int_equal(rows, t.nrows);
+    csv_free(&t);
+  } else if (strcmp(err, expected) != 0) {
+    fail_msg("part %zu: the stream says\n  %s\nthe whole text\n  %s", part, err, expected);
+  }
+  csv_stream_close(s);
+  unlink(path);
+}
+
+/* A file read a few bytes at a time gives the same rows, lines, delimiter,
+ * encoding and messages as read whole, wherever the parts end: inside a
+ * character of any encoding, a CR LF pair, a quoted field, a byte-order
+ * mark or the delimiter's header line. */
+static void a_file_read_in_parts_reads_as_a_whole(void **state) {
+  (void)state;
+  static const char *texts[] = {
+      "id,name\n1,Школа\n2,Гимназия\n",
+      "\xEF\xBB\xBFid;name\r\n1;Школа\r\n",
+      "id,name,note\n1,\"Школа, №1\",\"line\nbreak \"\"quoted\"\"\"\r\n2,x,\"\"\n",
+      "id,name\r\rx1,\"Школа\rс переносом\"\r\n\r\n,\n3,4",
+      "a,b\n1,2,3\n4\n",
+      "id\n\"unterminated\n2\n3\n",
+      "id,n\n1,\"x\"y\n",
+      "id,name\nx1,Шк\377ола\n",
+      "\xEF\xBB\xBFid\n\xFF\n",
+      "id,name\nx1,a\n\xEF\xBB\xBFx2,b\n",
+      "id,name\nx\0,y\n",
+      "id,name\n\xD8\xEA\xEE\xEB\xE0,\xD0\xA8\xD0\xBA\n",
+      "\xCA\xEE\xE4;\xCD\xE0\xE8\xEC\xE5\xED\xEE\xE2\xE0\xED\xE8\xE5\r\n1;\xD8\xEA\xEE\xEB\xE0 \xB9" "1\r\n",
+      "id\n\xC4\xC1\n",
+      "",
+      "\n\n,,\n",
+      "id\n",
+  };
+  static const size_t parts[] = {1, 2, 3, 4, 5, 7, 16, 0};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+    for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) {
+      size_t len = strlen(texts[i]);
+      if (i == 10) len = 14; /* holds a NUL */
+      stream_matches_whole(texts[i], len, NULL, parts[p]);
+    }
+  const char *pages[] = {"KOI8-R", "CP866", "CP1251", "UTF-16LE", "UTF-16BE"};
+  const char *marks[] = {"", "", "", "\xFF\xFE", "\xFE\xFF"};
+  for (int i = 0; i < 5; i++) {
+    size_t len;
+    /* a character beyond the first plane (a surrogate pair in UTF-16) */
+    char *data = encode(i < 3 ? "Код;Наименование;Вид\r\nsch1;\"Школа\r\n1\";МБОУ\ndou1;Детский сад 5 Ёлочка;МАДОУ\n"
+                              : "Код;Наименование\r\nsch1;\"Школа\r\n1\"\ndou1;Ёлочка 𝄞\r\n",
+                        pages[i], marks[i], strlen(marks[i]), &len);
+    for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) stream_matches_whole(data, len, NULL, parts[p]);
+    free(data);
+  }
+  static const char broken16[] = "\xFF\xFE" "i\0d\0\n\0" "1\0\n\0" "\x00\xD8" "x\0\n\0";
+  static const char odd16[] = "\xFF\xFE" "i\0d\0\n\0" "1";
+  for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) {
+    stream_matches_whole(broken16, sizeof broken16 - 1, NULL, parts[p]);
+    stream_matches_whole(odd16, sizeof odd16 - 1, NULL, parts[p]);
+    stream_matches_whole("a\n\xFF\n", 4, "utf-8", parts[p]);
+    stream_matches_whole("id\n\xC4\xC1\n", 6, "koi8-r", parts[p]);
+    stream_matches_whole("id\n\x98\n", 5, "cp1251", parts[p]);
+    stream_matches_whole("id\n1\n", 5, "ebcdic", parts[p]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(comma_utf8),
@@ -287,6 +395,7 @@ int main(void) {
     cmocka_unit_test(utf16_with_mark),
     cmocka_unit_test(utf16_damaged_or_unmarked),
     cmocka_unit_test(koi8r_and_cp866),
+    cmocka_unit_test(a_file_read_in_parts_reads_as_a_whole),
   };
   return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
