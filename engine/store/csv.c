@@ -126,7 +126,7 @@ static int next_part(csv_stream *s, text_encoding split_as, const char **data, s
     return 1;
   }
   if (s->given) {
-    memmove(s->raw, s->raw + s->given, s->raw_len - s->given);
+    if (s->raw_len > s->given) memmove(s->raw, s->raw + s->given, s->raw_len - s->given);
     s->raw_len -= s->given;
     s->raw_offset += s->given;
     s->given = 0;
@@ -223,7 +223,7 @@ static int refill(csv_stream *s, char *err, size_t errlen) {
   if (!utf8) return stream_fail(s, inner, err, errlen);
   s->decoded_line += line_of_end(utf8, ulen);
   size_t left = s->text_len - s->text_pos;
-  memmove(s->text, s->text + s->text_pos, left);
+  if (left) memmove(s->text, s->text + s->text_pos, left);
   s->text_len = left;
   s->text_pos = 0;
   /* a row's fields take no more than its text plus one NUL each */
@@ -232,7 +232,7 @@ static int refill(csv_stream *s, char *err, size_t errlen) {
     free(utf8);
     return stream_fail(s, _("1: out of memory"), err, errlen);
   }
-  memcpy(s->text + left, utf8, ulen);
+  if (ulen) memcpy(s->text + left, utf8, ulen);
   s->text_len += ulen;
   free(utf8);
   return 0;
