@@ -84,9 +84,14 @@ const command_def command_table[] = {
       VALUE("link", "URL", N_("where the document is published")),
       VALUE("cycle", "N", N_("this cycle (default: the latest)")),
       LIST("measure", "ID", N_("a measure the decision concerns"))}},
-    {"report", command_report, "[--cycle N] --format html|md|json|csv|xlsx [--org ID] [--as-of DATE] [--plain] [-o FILE]",
-     N_("Write the cycle's report: an HTML page, Markdown, JSON, CSV or an Excel workbook."), 0, 0,
+    {"report", command_report, "[--cycle N] --format html|md|json|csv|xlsx [--org ID] [--as-of DATE] [--plain] [-o FILE]\n"
+     "--region [--period YEAR] --format html|json|csv|xlsx [-o FILE | --out DIR]",
+     N_("Write the cycle's report: an HTML page, Markdown, JSON, CSV or an Excel workbook; with --region, the region's "
+        "report of every municipality's cycle."), 0, 0,
      {VALUE("cycle", "N", N_("this cycle (default: the latest)")),
+      FLAG("region", N_("the region's report: every municipality of the store, from the cycle each ran for the period")),
+      VALUE("period", "YEAR", N_("--region: the cycles of this year (default: the latest year with a cycle that has run)")),
+      VALUE("out", "DIR", N_("--region: write DIR/region.FORMAT and each municipality's own report in DIR/municipalities/")),
       VALUE("format", "FORMAT", N_("html, md, json, csv or xlsx")),
       VALUE("org", "ID", N_("one organization's page")),
       VALUE("as-of", "DATE", N_("judge the roadmap on DATE (default: the last day of the cycle's period)")),

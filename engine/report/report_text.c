@@ -36,11 +36,10 @@ const char *report_judgement(const cJSON *row) {
   return status[0] ? status : "no_data";
 }
 
-const char *report_value(const cJSON *ind, const cJSON *row, const char *field, char *buf, size_t len) {
-  if (!report_has(row, field)) return "нет данных";
-  double v = report_number(row, field);
-  const char *unit = report_str(ind, "unit");
-  if (!strcmp(report_str(ind, "target_kind"), "presence") && !unit[0]) return v > 0 ? "имеется" : "отсутствует";
+const char *report_value_of(const char *unit, const char *target_kind, int has, double v, char *buf, size_t len) {
+  if (!has) return "нет данных";
+  if (!unit) unit = "";
+  if (target_kind && !strcmp(target_kind, "presence") && !unit[0]) return v > 0 ? "имеется" : "отсутствует";
   char number[64];
   ru_number(v, 2, number, sizeof number);
   if (!strcmp(unit, "%")) snprintf(buf, len, "%s%%", number);
@@ -48,6 +47,11 @@ const char *report_value(const cJSON *ind, const cJSON *row, const char *field, 
   else if (unit[0]) snprintf(buf, len, "%s" RU_NBSP "%s", number, unit);
   else snprintf(buf, len, "%s", number);
   return buf;
+}
+
+const char *report_value(const cJSON *ind, const cJSON *row, const char *field, char *buf, size_t len) {
+  return report_value_of(report_str(ind, "unit"), report_str(ind, "target_kind"), report_has(row, field),
+                         report_number(row, field), buf, len);
 }
 
 const char *report_target(const cJSON *ind, const cJSON *row) {

@@ -26,6 +26,8 @@ int report_status_problem(const char *status);
  * a number with its unit and number agreement, «имеется»/«отсутствует» for
  * a presence, «нет данных» when missing. */
 const char *report_value(const cJSON *ind, const cJSON *row, const char *field, char *buf, size_t len);
+/* The same for a value read without the model (has: whether there is one). */
+const char *report_value_of(const char *unit, const char *target_kind, int has, double v, char *buf, size_t len);
 
 /* The target that applied to row this period, in words (the judged target,
  * else the document's phrase, else «не задана»). */
