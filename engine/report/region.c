@@ -69,9 +69,11 @@ static int by_targets(const void *a, const void *b) {
   return by_name(x, y);
 }
 
+/* Whether path is a folder itself (not a symbolic link to one, which could
+ * send the municipalities' reports elsewhere). */
 static int is_directory(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static const char municipalities_sql[] =

@@ -6,9 +6,9 @@
  * in region.h. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include "files.h"
 #include "i18n.h"
 #include "region.h"
 #include "russian.h"
@@ -214,18 +214,21 @@ static int cells_sheet(lxw_workbook *wb, const formats *f, region *r, const char
 }
 
 int region_xlsx_write(sqlite3 *db, const region_options *opt, const char *path, char *err, size_t errlen) {
-  struct stat st;
-  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-    snprintf(err, errlen, _("%s: is a symbolic link; pdmon does not write through one"), path);
+  /* libxlsxwriter opens the file by name itself: it writes in a private
+   * folder, and the finished workbook is moved into place (files.h) */
+  files_staged stage;
+  if (files_stage(path, 0, &stage, err, errlen) != 0) return -1;
+  region r;
+  if (region_open(db, opt, &r, err, errlen) != 0) {
+    files_discard(&stage);
     return -1;
   }
-  region r;
-  if (region_open(db, opt, &r, err, errlen) != 0) return -1;
   lxw_workbook_options options = {.constant_memory = LXW_TRUE};
-  lxw_workbook *wb = workbook_new_opt(path, &options);
+  lxw_workbook *wb = workbook_new_opt(stage.part, &options);
   if (!wb) {
     snprintf(err, errlen, _("%s: cannot create the workbook"), path);
     region_close(&r);
+    files_discard(&stage);
     return -1;
   }
   lxw_doc_properties properties = {.title = "Результаты мониторинга муниципальных систем обеспечения"
@@ -263,7 +266,11 @@ int region_xlsx_write(sqlite3 *db, const region_options *opt, const char *path, 
   region_close(&r);
   if (rc == 0 && closed != LXW_NO_ERROR) {
     snprintf(err, errlen, "%s: %s", path, lxw_strerror(closed));
+    rc = -1;
+  }
+  if (rc != 0) {
+    files_discard(&stage);
     return -1;
   }
-  return rc == 0 ? 0 : -1;
+  return files_publish(&stage, err, errlen);
 }
