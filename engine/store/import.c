@@ -59,6 +59,15 @@ static void memo_keep(choice_memo *m, const char *raw, const char *code) {
   m->code[m->n++] = code;
 }
 
+/* The rows an import inserts get consecutive rowids (SQLite gives a new
+ * row the largest rowid plus one) on mostly consecutive lines: a mark
+ * says that from rowid on, a row's line is line + (its rowid - rowid),
+ * until the next mark. Only where the two stop moving together (a row
+ * refused, a row updated) does a mark more cost memory. */
+typedef struct line_mark {
+  sqlite3_int64 rowid, line;
+} line_mark;
+
 /* Everything one import needs; statements are finalized by run_close. */
 typedef struct import_run {
   sqlite3 *db;
@@ -72,6 +81,10 @@ typedef struct import_run {
   int *column_of_field;   /* per entity field: CSV column or -1 */
   char municipality[256]; /* the store's default municipality, "" when none */
   sqlite3_stmt *upsert, *exists, *seen, *seen_line;
+  sqlite3_stmt *insert, *stored; /* a new row; the rowid of a stored id */
+  sqlite3_int64 base_rowid;      /* the table's largest rowid before the import: rows above it are this file's */
+  line_mark *marks;              /* the lines of the rows this file inserted (owned) */
+  size_t nmarks, capmarks;
   sqlite3_stmt *reference[16]; /* per field with a reference */
   sqlite3_stmt *owner_of_row, *owner_of_reference; /* whose a row is (see owners[]) */
   int owner_field;        /* the field that says whose a new row is, or -1 */
@@ -256,8 +269,17 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
            "INSERT INTO %s (%sextra) VALUES (%s?) ON CONFLICT(id) DO UPDATE SET %sextra = excluded.extra",
            e->table, cols, params, updates);
   if (prepare(run, sql, &run->upsert, err, errlen) != 0) return -1;
+  snprintf(sql, sizeof sql, "INSERT INTO %s (%sextra) VALUES (%s?)", e->table, cols, params);
+  if (prepare(run, sql, &run->insert, err, errlen) != 0) return -1;
   snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->table);
   if (prepare(run, sql, &run->exists, err, errlen) != 0) return -1;
+  snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE id = ?", e->table);
+  if (prepare(run, sql, &run->stored, err, errlen) != 0) return -1;
+  sqlite3_stmt *largest;
+  snprintf(sql, sizeof sql, "SELECT coalesce(max(rowid), 0) FROM %s", e->table);
+  if (prepare(run, sql, &largest, err, errlen) != 0) return -1;
+  run->base_rowid = sqlite3_step(largest) == SQLITE_ROW ? sqlite3_column_int64(largest, 0) : INT64_MAX;
+  sqlite3_finalize(largest);
   char inner[256];
   if (store_exec(run->db, "CREATE TEMP TABLE IF NOT EXISTS import_seen"
                           " (id TEXT PRIMARY KEY, line INTEGER NOT NULL);"
@@ -298,6 +320,10 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
 
 static void run_close(import_run *run) {
   sqlite3_finalize(run->upsert);
+  sqlite3_finalize(run->insert);
+  sqlite3_finalize(run->stored);
+  free(run->marks);
+  run->marks = NULL;
   sqlite3_finalize(run->exists);
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
@@ -655,6 +681,47 @@ static int check_unique(import_run *run, const rows_row *row, const char *id, ch
   return -1;
 }
 
+/* Remembers the line of a row this file inserted as rowid. 0, or -1 when
+ * memory runs out. */
+static int mark_line(import_run *run, sqlite3_int64 rowid, size_t line) {
+  sqlite3_int64 at = (sqlite3_int64)line;
+  if (run->nmarks > 0) {
+    const line_mark *last = &run->marks[run->nmarks - 1];
+    if (at - rowid == last->line - last->rowid) return 0;
+  }
+  if (run->nmarks == run->capmarks) {
+    size_t cap = run->capmarks ? run->capmarks * 2 : 64;
+    line_mark *grown = realloc(run->marks, cap * sizeof *grown);
+    if (!grown) return -1;
+    run->marks = grown;
+    run->capmarks = cap;
+  }
+  run->marks[run->nmarks++] = (line_mark){rowid, at};
+  return 0;
+}
+
+/* The line of the row this file inserted as rowid. */
+static long long line_of(const import_run *run, sqlite3_int64 rowid) {
+  size_t lo = 0, hi = run->nmarks; /* the last mark at or below rowid is in [lo, hi) */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (run->marks[mid].rowid <= rowid) lo = mid;
+    else hi = mid;
+  }
+  return run->nmarks ? (long long)(run->marks[lo].line + (rowid - run->marks[lo].rowid)) : 0;
+}
+
+/* The rowid of the stored row with id, or 0 (-1 on a store error). */
+static sqlite3_int64 stored_rowid(import_run *run, const char *id) {
+  sqlite3_stmt *st = run->stored;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_int64 rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rowid;
+}
+
 /* Columns the schema does not know (and values it read as phrases), as a
  * JSON object, or NULL when none has a value. The caller frees the result. */
 static char *extra_json(const import_run *run, const rows_row *row, const typed_value *v) {
@@ -739,15 +806,11 @@ static int store_staff_row(import_run *run, const typed_value *v, char *msg, siz
   return 0;
 }
 
-/* Writes a validated row (a staff row with its span, as one step);
- * counts it as inserted or updated. Returns 0, 1 when the row is refused
- * after all (reason in msg, nothing of it written), -1 when the store failed. */
-static int store_row(import_run *run, const rows_row *row, const typed_value *v, char *msg, size_t msglen) {
+/* Binds a validated row to st (the insert or the upsert: the same
+ * parameters). The values are not copied: st must be stepped and its
+ * bindings cleared while v and extra live. */
+static void bind_row(const import_run *run, sqlite3_stmt *st, const typed_value *v, const char *extra) {
   const entity_def *e = run->entity;
-  int existed = probe(run->exists, v[0].text);
-  sqlite3_stmt *st = run->upsert;
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
   int p = 0;
   for (size_t f = 0; f < e->nfields; f++) {
     if (e->fields[f].span_only) continue;
@@ -757,24 +820,88 @@ static int store_row(import_run *run, const rows_row *row, const typed_value *v,
     case FIELD_YEAR:
     case FIELD_BOOL: sqlite3_bind_int64(st, p, v[f].integer); break;
     case FIELD_DECIMAL: sqlite3_bind_double(st, p, v[f].decimal); break;
-    case FIELD_DATE: sqlite3_bind_text(st, p, v[f].date, -1, SQLITE_TRANSIENT); break;
-    default: sqlite3_bind_text(st, p, v[f].text, -1, SQLITE_TRANSIENT); break;
+    case FIELD_DATE: sqlite3_bind_text(st, p, v[f].date, -1, SQLITE_STATIC); break;
+    default: sqlite3_bind_text(st, p, v[f].text, -1, SQLITE_STATIC); break;
     }
   }
-  char *extra = extra_json(run, row, v);
-  if (extra) sqlite3_bind_text(st, p + 1, extra, -1, SQLITE_TRANSIENT);
-  cJSON_free(extra);
-  int rc = 0;
-  if (run->spans) {
-    rc = store_staff_row(run, v, msg, msglen);
-  } else if (sqlite3_step(st) != SQLITE_DONE) {
-    snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
-    rc = -1;
+  if (extra) sqlite3_bind_text(st, p + 1, extra, -1, SQLITE_STATIC);
+}
+
+/* Steps a bound statement that writes; resets it and clears its
+ * bindings. Returns SQLite's result code of the step. */
+static int write_step(import_run *run, sqlite3_stmt *st, char *msg, size_t msglen) {
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
+/* A row whose id the store holds: refused when another municipality owns
+ * the id or the file has given the id before, else the stored row is
+ * updated. Returns as store_row. */
+static int update_stored(import_run *run, const rows_row *row, const typed_value *v, const char *extra, char *msg,
+                         size_t msglen) {
+  if (check_owner(run, v, msg, msglen) != 0) return 1;
+  sqlite3_int64 rowid = stored_rowid(run, v[0].text);
+  if (rowid < 0) {
+    snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
+    return -1;
   }
-  if (rc != 0) return rc;
-  if (existed) run->report->updated++;
-  else run->report->inserted++;
+  if (rowid > run->base_rowid) { /* inserted by this very file */
+    snprintf(msg, msglen, _("%s: the same id is already on line %lld (%.300s)"), column_name(run, 0),
+             line_of(run, rowid), v[0].text);
+    return 1;
+  }
+  if (check_unique(run, row, v[0].text, msg, msglen) != 0) return 1; /* stored before: updated once */
+  bind_row(run, run->upsert, v, extra);
+  if (write_step(run, run->upsert, msg, msglen) != SQLITE_DONE) return -1;
+  run->report->updated++;
   return 0;
+}
+
+/* A row of an entity without spans: inserted as new, which one b-tree
+ * search of the id decides, and only when the store holds the id already
+ * checked and updated (update_stored). Returns as store_row. */
+static int store_plain_row(import_run *run, const rows_row *row, const typed_value *v, const char *extra, char *msg,
+                           size_t msglen) {
+  bind_row(run, run->insert, v, extra);
+  int rc = write_step(run, run->insert, msg, msglen);
+  if (rc == SQLITE_DONE) {
+    sqlite3_int64 rowid = sqlite3_last_insert_rowid(run->db);
+    if (rowid <= run->base_rowid) { /* SQLite ran out of rowids and chose one at random: remember the id */
+      if (check_unique(run, row, v[0].text, msg, msglen) != 0) return -1;
+    } else if (mark_line(run, rowid, row->line) != 0) {
+      snprintf(msg, msglen, _("out of memory"));
+      return -1;
+    }
+    run->report->inserted++;
+    return 0;
+  }
+  int code = sqlite3_extended_errcode(run->db);
+  if (code != SQLITE_CONSTRAINT_PRIMARYKEY && code != SQLITE_CONSTRAINT_UNIQUE) return -1;
+  return update_stored(run, row, v, extra, msg, msglen);
+}
+
+/* Writes a validated row (a staff row with its span, as one step);
+ * counts it as inserted or updated. Returns 0, 1 when the row is refused
+ * after all (reason in msg, nothing of it written), -1 when the store failed. */
+static int store_row(import_run *run, const rows_row *row, const typed_value *v, char *msg, size_t msglen) {
+  char *extra = extra_json(run, row, v);
+  int rc;
+  if (run->spans) {
+    int existed = probe(run->exists, v[0].text);
+    bind_row(run, run->upsert, v, extra);
+    rc = store_staff_row(run, v, msg, msglen);
+    sqlite3_reset(run->upsert);
+    sqlite3_clear_bindings(run->upsert);
+    if (rc == 0 && existed) run->report->updated++;
+    else if (rc == 0) run->report->inserted++;
+  } else {
+    rc = store_plain_row(run, row, v, extra, msg, msglen);
+  }
+  cJSON_free(extra);
+  return rc;
 }
 
 /* Records a rejected row in the report and, when the valid rows are
@@ -834,8 +961,10 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
     char msg[3200], inner[3200];
     memset(v, 0, sizeof v);
     run->report->rows++;
-    int ok = validate_row(run, &row, v, msg, sizeof msg) == 0 && check_owner(run, v, msg, sizeof msg) == 0 &&
-             check_unique(run, &row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0;
+    /* a row of an entity without spans is checked against the stored rows only when its id is there */
+    int ok = validate_row(run, &row, v, msg, sizeof msg) == 0 &&
+             (!run->spans || (check_owner(run, v, msg, sizeof msg) == 0 &&
+                              check_unique(run, &row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0));
     int rc = ok ? store_row(run, &row, v, msg, sizeof msg) : 1;
     if (rc == 1) {
       rc = add_problem(run, &row, msg, inner, sizeof inner);

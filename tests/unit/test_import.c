@@ -265,6 +265,41 @@ static void activities_without_ids_do_not_duplicate(void **state) {
   import_report_free(&r);
 }
 
+/* A repeated id is refused naming the line where the file first gave it,
+ * whether that row was new to the store or updated a stored one, and
+ * however many refused or updated rows came between. */
+static void repeated_ids_name_their_first_line(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[512];
+  import_options opt = {.skip_invalid = 1};
+  const char *orgs = "id,name,kind,municipality\n"
+                     "n1,МОУ СОШ № 11,school,emz\n"  /* 2: new */
+                     "sch1,МОУ СОШ № 1,school,emz\n" /* 3: stored: updated */
+                     "n2,МОУ СОШ № 12,spaceship,emz\n" /* 4: refused */
+                     "n3,МОУ СОШ № 13,school,emz\n"  /* 5: new, after a refused and an updated row */
+                     "sch2,МОУ СОШ № 2,school,emz\n" /* 6: stored: updated */
+                     "n4,МОУ СОШ № 14,school,emz\n"  /* 7: new */
+                     "n3,МОУ СОШ № 13,school,emz\n"  /* 8: repeats 5 */
+                     "sch1,МОУ СОШ № 1,school,emz\n" /* 9: repeats 3 */
+                     "n1,МОУ СОШ № 11,school,emz\n"  /* 10: repeats 2 */
+                     "n4,МОУ СОШ № 14,school,emz\n"; /* 11: repeats 7 */
+  assert_int_equal(import_text(f, "organizations", "again.csv", orgs, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 3);
+  assert_int_equal(r.updated, 2);
+  assert_int_equal(r.rejected, 5);
+  const char *first[] = {"8: id: the same id is already on line 5 (n3)", "9: id: the same id is already on line 3 (sch1)",
+                         "10: id: the same id is already on line 2 (n1)", "11: id: the same id is already on line 7 (n4)"};
+  for (size_t i = 0; i < 4; i++) {
+    char expected[600];
+    snprintf(expected, sizeof expected, "%s/again.csv:%s", f->dir, first[i]);
+    assert_string_equal(r.problems[i + 1].message, expected);
+  }
+  import_report_free(&r);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 6);
+}
+
 static void missing_columns_and_municipality_default(void **state) {
   fixture *f = *state;
   import_report r;
@@ -620,6 +655,7 @@ static void real_hr_values(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
+    cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
     cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
     cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, setup, teardown),
