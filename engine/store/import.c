@@ -80,12 +80,15 @@ typedef struct import_run {
   int *field_of_column;   /* per CSV column: entity field index, -1 (kept in extra) or COLUMN_DROPPED */
   int *column_of_field;   /* per entity field: CSV column or -1 */
   char municipality[256]; /* the store's default municipality, "" when none */
-  sqlite3_stmt *upsert, *exists, *seen, *seen_line;
+  sqlite3_stmt *upsert, *seen, *seen_line;
   sqlite3_stmt *insert, *stored; /* a new row; the rowid of a stored id */
   sqlite3_int64 base_rowid;      /* the table's largest rowid before the import: rows above it are this file's */
   line_mark *marks;              /* the lines of the rows this file inserted (owned) */
   size_t nmarks, capmarks;
   sqlite3_stmt *reference[16]; /* per field with a reference */
+  char *found[16];             /* per field with a reference: the last value found there (owned); the
+                                * rows of a file come grouped by worker or event, and the store loses
+                                * no row while importing */
   sqlite3_stmt *owner_of_row, *owner_of_reference; /* whose a row is (see owners[]) */
   int owner_field;        /* the field that says whose a new row is, or -1 */
   import_report *report;
@@ -251,8 +254,8 @@ static int prepare(import_run *run, const char *sql, sqlite3_stmt **stmt, char *
   return -1;
 }
 
-/* Prepares the upsert, the existence probe, the duplicate tracker and one
- * reference check per referencing field. */
+/* Prepares the insert and the upsert, the rowid probe, the duplicate
+ * tracker and one reference check per referencing field. */
 static int prepare_statements(import_run *run, char *err, size_t errlen) {
   const entity_def *e = run->entity;
   char cols[1024] = "", params[512] = "", updates[2048] = "", sql[4096];
@@ -271,8 +274,6 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
   if (prepare(run, sql, &run->upsert, err, errlen) != 0) return -1;
   snprintf(sql, sizeof sql, "INSERT INTO %s (%sextra) VALUES (%s?)", e->table, cols, params);
   if (prepare(run, sql, &run->insert, err, errlen) != 0) return -1;
-  snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", e->table);
-  if (prepare(run, sql, &run->exists, err, errlen) != 0) return -1;
   snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE id = ?", e->table);
   if (prepare(run, sql, &run->stored, err, errlen) != 0) return -1;
   sqlite3_stmt *largest;
@@ -282,7 +283,7 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
   sqlite3_finalize(largest);
   char inner[256];
   if (store_exec(run->db, "CREATE TEMP TABLE IF NOT EXISTS import_seen"
-                          " (id TEXT PRIMARY KEY, line INTEGER NOT NULL);"
+                          " (id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
                           "DELETE FROM temp.import_seen;", inner, sizeof inner) != 0) {
     snprintf(err, errlen, "%s: store: %s", run->path, inner);
     return -1;
@@ -324,10 +325,13 @@ static void run_close(import_run *run) {
   sqlite3_finalize(run->stored);
   free(run->marks);
   run->marks = NULL;
-  sqlite3_finalize(run->exists);
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
-  for (size_t i = 0; i < 16; i++) sqlite3_finalize(run->reference[i]);
+  for (size_t i = 0; i < 16; i++) {
+    sqlite3_finalize(run->reference[i]);
+    free(run->found[i]);
+    run->found[i] = NULL;
+  }
   for (size_t f = 0; f < 16; f++)
     for (size_t i = 0; i < run->memo[f].n; i++) free(run->memo[f].raw[i]);
   sqlite3_finalize(run->owner_of_row);
@@ -618,10 +622,14 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
                " данных»): use the table number or another code"), column_name(run, f));
       return -1;
     }
-    if (fd->references && run->reference[f] && !probe(run->reference[f], raw)) {
-      snprintf(msg, msglen, _("%s: no %s with this id in the store; import it first (%s)"),
-               column_name(run, f), fd->references, raw);
-      return -1;
+    if (fd->references && run->reference[f] && !(run->found[f] && !strcmp(run->found[f], raw))) {
+      if (!probe(run->reference[f], raw)) {
+        snprintf(msg, msglen, _("%s: no %s with this id in the store; import it first (%s)"),
+                 column_name(run, f), fd->references, raw);
+        return -1;
+      }
+      free(run->found[f]);
+      run->found[f] = strdup(raw); /* only a cache: NULL probes the next row again */
     }
   }
   subject_from_position(run, v);
@@ -783,9 +791,9 @@ static int record_span(import_run *run, const employment_row *row, int known, ch
  * nothing), then the row, then staff is told the latest span; a new worker
  * has the row first (the span refers to it), then their first span, which
  * a history cannot contradict. Returns as store_row. */
-static int store_staff_row(import_run *run, const typed_value *v, char *msg, size_t msglen) {
+static int store_staff_row(import_run *run, const typed_value *v, int stored, char *msg, size_t msglen) {
   employment_row span = span_row(run, v);
-  int known = employment_known(&run->employment, span.staff_id);
+  int known = stored ? employment_known(&run->employment, span.staff_id) : 0; /* spans refer to staff */
   if (known < 0) {
     snprintf(msg, msglen, _("store refused the employment span: %s"), sqlite3_errmsg(run->db));
     return -1;
@@ -883,19 +891,20 @@ static int store_plain_row(import_run *run, const rows_row *row, const typed_val
   return update_stored(run, row, v, extra, msg, msglen);
 }
 
-/* Writes a validated row (a staff row with its span, as one step);
- * counts it as inserted or updated. Returns 0, 1 when the row is refused
+/* Writes a validated row (a staff row with its span, as one step; stored:
+ * whether the store holds the worker, check_staff_row); counts it as
+ * inserted or updated. Returns 0, 1 when the row is refused
  * after all (reason in msg, nothing of it written), -1 when the store failed. */
-static int store_row(import_run *run, const rows_row *row, const typed_value *v, char *msg, size_t msglen) {
+static int store_row(import_run *run, const rows_row *row, const typed_value *v, int stored, char *msg,
+                     size_t msglen) {
   char *extra = extra_json(run, row, v);
   int rc;
   if (run->spans) {
-    int existed = probe(run->exists, v[0].text);
     bind_row(run, run->upsert, v, extra);
-    rc = store_staff_row(run, v, msg, msglen);
+    rc = store_staff_row(run, v, stored, msg, msglen);
     sqlite3_reset(run->upsert);
     sqlite3_clear_bindings(run->upsert);
-    if (rc == 0 && existed) run->report->updated++;
+    if (rc == 0 && stored) run->report->updated++;
     else if (rc == 0) run->report->inserted++;
   } else {
     rc = store_plain_row(run, row, v, extra, msg, msglen);
@@ -930,6 +939,22 @@ static const char *unique_key(const import_run *run, const typed_value *v, char 
   return buf;
 }
 
+/* The checks of a staff row against the store and the file: its id is
+ * not another municipality's, its identity not the file's already.
+ * *stored says whether the store holds the worker. Returns 0, 1 when the
+ * row is refused (reason in msg), -1 when the store failed. */
+static int check_staff_row(import_run *run, const rows_row *row, const typed_value *v, char *key, size_t keylen,
+                           int *stored, char *msg, size_t msglen) {
+  sqlite3_int64 rowid = stored_rowid(run, v[0].text);
+  if (rowid < 0) {
+    snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
+    return -1;
+  }
+  *stored = rowid > 0;
+  if (*stored && check_owner(run, v, msg, msglen) != 0) return 1; /* a new id has no owner yet */
+  return check_unique(run, row, unique_key(run, v, key, keylen), msg, msglen) == 0 ? 0 : 1;
+}
+
 /* A rejected row of a staff list still names a worker who is there: they
  * must not be closed as left. */
 static int keep_listed(import_run *run, const rows_row *row) {
@@ -962,10 +987,10 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
     memset(v, 0, sizeof v);
     run->report->rows++;
     /* a row of an entity without spans is checked against the stored rows only when its id is there */
-    int ok = validate_row(run, &row, v, msg, sizeof msg) == 0 &&
-             (!run->spans || (check_owner(run, v, msg, sizeof msg) == 0 &&
-                              check_unique(run, &row, unique_key(run, v, key, sizeof key), msg, sizeof msg) == 0));
-    int rc = ok ? store_row(run, &row, v, msg, sizeof msg) : 1;
+    int stored = 0;
+    int rc = validate_row(run, &row, v, msg, sizeof msg) == 0 ? 0 : 1;
+    if (rc == 0 && run->spans) rc = check_staff_row(run, &row, v, key, sizeof key, &stored, msg, sizeof msg);
+    if (rc == 0) rc = store_row(run, &row, v, stored, msg, sizeof msg);
     if (rc == 1) {
       rc = add_problem(run, &row, msg, inner, sizeof inner);
       if (rc == 0 && keep_listed(run, &row) != 0) rc = -2;
