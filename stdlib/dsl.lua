@@ -522,6 +522,74 @@ function dsl.prepare(pack, ctx)
   return ctx.statements
 end
 
+-- Everything of a pack but its targets that decides the rows of an
+-- evaluation in period, as text: two packs with the same layout give the
+-- same rows but for what their targets judge. A region-wide run takes a
+-- municipality whose layer differs from the region's pack only in its
+-- targets into its one pass over the data (with the layer's targets, see
+-- dsl.targets_export); another is evaluated alone with its layer.
+function dsl.layout(pack, period)
+  local out = {}
+  local function put(...)
+    for i = 1, select("#", ...) do out[#out + 1] = tostring((select(i, ...))) end
+    out[#out + 1] = "\n"
+  end
+  local function list(t) return type(t) == "table" and table.concat(t, ",") or tostring(t) end
+  local as_of = pack.as_of
+  put("as_of", type(as_of) == "table" and (as_of.month .. "." .. as_of.day) or as_of)
+  put("programme", pack.programme and list(pack.programme))
+  put("recommendations", #pack.recommendations, "ratings", #pack.ratings)
+  for _, r in ipairs(pack.ratings) do
+    local ids = {}
+    for id, w in pairs(r.weights) do ids[#ids + 1] = id .. "=" .. w end
+    table.sort(ids)
+    put("rating", r.id, r.title, r.missing, list(r.kinds), r.set and sets.describe(r.set), table.concat(ids, ","))
+  end
+  for _, c in ipairs(pack.criteria) do put("criterion", c.id, c.title) end
+  local t = sets.time(period, as_of)
+  local function measures(agg)
+    if agg.kind == "growth" then
+      put("growth", agg.base, agg.points)
+      return measures(agg.inner)
+    end
+    put("aggregate", agg.kind, agg.unit)
+    for _, m in ipairs(agg.measures) do put("measure", m.entity, m.additive, m.sql("x", t, "xs", nil)) end
+  end
+  for _, ind in ipairs(pack.indicators) do
+    put("indicator", ind.id, ind.criterion, ind.title, ind.unit, ind.source, ind.level, ind.reading, list(ind.applies_to),
+      ind.empty, ind.missing, list(ind.breakdown), ind.deadline and ind.deadline.text)
+    if type(ind.value) == "function" then put("function") else measures(ind.value) end
+  end
+  return table.concat(out)
+end
+
+-- The targets of every indicator of the pack (as finished: overrides and
+-- deadlines applied) as text for another Lua state (targets.export).
+function dsl.targets_export(pack)
+  local all = {}
+  for _, ind in ipairs(pack.indicators) do all[ind.id] = { target = ind.target, origin = ind.target_origin } end
+  return targets.export(all)
+end
+
+-- The targets of municipalities that come into a region-wide run with
+-- their layers' own: ctx.unit_targets_text (by municipality, the text of
+-- dsl.targets_export) read into ctx.unit_targets[m][indicator id] =
+-- { target, list, origin }.
+local function read_unit_targets(ctx)
+  if type(ctx.unit_targets_text) ~= "table" then return end
+  ctx.unit_targets = {}
+  for m, text in pairs(ctx.unit_targets_text) do
+    local own = {}
+    for id, t in pairs(targets.import(text)) do
+      local list = {}
+      if targets.is_target(t.target) then list[1] = t.target
+      elseif t.target then for _, one in pairs(t.target) do list[#list + 1] = one end end
+      own[id] = { target = t.target, list = list, origin = t.origin }
+    end
+    ctx.unit_targets[m] = own
+  end
+end
+
 local advice_of -- below: recommendations and ratings as the rows stream
 
 -- Evaluates the indicators ids (all when nil) into sink (the core's
@@ -530,6 +598,7 @@ local advice_of -- below: recommendations and ratings as the rows stream
 -- of statements run; a broken recommendation rule raises.
 function dsl.stream(pack, ctx, sink, ids)
   dsl.prepare(pack, ctx)
+  read_unit_targets(ctx)
   local advice = not ids and advice_of(pack, ctx, sink) or nil
   local n = evaluation.stream(pack, ctx, sink, ids, advice)
   if advice and advice.failure then error(advice.failure, 0) end

@@ -61,6 +61,85 @@ local SCANS = {
   document = { from = "document d", alias = "d", org = "d.organization_id", position = "NULL" },
 }
 
+-- The municipalities of a region-wide run, as SQL: those of the store's
+-- organizations, communities and documents (as the core lists them).
+local UNITS_SQL = "(SELECT municipality AS m FROM organization UNION SELECT municipality FROM community"
+  .. " UNION SELECT municipality FROM document)"
+
+-- How each entity is scanned in a region-wide run (every municipality in
+-- one pass): as SCANS, with unit, the SQL of the municipality each row is
+-- read for, and the rows each municipality's own run would see (the
+-- rules' view of one municipality, engine/store/rule_view.c). A worker's
+-- span and an activity count where the span's organization is; an event,
+-- a community, a document in their municipality; a participation in its
+-- event's, with its worker's span there; a registry entry in every
+-- municipality its member was ever employed in, at the span there on the
+-- reporting date (else in its total only). follows_org: the municipality
+-- is the organization's, so rows group by organization alone.
+local REGION_SCANS = {
+  staff = { from = "employment s_e JOIN organization s_u ON s_u.id = s_e.organization_id JOIN staff s ON s.id = s_e.staff_id",
+            lean = "employment s_e JOIN organization s_u ON s_u.id = s_e.organization_id",
+            unit = "s_u.municipality", follows_org = true,
+            total_where = function(t)
+              return "NOT EXISTS (SELECT 1 FROM employment s_n WHERE s_n.staff_id = s_e.staff_id"
+                .. " AND s_n.from_date > s_e.from_date AND s_n.from_date <= '" .. t.to .. "' AND "
+                .. sets.visible_sql("employment", "s_n", "s_u.municipality") .. ")"
+            end },
+  activity = { from = "employment a_s_e JOIN organization a_u ON a_u.id = a_s_e.organization_id CROSS JOIN activity a"
+                 .. " ON a.staff_id = a_s_e.staff_id AND " .. sets.employed_sql("a_s_e", "a.date", "a.date")
+                 .. " JOIN staff a_s ON a_s.id = a.staff_id",
+               lean = "employment a_s_e JOIN organization a_u ON a_u.id = a_s_e.organization_id CROSS JOIN activity a"
+                 .. " ON a.staff_id = a_s_e.staff_id AND " .. sets.employed_sql("a_s_e", "a.date", "a.date"),
+               unit = "a_u.municipality", follows_org = true },
+  organization = { from = "organization o", unit = "o.municipality", follows_org = true },
+  event = { from = "event v", unit = "v.municipality", in_units = true },
+  participation = { from = "participation p JOIN event p_u ON p_u.id = p.event_id LEFT JOIN employment p_s_e"
+                        .. " ON p.organization_id IS NULL AND p_s_e.staff_id = p.staff_id AND "
+                        .. sets.employed_sql("p_s_e", "p.date", "p.date") .. " AND "
+                        .. sets.visible_sql("employment", "p_s_e", "p_u.municipality")
+                        .. " LEFT JOIN staff p_s ON p_s.id = p.staff_id AND " .. sets.visible_sql("staff", "p_s", "p_u.municipality"),
+                    unit = "p_u.municipality", in_units = true },
+  registry = { from = function(t)
+                 return "registry_member r JOIN (SELECT DISTINCT r_e.staff_id AS staff_id, r_o.municipality AS municipality"
+                   .. " FROM employment r_e JOIN organization r_o ON r_o.id = r_e.organization_id) r_u ON r_u.staff_id = r.staff_id"
+                   .. " LEFT JOIN employment r_s_e ON r_s_e.staff_id = r.staff_id AND "
+                   .. sets.employed_sql("r_s_e", "'" .. t.from .. "'", "'" .. t.to .. "'") .. " AND "
+                   .. sets.visible_sql("employment", "r_s_e", "r_u.municipality")
+               end,
+               unit = "r_u.municipality" },
+  community = { from = "community c", unit = "c.municipality" },
+  document = { from = "document d", unit = "d.municipality" },
+}
+
+-- The scan of entity: its scoped form, or in a region-wide run (ctx.units)
+-- the scoped form with the region's FROM clauses and unit.
+local function scan_of(ctx, entity)
+  local s = SCANS[entity]
+  if not ctx.units then return s end
+  ctx.region_scans = ctx.region_scans or {}
+  local r = ctx.region_scans[entity]
+  if not r then
+    r = {}
+    for k, v in pairs(s) do r[k] = v end
+    local region = REGION_SCANS[entity]
+    for k, v in pairs(region) do r[k] = v end
+    if not region.lean then r.lean = nil end
+    if not region.total_where then r.total_where = nil end
+    ctx.region_scans[entity] = r
+  end
+  return r
+end
+
+-- The reporting time t of a scan: in a region-wide run, with the SQL of
+-- the municipality its rows are read for (t.unit, see sets.visible_sql).
+local function scan_time(s, t)
+  if not s.unit then return t end
+  local copy = {}
+  for k, v in pairs(t) do copy[k] = v end
+  copy.unit = s.unit
+  return copy
+end
+
 -- Runs sql on the context's read-only store, counting statements.
 local function query(ctx, sql)
   ctx.statements = ctx.statements + 1
@@ -103,19 +182,41 @@ end
 -- (a municipality's own document, a community of none): such rows count
 -- in the total only.
 local function orphan_sql(s)
-  return "(" .. s.org .. " IS NULL OR NOT EXISTS (SELECT 1 FROM organization o_x WHERE o_x.id = " .. s.org .. "))"
+  return "(" .. s.org .. " IS NULL OR NOT EXISTS (SELECT 1 FROM organization o_x WHERE o_x.id = " .. s.org
+    .. (s.unit and (" AND o_x.municipality = " .. s.unit) or "") .. "))"
+end
+
+-- The WHERE clause of a scan from its conditions (a list), in a
+-- region-wide run limited to the municipalities of the run where a row's
+-- municipality need not be one of them.
+local function where_of(s, where)
+  if s.unit and s.in_units then where[#where + 1] = s.unit .. " IN (SELECT m FROM " .. UNITS_SQL .. ")" end
+  return #where > 0 and (" WHERE " .. table.concat(where, " AND ")) or ""
+end
+
+-- In a region-wide run, the grouped rows of a scan sorted by municipality
+-- then as grouped (a few rows per organization: sorting them costs little,
+-- unlike sorting the rows scanned).
+local function by_unit(s, sql, order)
+  if not s.unit then return sql end
+  return "WITH g AS MATERIALIZED (" .. sql .. ") SELECT * FROM g ORDER BY unit, " .. order
 end
 
 -- The SQL of one scan of non-additive measures: their columns grouped by
 -- organization (in its order), or not grouped at all (the total).
-local function scan_sql(entity, t, measures, grouping)
-  local s = SCANS[entity]
+local function scan_sql(s, t, measures, grouping)
+  t = scan_time(s, t)
   local columns = {}
   for i, m in ipairs(measures) do columns[i] = m.sql(s.alias, t, s.staff_alias, s.at) .. " AS m" .. i end
   local where = {}
   if s.where then where[1] = s.where(t) end
   if grouping == "total" and s.total_where and t.any_day then where[#where + 1] = s.total_where(t) end
-  local from = " FROM " .. (type(s.from) == "function" and s.from(t) or s.from) .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "")
+  local from = " FROM " .. (type(s.from) == "function" and s.from(t) or s.from) .. where_of(s, where)
+  if s.unit then
+    if grouping == "total" then return "SELECT " .. s.unit .. " AS unit, " .. table.concat(columns, ", ") .. from .. " GROUP BY 1" end
+    return by_unit(s, "SELECT " .. s.unit .. " AS unit, " .. s.org .. " AS org, " .. orphan_sql(s) .. " AS orphan, "
+      .. table.concat(columns, ", ") .. from .. " GROUP BY 2" .. (s.follows_org and "" or ", 1"), "org")
+  end
   if grouping == "total" then return "SELECT " .. table.concat(columns, ", ") .. from end
   return "SELECT " .. s.org .. " AS org, " .. orphan_sql(s) .. " AS orphan, " .. table.concat(columns, ", ") .. from
     .. " GROUP BY 1 ORDER BY 1"
@@ -138,8 +239,8 @@ local function costly(condition) return condition:find("(", 1, true) ~= nil end
 -- condition (an EXISTS probe) is computed only on rows where the cheap
 -- conditions of some measure that needs it hold, as a measure of its own
 -- would. Returns the SQL and the string.unpack format of its column t.
-local function tally_sql(entity, t, measures)
-  local s = SCANS[entity]
+local function tally_sql(s, t, measures)
+  t = scan_time(s, t)
   local conditions, bit_of, guards = {}, {}, {}
   local fields, field_of = {}, {}
   local plan, format = {}, { "=" }
@@ -194,12 +295,16 @@ local function tally_sql(entity, t, measures)
   local args = { sets.literal(#masks .. " " .. #fields .. ";" .. table.concat(plan, ";")) }
   for _, bits in ipairs(masks) do args[#args + 1] = table.concat(bits, " + ") end
   for _, f in ipairs(fields) do args[#args + 1] = f end
-  local where = s.where and (" WHERE " .. s.where(t)) or ""
+  local where = where_of(s, { s.where and s.where(t) or nil })
   local read = { table.unpack(conditions) }
   for _, f in ipairs(fields) do read[#read + 1] = f end
-  return "SELECT " .. s.org .. " AS org, " .. s.position .. " AS position, " .. orphan_sql(s) .. " AS orphan, pdmon_tally("
-    .. table.concat(args, ", ") .. ") AS t FROM " .. from_of(s, t, read) .. where .. " GROUP BY 1, 2 ORDER BY 1, 2",
-    table.concat(format)
+  local columns = s.org .. " AS org, " .. s.position .. " AS position, " .. orphan_sql(s) .. " AS orphan, pdmon_tally("
+    .. table.concat(args, ", ") .. ") AS t FROM " .. from_of(s, t, read) .. where
+  if s.unit then
+    return by_unit(s, "SELECT " .. s.unit .. " AS unit, " .. columns .. " GROUP BY 2, 3" .. (s.follows_org and "" or ", 1"),
+      "org, position"), table.concat(format)
+  end
+  return "SELECT " .. columns .. " GROUP BY 1, 2 ORDER BY 1, 2", table.concat(format)
 end
 
 -- Plans the measures of requests ({ key, aggregate, period }) into scans.
@@ -248,17 +353,24 @@ end
 -- their totals (one row). A failure is kept in b.error.
 local function open_batch(ctx, b)
   local t = sets.time(b.period, ctx.as_of)
+  local s = scan_of(ctx, b.entity)
   local sql
-  if b.additive then sql, b.format = tally_sql(b.entity, t, b.measures) else sql = scan_sql(b.entity, t, b.measures, "org") end
+  if b.additive then sql, b.format = tally_sql(s, t, b.measures) else sql = scan_sql(s, t, b.measures, "org") end
   local c, err = cursor(ctx, sql)
   if not c then b.error = err return end
   b.cursor, b.row, b.n = c, {}, #b.measures
   if not b.additive then
     local totals
-    totals, err = query(ctx, scan_sql(b.entity, t, b.measures, "total"))
+    totals, err = query(ctx, scan_sql(s, t, b.measures, "total"))
     if not totals then b.error = err return end
-    b.totals = {}
-    for i = 1, b.n do b.totals[i] = totals[1]["m" .. i] or 0 end
+    -- a region-wide run: each municipality's totals (none: zeros)
+    b.totals_of = {}
+    for _, row in ipairs(totals) do
+      local v = {}
+      for i = 1, b.n do v[i] = row["m" .. i] or 0 end
+      b.totals_of[row.unit or false] = v
+    end
+    b.totals = b.totals_of[false]
   end
   b.head = c:next(b.row)
 end
@@ -277,19 +389,42 @@ end
 
 -- Starts a unit (the municipality, or the region taken as one): empty
 -- sums by kind, position and in all.
-local function reset_batch(b)
+local function reset_batch(b, unit)
   b.kind, b.position = {}, {}
   b.all = zeros(b.n or #b.measures)
+  if unit and b.totals_of then b.totals = b.totals_of[unit] or zeros(b.n) end
+end
+
+-- Where a batch row stands against the municipality pass reads (a
+-- region-wide run): "skip" a row of a municipality before it or not in
+-- the run (evaluated with its own layer), "stop" one after it, nil one of
+-- its own. pass is { index = position of each municipality, at = the
+-- position of the one being read }.
+local function placed(pass, unit)
+  if not pass then return nil end
+  local k = pass.index[unit]
+  if not k or k < pass.at then return "skip" end
+  if k > pass.at then return "stop" end
+  return nil
 end
 
 -- Reads the batch's rows of organization org (nil: the rows after the
 -- last organization): each adds to the organization's sums (additive:
 -- also by position), rows of no known organization to the totals only.
-local function read_batch(b, org)
+local function read_batch(b, org, pass)
   local own = zeros(b.n)
   while b.head do
     local row = b.row
-    if row.orphan ~= 1 and (org == nil or row.org ~= org) then break end
+    local where = placed(pass, row.unit)
+    if where == "stop" then break end
+    if where == "skip" then goto next_row end
+    if row.orphan ~= 1 and row.org ~= org then
+      -- after the last organization of a municipality, what is left of it
+      -- (nothing but rows of no organization of its) is passed over
+      if org == nil and pass then goto next_row end
+      break
+    end
+    do
     local v = row_values(b)
     if b.additive then
       if row.position ~= nil then add_into(bucket_of(b.position, row.position, b.n), v, b.n) end
@@ -297,6 +432,8 @@ local function read_batch(b, org)
     elseif row.orphan ~= 1 then
       own = v
     end
+    end
+    ::next_row::
     b.head = b.cursor:next(row)
   end
   return own
@@ -313,7 +450,21 @@ local function measures_of(r, pick)
 end
 
 -- Whether the store has any rows of a dated source in its window.
-local function source_has_rows(ctx, set, period)
+-- The rows of a dated entity (alias x) a municipality u.m sees, for the
+-- probes of a region-wide run: FROM and the condition.
+local function visible_rows(entity)
+  local tbl = sets.ENTITIES[entity].table
+  if entity == "activity" or entity == "registry" then
+    return "organization v_o JOIN employment v_e ON v_e.organization_id = v_o.id JOIN " .. tbl
+      .. " x ON x.staff_id = v_e.staff_id", "v_o.municipality = u.m"
+  end
+  if entity == "participation" then return "event v_v JOIN participation x ON x.event_id = v_v.id", "v_v.municipality = u.m" end
+  return tbl .. " x", "x.municipality = u.m"
+end
+
+-- Whether the store has any rows of a dated source in its window (in a
+-- region-wide run: rows municipality unit sees).
+local function source_has_rows(ctx, set, period, unit)
   local entity = set.entity
   -- a registry is there when it has members at all, whoever is in it that day
   local whenever = set.options.any_time or sets.ENTITIES[entity].dated == "membership"
@@ -323,15 +474,26 @@ local function source_has_rows(ctx, set, period)
   if ctx.sources[key] == nil then
     local probe = sets.predicate(sets[entity]({ any_time = whenever or nil, within = set.options.within,
                                                 since = set.options.since }), "x", period)
-    local rows = query(ctx, "SELECT EXISTS (SELECT 1 FROM " .. sets.ENTITIES[entity].table .. " x WHERE " .. probe .. ") AS present")
-    ctx.sources[key] = rows and rows[1].present == 1 or false
+    if ctx.units then
+      -- once for every municipality: those that have such rows
+      local from_sql, mine = visible_rows(entity)
+      local rows = query(ctx, "SELECT u.m AS unit FROM " .. UNITS_SQL .. " u WHERE EXISTS (SELECT 1 FROM " .. from_sql
+        .. " WHERE " .. mine .. " AND " .. probe .. ")")
+      local present = {}
+      for _, row in ipairs(rows or {}) do present[row.unit] = true end
+      ctx.sources[key] = present
+    else
+      local rows = query(ctx, "SELECT EXISTS (SELECT 1 FROM " .. sets.ENTITIES[entity].table .. " x WHERE " .. probe .. ") AS present")
+      ctx.sources[key] = rows and rows[1].present == 1 or false
+    end
   end
+  if ctx.units then return ctx.sources[key][unit] == true, from, to end
   return ctx.sources[key], from, to
 end
 
 -- A message when a dated source of the indicator has no rows at all for
 -- the period (so a 0 would be a guess), unless the pack says missing = "zero".
-function evaluation.missing_source(ind, ctx, period)
+function evaluation.missing_source(ind, ctx, period, unit)
   period = period or ctx.period
   if ind.missing == "zero" or type(ind.value) == "function" then return nil end
   local agg = ind.value.kind == "growth" and ind.value.inner or ind.value
@@ -349,7 +511,7 @@ function evaluation.missing_source(ind, ctx, period)
         end
         if why then return why end
       else
-        local present, from, to = source_has_rows(ctx, source, period)
+        local present, from, to = source_has_rows(ctx, source, period, unit)
         if not present then
           return "нет данных: в хранилище нет записей " .. names[source.entity]
             .. (from and (" за период " .. from .. " — " .. to) or "")
@@ -380,9 +542,16 @@ end
 -- target table).
 local function applied_targets(ind, ctx, period)
   local list = {}
-  for _, t in pairs(ind.target_list or {}) do
-    local applied = period == ctx.period and applied_of(ctx, t) or targets.applied(t, period, ctx.programme_start)
-    if applied then list[#list + 1] = applied end
+  local function add(target_list)
+    for _, t in pairs(target_list or {}) do
+      local applied = period == ctx.period and applied_of(ctx, t) or targets.applied(t, period, ctx.programme_start)
+      if applied then list[#list + 1] = applied end
+    end
+  end
+  add(ind.target_list)
+  -- a region-wide run: what the municipalities' own targets compare with too
+  for _, own in pairs(ctx.unit_targets or {}) do
+    if own[ind.id] then add(own[ind.id].list) end
   end
   return list
 end
@@ -481,7 +650,7 @@ end
 -- Builds one result row. group holds the row's values: current, and
 -- base (by year) and cumulative (by first year) where targets need them;
 -- target is the indicator's target table in force.
-local function make_row(ind, ctx, group, org, target)
+local function make_row(ind, ctx, group, org, target, origin)
   local values = group.current
   local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
   if values.value == nil and values.denominator == 0 then
@@ -495,7 +664,7 @@ local function make_row(ind, ctx, group, org, target)
   end
   local applied, why = applied_of(ctx, t)
   row.target = { text = t.text, kind = t.kind, reason = applied and applied.reason or why,
-                 origin = ind.target_origin or "document", year = t.year, due = t.due }
+                 origin = origin or ind.target_origin or "document", year = t.year, due = t.due }
   if not applied then
     row.status = row.value == nil and "no_data" or "no_target"
     return row
@@ -592,7 +761,9 @@ local function indicator_state(ind, ctx, seq)
     r.applies_to = ind.applies_to
     if r.role == "current" then st.current = r end
     if r.role == "base" then st.base = r end
-    if r.role == "base_at" and not evaluation.missing_source(ind, ctx, r.period) then st.base_at[r.period] = r end
+    -- a base year without data is left out (in a region-wide run: for the
+    -- municipalities without, see begin_unit)
+    if r.role == "base_at" and (ctx.units or not evaluation.missing_source(ind, ctx, r.period)) then st.base_at[r.period] = r end
     if r.role == "cumulative" then st.cumulative[r.since] = r end
   end
   for _, slot in ipairs(st.current.slots or {}) do
@@ -615,8 +786,12 @@ local function group_of(st, figures_of)
   if st.growth then g.current = agg.combine(current or {}, figures_of(st.base) or {})
   else g.current = current or {} end
   for year, r in pairs(st.base_at) do
+    if st.base_missing and st.base_missing[year] then goto next_year end
+    do
     local v = figures_of(r)
     g.base[year] = (st.growth and v) and agg.combine(v, v) or v
+    end
+    ::next_year::
   end
   for since, r in pairs(st.cumulative) do
     local v = figures_of(r)
@@ -653,7 +828,7 @@ local function organization_row(run, st, org, ord, unit)
     row = { organization = org.id, organization_name = org.name, organization_kind = org.kind, status = "not_applicable",
             numerator = g.current.numerator, denominator = g.current.denominator, message = why }
   else
-    row = make_row(ind, run.ctx, g, org, st.target)
+    row = make_row(ind, run.ctx, g, org, st.target, st.origin)
     pending = why and org.kind or nil
     if pending then st.pending[org.kind] = true end
   end
@@ -712,7 +887,7 @@ end
 -- which organizations of an empty kind do not apply after all.
 local function closing_rows(run, st, unit, kinds_seen)
   local ind = st.ind
-  local row = make_row(ind, run.ctx, group_of(st, total_figures(st)), nil, st.target)
+  local row = make_row(ind, run.ctx, group_of(st, total_figures(st)), nil, st.target, st.origin)
   local why_not = no_organization_of_kinds(ind, kinds_seen)
   if why_not then row = { status = "not_applicable", message = why_not } end
   if st.missing then mark_missing(row, st.missing) end
@@ -735,7 +910,7 @@ local function closing_rows(run, st, unit, kinds_seen)
         local v = g.current
         -- a group outside the indicator's population (educators in a share of teachers) is not shown
         if (v.denominator or 0) ~= 0 or (v.numerator or 0) ~= 0 then
-          local b = make_row(ind, run.ctx, g, nil, st.target)
+          local b = make_row(ind, run.ctx, g, nil, st.target, st.origin)
           b.breakdown, b.group = dimension, k
           if st.missing then mark_missing(b, st.missing) end
           ord = ord + 1
@@ -747,39 +922,110 @@ local function closing_rows(run, st, unit, kinds_seen)
 end
 
 -- The SQL of the organizations, in the order the scans give theirs, with
--- a column per rating whose organizations are a set (1 for its members).
+-- a column per rating whose organizations are a set (1 for its members);
+-- in a region-wide run with their municipality, by municipality.
 local function organizations_sql(run)
+  local ctx = run.ctx
   local columns = { "o.id AS id", "o.name AS name", "o.kind AS kind" }
-  for i, r in ipairs(run.member_sets or {}) do
-    columns[#columns + 1] = "(" .. sets.predicate(r.set, "o", run.ctx.period) .. ") AS member_" .. i
+  local period = ctx.period
+  if ctx.units then
+    columns[#columns + 1] = "o.municipality AS municipality"
+    period = scan_time({ unit = "o.municipality" }, sets.time(ctx.period))
   end
-  return "SELECT " .. table.concat(columns, ", ") .. " FROM organization o ORDER BY o.id"
+  for i, r in ipairs(run.member_sets or {}) do
+    columns[#columns + 1] = "(" .. sets.predicate(r.set, "o", period) .. ") AS member_" .. i
+  end
+  return "SELECT " .. table.concat(columns, ", ") .. " FROM organization o ORDER BY "
+    .. (ctx.units and "o.municipality, o.id" or "o.id")
+end
+
+-- The next organization of the unit being read into run.org, or nil after
+-- its last; in a region-wide run (pass) the organizations of all come in
+-- one cursor, and one read ahead waits for its municipality's turn.
+local function next_org(run, pass)
+  if not pass then return run.orgs:next(run.org) end
+  while true do
+    if not run.org_ready then
+      if not run.orgs:next(run.org) then return nil end
+      run.org_ready = true
+    end
+    local where = placed(pass, run.org.municipality)
+    if where == "stop" then return nil end
+    run.org_ready = false
+    if where == nil then return run.org end
+  end
+end
+
+-- What an indicator needs anew for each municipality of a region-wide
+-- run: whether its sources have rows there, which base years have data
+-- there, an escape-hatch function's own figures there (computed through
+-- the municipality's own view of the store, as its own run would), and a
+-- failure of the run as a whole, which is every municipality's.
+local function begin_unit(run, st, unit)
+  local ctx = run.ctx
+  -- the municipality's own targets (its layer's), else the region's
+  local own = ctx.unit_targets and ctx.unit_targets[unit] and ctx.unit_targets[unit][st.ind.id]
+  if own then st.target, st.origin = own.target, own.origin
+  else st.target, st.origin = st.region_target, nil end
+  st.failed = st.failed_all
+  if st.failed then
+    run.sink:fail(st.seq, unit, tostring(st.failed))
+    return
+  end
+  local ok, err = pcall(function()
+    st.missing = evaluation.missing_source(st.ind, ctx, nil, unit)
+    st.base_missing = {}
+    for year in pairs(st.base_at) do
+      if evaluation.missing_source(st.ind, ctx, year, unit) then st.base_missing[year] = true end
+    end
+    st.values = nil
+    if type(st.ind.value) == "function" then
+      if not ctx.open_unit then error(st.ind.where .. "indicator \"" .. st.ind.id .. "\": its function needs a run of one municipality", 0) end
+      local db = ctx.open_unit(unit)
+      local uctx = { db = db, period = ctx.period, statements = 0, log = {} }
+      local ok_f, values = pcall(run_function, st.ind, uctx)
+      db:close()
+      ctx.statements = ctx.statements + uctx.statements
+      if not ok_f then error(values, 0) end
+      st.values = values
+    end
+  end)
+  if not ok then
+    st.failed = err
+    run.sink:fail(st.seq, unit, tostring(err))
+  end
 end
 
 -- Reads the organizations and the batches together, organization by
 -- organization, handing each indicator's row of each to the sink; then
--- the totals and breakdowns.
-local function stream_unit(run, unit)
+-- the totals and breakdowns. In a region-wide run, unit is the
+-- municipality read and pass where it stands (see placed).
+local function stream_unit(run, unit, pass)
   local ctx = run.ctx
-  local orgs, err = cursor(ctx, organizations_sql(run))
-  if not orgs then error("organizations: " .. err, 0) end
-  for _, b in ipairs(run.batches) do reset_batch(b) end
+  if not pass then
+    local orgs, err = cursor(ctx, organizations_sql(run))
+    if not orgs then error("organizations: " .. err, 0) end
+    run.orgs, run.org = orgs, {}
+  end
+  for _, b in ipairs(run.batches) do reset_batch(b, unit) end
   local kinds_seen = {}
-  local org, ord = {}, 0
+  local org, ord = run.org, 0
   local own = {}
   for _, st in ipairs(run.states) do
     st.pending = {}
+    if pass then begin_unit(run, st, unit) end
     st.org_figures = function(r)
       if r == nil then return st.values and st.values.orgs[org.id] or nil end
       return combined(r, function(b) return own[b] end)
     end
   end
-  while orgs:next(org) do
+  for _, f in ipairs(run.early_failures or {}) do run.sink:fail(f.seq, unit, f.message) end
+  while next_org(run, pass) do
     ord = ord + 1
     kinds_seen[org.kind] = true
     for _, b in ipairs(run.batches) do
       if not b.error then
-        own[b] = read_batch(b, org.id)
+        own[b] = read_batch(b, org.id, pass)
         if b.additive then
           add_into(b.all, own[b], b.n)
           add_into(bucket_of(b.kind, org.kind, b.n), own[b], b.n)
@@ -793,7 +1039,7 @@ local function stream_unit(run, unit)
   end
   for _, b in ipairs(run.batches) do
     if not b.error then
-      local rest = read_batch(b, nil) -- rows of no known organization, sorted after the last
+      local rest = read_batch(b, nil, pass) -- rows of no known organization, sorted after the last
       if b.additive then add_into(b.all, rest, b.n) end
     end
   end
@@ -804,6 +1050,11 @@ end
 -- result row to sink (sink:row, sink:not_applicable, sink:fail; see
 -- engine/cycle/result_sink.h) and, when given, to advice(st, row, where)
 -- for recommendations and ratings. Returns the number of statements run.
+-- With ctx.units (a region-wide run: the municipalities, sorted as SQLite
+-- sorts them) every municipality is evaluated in the same pass over the
+-- data, each row tagged with its municipality, each municipality getting
+-- exactly what a run of it alone gets; ctx.open_unit(m), when given,
+-- opens the rules' view of one municipality for escape-hatch functions.
 function evaluation.stream(pack, ctx, sink, ids, advice)
   ctx.statements, ctx.log, ctx.sources = ctx.statements or 0, ctx.log or {}, ctx.sources or {}
   ctx.applied, ctx.judged = ctx.applied or setmetatable({}, { __mode = "k" }), setmetatable({}, { __mode = "k" })
@@ -822,7 +1073,7 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
   else
     for seq, ind in ipairs(pack.indicators) do chosen[seq] = { ind = ind, seq = seq } end
   end
-  local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row,
+  local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row, early_failures = {},
                 on_organization = advice and advice.organization, member_sets = advice and advice.member_sets }
   local requests = {}
   for _, c in ipairs(chosen) do
@@ -830,9 +1081,11 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
     do
       local ok, st = pcall(indicator_state, ind, ctx, seq)
       if not ok then
-        sink:fail(seq, nil, tostring(st))
+        if ctx.units then run.early_failures[#run.early_failures + 1] = { seq = seq, message = tostring(st) }
+        else sink:fail(seq, nil, tostring(st)) end
       else
         if advice and advice.target then st.target = advice.target(ind) end
+        st.region_target = st.target
         run.states[#run.states + 1] = st
         for _, r in ipairs(st.requests) do requests[#requests + 1] = r end
       end
@@ -847,15 +1100,33 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
           if slot.batch.error then error(st.ind.where .. "indicator \"" .. st.ind.id .. "\": " .. slot.batch.error, 0) end
         end
       end
+      if ctx.units then return end -- the rest per municipality (begin_unit)
       if type(st.ind.value) == "function" then st.values = run_function(st.ind, ctx) end
       st.missing = evaluation.missing_source(st.ind, ctx)
     end)
     if not ok then
-      st.failed = err
-      sink:fail(st.seq, nil, tostring(err))
+      if ctx.units then
+        st.failed_all = err
+      else
+        st.failed = err
+        sink:fail(st.seq, nil, tostring(err))
+      end
     end
   end
-  stream_unit(run, nil)
+  if ctx.units then
+    local orgs, err = cursor(ctx, organizations_sql(run))
+    if not orgs then error("organizations: " .. err, 0) end
+    run.orgs, run.org = orgs, {}
+    local pass = { index = {}, at = 0 }
+    for i, unit in ipairs(ctx.units) do pass.index[unit] = i end
+    for i, unit in ipairs(ctx.units) do
+      pass.at = i
+      stream_unit(run, unit, pass)
+    end
+  else
+    stream_unit(run, nil)
+  end
+  run.orgs:close()
   for _, b in ipairs(run.batches) do
     if b.cursor then b.cursor:close() end
   end

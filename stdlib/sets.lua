@@ -30,6 +30,10 @@ local ENTITIES = {
       experience = "max(0, %d - %s.career_start_year)",
       organization_kind = "(SELECT kind FROM organization WHERE id = %s_e.organization_id)",
     },
+    -- the same, in a region-wide run: an organization of the municipality only
+    derived_in_unit = {
+      organization_kind = "(SELECT kind FROM organization WHERE id = %s_e.organization_id AND municipality = %s)",
+    },
     derived_vocabulary = { organization_kind = "organization_kind" },
     derived_span = { organization_kind = true },
   },
@@ -333,6 +337,31 @@ local function employed_sql(span, from, to)
 end
 sets.employed_sql = employed_sql
 
+-- In a region-wide run (every municipality in one pass) a time carries
+-- t.unit, the SQL of the municipality the outer row is read for; each
+-- municipality must see exactly what its own run sees through the rules'
+-- view of it (engine/store/rule_view.c): its organizations, communities,
+-- documents and events; the spans in its organizations; the workers ever
+-- employed there, with their activities and registry entries; the
+-- participation in its events. visible_sql(entity, alias, unit) is the
+-- condition that a row of entity on alias is one of those. Nil where a
+-- scoped run is compiled (t.unit is nil): its SQL stays as it was.
+function sets.visible_sql(entity, alias, unit)
+  if entity == "organization" or entity == "community" or entity == "document" or entity == "event" then
+    return alias .. ".municipality = " .. unit
+  end
+  if entity == "employment" then
+    return "EXISTS (SELECT 1 FROM organization v_o WHERE v_o.id = " .. alias .. ".organization_id AND v_o.municipality = "
+      .. unit .. ")"
+  end
+  if entity == "participation" then
+    return "EXISTS (SELECT 1 FROM event v_v WHERE v_v.id = " .. alias .. ".event_id AND v_v.municipality = " .. unit .. ")"
+  end
+  local staff_id = entity == "staff" and (alias .. ".id") or (alias .. ".staff_id") -- activity, registry
+  return "EXISTS (SELECT 1 FROM employment v_e JOIN organization v_o ON v_o.id = v_e.organization_id WHERE v_e.staff_id = "
+    .. staff_id .. " AND v_o.municipality = " .. unit .. ")"
+end
+
 -- 1 when a staff set (a definition) reads where or as what its workers
 -- work, so its SQL needs their employment span.
 local function uses_span(def)
@@ -473,6 +502,9 @@ local CONDITION_OPERATORS = { ["<"] = true, [">"] = true, ["<>"] = true, ["="] =
 -- reporting time t.
 local function column_sql(set, alias, field, t)
   local def = ENTITIES[set.entity]
+  if t.unit and def.derived_in_unit and def.derived_in_unit[field] then
+    return string.format(def.derived_in_unit[field], alias, t.unit)
+  end
   if def.derived and def.derived[field] then
     local template = def.derived[field]
     return template:find("%%d") and string.format(template, t.year, alias) or string.format(template, alias)
@@ -547,14 +579,38 @@ end
 -- A partner is read from the rules' view of partners (partner and
 -- partner_employment: every worker the municipality's activities name as
 -- partner, wherever they work; rule_view.c says why).
+-- In a region-wide run a worker's spans are those in the municipality
+-- (a partner's: all of them, as the rules' view of partners holds), and a
+-- partner's own activities and registry entries are seen only when the
+-- partner was ever employed there (foreign: see sets.conditions).
 local function worker_exists(set, inner, link, date_sql, t, depth, partner)
   local staff, employment = partner and "partner" or "staff", partner and "partner_employment" or "employment"
   if uses_span(definition_of(set, 2)) then
+    if t.unit and not partner then link = link .. " AND " .. sets.visible_sql("employment", inner .. "_e", t.unit) end
     return string.format("EXISTS (SELECT 1 FROM %s %s_e JOIN %s %s ON %s.id = %s_e.staff_id WHERE %s AND %s)",
-      employment, inner, staff, inner, inner, inner, link, sets.predicate(set, inner, t, depth + 1, nil, date_sql))
+      employment, inner, staff, inner, inner, inner, link, sets.predicate(set, inner, t, depth + 1, nil, date_sql, partner))
   end
   return string.format("EXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)", staff, inner, link,
-    sets.predicate(set, inner, t, depth + 1, nil, "none"))
+    sets.predicate(set, inner, t, depth + 1, nil, "none", partner))
+end
+
+-- In a region-wide run, the condition that a row of a joined set (alias
+-- inner, tied to the outer row by the link "outer<inner") is one the
+-- municipality sees, where the outer row does not already imply it: the
+-- outer row's own organization's spans, activities and registry entries
+-- are the municipality's, a partner's (foreign) only when the partner was
+-- ever employed there; participation is seen in the municipality's events;
+-- communities, documents and events are the municipality's own.
+local function joined_visible(link, inner, t, foreign)
+  if not t.unit then return nil end
+  local entity = link:match("<(.*)$")
+  if link == "staff<activity" or link == "staff<registry" then
+    return foreign and sets.visible_sql(entity, inner, t.unit) or nil
+  end
+  if entity == "participation" or entity == "community" or entity == "document" or entity == "event" then
+    return sets.visible_sql(entity, inner, t.unit)
+  end
+  return nil -- organization<staff, <activity, <registry: through the organization's spans; event<participation
 end
 
 -- Compiles the set's conditions on rows of alias into one SQL expression,
@@ -567,7 +623,7 @@ end
 -- the span covers. The conditions are returned as a list, each one
 -- condition the SQL ANDs with the others (sets.predicate joins them), so
 -- an evaluation can compute a condition that several measures share once.
-function sets.conditions(set, alias, period, depth, staff_alias, at)
+function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
   set = definition_of(set, 2)
   depth = depth or 1
   local t = sets.time(period)
@@ -593,7 +649,10 @@ function sets.conditions(set, alias, period, depth, staff_alias, at)
       end
     else
       local inner = "w" .. depth
-      parts[#parts + 1] = worker_exists(o.by, inner, inner .. ".id = " .. alias .. ".staff_id", alias .. ".date", t, depth)
+      local link = inner .. ".id = " .. alias .. ".staff_id"
+      -- an activity's worker is the municipality's; a participant may not be
+      if t.unit and set.entity == "participation" then link = link .. " AND " .. sets.visible_sql("staff", inner, t.unit) end
+      parts[#parts + 1] = worker_exists(o.by, inner, link, alias .. ".date", t, depth)
     end
   end
   if o.partner then
@@ -613,8 +672,11 @@ function sets.conditions(set, alias, period, depth, staff_alias, at)
       for _, other in ipairs(sets.is_set(entry) and { entry } or entry.any) do
         local inner = alias_of(other.entity, depth)
         local inner_sql = sets.predicate(other, inner, t, depth + 1)
-        for _, way in ipairs(LINKS[set.entity .. "<" .. other.entity](inner, alias, t)) do
-          any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s)", way[1], way[2], inner_sql)
+        local link = set.entity .. "<" .. other.entity
+        local seen = joined_visible(link, inner, t, foreign)
+        for _, way in ipairs(LINKS[link](inner, alias, t)) do
+          any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s%s)", way[1], way[2],
+            seen and (seen .. " AND ") or "", inner_sql)
         end
       end
       local either = #any == 1 and any[1] or ("(" .. table.concat(any, " OR ") .. ")")
@@ -625,9 +687,9 @@ function sets.conditions(set, alias, period, depth, staff_alias, at)
 end
 
 -- The set's conditions (sets.conditions) as one SQL expression.
-function sets.predicate(set, alias, period, depth, staff_alias, at)
+function sets.predicate(set, alias, period, depth, staff_alias, at, foreign)
   definition_of(set, 2)
-  local parts = sets.conditions(set, alias, period, depth, staff_alias, at)
+  local parts = sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
   if #parts == 0 then return "1" end
   return table.concat(parts, " AND ")
 end

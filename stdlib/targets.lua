@@ -351,4 +351,93 @@ function targets.growth_summary(applied, value, base_value, growth)
   return text
 end
 
+-- A target, a table of targets (by organization, kind, default) or nil
+-- written as text that targets.import reads back in another Lua state:
+-- a region-wide run takes a municipality's own targets from its layer,
+-- loaded in a sandbox of its own, as data and never as code. Only the
+-- definitions' plain values are written (numbers, strings, booleans and
+-- tables of them).
+local function encode(v, out, depth)
+  if depth > 8 then error("targets.export: nested too deep", 0) end
+  local t = type(v)
+  if v == nil then out[#out + 1] = "z"
+  elseif t == "boolean" then out[#out + 1] = v and "t" or "f"
+  elseif math.type(v) == "integer" then out[#out + 1] = "i" .. tostring(v) .. ";"
+  elseif t == "number" then
+    if v ~= v or v == math.huge or v == -math.huge then error("targets.export: not a finite number", 0) end
+    out[#out + 1] = "d" .. string.format("%.17g", v) .. ";"
+  elseif t == "string" then out[#out + 1] = "s" .. #v .. ":" .. v
+  elseif TargetKind.is(v) then
+    out[#out + 1] = "T"
+    encode(TargetKind.definition(v), out, depth + 1)
+  elseif t == "table" then
+    out[#out + 1] = "{"
+    local keys = {}
+    for k in next, v do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    for _, k in ipairs(keys) do
+      encode(k, out, depth + 1)
+      encode(rawget(v, k), out, depth + 1)
+    end
+    out[#out + 1] = "}"
+  else
+    error("targets.export: a " .. t .. " is not data", 0)
+  end
+end
+
+function targets.export(v)
+  local out = {}
+  encode(v, out, 0)
+  return table.concat(out)
+end
+
+-- Reads back what targets.export wrote: the targets made anew (sealed
+-- objects of this state). Raises on anything else.
+function targets.import(text)
+  local at = 1
+  local function fail() error("targets.import: malformed at byte " .. at, 0) end
+  local function decode(depth)
+    if depth > 9 then fail() end
+    local c = text:sub(at, at)
+    at = at + 1
+    if c == "z" then return nil end
+    if c == "t" then return true end
+    if c == "f" then return false end
+    if c == "i" or c == "d" then
+      local stop = text:find(";", at, true) or fail()
+      local n = c == "i" and math.tointeger(tonumber(text:sub(at, stop - 1))) or tonumber(text:sub(at, stop - 1))
+      if n == nil then fail() end
+      at = stop + 1
+      return n
+    end
+    if c == "s" then
+      local colon = text:find(":", at, true) or fail()
+      local len = math.tointeger(tonumber(text:sub(at, colon - 1)))
+      if not len or len < 0 or colon + len > #text then fail() end
+      at = colon + 1 + len
+      return text:sub(colon + 1, colon + len)
+    end
+    if c == "T" then
+      local def = decode(depth + 1)
+      if type(def) ~= "table" then fail() end
+      return new_target(def)
+    end
+    if c == "{" then
+      local t = {}
+      while text:sub(at, at) ~= "}" do
+        if at > #text then fail() end
+        local k = decode(depth + 1)
+        if k == nil then fail() end
+        t[k] = decode(depth + 1)
+      end
+      at = at + 1
+      return t
+    end
+    fail()
+  end
+  local v = decode(0)
+  if at ~= #text + 1 then fail() end
+  return v
+end
+
 return targets

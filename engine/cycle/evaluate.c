@@ -128,6 +128,47 @@ static void absent_municipality(const char *path, const char *municipality, char
                             " (import the municipality's data first)"), path, municipality);
 }
 
+/* ctx.open_unit(m) of a region-wide run: a store handle on the rules'
+ * view of municipality m alone (what its own run reads), for the
+ * escape-hatch functions of the region's pack. The store's path is the
+ * closure's upvalue; the view's budget joins the evaluation's. */
+static int open_unit(lua_State *L) {
+  const char *path = lua_tostring(L, lua_upvalueindex(1));
+  sandbox *sb = lua_touserdata(L, lua_upvalueindex(2));
+  const char *m = luaL_checkstring(L, 1);
+  char err[1024];
+  lua_store_push(L);
+  rule_view *view;
+  if (rule_view_open(path, m, &view, err, sizeof err) != 0) return luaL_error(L, "%s", err);
+  lua_store_attach(L, -1, view);
+  sandbox_add_budget(sb, rule_view_budget(view));
+  return 1;
+}
+
+/* Sets ctx.units (the municipalities of one pass) and ctx.open_unit on
+ * the context table on top. */
+static void push_units(const pack *p, const evaluate_options *opt) {
+  lua_State *L = sandbox_lua(p->sb);
+  lua_newtable(L);
+  for (int i = 0; opt->units[i]; i++) {
+    lua_pushstring(L, opt->units[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "units");
+  lua_pushstring(L, opt->store_path);
+  lua_pushlightuserdata(L, p->sb);
+  lua_pushcclosure(L, open_unit, 2);
+  lua_setfield(L, -2, "open_unit");
+  /* the targets of municipalities whose layers have their own (as data) */
+  lua_newtable(L);
+  for (int i = 0; opt->unit_targets && opt->units[i]; i++) {
+    if (!opt->unit_targets[i]) continue;
+    lua_pushstring(L, opt->unit_targets[i]);
+    lua_setfield(L, -2, opt->units[i]);
+  }
+  lua_setfield(L, -2, "unit_targets_text");
+}
+
 /* Pushes the evaluation context {db = the rules' view, period = year} and
  * records whose rows it holds in out. */
 static int push_context(const pack *p, const evaluate_options *opt, evaluation_info *info, char *err, size_t errlen) {
@@ -151,7 +192,44 @@ static int push_context(const pack *p, const evaluate_options *opt, evaluation_i
   lua_setfield(L, -2, "db");
   lua_pushinteger(L, opt->period);
   lua_setfield(L, -2, "period");
+  if (opt->all_municipalities && opt->units) push_units(p, opt);
   return 0;
+}
+
+/* Describes the indicator at desc as indicator seq: once, or in a pass
+ * over several municipalities once for each (each reads its rows with its
+ * own descriptions). */
+static int describe_for_units(lua_State *L, int desc, int seq, const evaluate_options *opt, result_sink *sink,
+                              char *err, size_t errlen) {
+  if (!opt->units) return describe(L, desc, seq, sink, err, errlen);
+  int rc = 0;
+  for (int i = 0; rc == 0 && opt->units[i]; i++) {
+    if (result_sink_set_unit(sink, opt->units[i]) != 0) {
+      snprintf(err, errlen, _("out of memory"));
+      rc = -1;
+    } else {
+      rc = describe(L, desc, seq, sink, err, errlen);
+    }
+  }
+  result_sink_set_unit(sink, NULL);
+  return rc;
+}
+
+/* Fails every result of the run: of each municipality of a pass over
+ * several, else of the run. */
+static int fail_units(const evaluate_options *opt, result_sink *sink, const char *message, char *err, size_t errlen) {
+  if (!opt->units) return result_sink_fail_all(sink, message, err, errlen);
+  int rc = 0;
+  for (int i = 0; rc == 0 && opt->units[i]; i++) {
+    if (result_sink_set_unit(sink, opt->units[i]) != 0) {
+      snprintf(err, errlen, _("out of memory"));
+      rc = -1;
+    } else {
+      rc = result_sink_fail_all(sink, message, err, errlen);
+    }
+  }
+  result_sink_set_unit(sink, NULL);
+  return rc;
 }
 
 
@@ -174,7 +252,7 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_sink 
     int desc = lua_gettop(L);
     if (!opt->indicator || strcmp(id_of(L, desc), opt->indicator) == 0) {
       matched++;
-      if (describe(L, desc, (int)i, sink, err, errlen) != 0) return -1;
+      if (describe_for_units(L, desc, (int)i, opt, sink, err, errlen) != 0) return -1;
     }
     lua_pop(L, 1);
   }
@@ -199,12 +277,12 @@ static int evaluate_all(const pack *p, const evaluate_options *opt, result_sink 
     if (sandbox_spent(p->sb))
       snprintf(message, sizeof message, _("not evaluated: the evaluation's budget was spent (%s)"),
                sandbox_spent_reason(p->sb));
-    if (result_sink_fail_all(sink, message, err, errlen) != 0) return -1;
+    if (fail_units(opt, sink, message, err, errlen) != 0) return -1;
   } else {
     info->statements = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
   }
-  if (opt->unit) return 0; /* one municipality of several: the caller finishes the sink */
+  if (opt->unit || opt->units) return 0; /* municipalities of several: the caller finishes the sink */
   if (result_sink_finish(sink, err, errlen) != 0) return -1;
   if (opt->organization && result_sink_organization_rows(sink, opt->organization) == 0 &&
       result_sink_errors(sink) < (long long)matched) {
@@ -335,13 +413,95 @@ static void free_names(char **names) {
   free(names);
 }
 
+/* What a region-wide run needs to know of a pack: its summary, and for
+ * period its layout (dsl.layout: all but its targets that decides the
+ * rows) and its targets as data (dsl.targets_export); both owned, freed
+ * with free(). */
+typedef struct pack_probe {
+  pack_summary summary;
+  char *layout, *targets;
+} pack_probe;
+
+/* Copies the string result of dsl function name (called with period) into *out. */
+static int probe_string(const pack *p, const char *name, int period, char **out, char *err, size_t errlen) {
+  lua_State *L = sandbox_lua(p->sb);
+  pack_push_call(p, name);
+  int nargs = 1;
+  if (period) {
+    lua_pushinteger(L, period);
+    nargs = 2;
+  }
+  if (sandbox_call(p->sb, nargs, 1, err, errlen) != LUA_OK) return -1;
+  size_t len;
+  const char *text = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+  if (!text || !(*out = malloc(len + 1))) {
+    lua_pop(L, 1);
+    snprintf(err, errlen, _("%s: cannot read the pack's %s"), p->dir, name);
+    return -1;
+  }
+  memcpy(*out, text, len + 1);
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* What probe_pack reads inside its protected call. */
+typedef struct probe_job {
+  const pack *p;
+  pack_probe *out;
+  int period;
+  char *err;
+  size_t errlen;
+  int rc;
+} probe_job;
+
+static int probe_protected(lua_State *L) {
+  probe_job *job = lua_touserdata(L, 1);
+  job->rc = probe_string(job->p, "layout", job->period, &job->out->layout, job->err, job->errlen) != 0 ||
+                    probe_string(job->p, "targets_export", 0, &job->out->targets, job->err, job->errlen) != 0
+                ? -1
+                : 0;
+  return 0;
+}
+
+static void probe_free(pack_probe *pr) {
+  pack_summary_free(&pr->summary);
+  free(pr->layout);
+  free(pr->targets);
+  memset(pr, 0, sizeof *pr);
+}
+
+/* Loads the pack at dir once and fills pr for period. Returns 0, or -1 with err. */
+static int probe_pack(const char *dir, int period, pack_probe *pr, char *err, size_t errlen) {
+  memset(pr, 0, sizeof *pr);
+  sandbox *sb = sandbox_new(sandbox_default_limits());
+  if (!sb) {
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
+    return -1;
+  }
+  pack p;
+  int rc = pack_load(sb, dir, &p, err, errlen);
+  if (rc == 0) {
+    rc = summarize(&p, &pr->summary, err, errlen);
+    if (rc == 0) {
+      probe_job job = {&p, pr, period, err, errlen, -1};
+      sandbox_rearm(sb);
+      rc = sandbox_protected(sb, probe_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
+    }
+    pack_release(&p);
+  }
+  sandbox_free(sb);
+  if (rc != 0) probe_free(pr);
+  return rc;
+}
+
 /* The pack folder of municipality m: its layer next to the region's pack
  * when there is one (which must extend the region's pack: checked by
  * loading its manifests), else the region's pack. Returns 0 with dir
  * filled, or -1 with err. */
-static int municipality_layer(const char *region_dir, const char *region_real, const char *m, char *dir,
-                              size_t dirlen, char *err, size_t errlen) {
+static int municipality_layer(const char *region_dir, const char *region_real, const char *m, int period, char *dir,
+                              size_t dirlen, pack_probe *probe, char *err, size_t errlen) {
   snprintf(dir, dirlen, "%s", region_dir);
+  memset(probe, 0, sizeof *probe);
   if (!is_folder_name(m)) return 0;
   char candidate[2048], manifest[2100];
   size_t len = strlen(region_dir);
@@ -352,15 +512,14 @@ static int municipality_layer(const char *region_dir, const char *region_real, c
   else snprintf(candidate, sizeof candidate, "%s", m);
   snprintf(manifest, sizeof manifest, "%s/pack.lua", candidate);
   if (access(manifest, F_OK) != 0) return 0;
-  pack_summary layer;
-  if (evaluate_pack_summary(candidate, &layer, err, errlen) != 0) return -1;
+  if (probe_pack(candidate, period, probe, err, errlen) != 0) return -1;
   int extends = 0;
-  for (int i = 1; i < layer.nlayers && !extends; i++) {
+  for (int i = 1; i < probe->summary.nlayers && !extends; i++) {
     char real[PATH_MAX];
-    extends = realpath(layer.layers[i], real) && strcmp(real, region_real) == 0;
+    extends = realpath(probe->summary.layers[i], real) && strcmp(real, region_real) == 0;
   }
-  pack_summary_free(&layer);
   if (!extends) {
+    probe_free(probe);
     snprintf(err, errlen, _("%s: the pack of municipality %s next to the region's pack %s does not extend it"),
              candidate, m, region_dir);
     return -1;
@@ -369,52 +528,109 @@ static int municipality_layer(const char *region_dir, const char *region_real, c
   return 0;
 }
 
+/* Evaluates the municipalities units (NULL-terminated) of the store in one
+ * pass over the data with the region's pack opt->pack_dir. */
+static int evaluate_in_one_pass(const evaluate_options *opt, const char *const *units, const char *const *targets,
+                                result_sink *sink, evaluation_info *info, char *err, size_t errlen) {
+  evaluate_options pass = *opt;
+  pass.municipality = NULL;
+  pass.all_municipalities = 1;
+  pass.unit = NULL;
+  pass.units = units;
+  pass.unit_targets = targets;
+  evaluation_info part;
+  if (evaluate_stream(&pass, sink, &part, NULL, err, errlen) != 0) return -1;
+  info->statements += part.statements;
+  return 0;
+}
+
+/* Evaluates municipality m alone with the pack at dir (its own layer). */
+static int evaluate_alone(const evaluate_options *opt, const char *m, const char *dir, result_sink *sink,
+                          evaluation_info *info, char *err, size_t errlen) {
+  evaluate_options one = *opt;
+  one.pack_dir = dir;
+  one.municipality = m;
+  one.all_municipalities = 0;
+  one.unit = m;
+  one.units = NULL;
+  evaluation_info part;
+  char why[2048];
+  int rc = 0;
+  if (result_sink_set_unit(sink, m) != 0) {
+    snprintf(err, errlen, _("out of memory"));
+    rc = -1;
+  } else if (evaluate_stream(&one, sink, &part, NULL, why, sizeof why) != 0) {
+    snprintf(err, errlen, _("municipality %s: %s"), m, why);
+    rc = -1;
+  } else {
+    info->statements += part.statements;
+  }
+  result_sink_set_unit(sink, NULL);
+  return rc;
+}
+
 int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, evaluation_info *info,
                                int *municipalities, char *err, size_t errlen) {
   memset(info, 0, sizeof *info);
   *municipalities = 0;
-  pack_summary region;
-  if (evaluate_pack_summary(opt->pack_dir, &region, err, errlen) != 0) return -1;
-  int own = region.municipality[0] != '\0';
+  pack_probe region;
+  if (probe_pack(opt->pack_dir, opt->period, &region, err, errlen) != 0) return -1;
+  int own = region.summary.municipality[0] != '\0';
   if (own)
     snprintf(err, errlen, _("%s/pack.lua: a pack of municipality %s cannot evaluate every municipality;"
-                            " give the region's pack"), opt->pack_dir, region.municipality);
-  snprintf(info->pack, sizeof info->pack, "%s", region.id);
-  pack_summary_free(&region);
+                            " give the region's pack"), opt->pack_dir, region.summary.municipality);
+  snprintf(info->pack, sizeof info->pack, "%s", region.summary.id);
   char region_real[PATH_MAX];
-  if (own) return -1;
-  if (!realpath(opt->pack_dir, region_real)) {
-    snprintf(err, errlen, _("%s: cannot read"), opt->pack_dir);
+  if (own || !realpath(opt->pack_dir, region_real)) {
+    if (!own) snprintf(err, errlen, _("%s: cannot read"), opt->pack_dir);
+    probe_free(&region);
     return -1;
   }
   int n;
   char **names = store_municipalities(opt->store_path, &n, err, errlen);
-  if (!names) return -1;
-  int rc = 0;
+  if (!names) {
+    probe_free(&region);
+    return -1;
+  }
+  /* One pass over the data for the municipalities that take the region's
+   * pack, and for those whose layer differs from it only in its targets
+   * (which come into the pass as data); a layer with indicators, code or
+   * anything else of its own is evaluated alone with it, so its code sees
+   * only its municipality. */
+  char **layers = calloc((size_t)n + 1, sizeof *layers), **targets = calloc((size_t)n + 1, sizeof *targets);
+  const char **pass = calloc((size_t)n + 1, sizeof *pass);
+  int rc = layers && targets && pass ? 0 : -1, npass = 0;
+  if (rc != 0) snprintf(err, errlen, _("out of memory"));
   for (int i = 0; i < n && rc == 0; i++) {
     char dir[2048];
-    rc = municipality_layer(opt->pack_dir, region_real, names[i], dir, sizeof dir, err, errlen);
+    pack_probe layer;
+    rc = municipality_layer(opt->pack_dir, region_real, names[i], opt->period, dir, sizeof dir, &layer, err, errlen);
     if (rc != 0) break;
-    evaluate_options one = *opt;
-    one.pack_dir = dir;
-    one.municipality = names[i];
-    one.all_municipalities = 0;
-    one.unit = names[i];
-    evaluation_info part;
-    char why[2048];
-    if (result_sink_set_unit(sink, names[i]) != 0) {
+    if (strcmp(dir, opt->pack_dir) == 0) {
+      pass[npass++] = names[i];
+    } else if (strcmp(layer.layout, region.layout) == 0) {
+      targets[npass] = layer.targets;
+      layer.targets = NULL;
+      pass[npass++] = names[i];
+    } else if (!(layers[i] = strdup(dir))) {
       snprintf(err, errlen, _("out of memory"));
       rc = -1;
-    } else if (evaluate_stream(&one, sink, &part, NULL, why, sizeof why) != 0) {
-      snprintf(err, errlen, _("municipality %s: %s"), names[i], why);
-      rc = -1;
-    } else {
-      info->statements += part.statements;
     }
+    probe_free(&layer);
   }
+  if (rc == 0 && npass > 0) rc = evaluate_in_one_pass(opt, pass, (const char *const *)targets, sink, info, err, errlen);
+  for (int i = 0; i < n && rc == 0; i++)
+    if (layers[i]) rc = evaluate_alone(opt, names[i], layers[i], sink, info, err, errlen);
+  for (int i = 0; i < n; i++) {
+    if (layers) free(layers[i]);
+    if (targets) free(targets[i]);
+  }
+  free(layers);
+  free(targets);
+  free(pass);
   free_names(names);
+  probe_free(&region);
   *municipalities = n;
-  result_sink_set_unit(sink, NULL);
   if (rc == 0) rc = result_sink_finish(sink, err, errlen);
   return rc;
 }

@@ -21,6 +21,11 @@ typedef struct evaluate_options {
   sandbox_limits limits;     /* memory and instruction caps of the rules */
   const char *unit;          /* one municipality of a run of every municipality: its rows are tagged so,
                                 and the caller finishes the sink; NULL otherwise */
+  const char *const *units;  /* with all_municipalities: the municipalities evaluated together in one pass,
+                                sorted, NULL-terminated (each row tagged with its own; the caller finishes
+                                the sink); NULL: the store as one unit */
+  const char *const *unit_targets; /* with units: for each, the targets of its layer (dsl.targets_export's
+                                      text), or NULL for the region's own; NULL: the region's for all */
 } evaluate_options;
 
 /* What a streamed evaluation says of itself. */
@@ -40,11 +45,13 @@ struct pack_summary;
 int evaluate_stream(const evaluate_options *opt, struct result_sink *sink, evaluation_info *info,
                     struct pack_summary *summary, char *err, size_t errlen);
 
-/* Evaluates every municipality of the store into sink, one after the
- * other in one process, each with its own pack layer: the folder named
+/* Evaluates every municipality of the store into sink in one process,
+ * each with its own pack layer: the folder named
  * by the municipality's code next to the region's pack opt->pack_dir (as
  * rules/emanzhelinsk next to rules/chelyabinsk), which must extend it;
- * the region's pack alone for a municipality without one. Each
+ * the region's pack alone for a municipality without one. Those with the
+ * region's pack are evaluated together in one pass over the data; one
+ * with a layer alone with it (its code sees only its municipality). Each
  * municipality's rows are what evaluate_stream gives it on its own,
  * tagged with its code. Fills info (the region's pack; statements of all
  * the runs) and *municipalities. Returns 0, or -1 with err (the region's

@@ -6,7 +6,9 @@
  * region's store is not called a municipality's; a mentoring partner who
  * works in another municipality counts the same whether the store is
  * evaluated per municipality or as a whole; eval --all gives each
- * municipality what its own run gives, with its pack layer. Arguments: the pdmon binary and
+ * municipality what its own run gives, with its pack layer, in the synth
+ * region and in a store made so that each municipality reads differently
+ * in one pass than the store taken whole. Arguments: the pdmon binary and
  * the source folder. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -297,6 +299,151 @@ static void every_municipality_gets_what_it_gets_alone(void **state) {
   support_remove_tree(dir);
 }
 
+/* The pack of every_municipality_reads_the_same_in_one_pass: one
+ * indicator of each shape whose reading differs by municipality, with
+ * reporting date as_of (a manifest's field, or "" for 31 December). */
+static void write_mixed_pack(const char *dir, const char *folder, const char *name, const char *as_of) {
+  char path[2048], manifest[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, folder);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/%s/%s", dir, folder, name);
+  assert_int_equal(mkdir(path, 0700), 0);
+  snprintf(path, sizeof path, "%s/%s/pack.lua", folder, name);
+  snprintf(manifest, sizeof manifest, "pack { id = \"%s\", title = \"Смешанный\", period = { 2021, 2024 }%s%s%s }\n", name,
+           as_of[0] ? ", as_of = \"" : "", as_of, as_of[0] ? "\"" : "");
+  free(support_write_text(dir, path, manifest));
+  snprintf(path, sizeof path, "%s/%s/indicators.lua", folder, name);
+  free(support_write_text(dir, path,
+    "local teachers = staff { position = \"teacher\" }\n"
+    "local heads = staff { position = \"head\" }\n"
+    "local methodist = staff { qualification_category = \"pedagogue_methodist\" }\n"
+    "criterion \"c\" { title = \"Критерий\",\n"
+    "  indicator \"diagnosed\" { title = \"Доля продиагностированных\", target = \"не менее 50%\",\n"
+    "    value = share(teachers:having(activity { kind = \"diagnostic\" }), teachers), breakdown = \"kind\" },\n"
+    "  indicator \"diagnostics\" { title = \"Диагностики\", value = count(activity { kind = \"diagnostic\" }) },\n"
+    "  indicator \"diagnosed_people\" { title = \"Продиагностированные\", value = distinct(activity { kind = \"diagnostic\" }, \"staff_id\") },\n"
+    "  indicator \"teachers\" { title = \"Учителя\", value = distinct(teachers, \"id\") },\n"
+    "  indicator \"teacher_count\" { title = \"Учителя (счёт)\", value = count(teachers), breakdown = { \"kind\", \"position\" } },\n"
+    "  indicator \"by_teachers\" { title = \"Мероприятия учителей\", value = count(activity { by = teachers }) },\n"
+    "  indicator \"mentored\" { title = \"Руководители с наставником-методистом\", level = \"municipality\",\n"
+    "    value = share(heads:having(activity { kind = \"mentoring\", role = \"mentee\", partner = methodist }), heads) },\n"
+    "  indicator \"mentored_active\" { title = \"Наставник, сам ведущий наставничество\",\n"
+    "    value = count(heads:having(activity { kind = \"mentoring\", partner = staff { position = \"head\" }:having(activity { kind = \"course\" }) })) },\n"
+    "  indicator \"mentored_nowhere\" { title = \"Наставник без курсов\",\n"
+    "    value = count(staff {}:having(activity { kind = \"mentoring\", partner = staff {}:without(activity { kind = \"course\" }) })) },\n"
+    "  indicator \"partner_school\" { title = \"Наставник из школы\",\n"
+    "    value = count(staff {}:having(activity { kind = \"mentoring\", partner = staff { organization_kind = \"school\" } })) },\n"
+    "  indicator \"vocational_teachers\" { title = \"Учителя колледжей\", applies_to = { \"vocational\" },\n"
+    "    value = share(teachers:having(activity { kind = \"course\" }), teachers) },\n"
+    "  indicator \"educators_trained\" { title = \"Воспитатели с курсами\", empty = \"not_applicable\",\n"
+    "    value = share(staff { position = \"educator\" }:having(activity { kind = \"course\" }), staff { position = \"educator\" }) },\n"
+    "  indicator \"events\" { title = \"Мероприятия\", level = \"municipality\", value = count(events {}) },\n"
+    "  indicator \"participants\" { title = \"Участия\", value = count(participation {}) },\n"
+    "  indicator \"young_school\" { title = \"Учителя в школе молодого педагога\",\n"
+    "    value = count(teachers:having(participation { event = events { kind = \"young_teacher_school\" } })) },\n"
+    "  indicator \"by_participants\" { title = \"Участия учителей\", value = count(participation { by = teachers }) },\n"
+    "  indicator \"mentors\" { title = \"Наставники в реестре\", value = count(registries \"mentor\") },\n"
+    "  indicator \"plans\" { title = \"Планы\", value = exists(documents { kind = \"plan\" }) },\n"
+    "  indicator \"associations\" { title = \"Объединения\", value = count(communities {}) },\n"
+    "  indicator \"schools_with_plans\" { title = \"Школы с планом\", value = count(organizations { kind = \"school\" }:having(documents { kind = \"plan\" })) },\n"
+    "  indicator \"courses_growth\" { title = \"Рост курсов\", target = \"положительная динамика\",\n"
+    "    value = count(activity { kind = \"course\" }) },\n"
+    "  indicator \"courses_since\" { title = \"Курсы с 2021 года\", target = \"К 2024 году - не менее 66,6% (из расчета - 100% за 3 года, начиная с 2021 г.; не менее 33,3% ежегодно)\",\n"
+    "    value = share(teachers:having(activity { kind = \"course\" }), teachers) },\n"
+    "  indicator \"schools\" { title = \"Школы (функция)\",\n"
+    "    value = function(ctx) return #ctx.sql(\"SELECT id FROM organization WHERE kind = 'school'\") end },\n"
+    "}\n"));
+}
+
+/* Three municipalities written by hand so that each reads differently in
+ * one pass than the store as a whole: a teacher who moved between two
+ * schools of ma in the year, another of ma who took part in mb's event
+ * (mb sees the participation, not her),
+ * heads of ma and mc mentored by a head of mb (whose course only mb sees),
+ * a document of mb naming ma's school, a municipality (mc) without any
+ * course in the base year. eval --all gives each what eval of it alone
+ * gives, for the reporting date of 31 December and for any day of the
+ * year, with a layer that only changes a target (mb) and a layer that adds
+ * an indicator (mc). */
+static void every_municipality_reads_the_same_in_one_pass(void **state) {
+  (void)state;
+  char *dir = support_tempdir(), path[2048], args[4096];
+  const char *files[][2] = {
+    {"organizations", "id,name,kind,municipality\na1,Школа А1,school,ma\na2,Школа А2,school,ma\na3,Детсад А3,preschool,ma\n"
+                      "b1,Школа Б1,school,mb\nb2,Колледж Б2,vocational,mb\nc1,Школа В1,school,mc\n"},
+    {"staff", "id,organization_id,position,birth_year,career_start_year,qualification_category,hire_date,leave_date\n"
+              "t1,a1,teacher,1990,2015,first,2015-09-01,\nt1,a2,teacher,1990,2015,first,2023-03-01,\n"
+              "t2,a1,teacher,1985,2010,highest,2010-09-01,\n"
+              "h1,a1,head,1970,1995,highest,1995-09-01,\nh2,b1,head,1965,1990,pedagogue_methodist,1990-09-01,\n"
+              "h3,c1,head,1972,1996,first,1996-09-01,\nt3,b2,teacher,1992,2016,first,2016-09-01,\n"
+              "t4,c1,teacher,1995,2020,none,2020-09-01,\ne1,a3,educator,1991,2014,first,2014-09-01,\n"},
+    {"activities", "staff_id,kind,date,role,partner_id\nt1,diagnostic,2023-02-01,,\nt1,diagnostic,2023-05-01,,\n"
+                   "t2,diagnostic,2023-02-01,,\nt2,course,2023-09-01,,\nt2,course,2022-09-01,,\nt3,course,2022-10-01,,\n"
+                   "h1,mentoring,2023-03-01,mentee,h2\nh3,mentoring,2023-04-01,mentee,h2\nh2,mentoring,2023-03-01,mentor,h1\n"
+                   "h2,course,2023-01-20,,\nt4,diagnostic,2023-03-03,,\nt3,course,2023-03-01,,\n"},
+    {"events", "id,kind,title,municipality,start_date,organization_id\nev1,young_teacher_school,Школа молодого педагога,mb,2023-02-10,\n"
+               "ev2,conference,Конференция,ma,2023-04-10,b1\n"},
+    {"participation", "event_id,staff_id,organization_id,role,date\nev1,t2,,participant,2023-02-10\nev1,t3,,participant,2023-02-10\n"
+                      "ev2,t1,,participant,2023-04-10\nev2,,b1,participant,2023-04-10\n"},
+    {"registries", "registry,staff_id,from_date\nmentor,t2,2022-01-10\nmentor,h2,2021-01-10\n"},
+    {"documents", "id,kind,date,title,municipality,organization_id\nd1,plan,2022-05-01,План,ma,a1\nd2,plan,2022-05-01,План,mb,a1\n"
+                  "d3,order,2022-05-01,Приказ,mc,\n"},
+    {"communities", "id,name,kind,municipality,organization_id,start_date\nk1,Объединение,methodical_association,ma,,2020-01-01\n"
+                    "k2,Объединение,methodical_association,mb,a2,2020-01-01\n"},
+  };
+  expect(dir, "init", 0, NULL);
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s.csv", files[i][0]);
+    char *file = support_write_text(dir, path, files[i][1]);
+    snprintf(args, sizeof args, "import %s '%s'", files[i][0], file);
+    expect(dir, args, 0, NULL);
+    free(file);
+  }
+  write_mixed_pack(dir, "packs", "mixed", "");
+  write_mixed_pack(dir, "day", "anyday", "any_day"); /* no layers next to it */
+  const char *const layers[][2] = {
+    {"mb", "pack { id = \"mb\", title = \"Своя\", municipality = \"mb\", extends = \"mixed\" }\n"
+           "targets { diagnosed = \"не менее 90%\" }\n"},
+    {"mc", "pack { id = \"mc\", title = \"Своя\", municipality = \"mc\", extends = \"mixed\" }\n"
+           "criterion \"own_c\" { title = \"Свой критерий\", indicator \"own\" { title = \"Своё\", value = count(staff { position = \"head\" }) } }\n"},
+  };
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/packs/%s", dir, layers[i][0]);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "packs/%s/pack.lua", layers[i][0]);
+    free(support_write_text(dir, path, layers[i][1]));
+  }
+  const char *const regions[] = {"mixed", "anyday"}, *const municipalities[] = {"ma", "mb", "mc"};
+  for (int r = 0; r < 2; r++) {
+    const char *folder = r == 0 ? "packs" : "day";
+    snprintf(args, sizeof args, "eval --all --period 2023 --format json --pack '%s/%s/%s'", dir, folder, regions[r]);
+    char *all = output(dir, args);
+    for (int m = 0; m < 3; m++) {
+      /* the layers extend "mixed" only: with "anyday" every municipality takes the region's pack */
+      const char *pack = r == 0 && m > 0 ? municipalities[m] : regions[r];
+      snprintf(args, sizeof args, "eval --period 2023 --format json --municipality %s --pack '%s/%s/%s'",
+               municipalities[m], dir, folder, pack);
+      char *alone_json = output(dir, args);
+      char *alone = rows_of(alone_json, NULL), *got = rows_of(all, municipalities[m]);
+      if (strcmp(alone, got) != 0)
+        fail_msg("%s, %s: eval --all differs from its own run:\n%s\n---\n%s", regions[r], municipalities[m], got, alone);
+      assert_true(strlen(got) > 2000);
+      free(alone);
+      free(got);
+      free(alone_json);
+    }
+    char *mb = rows_of(all, "mb"), *mc = rows_of(all, "mc"), *ma = rows_of(all, "ma");
+    assert_true((r == 0) == (strstr(mb, "не менее 90%") != NULL));
+    assert_null(strstr(ma, "не менее 90%"));
+    assert_true((r == 0) == (strstr(mc, "\"own\"") != NULL));
+    free(ma);
+    free(mb);
+    free(mc);
+    free(all);
+  }
+  support_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: test_scale PDMON SOURCE_DIR\n");
@@ -311,6 +458,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(the_total_of_a_region_is_named_so),
     cmocka_unit_test(a_partner_in_another_municipality_counts_the_same),
     cmocka_unit_test(every_municipality_gets_what_it_gets_alone),
+    cmocka_unit_test(every_municipality_reads_the_same_in_one_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
