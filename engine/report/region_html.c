@@ -46,7 +46,7 @@ static const char *status_sign(const char *judgement) {
   if (!strcmp(judgement, "not_met")) return "✗";
   if (!strcmp(judgement, "behind")) return "⚠";
   if (!strcmp(judgement, "on_track")) return "↗";
-  if (!strcmp(judgement, "in_progress")) return "…";
+  if (!strcmp(judgement, "in_progress")) return "○";
   return "·";
 }
 
@@ -74,8 +74,11 @@ static const char region_style[] =
     ".below h3{font-size:.95rem;margin:.8rem 0 .2rem}.below p{margin:.15rem 0 .3rem;font-size:.9rem}"
     ".rank td.num,.rank th.num{text-align:right}.nocycle td,.nocycle th{color:#555;background:#f6f6f6}"
     ".matrix td .s{font-size:.7rem;margin-left:.15em}"
+    "table.fixed{table-layout:fixed}"
     "@media print{.grid{grid-template-columns:repeat(3,1fr)}.sm figcaption{font-size:7.5pt}"
-    "section.wide{page:wide}}"
+    "section.wide{page:wide}#dynamics .cols{columns:2;column-gap:1.2rem}#dynamics h3{break-after:avoid}"
+    "#dynamics .wrap{break-inside:auto}}"
+    "@media (max-width:40rem){table.cards td.num{text-align:left}table.fixed{table-layout:auto}}"
     "@page wide{size:A4 landscape}";
 
 static void head(FILE *out, const region *r) {
@@ -154,24 +157,26 @@ static void ranking(FILE *out, const region *r) {
   if (r->ratings)
     fputs(" Рейтинги организаций, которые задаёт набор правил, приведены в отчётах муниципалитетов.", out);
   fputs("</p>\n<p class=\"small\">Название муниципалитета — ссылка на его собственный отчёт за период.</p>\n"
-        "<div class=\"wrap\"><table class=\"rank cards\"><caption class=\"sr\">Муниципалитеты по числу достигнутых целей</caption>"
-        "<thead><tr><th scope=\"col\" class=\"num\">Место</th><th scope=\"col\">Муниципалитет</th>"
-        "<th scope=\"col\">Цикл мониторинга</th><th scope=\"col\" class=\"num\">Достигнуто</th>"
-        "<th scope=\"col\" class=\"num\">Не достигнуто</th><th scope=\"col\" class=\"num\">В процессе: по траектории / отставание</th>"
-        "<th scope=\"col\" class=\"num\">Без оценки</th><th scope=\"col\" class=\"num\">Показателей</th></tr></thead><tbody>\n", out);
+        "<div class=\"wrap\"><table class=\"rank cards fixed\"><caption class=\"sr\">Муниципалитеты по числу достигнутых целей</caption>"
+        "<colgroup><col style=\"width:7%\"><col style=\"width:29%\"><col style=\"width:16%\"><col style=\"width:10%\">"
+        "<col style=\"width:10%\"><col style=\"width:12%\"><col style=\"width:8%\"><col style=\"width:8%\"></colgroup>"
+        "<thead><tr><th scope=\"col\">Место</th><th scope=\"col\">Муниципалитет</th>"
+        "<th scope=\"col\">Цикл за период проведён</th><th scope=\"col\">Цель достиг&shy;нута</th>"
+        "<th scope=\"col\">Не достиг&shy;нута</th><th scope=\"col\">В процессе: по траек&shy;тории / отста&shy;вание</th>"
+        "<th scope=\"col\">Без оценки</th><th scope=\"col\">Пока&shy;зателей</th></tr></thead><tbody>\n", out);
   for (size_t k = 0; k < r->nmunicipalities; k++) {
     const region_municipality *m = &r->municipalities[r->ranking[k]];
     if (!m->cycle) {
       fputs("<tr class=\"nocycle\"><td class=\"num\" data-label=\"Место\">—</td><th scope=\"row\" class=\"full\" data-label=\"Муниципалитет\">", out);
       put_municipality(out, r, m);
-      fprintf(out, "</th><td class=\"full\" colspan=\"6\" data-label=\"Цикл мониторинга\"><strong>нет цикла за %d год</strong>", r->period);
+      fprintf(out, "</th><td class=\"full\" colspan=\"6\" data-label=\"Цикл за период\"><strong>нет цикла за %d год</strong>", r->period);
       if (m->latest_period) fprintf(out, " (последний проведённый цикл — за %d год)", m->latest_period);
       fputs("</td></tr>\n", out);
       continue;
     }
     fprintf(out, "<tr><td class=\"num\" data-label=\"Место\">%d</td><th scope=\"row\" class=\"full\" data-label=\"Муниципалитет\">", m->rank);
     put_municipality(out, r, m);
-    fprintf(out, "</th><td class=\"full\" data-label=\"Цикл мониторинга\">%d год, проведён ", r->period);
+    fputs("</th><td class=\"full nw\" data-label=\"Цикл за период проведён\">", out);
     put_date(out, m->run_at);
     if (!strcmp(m->state, "closed")) fputs(", завершён", out);
     fprintf(out, "</td><td class=\"num\" data-label=\"Достигнуто\">%d</td><td class=\"num\" data-label=\"Не достигнуто\">%d</td>"
@@ -187,12 +192,12 @@ static void indicators(FILE *out, const region *r) {
   fputs("<section id=\"indicators\"><h2>2. Показатели и целевые значения региона</h2>\n"
         "<p class=\"small\">Цель — та, по которой оценено большинство муниципалитетов за период (у муниципалитета"
         " может быть своя цель, если её задаёт его набор правил; такие случаи отмечены).</p>\n"
-        "<div class=\"wrap\"><table class=\"cards\"><caption class=\"sr\">Показатели и цели</caption><colgroup><col style=\"width:4%\">"
-        "<col style=\"width:40%\"><col style=\"width:28%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:8%\">"
+        "<div class=\"wrap\"><table class=\"cards fixed\"><caption class=\"sr\">Показатели и цели</caption><colgroup><col style=\"width:4%\">"
+        "<col style=\"width:42%\"><col style=\"width:26%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:8%\">"
         "<col style=\"width:6%\"></colgroup><thead><tr>"
         "<th scope=\"col\">№</th><th scope=\"col\">Показатель</th><th scope=\"col\">Цель</th>"
-        "<th scope=\"col\" class=\"num\">Достигли</th><th scope=\"col\" class=\"num\">Не достигли</th>"
-        "<th scope=\"col\" class=\"num\">По траектории / отставание</th><th scope=\"col\" class=\"num\">Прочие</th></tr></thead><tbody>\n", out);
+        "<th scope=\"col\">Достиг&shy;ли</th><th scope=\"col\">Не достиг&shy;ли</th>"
+        "<th scope=\"col\">По траек&shy;тории / отста&shy;вание</th><th scope=\"col\">Про&shy;чие</th></tr></thead><tbody>\n", out);
   const char *criterion = NULL;
   for (size_t i = 0; i < r->nindicators; i++) {
     const region_indicator *ind = &r->indicators[i];
@@ -305,7 +310,11 @@ static void histogram_flush(histogram *h) {
     fputs("; ", out);
   }
   if (!ind->values) fputs("значений нет ни у одного муниципалитета.</p></figure>\n", out);
-  else fprintf(out, "выше столбца — больше муниципалитетов (наибольший столбец: %d).</p></figure>\n", most);
+  else {
+    fputs("наибольший столбец — ", out);
+    put_count(out, most, "муниципалитет", "муниципалитета", "муниципалитетов");
+    fputs(".</p></figure>\n", out);
+  }
 }
 
 static int histogram_cell(void *ud, const region_cell *cell) {
@@ -492,7 +501,7 @@ static int matrix_appendix(FILE *out, region *r) {
         "<p class=\"small\">Столбцы — показатели по их номерам (названия и цели — в разделе 2); строки — муниципалитеты"
         " в порядке названий. Значения по муниципалитету в целом, проценты без знака %; статус — знаком и цветом:"
         " ✓ достигнуто (зелёный), ✗ не достигнуто (красный), ↗ в процессе, по траектории, ⚠ в процессе, отставание"
-        " (жёлтый), … в процессе без оценки хода, · без цели, без данных или не применимо; «—» — нет результата.</p>\n", out);
+        " (жёлтый), ○ в процессе без оценки хода, · без цели, без данных или не применимо; «—» — нет результата.</p>\n", out);
   int rc = 0;
   size_t n = r->nindicators, tables = (n + MOST_PER_TABLE - 1) / MOST_PER_TABLE, per = tables ? (n + tables - 1) / tables : 1;
   for (size_t from = 0; from < n && rc == 0; from += per) {
@@ -576,11 +585,11 @@ static int dynamics_cell(void *ud, const region_cell *cell) {
 static int dynamics_appendix(FILE *out, region *r) {
   fputs("<section id=\"dynamics\" class=\"appendix\"><h2>Приложение 2. Динамика показателей по циклам</h2>\n"
         "<p class=\"small\">Значения по муниципалитету в целом из каждого проведённого цикла мониторинга (по годам);"
-        " знаки статуса — как в приложении 1; «—» — цикла за год нет.</p>\n", out);
+        " знаки статуса — как в приложении 1; «—» — цикла за год нет.</p>\n<div class=\"cols\">\n", out);
   dynamics d = {.out = out, .r = r, .indicator = (size_t)-1, .municipality = (size_t)-1};
   int rc = region_each(r, REGION_DYNAMICS, dynamics_cell, &d);
   dynamics_end_table(&d);
-  fputs("</section>\n", out);
+  fputs("</div></section>\n", out);
   return rc;
 }
 

@@ -89,7 +89,7 @@ static void summary_sheet(lxw_workbook *wb, const formats *f, region *r, const c
   snprintf(title, sizeof title, "Результаты мониторинга муниципальных систем обеспечения профессионального развития"
                                 " педагогических работников за %d год", r->period);
   worksheet_set_row(ws, 0, 36, NULL);
-  worksheet_write_string(ws, 0, 0, title, f->bold);
+  worksheet_merge_range(ws, 0, 0, 0, 1, title, f->bold);
   lxw_row_t row = 2;
   worksheet_write_string(ws, row, 0, "По состоянию на", f->bold);
   worksheet_write_string(ws, row++, 1, ru_date(r->as_of, as_of, sizeof as_of), f->wrap);
@@ -178,13 +178,25 @@ typedef struct cells {
   int with_period;
 } cells;
 
+/* How many lines text takes in a column width characters wide (one
+ * character per UTF-8 sequence), so a row can be as tall as its text. */
+static int lines_of(const char *text, double width) {
+  size_t characters = 0;
+  for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
+    if ((*p & 0xC0) != 0x80) characters++;
+  double per_line = width > 4 ? width - 3 : 1;
+  int lines = (int)((double)characters / per_line) + 1;
+  return lines > 20 ? 20 : lines;
+}
+
 static int cell_row(void *ud, const region_cell *cell) {
   cells *c = ud;
   sheet *s = &c->s;
   const region *r = s->r;
   const region_municipality *m = &r->municipalities[cell->municipality];
   const region_indicator *ind = &r->indicators[cell->indicator];
-  int col = 0;
+  int col = 0, lines = lines_of(ind->title, 60);
+  worksheet_set_row(s->ws, s->row, 15.0 * lines + 1, NULL);
   text(s, col++, region_name(m), NULL);
   text(s, col++, ind->number, NULL);
   text(s, col++, ind->title, NULL);
@@ -193,7 +205,6 @@ static int cell_row(void *ud, const region_cell *cell) {
   text(s, col++, ind->unit, NULL);
   number(s, col++, cell->has_target_value, cell->target_value, NULL);
   text(s, col++, ru_status(region_judgement(cell)), NULL);
-  text(s, col++, cell->target_text, NULL);
   s->row++;
   return 0;
 }
@@ -201,12 +212,12 @@ static int cell_row(void *ud, const region_cell *cell) {
 static int cells_sheet(lxw_workbook *wb, const formats *f, region *r, const char *footer, const char *name,
                        region_order order) {
   int dyn = order == REGION_DYNAMICS;
-  const char *names[] = {"Муниципалитет", "№", "Показатель", "Год", "Значение", "Единица", "Цель на период", "Статус",
-                         "Цель"};
-  const double widths[] = {30, 5, 50, 7, 10, 8, 10, 22, 40};
-  const char *names_now[] = {names[0], names[1], names[2], names[4], names[5], names[6], names[7], names[8]};
-  const double widths_now[] = {widths[0], widths[1], widths[2], widths[4], widths[5], widths[6], widths[7], widths[8]};
-  cells c = {.s = new_sheet(wb, f, r, name, dyn ? names : names_now, dyn ? widths : widths_now, dyn ? 9 : 8, footer),
+  /* the target's wording is on «Показатели»; here its value for the period */
+  const char *names[] = {"Муниципалитет", "№", "Показатель", "Год", "Значение", "Единица", "Цель на период", "Статус"};
+  const double widths[] = {30, 5, 60, 7, 10, 8, 10, 24};
+  const char *names_now[] = {names[0], names[1], names[2], names[4], names[5], names[6], names[7]};
+  const double widths_now[] = {widths[0], widths[1], widths[2], widths[4], widths[5], widths[6], widths[7]};
+  cells c = {.s = new_sheet(wb, f, r, name, dyn ? names : names_now, dyn ? widths : widths_now, dyn ? 8 : 7, footer),
              .with_period = dyn};
   int rc = region_each(r, order, cell_row, &c);
   finish(&c.s, dyn ? 7 : 6);
