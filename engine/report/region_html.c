@@ -342,7 +342,8 @@ static int distribution(FILE *out, region *r) {
   static const char *const names[KINDS] = {"достигнуто", "в процессе, по траектории", "в процессе, отставание",
                                            "не достигнуто", "без оценки"};
   for (int k = 0; k < KINDS; k++) {
-    fprintf(out, " <span class=\"it\"><span class=\"sw\" style=\"background:%s\"></span>", report_colour(bin_kinds[k]));
+    fprintf(out, " <span class=\"it\"><svg class=\"sw\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"%s\"/></svg>",
+            report_colour(bin_kinds[k]));
     put(out, names[k]);
     fputs(k + 1 < KINDS ? ";</span>" : ".</span>", out);
   }

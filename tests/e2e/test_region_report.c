@@ -3,7 +3,7 @@
  * cycle's stored result; the order is by targets met; the below-target lists are exactly
  * the results not met; municipalities without a cycle are marked; the links name files that
  * --out wrote, inside its folder; hostile names from the store are escaped; the workbook
- * and CSV are written. Then the memory: a store of 2,000 municipalities (cycles cloned in
+ * and CSV are written; the page is tidy-clean. Then the memory: a store of 2,000 municipalities (cycles cloned in
  * SQL) is reported within a bound of the 40's peak. Arguments: the pdmon binary and the
  * source folder. */
 #define _DEFAULT_SOURCE /* wait4 */
@@ -270,6 +270,10 @@ static void the_page_links_down_and_escapes(void **state) {
   if (!under_valgrind) assert_non_null(strstr(html, "synth0039</th><td class=\"full\" colspan=\"6\" data-label=\"Цикл за период\"><strong>нет цикла за 2023 год</strong>"));
   assert_non_null(strstr(html, "<svg viewBox=\"0 0 200 64\""));
   assert_non_null(strstr(html, "По состоянию на <strong>31.12.2023</strong>"));
+  /* tidy: 0 clean (no warnings, no errors) */
+  char cmd[2400];
+  snprintf(cmd, sizeof cmd, "tidy -q -e '%s/site/region.html' >/dev/null 2>&1", dir);
+  assert_int_equal(system(cmd), 0);
   assert_null(strstr(html, ">not_met"));
   assert_null(strstr(html, "in_progress<"));
   /* every link into municipalities/ names a file that was written there */
