@@ -84,6 +84,8 @@ typedef struct import_run {
   sqlite3_stmt *insert, *stored; /* a new row; the rowid of a stored id */
   sqlite3_int64 base_rowid;      /* the table's largest rowid before the import: rows above it are this file's */
   line_mark *marks;              /* the lines of the rows this file inserted (owned) */
+  char **aside;                  /* CREATE INDEX of the indexes dropped until the rows are in (owned) */
+  size_t naside;
   size_t nmarks, capmarks;
   sqlite3_stmt *reference[16]; /* per field with a reference */
   char *found[16];             /* per field with a reference: the last value found there (owned); the
@@ -319,7 +321,77 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
   return 0;
 }
 
+/* A first import into an empty table writes its rows without the
+ * table's secondary indexes, which are built again, each in one sorted
+ * pass, once the rows are in: inserting into an index in the order of a
+ * file is a b-tree search and a page touched anywhere per row and index.
+ * The import itself never reads them; a staff import keeps
+ * employment_by_staff, which the spans are written by. Inside the
+ * import's transaction: a failed or refused import gets them back with
+ * its rollback. Returns 0, or -1 with err. */
+static int set_indexes_aside(import_run *run, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  char sql[512];
+  snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", run->entity->table);
+  if (prepare(run, sql, &st, err, errlen) != 0) return -1;
+  int filled = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+  sqlite3_finalize(st);
+  if (filled) return 0;
+  if (prepare(run, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+                   " AND (tbl_name = ?1 OR (?1 = 'staff' AND tbl_name = 'employment' AND name <> 'employment_by_staff'))"
+                   " ORDER BY name", &st, err, errlen) != 0)
+    return -1;
+  sqlite3_bind_text(st, 1, run->entity->table, -1, SQLITE_STATIC);
+  char *names = NULL; /* the indexes' names, each ending in NUL: dropped once the read is over */
+  size_t used = 0;
+  int rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    size_t n = strlen(name) + 1;
+    char **grown = realloc(run->aside, (run->naside + 1) * sizeof *grown);
+    if (grown) run->aside = grown;
+    char *more = realloc(names, used + n);
+    if (more) names = more;
+    char *create = grown && more ? strdup((const char *)sqlite3_column_text(st, 1)) : NULL;
+    if (!create) {
+      snprintf(err, errlen, _("%s: out of memory"), run->path);
+      rc = -1;
+      break;
+    }
+    run->aside[run->naside++] = create;
+    memcpy(names + used, name, n);
+    used += n;
+  }
+  sqlite3_finalize(st);
+  for (size_t o = 0; rc == 0 && o < used; o += strlen(names + o) + 1) {
+    char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names + o), inner[256];
+    if (!drop || store_exec(run->db, drop, inner, sizeof inner) != 0) {
+      snprintf(err, errlen, "%s: store: %s", run->path, drop ? inner : "out of memory");
+      rc = -1;
+    }
+    sqlite3_free(drop);
+  }
+  free(names);
+  return rc;
+}
+
+/* Builds again the indexes set aside. Returns 0, or -1 with err. */
+static int restore_indexes(import_run *run, char *err, size_t errlen) {
+  char inner[256];
+  for (size_t i = 0; i < run->naside; i++) {
+    if (store_exec(run->db, run->aside[i], inner, sizeof inner) != 0) {
+      snprintf(err, errlen, "%s: store: %s", run->path, inner);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static void run_close(import_run *run) {
+  for (size_t i = 0; i < run->naside; i++) free(run->aside[i]);
+  free(run->aside);
+  run->aside = NULL;
+  run->naside = 0;
   sqlite3_finalize(run->upsert);
   sqlite3_finalize(run->insert);
   sqlite3_finalize(run->stored);
@@ -1038,10 +1110,12 @@ static int log_import(import_run *run, char *err, size_t errlen) {
 /* Validates, writes, and decides between commit and rollback. */
 static int import_in_transaction(import_run *run, const import_options *opt, char *err, size_t errlen) {
   if (map_header(run, err, errlen) != 0 || check_personal(run, opt, err, errlen) != 0 ||
-      prepare_statements(run, err, errlen) != 0 ||
+      set_indexes_aside(run, err, errlen) != 0 || prepare_statements(run, err, errlen) != 0 ||
       import_rows(run, err, errlen) != 0)
     return -1;
   import_report *r = run->report;
+  /* not for an import that is rolled back (which gives them back) */
+  if ((r->rejected == 0 || opt->skip_invalid) && !opt->dry_run && restore_indexes(run, err, errlen) != 0) return -1;
   if (run->spans && opt->snapshot && (r->rejected == 0 || opt->skip_invalid) &&
       employment_finish_list(&run->employment, opt->snapshot, run->path, err, errlen) != 0)
     return -1;

@@ -300,6 +300,36 @@ static void repeated_ids_name_their_first_line(void **state) {
   assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 6);
 }
 
+/* A first import into an empty table builds the table's indexes after
+ * its rows; refused or written, the store keeps every index as it was. */
+static void first_import_keeps_every_index(void **state) {
+  fixture *f = *state;
+  static const char schema[] = "SELECT group_concat(name || ':' || sql, ';') FROM (SELECT name, sql FROM sqlite_schema"
+                               " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)";
+  char before[8192], after[8192];
+  text(f->db, schema, before, sizeof before);
+  assert_non_null(strstr(before, "organization_by_municipality"));
+  assert_non_null(strstr(before, "employment_by_organization"));
+  import_report r;
+  char err[512];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "organizations", "bad.csv", "id,name,kind,municipality\nx1,МОУ СОШ,spaceship,emz\n",
+                               opt, &r, err, sizeof err), 1);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, schema, after, sizeof after), before);
+  load_organizations(f);
+  assert_int_equal(import_text(f, "staff", "staff.csv",
+                               "id,organization_id,position,birth_year,career_start_year\np1,sch1,teacher,1980,2003\n"
+                               "p2,sch2,head,1970,1995\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  assert_string_equal(text(f->db, schema, after, sizeof after), before);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff INDEXED BY staff_by_organization WHERE organization_id = 'sch2'"), 1);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM employment INDEXED BY employment_by_organization"
+                                " WHERE organization_id = 'sch1'"), 1);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM organization INDEXED BY organization_by_municipality"
+                                " WHERE municipality = 'emz'"), 3);
+}
+
 static void missing_columns_and_municipality_default(void **state) {
   fixture *f = *state;
   import_report r;
@@ -656,6 +686,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, setup, teardown),
+    cmocka_unit_test_setup_teardown(first_import_keeps_every_index, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
     cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
     cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, setup, teardown),
