@@ -93,6 +93,27 @@ int store_municipality(const command_args *args, sqlite3 *db, const char *pack_d
   return agrees ? 0 : -1;
 }
 
+/* 1 when the store holds the cycles of several municipalities (err then
+ * names a few): "the latest cycle" would be any one of theirs. */
+static int cycles_of_several(sqlite3 *db, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT DISTINCT municipality FROM cycle ORDER BY 1 LIMIT 6", -1, &st, NULL) != SQLITE_OK)
+    return 0;
+  char names[512] = "";
+  size_t used = 0;
+  int n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW && used < sizeof names) {
+    used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", n ? ", " : "",
+                             n < 5 ? (const char *)sqlite3_column_text(st, 0) : "...");
+    n++;
+  }
+  sqlite3_finalize(st);
+  if (n > 1)
+    snprintf(err, errlen, _("the store holds the cycles of several municipalities (%s): say whose with --municipality"
+                            " CODE or --cycle N"), names);
+  return n > 1;
+}
+
 int open_cycle(const command_args *args, const char *cycle_opt, sqlite3 **db, cycle_ref *c, char *municipality) {
   char err[2048], pack_buf[PATH_MAX];
   long long id = 0;
@@ -102,6 +123,11 @@ int open_cycle(const command_args *args, const char *cycle_opt, sqlite3 **db, cy
     return EXIT_USER;
   }
   if (store_municipality(args, *db, resolve_pack(args, *db, pack_buf, sizeof pack_buf), municipality, 256) != 0) {
+    sqlite3_close(*db);
+    return EXIT_USER;
+  }
+  if (!municipality[0] && !id && cycles_of_several(*db, err, sizeof err)) {
+    command_error(args, "%s", err);
     sqlite3_close(*db);
     return EXIT_USER;
   }

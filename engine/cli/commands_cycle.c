@@ -14,6 +14,7 @@
 #include "assessment.h"
 #include "command_support.h"
 #include "cycle.h"
+#include "cycle_region.h"
 #include "i18n.h"
 #include "roadmap.h"
 #include "store.h"
@@ -52,8 +53,94 @@ static int cycle_open_command(const command_args *args) {
   return status;
 }
 
+/* What a region-wide step has told so far: counts and the failed
+ * municipalities (the first few by name). */
+typedef struct region_tally {
+  const command_args *args;
+  const char *step;
+  int done, kept, failed;
+  char failed_names[1024];
+  size_t used;
+} region_tally;
+
+/* Prints one municipality's outcome: done on standard output, failed on
+ * standard error with the reason (which names the failed indicators). */
+static void tell_outcome(void *ud, const cycle_outcome *o) {
+  region_tally *t = ud;
+  if (o->failed) {
+    command_error(t->args, "%s: %s: %s", t->step, o->municipality, o->message);
+    if (t->failed++ < 20 && t->used < sizeof t->failed_names)
+      t->used += (size_t)snprintf(t->failed_names + t->used, sizeof t->failed_names - t->used, "%s%s",
+                                  t->used ? ", " : "", o->municipality);
+    else if (t->failed == 21 && t->used < sizeof t->failed_names)
+      t->used += (size_t)snprintf(t->failed_names + t->used, sizeof t->failed_names - t->used, ", ...");
+  } else if (o->kept) {
+    t->kept++;
+    printf(_("%s: cycle %lld (%d) exists already; kept\n"), o->municipality, o->cycle, o->period);
+  } else {
+    t->done++;
+    if (!strcmp(t->step, "open")) printf(_("%s: cycle %lld opened (%d)\n"), o->municipality, o->cycle, o->period);
+    else printf(_("%s: cycle %lld (%d): monitoring, analysis and recommendations stored\n"), o->municipality, o->cycle,
+                o->period);
+  }
+}
+
+/* cycle open --all --period YEAR [--title T] / cycle run --all [--period YEAR]:
+ * every municipality of the store, each its own cycle with its layer over
+ * the region's pack (--pack, else the store's). Exits 1 when any
+ * municipality failed, naming them; the others are done. */
+static int cycle_all_command(const command_args *args, const char *step) {
+  int open = !strcmp(step, "open");
+  if (!open && strcmp(step, "run"))
+    return usage_error(args, _("--all is for 'cycle open' and 'cycle run' (each municipality's status: 'cycle status --municipality CODE')"));
+  static const char *const single[] = {"cycle", "municipality"};
+  for (int i = 0; i < 2; i++)
+    if (opt_value(args, single[i])) return usage_error(args, _("--all and --%s: choose one"), single[i]);
+  int period = 0;
+  const char *period_text = opt_value(args, "period");
+  if (open && !period_text) return usage_error(args, _("cycle open needs --period YEAR"));
+  if (period_text && parse_year(period_text, &period) != 0) return usage_error(args, _("--period: not a year (%s)"), period_text);
+  char err[4096], pack_buf[PATH_MAX];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  const char *region = resolve_pack(args, db, pack_buf, sizeof pack_buf);
+  if (!region) {
+    sqlite3_close(db);
+    command_error(args, _("%s: no pack: give the region's pack with --pack DIR or record it with 'pdmon init --pack DIR'"), step);
+    return EXIT_USAGE;
+  }
+  if (!period && !(period = cycle_latest_period(db))) {
+    sqlite3_close(db);
+    command_error(args, _("run: no cycle yet: open them with 'pdmon cycle open --all --period YEAR'"));
+    return EXIT_USER;
+  }
+  region_tally t = {.args = args, .step = step};
+  int failed; /* as the callback counts them */
+  int rc = open ? cycle_open_all(db, args->db, region, period, opt_value(args, "title"), tell_outcome, &t, &failed, err,
+                                 sizeof err)
+                : cycle_run_all(db, args->db, region, period, tell_outcome, &t, &failed, err, sizeof err);
+  sqlite3_close(db);
+  if (rc != 0) {
+    command_error(args, "%s: %s", step, err);
+    return EXIT_USER;
+  }
+  int total = t.done + t.kept + t.failed;
+  if (open) printf(_("cycles of %d: %d opened, %d kept, %d failed, of %d municipalities\n"), period, t.done, t.kept, t.failed, total);
+  else printf(_("cycles of %d: %d stored, %d failed, of %d municipalities\n"), period, t.done, t.failed, total);
+  if (t.failed) {
+    command_error(args, _("%s --all: %d of %d municipalities failed, nothing was done for them: %s"), step, t.failed, total,
+                  t.failed_names);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
 int command_cycle(const command_args *args) {
   const char *step = args->argv[0];
+  if (opt_given(args, "all") > 0) return cycle_all_command(args, step);
   if (!strcmp(step, "open")) return cycle_open_command(args);
   static const char *const steps[] = {"run", "status", "close", "analysis", "recommendations"};
   size_t k = 0;

@@ -92,6 +92,15 @@ int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *o
 
 int cycle_open(sqlite3 *db, const char *municipality, int period, const char *title,
                const char *pack_dir, long long *id, char *err, size_t errlen) {
+  pack_summary summary;
+  if (evaluate_pack_summary(pack_dir, &summary, err, errlen) != 0) return 1;
+  int rc = cycle_open_summarized(db, municipality, period, title, pack_dir, &summary, id, err, errlen);
+  pack_summary_free(&summary);
+  return rc;
+}
+
+int cycle_open_summarized(sqlite3 *db, const char *municipality, int period, const char *title, const char *pack_dir,
+                          const pack_summary *summary, long long *id, char *err, size_t errlen) {
   long long existing = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period = ?", "si",
                                  municipality, (long long)period);
   if (existing) {
@@ -106,15 +115,13 @@ int cycle_open(sqlite3 *db, const char *municipality, int period, const char *ti
              unclosed);
     return 1;
   }
-  pack_summary summary;
-  if (evaluate_pack_summary(pack_dir, &summary, err, errlen) != 0) return 1;
   long long previous = query_int(db, 0, "SELECT id FROM cycle WHERE municipality = ? AND period < ? AND state = 'closed'"
                                         " ORDER BY period DESC LIMIT 1", "si", municipality, (long long)period);
   int rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
   if (rc == 0)
     rc = run_sql(db, err, errlen, "INSERT INTO cycle (municipality, period, title, pack_id, pack_dir, goals, opened_at)"
                  " VALUES (?, ?, ?, ?, ?, ?, " NOW ")", "sisss" "s", municipality, (long long)period, title,
-                 summary.id, pack_dir, summary.goals_json);
+                 summary->id, pack_dir, summary->goals_json);
   *id = sqlite3_last_insert_rowid(db);
   if (rc == 0 && previous)
     rc = run_sql(db, err, errlen, "INSERT INTO cycle_problem (cycle_id, indicator, organization, description, carried_from)"
@@ -122,7 +129,6 @@ int cycle_open(sqlite3 *db, const char *municipality, int period, const char *ti
                  " WHERE cycle_id = ? AND COALESCE(resolved, 0) = 0", "ii", *id, previous);
   if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
   if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  pack_summary_free(&summary);
   return rc == 0 ? 0 : -1;
 }
 
@@ -240,6 +246,13 @@ typedef struct row_writer {
   long long cycle;
 } row_writer;
 
+/* What one cycle stores: the rows of unit (a municipality of a run of
+ * every municipality; NULL in a run of one) of the evaluation's sink. */
+typedef struct cycle_source {
+  result_sink *sink;
+  const char *unit;
+} cycle_source;
+
 static int store_row(void *ud, const result_row *r) {
   row_writer *rw = ud;
   sqlite3_stmt *st = rw->st;
@@ -277,7 +290,7 @@ static int store_row(void *ud, const result_row *r) {
 
 /* Stores every result row of the evaluation through one statement, as
  * the rows come from the sink. */
-static int store_results(writer *w, long long cycle, result_sink *results) {
+static int store_results(writer *w, long long cycle, const cycle_source *results) {
   sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
                                        " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
                                        " target_kind, target_value, target_reason, status, message, criterion_title, source,"
@@ -287,7 +300,7 @@ static int store_results(writer *w, long long cycle, result_sink *results) {
                                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return -1;
   row_writer rw = {w, st, cycle};
-  int rc = result_sink_each_row(results, NULL, store_row, &rw) == 0 ? 0 : -1;
+  int rc = result_sink_each_row_in(results->sink, results->unit, store_row, &rw) == 0 ? 0 : -1;
   if (rc != 0 && !w->err[0]) snprintf(w->err, w->errlen, "cannot read the evaluation's results");
   return writer_finish(w, st, rc);
 }
@@ -357,23 +370,23 @@ static int store_rating(void *ud, const rating_row *r) {
 }
 
 /* Stores the recommendations and the ratings, one statement each. */
-static int store_advice(writer *w, long long cycle, result_sink *results) {
+static int store_advice(writer *w, long long cycle, const cycle_source *results) {
   sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee,"
                                        " priority, text) VALUES (?, ?, ?, ?, ?, ?)");
   if (!st) return -1;
   row_writer rw = {w, st, cycle};
-  int rc = result_sink_each_recommendation(results, store_recommendation, &rw) == 0 ? 0 : -1;
+  int rc = result_sink_each_recommendation_in(results->sink, results->unit, store_recommendation, &rw) == 0 ? 0 : -1;
   if (writer_finish(w, st, rc) != 0) return -1;
   st = writer_prepare(w, "INSERT INTO cycle_rating (cycle_id, rating, title, organization, organization_name,"
                          " score, rank, method, covered, weighted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return -1;
   rw.st = st;
-  rc = result_sink_each_rating(results, store_rating, &rw) == 0 ? 0 : -1;
+  rc = result_sink_each_rating_in(results->sink, results->unit, store_rating, &rw) == 0 ? 0 : -1;
   return writer_finish(w, st, rc);
 }
 
 /* Replaces the cycle's results, problems, recommendations and pack copy. */
-static int store_run(sqlite3 *db, const cycle_ref *c, result_sink *results, int statements,
+static int store_run(sqlite3 *db, const cycle_ref *c, const cycle_source *results, int statements,
                      const pack_summary *summary, char *err, size_t errlen) {
   static const char *const clear[] = {
     "DELETE FROM cycle_result WHERE cycle_id = ?1", "DELETE FROM cycle_recommendation WHERE cycle_id = ?1",
@@ -420,11 +433,27 @@ static int list_error(void *ud, const result_row *r) {
 
 /* Refuses results that hold errors: a monitoring with a broken rule is not
  * a monitoring. Names each failed indicator with its message in err. */
-static int refuse_errors(const cycle_ref *c, result_sink *results, char *err, size_t errlen) {
-  if (result_sink_errors(results) == 0) return 0;
+static int refuse_errors(const cycle_ref *c, const cycle_source *results, char *err, size_t errlen) {
+  if (result_sink_errors_in(results->sink, results->unit) == 0) return 0;
   error_list e = {.c = c, .err = err, .errlen = errlen};
-  result_sink_each_row(results, NULL, list_error, &e);
+  result_sink_each_row_in(results->sink, results->unit, list_error, &e);
   return e.failed ? 1 : 0;
+}
+
+int cycle_store(sqlite3 *db, const cycle_ref *c, struct result_sink *sink, const char *unit, int statements,
+                const pack_summary *summary, char *err, size_t errlen) {
+  if (!strcmp(c->state, "closed")) {
+    snprintf(err, errlen, _("cycle %lld (%d) is closed: its results never change; open the next cycle"), c->id, c->period);
+    return 1;
+  }
+  cycle_source results = {sink, unit};
+  int rc = refuse_errors(c, &results, err, errlen);
+  if (rc != 0) return rc;
+  rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+  if (rc == 0) rc = store_run(db, c, &results, statements, summary, err, errlen);
+  if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
+  if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return rc == 0 ? 0 : -1;
 }
 
 int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen) {
@@ -443,14 +472,7 @@ int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err
     result_sink_close(results);
     return 1;
   }
-  int rc = refuse_errors(c, results, err, errlen);
-  if (rc == 0) {
-    rc = store_exec(db, "BEGIN IMMEDIATE", err, errlen);
-    if (rc == 0) rc = store_run(db, c, results, info.statements, &summary, err, errlen);
-    if (rc == 0) rc = store_exec(db, "COMMIT", err, errlen);
-    if (rc != 0) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    rc = rc == 0 ? 0 : -1;
-  }
+  int rc = cycle_store(db, c, results, NULL, info.statements, &summary, err, errlen);
   pack_summary_free(&summary);
   result_sink_close(results);
   return rc;

@@ -26,6 +26,14 @@ typedef struct cycle_ref {
 int cycle_open(sqlite3 *db, const char *municipality, int period, const char *title,
                const char *pack_dir, long long *id, char *err, size_t errlen);
 
+struct pack_summary;
+struct result_sink;
+
+/* As cycle_open, with the summary of the pack at pack_dir already loaded
+ * (a region-wide opening loads each pack once for every municipality). */
+int cycle_open_summarized(sqlite3 *db, const char *municipality, int period, const char *title, const char *pack_dir,
+                          const struct pack_summary *summary, long long *id, char *err, size_t errlen);
+
 /* Finds cycle id (0: the latest of municipality, NULL municipality: any). */
 int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *out, char *err, size_t errlen);
 
@@ -34,6 +42,16 @@ int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *o
  * the problem zones and the recommendations, replacing an earlier run of
  * the same open cycle atomically. A closed cycle is refused. */
 int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err, size_t errlen);
+
+/* The store's half of cycle_run: the evaluation's results of unit (the
+ * cycle's municipality in the sink of a run of every municipality; NULL
+ * in a run of one), made with the pack summary describes and statements
+ * SQL statements, become the cycle's monitoring, problem zones,
+ * recommendations and ratings in one transaction. Results holding errors
+ * store nothing: returns 1 with err naming each failed indicator (as
+ * does a closed cycle); -1 with err when the store fails; 0 when stored. */
+int cycle_store(sqlite3 *db, const cycle_ref *c, struct result_sink *sink, const char *unit, int statements,
+                const struct pack_summary *summary, char *err, size_t errlen);
 
 /* Closes the cycle: analyses the effectiveness of the measures of the
  * previous cycle on their indicators; unresolved problems stay to be

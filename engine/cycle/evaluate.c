@@ -368,10 +368,7 @@ static int is_folder_name(const char *name) {
   return name[0] && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
 }
 
-/* The municipalities of the store (of its organizations, communities and
- * documents), sorted, as a NULL-terminated list the caller frees with
- * free_names; NULL with err when the store cannot be read. */
-static char **store_municipalities(const char *path, int *n, char *err, size_t errlen) {
+char **evaluate_store_municipalities(const char *path, int *n, char *err, size_t errlen) {
   sqlite3 *db;
   sqlite3_stmt *st = NULL;
   char **names = NULL;
@@ -408,7 +405,7 @@ static char **store_municipalities(const char *path, int *n, char *err, size_t e
   return names;
 }
 
-static void free_names(char **names) {
+void evaluate_free_municipalities(char **names) {
   for (int i = 0; names && names[i]; i++) free(names[i]);
   free(names);
 }
@@ -569,6 +566,27 @@ static int evaluate_alone(const evaluate_options *opt, const char *m, const char
   return rc;
 }
 
+/* 1 when municipality m is one of chosen (NULL: every municipality is). */
+static int wanted(const char *const *chosen, const char *m) {
+  if (!chosen) return 1;
+  for (; *chosen; chosen++)
+    if (!strcmp(*chosen, m)) return 1;
+  return 0;
+}
+
+int evaluate_municipality_pack(const char *region_dir, const char *municipality, int period, char *dir, size_t dirlen,
+                               char *err, size_t errlen) {
+  char region_real[PATH_MAX];
+  if (!realpath(region_dir, region_real)) {
+    snprintf(err, errlen, _("%s: cannot read"), region_dir);
+    return -1;
+  }
+  pack_probe layer;
+  int rc = municipality_layer(region_dir, region_real, municipality, period, dir, dirlen, &layer, err, errlen);
+  if (rc == 0) probe_free(&layer);
+  return rc;
+}
+
 int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, evaluation_info *info,
                                int *municipalities, char *err, size_t errlen) {
   memset(info, 0, sizeof *info);
@@ -587,7 +605,7 @@ int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, e
     return -1;
   }
   int n;
-  char **names = store_municipalities(opt->store_path, &n, err, errlen);
+  char **names = evaluate_store_municipalities(opt->store_path, &n, err, errlen);
   if (!names) {
     probe_free(&region);
     return -1;
@@ -599,9 +617,11 @@ int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, e
    * only its municipality. */
   char **layers = calloc((size_t)n + 1, sizeof *layers), **targets = calloc((size_t)n + 1, sizeof *targets);
   const char **pass = calloc((size_t)n + 1, sizeof *pass);
-  int rc = layers && targets && pass ? 0 : -1, npass = 0;
+  int rc = layers && targets && pass ? 0 : -1, npass = 0, evaluated = 0;
   if (rc != 0) snprintf(err, errlen, _("out of memory"));
   for (int i = 0; i < n && rc == 0; i++) {
+    if (!wanted(opt->chosen, names[i])) continue;
+    evaluated++;
     char dir[2048];
     pack_probe layer;
     rc = municipality_layer(opt->pack_dir, region_real, names[i], opt->period, dir, sizeof dir, &layer, err, errlen);
@@ -628,9 +648,9 @@ int evaluate_each_municipality(const evaluate_options *opt, result_sink *sink, e
   free(layers);
   free(targets);
   free(pass);
-  free_names(names);
+  evaluate_free_municipalities(names);
   probe_free(&region);
-  *municipalities = n;
+  *municipalities = evaluated;
   if (rc == 0) rc = result_sink_finish(sink, err, errlen);
   return rc;
 }

@@ -26,6 +26,8 @@ typedef struct evaluate_options {
                                 the sink); NULL: the store as one unit */
   const char *const *unit_targets; /* with units: for each, the targets of its layer (dsl.targets_export's
                                       text), or NULL for the region's own; NULL: the region's for all */
+  const char *const *chosen; /* evaluate_each_municipality: only these municipalities of the store
+                                (NULL-terminated); NULL: every one */
 } evaluate_options;
 
 /* What a streamed evaluation says of itself. */
@@ -54,11 +56,27 @@ int evaluate_stream(const evaluate_options *opt, struct result_sink *sink, evalu
  * with a layer alone with it (its code sees only its municipality). Each
  * municipality's rows are what evaluate_stream gives it on its own,
  * tagged with its code. Fills info (the region's pack; statements of all
- * the runs) and *municipalities. Returns 0, or -1 with err (the region's
+ * the runs) and *municipalities (how many were evaluated: opt->chosen may
+ * choose some). Returns 0, or -1 with err (the region's
  * pack names a municipality, a layer does not extend it or fails to load:
  * the layer's folder is named). */
 int evaluate_each_municipality(const evaluate_options *opt, struct result_sink *sink, evaluation_info *info,
                                int *municipalities, char *err, size_t errlen);
+
+/* The municipalities of the store (of its organizations, communities and
+ * documents), sorted: those evaluate_each_municipality evaluates. A
+ * NULL-terminated list the caller frees with evaluate_free_municipalities;
+ * NULL with err when the store cannot be read. */
+char **evaluate_store_municipalities(const char *store_path, int *n, char *err, size_t errlen);
+
+void evaluate_free_municipalities(char **names);
+
+/* The pack evaluate_each_municipality evaluates municipality with for
+ * period: its layer next to the region's pack region_dir when there is
+ * one (which must extend it), else region_dir; into dir. Returns 0, or -1
+ * with err (the layer does not load or does not extend the region's pack). */
+int evaluate_municipality_pack(const char *region_dir, const char *municipality, int period, char *dir, size_t dirlen,
+                               char *err, size_t errlen);
 
 /* Evaluates and fills out (released with results_free). Returns 0 when the
  * evaluation ran (some indicators may have status error), -1 when the pack

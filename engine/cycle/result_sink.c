@@ -575,12 +575,8 @@ result_source result_sink_as_source(result_sink_source *src) {
   return out;
 }
 
-int result_sink_each_recommendation(result_sink *s, recommendation_fn fn, void *ud) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "SELECT i.id, r.organization, r.addressee, r.text, r.priority, r.unit"
-                                " FROM recommendation r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
-                                " ORDER BY r.rule, r.ind, r.unit, r.part, r.ord", -1, &st, NULL) != SQLITE_OK)
-    return -1;
+/* Steps st (recommendation columns), calling fn on each; finalizes st. */
+static int each_recommendation_of(sqlite3_stmt *st, recommendation_fn fn, void *ud) {
   int rc, stop = 0;
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     recommendation r = {.indicator = text_at(st, 0), .organization = text_at(st, 1), .addressee = text_at(st, 2),
@@ -592,14 +588,20 @@ int result_sink_each_recommendation(result_sink *s, recommendation_fn fn, void *
   return stop;
 }
 
-int result_sink_each_rating(result_sink *s, rating_fn fn, void *ud) {
+#define RECOMMENDATION_COLUMNS                                                                                   \
+  "SELECT i.id, r.organization, r.addressee, r.text, r.priority, r.unit"                                        \
+  " FROM recommendation r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
+
+int result_sink_each_recommendation(result_sink *s, recommendation_fn fn, void *ud) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "SELECT g.id, g.title, r.organization, r.organization_name, r.score,"
-                                " row_number() OVER (PARTITION BY r.rating, r.unit ORDER BY r.score DESC, r.organization),"
-                                " r.covered, r.weighted, g.method, r.unit"
-                                " FROM rating_row r JOIN rating g ON g.seq = r.rating ORDER BY r.rating, r.unit, 6",
-                         -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db, RECOMMENDATION_COLUMNS " ORDER BY r.rule, r.ind, r.unit, r.part, r.ord", -1, &st,
+                         NULL) != SQLITE_OK)
     return -1;
+  return each_recommendation_of(st, fn, ud);
+}
+
+/* Steps st (rating columns), calling fn on each; finalizes st. */
+static int each_rating_of(sqlite3_stmt *st, rating_fn fn, void *ud) {
   int rc, stop = 0;
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     rating_row r = {.rating = text_at(st, 0), .title = text_at(st, 1), .organization = text_at(st, 2),
@@ -611,6 +613,60 @@ int result_sink_each_rating(result_sink *s, rating_fn fn, void *ud) {
   if (!stop && rc != SQLITE_DONE) stop = -1;
   sqlite3_finalize(st);
   return stop;
+}
+
+#define RATING_COLUMNS                                                                                           \
+  "SELECT g.id, g.title, r.organization, r.organization_name, r.score,"                                         \
+  " row_number() OVER (PARTITION BY r.rating, r.unit ORDER BY r.score DESC, r.organization),"                   \
+  " r.covered, r.weighted, g.method, r.unit FROM rating_row r JOIN rating g ON g.seq = r.rating"
+
+int result_sink_each_rating(result_sink *s, rating_fn fn, void *ud) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, RATING_COLUMNS " ORDER BY r.rating, r.unit, 6", -1, &st, NULL) != SQLITE_OK) return -1;
+  return each_rating_of(st, fn, ud);
+}
+
+/* ---- one unit at a time ---- */
+
+/* Indexes the sink by unit (once: later calls find the indexes made). */
+static int index_by_unit(result_sink *s) {
+  return sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS result_by_unit ON result (unit, ind, part, ord);"
+                             "CREATE INDEX IF NOT EXISTS recommendation_by_unit ON recommendation (unit, rule, ind, part, ord);"
+                             "CREATE INDEX IF NOT EXISTS rating_row_by_unit ON rating_row (unit, rating);",
+                      NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Prepares sql over the sink indexed by unit, with unit bound to ?1. */
+static sqlite3_stmt *prepare_in(result_sink *s, const char *sql, const char *unit) {
+  sqlite3_stmt *st;
+  if (index_by_unit(s) != 0 || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
+  return st;
+}
+
+int result_sink_each_row_in(result_sink *s, const char *unit, result_row_fn fn, void *ud) {
+  sqlite3_stmt *st = prepare_in(s, "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.unit IS ?1"
+                                   " ORDER BY r.ind, r.part, r.ord, r.rowid", unit);
+  return st ? each_of(st, fn, ud) : -1;
+}
+
+int result_sink_each_recommendation_in(result_sink *s, const char *unit, recommendation_fn fn, void *ud) {
+  sqlite3_stmt *st = prepare_in(s, RECOMMENDATION_COLUMNS " WHERE r.unit IS ?1 ORDER BY r.rule, r.ind, r.part, r.ord, r.rowid",
+                                unit);
+  return st ? each_recommendation_of(st, fn, ud) : -1;
+}
+
+int result_sink_each_rating_in(result_sink *s, const char *unit, rating_fn fn, void *ud) {
+  sqlite3_stmt *st = prepare_in(s, RATING_COLUMNS " WHERE r.unit IS ?1 ORDER BY r.rating, 6", unit);
+  return st ? each_rating_of(st, fn, ud) : -1;
+}
+
+long long result_sink_errors_in(result_sink *s, const char *unit) {
+  sqlite3_stmt *st = prepare_in(s, "SELECT count(*) FROM result WHERE unit IS ?1 AND status = 'error'", unit);
+  long long n = 0;
+  if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
 }
 
 /* The first column of sql with one optional text parameter, as a count. */

@@ -85,6 +85,17 @@ int result_sink_each_recommendation(result_sink *s, recommendation_fn fn, void *
 typedef int (*rating_fn)(void *ud, const rating_row *r);
 int result_sink_each_rating(result_sink *s, rating_fn fn, void *ud);
 
+/* The rows, recommendations and ratings of one unit (NULL: the untagged
+ * ones of a run of one municipality), in the order of the readers above:
+ * what a cycle of that municipality stores. The first call indexes the
+ * sink by unit, so that reading every unit in turn stays linear. */
+int result_sink_each_row_in(result_sink *s, const char *unit, result_row_fn fn, void *ud);
+int result_sink_each_recommendation_in(result_sink *s, const char *unit, recommendation_fn fn, void *ud);
+int result_sink_each_rating_in(result_sink *s, const char *unit, rating_fn fn, void *ud);
+
+/* How many rows of unit (NULL as above) have status error. */
+long long result_sink_errors_in(result_sink *s, const char *unit);
+
 /* How many rows have status error; how many rows name organization. */
 long long result_sink_errors(result_sink *s);
 long long result_sink_organization_rows(result_sink *s, const char *organization);
