@@ -43,7 +43,7 @@ static const char schema[] =
 
 /* The statements the Lua object runs once per call, prepared once. */
 enum {
-  ST_ROW, ST_PATCH, ST_FAIL, ST_RECOMMENDATION, ST_RATING, ST_RATING_PART, ST_COUNT
+  ST_ROW, ST_PATCH, ST_FAIL, ST_RECOMMENDATION, ST_RATING, ST_RATING_PART, ST_DESCRIBE, ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
@@ -54,6 +54,8 @@ static const char *const statement_sql[ST_COUNT] = {
     "INSERT INTO recommendation VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "INSERT OR REPLACE INTO rating VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO rating_part VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    /* once per indicator and municipality of a region-wide run: prepared once */
+    "INSERT OR REPLACE INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 };
 
 struct result_sink {
@@ -121,19 +123,13 @@ static int step_once(sqlite3_stmt *st) {
 }
 
 int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char *err, size_t errlen) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
-    return -1;
-  }
+  sqlite3_stmt *st = s->st[ST_DESCRIBE];
   const char *texts[] = {d->id, d->criterion, d->title, d->unit, d->criterion_title, d->source, d->level, d->reading,
                          d->deadline};
   sqlite3_bind_int(st, 1, seq);
   for (int i = 0; i < 9; i++) sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 11, s->unit ? s->unit : "", -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
+  if (step_once(st) != 0) {
     snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
     return -1;
   }
