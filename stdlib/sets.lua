@@ -390,10 +390,14 @@ end
 -- its workers, each attributed to the organization where its worker was
 -- employed on its date (CROSS JOIN fixes that order in SQLite), never by
 -- scanning the year's activities once per organization.
+-- A worker's own rows are tied by the worker's id (id: the outer row's id
+-- column, o.id unless the caller says otherwise).
 local LINKS = {
-  ["staff<activity"] = function(i, o) return { { "activity " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
-  ["staff<participation"] = function(i, o) return { { "participation " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
-  ["staff<registry"] = function(i, o) return { { "registry_member " .. i, i .. ".staff_id = " .. o .. ".id" } } end,
+  ["staff<activity"] = function(i, o, _, id) return { { "activity " .. i, i .. ".staff_id = " .. (id or o .. ".id") } } end,
+  ["staff<participation"] = function(i, o, _, id)
+    return { { "participation " .. i, i .. ".staff_id = " .. (id or o .. ".id") } }
+  end,
+  ["staff<registry"] = function(i, o, _, id) return { { "registry_member " .. i, i .. ".staff_id = " .. (id or o .. ".id") } } end,
   ["organization<staff"] = function(i, o)
     return { { sets.from_sql("staff", i), i .. "_e.organization_id = " .. o .. ".id" } }
   end,
@@ -666,6 +670,13 @@ function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
     parts[#parts + 1] = string.format("EXISTS (SELECT 1 FROM event %s WHERE %s.id = %s.event_id AND %s)", inner, inner,
       alias, sets.predicate(o.event, inner, t, depth + 1))
   end
+  -- a worker read with an employment span joined to the row (the
+  -- population, a span on a date, the evaluation's scan of spans) is tied
+  -- to their own rows by the span's staff_id, the same id: a scan of spans
+  -- then need not join the worker's row only to name it. Not for the
+  -- worker of an activity or participation (by), whose span may be absent.
+  local id = nil
+  if set.entity == "staff" and at ~= "none" and (at ~= "joined" or depth == 1) then id = alias .. "_e.staff_id" end
   for _, join in ipairs({ "having", "without" }) do
     for _, entry in ipairs(set.joins[join]) do
       local any = {}
@@ -674,7 +685,7 @@ function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
         local inner_sql = sets.predicate(other, inner, t, depth + 1)
         local link = set.entity .. "<" .. other.entity
         local seen = joined_visible(link, inner, t, foreign)
-        for _, way in ipairs(LINKS[link](inner, alias, t)) do
+        for _, way in ipairs(LINKS[link](inner, alias, t, id)) do
           any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s%s)", way[1], way[2],
             seen and (seen .. " AND ") or "", inner_sql)
         end
