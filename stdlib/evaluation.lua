@@ -227,8 +227,10 @@ end
 local CONDITIONS_PER_MASK = 60
 
 -- 1 when a condition costs a lookup of its own (a subquery or a function
--- call), so that it is worth computing only where some measure needs it.
-local function costly(condition) return condition:find("(", 1, true) ~= nil end
+-- call), so that it is worth computing only where some measure needs it;
+-- a list of values (position IN ('head', 'deputy')) and parentheses are
+-- cheap.
+local function costly(condition) return condition:find("SELECT", 1, true) ~= nil or condition:find("[%w_]%(") ~= nil end
 
 -- The SQL of one scan of additive measures, grouped by organization and
 -- position (in that order), such that a condition several measures share

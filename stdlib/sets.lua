@@ -577,9 +577,9 @@ local function window_sql(set, alias, period)
   return string.format("%s.date BETWEEN '%s' AND '%s'", alias, from, to)
 end
 
--- EXISTS over the workers of a staff set tied to a row by link (SQL over
--- inner), each employed on the date date_sql when the set needs where
--- or as what they work.
+-- EXISTS over the workers of a staff set tied to a row by link (given the
+-- SQL of the worker's id, the condition), each employed on the date
+-- date_sql when the set needs where or as what they work.
 -- A partner is read from the rules' view of partners (partner and
 -- partner_employment: every worker the municipality's activities name as
 -- partner, wherever they work; rule_view.c says why).
@@ -590,11 +590,24 @@ end
 local function worker_exists(set, inner, link, date_sql, t, depth, partner)
   local staff, employment = partner and "partner" or "staff", partner and "partner_employment" or "employment"
   if uses_span(definition_of(set, 2)) then
-    if t.unit and not partner then link = link .. " AND " .. sets.visible_sql("employment", inner .. "_e", t.unit) end
+    local predicate = sets.predicate(set, inner, t, depth + 1, nil, date_sql, partner)
+    local function tie(id)
+      local l = link(id)
+      if t.unit and not partner then l = l .. " AND " .. sets.visible_sql("employment", inner .. "_e", t.unit) end
+      return l
+    end
+    -- the worker's own row only when the set or the tie reads it (birth
+    -- year...): a span names its worker by staff_id, and every span's worker
+    -- is a row of the worker table (a foreign key; the partners' view copies
+    -- both)
+    local lean, reads = tie(inner .. "_e.staff_id"), "%f[%w_]" .. inner .. "%."
+    if not predicate:find(reads) and not lean:find(reads) then
+      return string.format("EXISTS (SELECT 1 FROM %s %s_e WHERE %s AND %s)", employment, inner, lean, predicate)
+    end
     return string.format("EXISTS (SELECT 1 FROM %s %s_e JOIN %s %s ON %s.id = %s_e.staff_id WHERE %s AND %s)",
-      employment, inner, staff, inner, inner, inner, link, sets.predicate(set, inner, t, depth + 1, nil, date_sql, partner))
+      employment, inner, staff, inner, inner, inner, tie(inner .. ".id"), predicate)
   end
-  return string.format("EXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)", staff, inner, link,
+  return string.format("EXISTS (SELECT 1 FROM %s %s WHERE %s AND %s)", staff, inner, link(inner .. ".id"),
     sets.predicate(set, inner, t, depth + 1, nil, "none", partner))
 end
 
@@ -653,9 +666,12 @@ function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
       end
     else
       local inner = "w" .. depth
-      local link = inner .. ".id = " .. alias .. ".staff_id"
-      -- an activity's worker is the municipality's; a participant may not be
-      if t.unit and set.entity == "participation" then link = link .. " AND " .. sets.visible_sql("staff", inner, t.unit) end
+      local function link(id)
+        local l = id .. " = " .. alias .. ".staff_id"
+        -- an activity's worker is the municipality's; a participant may not be
+        if t.unit and set.entity == "participation" then l = l .. " AND " .. sets.visible_sql("staff", inner, t.unit) end
+        return l
+      end
       parts[#parts + 1] = worker_exists(o.by, inner, link, alias .. ".date", t, depth)
     end
   end
@@ -663,7 +679,8 @@ function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
     -- the partner of an activity as on its date; of a registry, on the reporting date
     local inner = "p" .. depth
     local on = set.entity == "registry" and ("'" .. t.to .. "'") or (alias .. ".date")
-    parts[#parts + 1] = worker_exists(o.partner, inner, inner .. ".id = " .. alias .. ".partner_id", on, t, depth, true)
+    parts[#parts + 1] = worker_exists(o.partner, inner, function(id) return id .. " = " .. alias .. ".partner_id" end,
+      on, t, depth, true)
   end
   if o.event then
     local inner = "ev_" .. depth
