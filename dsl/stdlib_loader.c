@@ -65,6 +65,23 @@ static int stdlib_status_word(lua_State *L) {
   return 1;
 }
 
+/* Loads module m and pushes it as a function whose environment is the
+ * table on top (which stays), as sandbox_load does with text: from its
+ * bytecode, made by the build from the text with the same Lua, so a
+ * sandbox need not parse the stdlib again; from the text when this Lua
+ * refuses the bytecode (another release's format). The bytecode is
+ * trusted because it is part of the binary: rule code loads text only. */
+static int load_module(sandbox *sb, const stdlib_module *m, const char *chunkname) {
+  lua_State *L = sandbox_lua(sb);
+  if (m->code_length > 0 && luaL_loadbufferx(L, (const char *)m->code, m->code_length, chunkname, "b") == LUA_OK) {
+    lua_pushvalue(L, -2);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+    return LUA_OK;
+  }
+  if (m->code_length > 0) lua_pop(L, 1); /* the bytecode's refusal */
+  return sandbox_load(sb, m->source, m->length, chunkname, -1);
+}
+
 /* require(name) of the stdlib's own modules and the core: the module
  * itself. Upvalue 1 is the sandbox as light userdata. */
 static int stdlib_require(lua_State *L) {
@@ -107,7 +124,7 @@ static int stdlib_require(lua_State *L) {
   lua_setfield(L, -2, "readonly");
   lua_pushcfunction(L, stdlib_csv_cell);
   lua_setfield(L, -2, "csv_cell");
-  if (sandbox_load(sb, m->source, m->length, chunkname, -1) != LUA_OK) return lua_error(L);
+  if (load_module(sb, m, chunkname) != LUA_OK) return lua_error(L);
   lua_call(L, 0, 1);
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);

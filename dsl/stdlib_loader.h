@@ -14,9 +14,15 @@ typedef struct stdlib_module {
   const char *name;    /* file name without .lua: "dsl" */
   const char *source;  /* the file's text */
   size_t length;
+  const unsigned char *code; /* the same compiled at build time (lua_dump, with debug information) */
+  size_t code_length;
 } stdlib_module;
 
-/* Generated from the files of stdlib/ at build time; ends with a {NULL} entry. */
+/* Generated from the files of stdlib/ at build time (dsl/stdlib_compile.c); ends with a
+ * {NULL} entry. A module is loaded from its bytecode, which the build made from the text
+ * with the Lua pdmon links; the text is loaded only when a different Lua refuses the
+ * bytecode. Rule code can never load bytecode (sandbox.h): only these bytes, compiled into
+ * the binary, are loaded that way. */
 extern const stdlib_module stdlib_modules[];
 
 /* The embedded module called name, or NULL. */
