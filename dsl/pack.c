@@ -225,6 +225,10 @@ static void manifest_string(lua_State *L, int manifest, const char *field, char 
 
 #define MAX_LAYERS 8
 
+/* What load_files reads: every file (0), keeping the files' locals (1),
+ * or the pack's own manifest only. */
+#define LOAD_MANIFEST 2
+
 /* Calls dsl.NAME(pack [, integer]) with the dsl module at dsl and the
  * declarations at decl; pushes nresults results. */
 static int call_dsl(sandbox *sb, int dsl, int decl, const char *name, int has_arg, lua_Integer arg,
@@ -307,6 +311,13 @@ static int load_files(sandbox *sb, pack *out, int keeping_locals, char *err, siz
   char dirs[MAX_LAYERS][1024];
   snprintf(dirs[0], sizeof dirs[0], "%s", out->dir);
   if (run_rule_file(sb, out->dir, "pack.lua", env, 0, err, errlen) != 0) return -1;
+  if (keeping_locals == LOAD_MANIFEST) { /* the manifest's own fields are all that is asked for */
+    lua_getfield(L, decl, "manifests");
+    lua_rawgeti(L, -1, 0);
+    manifest_string(L, lua_gettop(L), "id", out->id, sizeof out->id);
+    manifest_string(L, lua_gettop(L), "municipality", out->municipality, sizeof out->municipality);
+    return 0;
+  }
   int layers = load_manifests(sb, dsl, decl, env, dirs, err, errlen);
   if (layers < 0) return -1;
   for (int i = 0; i < layers; i++) snprintf(out->layers[i], sizeof out->layers[i], "%.1023s", dirs[i]);
@@ -393,6 +404,23 @@ int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen)
 
 int pack_load_keeping_locals(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen) {
   return load_pack(sb, dir, out, 1, err, errlen);
+}
+
+int pack_read_manifest(const char *dir, char *municipality, size_t len, char *err, size_t errlen) {
+  municipality[0] = '\0';
+  sandbox *sb = sandbox_new(sandbox_default_limits());
+  if (!sb) {
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
+    return -1;
+  }
+  pack p;
+  int rc = load_pack(sb, dir, &p, LOAD_MANIFEST, err, errlen);
+  if (rc == 0) {
+    snprintf(municipality, len, "%s", p.municipality);
+    pack_release(&p);
+  }
+  sandbox_free(sb);
+  return rc;
 }
 
 void pack_push_call(const pack *p, const char *name) {

@@ -37,6 +37,13 @@ int pack_load(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen)
  * a file loads as it is and keeps nothing. */
 int pack_load_keeping_locals(sandbox *sb, const char *dir, pack *out, char *err, size_t errlen);
 
+/* Reads the municipality of the pack's own manifest (pack.lua of dir only,
+ * "" for a region's pack) in a sandbox of its own, without loading the
+ * rest of the pack: what a command checks against the store's rows before
+ * it evaluates (which loads the pack once). -1 with err when pack.lua does
+ * not load. */
+int pack_read_manifest(const char *dir, char *municipality, size_t len, char *err, size_t errlen);
+
 /* Pushes the dsl module's function name and the pack's declarations, ready
  * for sandbox_call with 1 + extra arguments. */
 void pack_push_call(const pack *p, const char *name);

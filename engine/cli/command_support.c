@@ -83,13 +83,13 @@ int store_municipality(const command_args *args, sqlite3 *db, const char *pack_d
   const char *chosen = chosen_municipality(args);
   if (chosen) snprintf(buf, len, "%s", chosen);
   else if (rule_view_store_municipality(db, buf, len, why, sizeof why) != 0) buf[0] = '\0';
-  pack_summary s;
-  if (!buf[0] || !pack_dir || evaluate_pack_summary(pack_dir, &s, why, sizeof why) != 0) return 0;
-  int agrees = !s.municipality[0] || strcmp(s.municipality, buf) == 0;
+  /* the manifest alone: the evaluation that follows loads the whole pack once */
+  char own[128];
+  if (!buf[0] || !pack_dir || pack_read_manifest(pack_dir, own, sizeof own, why, sizeof why) != 0) return 0;
+  int agrees = !own[0] || strcmp(own, buf) == 0;
   if (!agrees)
     command_error(args, _("%s/pack.lua: the pack is written for municipality %s, but the store's rows are %s's"
-                          " (a pack never chooses whose rows it reads)"), pack_dir, s.municipality, buf);
-  pack_summary_free(&s);
+                          " (a pack never chooses whose rows it reads)"), pack_dir, own, buf);
   return agrees ? 0 : -1;
 }
 
