@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command_support.h"
 #include "cycle.h"
@@ -48,8 +49,11 @@ int command_init(const command_args *args) {
 }
 
 /* Prints the rejected rows: all of them up to a limit, then a count. */
+/* How many rejected rows the command line names; the rest it counts (all are in the rejected file). */
+#define PROBLEMS_SHOWN 50
+
 static void print_problems(const import_report *r) {
-  const size_t limit = 50;
+  const size_t limit = PROBLEMS_SHOWN;
   for (size_t i = 0; i < r->rejected && i < limit; i++) fprintf(stderr, "%s\n", r->problems[i].message);
   if (r->rejected > limit) fprintf(stderr, _("... and %zu more invalid rows\n"), r->rejected - limit);
 }
@@ -88,12 +92,18 @@ int command_import(const command_args *args) {
   }
   import_options io = {.dry_run = opt_given(args, "dry-run") > 0, .skip_invalid = opt_given(args, "skip-invalid") > 0,
                        .drop_personal = opt_given(args, "drop-personal") > 0, .snapshot = opt_value(args, "snapshot"),
-                       .sheet = opt_value(args, "sheet"), .encoding = opt_value(args, "encoding")};
+                       .sheet = opt_value(args, "sheet"), .encoding = opt_value(args, "encoding"),
+                       .keep_problems = PROBLEMS_SHOWN};
+  /* the progress line goes to the terminal itself: its carriage return and
+   * erase are the only control characters, and the guard on stderr would drop them */
+  int tty = isatty(STDERR_FILENO) ? dup(STDERR_FILENO) : -1;
+  if (tty >= 0 && !(io.progress = fdopen(tty, "w"))) close(tty);
   import_report report;
   int rc;
   if (!strcmp(entity, "measures")) rc = import_roadmap(args, db, path, &io, &report, err, sizeof err);
   else rc = import_file(db, entity, path, &io, &report, err, sizeof err);
   sqlite3_close(db);
+  if (io.progress) fclose(io.progress);
   print_problems(&report);
   if (rc < 0) fprintf(stderr, "%s\n", err);
   if (rc == 1)

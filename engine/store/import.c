@@ -14,6 +14,7 @@
 #include "entity.h"
 #include "i18n.h"
 #include "personal.h"
+#include "progress.h"
 #include "store.h"
 #include "text.h"
 #include "value.h"
@@ -99,6 +100,7 @@ typedef struct import_run {
   employment_writer employment; /* staff: the spans (employment.h) */
   int spans;                    /* 1 when employment is open */
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
+  progress progress;            /* the line on a terminal (progress.h) */
 } import_run;
 
 /* Whose a row is. Ids are unique across the store, so an id already
@@ -989,9 +991,17 @@ static int store_row(import_run *run, const rows_row *row, const typed_value *v,
  * imported without it, in the file of rejected rows. Returns 0, -1 when
  * memory runs out, -2 when the rejected file cannot be written (err). */
 static int add_problem(import_run *run, const rows_row *row, const char *msg, char *err, size_t errlen) {
-  if (import_report_add(run->report, run->where, row->line, msg) != 0) return -1;
-  if (!run->opt->skip_invalid || run->opt->dry_run) return 0;
   import_report *r = run->report;
+  /* past the messages the caller keeps, a row is only counted: memory stays flat however many are rejected */
+  size_t keep = run->opt->keep_problems;
+  if (!keep || r->kept < keep) {
+    if (import_report_add(r, run->where, row->line, msg) != 0) return -1;
+  } else {
+    r->rejected++;
+  }
+  if (!run->opt->skip_invalid || run->opt->dry_run) return 0;
+  char reason[3400];
+  snprintf(reason, sizeof reason, "%s:%zu: %s", run->where, row->line, msg);
   if (!run->rejected) {
     rows_rejected_path(run->path, rows_format_of(run->src), r->rejected_path, sizeof r->rejected_path);
     if (rows_rejected_open(run->src, r->rejected_path, &run->rejected, err, errlen) != 0) {
@@ -999,7 +1009,7 @@ static int add_problem(import_run *run, const rows_row *row, const char *msg, ch
       return -2;
     }
   }
-  return rows_rejected_add(run->rejected, row, r->problems[r->rejected - 1].message, err, errlen) == 0 ? 0 : -2;
+  return rows_rejected_add(run->rejected, row, reason, err, errlen) == 0 ? 0 : -2;
 }
 
 /* The identity of a row within its file: the id, and for a staff
@@ -1078,6 +1088,9 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
       snprintf(err, errlen, "%s:%zu: %s", run->where, row.line, rc == -1 ? msg : _("out of memory"));
       return -1;
     }
+    unsigned long long done, total;
+    rows_progress(run->src, &done, &total);
+    progress_update(&run->progress, run->report->rows, done, total);
   }
   return more < 0 ? -1 : 0;
 }
@@ -1160,7 +1173,9 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   if (rc != 0) {
     snprintf(err, errlen, _("%s: store is busy or read-only: %s"), path, inner);
   } else {
+    progress_begin(&run.progress, opt->progress, path);
     rc = import_in_transaction(&run, opt, err, errlen);
+    progress_end(&run.progress);
     run_close(&run);
     char inner_err[512];
     finish_rejected(&run, 0, inner_err, sizeof inner_err); /* still open: the import did not go through */
@@ -1184,22 +1199,27 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
 }
 
 int import_report_add(import_report *r, const char *path, size_t line, const char *message) {
-  import_problem *grown = realloc(r->problems, (r->rejected + 1) * sizeof *grown);
-  if (!grown) return -1;
-  r->problems = grown;
+  if (r->kept == r->capacity) {
+    size_t cap = r->capacity ? r->capacity * 2 : 16;
+    import_problem *grown = realloc(r->problems, cap * sizeof *grown);
+    if (!grown) return -1;
+    r->problems = grown;
+    r->capacity = cap;
+  }
   size_t need = strlen(path) + strlen(message) + 32;
   char *text = malloc(need);
   if (!text) return -1;
   snprintf(text, need, "%s:%zu: %s", path, line, message);
-  r->problems[r->rejected].line = line;
-  r->problems[r->rejected].message = text;
+  r->problems[r->kept].line = line;
+  r->problems[r->kept].message = text;
+  r->kept++;
   r->rejected++;
   return 0;
 }
 
 void import_report_free(import_report *report) {
-  for (size_t i = 0; i < report->rejected; i++) free(report->problems[i].message);
+  for (size_t i = 0; i < report->kept; i++) free(report->problems[i].message);
   free(report->problems);
   report->problems = NULL;
-  report->rejected = 0;
+  report->rejected = report->kept = report->capacity = 0;
 }

@@ -11,6 +11,7 @@
 #define PDMON_IMPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sqlite3.h>
 
 typedef struct import_options {
@@ -20,6 +21,8 @@ typedef struct import_options {
   const char *snapshot; /* staff only: the file is the staff list of this ISO date (employment.h) */
   const char *sheet;    /* a workbook's sheet to read (default: the first) */
   const char *encoding; /* a CSV file's encoding, instead of detecting it (text.h names) */
+  size_t keep_problems; /* keep the messages of this many rejected rows in the report, count the rest; 0: all */
+  FILE *progress;       /* the terminal to draw a progress line on (progress.h), or NULL */
 } import_options;
 
 /* One rejected row: where it was and why, as "FILE:LINE: column: what is
@@ -34,7 +37,8 @@ typedef struct import_report {
   size_t inserted;      /* rows new to the store */
   size_t updated;       /* rows that replaced a row with the same id */
   size_t rejected;      /* invalid rows */
-  import_problem *problems; /* one per rejected row, in file order; owned */
+  import_problem *problems; /* one per rejected row (the first keep_problems of them), in file order; owned */
+  size_t kept, capacity;    /* entries of problems (= rejected unless fewer were kept), and room for them */
   char rejected_path[4096]; /* where rejected rows went, "" when none were written */
   int written;          /* 1 when the store was changed */
   char warning[1024];   /* a problem that did not stop the import, "" when none */
