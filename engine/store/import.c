@@ -1140,6 +1140,36 @@ static int import_in_transaction(import_run *run, const import_options *opt, cha
   return 2; /* commit */
 }
 
+/* The page cache of an import's transaction, in KiB. With SQLite's
+ * default (2 MB) the new pages of a long transaction spill into the
+ * write-ahead log before the commit; measured on a region's activities
+ * (150,836 rows, /usr/bin/time, two alternating runs each): 2 MB 233-258 k
+ * blocks written and 3.3 s of system time, 16 MB 203-217 k and 1.9 s, at
+ * 33 MB peak RSS (32 MB: 173 k blocks, but 53 MB peak, over the 50 MB the
+ * import is allowed for a region). Wall time moved with the machine's load. */
+#define IMPORT_CACHE_KIB 16384
+
+/* Sets the import's page cache; returns the connection's own setting (PRAGMA cache_size) to restore. */
+static long long bulk_cache(sqlite3 *db) {
+  long long before = -2000; /* SQLite's default */
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) before = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
+  sqlite3_exec(db, sql, NULL, NULL, NULL); /* only a cache: the import goes on without it */
+  return before;
+}
+
+/* Gives the connection its page cache back (a web workplace keeps its connection). */
+static void restore_cache(sqlite3 *db, long long cache) {
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", cache);
+  sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 int import_file(sqlite3 *db, const char *entity, const char *path, const import_options *opt,
                 import_report *report, char *err, size_t errlen) {
   memset(report, 0, sizeof *report);
@@ -1169,6 +1199,7 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
                     .where = rows_where(src), .report = report, .opt = opt};
   store_meta_get(db, "municipality", run.municipality, sizeof run.municipality);
   char inner[512];
+  long long cache = bulk_cache(db);
   int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);
   if (rc != 0) {
     snprintf(err, errlen, _("%s: store is busy or read-only: %s"), path, inner);
@@ -1190,6 +1221,7 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
     report->written = rc == 2;
     if (rc == 2) rc = 0;
   }
+  restore_cache(db, cache);
   if (rc == -1 && !report->written && report->rejected_path[0]) {
     remove(report->rejected_path); /* rows were not imported; the aside file would mislead */
     report->rejected_path[0] = '\0';
