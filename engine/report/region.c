@@ -345,7 +345,7 @@ void region_close(region *r) {
 
 /* The columns every section reads: municipality, indicator, period, value,
  * numerator, denominator, target value, status, progress, target text. */
-#define CELL_COLUMNS "m.ord, i.ord, c.period, r.value, r.numerator, r.denominator, r.target_value, r.status, r.progress, r.target_text"
+#define CELL_COLUMNS "m.ord, i.ord, c.period, r.value, r.numerator, r.denominator, r.target_value, r.status, r.progress, r.target_text, r.path_value"
 
 /* CROSS JOIN fixes the loops' order, which is the order asked for. */
 static const char *const section_sql[] = {
@@ -399,6 +399,8 @@ int region_each(region *r, region_order order, region_cell_fn fn, void *ud) {
         .status = text_or_empty(st, 7),
         .progress = text_or_empty(st, 8),
         .target_text = text_or_empty(st, 9),
+        .has_path_value = sqlite3_column_type(st, 10) != SQLITE_NULL,
+        .path_value = sqlite3_column_double(st, 10),
     };
     if (cell.municipality >= r->nmunicipalities || cell.indicator >= r->nindicators) continue;
     if ((result = fn(ud, &cell)) != 0) break;

@@ -77,6 +77,8 @@ typedef struct region_cell {
   double value, numerator, denominator, target_value;
   int has_numerator, has_denominator;
   const char *status, *progress, *target_text; /* "" when missing */
+  int has_path_value;
+  double path_value; /* in progress: where the linear path to a later target is this period */
 } region_cell;
 
 typedef int (*region_cell_fn)(void *ud, const region_cell *cell);

@@ -400,6 +400,10 @@ static int below_cell(void *ud, const region_cell *cell) {
   put_municipality(out, b->r, &b->r->municipalities[cell->municipality]);
   fputs(" — ", out);
   put_value(out, ind, cell->has_value, cell->value);
+  if (behind && cell->has_path_value) {
+    fputs(" при траектории ", out);
+    put_value(out, ind, 1, cell->path_value);
+  }
   if (cell->has_target_value && strcmp(cell->target_text, ind->target_text)) {
     fputs(" (своя цель ", out);
     put_value(out, ind, 1, cell->target_value);

@@ -77,6 +77,8 @@ static void json_cell(FILE *out, const region *r, const region_cell *cell, int w
   json_number(out, cell->has_denominator, cell->denominator);
   fputs(",\"target_value\":", out);
   json_number(out, cell->has_target_value, cell->target_value);
+  fputs(",\"path_value\":", out);
+  json_number(out, cell->has_path_value, cell->path_value);
   fputc(',', out);
   json_text_field(out, "target_text", cell->target_text, 1);
   json_text_field(out, "status", cell->status, 1);

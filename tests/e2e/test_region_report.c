@@ -177,8 +177,8 @@ static void figures_are_the_cycles_results(void **state) {
                                " AND breakdown IS NULL", id));
     cJSON_ArrayForEach(row, cJSON_GetObjectItem(m, "results")) {
       const char *indicator = cJSON_GetStringValue(cJSON_GetObjectItem(row, "indicator"));
-      static const char *const columns[] = {"value", "numerator", "denominator", "target_value"};
-      for (int c = 0; c < 4; c++) {
+      static const char *const columns[] = {"value", "numerator", "denominator", "target_value", "path_value"};
+      for (int c = 0; c < 5; c++) {
         int found;
         double want = stored_value(db, id, indicator, columns[c], &found);
         cJSON *got = cJSON_GetObjectItem(row, columns[c]);
