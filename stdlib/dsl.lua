@@ -605,6 +605,22 @@ function dsl.stream(pack, ctx, sink, ids)
   return n
 end
 
+-- What re-judging stored results needs of the pack (see
+-- evaluation.rejudge_plan); ctx holds the period of the stored cycle.
+function dsl.rejudge_plan(pack, ctx)
+  ctx.programme_start = pack.programme and pack.programme[1] or nil
+  ctx.as_of = pack.as_of
+  ctx.applied, ctx.judged = {}, {}
+  return evaluation.rejudge_plan(pack, ctx)
+end
+
+-- The message of a row whose source has no rows in the period: such a
+-- row stays "no data" when re-judged.
+dsl.missing_prefix = evaluation.MISSING_PREFIX
+
+-- Re-judges one group of stored rows of indicator id (evaluation.rejudge).
+function dsl.rejudge(pack, ctx, id, group) return evaluation.rejudge(pack, ctx, id, group) end
+
 local function format_number(v)
   if v == nil then return "нет данных" end
   if math.type(v) == "integer" or v == math.floor(v) then return string.format("%d", math.floor(v)) end

@@ -697,6 +697,11 @@ local function make_row(ind, ctx, group, org, target, origin)
     base = base_year == ctx.period and values or group.base[base_year]
     base = base and base.value
   end
+  -- the base year asked of the store (requests_of), kept even when it had
+  -- no value: a re-judgement then knows the value is none, not unknown
+  local asked = (applied.kind == "growth" and applied.phase ~= "base" and applied.base_year)
+    or (applied.path and applied.path.base_value == nil and applied.path.base_year)
+  if asked and asked ~= ctx.period then row.base_asked = asked end
   local status, info = judge(ctx, applied, row.value, base)
   row.status, row.message = status, info.message or row.message
   row.progress, row.path_value = info.progress, info.path_value and aggregates.round2(info.path_value) or nil
@@ -1097,6 +1102,11 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
         if advice and advice.target then st.target = advice.target(ind) end
         st.region_target = st.target
         run.states[#run.states + 1] = st
+        -- what its statuses will be judged against, kept by a cycle with its results
+        if sink.judgement then
+          local fine, target, formula = pcall(evaluation.fingerprint, ind, ctx)
+          if fine then sink:judgement(seq, nil, target, formula) end
+        end
         for _, r in ipairs(st.requests) do requests[#requests + 1] = r end
       end
     end
@@ -1182,6 +1192,117 @@ function evaluation.rows(pack, ctx, id)
   local rows = {}
   for i, r in ipairs(sink.rows) do rows[i] = r.row end
   return rows
+end
+
+-- ---- re-judging stored figures against the pack's current targets ----
+
+-- The message a row gets when a dated source has no rows in the period
+-- (mark_missing): the row stays "no data" whatever its target says.
+evaluation.MISSING_PREFIX = "нет данных: в хранилище нет записей "
+
+local canonical = targets.canonical
+
+-- FNV-1a (64 bits) of text, as 16 hex digits.
+local function fnv1a(text)
+  local h = -3750763034362895579 -- 14695981039346656037 as a signed 64-bit integer
+  for i = 1, #text do
+    h = (h ~ text:byte(i)) * 1099511628211
+  end
+  return string.format("%016x", h)
+end
+
+-- What a stored status of indicator ind depends on, as two fingerprints
+-- for the evaluated period: its targets (the target table, where the
+-- target came from, the programme's first year) and its formula (the
+-- SQL of its measures, how they combine, which organizations it applies
+-- to). A cycle keeps both with its results (cycle_judgement), so that a
+-- changed target phrase is found, and a changed formula is not re-judged
+-- from figures it did not make.
+function evaluation.fingerprint(ind, ctx)
+  local target = canonical(ind.target) .. "|" .. tostring(ind.target and ind.target_origin) .. "|"
+    .. tostring(ctx.programme_start)
+  local parts = { tostring(ind.level), canonical(ind.applies_to), tostring(ind.empty), tostring(ind.missing),
+                  canonical(ind.breakdown), tostring(ctx.as_of) }
+  if type(ind.value) == "function" then
+    parts[#parts + 1] = "function " .. tostring(ind.where)
+  else
+    local agg = ind.value
+    local plain = agg.kind == "growth" and agg.inner or agg
+    parts[#parts + 1] = agg.kind .. " " .. plain.kind .. " " .. tostring(agg.points)
+    if agg.kind == "growth" then parts[#parts + 1] = "base " .. tostring(aggregates.base_year(agg, ctx.period)) end
+    local t = sets.time(ctx.period, ctx.as_of)
+    for _, m in ipairs(plain.measures) do
+      local s = SCANS[m.entity]
+      parts[#parts + 1] = m.entity .. (m.additive and "+" or "") .. " " .. tostring(m.field) .. " "
+        .. tostring(m.counting) .. " " .. m.sql(s.alias, t, s.staff_alias, s.at)
+    end
+  end
+  return fnv1a(target), fnv1a(table.concat(parts, "\n"))
+end
+
+-- 1 when the indicator's targets differ by organization id (not only by
+-- kind, for the municipality or by default): a stored row is then
+-- re-judged by its organization, else by its organization's kind.
+local function targets_by_id(ind)
+  if ind.target == nil or targets.is_target(ind.target) then return false end
+  for k in pairs(ind.target) do
+    if k ~= "default" and k ~= "municipality" and not vocabulary.label("organization_kind", k) then return true end
+  end
+  return false
+end
+
+-- What re-judging needs to know of every indicator of the pack: its id,
+-- fingerprints, whether its targets go by organization id, and whether
+-- recommendations or ratings read its statuses (they are not re-derived).
+function evaluation.rejudge_plan(pack, ctx)
+  ctx.applied, ctx.judged = ctx.applied or {}, ctx.judged or {}
+  local advised = {}
+  for _, rule in ipairs(pack.recommendations or {}) do
+    local spec = rule.spec
+    if not spec.indicator and not spec.indicators then advised["*"] = true end
+    if spec.indicator then advised[spec.indicator] = true end
+    for _, id in ipairs(spec.indicators or {}) do advised[id] = true end
+  end
+  for _, r in ipairs(pack.ratings or {}) do
+    for id in pairs(r.weights) do advised[id] = true end
+  end
+  local list = {}
+  for i, ind in ipairs(pack.indicators) do
+    local target, formula = evaluation.fingerprint(ind, ctx)
+    list[i] = { id = ind.id, targets = target, formula = formula, by_id = targets_by_id(ind),
+                advised = (advised[ind.id] or advised["*"]) and true or false }
+  end
+  return list
+end
+
+-- Re-judges one group of stored rows of indicator id (rows whose figures
+-- and target are the same) against the pack's current target, exactly as
+-- the evaluation judges a row (make_row, the same memo of judgements).
+-- g: { total, organization, kind, value, den_zero, base_year, base_value,
+-- base_asked, since, cumulative_value, missing }. Returns the row, or nil and what the
+-- new target compares with that the stored figures lack ("base 2021":
+-- the value of 2021; "since 2021": the cumulative figure since 2021).
+function evaluation.rejudge(pack, ctx, id, g)
+  local ind = pack.by_id[id]
+  if not ind then return nil, "indicator" end
+  local org = not g.total and { id = g.organization, kind = g.kind } or nil
+  local t = target_for(ind.target, org)
+  local applied = t and applied_of(ctx, t)
+  if applied then
+    -- what requests_of would have asked the store for
+    local year = (applied.kind == "growth" and applied.phase ~= "base" and applied.base_year)
+      or (applied.path and applied.path.base_value == nil and applied.path.base_year)
+    if year and year ~= ctx.period and g.base_year ~= year and g.base_asked ~= year then return nil, "base " .. year end
+    local from = (applied.figure == "cumulative" and applied.since) or (applied.track and applied.track.since)
+    if from and g.since ~= from then return nil, "since " .. from end
+  end
+  local group = { current = { value = g.value, denominator = g.den_zero and 0 or nil }, base = {}, cumulative = {} }
+  if g.base_year then group.base[g.base_year] = { value = g.base_value } end
+  if g.base_asked and not group.base[g.base_asked] then group.base[g.base_asked] = {} end
+  if g.since then group.cumulative[g.since] = { value = g.cumulative_value } end
+  local row = make_row(ind, ctx, group, org, ind.target)
+  if g.missing then mark_missing(row, g.missing) end
+  return row
 end
 
 return evaluation

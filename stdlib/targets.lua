@@ -39,6 +39,22 @@ local function new_target(fields) return TargetKind.wrap(fields) end
 
 function targets.is_target(value) return TargetKind.is(value) end
 
+-- A canonical text of a target's fields, keys sorted: equal targets give
+-- equal texts (re-judging compares a cycle's targets with the pack's).
+function targets.canonical(t)
+  local function text(v)
+    if TargetKind.is(v) then return "target" .. text(TargetKind.definition(v)) end
+    if type(v) ~= "table" then return type(v) .. ":" .. tostring(v) end
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    local parts = {}
+    for i, k in ipairs(keys) do parts[i] = tostring(k) .. "=" .. text(v[k]) end
+    return "{" .. table.concat(parts, ",") .. "}"
+  end
+  return text(t)
+end
+
 -- Splits off "(...)" notes; returns the text without them and the notes'
 -- start year, yearly step and span in years ("за 3 года"), if they have them.
 local function take_note(rest)

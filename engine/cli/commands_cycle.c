@@ -16,6 +16,7 @@
 #include "cycle.h"
 #include "cycle_region.h"
 #include "i18n.h"
+#include "rejudge.h"
 #include "roadmap.h"
 #include "store.h"
 #include "value.h"
@@ -138,16 +139,49 @@ static int cycle_all_command(const command_args *args, const char *step) {
   return EXIT_OK;
 }
 
+/* cycle rejudge [--cycle N | --all] [--pack DIR] [--dry-run]: the stored
+ * results judged again against the pack's current targets. */
+static int cycle_rejudge_command(const command_args *args) {
+  int all = opt_given(args, "all");
+  if (all && opt_value(args, "cycle")) return usage_error(args, _("--all and --cycle exclude each other"));
+  if (all && opt_value(args, "municipality")) return usage_error(args, _("--all and --municipality exclude each other"));
+  char err[4096], municipality[256], pack_path[PATH_MAX];
+  if (args->pack && !realpath(args->pack, pack_path)) {
+    command_error(args, _("%s: no such pack folder"), args->pack);
+    return EXIT_USER;
+  }
+  sqlite3 *db;
+  cycle_ref c = {0};
+  if (all) {
+    if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+      command_error(args, "%s", err);
+      return EXIT_USER;
+    }
+  } else {
+    int status = open_cycle(args, opt_value(args, "cycle"), &db, &c, municipality);
+    if (status != EXIT_OK) return status;
+  }
+  rejudge_options opt = {.cycle = all ? 0 : c.id, .pack_dir = args->pack ? pack_path : NULL,
+                         .dry_run = opt_given(args, "dry-run")};
+  rejudge_summary summary;
+  int rc = cycle_rejudge(db, &opt, stdout, &summary, err, sizeof err);
+  if (rc != 0) command_error(args, "rejudge: %s", err);
+  sqlite3_close(db);
+  return rc == 0 ? EXIT_OK : EXIT_USER;
+}
+
 int command_cycle(const command_args *args) {
   const char *step = args->argv[0];
+  if (!strcmp(step, "rejudge")) return cycle_rejudge_command(args);
+  if (opt_given(args, "dry-run")) return usage_error(args, _("--dry-run is an option of 'cycle rejudge'"));
   if (opt_given(args, "all") > 0) return cycle_all_command(args, step);
   if (!strcmp(step, "open")) return cycle_open_command(args);
   static const char *const steps[] = {"run", "status", "close", "analysis", "recommendations"};
   size_t k = 0;
   while (k < 5 && strcmp(step, steps[k])) k++;
   if (k == 5)
-    return usage_error(args, _("unknown step '%s'; expected open, run, status, analysis, recommendations or close"),
-                       step);
+    return usage_error(args, _("unknown step '%s'; expected open, run, status, analysis, recommendations, rejudge"
+                               " or close"), step);
   sqlite3 *db;
   cycle_ref c;
   char municipality[256], err[2048];

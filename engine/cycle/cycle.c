@@ -285,6 +285,7 @@ static int store_row(void *ud, const result_row *r) {
   bind_figure(st, 32, r->has_yearly, r->yearly);
   bind_figure(st, 35, r->has_cumulative, r->cumulative);
   if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
+  if (r->base_asked) sqlite3_bind_int(st, 39, r->base_asked);
   return writer_step(rw->w, st);
 }
 
@@ -296,8 +297,9 @@ static int store_results(writer *w, long long cycle, const cycle_source *results
                                        " target_kind, target_value, target_reason, status, message, criterion_title, source,"
                                        " level, reading, target_origin, target_year, deadline, progress, path_value, base_year,"
                                        " base_value, growth, figure, yearly_value, yearly_numerator, yearly_denominator,"
-                                       " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since)"
-                                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                       " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since,"
+                                       " base_asked)"
+                                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return -1;
   row_writer rw = {w, st, cycle};
   int rc = result_sink_each_row_in(results->sink, results->unit, store_row, &rw) == 0 ? 0 : -1;
@@ -339,6 +341,68 @@ static int store_problems(writer *w, long long cycle) {
                        " AND NOT EXISTS (SELECT 1 FROM cycle_problem p WHERE p.cycle_id = ?1 AND p.indicator = r.indicator"
                        " AND p.organization IS r.organization AND p.carried_from IS NOT NULL)"
                        " ORDER BY r.rowid", cycle);
+}
+
+/* Problem zones again for the (cycle, indicator) pairs of the table pairs,
+ * after their results were re-judged: the same statements as a run's,
+ * for those indicators only, over every cycle of the table at once. */
+int cycle_rederive_problems(sqlite3 *db, const char *pairs, char *err, size_t errlen) {
+  char in_pairs[256], sql[8192];
+  snprintf(in_pairs, sizeof in_pairs,
+           " EXISTS (SELECT 1 FROM %s q WHERE q.cycle_id = p.cycle_id AND q.indicator = p.indicator)", pairs);
+  writer w = {.db = db, .err = err, .errlen = errlen};
+  snprintf(sql, sizeof sql, "DELETE FROM cycle_problem AS p WHERE p.carried_from IS NULL AND%s", in_pairs);
+  if (writer_run(&w, sql, 0) != 0) return -1;
+  snprintf(sql, sizeof sql, "UPDATE cycle_problem AS p SET resolved = NULL WHERE%s", in_pairs);
+  if (writer_run(&w, sql, 0) != 0) return -1;
+  snprintf(sql, sizeof sql,
+           "UPDATE cycle_problem AS p SET resolved = (r.status = 'met'),"
+           " description = CASE WHEN r.status = 'not_met' THEN %s ELSE p.description END"
+           " FROM cycle_result AS r WHERE p.carried_from IS NOT NULL AND%s"
+           " AND r.cycle_id = p.cycle_id AND r.breakdown IS NULL AND r.indicator = p.indicator"
+           " AND r.organization IS p.organization AND r.status IN ('met', 'not_met', 'no_data', 'error')",
+           PROBLEM_DESCRIPTION, in_pairs);
+  if (writer_run(&w, sql, 0) != 0) return -1;
+  snprintf(sql, sizeof sql,
+           "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
+           " SELECT r.cycle_id, r.indicator, r.organization, %s"
+           " FROM %s AS q JOIN cycle_result AS r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
+           " WHERE r.breakdown IS NULL AND r.status = 'not_met'"
+           " AND NOT EXISTS (SELECT 1 FROM cycle_problem p WHERE p.cycle_id = r.cycle_id AND p.indicator = r.indicator"
+           " AND p.organization IS r.organization AND p.carried_from IS NOT NULL)"
+           " ORDER BY r.rowid", PROBLEM_DESCRIPTION, pairs);
+  return writer_run(&w, sql, 0);
+}
+
+/* One indicator's fingerprints from the sink into the cycle's judgements. */
+typedef struct judgement_writer {
+  row_writer rw;
+  const char *unit; /* the cycle's municipality in a region-wide sink, else NULL */
+} judgement_writer;
+
+static int store_judgement(void *ud, const char *unit, const char *indicator, const char *targets,
+                           const char *formula) {
+  judgement_writer *jw = ud;
+  /* a region-wide run's sink holds every municipality's: only this cycle's */
+  if ((unit == NULL) != (jw->unit == NULL) || (unit && strcmp(unit, jw->unit) != 0)) return 0;
+  sqlite3_stmt *st = jw->rw.st;
+  sqlite3_bind_int64(st, 1, jw->rw.cycle);
+  sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, targets, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, formula, -1, SQLITE_STATIC);
+  return writer_step(jw->rw.w, st);
+}
+
+/* Records what the run judged each indicator against (cycle_judgement),
+ * so that 'cycle rejudge' finds the targets changed since. */
+static int store_judgements(writer *w, const cycle_ref *c, const cycle_source *results) {
+  sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_judgement (cycle_id, indicator, judged_by, judged_at, targets,"
+                                       " formula, pack_dir) SELECT ?1, ?2, 'run', " NOW ", ?3, ?4, pack_dir"
+                                       " FROM cycle WHERE id = ?1");
+  if (!st) return -1;
+  judgement_writer jw = {{w, st, c->id}, results->unit};
+  int rc = result_sink_each_judgement(results->sink, store_judgement, &jw) == 0 ? 0 : -1;
+  return writer_finish(w, st, rc);
 }
 
 static int store_recommendation(void *ud, const recommendation *r) {
@@ -393,12 +457,13 @@ static int store_run(sqlite3 *db, const cycle_ref *c, const cycle_source *result
     "DELETE FROM cycle_rating WHERE cycle_id = ?1",
     "DELETE FROM cycle_pack_file WHERE cycle_id = ?1",
     "DELETE FROM cycle_problem WHERE cycle_id = ?1 AND carried_from IS NULL",
+    "DELETE FROM cycle_judgement WHERE cycle_id = ?1",
     "UPDATE cycle_problem SET resolved = NULL WHERE cycle_id = ?1"};
   writer w = {.db = db, .err = err, .errlen = errlen};
   for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
     if (writer_run(&w, clear[i], c->id) != 0) return -1;
   if (store_results(&w, c->id, results) != 0 || store_problems(&w, c->id) != 0 ||
-      store_advice(&w, c->id, results) != 0)
+      store_advice(&w, c->id, results) != 0 || store_judgements(&w, c, results) != 0)
     return -1;
   char hash[17];
   char (*layers)[1024] = (char (*)[1024])summary->layers;

@@ -27,7 +27,7 @@ static const char schema[] =
     " message TEXT, progress TEXT, path_value REAL, base_value REAL, growth REAL, figure TEXT,"
     " yearly_value REAL, yearly_numerator REAL, yearly_denominator REAL, has_yearly INTEGER,"
     " cumulative_value REAL, cumulative_numerator REAL, cumulative_denominator REAL, has_cumulative INTEGER,"
-    " cumulative_since INTEGER, pending_kind TEXT);"
+    " cumulative_since INTEGER, pending_kind TEXT, base_asked INTEGER);"
     "CREATE INDEX result_pending ON result (ind, unit, pending_kind) WHERE pending_kind IS NOT NULL;"
     "CREATE TABLE patch (ind INTEGER NOT NULL, unit TEXT, kind TEXT NOT NULL, message TEXT NOT NULL);"
     "CREATE TABLE failure (ind INTEGER NOT NULL, unit TEXT, message TEXT NOT NULL);"
@@ -39,16 +39,18 @@ static const char schema[] =
     " organization_name TEXT, achievement REAL, weight REAL, pending_kind TEXT);"
     "CREATE INDEX rating_part_pending ON rating_part (ind, unit, pending_kind) WHERE pending_kind IS NOT NULL;"
     "CREATE TABLE rating_row (rating INTEGER NOT NULL, unit TEXT, organization TEXT, organization_name TEXT,"
-    " score REAL, covered INTEGER, weighted INTEGER);";
+    " score REAL, covered INTEGER, weighted INTEGER);"
+    /* what each indicator's statuses were judged against (fingerprints) */
+    "CREATE TABLE judgement (ind INTEGER NOT NULL, unit TEXT, targets TEXT NOT NULL, formula TEXT NOT NULL);";
 
 /* The statements the Lua object runs once per call, prepared once. */
 enum {
-  ST_ROW, ST_PATCH, ST_FAIL, ST_RECOMMENDATION, ST_RATING, ST_RATING_PART, ST_DESCRIBE, ST_COUNT
+  ST_ROW, ST_PATCH, ST_FAIL, ST_RECOMMENDATION, ST_RATING, ST_RATING_PART, ST_DESCRIBE, ST_JUDGEMENT, ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
     "INSERT INTO result VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
-    "?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36)",
+    "?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37)",
     "INSERT INTO patch VALUES (?1, ?2, ?3, ?4)",
     "INSERT INTO failure VALUES (?1, ?2, ?3)",
     "INSERT INTO recommendation VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -56,6 +58,7 @@ static const char *const statement_sql[ST_COUNT] = {
     "INSERT INTO rating_part VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* once per indicator and municipality of a region-wide run: prepared once */
     "INSERT OR REPLACE INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO judgement VALUES (?1, ?2, ?3, ?4)",
 };
 
 struct result_sink {
@@ -248,6 +251,7 @@ static int sink_row(lua_State *L) {
   bind_figure_field(L, st, 27, 30, row, "yearly", 0);
   bind_figure_field(L, st, 31, 34, row, "cumulative", 35);
   bind_text_arg(L, st, 36, 7);
+  bind_integer_field(L, st, 37, row, "base_asked");
   if (step_once(st) != 0) return sink_error(L, s);
   return 0;
 }
@@ -326,10 +330,25 @@ static int sink_rating_part(lua_State *L) {
   return 0;
 }
 
+/* sink:judgement(seq, unit, targets, formula) */
+static int sink_judgement(lua_State *L) {
+  result_sink *s = check_sink(L);
+  sqlite3_stmt *st = s->st[ST_JUDGEMENT];
+  sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
+  bind_unit_arg(L, s, st, 2, 3);
+  luaL_checkstring(L, 4);
+  luaL_checkstring(L, 5);
+  bind_text_arg(L, st, 3, 4);
+  bind_text_arg(L, st, 4, 5);
+  if (step_once(st) != 0) return sink_error(L, s);
+  return 0;
+}
+
 void result_sink_push(lua_State *L, result_sink *s) {
   static const luaL_Reg methods[] = {{"row", sink_row}, {"not_applicable", sink_not_applicable}, {"fail", sink_fail},
                                      {"recommendation", sink_recommendation}, {"rating", sink_rating},
-                                     {"rating_part", sink_rating_part}, {NULL, NULL}};
+                                     {"rating_part", sink_rating_part}, {"judgement", sink_judgement},
+                                     {NULL, NULL}};
   result_sink **box = lua_newuserdatauv(L, sizeof *box, 0);
   *box = s;
   if (luaL_newmetatable(L, SINK_HANDLE)) {
@@ -420,7 +439,7 @@ int result_sink_finish(result_sink *s, char *err, size_t errlen) {
       " base_year = NULL, progress = NULL, path_value = NULL, base_value = NULL, growth = NULL, figure = NULL,"
       " yearly_value = NULL, yearly_numerator = NULL, yearly_denominator = NULL, has_yearly = NULL,"
       " cumulative_value = NULL, cumulative_numerator = NULL, cumulative_denominator = NULL, has_cumulative = NULL,"
-      " cumulative_since = NULL FROM patch p"
+      " cumulative_since = NULL, base_asked = NULL FROM patch p"
       " WHERE result.pending_kind IS NOT NULL AND result.ind = p.ind AND result.unit IS p.unit AND result.pending_kind = p.kind;"
       "DELETE FROM recommendation WHERE pending_kind IS NOT NULL AND EXISTS (SELECT 1 FROM patch p"
       " WHERE p.ind = recommendation.ind AND p.unit IS recommendation.unit AND p.kind = recommendation.pending_kind);"
@@ -446,7 +465,8 @@ int result_sink_finish(result_sink *s, char *err, size_t errlen) {
   " r.target_text, r.target_kind, r.target_value, r.target_reason, r.target_origin, r.target_year, r.base_year," \
   " r.status, r.message, r.progress, r.path_value, r.base_value, r.growth, r.figure,"                           \
   " r.yearly_value, r.yearly_numerator, r.yearly_denominator, r.has_yearly,"                                     \
-  " r.cumulative_value, r.cumulative_numerator, r.cumulative_denominator, r.has_cumulative, r.cumulative_since"
+  " r.cumulative_value, r.cumulative_numerator, r.cumulative_denominator, r.has_cumulative, r.cumulative_since,"          \
+  " r.base_asked"
 
 #define ROW_FROM " FROM result r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
 #define ROW_ORDER " ORDER BY r.unit, r.ind, r.part, r.ord"
@@ -506,6 +526,7 @@ static void row_at(sqlite3_stmt *st, result_row *r) {
   figure_at(st, 35, r->cumulative);
   r->has_cumulative = sqlite3_column_int(st, 38);
   r->cumulative_since = sqlite3_column_int(st, 39);
+  r->base_asked = sqlite3_column_int(st, 40);
 }
 
 /* Steps st, calling fn on each row; the result of fn or 0 (-1 on an SQL error). */
@@ -663,6 +684,20 @@ long long result_sink_errors_in(result_sink *s, const char *unit) {
   if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return n;
+}
+
+int result_sink_each_judgement(result_sink *s, judgement_fn fn, void *ud) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT j.unit, i.id, j.targets, j.formula FROM judgement j"
+                                " JOIN indicator i ON i.of_unit = coalesce(j.unit, '') AND i.seq = j.ind"
+                                " ORDER BY j.unit, j.ind", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    stop = fn(ud, text_at(st, 0), text_at(st, 1), text_at(st, 2), text_at(st, 3));
+  if (!stop && rc != SQLITE_DONE) stop = -1;
+  sqlite3_finalize(st);
+  return stop;
 }
 
 /* The first column of sql with one optional text parameter, as a count. */

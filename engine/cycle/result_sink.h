@@ -23,6 +23,9 @@
  *   sink:recommendation(rule, seq, unit, part, ord, organization, addressee, priority, text, pending_kind)
  *   sink:rating(rating, id, title, method, missing_zero)
  *   sink:rating_part(rating, seq, unit, organization, organization_name, achievement, weight, pending_kind)
+ *   sink:judgement(seq, unit, targets, formula)
+ *       fingerprints of what the indicator's statuses are judged against
+ *       (its targets) and of how its figures are made (its formula)
  * Every Lua value is read inside the caller's protected call. */
 #ifndef PDMON_RESULT_SINK_H
 #define PDMON_RESULT_SINK_H
@@ -95,6 +98,12 @@ int result_sink_each_rating_in(result_sink *s, const char *unit, rating_fn fn, v
 
 /* How many rows of unit (NULL as above) have status error. */
 long long result_sink_errors_in(result_sink *s, const char *unit);
+
+/* Calls fn(ud, unit, indicator, targets, formula) for every indicator's
+ * fingerprints (sink:judgement), in order; strings are borrowed. */
+typedef int (*judgement_fn)(void *ud, const char *unit, const char *indicator, const char *targets,
+                            const char *formula);
+int result_sink_each_judgement(result_sink *s, judgement_fn fn, void *ud);
 
 /* How many rows have status error; how many rows name organization. */
 long long result_sink_errors(result_sink *s);

@@ -52,6 +52,8 @@ typedef struct result_row {
   int has_yearly, has_cumulative;
   double yearly[3], cumulative[3]; /* value, numerator, denominator of each figure */
   int cumulative_since;     /* first year of the cumulative figure */
+  int base_asked;           /* the base year the row's target compared with, even when it had no value
+                               (kept so that a re-judgement knows the figure was looked for), 0 when none */
 } result_row;
 
 /* A recommendation a pack's rule produced for one result. */

@@ -220,6 +220,19 @@ static const char *const migrations[] = {
   "CREATE INDEX employment_by_organization ON employment(organization_id, position, from_date, to_date);"
   /* and the staff lists of a municipality, which a staff list's import asks for on every row */
   "CREATE INDEX staff_snapshot_by_municipality ON staff_snapshot(municipality, date);",
+  /* 11: what each cycle's statuses were judged against, per indicator: fingerprints of
+   * its targets and of its formula when the cycle ran, and every later re-judgement of
+   * the stored figures against changed targets (pdmon cycle rejudge), with the target
+   * phrases before and after and what changed. The latest row of a (cycle, indicator)
+   * is in force. A result row keeps the base year its target looked for even when that
+   * year had no value (base_asked), so that no value is known to be "none". */
+  "CREATE TABLE cycle_judgement ("
+  "  id INTEGER PRIMARY KEY, cycle_id INTEGER NOT NULL REFERENCES cycle(id), indicator TEXT NOT NULL,"
+  "  judged_by TEXT NOT NULL CHECK (judged_by IN ('run', 'rejudge')), judged_at TEXT NOT NULL,"
+  "  targets TEXT NOT NULL, formula TEXT NOT NULL, pack_dir TEXT,"
+  "  previous_text TEXT, target_text TEXT, rows INTEGER, changed INTEGER, transitions TEXT);"
+  "CREATE INDEX cycle_judgement_by_cycle ON cycle_judgement(cycle_id, indicator, id);"
+  "ALTER TABLE cycle_result ADD COLUMN base_asked INTEGER;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

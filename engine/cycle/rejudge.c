@@ -1,0 +1,652 @@
+/* rejudge.c: stored figures of monitored cycles judged again against a pack's current
+ * targets, without reading the data: by the stdlib's own judging, once per indicator,
+ * target and figures, with the rows updated set-based. The promises are in rejudge.h. */
+#include "rejudge.h"
+
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cycle.h"
+#include "i18n.h"
+#include "pack.h"
+#include "russian.h"
+#include "sandbox.h"
+#include "store.h"
+
+/* The work tables of one re-judgement (temporary: gone with the connection, and
+ * rolled back with a dry run). rj_cycle: the cycles and the pack each is judged
+ * against (grp: one per pack folder and period); rj_plan: the pack's fingerprints
+ * per indicator; rj_pair: each (cycle, indicator) and what becomes of it; rj_src:
+ * the stored rows to re-judge with their key (indicator, target selector, figures);
+ * rj_verdict: the judgement of each key. */
+static const char work_tables[] =
+    "CREATE TEMP TABLE rj_cycle (id INTEGER PRIMARY KEY, municipality TEXT, period INTEGER, pack_dir TEXT,"
+    " grp INTEGER);"
+    "CREATE TEMP TABLE rj_plan (grp INTEGER NOT NULL, indicator TEXT NOT NULL, targets TEXT, formula TEXT,"
+    " by_id INTEGER, advised INTEGER, PRIMARY KEY (grp, indicator));"
+    "CREATE TEMP TABLE rj_pair (cycle_id INTEGER NOT NULL, indicator TEXT NOT NULL, grp INTEGER, state TEXT,"
+    " targets TEXT, formula TEXT, by_id INTEGER, advised INTEGER, need TEXT, rows INTEGER, changed INTEGER,"
+    " previous_text TEXT, target_text TEXT, transitions TEXT, PRIMARY KEY (cycle_id, indicator));"
+    "CREATE TEMP TABLE rj_src (rid INTEGER PRIMARY KEY, cycle_id INTEGER, indicator TEXT, grp INTEGER, key TEXT,"
+    " total INTEGER, organization TEXT, kind TEXT, cur REAL, den0 INTEGER, base_year INTEGER, base_value REAL,"
+    " base_asked INTEGER, since INTEGER, cum REAL, missing TEXT);"
+    "CREATE TEMP TABLE rj_verdict (key TEXT PRIMARY KEY, need TEXT, status TEXT, message TEXT, target_text TEXT,"
+    " target_kind TEXT, target_value REAL, target_reason TEXT, target_origin TEXT, target_year INTEGER,"
+    " base_year INTEGER, base_value REAL, growth REAL, progress TEXT, path_value REAL, figure TEXT, since INTEGER,"
+    " base_asked INTEGER);";
+
+static const char drop_work_tables[] =
+    "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
+    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_done;";
+
+/* Prepares sql on db; NULL with err. */
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return NULL;
+  }
+  return st;
+}
+
+/* Runs sql, whose parameter ?1 (if any) is the integer a. */
+static int run_int(sqlite3 *db, const char *sql, long long a, char *err, size_t errlen) {
+  sqlite3_stmt *st = prepare(db, sql, err, errlen);
+  if (!st) return -1;
+  if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_int64(st, 1, a);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* 1 for a municipality code that can name a folder: not empty, not "." or
+ * "..", no '/' (the codes come from the store). */
+static int is_folder_name(const char *name) {
+  return name[0] && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
+}
+
+/* The pack folder a cycle is judged against: opt's pack, or with every cycle
+ * the municipality's layer next to it (a folder with a pack.lua), or the
+ * cycle's own pack folder when opt names none. */
+static void pack_of_cycle(const rejudge_options *opt, const char *municipality, const char *own, char *dir,
+                          size_t dirlen) {
+  if (!opt->pack_dir) {
+    snprintf(dir, dirlen, "%s", own ? own : "");
+    return;
+  }
+  snprintf(dir, dirlen, "%s", opt->pack_dir);
+  if (opt->cycle || !is_folder_name(municipality)) return;
+  char region[PATH_MAX], candidate[PATH_MAX + 300], manifest[PATH_MAX + 400];
+  if (!realpath(opt->pack_dir, region)) return;
+  char *slash = strrchr(region, '/');
+  if (!slash) return;
+  *slash = '\0';
+  snprintf(candidate, sizeof candidate, "%s/%s", region, municipality);
+  snprintf(manifest, sizeof manifest, "%s/pack.lua", candidate);
+  struct stat sb;
+  char self[PATH_MAX];
+  if (stat(manifest, &sb) == 0 && S_ISREG(sb.st_mode) && realpath(opt->pack_dir, self) && strcmp(self, candidate) != 0)
+    snprintf(dir, dirlen, "%.*s", (int)(dirlen - 1), candidate);
+}
+
+/* Fills rj_cycle with the cycles to re-judge and their packs; closed and
+ * not-yet-run cycles are left out (counted), or refused when named. */
+static int choose_cycles(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum, char *err, size_t errlen) {
+  sqlite3_stmt *st = prepare(db, "SELECT id, municipality, period, state, pack_dir FROM cycle"
+                                 " WHERE ?1 = 0 OR id = ?1 ORDER BY municipality, period", err, errlen);
+  sqlite3_stmt *ins = st ? prepare(db, "INSERT INTO rj_cycle (id, municipality, period, pack_dir) VALUES (?, ?, ?, ?)",
+                                   err, errlen) : NULL;
+  if (!ins) {
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, opt->cycle);
+  int rc = 0, found = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    found++;
+    long long id = sqlite3_column_int64(st, 0);
+    const char *municipality = (const char *)sqlite3_column_text(st, 1);
+    int period = sqlite3_column_int(st, 2);
+    const char *state = (const char *)sqlite3_column_text(st, 3);
+    if (!strcmp(state, "open")) {
+      sum->skipped_open++;
+      if (opt->cycle) {
+        snprintf(err, errlen, _("cycle %lld (%d) has not run yet: there is nothing to re-judge; run 'pdmon cycle run'"),
+                 id, period);
+        rc = 1;
+      }
+      continue;
+    }
+    if (!strcmp(state, "closed") && !opt->dry_run) {
+      sum->skipped_closed++;
+      if (opt->cycle) {
+        snprintf(err, errlen, _("cycle %lld (%d) is closed: its record of what it judged never changes;"
+                                " 'pdmon cycle rejudge --dry-run' shows how the pack's targets would judge it"),
+                 id, period);
+        rc = 1;
+      }
+      continue;
+    }
+    char dir[PATH_MAX];
+    pack_of_cycle(opt, municipality, (const char *)sqlite3_column_text(st, 4), dir, sizeof dir);
+    sqlite3_bind_int64(ins, 1, id);
+    sqlite3_bind_text(ins, 2, municipality, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(ins, 3, period);
+    sqlite3_bind_text(ins, 4, dir, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+      snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+      rc = -1;
+    }
+    sqlite3_reset(ins);
+    sum->cycles++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(ins);
+  if (rc == 0 && opt->cycle && !found) {
+    snprintf(err, errlen, _("no cycle %lld in the store"), opt->cycle);
+    rc = 1;
+  }
+  if (rc != 0) return rc;
+  return run_int(db, "UPDATE rj_cycle SET grp = (SELECT g FROM (SELECT pack_dir, period, row_number() OVER"
+                     " (ORDER BY pack_dir, period) AS g FROM (SELECT DISTINCT pack_dir, period FROM rj_cycle)) AS x"
+                     " WHERE x.pack_dir = rj_cycle.pack_dir AND x.period = rj_cycle.period)", 0, err, errlen);
+}
+
+/* One pack loaded for a group of cycles (same pack folder and period). */
+typedef struct judge_job {
+  sqlite3 *db;
+  pack p;
+  int grp, period;
+  int ctx_ref;            /* the judging context (period, memo of judgements) */
+  long long groups;
+  char *err;
+  size_t errlen;
+  int rc;
+} judge_job;
+
+/* A string field of the table at t, or NULL (the pointer is Lua's). */
+static const char *text_field(lua_State *L, int t, const char *field) {
+  lua_getfield(L, t, field);
+  const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1); /* the string stays alive in the table */
+  return s;
+}
+
+/* Binds field of the table at t to parameter p: text when a string. */
+static void bind_text(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
+  const char *s = text_field(L, t, field);
+  if (s) sqlite3_bind_text(st, p, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Binds field of the table at t to parameter p: a number when one. */
+static void bind_number(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
+  if (lua_getfield(L, t, field) == LUA_TNUMBER) sqlite3_bind_double(st, p, lua_tonumber(L, -1));
+  lua_pop(L, 1);
+}
+
+/* Binds field as an integer (a year) when it is a number. */
+static void bind_year(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
+  if (lua_getfield(L, t, field) == LUA_TNUMBER) sqlite3_bind_int64(st, p, (sqlite3_int64)lua_tonumber(L, -1));
+  lua_pop(L, 1);
+}
+
+/* Sets field of the table on top from column i of st: a number, or nothing when NULL. */
+static void set_number(lua_State *L, sqlite3_stmt *st, int i, const char *field) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return;
+  if (sqlite3_column_type(st, i) == SQLITE_INTEGER) lua_pushinteger(L, sqlite3_column_int64(st, i));
+  else lua_pushnumber(L, sqlite3_column_double(st, i));
+  lua_setfield(L, -2, field);
+}
+
+/* Sets field of the table on top from text column i of st, when not NULL. */
+static void set_text(lua_State *L, sqlite3_stmt *st, int i, const char *field) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return;
+  lua_pushstring(L, (const char *)sqlite3_column_text(st, i));
+  lua_setfield(L, -2, field);
+}
+
+/* Asks dsl.rejudge_plan for the pack's fingerprints and fills rj_plan. */
+static int plan_group(judge_job *job) {
+  lua_State *L = sandbox_lua(job->p.sb);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, job->period);
+  lua_setfield(L, -2, "period");
+  lua_pushvalue(L, -1);
+  job->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  int ctx = lua_gettop(L);
+  pack_push_call(&job->p, "rejudge_plan");
+  lua_pushvalue(L, ctx);
+  if (sandbox_call(job->p.sb, 2, 1, job->err, job->errlen) != LUA_OK) return 1;
+  int list = lua_gettop(L);
+  luaL_checktype(L, list, LUA_TTABLE);
+  sqlite3_stmt *ins = prepare(job->db, "INSERT OR REPLACE INTO rj_plan VALUES (?, ?, ?, ?, ?, ?)", job->err, job->errlen);
+  if (!ins) return -1;
+  int rc = 0;
+  for (lua_Integer i = 1; rc == 0 && i <= luaL_len(L, list); i++) {
+    lua_rawgeti(L, list, i);
+    int e = lua_gettop(L);
+    luaL_checktype(L, e, LUA_TTABLE);
+    sqlite3_bind_int(ins, 1, job->grp);
+    bind_text(L, ins, 2, e, "id");
+    bind_text(L, ins, 3, e, "targets");
+    bind_text(L, ins, 4, e, "formula");
+    lua_getfield(L, e, "by_id");
+    sqlite3_bind_int(ins, 5, lua_toboolean(L, -1));
+    lua_getfield(L, e, "advised");
+    sqlite3_bind_int(ins, 6, lua_toboolean(L, -1));
+    lua_pop(L, 3);
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+      snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+      rc = -1;
+    }
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+  }
+  sqlite3_finalize(ins);
+  lua_settop(L, ctx - 1);
+  return rc;
+}
+
+/* The columns of a stored row that its judgement depends on, and its key. */
+#define SOURCE_COLUMNS                                                                                               \
+  "r.rowid AS rid, r.cycle_id, r.indicator, q.grp, r.organization IS NULL AS total,"                                  \
+  " CASE WHEN q.by_id THEN r.organization END AS organization, o.kind AS kind,"                                        \
+  " CASE WHEN r.figure IS NOT NULL THEN r.yearly_value ELSE r.value END AS cur,"                                       \
+  " coalesce(CASE WHEN r.figure IS NOT NULL THEN r.yearly_denominator ELSE r.denominator END = 0, 0) AS den0,"        \
+  " r.base_year, r.base_value, r.base_asked, r.cumulative_since AS since, r.cumulative_value AS cum,"                                \
+  " CASE WHEN substr(r.message, 1, length(?2)) = ?2 THEN r.message END AS missing"
+
+/* Every stored row of the group's pairs to re-judge (not the rows that do not
+ * apply: no target makes them apply), keyed so that rows judged alike share one
+ * judgement. quote() writes a number with all its digits: equal keys, equal figures. */
+static int collect_rows(judge_job *job, const char *missing_prefix) {
+  sqlite3_stmt *st = prepare(job->db,
+      "INSERT INTO rj_src SELECT rid, cycle_id, indicator, grp, grp || '|' || indicator || '|' || total || '|'"
+      " || quote(organization) || '|' || quote(kind) || '|' || quote(cur) || '|' || den0 || '|' || quote(base_year)"
+      " || '|' || quote(base_value) || '|' || quote(base_asked) || '|' || quote(since) || '|' || quote(cum) || '|' || quote(missing),"
+      " total, organization, kind, cur, den0, base_year, base_value, base_asked, since, cum, missing FROM (SELECT " SOURCE_COLUMNS
+      " FROM rj_pair q JOIN cycle_result r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
+      " LEFT JOIN organization o ON o.id = r.organization"
+      " WHERE q.grp = ?1 AND q.state IN ('changed', 'unrecorded') AND r.status NOT IN ('not_applicable', 'error'))",
+      job->err, job->errlen);
+  if (!st) return -1;
+  sqlite3_bind_int(st, 1, job->grp);
+  sqlite3_bind_text(st, 2, missing_prefix, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  if (rc) snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Writes the row Lua judged (at index row), or what it lacks, as key's verdict. */
+static int store_verdict(judge_job *job, sqlite3_stmt *ins, const char *key, int row, const char *need) {
+  lua_State *L = sandbox_lua(job->p.sb);
+  sqlite3_bind_text(ins, 1, key, -1, SQLITE_TRANSIENT);
+  if (need) {
+    sqlite3_bind_text(ins, 2, need, -1, SQLITE_TRANSIENT);
+  } else {
+    bind_text(L, ins, 3, row, "status");
+    bind_text(L, ins, 4, row, "message");
+    if (lua_getfield(L, row, "target") == LUA_TTABLE) {
+      int t = lua_gettop(L);
+      bind_text(L, ins, 5, t, "text");
+      bind_text(L, ins, 6, t, "kind");
+      bind_number(L, ins, 7, t, "value");
+      bind_text(L, ins, 8, t, "reason");
+      bind_text(L, ins, 9, t, "origin");
+      bind_year(L, ins, 10, t, "year");
+      bind_year(L, ins, 11, t, "base_year");
+    }
+    lua_pop(L, 1);
+    bind_number(L, ins, 12, row, "base_value");
+    bind_number(L, ins, 13, row, "growth");
+    bind_text(L, ins, 14, row, "progress");
+    bind_number(L, ins, 15, row, "path_value");
+    bind_text(L, ins, 16, row, "figure");
+    if (lua_getfield(L, row, "cumulative") == LUA_TTABLE) bind_year(L, ins, 17, lua_gettop(L), "since");
+    lua_pop(L, 1);
+    bind_year(L, ins, 18, row, "base_asked");
+  }
+  int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+  if (rc) snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+  sqlite3_reset(ins);
+  sqlite3_clear_bindings(ins);
+  return rc;
+}
+
+/* Judges each distinct key of the group once, through dsl.rejudge. */
+static int judge_keys(judge_job *job) {
+  lua_State *L = sandbox_lua(job->p.sb);
+  sqlite3_stmt *st = prepare(job->db, "SELECT key, indicator, total, organization, kind, cur, den0, base_year,"
+                                      " base_value, since, cum, missing, base_asked FROM rj_src WHERE grp = ?1 GROUP BY key",
+                             job->err, job->errlen);
+  sqlite3_stmt *ins = st ? prepare(job->db, "INSERT INTO rj_verdict VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                                            " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", job->err, job->errlen) : NULL;
+  if (!ins) {
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_bind_int(st, 1, job->grp);
+  int rc = 0, step;
+  int top = lua_gettop(L);
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    pack_push_call(&job->p, "rejudge");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, job->ctx_ref);
+    lua_pushstring(L, (const char *)sqlite3_column_text(st, 1));
+    lua_createtable(L, 0, 12);
+    lua_pushboolean(L, sqlite3_column_int(st, 2));
+    lua_setfield(L, -2, "total");
+    set_text(L, st, 3, "organization");
+    set_text(L, st, 4, "kind");
+    set_number(L, st, 5, "value");
+    lua_pushboolean(L, sqlite3_column_int(st, 6));
+    lua_setfield(L, -2, "den_zero");
+    set_number(L, st, 7, "base_year");
+    set_number(L, st, 8, "base_value");
+    set_number(L, st, 9, "since");
+    set_number(L, st, 10, "cumulative_value");
+    set_text(L, st, 11, "missing");
+    set_number(L, st, 12, "base_asked");
+    if (sandbox_call(job->p.sb, 4, 2, job->err, job->errlen) != LUA_OK) {
+      rc = 1;
+      break;
+    }
+    int row = lua_gettop(L) - 1;
+    const char *need = NULL;
+    if (lua_type(L, row) != LUA_TTABLE) need = lua_type(L, row + 1) == LUA_TSTRING ? lua_tostring(L, row + 1) : "?";
+    rc = store_verdict(job, ins, (const char *)sqlite3_column_text(st, 0), row, need);
+    lua_settop(L, top);
+    job->groups++;
+  }
+  if (rc == 0 && step != SQLITE_DONE) {
+    snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+    rc = -1;
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(ins);
+  return rc;
+}
+
+/* The pairs of the group: each (cycle, indicator) with stored results, and
+ * whether its targets changed since it was judged (the latest judgement). */
+static int pair_group(judge_job *job) {
+  return run_int(job->db,
+      "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id, advised)"
+      " SELECT c.id, p.indicator, c.grp, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = p.targets"
+      " THEN 'same' WHEN j.formula <> p.formula THEN 'formula' ELSE 'changed' END, p.targets, p.formula, p.by_id,"
+      " p.advised FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp"
+      " LEFT JOIN cycle_judgement j ON j.id = (SELECT max(id) FROM cycle_judgement k"
+      " WHERE k.cycle_id = c.id AND k.indicator = p.indicator)"
+      " WHERE c.grp = ?1 AND EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = c.id AND r.indicator = p.indicator)",
+      job->grp, job->err, job->errlen);
+}
+
+/* Judges within a protected call: Lua values are read only here. */
+static int judge_protected(lua_State *L) {
+  judge_job *job = lua_touserdata(L, 1);
+  job->rc = plan_group(job);
+  if (job->rc == 0) job->rc = pair_group(job);
+  if (job->rc == 0) {
+    /* the message of a row whose source has no rows in the period (stdlib's mark_missing) */
+    lua_State *S = sandbox_lua(job->p.sb);
+    lua_rawgeti(S, LUA_REGISTRYINDEX, job->p.dsl_ref);
+    lua_getfield(S, -1, "missing_prefix");
+    const char *prefix = lua_type(S, -1) == LUA_TSTRING ? lua_tostring(S, -1) : "\x01";
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", prefix);
+    lua_pop(S, 2);
+    job->rc = collect_rows(job, copy);
+  }
+  if (job->rc == 0) job->rc = judge_keys(job);
+  return 0;
+}
+
+/* Loads the pack of group grp and judges the group's stored rows. */
+static int judge_group(sqlite3 *db, int grp, const char *pack_dir, int period, const rejudge_options *opt,
+                       long long *groups, char *err, size_t errlen) {
+  sandbox *sb = sandbox_new(sandbox_default_limits());
+  if (!sb) {
+    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
+    return -1;
+  }
+  judge_job job = {.db = db, .grp = grp, .period = period, .ctx_ref = LUA_NOREF, .err = err, .errlen = errlen};
+  char why[2048];
+  int rc = pack_load(sb, pack_dir, &job.p, why, sizeof why);
+  if (rc != 0) {
+    snprintf(err, errlen, _("%s: the pack does not load: %s"), pack_dir, why);
+    sandbox_free(sb);
+    return 1;
+  }
+  if (opt->pack_dir && !opt->cycle && strcmp(pack_dir, opt->pack_dir) != 0) {
+    /* a municipality's layer must extend the region's pack, as for eval --all */
+    char region[PATH_MAX], real[PATH_MAX];
+    int extends = 0;
+    if (realpath(opt->pack_dir, region))
+      for (int i = 1; i < job.p.nlayers && !extends; i++) extends = realpath(job.p.layers[i], real) && !strcmp(real, region);
+    if (!extends) {
+      snprintf(err, errlen, _("%s: the pack of the municipality next to the region's pack %s does not extend it"),
+               pack_dir, opt->pack_dir);
+      pack_release(&job.p);
+      sandbox_free(sb);
+      return 1;
+    }
+  }
+  sandbox_rearm(sb);
+  char message[2048];
+  if (sandbox_protected(sb, judge_protected, &job, 0, 0, message, sizeof message) != LUA_OK) {
+    snprintf(err, errlen, "%s: %s", pack_dir, message);
+    rc = 1;
+  } else {
+    rc = job.rc;
+    if (rc == 1) {
+      snprintf(message, sizeof message, "%s", err);
+      snprintf(err, errlen, "%s: %s", pack_dir, message);
+    }
+  }
+  *groups += job.groups;
+  if (job.ctx_ref != LUA_NOREF) luaL_unref(sandbox_lua(sb), LUA_REGISTRYINDEX, job.ctx_ref);
+  pack_release(&job.p);
+  sandbox_free(sb);
+  return rc;
+}
+
+/* Judges every group of rj_cycle, one pack at a time. */
+static int judge_groups(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum, char *err, size_t errlen) {
+  sqlite3_stmt *st = prepare(db, "SELECT grp, min(pack_dir), min(period) FROM rj_cycle GROUP BY grp ORDER BY grp",
+                             err, errlen);
+  if (!st) return -1;
+  int rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", (const char *)sqlite3_column_text(st, 1));
+    rc = judge_group(db, sqlite3_column_int(st, 0), dir, sqlite3_column_int(st, 2), opt, &sum->groups, err, errlen);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* After the judging: pairs whose rows lack a figure the new target needs are
+ * not re-judged; the others get their counts, phrases and transitions. */
+static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
+  static const char *const steps[] = {
+    "CREATE INDEX temp.rj_src_by_pair ON rj_src (cycle_id, indicator)",
+    "UPDATE rj_pair SET state = 'lacks', need = (SELECT min(v.need) FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+    " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND v.need IS NOT NULL)"
+    " WHERE state IN ('changed', 'unrecorded') AND EXISTS (SELECT 1 FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+    " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND v.need IS NOT NULL)",
+    "DELETE FROM rj_src WHERE EXISTS (SELECT 1 FROM rj_pair q WHERE q.cycle_id = rj_src.cycle_id"
+    " AND q.indicator = rj_src.indicator AND q.state = 'lacks')",
+    "UPDATE rj_pair SET rows = x.n, changed = x.changed FROM (SELECT s.cycle_id, s.indicator, count(*) AS n,"
+    " sum(r.status IS NOT v.status) AS changed FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid"
+    " JOIN rj_verdict v ON v.key = s.key GROUP BY 1, 2) AS x"
+    " WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
+    "UPDATE rj_pair SET rows = 0, changed = 0 WHERE rows IS NULL AND state IN ('changed', 'unrecorded')",
+    "UPDATE rj_pair SET"
+    " previous_text = (SELECT group_concat(t, ' | ') FROM (SELECT DISTINCT r.target_text AS t FROM cycle_result r"
+    " WHERE r.cycle_id = rj_pair.cycle_id AND r.indicator = rj_pair.indicator AND r.target_text IS NOT NULL ORDER BY 1)),"
+    " target_text = (SELECT group_concat(t, ' | ') FROM (SELECT DISTINCT v.target_text AS t FROM rj_src s"
+    " JOIN rj_verdict v ON v.key = s.key WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator"
+    " AND v.target_text IS NOT NULL ORDER BY 1)),"
+    " transitions = (SELECT group_concat(a || ' -> ' || b || ': ' || n, '; ') FROM (SELECT r.status AS a, v.status AS b,"
+    " count(*) AS n FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key"
+    " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND r.status <> v.status"
+    " GROUP BY 1, 2 ORDER BY 1, 2)) WHERE state IN ('changed', 'unrecorded')",
+  };
+  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+    if (run_int(db, steps[i], 0, err, errlen) != 0) return -1;
+  return 0;
+}
+
+/* The re-judged rows into cycle_result, set-based: the judged fields from the
+ * verdict, the figures from the row's own columns (the year's figure, or the
+ * cumulative one where the new target judges that). Then the problem zones and
+ * the record of each re-judgement. */
+static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
+  static const char *const steps[] = {
+    "UPDATE cycle_result AS r SET status = v.status, message = v.message, target_text = v.target_text,"
+    " target_kind = v.target_kind, target_value = v.target_value, target_reason = v.target_reason,"
+    " target_origin = v.target_origin, target_year = v.target_year, base_year = v.base_year,"
+    " base_value = v.base_value, growth = v.growth, progress = v.progress, path_value = v.path_value,"
+    " figure = v.figure,"
+    " value = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_value WHEN r.figure IS NOT NULL THEN r.yearly_value"
+    " ELSE r.value END,"
+    " numerator = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_numerator WHEN r.figure IS NOT NULL"
+    " THEN r.yearly_numerator ELSE r.numerator END,"
+    " denominator = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_denominator WHEN r.figure IS NOT NULL"
+    " THEN r.yearly_denominator ELSE r.denominator END,"
+    " yearly_value = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_value ELSE r.value END,"
+    " yearly_numerator = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_numerator"
+    " ELSE r.numerator END,"
+    " yearly_denominator = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_denominator"
+    " ELSE r.denominator END,"
+    " cumulative_value = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_value END,"
+    " cumulative_numerator = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_numerator END,"
+    " cumulative_denominator = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_denominator END,"
+    " cumulative_since = v.since, base_asked = v.base_asked"
+    " FROM rj_src s JOIN rj_verdict v ON v.key = s.key WHERE r.rowid = s.rid",
+    "CREATE TEMP TABLE rj_done AS SELECT cycle_id, indicator FROM rj_pair WHERE state IN ('changed', 'unrecorded')",
+  };
+  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+    if (run_int(db, steps[i], 0, err, errlen) != 0) return -1;
+  if (cycle_rederive_problems(db, "temp.rj_done", err, errlen) != 0) return -1;
+  return run_int(db, "INSERT INTO cycle_judgement (cycle_id, indicator, judged_by, judged_at, targets, formula, pack_dir,"
+                     " previous_text, target_text, rows, changed, transitions)"
+                     " SELECT q.cycle_id, q.indicator, 'rejudge', strftime('%Y-%m-%dT%H:%M:%SZ','now'), q.targets,"
+                     " q.formula, c.pack_dir, q.previous_text, q.target_text, q.rows, q.changed, q.transitions"
+                     " FROM rj_pair q JOIN rj_cycle c ON c.id = q.cycle_id WHERE q.state IN ('changed', 'unrecorded')"
+                     " ORDER BY q.cycle_id, q.indicator", 0, err, errlen);
+}
+
+/* The transitions "met -> not_met: 3; ..." with the statuses in Russian. */
+static void print_transitions(FILE *out, const char *codes) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", codes);
+  char *save = NULL;
+  int first = 1;
+  for (char *part = strtok_r(buf, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
+    while (*part == ' ') part++;
+    char a[64] = "", b[64] = "";
+    long long n = 0;
+    if (sscanf(part, "%63s -> %63[^:]: %lld", a, b, &n) == 3)
+      fprintf(out, "%s%s → %s: %lld", first ? "" : "; ", ru_status(a), ru_status(b), n);
+    first = 0;
+  }
+}
+
+/* What was done, cycle by cycle, for people. */
+static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum, FILE *out, char *err, size_t errlen) {
+  sqlite3_stmt *st = prepare(db, "SELECT q.cycle_id, c.municipality, c.period, q.indicator, q.state, q.need, q.rows,"
+                                 " q.changed, q.previous_text, q.target_text, q.transitions, q.advised FROM rj_pair q"
+                                 " JOIN rj_cycle c ON c.id = q.cycle_id WHERE q.state <> 'same'"
+                                 " ORDER BY c.municipality, c.period, q.cycle_id, q.indicator", err, errlen);
+  if (!st) return -1;
+  long long last = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    long long cycle = sqlite3_column_int64(st, 0);
+    const char *state = (const char *)sqlite3_column_text(st, 4);
+    const char *indicator = (const char *)sqlite3_column_text(st, 3);
+    int rejudged = !strcmp(state, "changed") || !strcmp(state, "unrecorded");
+    if (rejudged) {
+      sum->indicators++;
+      sum->rows += sqlite3_column_int64(st, 6);
+      sum->changed += sqlite3_column_int64(st, 7);
+      if (sqlite3_column_int(st, 11) && sqlite3_column_int64(st, 7) > 0) sum->advice_stale++;
+    } else {
+      sum->refused++;
+    }
+    if (!out) continue;
+    if (cycle != last)
+      fprintf(out, _("cycle %lld (%s, %d):\n"), cycle, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
+    last = cycle;
+    if (!strcmp(state, "formula")) {
+      fprintf(out, _("  %s: not re-judged: its formula changed since the cycle ran; run the cycle again"
+                     " ('pdmon cycle run')\n"), indicator);
+    } else if (!strcmp(state, "lacks")) {
+      const char *need = (const char *)sqlite3_column_text(st, 5);
+      int year = need ? atoi(strchr(need, ' ') ? strchr(need, ' ') + 1 : need) : 0;
+      if (need && !strncmp(need, "base", 4))
+        fprintf(out, _("  %s: not re-judged: the new target compares with the value of %d, which the cycle did not"
+                       " compute; run the cycle again ('pdmon cycle run')\n"), indicator, year);
+      else
+        fprintf(out, _("  %s: not re-judged: the new target judges the cumulative figure since %d, which the cycle"
+                       " did not compute; run the cycle again ('pdmon cycle run')\n"), indicator, year);
+    } else {
+      const char *before = (const char *)sqlite3_column_text(st, 8), *after = (const char *)sqlite3_column_text(st, 9);
+      if (sqlite3_column_int64(st, 6) == 0) continue; /* nothing of it is judged: every row does not apply */
+      fprintf(out, _("  %s: target «%s» → «%s»: results re-judged: %lld, statuses changed: %lld"), indicator,
+              before ? before : _("none"), after ? after : _("none"), sqlite3_column_int64(st, 6),
+              sqlite3_column_int64(st, 7));
+      if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+        fputs(" (", out);
+        print_transitions(out, (const char *)sqlite3_column_text(st, 10));
+        fputs(")", out);
+      }
+      fputs("\n", out);
+      if (!strcmp(state, "unrecorded"))
+        fprintf(out, _("    (the cycle ran before pdmon recorded what it judged: its formula could not be compared)\n"));
+    }
+  }
+  sqlite3_finalize(st);
+  if (!out) return 0;
+  if (sum->advice_stale)
+    fprintf(out, _("recommendations and ratings read statuses that changed (indicators: %d): they were not re-derived;"
+                   " run the cycle again ('pdmon cycle run') to make them from the new statuses\n"), sum->advice_stale);
+  if (sum->skipped_closed)
+    fprintf(out, _("closed cycles left as they were judged (their record never changes): %d\n"), sum->skipped_closed);
+  if (sum->skipped_open) fprintf(out, _("cycles not run yet, nothing to re-judge: %d\n"), sum->skipped_open);
+  fprintf(out, opt->dry_run ? _("dry run, nothing stored: indicators that would be re-judged: %d (cycles: %d); results: %lld;"
+                                " statuses that would change: %lld\n")
+                            : _("indicators re-judged: %d (cycles: %d); results: %lld; statuses changed: %lld;"
+                                " problem zones derived again\n"),
+          sum->indicators, sum->cycles, sum->rows, sum->changed);
+  if (sum->unchanged) fprintf(out, _("indicators whose targets did not change, left as judged: %d\n"), sum->unchanged);
+  return 0;
+}
+
+int cycle_rejudge(sqlite3 *db, const rejudge_options *opt, FILE *out, rejudge_summary *summary, char *err,
+                  size_t errlen) {
+  rejudge_summary local;
+  rejudge_summary *sum = summary ? summary : &local;
+  memset(sum, 0, sizeof *sum);
+  sqlite3_exec(db, drop_work_tables, NULL, NULL, NULL);
+  if (store_exec(db, "BEGIN IMMEDIATE", err, errlen) != 0) return -1;
+  int rc = store_exec(db, work_tables, err, errlen);
+  if (rc == 0) rc = choose_cycles(db, opt, sum, err, errlen);
+  if (rc == 0) rc = judge_groups(db, opt, sum, err, errlen);
+  if (rc == 0) rc = settle_pairs(db, err, errlen);
+  if (rc == 0 && !opt->dry_run) rc = apply_verdicts(db, err, errlen);
+  if (rc == 0) {
+    sqlite3_stmt *st = prepare(db, "SELECT count(*) FROM rj_pair WHERE state = 'same'", err, errlen);
+    if (st && sqlite3_step(st) == SQLITE_ROW) sum->unchanged = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    rc = report(db, opt, sum, out, err, errlen);
+  }
+  if (rc == 0 && !opt->dry_run) rc = store_exec(db, "COMMIT", err, errlen);
+  if (rc != 0 || opt->dry_run) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec(db, drop_work_tables, NULL, NULL, NULL);
+  return rc;
+}
