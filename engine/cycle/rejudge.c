@@ -557,36 +557,42 @@ static void print_transitions(FILE *out, const char *codes) {
   }
 }
 
-/* What was done, cycle by cycle, for people. */
+/* What was done, for people: per indicator and target phrases (one cycle's,
+ * or summed over every cycle of --all, where each cycle's detail is in
+ * cycle_judgement). */
 static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum, FILE *out, char *err, size_t errlen) {
-  sqlite3_stmt *st = prepare(db, "SELECT q.cycle_id, c.municipality, c.period, q.indicator, q.state, q.need, q.rows,"
-                                 " q.changed, q.previous_text, q.target_text, q.transitions, q.advised FROM rj_pair q"
-                                 " JOIN rj_cycle c ON c.id = q.cycle_id WHERE q.state <> 'same'"
-                                 " ORDER BY c.municipality, c.period, q.cycle_id, q.indicator", err, errlen);
+  sqlite3_stmt *st = prepare(db, "SELECT q.indicator, q.state, q.need, q.previous_text, q.target_text, count(*),"
+                                 " sum(q.rows), sum(q.changed), CASE WHEN count(*) = 1 THEN min(q.transitions) END,"
+                                 " sum(q.advised AND q.changed > 0), min(q.cycle_id), min(c.municipality), min(c.period)"
+                                 " FROM rj_pair q JOIN rj_cycle c ON c.id = q.cycle_id WHERE q.state <> 'same'"
+                                 " GROUP BY q.indicator, q.state, q.need, q.previous_text, q.target_text"
+                                 " ORDER BY q.indicator, q.previous_text, q.target_text", err, errlen);
   if (!st) return -1;
-  long long last = 0;
+  int headed = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    long long cycle = sqlite3_column_int64(st, 0);
-    const char *state = (const char *)sqlite3_column_text(st, 4);
-    const char *indicator = (const char *)sqlite3_column_text(st, 3);
+    const char *indicator = (const char *)sqlite3_column_text(st, 0);
+    const char *state = (const char *)sqlite3_column_text(st, 1);
+    int cycles = sqlite3_column_int(st, 5);
+    long long rows = sqlite3_column_int64(st, 6), changed = sqlite3_column_int64(st, 7);
     int rejudged = !strcmp(state, "changed") || !strcmp(state, "unrecorded");
     if (rejudged) {
-      sum->indicators++;
-      sum->rows += sqlite3_column_int64(st, 6);
-      sum->changed += sqlite3_column_int64(st, 7);
-      if (sqlite3_column_int(st, 11) && sqlite3_column_int64(st, 7) > 0) sum->advice_stale++;
+      sum->indicators += cycles;
+      sum->rows += rows;
+      sum->changed += changed;
+      sum->advice_stale += sqlite3_column_int(st, 9);
     } else {
-      sum->refused++;
+      sum->refused += cycles;
     }
     if (!out) continue;
-    if (cycle != last)
-      fprintf(out, _("cycle %lld (%s, %d):\n"), cycle, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
-    last = cycle;
+    if (opt->cycle && !headed)
+      fprintf(out, _("cycle %lld (%s, %d):\n"), sqlite3_column_int64(st, 10), (const char *)sqlite3_column_text(st, 11),
+              sqlite3_column_int(st, 12));
+    headed = 1;
     if (!strcmp(state, "formula")) {
       fprintf(out, _("  %s: not re-judged: its formula changed since the cycle ran; run the cycle again"
                      " ('pdmon cycle run')\n"), indicator);
     } else if (!strcmp(state, "lacks")) {
-      const char *need = (const char *)sqlite3_column_text(st, 5);
+      const char *need = (const char *)sqlite3_column_text(st, 2);
       int year = need ? atoi(strchr(need, ' ') ? strchr(need, ' ') + 1 : need) : 0;
       if (need && !strncmp(need, "base", 4))
         fprintf(out, _("  %s: not re-judged: the new target compares with the value of %d, which the cycle did not"
@@ -595,20 +601,20 @@ static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum,
         fprintf(out, _("  %s: not re-judged: the new target judges the cumulative figure since %d, which the cycle"
                        " did not compute; run the cycle again ('pdmon cycle run')\n"), indicator, year);
     } else {
-      const char *before = (const char *)sqlite3_column_text(st, 8), *after = (const char *)sqlite3_column_text(st, 9);
-      if (sqlite3_column_int64(st, 6) == 0) continue; /* nothing of it is judged: every row does not apply */
+      const char *before = (const char *)sqlite3_column_text(st, 3), *after = (const char *)sqlite3_column_text(st, 4);
+      if (rows == 0) continue; /* nothing of it is judged: every row does not apply */
       fprintf(out, _("  %s: target «%s» → «%s»: results re-judged: %lld, statuses changed: %lld"), indicator,
-              before ? before : _("none"), after ? after : _("none"), sqlite3_column_int64(st, 6),
-              sqlite3_column_int64(st, 7));
-      if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+              before ? before : _("none"), after ? after : _("none"), rows, changed);
+      if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
         fputs(" (", out);
-        print_transitions(out, (const char *)sqlite3_column_text(st, 10));
+        print_transitions(out, (const char *)sqlite3_column_text(st, 8));
         fputs(")", out);
       }
       fputs("\n", out);
       if (!strcmp(state, "unrecorded"))
         fprintf(out, _("    (the cycle ran before pdmon recorded what it judged: its formula could not be compared)\n"));
     }
+    if (!opt->cycle) fprintf(out, _("    cycles: %d\n"), cycles);
   }
   sqlite3_finalize(st);
   if (!out) return 0;
