@@ -163,7 +163,7 @@ static void compare_example(const char *m, int period, long long *pairs, long lo
   *changed += scalar(store_a, "SELECT coalesce(sum(changed), 0) FROM cycle_judgement WHERE judged_by = 'rejudge'");
   *pairs += scalar(store_a, "SELECT count(*) FROM cycle_judgement WHERE judged_by = 'rejudge'");
   /* the same pack again: nothing left to re-judge */
-  run(a, args, 0, "indicators re-judged: 0 ");
+  expect(a, args, 0, "indicators re-judged: 0 ");
   free(out);
   support_remove_tree(a);
   support_remove_tree(b);
