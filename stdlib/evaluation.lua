@@ -982,6 +982,11 @@ local function begin_unit(run, st, unit)
   local own = ctx.unit_targets and ctx.unit_targets[unit] and ctx.unit_targets[unit][st.ind.id]
   if own then st.target, st.origin = own.target, own.origin
   else st.target, st.origin = st.region_target, nil end
+  -- what the municipality's statuses are judged against (its own targets)
+  if run.sink.judgement then
+    local fine, target, formula = pcall(evaluation.fingerprint, st.ind, ctx, st.target, st.origin)
+    if fine then run.sink:judgement(st.seq, unit, target, formula) end
+  end
   st.failed = st.failed_all
   if st.failed then
     run.sink:fail(st.seq, unit, tostring(st.failed))
@@ -1103,7 +1108,7 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
         st.region_target = st.target
         run.states[#run.states + 1] = st
         -- what its statuses will be judged against, kept by a cycle with its results
-        if sink.judgement then
+        if sink.judgement and not ctx.units then
           local fine, target, formula = pcall(evaluation.fingerprint, ind, ctx)
           if fine then sink:judgement(seq, nil, target, formula) end
         end
@@ -1218,8 +1223,9 @@ end
 -- to). A cycle keeps both with its results (cycle_judgement), so that a
 -- changed target phrase is found, and a changed formula is not re-judged
 -- from figures it did not make.
-function evaluation.fingerprint(ind, ctx)
-  local target = canonical(ind.target) .. "|" .. tostring(ind.target and ind.target_origin) .. "|"
+function evaluation.fingerprint(ind, ctx, target_table, origin)
+  if target_table == nil then target_table, origin = ind.target, ind.target_origin end
+  local target = canonical(target_table) .. "|" .. tostring(target_table and (origin or ind.target_origin)) .. "|"
     .. tostring(ctx.programme_start)
   local parts = { tostring(ind.level), canonical(ind.applies_to), tostring(ind.empty), tostring(ind.missing),
                   canonical(ind.breakdown), tostring(ctx.as_of) }
