@@ -40,7 +40,8 @@ static const char work_tables[] =
 
 static const char drop_work_tables[] =
     "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
-    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_done;";
+    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_done;"
+    " DROP TABLE IF EXISTS temp.rj_phrase;";
 
 /* Prepares sql on db; NULL with err. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
@@ -485,16 +486,21 @@ static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
     " JOIN rj_verdict v ON v.key = s.key GROUP BY 1, 2) AS x"
     " WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
     "UPDATE rj_pair SET rows = 0, changed = 0 WHERE rows IS NULL AND state IN ('changed', 'unrecorded')",
-    "UPDATE rj_pair SET"
-    " previous_text = (SELECT group_concat(t, ' | ') FROM (SELECT DISTINCT r.target_text AS t FROM cycle_result r"
-    " WHERE r.cycle_id = rj_pair.cycle_id AND r.indicator = rj_pair.indicator AND r.target_text IS NOT NULL ORDER BY 1)),"
-    " target_text = (SELECT group_concat(t, ' | ') FROM (SELECT DISTINCT v.target_text AS t FROM rj_src s"
-    " JOIN rj_verdict v ON v.key = s.key WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator"
-    " AND v.target_text IS NOT NULL ORDER BY 1)),"
-    " transitions = (SELECT group_concat(a || ' -> ' || b || ': ' || n, '; ') FROM (SELECT r.status AS a, v.status AS b,"
-    " count(*) AS n FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key"
-    " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND r.status <> v.status"
-    " GROUP BY 1, 2 ORDER BY 1, 2)) WHERE state IN ('changed', 'unrecorded')",
+    /* the phrases before and after and the status transitions of each pair, in
+     * grouped passes over the pairs' rows (not a lookup per pair) */
+    "CREATE TEMP TABLE rj_phrase AS SELECT DISTINCT s.cycle_id, s.indicator, r.target_text AS before, v.target_text AS after"
+    " FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key",
+    "UPDATE rj_pair SET previous_text = x.t FROM (SELECT cycle_id, indicator, group_concat(before, ' | ') AS t FROM"
+    " (SELECT DISTINCT cycle_id, indicator, before FROM rj_phrase WHERE before IS NOT NULL ORDER BY 1, 2, 3)"
+    " GROUP BY 1, 2) AS x WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
+    "UPDATE rj_pair SET target_text = x.t FROM (SELECT cycle_id, indicator, group_concat(after, ' | ') AS t FROM"
+    " (SELECT DISTINCT cycle_id, indicator, after FROM rj_phrase WHERE after IS NOT NULL ORDER BY 1, 2, 3)"
+    " GROUP BY 1, 2) AS x WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
+    "UPDATE rj_pair SET transitions = x.t FROM (SELECT cycle_id, indicator, group_concat(a || ' -> ' || b || ': ' || n, '; ')"
+    " AS t FROM (SELECT s.cycle_id, s.indicator, r.status AS a, v.status AS b, count(*) AS n FROM rj_src s"
+    " JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key WHERE r.status <> v.status"
+    " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4) GROUP BY 1, 2) AS x"
+    " WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
   };
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
     if (run_int(db, steps[i], 0, err, errlen) != 0) return -1;
