@@ -41,7 +41,7 @@ static const char work_tables[] =
 static const char drop_work_tables[] =
     "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
     " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_done;"
-    " DROP TABLE IF EXISTS temp.rj_phrase;";
+    " DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;";
 
 /* Prepares sql on db; NULL with err. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
@@ -152,8 +152,11 @@ static int choose_cycles(sqlite3 *db, const rejudge_options *opt, rejudge_summar
     rc = 1;
   }
   if (rc != 0) return rc;
-  return run_int(db, "UPDATE rj_cycle SET grp = (SELECT g FROM (SELECT pack_dir, period, row_number() OVER"
-                     " (ORDER BY pack_dir, period) AS g FROM (SELECT DISTINCT pack_dir, period FROM rj_cycle)) AS x"
+  /* one group per pack folder and period (numbered once, not per cycle) */
+  if (run_int(db, "CREATE TEMP TABLE rj_group AS SELECT pack_dir, period, row_number() OVER (ORDER BY pack_dir, period)"
+                  " AS g FROM (SELECT DISTINCT pack_dir, period FROM rj_cycle)", 0, err, errlen) != 0)
+    return -1;
+  return run_int(db, "UPDATE rj_cycle SET grp = (SELECT g FROM rj_group x"
                      " WHERE x.pack_dir = rj_cycle.pack_dir AND x.period = rj_cycle.period)", 0, err, errlen);
 }
 
@@ -380,9 +383,11 @@ static int pair_group(judge_job *job) {
       " SELECT c.id, p.indicator, c.grp, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = p.targets"
       " THEN 'same' WHEN j.formula <> p.formula THEN 'formula' ELSE 'changed' END, p.targets, p.formula, p.by_id,"
       " p.advised FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp"
-      " LEFT JOIN cycle_judgement j ON j.id = (SELECT max(id) FROM cycle_judgement k"
-      " WHERE k.cycle_id = c.id AND k.indicator = p.indicator)"
-      " WHERE c.grp = ?1 AND EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = c.id AND r.indicator = p.indicator)",
+      " LEFT JOIN (SELECT k.cycle_id, k.indicator, max(k.id) AS id FROM rj_cycle g JOIN cycle_judgement k"
+      " ON k.cycle_id = g.id WHERE g.grp = ?1 GROUP BY 1, 2) AS l ON l.cycle_id = c.id AND l.indicator = p.indicator"
+      " LEFT JOIN cycle_judgement j ON j.id = l.id"
+      " WHERE c.grp = ?1 AND (j.id IS NOT NULL"
+      " OR EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = c.id AND r.indicator = p.indicator))",
       job->grp, job->err, job->errlen);
 }
 
