@@ -256,10 +256,10 @@ static int sink_row(lua_State *L) {
   return 0;
 }
 
-/* sink:not_applicable(seq, unit, kind, message) */
-static int sink_not_applicable(lua_State *L) {
-  result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_PATCH];
+/* Runs statement `which` once with (seq, unit, text, text) from a sink
+ * method's arguments 2..5: the calls that say one thing of an indicator. */
+static int step_seq_unit_texts(lua_State *L, result_sink *s, int which) {
+  sqlite3_stmt *st = s->st[which];
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   bind_unit_arg(L, s, st, 2, 3);
   luaL_checkstring(L, 4);
@@ -268,6 +268,11 @@ static int sink_not_applicable(lua_State *L) {
   bind_text_arg(L, st, 4, 5);
   if (step_once(st) != 0) return sink_error(L, s);
   return 0;
+}
+
+/* sink:not_applicable(seq, unit, kind, message) */
+static int sink_not_applicable(lua_State *L) {
+  return step_seq_unit_texts(L, check_sink(L), ST_PATCH);
 }
 
 /* sink:fail(seq, unit, message) */
@@ -332,16 +337,7 @@ static int sink_rating_part(lua_State *L) {
 
 /* sink:judgement(seq, unit, targets, formula) */
 static int sink_judgement(lua_State *L) {
-  result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_JUDGEMENT];
-  sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
-  bind_unit_arg(L, s, st, 2, 3);
-  luaL_checkstring(L, 4);
-  luaL_checkstring(L, 5);
-  bind_text_arg(L, st, 3, 4);
-  bind_text_arg(L, st, 4, 5);
-  if (step_once(st) != 0) return sink_error(L, s);
-  return 0;
+  return step_seq_unit_texts(L, check_sink(L), ST_JUDGEMENT);
 }
 
 void result_sink_push(lua_State *L, result_sink *s) {
