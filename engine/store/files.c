@@ -106,7 +106,7 @@ int files_stage(const char *path, int exclusive, files_staged *out, char *err, s
   char *copy = strdup(path);
   size_t n = strlen(path) + 32;
   out->folder = malloc(n);
-  out->part = malloc(n + 16);
+  out->part = calloc(1, n + 16); /* empty until the folder exists: nothing to remove before */
   out->path = strdup(path);
   if (!copy || !out->folder || !out->part || !out->path) {
     snprintf(err, errlen, "%s: %s", path, _("out of memory"));
@@ -159,7 +159,7 @@ int files_publish(files_staged *s, char *err, size_t errlen) {
 }
 
 void files_discard(files_staged *s) {
-  if (s->part) unlink(s->part);
+  if (s->part && *s->part) unlink(s->part);
   if (s->folder) rmdir(s->folder);
   free(s->part);
   free(s->folder);
