@@ -80,8 +80,11 @@ static reply request(const char *method, const char *path, const char *cookie, c
   else if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   else if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  /* a server refusing an oversized body answers and closes before the
+   * client has sent it all (under valgrind, often): the answer counts */
+  if (rc != CURLE_OK && !(rc == CURLE_SEND_ERROR && r.status != 0))
+    fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
   curl_easy_cleanup(c);
   if (!r.body) r.body = calloc(1, 1);
   return r;
