@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "region.h"
 #include "russian.h"
+#include "xlsx.h"
 
 typedef struct formats {
   lxw_format *header, *number, *whole, *wrap, *met, *not_met, *bold;
@@ -53,13 +54,7 @@ static sheet new_sheet(lxw_workbook *wb, const formats *f, const region *r, cons
   for (int i = 0; i < n; i++) worksheet_set_column(s.ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
   worksheet_set_row(s.ws, 0, 32, NULL);
   for (int i = 0; i < n; i++) worksheet_write_string(s.ws, 0, (lxw_col_t)i, names[i], f->header);
-  worksheet_freeze_panes(s.ws, 1, 0);
-  worksheet_set_landscape(s.ws);
-  worksheet_set_paper(s.ws, 9); /* A4 */
-  worksheet_set_margins(s.ws, 0.5, 0.5, 0.6, 0.6);
-  worksheet_fit_to_pages(s.ws, 1, 0);
-  worksheet_repeat_rows(s.ws, 0, 0);
-  worksheet_set_footer(s.ws, footer);
+  xlsx_print_as_table(s.ws, footer);
   s.row = 1;
   return s;
 }

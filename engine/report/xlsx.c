@@ -14,6 +14,17 @@
 #include "report_text.h"
 #include "russian.h"
 
+/* Promised in xlsx.h: the print setup of a sheet that is one table. */
+void xlsx_print_as_table(lxw_worksheet *ws, const char *footer) {
+  worksheet_freeze_panes(ws, 1, 0);
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, 9); /* A4 */
+  worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
+  worksheet_fit_to_pages(ws, 1, 0);
+  worksheet_repeat_rows(ws, 0, 0);
+  worksheet_set_footer(ws, footer);
+}
+
 typedef const cJSON cj;
 
 /* The formats every sheet shares. */
@@ -104,13 +115,7 @@ static sheet new_sheet(lxw_workbook *wb, const xlsx_formats *f, const char *titl
     if (l > lines) lines = l;
   }
   worksheet_set_row(s.ws, 0, 15.0 * lines + 2, NULL);
-  worksheet_freeze_panes(s.ws, 1, 0);
-  worksheet_set_landscape(s.ws);
-  worksheet_set_paper(s.ws, 9); /* A4 */
-  worksheet_set_margins(s.ws, 0.5, 0.5, 0.6, 0.6);
-  worksheet_fit_to_pages(s.ws, 1, 0);
-  worksheet_repeat_rows(s.ws, 0, 0);
-  worksheet_set_footer(s.ws, footer);
+  xlsx_print_as_table(s.ws, footer);
   s.row = 1;
   return s;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
+#include <xlsxwriter.h>
 
 #include "cycle.h"
 #include "report.h"
@@ -14,5 +15,10 @@
 /* Writes the workbook of cycle c (one organization's when opt->organization
  * is set; opt may be NULL) to path. */
 int xlsx_write(sqlite3 *db, const cycle_ref *c, const report_options *opt, const char *path, char *err, size_t errlen);
+
+/* Prints a sheet whose first row heads a table as officials print it: A4
+ * landscape, one page wide, the header frozen and repeated on every page,
+ * footer at the bottom. The municipal and the region's workbooks share it. */
+void xlsx_print_as_table(lxw_worksheet *ws, const char *footer);
 
 #endif
