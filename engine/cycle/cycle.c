@@ -64,9 +64,13 @@ static long long query_int(sqlite3 *db, long long fallback, const char *sql, con
 
 int cycle_find(sqlite3 *db, const char *municipality, long long id, cycle_ref *out, char *err, size_t errlen) {
   sqlite3_stmt *st;
-  const char *sql = id ? "SELECT id, municipality, period, state, pack_dir FROM cycle WHERE id = ?1"
-                       : "SELECT id, municipality, period, state, pack_dir FROM cycle"
-                         " WHERE ?2 IS NULL OR municipality = ?2 ORDER BY period DESC LIMIT 1";
+  /* A municipality's latest cycle is a step down its (municipality, period) key; written
+   * "?2 IS NULL OR municipality = ?2" it was a scan of every cycle of the store. */
+  const char *sql = id             ? "SELECT id, municipality, period, state, pack_dir FROM cycle WHERE id = ?1"
+                    : municipality ? "SELECT id, municipality, period, state, pack_dir FROM cycle"
+                                     " WHERE municipality = ?2 ORDER BY period DESC LIMIT 1"
+                                   : "SELECT id, municipality, period, state, pack_dir FROM cycle"
+                                     " WHERE ?2 IS NULL OR municipality = ?2 ORDER BY period DESC LIMIT 1";
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
     return -1;

@@ -467,10 +467,16 @@ static void add_text(cJSON *o, const char *name, sqlite3_stmt *st, int col) {
 void *roadmap_states(sqlite3 *db, const char *municipality, long long cycle, int from_year, const char *as_of,
                      char *err, size_t errlen) {
   sqlite3_stmt *st;
-  const char *sql = "SELECT id, number, stage, direction, title, schedule, responsible, expected_result, status,"
-                    " (SELECT group_concat(indicator, ', ') FROM measure_indicator mi WHERE mi.measure_id = m.id),"
-                    " evidence_document_id"
-                    " FROM measure m WHERE (?1 IS NULL OR municipality = ?1) AND (?2 = 0 OR cycle_id = ?2) ORDER BY id";
+  /* A cycle's measures or a municipality's, each by its index: one statement with
+   * "?1 IS NULL OR ..." and "?2 = 0 OR ..." scanned every measure of the store. */
+#define MEASURE_STATES                                                                                                 \
+  "SELECT id, number, stage, direction, title, schedule, responsible, expected_result, status,"                       \
+  " (SELECT group_concat(indicator, ', ') FROM measure_indicator mi WHERE mi.measure_id = m.id),"                     \
+  " evidence_document_id FROM measure m WHERE "
+  const char *sql = cycle          ? MEASURE_STATES "cycle_id = ?2 AND (?1 IS NULL OR municipality = ?1) ORDER BY id"
+                    : municipality ? MEASURE_STATES "municipality = ?1 ORDER BY id"
+                                   : MEASURE_STATES "1 ORDER BY id";
+#undef MEASURE_STATES
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
     return NULL;

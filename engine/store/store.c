@@ -233,6 +233,15 @@ static const char *const migrations[] = {
   "  previous_text TEXT, target_text TEXT, rows INTEGER, changed INTEGER, transitions TEXT);"
   "CREATE INDEX cycle_judgement_by_cycle ON cycle_judgement(cycle_id, indicator, id);"
   "ALTER TABLE cycle_result ADD COLUMN base_asked INTEGER;",
+  /* 12: the foreign keys migration 7 left without an index. Deleting or re-keying an
+   * organization, a document or an account made SQLite scan the referring table once per
+   * row to check the key; tests/unit/test_store.c now fails for any key without one. */
+  "CREATE INDEX community_by_organization ON community(organization_id);"
+  "CREATE INDEX document_by_organization ON document(organization_id);"
+  "CREATE INDEX measure_occurrence_by_evidence ON measure_occurrence(evidence_document_id);"
+  "CREATE INDEX web_session_by_account ON web_session(account_id);"
+  /* and a municipality's roadmap, which measure list read by scanning every measure */
+  "CREATE INDEX measure_by_municipality ON measure(municipality, id);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

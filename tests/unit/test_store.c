@@ -333,6 +333,65 @@ static void second_writer_waits(void **state) {
   close(ready[1]);
 }
 
+/* Every foreign key of the schema whose columns do not lead an index (a full,
+ * not a partial one) or the primary key of its table, as "table(columns)" one per
+ * line: without one, SQLite checks the key by scanning the referring table for every
+ * row deleted or re-keyed in the table it refers to. */
+static const char *const UNINDEXED_FOREIGN_KEYS =
+    "WITH fk AS (SELECT m.name AS tbl, f.id AS id, f.\"from\" AS col"
+    "            FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'),"
+    " fk_width AS (SELECT tbl, id, count(*) AS n, group_concat(col, ',') AS cols FROM fk GROUP BY tbl, id),"
+    " key_column AS ("
+    "  SELECT m.name AS tbl, i.name AS key, c.seqno AS seq, c.name AS col"
+    "  FROM sqlite_schema m, pragma_index_list(m.name) i, pragma_index_info(i.name) c"
+    "  WHERE m.type = 'table' AND i.partial = 0"
+    "  UNION ALL SELECT m.name, '(primary key)', t.pk - 1, t.name"
+    "  FROM sqlite_schema m, pragma_table_info(m.name) t WHERE m.type = 'table' AND t.pk > 0),"
+    " keys AS (SELECT DISTINCT tbl, key FROM key_column)"
+    "SELECT group_concat(name, char(10)) FROM ("
+    " SELECT w.tbl || '(' || w.cols || ')' AS name FROM fk_width w"
+    " WHERE NOT EXISTS (SELECT 1 FROM keys k WHERE k.tbl = w.tbl AND"
+    "  (SELECT count(*) FROM key_column x JOIN fk ON fk.tbl = x.tbl AND fk.id = w.id AND fk.col = x.col"
+    "   WHERE x.tbl = k.tbl AND x.key = k.key AND x.seq < w.n) = w.n)"
+    " ORDER BY name)";
+
+/* The unindexed foreign keys of db (NULL when every key has an index), to free. */
+static char *unindexed_foreign_keys(sqlite3 *db) {
+  sqlite3_stmt *st;
+  char *list = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db, UNINDEXED_FOREIGN_KEYS, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  if (sqlite3_column_type(st, 0) != SQLITE_NULL) list = strdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return list;
+}
+
+/* Every foreign key of a freshly initialised store leads an index, so a table added
+ * without one fails here; and the check itself finds keys that lack one, lead only a
+ * partial index, or stand second in an index, but not a key leading the primary key. */
+static void every_foreign_key_has_an_index(void **state) {
+  fixture *f = *state;
+  char *missing = unindexed_foreign_keys(f->db);
+  if (missing) fail_msg("foreign keys without an index:\n%s", missing);
+  char err[512];
+  assert_int_equal(store_exec(f->db,
+                              "CREATE TABLE probe_bare (id INTEGER PRIMARY KEY, org TEXT REFERENCES organization(id));"
+                              "CREATE TABLE probe_partial (org TEXT REFERENCES organization(id));"
+                              "CREATE INDEX probe_partial_org ON probe_partial(org) WHERE org IS NOT NULL;"
+                              "CREATE TABLE probe_second (kind TEXT, org TEXT REFERENCES organization(id));"
+                              "CREATE INDEX probe_second_kind ON probe_second(kind, org);"
+                              "CREATE TABLE probe_pair (a TEXT, b TEXT, FOREIGN KEY (b, a) REFERENCES staff_snapshot(date, municipality));"
+                              "CREATE INDEX probe_pair_ab ON probe_pair(a, b, a);"
+                              "CREATE TABLE probe_key (org TEXT, n INTEGER, PRIMARY KEY (org, n),"
+                              "  FOREIGN KEY (org) REFERENCES organization(id)) WITHOUT ROWID;",
+                              err, sizeof err),
+                   0);
+  missing = unindexed_foreign_keys(f->db);
+  assert_non_null(missing);
+  assert_string_equal(missing, "probe_bare(org)\nprobe_partial(org)\nprobe_second(org)");
+  free(missing);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(schema_is_current_and_reopen_is_idempotent, setup, teardown),
@@ -345,6 +404,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(view_refuses_every_write, setup, teardown),
     cmocka_unit_test_setup_teardown(foreign_and_newer_files_are_left_untouched, setup, teardown),
     cmocka_unit_test_setup_teardown(second_writer_waits, setup, teardown),
+    cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
