@@ -58,17 +58,18 @@ const command_def command_table[] = {
      "open --all --period YEAR [--title T] [--pack DIR]\n"
      "run --all [--period YEAR] [--pack DIR]\n"
      "status | analysis [--format table|json]\n"
+     "status --all [--period YEAR] [--format table|json]\n"
      "recommendations [--to ADDRESSEE]\n"
      "rejudge [--cycle N | --all] [--pack DIR] [--dry-run]",
      N_("Run the management cycle: open a period, run the monitoring, analysis and recommendations, "
         "show its status, close it; re-judge stored results against changed targets."), 1, 1,
-     {VALUE("period", "YEAR", N_("the period of the cycle to open (with run --all: to run; default: the latest)")),
+     {VALUE("period", "YEAR", N_("the period of the cycle to open (with run --all and status --all: to run, to show; default: the latest)")),
       VALUE("title", "TITLE", N_("the title of the cycle to open")),
       VALUE("cycle", "N", N_("this cycle (default: the latest)")),
       VALUE("format", "FORMAT", N_("table (default) or json")),
       VALUE("to", "ADDRESSEE", N_("only the recommendations to this addressee")),
       VALUE("municipality", "CODE", N_("whose cycle, in a store of several municipalities (default: the store's own)")),
-      FLAG("all", N_("open or run the cycle of every municipality of the store, each its own, with its layer over the region's pack; rejudge: every cycle of the store that ran and is not closed")),
+      FLAG("all", N_("open or run the cycle of every municipality of the store, each its own, with its layer over the region's pack; status: one line per municipality; rejudge: every cycle of the store that ran and is not closed")),
       FLAG("dry-run", N_("rejudge: show what the pack's targets would change, store nothing"))}},
     {"measure", command_measure,
      "list [--cycle N] [--due|--overdue] [--on DATE]\ndone ID --document DOC_ID [--occurrence YEAR]",

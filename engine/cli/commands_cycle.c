@@ -86,14 +86,47 @@ static void tell_outcome(void *ud, const cycle_outcome *o) {
   }
 }
 
+/* cycle status --all [--period YEAR] [--format table|json]: the state of every
+ * municipality's cycle of the period (default: the latest of the store's cycles), one line
+ * each. */
+static int cycle_status_all_command(const command_args *args) {
+  static const char *const single[] = {"cycle", "municipality"};
+  for (int i = 0; i < 2; i++)
+    if (opt_value(args, single[i])) return usage_error(args, _("--all and --%s: choose one"), single[i]);
+  int period = 0;
+  const char *period_text = opt_value(args, "period");
+  if (period_text && parse_year(period_text, &period) != 0) return usage_error(args, _("--period: not a year (%s)"), period_text);
+  const char *format = opt_value(args, "format") ? opt_value(args, "format") : "table";
+  char err[2048];
+  sqlite3 *db;
+  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+    command_error(args, "%s", err);
+    return EXIT_USER;
+  }
+  int rc = 0;
+  if (!period && !(period = cycle_latest_period(db))) {
+    snprintf(err, sizeof err, _("no cycle yet: open them with 'pdmon cycle open --all --period YEAR'"));
+    rc = -1;
+  } else {
+    rc = assessment_write_all(db, period, format, stdout, err, sizeof err);
+  }
+  sqlite3_close(db);
+  if (rc != 0) {
+    command_error(args, "status: %s", err);
+    return EXIT_USER;
+  }
+  return EXIT_OK;
+}
+
 /* cycle open --all --period YEAR [--title T] / cycle run --all [--period YEAR]:
  * every municipality of the store, each its own cycle with its layer over
  * the region's pack (--pack, else the store's). Exits 1 when any
  * municipality failed, naming them; the others are done. */
 static int cycle_all_command(const command_args *args, const char *step) {
   int open = !strcmp(step, "open");
+  if (!strcmp(step, "status")) return cycle_status_all_command(args);
   if (!open && strcmp(step, "run"))
-    return usage_error(args, _("--all is for 'cycle open' and 'cycle run' (each municipality's status: 'cycle status --municipality CODE')"));
+    return usage_error(args, _("--all is for 'cycle open', 'cycle run' and 'cycle status'"));
   static const char *const single[] = {"cycle", "municipality"};
   for (int i = 0; i < 2; i++)
     if (opt_value(args, single[i])) return usage_error(args, _("--all and --%s: choose one"), single[i]);

@@ -266,3 +266,152 @@ int assessment_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *
   cJSON_Delete(root);
   return 0;
 }
+
+/* The municipalities of the store (of its data, and of its cycles) in code order, each with
+ * its cycle of the period ?1 if it has one: what cycle status --all lists. */
+static const char region_cycles_sql[] =
+    "WITH m(code) AS (SELECT municipality FROM organization UNION SELECT municipality FROM community"
+    " UNION SELECT municipality FROM document UNION SELECT municipality FROM cycle)"
+    " SELECT m.code, c.id FROM m LEFT JOIN cycle c ON c.municipality = m.code AND c.period = ?1 ORDER BY m.code";
+
+/* What status --all tells of the region as a whole. */
+typedef struct region_count {
+  int municipalities, open, run, closed, complete;
+} region_count;
+
+/* One municipality's line of status --all, codes and numbers, from its cycle's status
+ * (root, from assessment_build; NULL when it has no cycle of the period). */
+static cJSON *region_line(const char *code, int period, cJSON *root) {
+  cJSON *line = cJSON_CreateObject();
+  cJSON_AddStringToObject(line, "municipality", code);
+  cJSON *cy = cJSON_GetObjectItem(root, "cycle");
+  const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cy, "plan"), "municipality_name"));
+  if (name && name[0]) cJSON_AddStringToObject(line, "name", name);
+  else cJSON_AddNullToObject(line, "name");
+  cJSON_AddNumberToObject(line, "period", period);
+  if (!root) {
+    cJSON_AddNullToObject(line, "cycle");
+    cJSON_AddNullToObject(line, "state");
+    return line;
+  }
+  cJSON_AddNumberToObject(line, "cycle", cJSON_GetObjectItem(cy, "id")->valuedouble);
+  cJSON_AddStringToObject(line, "state", cJSON_GetObjectItem(cy, "state")->valuestring);
+  cJSON *in_place = cJSON_AddArrayToObject(line, "in_place"), *missing = cJSON_AddArrayToObject(line, "missing");
+  cJSON *comp;
+  cJSON_ArrayForEach(comp, cJSON_GetObjectItem(root, "components")) {
+    cJSON *number = cJSON_CreateNumber(cJSON_GetObjectItem(comp, "number")->valuedouble);
+    cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItem(comp, "in_place")) ? in_place : missing, number);
+  }
+  cJSON_AddItemToObject(line, "self_assessment", cJSON_Duplicate(cJSON_GetObjectItem(root, "self_assessment"), 1));
+  return line;
+}
+
+/* Writes one municipality's line for people: its cycle's state, the components in place
+ * (naming those that are not) and the criteria met. */
+static void write_region_line(const cJSON *line, FILE *out) {
+  char label[512], missing[128] = "";
+  const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(line, "name"));
+  const char *code = cJSON_GetObjectItem(line, "municipality")->valuestring;
+  if (name) snprintf(label, sizeof label, "%s (%s)", code, name);
+  else snprintf(label, sizeof label, "%s", code);
+  if (cJSON_IsNull(cJSON_GetObjectItem(line, "cycle"))) {
+    fprintf(out, _("%s: no cycle of %d\n"), label, cJSON_GetObjectItem(line, "period")->valueint);
+    return;
+  }
+  size_t used = 0;
+  const cJSON *n, *absent = cJSON_GetObjectItem(line, "missing");
+  cJSON_ArrayForEach(n, absent) {
+    int w = snprintf(missing + used, sizeof missing - used, "%s%d", used ? ", " : "", n->valueint);
+    if (w > 0 && (size_t)w < sizeof missing - used) used += (size_t)w;
+  }
+  int in_place = cJSON_GetArraySize(cJSON_GetObjectItem(line, "in_place")), all = in_place + cJSON_GetArraySize(absent);
+  const cJSON *s = cJSON_GetObjectItem(line, "self_assessment");
+  long long id = (long long)cJSON_GetObjectItem(line, "cycle")->valuedouble;
+  const char *state = ru_cycle_state(cJSON_GetObjectItem(line, "state")->valuestring);
+  int met = cJSON_GetObjectItem(s, "met")->valueint, total = cJSON_GetObjectItem(s, "total")->valueint;
+  if (missing[0])
+    fprintf(out, _("%s: cycle %lld (%s): components in place: %d of %d, missing: %s; criteria met: %d of %d\n"), label, id,
+            state, in_place, all, missing, met, total);
+  else
+    fprintf(out, _("%s: cycle %lld (%s): components in place: %d of %d; criteria met: %d of %d\n"), label, id, state,
+            in_place, all, met, total);
+}
+
+/* Counts one municipality's line into the region's. */
+static void count_line(region_count *count, const cJSON *line) {
+  count->municipalities++;
+  const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(line, "state"));
+  if (!state) return;
+  if (!strcmp(state, "open")) count->open++;
+  else if (!strcmp(state, "run")) count->run++;
+  else count->closed++;
+  if (cJSON_GetArraySize(cJSON_GetObjectItem(line, "missing")) == 0) count->complete++;
+}
+
+/* The line of the municipality of the current row of st (code, cycle id or NULL), to free
+ * with cJSON_Delete; NULL with err when its cycle cannot be read. */
+static cJSON *municipality_line(sqlite3 *db, sqlite3_stmt *st, int period, char *err, size_t errlen) {
+  const char *code = (const char *)sqlite3_column_text(st, 0);
+  if (sqlite3_column_type(st, 1) == SQLITE_NULL) return region_line(code, period, NULL);
+  cycle_ref c;
+  if (cycle_find(db, NULL, sqlite3_column_int64(st, 1), &c, err, errlen) != 0) return NULL;
+  cJSON *root = assessment_build(db, &c);
+  cJSON *line = region_line(code, period, root);
+  cJSON_Delete(root);
+  return line;
+}
+
+int assessment_write_all(sqlite3 *db, int period, const char *format, FILE *out, char *err, size_t errlen) {
+  int json = !strcmp(format, "json");
+  if (!json && strcmp(format, "table")) {
+    snprintf(err, errlen, _("unknown format '%s'; expected table or json"), format);
+    return -1;
+  }
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, region_cycles_sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  sqlite3_bind_int(st, 1, period);
+  /* one municipality at a time: the region's status holds one cycle's in memory */
+  if (json) fprintf(out, "{\"period\":%d,\"municipalities\":[", period);
+  else fprintf(out, _("cycles of %d, every municipality of the store:\n"), period);
+  region_count count = {0};
+  int rc = 0, step;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    cJSON *line = municipality_line(db, st, period, err, errlen);
+    if (!line) {
+      rc = -1;
+      break;
+    }
+    if (json) {
+      char *text = cJSON_PrintUnformatted(line);
+      fprintf(out, "%s%s", count.municipalities ? "," : "", text ? text : "null");
+      cJSON_free(text);
+    } else {
+      write_region_line(line, out);
+    }
+    count_line(&count, line);
+    cJSON_Delete(line);
+  }
+  if (rc == 0 && step != SQLITE_DONE) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    rc = -1;
+  }
+  sqlite3_finalize(st);
+  if (rc != 0) {
+    if (json) fprintf(out, "]}\n");
+    return rc;
+  }
+  int with = count.open + count.run + count.closed;
+  if (json)
+    fprintf(out, "],\"summary\":{\"municipalities\":%d,\"with_cycle\":%d,\"without_cycle\":%d,\"open\":%d,\"run\":%d,"
+                 "\"closed\":%d,\"all_in_place\":%d}}\n",
+            count.municipalities, with, count.municipalities - with, count.open, count.run, count.closed, count.complete);
+  else
+    fprintf(out, _("municipalities: %d; with a cycle of %d: %d (open: %d, monitoring run: %d, closed: %d), without: %d;"
+                   " every component in place: %d\n"),
+            count.municipalities, period, with, count.open, count.run, count.closed, count.municipalities - with,
+            count.complete);
+  return 0;
+}

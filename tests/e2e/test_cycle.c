@@ -317,6 +317,113 @@ static void municipalities_of_one_store_are_compared(void **state) {
   cJSON_Delete(root);
 }
 
+/* Imports one school of municipality code with two teachers diagnosed in 2023. */
+static void add_municipality(const char *dir, const char *code) {
+  char csv[600], name[64], args[1200];
+  snprintf(name, sizeof name, "o-%s.csv", code);
+  snprintf(csv, sizeof csv, "id,name,kind,municipality\n%s1,Школа %s,school,%s\n", code, code, code);
+  free(support_write_text(dir, name, csv));
+  snprintf(args, sizeof args, "import organizations '%s/%s'", dir, name);
+  expect(dir, args, 0, NULL);
+  snprintf(name, sizeof name, "s-%s.csv", code);
+  snprintf(csv, sizeof csv, "id,organization_id,position,birth_year,career_start_year\n%s-q1,%s1,teacher,1980,2003\n", code, code);
+  free(support_write_text(dir, name, csv));
+  snprintf(args, sizeof args, "import staff '%s/%s'", dir, name);
+  expect(dir, args, 0, NULL);
+}
+
+/* The numbers of a cycle's own status's components that are (or are not) in place, as "1,2,4". */
+static void components_of(cJSON *components, int in_place, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  cJSON *c;
+  cJSON_ArrayForEach(c, components)
+    if (cJSON_IsTrue(cJSON_GetObjectItem(c, "in_place")) == in_place)
+      used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? "," : "", cJSON_GetObjectItem(c, "number")->valueint);
+}
+
+/* A list of numbers as "1,2,4". */
+static void numbers_of(cJSON *list, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  cJSON *n;
+  cJSON_ArrayForEach(n, list) used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? "," : "", n->valueint);
+}
+
+/* cycle status --all: a line per municipality of the store (of its data or its cycles), in
+ * code order, each what the municipality's own cycle status says; one without a cycle of
+ * the period says so. */
+static void status_of_every_municipality(void **state) {
+  char *dir = *state;
+  expect(dir, "cycle status --all", 1, "no cycle yet: open them with 'pdmon cycle open --all --period YEAR'");
+  run_cycle(dir, "examples/quickstart", 2022, 1);
+  run_cycle(dir, "examples/quickstart", 2023, 0);
+  add_municipality(dir, "other");
+  add_municipality(dir, "zeta");
+  expect(dir, "cycle open --period 2023 --municipality other --pack examples/quickstart", 0, NULL);
+  cJSON *root = json_of(dir, "cycle status --all --format json");
+  assert_int_equal(cJSON_GetObjectItem(root, "period")->valueint, 2023); /* the latest */
+  cJSON *lines = cJSON_GetObjectItem(root, "municipalities");
+  assert_int_equal(cJSON_GetArraySize(lines), 3);
+  static const char *const codes[] = {"demo", "other", "zeta"};
+  static const char *const states[] = {"run", "open", NULL};
+  for (int i = 0; i < 3; i++) {
+    cJSON *line = cJSON_GetArrayItem(lines, i);
+    assert_string_equal(cJSON_GetObjectItem(line, "municipality")->valuestring, codes[i]);
+    assert_int_equal(cJSON_GetObjectItem(line, "period")->valueint, 2023);
+    if (!states[i]) {
+      assert_true(cJSON_IsNull(cJSON_GetObjectItem(line, "cycle")));
+      assert_true(cJSON_IsNull(cJSON_GetObjectItem(line, "state")));
+      continue;
+    }
+    assert_string_equal(cJSON_GetObjectItem(line, "state")->valuestring, states[i]);
+    char args[256], own[64], listed[64];
+    snprintf(args, sizeof args, "cycle status --format json --cycle %d", cJSON_GetObjectItem(line, "cycle")->valueint);
+    cJSON *single = json_of(dir, args);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(single, "cycle"), "municipality")->valuestring, codes[i]);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(single, "cycle"), "period")->valueint, 2023);
+    for (int in_place = 0; in_place < 2; in_place++) {
+      components_of(cJSON_GetObjectItem(single, "components"), in_place, own, sizeof own);
+      numbers_of(cJSON_GetObjectItem(line, in_place ? "in_place" : "missing"), listed, sizeof listed);
+      assert_string_equal(listed, own);
+    }
+    /* the monitoring (component 4) is in place where it ran: demo's, not other's open cycle */
+    if (i == 1) assert_null(strstr(listed, "4"));
+    else assert_non_null(strstr(listed, "4"));
+    cJSON *s = cJSON_GetObjectItem(single, "self_assessment"), *t = cJSON_GetObjectItem(line, "self_assessment");
+    assert_int_equal(cJSON_GetObjectItem(t, "met")->valueint, cJSON_GetObjectItem(s, "met")->valueint);
+    assert_int_equal(cJSON_GetObjectItem(t, "total")->valueint, 17);
+    cJSON_Delete(single);
+  }
+  cJSON *summary = cJSON_GetObjectItem(root, "summary");
+  assert_int_equal(cJSON_GetObjectItem(summary, "municipalities")->valueint, 3);
+  assert_int_equal(cJSON_GetObjectItem(summary, "with_cycle")->valueint, 2);
+  assert_int_equal(cJSON_GetObjectItem(summary, "without_cycle")->valueint, 1);
+  assert_int_equal(cJSON_GetObjectItem(summary, "open")->valueint, 1);
+  assert_int_equal(cJSON_GetObjectItem(summary, "run")->valueint, 1);
+  cJSON_Delete(root);
+  /* an earlier period: the closed cycle of demo, nothing for the others */
+  root = json_of(dir, "cycle status --all --period 2022 --format json");
+  lines = cJSON_GetObjectItem(root, "municipalities");
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 0), "state")->valuestring, "closed");
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 1), "cycle")));
+  assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "summary"), "closed")->valueint, 1);
+  cJSON_Delete(root);
+  /* for people: one line each, in Russian with the Russian catalogue */
+  expect(dir, "cycle status --all", 0, "\nzeta: no cycle of 2023\nmunicipalities: 3; with a cycle of 2023: 2");
+  /* the first closed cycle of a pack without a region's: no regional goals (1), no earlier measures (9) */
+  expect(dir, "cycle status --all --period 2022", 0, "demo: cycle 1 (завершён): components in place: 7 of 9, missing: 1, 9; criteria met: 15 of 17\n");
+  support_outcome o = support_pdmon_env(pdmon_bin, source_dir, dir, "LC_ALL= LANG=ru_RU.UTF-8", "cycle status --all");
+  assert_int_equal(o.status, 0);
+  assert_non_null(strstr(o.out, "циклы 2023 года, все муниципалитеты хранилища:\n"));
+  assert_non_null(strstr(o.out, "\nzeta: цикла 2023 года нет\n"));
+  assert_non_null(strstr(o.out, "other: цикл 3 (открыт): компонентов в наличии: "));
+  support_outcome_free(&o);
+  expect(dir, "cycle status --all --municipality demo", 2, "--all and --municipality: choose one");
+  expect(dir, "cycle status --all --format xml", 1, "unknown format 'xml'");
+  expect(dir, "cycle analysis --all", 2, "--all is for 'cycle open', 'cycle run' and 'cycle status'");
+}
+
 /* Four teachers and a programme over two years, counted by hand: the
  * programme is kept (1 -> 1, met both times: maintained), diagnostics fall
  * (75% -> 25%: worse), courses rise (25% -> 50%: effective), attestation
@@ -402,6 +509,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test_setup_teardown(roadmaps_as_municipalities_write_them, setup, teardown),
     cmocka_unit_test_setup_teardown(analysis_ratings_and_the_rules_in_force_then, setup, teardown),
     cmocka_unit_test_setup_teardown(municipalities_of_one_store_are_compared, setup, teardown),
+    cmocka_unit_test_setup_teardown(status_of_every_municipality, setup, teardown),
     cmocka_unit_test(effectiveness_verdicts_read_right),
   };
   return cmocka_run_group_tests_name("cycle", tests, NULL, NULL);
