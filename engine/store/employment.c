@@ -179,11 +179,13 @@ static int settle(employment_writer *w, const char *staff_id, sqlite3_int64 id, 
 static int insert_span(employment_writer *w, const employment_row *row, const char *from, const char *to,
                        const char *source) {
   sqlite3_stmt *st = w->insert;
-  sqlite3_bind_text(st, 1, row->staff_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, row->organization_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, row->position, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 4, from, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(st, 5, to);
+  /* not copied: run() steps, resets and clears the statement while they live */
+  sqlite3_bind_text(st, 1, row->staff_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, row->organization_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, row->position, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
+  if (to && *to) sqlite3_bind_text(st, 5, to, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 5);
   sqlite3_bind_text(st, 6, source, -1, SQLITE_STATIC);
   if (run(st) != 0) return -1;
   w->opened++;

@@ -101,7 +101,24 @@ typedef struct import_run {
   int spans;                    /* 1 when employment is open */
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
   progress progress;            /* the line on a terminal (progress.h) */
+  /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
+  const char *field_name[32];
+  int field_index[32];
+  size_t nfield_names;
 } import_run;
+
+/* entity_field_index of the run's entity, remembered by the name's address
+ * (the names are the literals of this file). */
+static int field_at(import_run *run, const char *name) {
+  for (size_t i = 0; i < run->nfield_names; i++)
+    if (run->field_name[i] == name) return run->field_index[i];
+  int f = entity_field_index(run->entity, name);
+  if (run->nfield_names < sizeof run->field_name / sizeof *run->field_name) {
+    run->field_name[run->nfield_names] = name;
+    run->field_index[run->nfield_names++] = f;
+  }
+  return f;
+}
 
 /* Whose a row is. Ids are unique across the store, so an id already
  * there belongs to one municipality: a row of another municipality with
@@ -197,9 +214,9 @@ static int check_personal(import_run *run, const import_options *opt, char *err,
 /* 1 when field f is an organization's kind, which a name that starts
  * with a legal form gives ("МАДОУ «Детский сад № 5»") when the file has
  * no kind of its own. */
-static int kind_from_name(const import_run *run, size_t f) {
+static int kind_from_name(import_run *run, size_t f) {
   return !strcmp(run->entity->table, "organization") && !strcmp(run->entity->fields[f].name, "kind") &&
-         run->column_of_field[entity_field_index(run->entity, "name")] >= 0;
+         run->column_of_field[field_at(run, "name")] >= 0;
 }
 
 /* The kind an organization's name tells by its legal form, or NULL. */
@@ -419,9 +436,10 @@ static void run_close(import_run *run) {
 
 /* 1 when stmt (one text parameter) finds a row. */
 static int probe(sqlite3_stmt *stmt, const char *value) {
-  sqlite3_reset(stmt);
-  sqlite3_bind_text(stmt, 1, value, -1, SQLITE_TRANSIENT);
-  return sqlite3_step(stmt) == SQLITE_ROW;
+  sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+  int found = sqlite3_step(stmt) == SQLITE_ROW;
+  sqlite3_reset(stmt); /* before value goes */
+  return found;
 }
 
 /* A value of a vocabulary that is not one of its names: the phrase form of
@@ -502,19 +520,18 @@ static int parse_field(const entity_field *fd, const char *raw, typed_value *v, 
 }
 
 /* Checks rules that tie two fields of one row together. */
-static int check_row_consistency(const import_run *run, typed_value *v, char *msg, size_t msglen) {
-  const entity_def *e = run->entity;
-  int birth = entity_field_index(e, "birth_year"), start = entity_field_index(e, "career_start_year");
+static int check_row_consistency(import_run *run, typed_value *v, char *msg, size_t msglen) {
+  int birth = field_at(run, "birth_year"), start = field_at(run, "career_start_year");
   if (birth >= 0 && start >= 0 && v[birth].present && v[start].present &&
       v[start].integer < v[birth].integer + 14) {
     snprintf(msg, msglen, _("%s: career starts before the worker turned 14 (%lld, born %lld)"),
              column_name(run, (size_t)start), (long long)v[start].integer, (long long)v[birth].integer);
     return -1;
   }
-  int from = entity_field_index(e, "date"), to = entity_field_index(e, "end_date");
-  if (from < 0) from = entity_field_index(e, "start_date");
-  if (from < 0) from = entity_field_index(e, "hire_date"), to = entity_field_index(e, "leave_date");
-  if (from < 0) from = entity_field_index(e, "from_date"), to = entity_field_index(e, "to_date");
+  int from = field_at(run, "date"), to = field_at(run, "end_date");
+  if (from < 0) from = field_at(run, "start_date");
+  if (from < 0) from = field_at(run, "hire_date"), to = field_at(run, "leave_date");
+  if (from < 0) from = field_at(run, "from_date"), to = field_at(run, "to_date");
   if (from >= 0 && to >= 0 && v[from].present && v[to].present && strcmp(v[to].date, v[from].date) < 0) {
     snprintf(msg, msglen, _("%s: ends before it starts (%s < %s)"), column_name(run, (size_t)to),
              v[to].date, v[from].date);
@@ -542,7 +559,7 @@ static char *derived_id(const import_run *run, const typed_value *v) {
  * event_field names into the field called name of v, when the row lacks
  * it. Returns 0, or -1 when the event or its value is not in the store. */
 static int from_event(import_run *run, typed_value *v, const char *event_field, const char *name, int col) {
-  int to = entity_field_index(run->entity, name), from = entity_field_index(run->entity, event_field);
+  int to = field_at(run, name), from = field_at(run, event_field);
   if (to < 0 || v[to].present || from < 0 || !v[from].present) return 0;
   sqlite3_stmt *st = run->event_lookup;
   sqlite3_reset(st);
@@ -567,14 +584,14 @@ static int from_event(import_run *run, typed_value *v, const char *event_field, 
 static int complete_from_event(import_run *run, typed_value *v, char *msg, size_t msglen) {
   const char *table = run->entity->table;
   if (!strcmp(table, "event")) {
-    int kind = entity_field_index(run->entity, "kind");
+    int kind = field_at(run, "kind");
     if (from_event(run, v, "parent_id", "kind", 0) != 0 || !v[kind].present) {
       snprintf(msg, msglen, _("%s: required value is missing (a stage may take it from its event, parent_id)"),
                column_name(run, (size_t)kind));
       return -1;
     }
   } else if (!strcmp(table, "participation")) {
-    int staff = entity_field_index(run->entity, "staff_id"), org = entity_field_index(run->entity, "organization_id");
+    int staff = field_at(run, "staff_id"), org = field_at(run, "organization_id");
     if (!v[staff].present && !v[org].present) {
       snprintf(msg, msglen, _("%s: who took part is missing: give the worker (staff_id) or the organization"
                  " (organization_id)"), column_name(run, (size_t)staff));
@@ -584,7 +601,7 @@ static int complete_from_event(import_run *run, typed_value *v, char *msg, size_
       snprintf(msg, msglen, _("event_id: the event has no date"));
       return -1;
     }
-    int role = entity_field_index(run->entity, "role");
+    int role = field_at(run, "role");
     if (!v[role].present) { /* who is named without a role took part */
       v[role].text = "participant";
       v[role].present = 1;
@@ -601,8 +618,8 @@ static int names_a_worker(const entity_def *e, size_t f) {
 
 /* "Учитель математики": a position written with its subject gives the
  * subject, unless the file has its own column for it. */
-static void subject_from_position(const import_run *run, typed_value *v) {
-  int position = entity_field_index(run->entity, "position"), subject = entity_field_index(run->entity, "subject");
+static void subject_from_position(import_run *run, typed_value *v) {
+  int position = field_at(run, "position"), subject = field_at(run, "subject");
   if (position < 0 || subject < 0 || !v[position].qualifier || v[subject].present) return;
   const vocabulary *subjects = vocabulary_find("subject");
   const char *qualifier = v[position].qualifier;
@@ -660,7 +677,7 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
     if ((!raw || !*raw) && strcmp(fd->name, "municipality") == 0 && run->municipality[0])
       raw = run->municipality;
     if ((!raw || !*raw) && kind_from_name(run, f)) {
-      const char *name = v[entity_field_index(e, "name")].text;
+      const char *name = v[field_at(run, "name")].text;
       if ((v[f].text = name ? kind_of_name(name) : NULL)) {
         v[f].present = 1;
         continue;
@@ -748,10 +765,11 @@ static int check_owner(import_run *run, const typed_value *v, char *msg, size_t 
 
 /* Refuses a second row with an id already seen in this file. */
 static int check_unique(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
-  sqlite3_reset(run->seen);
-  sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)row->line);
-  if (sqlite3_step(run->seen) != SQLITE_DONE) {
+  int rc = sqlite3_step(run->seen);
+  sqlite3_reset(run->seen); /* before id goes; sqlite3_changes holds */
+  if (rc != SQLITE_DONE) {
     snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
     return -1;
   }
@@ -827,18 +845,17 @@ static char *extra_json(const import_run *run, const rows_row *row, const typed_
 }
 
 /* The date field called name of a validated row, or NULL when absent. */
-static const char *row_date(const import_run *run, const typed_value *v, const char *name) {
-  int f = entity_field_index(run->entity, name);
+static const char *row_date(import_run *run, const typed_value *v, const char *name) {
+  int f = field_at(run, name);
   return f >= 0 && v[f].present ? v[f].date : NULL;
 }
 
 /* The employment a validated staff row tells. */
-static employment_row span_row(const import_run *run, const typed_value *v) {
-  const entity_def *e = run->entity;
-  int start = entity_field_index(e, "career_start_year");
+static employment_row span_row(import_run *run, const typed_value *v) {
+  int start = field_at(run, "career_start_year");
   employment_row row = {.staff_id = v[0].text,
-                        .organization_id = v[entity_field_index(e, "organization_id")].text,
-                        .position = v[entity_field_index(e, "position")].text,
+                        .organization_id = v[field_at(run, "organization_id")].text,
+                        .position = v[field_at(run, "position")].text,
                         .hire = row_date(run, v, "hire_date"), .leave = row_date(run, v, "leave_date"),
                         .career_start = start >= 0 && v[start].present ? (int)v[start].integer : 0};
   return row;
@@ -1014,7 +1031,7 @@ static int add_problem(import_run *run, const rows_row *row, const char *msg, ch
 
 /* The identity of a row within its file: the id, and for a staff
  * history (rows with hire dates) the id and the hire date. */
-static const char *unique_key(const import_run *run, const typed_value *v, char *buf, size_t len) {
+static const char *unique_key(import_run *run, const typed_value *v, char *buf, size_t len) {
   const char *hire = run->spans && !run->opt->snapshot ? row_date(run, v, "hire_date") : NULL;
   if (!hire) return v[0].text;
   snprintf(buf, len, "%s|%s", v[0].text, hire);
@@ -1170,6 +1187,23 @@ static void restore_cache(sqlite3 *db, long long cache) {
   sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/* The connection's PRAGMA foreign_keys (1 when it could not be read: the
+ * store's own setting, store.c). */
+static int foreign_keys_of(sqlite3 *db) {
+  int on = 1;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) on = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  return on;
+}
+
+/* Sets PRAGMA foreign_keys, which SQLite only changes outside a transaction. */
+static void set_foreign_keys(sqlite3 *db, int on) {
+  sqlite3_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+}
+
 int import_file(sqlite3 *db, const char *entity, const char *path, const import_options *opt,
                 import_report *report, char *err, size_t errlen) {
   memset(report, 0, sizeof *report);
@@ -1200,6 +1234,15 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
   store_meta_get(db, "municipality", run.municipality, sizeof run.municipality);
   char inner[512];
   long long cache = bulk_cache(db);
+  /* SQLite's own foreign keys are off for the import's transaction: every
+   * reference a row makes is looked up by the importer before the row is
+   * written (validate_row, one indexed probe per field with a reference,
+   * refused with its own message), and an employment span refers to the
+   * worker just written and their checked organization. Checked again,
+   * each row's insert cost two more index searches and a statement journal
+   * (a page copied per b-tree and row) for an abort that cannot come. */
+  int foreign_keys = foreign_keys_of(db);
+  if (foreign_keys) set_foreign_keys(db, 0);
   int rc = store_exec(db, "BEGIN IMMEDIATE", inner, sizeof inner);
   if (rc != 0) {
     snprintf(err, errlen, _("%s: store is busy or read-only: %s"), path, inner);
@@ -1221,6 +1264,7 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
     report->written = rc == 2;
     if (rc == 2) rc = 0;
   }
+  if (foreign_keys) set_foreign_keys(db, 1);
   restore_cache(db, cache);
   if (rc == -1 && !report->written && report->rejected_path[0]) {
     remove(report->rejected_path); /* rows were not imported; the aside file would mislead */

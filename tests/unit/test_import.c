@@ -504,6 +504,63 @@ static void personal_data_refused_or_dropped(void **state) {
 /* Events with stages, participation and registries: Russian headers and
  * values, what a stage and a participation take from their event, and the
  * refusals with the nearest value. */
+/* Imports content with skip_invalid and checks its one rejected row (line 3) says message. */
+static void one_bad_reference(fixture *f, const char *entity, const char *content, const char *message) {
+  import_report r;
+  char err[1024];
+  import_options opt = {.skip_invalid = 1};
+  int rc = import_text(f, entity, "refs.csv", content, opt, &r, err, sizeof err);
+  if (rc != 0) print_error("%s: %s\n", entity, err);
+  assert_int_equal(rc, 0);
+  assert_int_equal(r.rejected, 1);
+  char expected[600];
+  snprintf(expected, sizeof expected, "%s/refs.csv:3: %s", f->dir, message);
+  if (strcmp(r.problems[0].message, expected) != 0) print_error("got      %s\nexpected %s\n", r.problems[0].message, expected);
+  assert_string_equal(r.problems[0].message, expected);
+  import_report_free(&r);
+}
+
+/* An import runs without SQLite's foreign keys (its own probes check every
+ * reference): each referencing field still refuses an id the store lacks,
+ * with the importer's message; the store holds no dangling reference after
+ * (PRAGMA foreign_key_check), and the connection gets its setting back. */
+static void references_refused_without_sqlite_foreign_keys(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  one_bad_reference(f, "staff", "id,organization_id,position,birth_year,career_start_year\np1,sch1,teacher,1980,2003\np2,sch9,teacher,1980,2003\n",
+                    "organization_id: no organization with this id in the store; import it first (sch9)");
+  one_bad_reference(f, "activities", "id,staff_id,kind,date\na1,p1,course,2023-01-10\na2,p9,course,2023-01-10\n",
+                    "staff_id: no staff with this id in the store; import it first (p9)");
+  one_bad_reference(f, "communities", "id,name,kind,organization_id,municipality\n"
+                    "c1,МО учителей,methodical_association,sch1,emz\nc2,МО учителей 2,methodical_association,sch9,emz\n",
+                    "organization_id: no organization with this id in the store; import it first (sch9)");
+  one_bad_reference(f, "documents", "id,kind,date,title,organization_id,municipality\n"
+                    "d1,plan,2023-01-10,План,sch1,emz\nd2,plan,2023-01-10,План 2,sch9,emz\n",
+                    "organization_id: no organization with this id in the store; import it first (sch9)");
+  one_bad_reference(f, "events", "id,kind,title,start_date,organization_id,municipality\n"
+                    "e1,competition,Конкурс,2023-01-10,sch1,emz\ne2,competition,Конкурс 2,2023-01-10,sch9,emz\n",
+                    "organization_id: no organization with this id in the store; import it first (sch9)");
+  one_bad_reference(f, "events", "id,kind,title,start_date,parent_id,municipality\n"
+                    "e1-m,competition,Этап,2023-02-10,e1,emz\ne9-m,competition,Этап 2,2023-02-10,e9,emz\n",
+                    "parent_id: no event with this id in the store; import it first (e9)");
+  one_bad_reference(f, "participation", "event_id,staff_id,organization_id\ne1,p1,\ne9,p1,\n",
+                    "event_id: no event with this id in the store; import it first (e9)");
+  one_bad_reference(f, "participation", "event_id,staff_id,organization_id\ne1-m,p1,\ne1-m,p9,\n",
+                    "staff_id: no staff with this id in the store; import it first (p9)");
+  one_bad_reference(f, "participation", "event_id,staff_id,organization_id\ne1,,sch1\ne1,,sch9\n",
+                    "organization_id: no organization with this id in the store; import it first (sch9)");
+  one_bad_reference(f, "registries", "registry,staff_id,from_date\nmentor,p1,2023-01-10\nmentor,p9,2023-01-10\n",
+                    "staff_id: no staff with this id in the store; import it first (p9)");
+  assert_int_equal(count(f->db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'p1'"), 1);
+  assert_int_equal(count(f->db, "PRAGMA foreign_keys"), 1);
+  /* a connection that had them off keeps them off */
+  assert_int_equal(sqlite3_exec(f->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), SQLITE_OK);
+  one_bad_reference(f, "activities", "id,staff_id,kind,date\na3,p1,course,2023-01-11\na4,p8,course,2023-01-10\n",
+                    "staff_id: no staff with this id in the store; import it first (p8)");
+  assert_int_equal(count(f->db, "PRAGMA foreign_keys"), 0);
+}
+
 static void events_participation_and_registries(void **state) {
   fixture *f = *state;
   load_organizations(f);
@@ -700,6 +757,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(repeated_values_read_the_same, setup, teardown),
     cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
     cmocka_unit_test_setup_teardown(events_participation_and_registries, setup, teardown),
+    cmocka_unit_test_setup_teardown(references_refused_without_sqlite_foreign_keys, setup, teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
