@@ -84,6 +84,8 @@ static int global_parse(int argc, char **argv, command_args *args, int *status) 
 }
 
 int main(int argc, char **argv) {
+  /* before SQLite starts: its memory statistics, which nothing reads, cost a mutex per allocation */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   i18n_init();
   command_args args = {0};
   args.db = getenv("PDMON_DB") && *getenv("PDMON_DB") ? getenv("PDMON_DB") : "pdmon.db";
