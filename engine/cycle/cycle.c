@@ -347,34 +347,42 @@ static int store_problems(writer *w, long long cycle) {
                        " ORDER BY r.rowid", cycle);
 }
 
-/* Problem zones again for the (cycle, indicator) pairs of the table pairs,
- * after their results were re-judged: the same statements as a run's,
- * for those indicators only, over every cycle of the table at once. */
-int cycle_rederive_problems(sqlite3 *db, const char *pairs, char *err, size_t errlen) {
-  char in_pairs[256], sql[8192];
-  snprintf(in_pairs, sizeof in_pairs,
-           " EXISTS (SELECT 1 FROM %s q WHERE q.cycle_id = p.cycle_id AND q.indicator = p.indicator)", pairs);
+/* Problem zones again at the places (cycle_id, indicator, organization;
+ * NULL: the municipality) of the table places, whose result rows were
+ * re-judged and changed: what a run's statements give there, computed for
+ * those places only and driven from them (CROSS JOIN: the places first,
+ * each lookup by an index; the planner knows nothing of a temporary table
+ * and would scan every problem or result), so that the cost follows the
+ * rows that changed, not the cycles.
+ * A problem zone depends only on its place's result row and the problem
+ * carried there, so every other place is already what a run derives. */
+int cycle_rederive_problems(sqlite3 *db, const char *places, char *err, size_t errlen) {
+  char sql[8192];
   writer w = {.db = db, .err = err, .errlen = errlen};
-  snprintf(sql, sizeof sql, "DELETE FROM cycle_problem AS p WHERE p.carried_from IS NULL AND%s", in_pairs);
-  if (writer_run(&w, sql, 0) != 0) return -1;
-  snprintf(sql, sizeof sql, "UPDATE cycle_problem AS p SET resolved = NULL WHERE%s", in_pairs);
-  if (writer_run(&w, sql, 0) != 0) return -1;
   snprintf(sql, sizeof sql,
-           "UPDATE cycle_problem AS p SET resolved = (r.status = 'met'),"
-           " description = CASE WHEN r.status = 'not_met' THEN %s ELSE p.description END"
-           " FROM cycle_result AS r WHERE p.carried_from IS NOT NULL AND%s"
-           " AND r.cycle_id = p.cycle_id AND r.breakdown IS NULL AND r.indicator = p.indicator"
-           " AND r.organization IS p.organization AND r.status IN ('met', 'not_met', 'no_data', 'error')",
-           PROBLEM_DESCRIPTION, in_pairs);
+           "DELETE FROM cycle_problem WHERE id IN (SELECT p.id FROM %s AS x CROSS JOIN cycle_problem AS p"
+           " ON p.cycle_id = x.cycle_id AND p.indicator = x.indicator AND p.organization IS x.organization"
+           " WHERE p.carried_from IS NULL)", places);
+  if (writer_run(&w, sql, 0) != 0) return -1;
+  /* a carried problem: resolved when met, open when not met (saying how it
+   * stands now) or without data, neither when the row is not judged */
+  snprintf(sql, sizeof sql,
+           "UPDATE cycle_problem AS p SET resolved = CASE WHEN r.status IN ('met', 'not_met', 'no_data', 'error')"
+           " THEN r.status = 'met' END, description = CASE WHEN r.status = 'not_met' THEN %s ELSE p.description END"
+           " FROM %s AS x JOIN cycle_result AS r ON r.cycle_id = x.cycle_id AND r.indicator = x.indicator"
+           " AND r.organization IS x.organization AND r.breakdown IS NULL"
+           " WHERE p.cycle_id = x.cycle_id AND p.indicator = x.indicator AND p.organization IS x.organization"
+           " AND p.carried_from IS NOT NULL", PROBLEM_DESCRIPTION, places);
   if (writer_run(&w, sql, 0) != 0) return -1;
   snprintf(sql, sizeof sql,
            "INSERT INTO cycle_problem (cycle_id, indicator, organization, description)"
            " SELECT r.cycle_id, r.indicator, r.organization, %s"
-           " FROM %s AS q JOIN cycle_result AS r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
+           " FROM %s AS x CROSS JOIN cycle_result AS r ON r.cycle_id = x.cycle_id AND r.indicator = x.indicator"
+           " AND r.organization IS x.organization"
            " WHERE r.breakdown IS NULL AND r.status = 'not_met'"
            " AND NOT EXISTS (SELECT 1 FROM cycle_problem p WHERE p.cycle_id = r.cycle_id AND p.indicator = r.indicator"
            " AND p.organization IS r.organization AND p.carried_from IS NOT NULL)"
-           " ORDER BY r.rowid", PROBLEM_DESCRIPTION, pairs);
+           " ORDER BY r.rowid", PROBLEM_DESCRIPTION, places);
   return writer_run(&w, sql, 0);
 }
 

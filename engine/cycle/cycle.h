@@ -53,10 +53,11 @@ int cycle_run(sqlite3 *db, const char *store_path, const cycle_ref *c, char *err
 int cycle_store(sqlite3 *db, const cycle_ref *c, struct result_sink *sink, const char *unit, int statements,
                 const struct pack_summary *summary, char *err, size_t errlen);
 
-/* Derives the problem zones again, as a run does, for the (cycle_id,
- * indicator) pairs listed in the table named pairs (a temporary table of
- * the caller) whose results were re-judged. Returns 0 or -1 with err. */
-int cycle_rederive_problems(sqlite3 *db, const char *pairs, char *err, size_t errlen);
+/* Derives the problem zones again, as a run does, at the places listed in
+ * the table named places (a temporary table of the caller: cycle_id,
+ * indicator, organization, NULL for the municipality) whose result rows
+ * (without a breakdown) were re-judged and changed. Returns 0 or -1 with err. */
+int cycle_rederive_problems(sqlite3 *db, const char *places, char *err, size_t errlen);
 
 /* Closes the cycle: analyses the effectiveness of the measures of the
  * previous cycle on their indicators; unresolved problems stay to be

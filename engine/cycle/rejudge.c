@@ -20,7 +20,9 @@
  * rolled back with a dry run). rj_cycle: the cycles and the pack each is judged
  * against (grp: one per pack folder and period); rj_plan: the pack's fingerprints
  * per indicator; rj_pair: each (cycle, indicator) and what becomes of it; rj_src:
- * the stored rows to re-judge with their key (indicator, target selector, figures);
+ * the stored rows to re-judge with their key (indicator, target selector, figures;
+ * was, was_text: the row's status and target phrase as stored, so that the
+ * counts and phrases need not read the wide result rows again);
  * rj_verdict: the judgement of each key. */
 static const char work_tables[] =
     "CREATE TEMP TABLE rj_cycle (id INTEGER PRIMARY KEY, municipality TEXT, period INTEGER, pack_dir TEXT,"
@@ -32,7 +34,7 @@ static const char work_tables[] =
     " previous_text TEXT, target_text TEXT, transitions TEXT, PRIMARY KEY (cycle_id, indicator));"
     "CREATE TEMP TABLE rj_src (rid INTEGER PRIMARY KEY, cycle_id INTEGER, indicator TEXT, grp INTEGER, key TEXT,"
     " total INTEGER, organization TEXT, kind TEXT, cur REAL, den0 INTEGER, base_year INTEGER, base_value REAL,"
-    " base_asked INTEGER, since INTEGER, cum REAL, missing TEXT);"
+    " base_asked INTEGER, since INTEGER, cum REAL, missing TEXT, was TEXT, was_text TEXT);"
     "CREATE TEMP TABLE rj_verdict (key TEXT PRIMARY KEY, need TEXT, status TEXT, message TEXT, target_text TEXT,"
     " target_kind TEXT, target_value REAL, target_reason TEXT, target_origin TEXT, target_year INTEGER,"
     " base_year INTEGER, base_value REAL, growth REAL, progress TEXT, path_value REAL, figure TEXT, since INTEGER,"
@@ -40,8 +42,8 @@ static const char work_tables[] =
 
 static const char drop_work_tables[] =
     "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
-    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_done;"
-    " DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;";
+    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_new;"
+    " DROP TABLE IF EXISTS temp.rj_place; DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;";
 
 /* Prepares sql on db; NULL with err. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
@@ -262,7 +264,8 @@ static int plan_group(judge_job *job) {
   " CASE WHEN r.figure IS NOT NULL THEN r.yearly_value ELSE r.value END AS cur,"                                       \
   " coalesce(CASE WHEN r.figure IS NOT NULL THEN r.yearly_denominator ELSE r.denominator END = 0, 0) AS den0,"        \
   " r.base_year, r.base_value, r.base_asked, r.cumulative_since AS since, r.cumulative_value AS cum,"                                \
-  " CASE WHEN substr(r.message, 1, length(?2)) = ?2 THEN r.message END AS missing"
+  " CASE WHEN substr(r.message, 1, length(?2)) = ?2 THEN r.message END AS missing, r.status AS was,"                 \
+  " r.target_text AS was_text"
 
 /* Every stored row of the group's pairs to re-judge (not the rows that do not
  * apply: no target makes them apply), keyed so that rows judged alike share one
@@ -272,7 +275,8 @@ static int collect_rows(judge_job *job, const char *missing_prefix) {
       "INSERT INTO rj_src SELECT rid, cycle_id, indicator, grp, grp || '|' || indicator || '|' || total || '|'"
       " || quote(organization) || '|' || quote(kind) || '|' || quote(cur) || '|' || den0 || '|' || quote(base_year)"
       " || '|' || quote(base_value) || '|' || quote(base_asked) || '|' || quote(since) || '|' || quote(cum) || '|' || quote(missing),"
-      " total, organization, kind, cur, den0, base_year, base_value, base_asked, since, cum, missing FROM (SELECT " SOURCE_COLUMNS
+      " total, organization, kind, cur, den0, base_year, base_value, base_asked, since, cum, missing, was, was_text"
+      " FROM (SELECT " SOURCE_COLUMNS
       " FROM rj_pair q JOIN cycle_result r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
       " LEFT JOIN organization o ON o.id = r.organization"
       " WHERE q.grp = ?1 AND q.state IN ('changed', 'unrecorded') AND r.status NOT IN ('not_applicable', 'error'))",
@@ -487,14 +491,13 @@ static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
     "DELETE FROM rj_src WHERE EXISTS (SELECT 1 FROM rj_pair q WHERE q.cycle_id = rj_src.cycle_id"
     " AND q.indicator = rj_src.indicator AND q.state = 'lacks')",
     "UPDATE rj_pair SET rows = x.n, changed = x.changed FROM (SELECT s.cycle_id, s.indicator, count(*) AS n,"
-    " sum(r.status IS NOT v.status) AS changed FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid"
-    " JOIN rj_verdict v ON v.key = s.key GROUP BY 1, 2) AS x"
+    " sum(s.was IS NOT v.status) AS changed FROM rj_src s JOIN rj_verdict v ON v.key = s.key GROUP BY 1, 2) AS x"
     " WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
     "UPDATE rj_pair SET rows = 0, changed = 0 WHERE rows IS NULL AND state IN ('changed', 'unrecorded')",
     /* the phrases before and after and the status transitions of each pair, in
      * grouped passes over the pairs' rows (not a lookup per pair) */
-    "CREATE TEMP TABLE rj_phrase AS SELECT DISTINCT s.cycle_id, s.indicator, r.target_text AS before, v.target_text AS after"
-    " FROM rj_src s JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key",
+    "CREATE TEMP TABLE rj_phrase AS SELECT DISTINCT s.cycle_id, s.indicator, s.was_text AS before, v.target_text AS after"
+    " FROM rj_src s JOIN rj_verdict v ON v.key = s.key",
     "UPDATE rj_pair SET previous_text = x.t FROM (SELECT cycle_id, indicator, group_concat(before, ' | ') AS t FROM"
     " (SELECT DISTINCT cycle_id, indicator, before FROM rj_phrase WHERE before IS NOT NULL ORDER BY 1, 2, 3)"
     " GROUP BY 1, 2) AS x WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
@@ -502,8 +505,8 @@ static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
     " (SELECT DISTINCT cycle_id, indicator, after FROM rj_phrase WHERE after IS NOT NULL ORDER BY 1, 2, 3)"
     " GROUP BY 1, 2) AS x WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
     "UPDATE rj_pair SET transitions = x.t FROM (SELECT cycle_id, indicator, group_concat(a || ' -> ' || b || ': ' || n, '; ')"
-    " AS t FROM (SELECT s.cycle_id, s.indicator, r.status AS a, v.status AS b, count(*) AS n FROM rj_src s"
-    " JOIN cycle_result r ON r.rowid = s.rid JOIN rj_verdict v ON v.key = s.key WHERE r.status <> v.status"
+    " AS t FROM (SELECT s.cycle_id, s.indicator, s.was AS a, v.status AS b, count(*) AS n FROM rj_src s"
+    " JOIN rj_verdict v ON v.key = s.key WHERE s.was <> v.status"
     " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4) GROUP BY 1, 2) AS x"
     " WHERE x.cycle_id = rj_pair.cycle_id AND x.indicator = rj_pair.indicator",
   };
@@ -512,38 +515,76 @@ static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
   return 0;
 }
 
-/* The re-judged rows into cycle_result, set-based: the judged fields from the
- * verdict, the figures from the row's own columns (the year's figure, or the
- * cumulative one where the new target judges that). Then the problem zones and
- * the record of each re-judgement. */
+/* The columns a re-judgement may change in a result row. */
+static const char *const judged_columns[] = {
+  "status", "message", "target_text", "target_kind", "target_value", "target_reason", "target_origin",
+  "target_year", "base_year", "base_value", "growth", "progress", "path_value", "figure", "value", "numerator",
+  "denominator", "yearly_value", "yearly_numerator", "yearly_denominator", "cumulative_value",
+  "cumulative_numerator", "cumulative_denominator", "cumulative_since", "base_asked",
+};
+#define JUDGED_COLUMNS (sizeof judged_columns / sizeof *judged_columns)
+
+/* Each re-judged row as it becomes: the judged fields from the verdict, the
+ * figures from the row's own columns (the year's figure, or the cumulative
+ * one where the new target judges that), in the order of judged_columns. */
+#define NEW_ROW                                                                                                      \
+  "v.status, v.message, v.target_text, v.target_kind, v.target_value, v.target_reason, v.target_origin,"               \
+  " v.target_year, v.base_year, v.base_value, v.growth, v.progress, v.path_value, v.figure,"                          \
+  " CASE WHEN v.figure = 'cumulative' THEN r.cumulative_value WHEN r.figure IS NOT NULL THEN r.yearly_value"          \
+  " ELSE r.value END,"                                                                                                \
+  " CASE WHEN v.figure = 'cumulative' THEN r.cumulative_numerator WHEN r.figure IS NOT NULL"                          \
+  " THEN r.yearly_numerator ELSE r.numerator END,"                                                                    \
+  " CASE WHEN v.figure = 'cumulative' THEN r.cumulative_denominator WHEN r.figure IS NOT NULL"                        \
+  " THEN r.yearly_denominator ELSE r.denominator END,"                                                                \
+  " CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_value ELSE r.value END,"              \
+  " CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_numerator ELSE r.numerator END,"      \
+  " CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_denominator"                          \
+  " ELSE r.denominator END,"                                                                                          \
+  " CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_value END,"                                                 \
+  " CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_numerator END,"                                             \
+  " CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_denominator END,"                                           \
+  " v.since, v.base_asked"
+
+/* Appends to buf (of len) each judged column as first, its name, and when
+ * then is not NULL then and its name again, separated by sep. */
+static void each_column(char *buf, size_t len, const char *first, const char *then, const char *sep) {
+  for (size_t i = 0; i < JUDGED_COLUMNS; i++) {
+    size_t used = strlen(buf);
+    const char *name = judged_columns[i];
+    if (used < len)
+      snprintf(buf + used, len - used, "%s%s%s%s%s", i ? sep : "", first, name, then ? then : "", then ? name : "");
+  }
+}
+
+/* The re-judged rows into cycle_result, set-based, and only those that
+ * change: a target table whose phrase changed for one kind of organization
+ * or for the municipality's total re-judges every row of its indicator and
+ * writes only those (and the record of every row is rewritten whole, so a
+ * row written alike costs as much as one that changed). Then
+ * the problem zones at the places of the changed rows, and the record of
+ * each re-judgement. */
 static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
-  static const char *const steps[] = {
-    "UPDATE cycle_result AS r SET status = v.status, message = v.message, target_text = v.target_text,"
-    " target_kind = v.target_kind, target_value = v.target_value, target_reason = v.target_reason,"
-    " target_origin = v.target_origin, target_year = v.target_year, base_year = v.base_year,"
-    " base_value = v.base_value, growth = v.growth, progress = v.progress, path_value = v.path_value,"
-    " figure = v.figure,"
-    " value = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_value WHEN r.figure IS NOT NULL THEN r.yearly_value"
-    " ELSE r.value END,"
-    " numerator = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_numerator WHEN r.figure IS NOT NULL"
-    " THEN r.yearly_numerator ELSE r.numerator END,"
-    " denominator = CASE WHEN v.figure = 'cumulative' THEN r.cumulative_denominator WHEN r.figure IS NOT NULL"
-    " THEN r.yearly_denominator ELSE r.denominator END,"
-    " yearly_value = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_value ELSE r.value END,"
-    " yearly_numerator = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_numerator"
-    " ELSE r.numerator END,"
-    " yearly_denominator = CASE WHEN v.since IS NULL THEN NULL WHEN r.figure IS NOT NULL THEN r.yearly_denominator"
-    " ELSE r.denominator END,"
-    " cumulative_value = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_value END,"
-    " cumulative_numerator = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_numerator END,"
-    " cumulative_denominator = CASE WHEN v.since IS NULL THEN NULL ELSE r.cumulative_denominator END,"
-    " cumulative_since = v.since, base_asked = v.base_asked"
-    " FROM rj_src s JOIN rj_verdict v ON v.key = s.key WHERE r.rowid = s.rid",
-    "CREATE TEMP TABLE rj_done AS SELECT cycle_id, indicator FROM rj_pair WHERE state IN ('changed', 'unrecorded')",
-  };
-  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
-    if (run_int(db, steps[i], 0, err, errlen) != 0) return -1;
-  if (cycle_rederive_problems(db, "temp.rj_done", err, errlen) != 0) return -1;
+  char names[1024] = "", differs[2048] = "", set[2048] = "", sql[8192];
+  each_column(names, sizeof names, "", NULL, ", ");
+  each_column(differs, sizeof differs, "n.", " IS NOT r.", " OR ");
+  each_column(set, sizeof set, "n.", NULL, ", ");
+  snprintf(sql, sizeof sql,
+           "CREATE TEMP TABLE rj_new (rid INTEGER PRIMARY KEY, cycle_id, indicator, organization, breakdown, %s)", names);
+  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
+  snprintf(sql, sizeof sql,
+           "WITH n (rid, cycle_id, indicator, organization, breakdown, %s) AS (SELECT s.rid, r.cycle_id, r.indicator,"
+           " r.organization, r.breakdown, " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+           " JOIN cycle_result r ON r.rowid = s.rid)"
+           " INSERT INTO rj_new SELECT n.* FROM n JOIN cycle_result r ON r.rowid = n.rid WHERE %s", names, differs);
+  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
+  /* driven by the changed rows' ids (an UPDATE ... FROM scans every result) */
+  snprintf(sql, sizeof sql, "UPDATE cycle_result SET (%s) = (SELECT %s FROM rj_new n WHERE n.rid = cycle_result.rowid)"
+           " WHERE rowid IN (SELECT rid FROM rj_new)", names, set);
+  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
+  if (run_int(db, "CREATE TEMP TABLE rj_place AS SELECT DISTINCT cycle_id, indicator, organization FROM rj_new"
+                  " WHERE breakdown IS NULL", 0, err, errlen) != 0)
+    return -1;
+  if (cycle_rederive_problems(db, "temp.rj_place", err, errlen) != 0) return -1;
   return run_int(db, "INSERT INTO cycle_judgement (cycle_id, indicator, judged_by, judged_at, targets, formula, pack_dir,"
                      " previous_text, target_text, rows, changed, transitions)"
                      " SELECT q.cycle_id, q.indicator, 'rejudge', strftime('%Y-%m-%dT%H:%M:%SZ','now'), q.targets,"

@@ -296,6 +296,95 @@ static void every_cycle_of_a_store_with_its_layer(void **state) {
   support_remove_tree(b);
 }
 
+/* Runs sql on the store at path for writing; fails the test on an error. */
+static void store_sql(const char *path, const char *sql) {
+  sqlite3 *db;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg ? msg : "?");
+  sqlite3_close(db);
+}
+
+/* Triggers that note every result row updated and every problem zone
+ * written, added, or removed by a re-judgement. */
+static const char TOUCHED[] =
+    "CREATE TABLE touched (what TEXT, cycle_id INTEGER, indicator TEXT, organization TEXT);"
+    "CREATE TRIGGER touched_result AFTER UPDATE ON cycle_result BEGIN"
+    " INSERT INTO touched VALUES ('result', new.cycle_id, new.indicator, new.organization); END;"
+    "CREATE TRIGGER touched_problem_in AFTER INSERT ON cycle_problem BEGIN"
+    " INSERT INTO touched VALUES ('problem', new.cycle_id, new.indicator, new.organization); END;"
+    "CREATE TRIGGER touched_problem_out AFTER DELETE ON cycle_problem BEGIN"
+    " INSERT INTO touched VALUES ('problem', old.cycle_id, old.indicator, old.organization); END;"
+    "CREATE TRIGGER touched_problem AFTER UPDATE ON cycle_problem BEGIN"
+    " INSERT INTO touched VALUES ('problem', new.cycle_id, new.indicator, new.organization); END;";
+
+/* A re-judgement writes only the rows whose judgement changes: a target
+ * table whose phrase changes for the municipality's total only re-judges
+ * every row of its indicator, but writes the total alone (and its problem
+ * zone), touches no other cycle, and a second re-judgement with nothing left
+ * to change writes nothing at all. */
+static void only_the_rows_that_change_are_written(void **state) {
+  (void)state;
+  char *dir = support_tempdir();
+  copy_rules(dir, NULL);
+  char folder[2048], args[4096], store[2048];
+  snprintf(folder, sizeof folder, "%s/packs/synth0002", dir);
+  assert_int_equal(mkdir(folder, 0700), 0);
+  static const char layer[] =
+      "pack { id = \"synth0002\", title = \"Своя\", municipality = \"synth0002\", extends = \"chelyabinsk\" }\n"
+      "targets { routes_formed = { default = \"Ежегодно - 75%%\", municipality = \"Ежегодно - %d%%\" } }\n";
+  char text[512];
+  snprintf(text, sizeof text, layer, 75);
+  free(support_write_text(dir, "packs/synth0002/pack.lua", text));
+  snprintf(args, sizeof args, "synth --scale region --seed 9 --organizations 3 --out '%s/csv'", dir);
+  expect(dir, args, 0, NULL);
+  expect(dir, "init", 0, NULL);
+  static const char *const entities[] = {"organizations", "staff", "activities", "communities", "documents"};
+  for (int i = 0; i < 5; i++) {
+    snprintf(args, sizeof args, "import %s '%s/csv/%s.csv'", entities[i], dir, entities[i]);
+    expect(dir, args, 0, NULL);
+  }
+  for (int m = 1; m <= 3; m++) {
+    snprintf(args, sizeof args, "init --municipality synth%04d --pack '%s/packs/%s'", m, dir,
+             m == 2 ? "synth0002" : "chelyabinsk");
+    expect(dir, args, 0, NULL);
+    expect(dir, "cycle open --period 2023", 0, NULL);
+    expect(dir, "cycle run", 0, NULL);
+  }
+  snprintf(store, sizeof store, "%s/store.db", dir);
+  long long judged = scalar(store, "SELECT count(*) FROM cycle_result r JOIN cycle c ON c.id = r.cycle_id"
+                                   " WHERE c.municipality = 'synth0002' AND r.indicator = 'routes_formed'"
+                                   " AND r.status NOT IN ('not_applicable', 'error')");
+  assert_true(judged > 1); /* the total and at least one organization are judged */
+  store_sql(store, TOUCHED);
+  snprintf(text, sizeof text, layer, 99);
+  free(support_write_text(dir, "packs/synth0002/pack.lua", text));
+  snprintf(args, sizeof args, "cycle rejudge --all --pack '%s/packs/chelyabinsk'", dir);
+  char *out = run(dir, args, 0, "(cycles: 3)");
+  char results[64];
+  snprintf(results, sizeof results, "results re-judged: %lld", judged);
+  if (!strstr(out, "routes_formed: target") || !strstr(out, results)) fail_msg("every row is re-judged:\n%s", out);
+  free(out);
+  /* written: the municipality's total of routes_formed in synth0002's cycle, nothing else */
+  assert_int_equal(scalar(store, "SELECT count(*) FROM touched WHERE what = 'result'"), 1);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM touched t JOIN cycle c ON c.id = t.cycle_id"
+                                 " WHERE t.what = 'result' AND c.municipality = 'synth0002'"
+                                 " AND t.indicator = 'routes_formed' AND t.organization IS NULL"), 1);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM touched t JOIN cycle c ON c.id = t.cycle_id"
+                                 " WHERE t.what = 'problem' AND NOT (c.municipality = 'synth0002'"
+                                 " AND t.indicator = 'routes_formed' AND t.organization IS NULL)"), 0);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result r JOIN cycle c ON c.id = r.cycle_id"
+                                 " WHERE c.municipality = 'synth0002' AND r.indicator = 'routes_formed'"
+                                 " AND r.organization IS NULL AND r.target_text = 'Ежегодно - 99%'"), 1);
+  /* nothing left to change: nothing written */
+  store_sql(store, "DELETE FROM touched");
+  out = run(dir, args, 0, "left as judged");
+  free(out);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM touched"), 0);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE judged_by = 'rejudge'"), 1);
+  support_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
@@ -308,6 +397,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(a_target_needing_another_year_is_refused),
       cmocka_unit_test(history_stays_true),
       cmocka_unit_test(every_cycle_of_a_store_with_its_layer),
+      cmocka_unit_test(only_the_rows_that_change_are_written),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
