@@ -19,7 +19,8 @@
 /* The work tables of one re-judgement (temporary: gone with the connection, and
  * rolled back with a dry run). rj_cycle: the cycles and the pack each is judged
  * against (grp: one per pack folder and period); rj_plan: the pack's fingerprints
- * per indicator; rj_pair: each (cycle, indicator) and what becomes of it; rj_src:
+ * per indicator; rj_pair: each (cycle, indicator) whose targets changed (or were
+ * never recorded) and what becomes of it; rj_src:
  * the stored rows to re-judge with their key (indicator, target selector, figures;
  * was, was_text: the row's status and target phrase as stored, so that the
  * counts and phrases need not read the wide result rows again);
@@ -169,6 +170,7 @@ typedef struct judge_job {
   int grp, period;
   int ctx_ref;            /* the judging context (period, memo of judgements) */
   long long groups;
+  int unchanged;          /* pairs whose targets did not change */
   char *err;
   size_t errlen;
   int rc;
@@ -379,20 +381,39 @@ static int judge_keys(judge_job *job) {
   return rc;
 }
 
-/* The pairs of the group: each (cycle, indicator) with stored results, and
- * whether its targets changed since it was judged (the latest judgement). */
+/* Each (cycle, indicator) of the group with the id of its latest judgement
+ * (one descending probe of cycle_judgement's index per pair; NULL: never
+ * recorded), as a FROM clause. */
+#define GROUP_PAIRS                                                                                                  \
+  " FROM (SELECT c.id, p.indicator, c.grp, p.targets, p.formula, p.by_id, p.advised,"                                \
+  " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"                       \
+  " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"        \
+  " LEFT JOIN cycle_judgement j ON j.id = x.jid"
+
+/* The pairs of the group whose targets changed since they were judged (the
+ * latest judgement), or that have results and were never recorded, into
+ * rj_pair; the pairs whose targets did not change are only counted (most
+ * pairs of a store: they cost one probe each and are never read again). */
 static int pair_group(judge_job *job) {
-  return run_int(job->db,
+  int rc = run_int(job->db,
       "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id, advised)"
-      " SELECT c.id, p.indicator, c.grp, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = p.targets"
-      " THEN 'same' WHEN j.formula <> p.formula THEN 'formula' ELSE 'changed' END, p.targets, p.formula, p.by_id,"
-      " p.advised FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp"
-      " LEFT JOIN (SELECT k.cycle_id, k.indicator, max(k.id) AS id FROM rj_cycle g JOIN cycle_judgement k"
-      " ON k.cycle_id = g.id WHERE g.grp = ?1 GROUP BY 1, 2) AS l ON l.cycle_id = c.id AND l.indicator = p.indicator"
-      " LEFT JOIN cycle_judgement j ON j.id = l.id"
-      " WHERE c.grp = ?1 AND (j.id IS NOT NULL"
-      " OR EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = c.id AND r.indicator = p.indicator))",
+      " SELECT x.id, x.indicator, x.grp, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.formula <> x.formula"
+      " THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised" GROUP_PAIRS
+      " WHERE j.targets <> x.targets OR (j.id IS NULL"
+      " AND EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = x.id AND r.indicator = x.indicator))",
       job->grp, job->err, job->errlen);
+  if (rc != 0) return rc;
+  sqlite3_stmt *st = prepare(job->db, "SELECT count(*)" GROUP_PAIRS " WHERE j.targets = x.targets", job->err, job->errlen);
+  if (!st) return -1;
+  sqlite3_bind_int(st, 1, job->grp);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    job->unchanged += sqlite3_column_int(st, 0);
+  } else {
+    snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+    rc = -1;
+  }
+  sqlite3_finalize(st);
+  return rc;
 }
 
 /* Judges within a protected call: Lua values are read only here. */
@@ -417,7 +438,7 @@ static int judge_protected(lua_State *L) {
 
 /* Loads the pack of group grp and judges the group's stored rows. */
 static int judge_group(sqlite3 *db, int grp, const char *pack_dir, int period, const rejudge_options *opt,
-                       long long *groups, char *err, size_t errlen) {
+                       long long *groups, int *unchanged, char *err, size_t errlen) {
   sandbox *sb = sandbox_new(sandbox_default_limits());
   if (!sb) {
     snprintf(err, errlen, _("out of memory creating the rule sandbox"));
@@ -458,6 +479,7 @@ static int judge_group(sqlite3 *db, int grp, const char *pack_dir, int period, c
     }
   }
   *groups += job.groups;
+  *unchanged += job.unchanged;
   if (job.ctx_ref != LUA_NOREF) luaL_unref(sandbox_lua(sb), LUA_REGISTRYINDEX, job.ctx_ref);
   pack_release(&job.p);
   sandbox_free(sb);
@@ -473,7 +495,8 @@ static int judge_groups(sqlite3 *db, const rejudge_options *opt, rejudge_summary
   while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", (const char *)sqlite3_column_text(st, 1));
-    rc = judge_group(db, sqlite3_column_int(st, 0), dir, sqlite3_column_int(st, 2), opt, &sum->groups, err, errlen);
+    rc = judge_group(db, sqlite3_column_int(st, 0), dir, sqlite3_column_int(st, 2), opt, &sum->groups, &sum->unchanged,
+                     err, errlen);
   }
   sqlite3_finalize(st);
   return rc;
@@ -616,7 +639,7 @@ static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum,
   sqlite3_stmt *st = prepare(db, "SELECT q.indicator, q.state, q.need, q.previous_text, q.target_text, count(*),"
                                  " sum(q.rows), sum(q.changed), CASE WHEN count(*) = 1 THEN min(q.transitions) END,"
                                  " sum(q.advised AND q.changed > 0), min(q.cycle_id), min(c.municipality), min(c.period)"
-                                 " FROM rj_pair q JOIN rj_cycle c ON c.id = q.cycle_id WHERE q.state <> 'same'"
+                                 " FROM rj_pair q JOIN rj_cycle c ON c.id = q.cycle_id"
                                  " GROUP BY q.indicator, q.state, q.need, q.previous_text, q.target_text"
                                  " ORDER BY q.indicator, q.previous_text, q.target_text", err, errlen);
   if (!st) return -1;
@@ -697,12 +720,7 @@ int cycle_rejudge(sqlite3 *db, const rejudge_options *opt, FILE *out, rejudge_su
   if (rc == 0) rc = judge_groups(db, opt, sum, err, errlen);
   if (rc == 0) rc = settle_pairs(db, err, errlen);
   if (rc == 0 && !opt->dry_run) rc = apply_verdicts(db, err, errlen);
-  if (rc == 0) {
-    sqlite3_stmt *st = prepare(db, "SELECT count(*) FROM rj_pair WHERE state = 'same'", err, errlen);
-    if (st && sqlite3_step(st) == SQLITE_ROW) sum->unchanged = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    rc = report(db, opt, sum, out, err, errlen);
-  }
+  if (rc == 0) rc = report(db, opt, sum, out, err, errlen);
   if (rc == 0 && !opt->dry_run) rc = store_exec(db, "COMMIT", err, errlen);
   if (rc != 0 || opt->dry_run) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_exec(db, drop_work_tables, NULL, NULL, NULL);
