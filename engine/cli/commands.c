@@ -91,7 +91,7 @@ const command_def command_table[] = {
       VALUE("cycle", "N", N_("this cycle (default: the latest)")),
       LIST("measure", "ID", N_("a measure the decision concerns"))}},
     {"report", command_report, "[--cycle N] --format html|md|json|csv|xlsx [--org ID] [--as-of DATE] [--plain] [-o FILE]\n"
-     "--region [--period YEAR] --format html|json|csv|xlsx [-o FILE | --out DIR]",
+     "--region [--period YEAR] --format html|md|json|csv|xlsx [-o FILE | --out DIR]",
      N_("Write the cycle's report: an HTML page, Markdown, JSON, CSV or an Excel workbook; with --region, the region's "
         "report of every municipality's cycle."), 0, 0,
      {VALUE("cycle", "N", N_("this cycle (default: the latest)")),

@@ -37,8 +37,9 @@ static int region_report(const command_args *args, const char *format, const cha
   static const char *const refused[] = {"cycle", "org", "as-of", "plain"};
   for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
     if (opt_given(args, refused[i])) return usage_error(args, _("--region reads every municipality's cycle of the period: --%s is not for it"), refused[i]);
-  if (strcmp(format, "html") && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
-    return usage_error(args, _("--region: --format html, json, csv or xlsx"));
+  if (strcmp(format, "html") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "csv") &&
+      strcmp(format, "xlsx"))
+    return usage_error(args, _("--region: --format html, md, json, csv or xlsx"));
   if (out_dir && output) return usage_error(args, _("--region: give -o FILE or --out DIR, not both"));
   region_options opt = {0};
   if (period_opt && parse_year(period_opt, &opt.period) != 0) return usage_error(args, _("--period: not a year (%s)"), period_opt);

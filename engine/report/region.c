@@ -420,6 +420,49 @@ const char *region_value(const region_indicator *ind, int has, double value, cha
   return report_value_of(ind->unit, ind->target_kind, has, value, buf, len);
 }
 
+void region_scale_of(const region_indicator *ind, int bins, region_scale *s) {
+  s->presence = !strcmp(ind->target_kind, "presence") && !ind->unit[0];
+  s->bins = s->presence ? 2 : bins;
+  s->lo = ind->min < 0 ? ind->min : 0;
+  s->hi = ind->max;
+  if (!strcmp(ind->unit, "%") && s->hi < 100) s->hi = 100;
+  if (ind->has_target_value && strcmp(ind->target_kind, "growth") && ind->target_value > s->hi) s->hi = ind->target_value;
+  if (s->hi <= s->lo) s->hi = s->lo + 1;
+}
+
+int region_bin(const region_scale *s, double value) {
+  if (s->presence) return value > 0;
+  int b = (int)((value - s->lo) / (s->hi - s->lo) * s->bins);
+  if (b < 0) b = 0;
+  if (b >= s->bins) b = s->bins - 1;
+  return b;
+}
+
+const char *region_sign(const char *judgement) {
+  if (!strcmp(judgement, "met")) return "✓";
+  if (!strcmp(judgement, "not_met")) return "✗";
+  if (!strcmp(judgement, "behind")) return "⚠";
+  if (!strcmp(judgement, "on_track")) return "↗";
+  if (!strcmp(judgement, "in_progress")) return "○";
+  return "·";
+}
+
+size_t region_most_missed(const region *r, size_t *order, size_t limit) {
+  enum { CANDIDATES = 64 }; /* the first 64 indicators with a target missed are ranked */
+  size_t candidates[CANDIDATES], n = 0;
+  for (size_t i = 0; i < r->nindicators && n < CANDIDATES; i++)
+    if (r->indicators[i].not_met > 0) candidates[n++] = i;
+  for (size_t i = 1; i < n; i++) /* insertion sort: stable, at most 64 */
+    for (size_t j = i; j > 0 && r->indicators[candidates[j]].not_met > r->indicators[candidates[j - 1]].not_met; j--) {
+      size_t t = candidates[j];
+      candidates[j] = candidates[j - 1];
+      candidates[j - 1] = t;
+    }
+  if (n > limit) n = limit;
+  memcpy(order, candidates, n * sizeof *order);
+  return n;
+}
+
 const char *region_name(const region_municipality *m) { return m->name && m->name[0] ? m->name : m->code; }
 
 const char *region_ranking_note(const region *r) {
@@ -432,14 +475,62 @@ const char *region_ranking_note(const region *r) {
          " Это подсчёт статусов, а не рейтинг с весами.";
 }
 
+/* Appends a count with its noun in the right form («2 муниципалитета»). */
+static void add_count(report_buf *b, long long n, const char *one, const char *few, const char *many) {
+  char buf[128];
+  report_buf_add(b, ru_count(n, one, few, many, buf, sizeof buf));
+}
+
+/* Appends a value of the indicator for people. */
+static void add_value(report_buf *b, const region_indicator *ind, int has, double v) {
+  char buf[96];
+  report_buf_add(b, region_value(ind, has, v, buf, sizeof buf));
+}
+
+void region_scope_sentence(report_buf *b, const region *r) {
+  size_t without = r->nmunicipalities - r->ncycles;
+  report_buf_add(b, "В хранилище ");
+  add_count(b, (long long)r->nmunicipalities, "муниципалитет", "муниципалитета", "муниципалитетов");
+  report_buf_addf(b, "; цикл мониторинга за %d год проведён в ", r->period);
+  add_count(b, (long long)r->ncycles, "муниципалитете", "муниципалитетах", "муниципалитетах");
+  if (without) {
+    report_buf_add(b, ", нет цикла — в ");
+    add_count(b, (long long)without, "муниципалитете", "муниципалитетах", "муниципалитетах");
+    report_buf_add(b, " (отмечены в разделе 1)");
+  }
+  report_buf_addf(b, ". Показателей: %zu.", r->nindicators);
+}
+
+void region_missed_sentence(report_buf *b, const region_indicator *ind) {
+  report_buf_add(b, ind->title);
+  report_buf_add(b, ": не достигли цели ");
+  add_count(b, ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
+  report_buf_addf(b, " из %d (цель: %s).", ind->municipalities, ind->target_text[0] ? ind->target_text : "не задана");
+}
+
+void region_below_figures(report_buf *b, const region_indicator *ind, const region_cell *cell, int behind) {
+  report_buf_add(b, " — ");
+  add_value(b, ind, cell->has_value, cell->value);
+  if (behind && cell->has_path_value) {
+    report_buf_add(b, " при траектории ");
+    add_value(b, ind, 1, cell->path_value);
+  }
+  if (cell->has_target_value && strcmp(cell->target_text, ind->target_text)) {
+    report_buf_add(b, " (своя цель ");
+    add_value(b, ind, 1, cell->target_value);
+    report_buf_add(b, ")");
+  }
+}
+
 /* ---- formats ---- */
 
 int region_write(sqlite3 *db, const region_options *opt, const char *format, FILE *out, char *err, size_t errlen) {
   int (*render)(region *, FILE *) = !strcmp(format, "html") ? region_html : !strcmp(format, "json") ? region_json
                                     : !strcmp(format, "csv")    ? region_csv
+                                    : !strcmp(format, "md")     ? region_md
                                                                 : NULL;
   if (!render) {
-    snprintf(err, errlen, _("--region: unknown format '%s' (html, json, csv or xlsx)"), format);
+    snprintf(err, errlen, _("--region: unknown format '%s' (html, md, json, csv or xlsx)"), format);
     return -1;
   }
   region r;

@@ -103,12 +103,48 @@ const char *region_judgement(const region_cell *cell);
 /* A cell's value for people («32,06%», «4 человека», «имеется», «нет данных»). */
 const char *region_value(const region_indicator *ind, int has, double value, char *buf, size_t len);
 
+/* The scale of an indicator's distribution across municipalities: a presence without a
+ * unit in two bins (absent, present), else bins equal intervals from lo (0, or the least
+ * value when below) to hi (the greatest value; at least 100 for a share, and the target
+ * when above, except for growth). */
+typedef struct region_scale {
+  int presence, bins;
+  double lo, hi;
+} region_scale;
+
+void region_scale_of(const region_indicator *ind, int bins, region_scale *s);
+
+/* The bin of value on the scale, 0 .. s->bins - 1. */
+int region_bin(const region_scale *s, double value);
+
+/* The sign of a judgement in the tables of values: ✓ met, ✗ not met, ⚠ behind the path,
+ * ↗ on track, ○ in progress without a judgement of its pace, · anything else (the reports
+ * say what each means). */
+const char *region_sign(const char *judgement);
+
+/* The indicators most municipalities did not meet (at least one), most first, equal
+ * counts in the indicators' order: at most limit of them into order. Returns how many. */
+size_t region_most_missed(const region *r, size_t *order, size_t limit);
+
 /* The municipality's name for people: its name, else its code. */
 const char *region_name(const region_municipality *m);
 
 /* Why the municipalities are not ranked by a composite rating, and how they are ordered, for
  * people (one paragraph). */
 const char *region_ranking_note(const region *r);
+
+struct report_buf;
+
+/* The sentences the renderers share, as plain text (each renderer escapes them): what the
+ * store holds («В хранилище 40 муниципалитетов; цикл мониторинга за 2023 год проведён в 38
+ * муниципалитетах, нет цикла — в 2 ... . Показателей: 22.»); */
+void region_scope_sentence(struct report_buf *b, const region *r);
+/* an indicator many municipalities missed («Title: не достигли цели 12 муниципалитетов из
+ * 38 (цель: ...).»); */
+void region_missed_sentence(struct report_buf *b, const region_indicator *ind);
+/* what follows a municipality's name in the list below target (« — 23,78% при траектории
+ * 30% (своя цель 50%)»). */
+void region_below_figures(struct report_buf *b, const region_indicator *ind, const region_cell *cell, int behind);
 
 /* Writes the region's report in format: html, json, csv, md. Returns 0 or
  * -1 with err. */

@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "region.h"
 #include "region_render.h"
+#include "region_walk.h"
 #include "report.h"
 #include "report_text.h"
 #include "russian.h"
@@ -38,16 +39,6 @@ static const char *status_class(const char *judgement) {
   for (size_t i = 0; i < sizeof known / sizeof *known; i++)
     if (!strcmp(judgement, known[i])) return known[i];
   return "other";
-}
-
-/* The sign of a judgement in the matrix (the legend says what each means). */
-static const char *status_sign(const char *judgement) {
-  if (!strcmp(judgement, "met")) return "✓";
-  if (!strcmp(judgement, "not_met")) return "✗";
-  if (!strcmp(judgement, "behind")) return "⚠";
-  if (!strcmp(judgement, "on_track")) return "↗";
-  if (!strcmp(judgement, "in_progress")) return "○";
-  return "·";
 }
 
 /* The municipality's name, linked to its own report when it has a cycle. */
@@ -106,42 +97,30 @@ static void title(FILE *out, const region *r) {
           r->period, r->period, r->period);
 }
 
+/* Writes a sentence of region_* (plain text) escaped, and frees it. */
+static void put_buf(FILE *out, report_buf *b) {
+  put(out, b->s);
+  report_buf_free(b);
+}
+
 static void summary(FILE *out, const region *r) {
-  size_t without = r->nmunicipalities - r->ncycles;
-  fputs("<section id=\"summary\"><h2>Итоги</h2>\n<p>В хранилище ", out);
-  put_count(out, (long long)r->nmunicipalities, "муниципалитет", "муниципалитета", "муниципалитетов");
-  fprintf(out, "; цикл мониторинга за %d год проведён в ", r->period);
-  put_count(out, (long long)r->ncycles, "муниципалитете", "муниципалитетах", "муниципалитетах");
-  if (without) {
-    fputs(", нет цикла — в ", out);
-    put_count(out, (long long)without, "муниципалитете", "муниципалитетах", "муниципалитетах");
-    fputs(" (отмечены в разделе 1)", out);
-  }
-  fputs(". Показателей: ", out);
-  fprintf(out, "%zu.</p>\n", r->nindicators);
+  report_buf b = {0};
+  fputs("<section id=\"summary\"><h2>Итоги</h2>\n<p>", out);
+  region_scope_sentence(&b, r);
+  put_buf(out, &b);
+  fputs("</p>\n", out);
   /* the indicators most municipalities miss */
   fputs("<h3>Показатели, по которым больше всего муниципалитетов не достигли цели</h3>\n", out);
-  size_t order[64], n = 0;
-  for (size_t i = 0; i < r->nindicators && n < 64; i++)
-    if (r->indicators[i].not_met > 0) order[n++] = i;
-  for (size_t i = 1; i < n; i++) /* insertion sort: at most 64 */
-    for (size_t j = i; j > 0 && r->indicators[order[j]].not_met > r->indicators[order[j - 1]].not_met; j--) {
-      size_t t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
+  size_t order[5], n = region_most_missed(r, order, 5);
   if (!n) fputs("<p>Нет показателей, цель по которым не достигнута хотя бы одним муниципалитетом.</p>\n", out);
   else {
     fputs("<ol>", out);
-    for (size_t k = 0; k < n && k < 5; k++) {
+    for (size_t k = 0; k < n; k++) {
       const region_indicator *ind = &r->indicators[order[k]];
       fprintf(out, "<li><span class=\"no\">%s</span> ", ind->number);
-      put(out, ind->title);
-      fputs(": не достигли цели ", out);
-      put_count(out, ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
-      fprintf(out, " из %d (цель: ", ind->municipalities);
-      put(out, ind->target_text[0] ? ind->target_text : "не задана");
-      fputs(").</li>\n", out);
+      region_missed_sentence(&b, ind);
+      put_buf(out, &b);
+      fputs("</li>\n", out);
     }
     fputs("</ol>\n", out);
   }
@@ -224,47 +203,23 @@ static void indicators(FILE *out, const region *r) {
   fputs("</tbody></table></div>\n</section>\n", out);
 }
 
-/* ---- small multiples: each indicator's values across municipalities ---- */
-
-enum { BINS = 10, KINDS = 5 };
-static const char *const bin_kinds[KINDS] = {"met", "on_track", "behind", "not_met", "other"};
-
-typedef struct histogram {
+/* What every mark of a section writes to: the page and the region. */
+typedef struct page {
   FILE *out;
   const region *r;
-  size_t indicator; /* the one being counted; (size_t)-1 before the first */
-  int counts[BINS][KINDS];
-  int presence; /* two bins: absent, present */
-  double lo, hi;
-} histogram;
+} page;
 
-static int kind_of(const char *judgement) {
-  for (int k = 0; k < KINDS - 1; k++)
-    if (!strcmp(judgement, bin_kinds[k])) return k;
-  return KINDS - 1;
-}
+/* ---- small multiples: each indicator's values across municipalities ---- */
 
-static void histogram_start(histogram *h, size_t i) {
-  const region_indicator *ind = &h->r->indicators[i];
-  memset(h->counts, 0, sizeof h->counts);
-  h->indicator = i;
-  h->presence = !strcmp(ind->target_kind, "presence") && !ind->unit[0];
-  h->lo = ind->min < 0 ? ind->min : 0;
-  h->hi = ind->max;
-  if (!strcmp(ind->unit, "%") && h->hi < 100) h->hi = 100;
-  if (ind->has_target_value && strcmp(ind->target_kind, "growth") && ind->target_value > h->hi) h->hi = ind->target_value;
-  if (h->hi <= h->lo) h->hi = h->lo + 1;
-}
-
-/* Writes the figure of the indicator being counted. */
-static void histogram_flush(histogram *h) {
-  if (h->indicator == (size_t)-1) return;
-  const region_indicator *ind = &h->r->indicators[h->indicator];
-  FILE *out = h->out;
-  int bins = h->presence ? 2 : BINS, most = 1;
+/* Writes the figure of an indicator's histogram. */
+static void histogram_figure(void *ud, size_t i, const region_scale *s, const int counts[REGION_BINS][REGION_KINDS]) {
+  page *pg = ud;
+  FILE *out = pg->out;
+  const region_indicator *ind = &pg->r->indicators[i];
+  int bins = s->bins, most = 1;
   for (int b = 0; b < bins; b++) {
     int sum = 0;
-    for (int k = 0; k < KINDS; k++) sum += h->counts[b][k];
+    for (int k = 0; k < REGION_KINDS; k++) sum += counts[b][k];
     if (sum > most) most = sum;
   }
   fprintf(out, "<figure class=\"sm\"><figcaption><span class=\"no\">%s</span> ", ind->number);
@@ -277,30 +232,30 @@ static void histogram_flush(histogram *h) {
   double width = 200.0 / bins;
   for (int b = 0; b < bins; b++) {
     double y = 62;
-    for (int k = 0; k < KINDS; k++) {
-      int c = h->counts[b][k];
+    for (int k = 0; k < REGION_KINDS; k++) {
+      int c = counts[b][k];
       if (!c) continue;
       double height = 58.0 * c / most;
       y -= height;
       fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", b * width + 1, y,
-              width - 2, height, report_colour(bin_kinds[k]));
+              width - 2, height, report_colour(region_kind(k)));
     }
   }
   fputs("<line x1=\"0\" y1=\"62.5\" x2=\"200\" y2=\"62.5\" stroke=\"#555\" stroke-width=\"1\"/>", out);
-  int target_line = !h->presence && ind->has_target_value && strcmp(ind->target_kind, "growth");
+  int target_line = !s->presence && ind->has_target_value && strcmp(ind->target_kind, "growth");
   if (target_line) {
-    double x = 200.0 * (ind->target_value - h->lo) / (h->hi - h->lo);
+    double x = 200.0 * (ind->target_value - s->lo) / (s->hi - s->lo);
     if (x < 1) x = 1;
     if (x > 199) x = 199;
     fprintf(out, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"64\" stroke=\"#1b1b1b\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>", x, x);
   }
   fputs("</svg><p class=\"axis\">", out);
-  if (h->presence) fputs("<span>отсутствует</span><span>имеется</span>", out);
+  if (s->presence) fputs("<span>отсутствует</span><span>имеется</span>", out);
   else {
     fputs("<span>", out);
-    put_value(out, ind, 1, h->lo);
+    put_value(out, ind, 1, s->lo);
     fputs("</span><span>", out);
-    put_value(out, ind, 1, h->hi);
+    put_value(out, ind, 1, s->hi);
     fputs("</span>", out);
   }
   fputs("</p><p class=\"note\">", out);
@@ -317,283 +272,182 @@ static void histogram_flush(histogram *h) {
   }
 }
 
-static int histogram_cell(void *ud, const region_cell *cell) {
-  histogram *h = ud;
-  if (cell->indicator != h->indicator) {
-    histogram_flush(h);
-    histogram_start(h, cell->indicator);
-  }
-  if (!cell->has_value) return 0;
-  int b;
-  if (h->presence) b = cell->value > 0;
-  else {
-    b = (int)((cell->value - h->lo) / (h->hi - h->lo) * BINS);
-    if (b < 0) b = 0;
-    if (b >= BINS) b = BINS - 1;
-  }
-  h->counts[b][kind_of(region_judgement(cell))]++;
-  return 0;
-}
-
 static int distribution(FILE *out, region *r) {
   fputs("<section id=\"distribution\"><h2>3. Распределение муниципалитетов по значениям показателей</h2>\n"
         "<p class=\"small\">Для каждого показателя: сколько муниципалитетов имеют значение в каждом из десяти равных"
         " интервалов шкалы (от левого края к правому); цвет — статус:", out);
-  static const char *const names[KINDS] = {"достигнуто", "в процессе, по траектории", "в процессе, отставание",
-                                           "не достигнуто", "без оценки"};
-  for (int k = 0; k < KINDS; k++) {
+  static const char *const names[REGION_KINDS] = {"достигнуто", "в процессе, по траектории", "в процессе, отставание",
+                                                  "не достигнуто", "без оценки"};
+  for (int k = 0; k < REGION_KINDS; k++) {
     fprintf(out, " <span class=\"it\"><svg class=\"sw\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"%s\"/></svg>",
-            report_colour(bin_kinds[k]));
+            report_colour(region_kind(k)));
     put(out, names[k]);
-    fputs(k + 1 < KINDS ? ";</span>" : ".</span>", out);
+    fputs(k + 1 < REGION_KINDS ? ";</span>" : ".</span>", out);
   }
   fputs(" Муниципалитеты без значения не показаны.</p>\n<div class=\"grid\">\n", out);
-  histogram h = {.out = out, .r = r, .indicator = (size_t)-1};
-  int rc = region_each(r, REGION_BY_INDICATOR, histogram_cell, &h);
-  histogram_flush(&h);
+  page pg = {out, r};
+  int rc = region_walk_histograms(r, histogram_figure, &pg);
   fputs("</div>\n</section>\n", out);
   return rc;
 }
 
 /* ---- below target ---- */
 
-typedef struct below {
-  FILE *out;
-  const region *r;
-  size_t indicator;
-  int behind; /* the current list is of those behind the path */
-  int open;   /* a list paragraph is open */
-} below;
-
-static void below_close(below *b) {
-  if (b->open) fputs(".</p>\n", b->out);
-  b->open = 0;
+static void below_indicator(void *ud, size_t i) {
+  page *pg = ud;
+  const region_indicator *ind = &pg->r->indicators[i];
+  fprintf(pg->out, "<div><h3><span class=\"no\">%s</span> ", ind->number);
+  put(pg->out, ind->title);
+  fputs("</h3><p class=\"small\">Цель: ", pg->out);
+  put(pg->out, ind->target_text[0] ? ind->target_text : "не задана");
+  fputs("</p>\n", pg->out);
 }
 
-static int below_cell(void *ud, const region_cell *cell) {
-  below *b = ud;
-  FILE *out = b->out;
-  const region_indicator *ind = &b->r->indicators[cell->indicator];
-  int behind = strcmp(cell->status, "not_met") != 0;
-  if (cell->indicator != b->indicator) {
-    below_close(b);
-    if (b->indicator != (size_t)-1) fputs("</div>\n", out);
-    b->indicator = cell->indicator;
-    fprintf(out, "<div><h3><span class=\"no\">%s</span> ", ind->number);
-    put(out, ind->title);
-    fputs("</h3><p class=\"small\">Цель: ", out);
-    put(out, ind->target_text[0] ? ind->target_text : "не задана");
-    fputs("</p>\n", out);
-    b->behind = -1;
-  }
-  if (behind != b->behind) {
-    below_close(b);
-    b->behind = behind;
-    fputs(behind ? "<p><strong>Отстают от траектории к цели</strong> (" : "<p><strong>Не достигли цели</strong> (", out);
-    put_count(out, behind ? ind->behind : ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
-    fprintf(out, " из %d): ", ind->municipalities);
-    b->open = 1;
-  } else {
-    fputs("; ", out);
-  }
+static void below_list(void *ud, size_t i, int behind) {
+  page *pg = ud;
+  const region_indicator *ind = &pg->r->indicators[i];
+  fputs(behind ? "<p><strong>Отстают от траектории к цели</strong> (" : "<p><strong>Не достигли цели</strong> (", pg->out);
+  put_count(pg->out, behind ? ind->behind : ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
+  fprintf(pg->out, " из %d): ", ind->municipalities);
+}
+
+static void below_entry(void *ud, const region_cell *cell, int behind, int first) {
+  page *pg = ud;
+  FILE *out = pg->out;
+  const region_indicator *ind = &pg->r->indicators[cell->indicator];
+  if (!first) fputs("; ", out);
   fputs("<span class=\"nw\">", out);
-  put_municipality(out, b->r, &b->r->municipalities[cell->municipality]);
-  fputs(" — ", out);
-  put_value(out, ind, cell->has_value, cell->value);
-  if (behind && cell->has_path_value) {
-    fputs(" при траектории ", out);
-    put_value(out, ind, 1, cell->path_value);
-  }
-  if (cell->has_target_value && strcmp(cell->target_text, ind->target_text)) {
-    fputs(" (своя цель ", out);
-    put_value(out, ind, 1, cell->target_value);
-    fputs(")", out);
-  }
+  put_municipality(out, pg->r, &pg->r->municipalities[cell->municipality]);
+  report_buf b = {0};
+  region_below_figures(&b, ind, cell, behind);
+  put_buf(out, &b);
   fputs("</span>", out);
-  return 0;
 }
+
+static void below_list_end(void *ud) { fputs(".</p>\n", ((page *)ud)->out); }
+
+static void below_indicator_end(void *ud) { fputs("</div>\n", ((page *)ud)->out); }
+
+static void below_clear(void *ud, size_t i, int first) {
+  page *pg = ud;
+  fputs(first ? "<p>Ниже цели нет ни одного муниципалитета по показателям: " : ", ", pg->out);
+  fputs(pg->r->indicators[i].number, pg->out);
+}
+
+static const region_below_marks below_marks = {below_indicator, below_list, below_entry, below_list_end,
+                                               below_indicator_end, below_clear, below_list_end};
 
 static int below_target(FILE *out, region *r) {
   fputs("<section id=\"below\" class=\"below\"><h2>4. Муниципалитеты ниже цели</h2>\n"
         "<p class=\"small\">По каждому показателю — муниципалитеты, не достигшие цели за период (сначала дальше всех"
         " от цели), и те, чьё значение в процессе ниже линейной траектории к цели более позднего года.</p>\n", out);
-  below b = {.out = out, .r = r, .indicator = (size_t)-1, .behind = -1};
-  int rc = region_each(r, REGION_BELOW_TARGET, below_cell, &b);
-  below_close(&b);
-  if (b.indicator != (size_t)-1) fputs("</div>\n", out);
-  int first = 1;
-  for (size_t i = 0; i < r->nindicators; i++) {
-    const region_indicator *ind = &r->indicators[i];
-    if (ind->not_met || ind->behind) continue;
-    fputs(first ? "<p>Ниже цели нет ни одного муниципалитета по показателям: " : ", ", out);
-    fputs(ind->number, out);
-    first = 0;
-  }
-  if (!first) fputs(".</p>\n", out);
+  page pg = {out, r};
+  int rc = region_walk_below(r, &below_marks, &pg);
   fputs("</section>\n", out);
   return rc;
 }
 
+/* ---- the appendices: tables of values ---- */
+
+/* A row's head: the municipality, linked. */
+static void grid_row(void *ud, size_t m) {
+  page *pg = ud;
+  fputs("<tr><th scope=\"row\">", pg->out);
+  put_municipality(pg->out, pg->r, &pg->r->municipalities[m]);
+  fputs("</th>", pg->out);
+}
+
+static void grid_row_end(void *ud) { fputs("</tr>\n", ((page *)ud)->out); }
+
+static void grid_table_end(void *ud) { fputs("</tbody></table></div>\n", ((page *)ud)->out); }
+
 /* ---- appendix 1: municipality × indicator ---- */
 
-typedef struct matrix {
-  FILE *out;
-  const region *r;
-  size_t from, to;    /* the indicators of this table */
-  size_t next_row;    /* the municipality whose row comes next */
-  size_t next_column; /* the indicator whose cell comes next in the open row; to: no row open */
-  int row_open;
-} matrix;
-
-static void matrix_fill(matrix *x, size_t until) {
-  for (; x->next_column < until; x->next_column++) fputs("<td class=\"other\">—</td>", x->out);
-}
-
-static void matrix_end_row(matrix *x) {
-  if (!x->row_open) return;
-  matrix_fill(x, x->to);
-  fputs("</tr>\n", x->out);
-  x->row_open = 0;
-}
-
-static void matrix_open_row(matrix *x, size_t m) {
-  const region_municipality *mun = &x->r->municipalities[m];
-  fputs("<tr><th scope=\"row\">", x->out);
-  put_municipality(x->out, x->r, mun);
-  fputs("</th>", x->out);
-  x->row_open = 1;
-  x->next_column = x->from;
-}
-
-/* Rows of municipalities without a cycle before m. */
-static void matrix_skip_to(matrix *x, size_t m) {
-  for (; x->next_row < m; x->next_row++) {
-    const region_municipality *mun = &x->r->municipalities[x->next_row];
-    if (mun->cycle) continue; /* a cycle without results in these columns: written when its cells come */
-    fputs("<tr class=\"nocycle\"><th scope=\"row\">", x->out);
-    put_municipality(x->out, x->r, mun);
-    fprintf(x->out, "</th><td colspan=\"%zu\">нет цикла за %d год</td></tr>\n", x->to - x->from, x->r->period);
+static void matrix_table(void *ud, size_t from, size_t to) {
+  page *pg = ud;
+  FILE *out = pg->out;
+  fputs("<div class=\"wrap\"><table class=\"matrix\"><caption class=\"sr\">Значения показателей по муниципалитетам</caption>"
+        "<thead><tr><th scope=\"col\">Муниципалитет</th>", out);
+  for (size_t i = from; i < to; i++) {
+    fputs("<th scope=\"col\" title=\"", out);
+    put(out, pg->r->indicators[i].title);
+    fprintf(out, "\">%s</th>", pg->r->indicators[i].number);
   }
+  fputs("</tr></thead><tbody>\n", out);
 }
 
-static int matrix_cell(void *ud, const region_cell *cell) {
-  matrix *x = ud;
-  if (cell->indicator < x->from || cell->indicator >= x->to) return 0;
-  if (!x->row_open || cell->municipality != x->next_row - 1) {
-    matrix_end_row(x);
-    matrix_skip_to(x, cell->municipality);
-    matrix_open_row(x, cell->municipality);
-    x->next_row = cell->municipality + 1;
-  }
-  matrix_fill(x, cell->indicator);
-  const region_indicator *ind = &x->r->indicators[cell->indicator];
+static void matrix_no_cycle(void *ud, size_t m, size_t from, size_t to) {
+  page *pg = ud;
+  fputs("<tr class=\"nocycle\"><th scope=\"row\">", pg->out);
+  put_municipality(pg->out, pg->r, &pg->r->municipalities[m]);
+  fprintf(pg->out, "</th><td colspan=\"%zu\">нет цикла за %d год</td></tr>\n", to - from, pg->r->period);
+}
+
+static void matrix_cell(void *ud, const region_cell *cell) {
+  page *pg = ud;
+  FILE *out = pg->out;
+  const region_indicator *ind = &pg->r->indicators[cell->indicator];
   const char *j = region_judgement(cell);
   char v[96];
-  fprintf(x->out, "<td class=\"%s\">", status_class(j));
-  if (!cell->has_value) fputs("—", x->out);
-  else if (!strcmp(ind->target_kind, "presence") && !ind->unit[0]) fputs(cell->value > 0 ? "да" : "нет", x->out);
-  else put(x->out, ru_number(cell->value, 2, v, sizeof v));
-  fprintf(x->out, "<span class=\"s\" title=\"%s\">%s</span><span class=\"sr\"> ", ru_status(j), status_sign(j));
-  put(x->out, ru_status(j));
-  fputs("</span></td>", x->out);
-  x->next_column = cell->indicator + 1;
-  return 0;
+  fprintf(out, "<td class=\"%s\">", status_class(j));
+  if (!cell->has_value) fputs("—", out);
+  else if (!strcmp(ind->target_kind, "presence") && !ind->unit[0]) fputs(cell->value > 0 ? "да" : "нет", out);
+  else put(out, ru_number(cell->value, 2, v, sizeof v));
+  fprintf(out, "<span class=\"s\" title=\"%s\">%s</span><span class=\"sr\"> ", ru_status(j), region_sign(j));
+  put(out, ru_status(j));
+  fputs("</span></td>", out);
 }
 
+static void matrix_gap(void *ud) { fputs("<td class=\"other\">—</td>", ((page *)ud)->out); }
+
+static const region_grid_marks matrix_marks = {matrix_table, grid_row, matrix_no_cycle, matrix_cell,
+                                               matrix_gap,   grid_row_end, grid_table_end};
+
 static int matrix_appendix(FILE *out, region *r) {
-  enum { MOST_PER_TABLE = 13 };
   fputs("<section id=\"matrix\" class=\"appendix wide\"><h2>Приложение 1. Значения показателей по муниципалитетам</h2>\n"
         "<p class=\"small\">Столбцы — показатели по их номерам (названия и цели — в разделе 2); строки — муниципалитеты"
         " в порядке названий. Значения по муниципалитету в целом, проценты без знака %; статус — знаком и цветом:"
         " ✓ достигнуто (зелёный), ✗ не достигнуто (красный), ↗ в процессе, по траектории, ⚠ в процессе, отставание"
         " (жёлтый), ○ в процессе без оценки хода, · без цели, без данных или не применимо; «—» — нет результата.</p>\n", out);
-  int rc = 0;
-  size_t n = r->nindicators, tables = (n + MOST_PER_TABLE - 1) / MOST_PER_TABLE, per = tables ? (n + tables - 1) / tables : 1;
-  for (size_t from = 0; from < n && rc == 0; from += per) {
-    size_t to = from + per < n ? from + per : n;
-    fputs("<div class=\"wrap\"><table class=\"matrix\"><caption class=\"sr\">Значения показателей по муниципалитетам</caption>"
-          "<thead><tr><th scope=\"col\">Муниципалитет</th>", out);
-    for (size_t i = from; i < to; i++) {
-      fputs("<th scope=\"col\" title=\"", out);
-      put(out, r->indicators[i].title);
-      fprintf(out, "\">%s</th>", r->indicators[i].number);
-    }
-    fputs("</tr></thead><tbody>\n", out);
-    matrix x = {.out = out, .r = r, .from = from, .to = to};
-    rc = region_each(r, REGION_BY_MUNICIPALITY, matrix_cell, &x);
-    matrix_end_row(&x);
-    matrix_skip_to(&x, r->nmunicipalities);
-    fputs("</tbody></table></div>\n", out);
-  }
+  page pg = {out, r};
+  int rc = region_walk_matrix(r, 13, &matrix_marks, &pg);
   fputs("</section>\n", out);
   return rc;
 }
 
 /* ---- appendix 2: the values over the cycles ---- */
 
-typedef struct dynamics {
-  FILE *out;
-  const region *r;
-  size_t indicator, municipality;
-  int row_open, column; /* the next period's column */
-} dynamics;
-
-static void dynamics_end_row(dynamics *d) {
-  if (!d->row_open) return;
-  for (; d->column < d->r->nperiods; d->column++) fputs("<td class=\"num\">—</td>", d->out);
-  fputs("</tr>\n", d->out);
-  d->row_open = 0;
+static void dynamics_table(void *ud, size_t i, size_t last) {
+  (void)last;
+  page *pg = ud;
+  FILE *out = pg->out;
+  const region *r = pg->r;
+  fprintf(out, "<h3><span class=\"no\">%s</span> ", r->indicators[i].number);
+  put(out, r->indicators[i].title);
+  fputs("</h3>\n<div class=\"wrap\"><table class=\"matrix\"><thead><tr><th scope=\"col\">Муниципалитет</th>", out);
+  for (int p = 0; p < r->nperiods; p++) fprintf(out, "<th scope=\"col\">%d</th>", r->periods[p]);
+  fputs("</tr></thead><tbody>\n", out);
 }
 
-static void dynamics_end_table(dynamics *d) {
-  dynamics_end_row(d);
-  if (d->indicator != (size_t)-1) fputs("</tbody></table></div>\n", d->out);
-}
-
-static int dynamics_cell(void *ud, const region_cell *cell) {
-  dynamics *d = ud;
-  FILE *out = d->out;
-  const region *r = d->r;
-  const region_indicator *ind = &r->indicators[cell->indicator];
-  if (cell->indicator != d->indicator) {
-    dynamics_end_table(d);
-    d->indicator = cell->indicator;
-    d->municipality = (size_t)-1;
-    fprintf(out, "<h3><span class=\"no\">%s</span> ", ind->number);
-    put(out, ind->title);
-    fputs("</h3>\n<div class=\"wrap\"><table class=\"matrix\"><thead><tr><th scope=\"col\">Муниципалитет</th>", out);
-    for (int p = 0; p < r->nperiods; p++) fprintf(out, "<th scope=\"col\">%d</th>", r->periods[p]);
-    fputs("</tr></thead><tbody>\n", out);
-  }
-  if (cell->municipality != d->municipality) {
-    dynamics_end_row(d);
-    d->municipality = cell->municipality;
-    fputs("<tr><th scope=\"row\">", out);
-    put_municipality(out, r, &r->municipalities[cell->municipality]);
-    fputs("</th>", out);
-    d->row_open = 1;
-    d->column = 0;
-  }
-  while (d->column < r->nperiods && r->periods[d->column] < cell->period) {
-    fputs("<td class=\"num\">—</td>", out);
-    d->column++;
-  }
-  if (d->column >= r->nperiods || r->periods[d->column] != cell->period) return 0;
+static void dynamics_cell(void *ud, const region_cell *cell) {
+  page *pg = ud;
   const char *j = region_judgement(cell);
-  fprintf(out, "<td class=\"%s\">", status_class(j));
-  put_value(out, ind, cell->has_value, cell->value);
-  fprintf(out, "<span class=\"s\" title=\"%s\">%s</span></td>", ru_status(j), status_sign(j));
-  d->column++;
-  return 0;
+  fprintf(pg->out, "<td class=\"%s\">", status_class(j));
+  put_value(pg->out, &pg->r->indicators[cell->indicator], cell->has_value, cell->value);
+  fprintf(pg->out, "<span class=\"s\" title=\"%s\">%s</span></td>", ru_status(j), region_sign(j));
 }
+
+static void dynamics_gap(void *ud) { fputs("<td class=\"num\">—</td>", ((page *)ud)->out); }
+
+static const region_grid_marks dynamics_marks = {dynamics_table, grid_row,     NULL,          dynamics_cell,
+                                                 dynamics_gap,   grid_row_end, grid_table_end};
 
 static int dynamics_appendix(FILE *out, region *r) {
   fputs("<section id=\"dynamics\" class=\"appendix\"><h2>Приложение 2. Динамика показателей по циклам</h2>\n"
         "<p class=\"small\">Значения по муниципалитету в целом из каждого проведённого цикла мониторинга (по годам);"
         " знаки статуса — как в приложении 1; «—» — цикла за год нет.</p>\n<div class=\"cols\">\n", out);
-  dynamics d = {.out = out, .r = r, .indicator = (size_t)-1, .municipality = (size_t)-1};
-  int rc = region_each(r, REGION_DYNAMICS, dynamics_cell, &d);
-  dynamics_end_table(&d);
+  page pg = {out, r};
+  int rc = region_walk_dynamics(r, &dynamics_marks, &pg);
   fputs("</div></section>\n", out);
   return rc;
 }

@@ -317,7 +317,7 @@ static void the_workbook_and_csv_are_written(void **state) {
   assert_non_null(strstr(csv, "не достигнуто"));
   assert_non_null(strstr(csv, "\"<script>alert(1)</script> & \"\"Кыштым\"\"\"")); /* a CSV cell, quoted */
   free(csv);
-  expect("report --region --format md", 2, "--format html, json, csv or xlsx");
+  expect("report --region --format txt", 2, "--format html, md, json, csv or xlsx");
   expect("report --region --cycle 1 --format html", 2, "--cycle is not for it");
   expect("report --period 2023 --format html", 2, "--period is for --region");
   expect("report --region --period 2019 --format json", 1, "no municipality has a cycle of 2019");
@@ -327,6 +327,126 @@ static void the_workbook_and_csv_are_written(void **state) {
   assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(root, "municipalities_with_cycle")), 2);
   cJSON_Delete(root);
   free(text);
+}
+
+/* The text of section heading (a line starting with it) up to the next "## " heading. */
+static char *md_section(const char *md, const char *heading) {
+  const char *start = strstr(md, heading);
+  if (!start) fail_msg("no section '%s' in the Markdown", heading);
+  const char *end = strstr(start + strlen(heading), "\n## ");
+  size_t n = end ? (size_t)(end - start) : strlen(start);
+  char *s = malloc(n + 1);
+  memcpy(s, start, n);
+  s[n] = '\0';
+  return s;
+}
+
+/* The Markdown has the page's content from the same rows as the JSON: each municipality's
+ * place and counts linked to its own report, those without a cycle marked, each indicator's
+ * distribution counting every municipality with a value, below target as many as are not
+ * met; hostile names escaped; --out writes it beside the municipalities' reports. */
+static void the_markdown_is_the_pages_content(void **state) {
+  (void)state;
+  char *md = output("report --region --format md"), *json = output("report --region --format json");
+  cJSON *root = cJSON_Parse(json), *m, *ind;
+  assert_non_null(root);
+  assert_memory_equal(md, "# Результаты мониторинга муниципальных систем", strlen("# Результаты мониторинга муниципальных систем"));
+  assert_non_null(strstr(md, "По состоянию на **31.12.2023**"));
+  assert_null(strstr(md, "<script>"));
+  assert_null(strstr(md, "<img"));
+  assert_null(strstr(md, "<i>"));
+  assert_non_null(strstr(md, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Кыштым\""));
+  assert_non_null(strstr(md, "&lt;img src=x onerror=alert(2)&gt;"));
+  assert_non_null(strstr(md, "(municipalities/_2E_2E_2F_3Ci_3Ex_3C_2Fi_3E.html)"));
+  assert_null(strstr(md, "not_met"));
+  /* section 1: a row per municipality, in the order of the ranking */
+  char *ranking = md_section(md, "## 1. "), line[1024];
+  const char *at = ranking;
+  int rows = 0;
+  cJSON *code;
+  cJSON_ArrayForEach(code, cJSON_GetObjectItem(root, "ranking_order")) {
+    m = find_code(cJSON_GetObjectItem(root, "municipalities"), cJSON_GetStringValue(code));
+    const char *c = cJSON_GetStringValue(code);
+    if (strncmp(c, "synth", 5) || !cJSON_IsNull(cJSON_GetObjectItem(m, "name"))) continue; /* hostile ones: above */
+    cJSON *counts = cJSON_GetObjectItem(m, "counts");
+    if (cJSON_IsNull(counts)) snprintf(line, sizeof line, "| — | %s | **нет цикла за 2023 год**", c);
+    else {
+      int n[7];
+      static const char *const fields[] = {"met", "not_met", "on_track", "behind", "in_progress", "other", "results"};
+      for (int f = 0; f < 7; f++) n[f] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(counts, fields[f]));
+      char head[256];
+      snprintf(head, sizeof head, "| %d | [%s](municipalities/%s.html) | ", (int)cJSON_GetNumberValue(cJSON_GetObjectItem(m, "rank")), c, c);
+      const char *row = strstr(at, head);
+      if (!row) fail_msg("section 1: no row '%s' after the previous one", head);
+      const char *end = strchr(row, '\n');
+      snprintf(line, sizeof line, " | %d | %d | %d / %d | %d | %d |", n[0], n[1], n[2], n[3], n[4] + n[5], n[6]);
+      if (!end || (size_t)(end - row) < strlen(line) || strncmp(end - strlen(line), line, strlen(line)))
+        fail_msg("section 1, %s: '%.*s' does not end with '%s'", c, (int)(end - row), row, line);
+      at = end;
+      rows++;
+      continue;
+    }
+    if (!(at = strstr(at, line))) fail_msg("section 1: no row '%s' in the ranking's order", line);
+    rows++;
+  }
+  assert_true(rows >= (under_valgrind ? 2 : 38));
+  free(ranking);
+  /* section 3: each indicator's intervals count every municipality with a value */
+  char *distribution = md_section(md, "## 3. ");
+  int indicators = 0;
+  cJSON_ArrayForEach(ind, cJSON_GetObjectItem(root, "indicators")) {
+    snprintf(line, sizeof line, "\n| %s | ", cJSON_GetStringValue(cJSON_GetObjectItem(ind, "number")));
+    const char *row = strstr(distribution, line);
+    assert_non_null(row);
+    const char *end = strchr(row + 1, '\n'), *cell = end;
+    while (cell > row && cell[-1] != '|') cell--; /* the closing bar */
+    cell--;
+    while (cell > row && cell[-1] != '|') cell--; /* the last cell */
+    int sum = 0, bins = 0;
+    for (const char *p = cell; p < end; p++)
+      if (*p >= '0' && *p <= '9') {
+        sum += (int)strtol(p, (char **)&p, 10);
+        bins++;
+      }
+    assert_true(bins == 10 || bins == 2);
+    assert_int_equal(sum, (int)cJSON_GetNumberValue(cJSON_GetObjectItem(ind, "values")));
+    indicators++;
+  }
+  assert_true(indicators >= 20);
+  free(distribution);
+  /* section 4 lists the municipalities below target: one link each */
+  char *below = md_section(md, "## 4. ");
+  int listed = 0, expected = 0;
+  for (const char *p = below; (p = strstr(p, "](municipalities/")) != NULL; p++) listed++;
+  cJSON *group, *entry;
+  cJSON_ArrayForEach(group, cJSON_GetObjectItem(root, "below_target"))
+    cJSON_ArrayForEach(entry, cJSON_GetObjectItem(group, "municipalities")) expected++;
+  assert_true(expected > 0);
+  assert_int_equal(listed, expected);
+  free(below);
+  /* the appendices: a row per municipality in each table of values, the dynamics over 2022 and 2023 */
+  char *matrix = md_section(md, "## Приложение 1.");
+  assert_non_null(strstr(matrix, "| Муниципалитет | 1 | 2 | 3 |"));
+  if (!under_valgrind) assert_non_null(strstr(matrix, "| synth0039 | нет цикла за 2023 год |"));
+  free(matrix);
+  char *dynamics = md_section(md, "## Приложение 2.");
+  assert_non_null(strstr(dynamics, "| Муниципалитет | 2022 | 2023 |\n| --- | ---: | ---: |\n"));
+  free(dynamics);
+  cJSON_Delete(root);
+  free(json);
+  free(md);
+  char args[2048], path[2048];
+  snprintf(args, sizeof args, "report --region --format md --out '%s/site-md'", dir);
+  expect(args, 0, "written to");
+  snprintf(path, sizeof path, "%s/site-md/region.md", dir);
+  char *written = support_read(path);
+  assert_non_null(written);
+  assert_non_null(strstr(written, "](municipalities/synth0001.html)"));
+  free(written);
+  snprintf(path, sizeof path, "%s/site-md/municipalities/synth0001.html", dir);
+  written = support_read(path);
+  assert_non_null(written);
+  free(written);
 }
 
 /* The same cycles made by one run over every municipality (cycle open
@@ -403,9 +523,9 @@ static void memory_does_not_grow_with_the_municipalities(void **state) {
    * says nothing about what the program holds */
   skip();
 #endif
-  static const char *const formats[] = {"html", "json", "csv"};
-  long before[3];
-  for (int f = 0; f < 3; f++) {
+  static const char *const formats[] = {"html", "json", "csv", "md"};
+  long before[4];
+  for (int f = 0; f < 4; f++) {
     char args[256];
     snprintf(args, sizeof args, "report --region --format %s", formats[f]);
     before[f] = peak_kb(args);
@@ -432,7 +552,7 @@ static void memory_does_not_grow_with_the_municipalities(void **state) {
            "COMMIT");
   assert_int_equal(count(db, "SELECT count(DISTINCT municipality) FROM cycle WHERE period = 2023 AND ?1 = ?1", 0), 1960 + run);
   sqlite3_close(db);
-  for (int f = 0; f < 3; f++) {
+  for (int f = 0; f < 4; f++) {
     char args[256];
     snprintf(args, sizeof args, "report --region --format %s", formats[f]);
     long after = peak_kb(args);
@@ -459,6 +579,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(figures_are_the_cycles_results),
       cmocka_unit_test(the_page_links_down_and_escapes),
       cmocka_unit_test(the_workbook_and_csv_are_written),
+      cmocka_unit_test(the_markdown_is_the_pages_content),
       cmocka_unit_test(cycles_of_one_run_over_all_give_the_same_report),
       cmocka_unit_test(memory_does_not_grow_with_the_municipalities),
   };
