@@ -196,42 +196,57 @@ static int push_context(const pack *p, const evaluate_options *opt, evaluation_i
   return 0;
 }
 
+/* Calls fn once, or in a pass over several municipalities once for each with the sink's
+ * rows tagged with it, stopping at the first failure. */
+static int for_each_unit(const evaluate_options *opt, result_sink *sink, int (*fn)(void *ud, char *err, size_t errlen),
+                         void *ud, char *err, size_t errlen) {
+  if (!opt->units) return fn(ud, err, errlen);
+  int rc = 0;
+  for (int i = 0; rc == 0 && opt->units[i]; i++) {
+    if (result_sink_set_unit(sink, opt->units[i]) != 0) {
+      snprintf(err, errlen, _("out of memory"));
+      rc = -1;
+    } else {
+      rc = fn(ud, err, errlen);
+    }
+  }
+  result_sink_set_unit(sink, NULL);
+  return rc;
+}
+
+/* An indicator to describe, and a message to fail every result with, for for_each_unit. */
+typedef struct unit_call {
+  lua_State *L;
+  int desc, seq;
+  result_sink *sink;
+  const char *message;
+} unit_call;
+
+static int describe_unit(void *ud, char *err, size_t errlen) {
+  unit_call *c = ud;
+  return describe(c->L, c->desc, c->seq, c->sink, err, errlen);
+}
+
+static int fail_unit(void *ud, char *err, size_t errlen) {
+  unit_call *c = ud;
+  return result_sink_fail_all(c->sink, c->message, err, errlen);
+}
+
 /* Describes the indicator at desc as indicator seq: once, or in a pass
  * over several municipalities once for each (each reads its rows with its
  * own descriptions). */
 static int describe_for_units(lua_State *L, int desc, int seq, const evaluate_options *opt, result_sink *sink,
                               char *err, size_t errlen) {
-  if (!opt->units) return describe(L, desc, seq, sink, err, errlen);
-  int rc = 0;
-  for (int i = 0; rc == 0 && opt->units[i]; i++) {
-    if (result_sink_set_unit(sink, opt->units[i]) != 0) {
-      snprintf(err, errlen, _("out of memory"));
-      rc = -1;
-    } else {
-      rc = describe(L, desc, seq, sink, err, errlen);
-    }
-  }
-  result_sink_set_unit(sink, NULL);
-  return rc;
+  unit_call c = {.L = L, .desc = desc, .seq = seq, .sink = sink};
+  return for_each_unit(opt, sink, describe_unit, &c, err, errlen);
 }
 
 /* Fails every result of the run: of each municipality of a pass over
  * several, else of the run. */
 static int fail_units(const evaluate_options *opt, result_sink *sink, const char *message, char *err, size_t errlen) {
-  if (!opt->units) return result_sink_fail_all(sink, message, err, errlen);
-  int rc = 0;
-  for (int i = 0; rc == 0 && opt->units[i]; i++) {
-    if (result_sink_set_unit(sink, opt->units[i]) != 0) {
-      snprintf(err, errlen, _("out of memory"));
-      rc = -1;
-    } else {
-      rc = result_sink_fail_all(sink, message, err, errlen);
-    }
-  }
-  result_sink_set_unit(sink, NULL);
-  return rc;
+  unit_call c = {.sink = sink, .message = message};
+  return for_each_unit(opt, sink, fail_unit, &c, err, errlen);
 }
-
 
 /* Evaluates the indicators of the loaded pack that opt selects into the
  * sink: dsl.stream reads the store and hands every row over as it is
@@ -337,29 +352,60 @@ static int run_job(sandbox *sb, lua_CFunction driver, evaluate_job *job) {
   return job->rc;
 }
 
-int evaluate_stream(const evaluate_options *opt, result_sink *sink, evaluation_info *info, pack_summary *summary,
-                    char *err, size_t errlen) {
-  memset(info, 0, sizeof *info);
-  if (summary) memset(summary, 0, sizeof *summary);
-  sandbox *sb = sandbox_new(opt->limits);
+/* What is done with a pack loaded by with_pack, and its arguments. */
+typedef int (*loaded_pack_fn)(const pack *p, void *ud, char *err, size_t errlen);
+
+/* Loads the pack at dir into a sandbox of its own with limits, calls fn with it, then
+ * releases the pack and frees the sandbox: every use of a pack here is one such load.
+ * Returns what fn returns, or -1 with err when the sandbox or the pack cannot be made. */
+static int with_pack(const char *dir, sandbox_limits limits, loaded_pack_fn fn, void *ud, char *err, size_t errlen) {
+  sandbox *sb = sandbox_new(limits);
   if (!sb) {
     snprintf(err, errlen, _("out of memory creating the rule sandbox"));
     return -1;
   }
   pack p;
-  int rc = pack_load(sb, opt->pack_dir, &p, err, errlen);
+  int rc = pack_load(sb, dir, &p, err, errlen);
   if (rc == 0) {
-    snprintf(info->pack, sizeof info->pack, "%s", p.id);
-    lua_State *L = sandbox_lua(sb);
-    int top = lua_gettop(L);
-    evaluate_job job = {.p = &p, .opt = opt, .sink = sink, .info = info, .err = err, .errlen = errlen};
-    rc = run_job(sb, evaluate_all_protected, &job);
-    lua_settop(L, top);
-    if (rc == 0 && summary) rc = summarize(&p, summary, err, errlen);
+    rc = fn(&p, ud, err, errlen);
     pack_release(&p);
   }
   sandbox_free(sb);
   return rc;
+}
+
+/* Runs job (its driver) on the loaded pack, leaving the Lua stack as it found it. */
+static int run_keeping_stack(const pack *p, lua_CFunction driver, evaluate_job *job) {
+  lua_State *L = sandbox_lua(p->sb);
+  int top = lua_gettop(L);
+  int rc = run_job(p->sb, driver, job);
+  lua_settop(L, top);
+  return rc;
+}
+
+/* What evaluate_stream does with its pack. */
+typedef struct stream_call {
+  const evaluate_options *opt;
+  result_sink *sink;
+  evaluation_info *info;
+  pack_summary *summary;
+} stream_call;
+
+static int stream_on_pack(const pack *p, void *ud, char *err, size_t errlen) {
+  stream_call *c = ud;
+  snprintf(c->info->pack, sizeof c->info->pack, "%s", p->id);
+  evaluate_job job = {.p = p, .opt = c->opt, .sink = c->sink, .info = c->info, .err = err, .errlen = errlen};
+  int rc = run_keeping_stack(p, evaluate_all_protected, &job);
+  if (rc == 0 && c->summary) rc = summarize(p, c->summary, err, errlen);
+  return rc;
+}
+
+int evaluate_stream(const evaluate_options *opt, result_sink *sink, evaluation_info *info, pack_summary *summary,
+                    char *err, size_t errlen) {
+  memset(info, 0, sizeof *info);
+  if (summary) memset(summary, 0, sizeof *summary);
+  stream_call call = {opt, sink, info, summary};
+  return with_pack(opt->pack_dir, opt->limits, stream_on_pack, &call, err, errlen);
 }
 
 /* 1 for a municipality code that can name a folder next to the region's
@@ -467,26 +513,20 @@ static void probe_free(pack_probe *pr) {
   memset(pr, 0, sizeof *pr);
 }
 
+/* What probe_pack does with its pack: the summary, then the layout and the targets. */
+static int probe_on_pack(const pack *p, void *ud, char *err, size_t errlen) {
+  probe_job *job = ud;
+  if (summarize(p, &job->out->summary, err, errlen) != 0) return -1;
+  job->p = p;
+  sandbox_rearm(p->sb);
+  return sandbox_protected(p->sb, probe_protected, job, 0, 0, err, errlen) == LUA_OK ? job->rc : -1;
+}
+
 /* Loads the pack at dir once and fills pr for period. Returns 0, or -1 with err. */
 static int probe_pack(const char *dir, int period, pack_probe *pr, char *err, size_t errlen) {
   memset(pr, 0, sizeof *pr);
-  sandbox *sb = sandbox_new(sandbox_default_limits());
-  if (!sb) {
-    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
-    return -1;
-  }
-  pack p;
-  int rc = pack_load(sb, dir, &p, err, errlen);
-  if (rc == 0) {
-    rc = summarize(&p, &pr->summary, err, errlen);
-    if (rc == 0) {
-      probe_job job = {&p, pr, period, err, errlen, -1};
-      sandbox_rearm(sb);
-      rc = sandbox_protected(sb, probe_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
-    }
-    pack_release(&p);
-  }
-  sandbox_free(sb);
+  probe_job job = {NULL, pr, period, err, errlen, -1};
+  int rc = with_pack(dir, sandbox_default_limits(), probe_on_pack, &job, err, errlen);
   if (rc != 0) probe_free(pr);
   return rc;
 }
@@ -705,24 +745,17 @@ static int explain_loaded(const pack *p, const evaluate_options *opt, const char
   return 0;
 }
 
+/* What evaluate_explain does with its pack: job, with the pack filled in. */
+static int explain_on_pack(const pack *p, void *ud, char *err, size_t errlen) {
+  (void)err, (void)errlen; /* the job carries them */
+  evaluate_job *job = ud;
+  job->p = p;
+  return run_keeping_stack(p, explain_protected, job);
+}
+
 int evaluate_explain(const evaluate_options *opt, const char *id, FILE *out, char *err, size_t errlen) {
-  sandbox *sb = sandbox_new(opt->limits);
-  if (!sb) {
-    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
-    return -1;
-  }
-  pack p;
-  int rc = pack_load(sb, opt->pack_dir, &p, err, errlen);
-  if (rc == 0) {
-    lua_State *L = sandbox_lua(sb);
-    int top = lua_gettop(L);
-    evaluate_job job = {.p = &p, .opt = opt, .id = id, .out = out, .err = err, .errlen = errlen};
-    rc = run_job(sb, explain_protected, &job);
-    lua_settop(L, top);
-    pack_release(&p);
-  }
-  sandbox_free(sb);
-  return rc;
+  evaluate_job job = {.opt = opt, .id = id, .out = out, .err = err, .errlen = errlen};
+  return with_pack(opt->pack_dir, opt->limits, explain_on_pack, &job, err, errlen);
 }
 
 /* Copies the list of strings field of the table at index into a JSON array. */
@@ -804,21 +837,11 @@ static int summarize(const pack *p, pack_summary *out, char *err, size_t errlen)
   return sandbox_protected(p->sb, summary_protected, &job, 0, 0, err, errlen) == LUA_OK ? job.rc : -1;
 }
 
+static int summary_on_pack(const pack *p, void *ud, char *err, size_t errlen) { return summarize(p, ud, err, errlen); }
+
 int evaluate_pack_summary(const char *dir, pack_summary *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  sandbox *sb = sandbox_new(sandbox_default_limits());
-  if (!sb) {
-    snprintf(err, errlen, _("out of memory creating the rule sandbox"));
-    return -1;
-  }
-  pack p;
-  int rc = pack_load(sb, dir, &p, err, errlen);
-  if (rc == 0) {
-    rc = summarize(&p, out, err, errlen);
-    pack_release(&p);
-  }
-  sandbox_free(sb);
-  return rc;
+  return with_pack(dir, sandbox_default_limits(), summary_on_pack, out, err, errlen);
 }
 
 void pack_summary_free(pack_summary *s) {

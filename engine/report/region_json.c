@@ -38,26 +38,44 @@ static void json_text_field(FILE *out, const char *key, const char *value, int c
   if (comma) fputc(',', out);
 }
 
+/* A named text and a named figure (a number, or null when it has none), each written
+ * with the comma after it. */
+typedef struct json_text {
+  const char *key, *value;
+} json_text;
+
+typedef struct json_figure {
+  const char *key;
+  int has;
+  double value;
+} json_figure;
+
+static void json_texts(FILE *out, const json_text *t, size_t n) {
+  for (size_t i = 0; i < n; i++) json_text_field(out, t[i].key, t[i].value, 1);
+}
+
+static void json_figures(FILE *out, const json_figure *f, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    json_key(out, f[i].key);
+    json_number(out, f[i].has, f[i].value);
+    fputc(',', out);
+  }
+}
+
 static void json_indicators(FILE *out, const region *r) {
   fputs("\"indicators\":[", out);
   for (size_t i = 0; i < r->nindicators; i++) {
     const region_indicator *ind = &r->indicators[i];
     fputs(i ? ",\n{" : "\n{", out);
-    json_text_field(out, "id", ind->id, 1);
-    json_text_field(out, "number", ind->number, 1);
-    json_text_field(out, "title", ind->title, 1);
-    json_text_field(out, "criterion_title", ind->criterion, 1);
-    json_text_field(out, "unit", ind->unit, 1);
-    json_text_field(out, "level", ind->level, 1);
-    json_text_field(out, "target_text", ind->target_text, 1);
-    json_text_field(out, "target_kind", ind->target_kind, 1);
-    json_key(out, "target_value");
-    json_number(out, ind->has_target_value, ind->target_value);
-    fprintf(out, ",\"municipalities\":%d,\"values\":%d,\"min\":", ind->municipalities, ind->values);
-    json_number(out, ind->values > 0, ind->min);
-    fputs(",\"max\":", out);
-    json_number(out, ind->values > 0, ind->max);
-    fprintf(out, ",\"met\":%d,\"not_met\":%d,\"on_track\":%d,\"behind\":%d,\"other\":%d,\"own_target\":%d}", ind->met,
+    const json_text texts[] = {{"id", ind->id},       {"number", ind->number},     {"title", ind->title},
+                               {"criterion_title", ind->criterion}, {"unit", ind->unit}, {"level", ind->level},
+                               {"target_text", ind->target_text},   {"target_kind", ind->target_kind}};
+    json_texts(out, texts, sizeof texts / sizeof *texts);
+    json_figures(out, &(json_figure){"target_value", ind->has_target_value, ind->target_value}, 1);
+    fprintf(out, "\"municipalities\":%d,\"values\":%d,", ind->municipalities, ind->values);
+    const json_figure range[] = {{"min", ind->values > 0, ind->min}, {"max", ind->values > 0, ind->max}};
+    json_figures(out, range, 2);
+    fprintf(out, "\"met\":%d,\"not_met\":%d,\"on_track\":%d,\"behind\":%d,\"other\":%d,\"own_target\":%d}", ind->met,
             ind->not_met, ind->on_track, ind->behind, ind->other, ind->own_target);
   }
   fputs("],\n", out);
@@ -69,19 +87,14 @@ static void json_cell(FILE *out, const region *r, const region_cell *cell, int w
   if (with_municipality) json_text_field(out, "municipality", r->municipalities[cell->municipality].code, 1);
   json_text_field(out, "indicator", r->indicators[cell->indicator].id, 1);
   if (with_period) fprintf(out, "\"period\":%d,", cell->period);
-  json_key(out, "value");
-  json_number(out, cell->has_value, cell->value);
-  fputs(",\"numerator\":", out);
-  json_number(out, cell->has_numerator, cell->numerator);
-  fputs(",\"denominator\":", out);
-  json_number(out, cell->has_denominator, cell->denominator);
-  fputs(",\"target_value\":", out);
-  json_number(out, cell->has_target_value, cell->target_value);
-  fputs(",\"path_value\":", out);
-  json_number(out, cell->has_path_value, cell->path_value);
-  fputc(',', out);
-  json_text_field(out, "target_text", cell->target_text, 1);
-  json_text_field(out, "status", cell->status, 1);
+  const json_figure figures[] = {{"value", cell->has_value, cell->value},
+                                 {"numerator", cell->has_numerator, cell->numerator},
+                                 {"denominator", cell->has_denominator, cell->denominator},
+                                 {"target_value", cell->has_target_value, cell->target_value},
+                                 {"path_value", cell->has_path_value, cell->path_value}};
+  json_figures(out, figures, sizeof figures / sizeof *figures);
+  const json_text texts[] = {{"target_text", cell->target_text}, {"status", cell->status}};
+  json_texts(out, texts, 2);
   json_key(out, "progress");
   if (cell->progress[0]) json_string(out, cell->progress);
   else fputs("null", out);
@@ -141,11 +154,17 @@ static void json_municipalities_to(json_state *j, size_t until) {
   }
 }
 
+/* Writes cell as the next row of the open list (sep before all but its first). */
+static void json_row(json_state *j, const region_cell *cell, const char *first, const char *sep, int with_period,
+                     int with_municipality) {
+  fputs(j->rows++ ? sep : first, j->out);
+  json_cell(j->out, j->r, cell, with_period, with_municipality);
+}
+
 static int json_result(void *ud, const region_cell *cell) {
   json_state *j = ud;
   json_municipalities_to(j, cell->municipality);
-  if (j->rows++) fputc(',', j->out);
-  json_cell(j->out, j->r, cell, 0, 0);
+  json_row(j, cell, "", ",", 0, 0);
   return 0;
 }
 
@@ -160,16 +179,21 @@ static int json_below(void *ud, const region_cell *cell) {
     j->group = cell->indicator;
     j->rows = 0;
   }
-  if (j->rows++) fputc(',', out);
-  json_cell(out, j->r, cell, 0, 1);
+  json_row(j, cell, "", ",", 0, 1);
   return 0;
 }
 
 static int json_dynamics(void *ud, const region_cell *cell) {
-  json_state *j = ud;
-  fputs(j->rows++ ? ",\n" : "\n", j->out);
-  json_cell(j->out, j->r, cell, 1, 1);
+  json_row(ud, cell, "\n", ",\n", 1, 1);
   return 0;
+}
+
+/* Writes head, then (when nothing failed before: rc 0) the rows of order through fn as a
+ * list of its own. Returns rc, or what reading the rows returned. */
+static int json_list(region *r, json_state *j, const char *head, region_order order, region_cell_fn fn, int rc) {
+  fputs(head, j->out);
+  j->rows = 0;
+  return rc == 0 ? region_each(r, order, fn, j) : rc;
 }
 
 int region_json(region *r, FILE *out) {
@@ -184,9 +208,8 @@ int region_json(region *r, FILE *out) {
   json_text_field(out, "note", region_ranking_note(r), 0);
   fprintf(out, ",\"organization_ratings\":%lld},\n", r->ratings);
   json_indicators(out, r);
-  fputs("\"municipalities\":[", out);
   json_state j = {.out = out, .r = r, .group = (size_t)-1};
-  int rc = region_each(r, REGION_BY_MUNICIPALITY, json_result, &j);
+  int rc = json_list(r, &j, "\"municipalities\":[", REGION_BY_MUNICIPALITY, json_result, 0);
   if (r->nmunicipalities) json_municipalities_to(&j, r->nmunicipalities - 1);
   json_municipality_close(&j);
   fputs("],\n\"ranking_order\":[", out);
@@ -194,13 +217,9 @@ int region_json(region *r, FILE *out) {
     if (k) fputc(',', out);
     json_string(out, r->municipalities[r->ranking[k]].code);
   }
-  fputs("],\n\"below_target\":[", out);
-  j.rows = 0;
-  if (rc == 0) rc = region_each(r, REGION_BELOW_TARGET, json_below, &j);
+  rc = json_list(r, &j, "],\n\"below_target\":[", REGION_BELOW_TARGET, json_below, rc);
   if (j.group != (size_t)-1) fputs("]}", out);
-  fputs("],\n\"dynamics\":[", out);
-  j.rows = 0;
-  if (rc == 0) rc = region_each(r, REGION_DYNAMICS, json_dynamics, &j);
+  rc = json_list(r, &j, "],\n\"dynamics\":[", REGION_DYNAMICS, json_dynamics, rc);
   fputs("]}\n", out);
   return rc;
 }
@@ -219,35 +238,45 @@ static void csv_number(FILE *out, int has, double v) {
   if (has) fputs(ru_decimal(v, 2, buf, sizeof buf), out);
 }
 
+/* One cell of a CSV row: text (escaped), a decimal figure (empty when it has none), or
+ * digits written as they are. */
+typedef struct csv_cell {
+  enum { CSV_TEXT, CSV_FIGURE, CSV_DIGITS } kind;
+  const char *text;
+  int has;
+  double value;
+} csv_cell;
+
 static int csv_row(void *ud, const region_cell *cell) {
   csv_state *c = ud;
   FILE *out = c->out;
   const region_municipality *m = &c->r->municipalities[cell->municipality];
   const region_indicator *ind = &c->r->indicators[cell->indicator];
-  csv_text(out, region_name(m));
-  fputc(';', out);
-  csv_text(out, m->code);
-  fprintf(out, ";%d;%d;", cell->period, m->rank);
-  csv_text(out, ind->number);
-  fputc(';', out);
-  csv_text(out, ind->title);
-  fputc(';', out);
-  csv_number(out, cell->has_value, cell->value);
-  fputc(';', out);
-  csv_number(out, cell->has_numerator, cell->numerator);
-  fputc(';', out);
-  csv_number(out, cell->has_denominator, cell->denominator);
-  fputc(';', out);
-  csv_text(out, ind->unit);
-  fputc(';', out);
-  csv_text(out, cell->target_text);
-  fputc(';', out);
-  csv_number(out, cell->has_target_value, cell->target_value);
-  fputc(';', out);
-  csv_text(out, ru_status(region_judgement(cell)));
-  fputc(';', out);
-  char date[32];
-  csv_text(out, ru_date(m->run_at, date, sizeof date));
+  char period[16], rank[16], date[32];
+  snprintf(period, sizeof period, "%d", cell->period);
+  snprintf(rank, sizeof rank, "%d", m->rank);
+  const csv_cell cells[] = {
+      {CSV_TEXT, region_name(m), 0, 0},
+      {CSV_TEXT, m->code, 0, 0},
+      {CSV_DIGITS, period, 0, 0},
+      {CSV_DIGITS, rank, 0, 0},
+      {CSV_TEXT, ind->number, 0, 0},
+      {CSV_TEXT, ind->title, 0, 0},
+      {CSV_FIGURE, NULL, cell->has_value, cell->value},
+      {CSV_FIGURE, NULL, cell->has_numerator, cell->numerator},
+      {CSV_FIGURE, NULL, cell->has_denominator, cell->denominator},
+      {CSV_TEXT, ind->unit, 0, 0},
+      {CSV_TEXT, cell->target_text, 0, 0},
+      {CSV_FIGURE, NULL, cell->has_target_value, cell->target_value},
+      {CSV_TEXT, ru_status(region_judgement(cell)), 0, 0},
+      {CSV_TEXT, ru_date(m->run_at, date, sizeof date), 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+    if (i) fputc(';', out);
+    if (cells[i].kind == CSV_TEXT) csv_text(out, cells[i].text);
+    else if (cells[i].kind == CSV_FIGURE) csv_number(out, cells[i].has, cells[i].value);
+    else fputs(cells[i].text, out);
+  }
   fputs("\r\n", out);
   return 0;
 }
