@@ -278,10 +278,16 @@ static void list_schema(rule_view *v) {
   sqlite3_finalize(st);
 }
 
+/* A view belongs to one evaluation, which runs in one thread: its
+ * connection goes without SQLite's per-connection mutex (the library is
+ * built serialized, and the mutex is taken at every step and every column
+ * read: 1.5% of an evaluation's instructions). */
+#define VIEW_OPEN_FLAGS SQLITE_OPEN_NOMUTEX
+
 /* Opens the store itself read-only and pins one snapshot: an explicit
  * transaction whose first read fixes what every later statement sees. */
 static int open_pinned(const char *path, rule_view *v, char *err, size_t errlen) {
-  if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY | VIEW_OPEN_FLAGS, NULL) != SQLITE_OK) {
     snprintf(err, errlen, _("%s: cannot open store read-only: %s"), path,
              v->db ? sqlite3_errmsg(v->db) : _("out of memory"));
     return -1;
@@ -374,7 +380,8 @@ static int open_copy(const char *path, const char *municipality, rule_view *v, c
     snprintf(err, errlen, _("%s: path too long"), path);
     return -1;
   }
-  if (sqlite3_open_v2("", &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2("", &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | VIEW_OPEN_FLAGS, NULL) !=
+      SQLITE_OK) {
     snprintf(err, errlen, _("cannot create the rules' private database: %s"), v->db ? sqlite3_errmsg(v->db) : _("out of memory"));
     return -1;
   }
