@@ -44,9 +44,10 @@ static void reset(csv_table *t) {
 
 /* Line ends (LF, CRLF, a lone CR) in s[0..len). */
 static size_t line_of_end(const char *s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++)
-    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) n++;
+  size_t n = 0; /* by memchr, not byte by byte: every part of a file is counted */
+  for (const char *p = s, *end = s + len; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++) n++;
+  for (const char *p = s, *end = s + len; p < end && (p = memchr(p, '\r', (size_t)(end - p))); p++)
+    if (p + 1 >= end || p[1] != '\n') n++;
   return n;
 }
 
