@@ -102,6 +102,7 @@ typedef struct import_run {
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
   progress progress;            /* the line on a terminal (progress.h) */
   /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
+  int identity[16], identity_known; /* per field: part of a derived id (derived_id) */
   const char *field_name[32];
   int field_index[32];
   size_t nfield_names;
@@ -543,15 +544,25 @@ static int check_row_consistency(import_run *run, typed_value *v, char *msg, siz
 /* Builds the identity of a row whose file gives no id from its entity's
  * natural key: staff, kind, date and title name one activity; kind,
  * number, date and title one document; and so on (entity.c). */
-static char *derived_id(const import_run *run, const typed_value *v) {
+static char *derived_id(import_run *run, const typed_value *v) {
   const entity_def *e = run->entity;
-  char buf[2048] = "";
-  size_t o = 0;
-  for (size_t f = 1; f < e->nfields && o < sizeof buf; f++) {
-    if (!e->identity || !text_in_list(e->identity, e->fields[f].name)) continue;
-    const char *part = !v[f].present ? "" : e->fields[f].type == FIELD_DATE ? v[f].date : v[f].text;
-    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", o ? "|" : "", part);
+  if (!run->identity_known) { /* which fields are the key: read from the entity once, not per row */
+    for (size_t f = 1; f < e->nfields && f < 16; f++)
+      run->identity[f] = e->identity && text_in_list(e->identity, e->fields[f].name);
+    run->identity_known = 1;
   }
+  char buf[2048];
+  size_t o = 0, room = sizeof buf - 1; /* as snprintf cut it: at room bytes */
+  for (size_t f = 1; f < e->nfields && f < 16 && o < room; f++) {
+    if (!run->identity[f]) continue;
+    const char *part = !v[f].present ? "" : e->fields[f].type == FIELD_DATE ? v[f].date : v[f].text;
+    if (o) buf[o++] = '|'; /* none after an empty first part: the ids stored so far were made so */
+    size_t n = strlen(part);
+    if (n > room - o) n = room - o;
+    memcpy(buf + o, part, n);
+    o += n;
+  }
+  buf[o] = '\0';
   return strdup(buf);
 }
 
