@@ -66,10 +66,58 @@ int employment_open(employment_writer *w, sqlite3 *db, char *err, size_t errlen)
       return -1;
     }
   }
+  for (size_t k = 0; k < 7; k++) {
+    char sql[160 + SPANS_QUEUED * 16];
+    size_t o = (size_t)snprintf(sql, sizeof sql, "INSERT INTO employment (staff_id, organization_id, position,"
+                                                 " from_date, to_date, source) VALUES ");
+    for (size_t i = 0; i < (size_t)1 << k; i++) o += (size_t)snprintf(sql + o, sizeof sql - o, "%s(?,?,?,?,?,?)", i ? "," : "");
+    if (sqlite3_prepare_v2(db, sql, -1, &w->insert_queued[k], NULL) != SQLITE_OK) {
+      snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+      employment_close(w);
+      return -1;
+    }
+  }
   return 0;
 }
 
+/* Binds the six values of a queued span (see queue_span) from parameter first on. */
+static void bind_queued(sqlite3_stmt *st, int first, const char *values) {
+  for (int i = 0; i < 6; i++, values += strlen(values) + 1) {
+    if (i == 4 && !*values) sqlite3_bind_null(st, first + i); /* an open span */
+    else sqlite3_bind_text(st, first + i, values, -1, SQLITE_STATIC);
+  }
+}
+
+int employment_flush(employment_writer *w, char *err, size_t errlen) {
+  int rc = SQLITE_DONE;
+  /* in their order, by the statements of the powers of two that sum to their number */
+  for (size_t done = 0, k = 7; k-- > 0 && rc == SQLITE_DONE;) {
+    size_t n = (size_t)1 << k;
+    if (!(w->nqueued & n)) continue;
+    sqlite3_stmt *st = w->insert_queued[k];
+    for (size_t i = 0; i < n; i++) bind_queued(st, (int)(6 * i + 1), w->queued[done + i]);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    done += n;
+  }
+  for (size_t i = 0; i < w->nqueued; i++) free(w->queued[i]);
+  w->nqueued = 0;
+  if (rc == SQLITE_DONE) return 0;
+  snprintf(err, errlen, "store: %s", sqlite3_errmsg(w->db));
+  return -1;
+}
+
+/* employment_flush for the functions that report a store error by their
+ * status alone (SQLite's message stays on the connection). */
+static int flushed(employment_writer *w) {
+  char err[256];
+  return w->nqueued ? employment_flush(w, err, sizeof err) : 0;
+}
+
 void employment_close(employment_writer *w) {
+  for (size_t i = 0; i < w->nqueued; i++) free(w->queued[i]); /* the import did not go through */
+  for (size_t k = 0; k < 7; k++) sqlite3_finalize(w->insert_queued[k]);
   sqlite3_stmt *all[] = {w->same_start, w->placeholder, w->insert, w->refine, w->previous, w->next,
                          w->set_end, w->latest, w->count, w->covering, w->sync, w->listed, w->update, w->there,
                          w->known, w->earlier};
@@ -293,10 +341,28 @@ static int record_undated(employment_writer *w, const employment_row *row, char 
 }
 
 int employment_known(employment_writer *w, const char *staff_id) {
+  if (flushed(w) != 0) return -1;
   sqlite3_bind_text(w->known, 1, staff_id, -1, SQLITE_TRANSIENT);
   int known = sqlite3_step(w->known) == SQLITE_ROW ? sqlite3_column_int(w->known, 0) : -1;
   sqlite3_reset(w->known);
   return known;
+}
+
+/* Queues the first span of a worker new to the store (see SPANS_QUEUED),
+ * or writes it at once when the store would refuse it (an end before the
+ * start: the row's own failure, as before). */
+static int queue_span(employment_writer *w, const employment_row *row, const char *from, const char *to,
+                      const char *source) {
+  if (to && *to && strcmp(to, from) < 0) return flushed(w) == 0 ? insert_span(w, row, from, to, source) : -1;
+  const char *values[6] = {row->staff_id, row->organization_id, row->position, from, to ? to : "", source};
+  size_t n = 0;
+  for (int i = 0; i < 6; i++) n += strlen(values[i]) + 1;
+  char *copy = malloc(n), *o = copy;
+  if (!copy) return -1;
+  for (int i = 0; i < 6; i++) o = stpcpy(o, values[i]) + 1;
+  w->queued[w->nqueued++] = copy;
+  w->opened++;
+  return w->nqueued == SPANS_QUEUED ? flushed(w) : 0;
 }
 
 int employment_record(employment_writer *w, const employment_row *row, int known, char *msg, size_t msglen) {
@@ -304,14 +370,16 @@ int employment_record(employment_writer *w, const employment_row *row, int known
   if (!known) { /* the row's span is the worker's history so far: no hire date, their career's start */
     char start[11];
     career_start_date(row, start);
-    return insert_span(w, row, row->hire ? row->hire : start, row->leave, row->hire ? "hire_date" : "career_start")
+    return queue_span(w, row, row->hire ? row->hire : start, row->leave, row->hire ? "hire_date" : "career_start")
                == 0 ? 0 : -2;
   }
+  if (flushed(w) != 0) return -2;
   return row->hire ? (record_hired(w, row) == 0 ? 0 : -2) : record_undated(w, row, msg, msglen);
 }
 
 int employment_sync(employment_writer *w, const employment_row *row) {
   span s;
+  if (flushed(w) != 0) return -1;
   sqlite3_bind_text(w->latest, 1, row->staff_id, -1, SQLITE_TRANSIENT);
   int rc = read_span(w->latest, &s);
   if (rc < 0) return -1;
@@ -366,6 +434,7 @@ int employment_listed_refused(const employment_row *row, const char *date, char 
 int employment_listed(employment_writer *w, const employment_row *row, const char *date, int earlier_list,
                       int known, char *msg, size_t msglen) {
   if (employment_listed_refused(row, date, msg, msglen) != 0) return -1;
+  if (flushed(w) != 0) return -2;
   w->fresh = !known;
   sqlite3_bind_text(w->listed, 1, row->staff_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(w->listed, 2, row->organization_id, -1, SQLITE_TRANSIENT);
@@ -406,7 +475,7 @@ int employment_finish_list(employment_writer *w, const char *date, const char *f
       " SELECT ?1, o.municipality, ?2, count(*) FROM temp.employment_listed l JOIN organization o"
       " ON o.id = l.organization_id GROUP BY o.municipality"
       " ON CONFLICT (date, municipality) DO UPDATE SET file = excluded.file, workers = excluded.workers";
-  if (employment_close_missing(w, date, err, errlen) != 0) return -1;
+  if (employment_flush(w, err, errlen) != 0 || employment_close_missing(w, date, err, errlen) != 0) return -1;
   return run_list_sql(w, note, date, file, err, errlen);
 }
 

@@ -24,10 +24,17 @@
 #include <sqlite3.h>
 
 /* The prepared statements of one import and what they changed. */
+/* The first spans of workers new to the store wait here and are written
+ * SPANS_QUEUED at a time by one statement (employment_flush): nothing reads
+ * them before the next read of the table, which writes them first. */
+#define SPANS_QUEUED 64
 typedef struct employment_writer {
   sqlite3 *db;
   sqlite3_stmt *same_start, *placeholder, *insert, *refine, *previous, *next, *set_end, *latest, *count,
       *covering, *sync, *listed, *update, *there, *known, *earlier;
+  sqlite3_stmt *insert_queued[7]; /* [k]: 2^k rows of insert's six values (2^6 = SPANS_QUEUED) */
+  char *queued[SPANS_QUEUED];  /* per span waiting: its six values, each ending in NUL (owned) */
+  size_t nqueued;
   size_t opened;   /* spans begun */
   size_t closed;   /* spans given an end */
   int fresh;       /* 1 while writing the first span of a worker new to the store */
@@ -47,6 +54,11 @@ typedef struct employment_row {
   const char *hire, *leave;
   int career_start;
 } employment_row;
+
+/* Writes the spans waiting (SPANS_QUEUED). 0, or -1 with SQLite's reason
+ * in err. Every function here that reads or writes the table calls it
+ * first; the import calls it after its last row. */
+int employment_flush(employment_writer *w, char *err, size_t errlen);
 
 /* 1 when the store holds a span of the worker, 0 when not, -1 on a store
  * error. A worker with spans is in staff already; a worker without spans

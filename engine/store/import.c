@@ -1154,6 +1154,11 @@ static int import_in_transaction(import_run *run, const import_options *opt, cha
       set_indexes_aside(run, err, errlen) != 0 || prepare_statements(run, err, errlen) != 0 ||
       import_rows(run, err, errlen) != 0)
     return -1;
+  char inner[512];
+  if (run->spans && employment_flush(&run->employment, inner, sizeof inner) != 0) { /* the spans still queued */
+    snprintf(err, errlen, "%s: %s", run->path, inner);
+    return -1;
+  }
   import_report *r = run->report;
   /* not for an import that is rolled back (which gives them back) */
   if ((r->rejected == 0 || opt->skip_invalid) && !opt->dry_run && restore_indexes(run, err, errlen) != 0) return -1;
