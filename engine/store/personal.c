@@ -120,6 +120,8 @@ static void token_shapes(const char *value, char *shapes, size_t max) {
 }
 
 int personal_looks_like_name(const char *value) {
+  /* every form below is two tokens or more: a value without a separator (an id) is none */
+  if (!value[strcspn(value, " \t,;:")]) return 0;
   char shapes[64];
   token_shapes(value, shapes, sizeof shapes);
   /* Фамилия И.О., И.О. Фамилия, Фамилия Имя Отчество, Имя Отчество */
