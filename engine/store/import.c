@@ -69,6 +69,11 @@ typedef struct line_mark {
   sqlite3_int64 rowid, line;
 } line_mark;
 
+/* The identities of a staff file's rows of workers new to the store
+ * wait for the duplicate tracker (temp.import_seen) in a queue of this
+ * many, written by one statement (queue_seen). */
+#define KEYS_QUEUED 64
+
 /* Everything one import needs; statements are finalized by run_close. */
 typedef struct import_run {
   sqlite3 *db;
@@ -83,6 +88,8 @@ typedef struct import_run {
   char municipality[256]; /* the store's default municipality, "" when none */
   sqlite3_stmt *upsert, *seen, *seen_line;
   sqlite3_stmt *insert, *stored; /* a new row; the rowid of a stored id */
+  sqlite3_stmt *insert_new;      /* a new row, or nothing when the id is stored (store_new_worker) */
+  int last_stored;               /* staff: the last row's worker was in the store */
   sqlite3_int64 base_rowid;      /* the table's largest rowid before the import: rows above it are this file's */
   line_mark *marks;              /* the lines of the rows this file inserted (owned) */
   char **aside;                  /* CREATE INDEX of the indexes dropped until the rows are in (owned) */
@@ -103,6 +110,10 @@ typedef struct import_run {
   progress progress;            /* the line on a terminal (progress.h) */
   /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
   int identity[16], identity_known; /* per field: part of a derived id (derived_id) */
+  /* the identities of new workers' rows waiting for import_seen (queue_seen) */
+  sqlite3_stmt *seen_queued[7]; /* [k]: 2^k rows of seen's two values (2^6 = KEYS_QUEUED) */
+  char *queued_key[KEYS_QUEUED]; /* owned */
+  size_t queued_line[KEYS_QUEUED], nqueued;
   const char *field_name[32];
   int field_index[32];
   size_t nfield_names;
@@ -296,6 +307,8 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
   if (prepare(run, sql, &run->upsert, err, errlen) != 0) return -1;
   snprintf(sql, sizeof sql, "INSERT INTO %s (%sextra) VALUES (%s?)", e->table, cols, params);
   if (prepare(run, sql, &run->insert, err, errlen) != 0) return -1;
+  snprintf(sql, sizeof sql, "INSERT INTO %s (%sextra) VALUES (%s?) ON CONFLICT(id) DO NOTHING", e->table, cols, params);
+  if (prepare(run, sql, &run->insert_new, err, errlen) != 0) return -1;
   snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE id = ?", e->table);
   if (prepare(run, sql, &run->stored, err, errlen) != 0) return -1;
   sqlite3_stmt *largest;
@@ -309,6 +322,11 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
                           "DELETE FROM temp.import_seen;", inner, sizeof inner) != 0) {
     snprintf(err, errlen, "%s: store: %s", run->path, inner);
     return -1;
+  }
+  for (size_t k = 0; k < 7; k++) {
+    size_t o = (size_t)snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES ");
+    for (size_t i = 0; i < (size_t)1 << k; i++) o += (size_t)snprintf(sql + o, sizeof sql - o, "%s(?,?)", i ? "," : "");
+    if (prepare(run, sql, &run->seen_queued[k], err, errlen) != 0) return -1;
   }
   if (prepare(run, "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)",
               &run->seen, err, errlen) != 0 ||
@@ -414,11 +432,15 @@ static void run_close(import_run *run) {
   run->naside = 0;
   sqlite3_finalize(run->upsert);
   sqlite3_finalize(run->insert);
+  sqlite3_finalize(run->insert_new);
   sqlite3_finalize(run->stored);
   free(run->marks);
   run->marks = NULL;
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
+  for (size_t k = 0; k < 7; k++) sqlite3_finalize(run->seen_queued[k]);
+  for (size_t i = 0; i < run->nqueued; i++) free(run->queued_key[i]);
+  run->nqueued = 0;
   for (size_t i = 0; i < 16; i++) {
     sqlite3_finalize(run->reference[i]);
     free(run->found[i]);
@@ -774,8 +796,58 @@ static int check_owner(import_run *run, const typed_value *v, char *msg, size_t 
   return -1;
 }
 
+/* Writes the identities queued (queue_seen) into temp.import_seen, in
+ * their order, by the statements of the powers of two that sum to their
+ * number. 0, or -1 with the reason in msg. */
+static int flush_seen(import_run *run, char *msg, size_t msglen) {
+  int rc = SQLITE_DONE;
+  for (size_t done = 0, k = 7; k-- > 0 && rc == SQLITE_DONE;) {
+    size_t n = (size_t)1 << k;
+    if (!(run->nqueued & n)) continue;
+    sqlite3_stmt *st = run->seen_queued[k];
+    for (size_t i = 0; i < n; i++) {
+      sqlite3_bind_text(st, (int)(2 * i + 1), run->queued_key[done + i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64(st, (int)(2 * i + 2), (sqlite3_int64)run->queued_line[done + i]);
+    }
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    done += n;
+  }
+  for (size_t i = 0; i < run->nqueued; i++) free(run->queued_key[i]);
+  run->nqueued = 0;
+  if (rc == SQLITE_DONE) return 0;
+  snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
+  return -1;
+}
+
+/* check_unique for the row of a worker new to the store in a file that
+ * is not a staff list: its identity cannot be in import_seen (a row
+ * that passed the check with this id was written, or failed the whole
+ * import, so the id would be in the store), so the check passes and only
+ * the identity is kept, queued (KEYS_QUEUED). Every check_unique writes
+ * the queue first. */
+static int queue_seen(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
+  char *copy = strdup(id);
+  if (!copy) {
+    snprintf(msg, msglen, _("out of memory"));
+    return -1;
+  }
+  if (run->nqueued == KEYS_QUEUED && flush_seen(run, msg, msglen) != 0) {
+    free(copy);
+    return -1;
+  }
+  run->queued_key[run->nqueued] = copy;
+  run->queued_line[run->nqueued++] = row->line;
+  return 0;
+}
+
+/* Takes back the identity queue_seen queued last (its row's worker proved to be in the store). */
+static void unqueue_seen(import_run *run) { free(run->queued_key[--run->nqueued]); }
+
 /* Refuses a second row with an id already seen in this file. */
 static int check_unique(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
+  if (run->nqueued && flush_seen(run, msg, msglen) != 0) return -1;
   sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)row->line);
   int rc = sqlite3_step(run->seen);
@@ -1049,6 +1121,36 @@ static const char *unique_key(import_run *run, const typed_value *v, char *buf, 
   return buf;
 }
 
+/* A row of a staff file that is not a list, written at once as the row
+ * of a worker new to the store by an insert that does nothing when the
+ * store holds the id: the b-tree search that told a new worker from a
+ * stored one (stored_rowid) is the insert's own. A new worker's row is
+ * checked and written as check_staff_row and store_staff_row would (its
+ * identity queued, queue_seen; its first span, record_span). Returns 0
+ * when written, 2 when the store holds the worker (nothing written: the
+ * row goes their way), -1 when the store failed. */
+static int store_new_worker(import_run *run, const rows_row *row, const typed_value *v, char *key, size_t keylen,
+                            char *msg, size_t msglen) {
+  if (queue_seen(run, row, unique_key(run, v, key, keylen), msg, msglen) != 0) return -1;
+  char *extra = extra_json(run, row, v);
+  bind_row(run, run->insert_new, v, extra);
+  int rc = sqlite3_step(run->insert_new);
+  int written = rc == SQLITE_DONE && sqlite3_changes(run->db) == 1;
+  if (rc != SQLITE_DONE) snprintf(msg, msglen, _("store refused the row: %s"), sqlite3_errmsg(run->db));
+  sqlite3_reset(run->insert_new);
+  sqlite3_clear_bindings(run->insert_new);
+  cJSON_free(extra);
+  if (rc != SQLITE_DONE) return -1;
+  if (!written) {
+    unqueue_seen(run);
+    return 2;
+  }
+  employment_row span = span_row(run, v);
+  if (record_span(run, &span, 0, msg, msglen) != 0) return -1;
+  run->report->inserted++;
+  return 0;
+}
+
 /* The checks of a staff row against the store and the file: its id is
  * not another municipality's, its identity not the file's already.
  * *stored says whether the store holds the worker. Returns 0, 1 when the
@@ -1062,7 +1164,9 @@ static int check_staff_row(import_run *run, const rows_row *row, const typed_val
   }
   *stored = rowid > 0;
   if (*stored && check_owner(run, v, msg, msglen) != 0) return 1; /* a new id has no owner yet */
-  return check_unique(run, row, unique_key(run, v, key, keylen), msg, msglen) == 0 ? 0 : 1;
+  const char *identity = unique_key(run, v, key, keylen);
+  if (!*stored && !run->opt->snapshot) return queue_seen(run, row, identity, msg, msglen) == 0 ? 0 : 1;
+  return check_unique(run, row, identity, msg, msglen) == 0 ? 0 : 1;
 }
 
 /* A rejected row of a staff list still names a worker who is there: they
@@ -1099,8 +1203,16 @@ static int import_rows(import_run *run, char *err, size_t errlen) {
     /* a row of an entity without spans is checked against the stored rows only when its id is there */
     int stored = 0;
     int rc = validate_row(run, &row, v, msg, sizeof msg) == 0 ? 0 : 1;
-    if (rc == 0 && run->spans) rc = check_staff_row(run, &row, v, key, sizeof key, &stored, msg, sizeof msg);
-    if (rc == 0) rc = store_row(run, &row, v, stored, msg, sizeof msg);
+    /* a new worker tried first, unless the last row's was stored: a file read again holds stored ones */
+    int written = 0;
+    if (rc == 0 && run->spans && !run->opt->snapshot && !run->last_stored) {
+      rc = store_new_worker(run, &row, v, key, sizeof key, msg, sizeof msg);
+      written = rc != 2;
+      if (rc == 2) rc = 0;
+    }
+    if (rc == 0 && run->spans && !written) rc = check_staff_row(run, &row, v, key, sizeof key, &stored, msg, sizeof msg);
+    if (rc == 0 && !written) rc = store_row(run, &row, v, stored, msg, sizeof msg);
+    if (run->spans && (rc == 0 || stored)) run->last_stored = !written && stored;
     if (rc == 1) {
       rc = add_problem(run, &row, msg, inner, sizeof inner);
       if (rc == 0 && keep_listed(run, &row) != 0) rc = -2;

@@ -302,6 +302,48 @@ static void repeated_ids_name_their_first_line(void **state) {
 
 /* A first import into an empty table builds the table's indexes after
  * its rows; refused or written, the store keeps every index as it was. */
+/* A staff file's new workers are written without a lookup of their id
+ * first, and their identities reach the duplicate tracker in batches
+ * (store_new_worker, queue_seen): a row repeating one, near or 150 rows of
+ * new workers later (past two batches), still names the first row's line;
+ * a worker repeated with another hire date is a second span; a file read
+ * again updates every worker and refuses the same rows. */
+static void repeated_workers_across_batches(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  char *text = malloc(64 * 1024), *o = text;
+  o += sprintf(o, "id,organization_id,position,birth_year,career_start_year,hire_date\n");
+  for (int i = 0; i < 150; i++) o += sprintf(o, "w%03d,sch1,teacher,1980,2005,2010-09-01\n", i); /* lines 2..151 */
+  o += sprintf(o, "w003,sch1,teacher,1980,2005,2010-09-01\n"); /* 152: repeats line 5 */
+  o += sprintf(o, "w149,sch1,teacher,1980,2005,2010-09-01\n"); /* 153: repeats line 151 */
+  o += sprintf(o, "w010,sch2,teacher,1980,2005,2016-09-01\n"); /* 154: moves, a second span */
+  o += sprintf(o, "n1,sch2,teacher,1980,2005,2012-09-01\n");   /* 155: new after stored ones */
+  o += sprintf(o, "n1,sch2,teacher,1980,2005,2012-09-01\n");   /* 156: repeats 155 */
+  import_report r;
+  char err[512];
+  import_options opt = {.skip_invalid = 1};
+  for (int pass = 0; pass < 2; pass++) {
+    assert_int_equal(import_text(f, "staff", "staff.csv", text, opt, &r, err, sizeof err), 0);
+    assert_int_equal(r.inserted, pass ? 0 : 151);
+    assert_int_equal(r.updated, pass ? 152 : 1);
+    assert_int_equal(r.rejected, 3);
+    const char *first[] = {"152: id: the same id is already on line 5 (w003|2010-09-01)",
+                           "153: id: the same id is already on line 151 (w149|2010-09-01)",
+                           "156: id: the same id is already on line 155 (n1|2012-09-01)"};
+    for (size_t i = 0; i < 3; i++) {
+      char expected[600];
+      snprintf(expected, sizeof expected, "%s/staff.csv:%s", f->dir, first[i]);
+      assert_string_equal(r.problems[i].message, expected);
+    }
+    import_report_free(&r);
+  }
+  free(text);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 151);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM employment"), 152);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'w010' AND to_date = '2016-08-31'"), 1);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE id = 'w010' AND organization_id = 'sch2'"), 1);
+}
+
 static void first_import_keeps_every_index(void **state) {
   fixture *f = *state;
   static const char schema[] = "SELECT group_concat(name || ':' || sql, ';') FROM (SELECT name, sql FROM sqlite_schema"
@@ -743,6 +785,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, setup, teardown),
+    cmocka_unit_test_setup_teardown(repeated_workers_across_batches, setup, teardown),
     cmocka_unit_test_setup_teardown(first_import_keeps_every_index, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
     cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
