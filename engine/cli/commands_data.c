@@ -86,7 +86,7 @@ int command_import(const command_args *args) {
   const char *entity = args->argv[0], *path = args->argv[1];
   char err[2048];
   sqlite3 *db;
-  if (store_open(args->db, 0, &db, err, sizeof err) != 0) {
+  if (store_open_single(args->db, 0, &db, err, sizeof err) != 0) { /* this thread's alone */
     command_error(args, "%s", err);
     return EXIT_USER;
   }

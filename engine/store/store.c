@@ -362,8 +362,19 @@ static int check_identity(sqlite3 *db, const char *path, int create, char *err, 
   return 0;
 }
 
+static int open_with(const char *path, int create, int flags, sqlite3 **db, char *err, size_t errlen);
+
 int store_open(const char *path, int create, sqlite3 **db, char *err, size_t errlen) {
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  return open_with(path, create, 0, db, err, errlen);
+}
+
+int store_open_single(const char *path, int create, sqlite3 **db, char *err, size_t errlen) {
+  return open_with(path, create, SQLITE_OPEN_NOMUTEX, db, err, errlen);
+}
+
+/* store_open with more flags of sqlite3_open_v2. */
+static int open_with(const char *path, int create, int more, sqlite3 **db, char *err, size_t errlen) {
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | more;
   *db = NULL;
   if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
     snprintf(err, errlen, _("%s: cannot open store: %s%s"), path,

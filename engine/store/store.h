@@ -22,6 +22,12 @@ const char *store_migration_sql(int n);
  * written by a newer pdmon, and (unless create) an empty file. */
 int store_open(const char *path, int create, sqlite3 **db, char *err, size_t errlen);
 
+/* store_open for a connection that one thread alone uses from open to close
+ * (a command's own): opened without SQLite's per-connection mutex
+ * (SQLITE_OPEN_NOMUTEX), which the serialized library otherwise takes at
+ * every call, a bind or a step. Not for the web's pool of connections. */
+int store_open_single(const char *path, int create, sqlite3 **db, char *err, size_t errlen);
+
 /* Makes a connection wait while another pdmon writes instead of failing
  * with "database is locked": it says once on stderr that it waits and
  * gives up after half an hour. */
