@@ -271,15 +271,18 @@ static int plan_group(judge_job *job) {
 
 /* Every stored row of the group's pairs to re-judge (not the rows that do not
  * apply: no target makes them apply), keyed so that rows judged alike share one
- * judgement. quote() writes a number with all its digits: equal keys, equal figures. */
+ * judgement. quote() writes a number with all its digits: equal keys, equal figures;
+ * one printf writes the key (a chain of || copied the growing text a dozen times per
+ * row). The pairs drive the lookups (CROSS JOIN): a store's statistics must not
+ * make the planner scan every result for the few pairs whose targets changed. */
 static int collect_rows(judge_job *job, const char *missing_prefix) {
   sqlite3_stmt *st = prepare(job->db,
-      "INSERT INTO rj_src SELECT rid, cycle_id, indicator, grp, grp || '|' || indicator || '|' || total || '|'"
-      " || quote(organization) || '|' || quote(kind) || '|' || quote(cur) || '|' || den0 || '|' || quote(base_year)"
-      " || '|' || quote(base_value) || '|' || quote(base_asked) || '|' || quote(since) || '|' || quote(cum) || '|' || quote(missing),"
+      "INSERT INTO rj_src SELECT rid, cycle_id, indicator, grp, printf('%d|%s|%d|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s', grp,"
+      " indicator, total, quote(organization), quote(kind), quote(cur), den0, quote(base_year), quote(base_value),"
+      " quote(base_asked), quote(since), quote(cum), quote(missing)),"
       " total, organization, kind, cur, den0, base_year, base_value, base_asked, since, cum, missing, was, was_text"
       " FROM (SELECT " SOURCE_COLUMNS
-      " FROM rj_pair q JOIN cycle_result r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
+      " FROM rj_pair q CROSS JOIN cycle_result r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
       " LEFT JOIN organization o ON o.id = r.organization"
       " WHERE q.grp = ?1 AND q.state IN ('changed', 'unrecorded') AND r.status NOT IN ('not_applicable', 'error'))",
       job->err, job->errlen);
@@ -597,10 +600,11 @@ static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
   snprintf(sql, sizeof sql,
            "WITH n (rid, cycle_id, indicator, organization, breakdown, %s) AS (SELECT s.rid, r.cycle_id, r.indicator,"
            " r.organization, r.breakdown, " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
-           " JOIN cycle_result r ON r.rowid = s.rid)"
-           " INSERT INTO rj_new SELECT n.* FROM n JOIN cycle_result r ON r.rowid = n.rid WHERE %s", names, differs);
+           " CROSS JOIN cycle_result r ON r.rowid = s.rid)"
+           " INSERT INTO rj_new SELECT n.* FROM n CROSS JOIN cycle_result r ON r.rowid = n.rid WHERE %s", names, differs);
   if (run_int(db, sql, 0, err, errlen) != 0) return -1;
-  /* driven by the changed rows' ids (an UPDATE ... FROM scans every result) */
+  /* the re-judged rows drive every lookup of a result (CROSS JOIN), and the update
+   * goes by the changed rows' ids (an UPDATE ... FROM scans every result) */
   snprintf(sql, sizeof sql, "UPDATE cycle_result SET (%s) = (SELECT %s FROM rj_new n WHERE n.rid = cycle_result.rowid)"
            " WHERE rowid IN (SELECT rid FROM rj_new)", names, set);
   if (run_int(db, sql, 0, err, errlen) != 0) return -1;
