@@ -384,38 +384,52 @@ static int judge_keys(judge_job *job) {
   return rc;
 }
 
-/* Each (cycle, indicator) of the group with the id of its latest judgement
- * (one descending probe of cycle_judgement's index per pair; NULL: never
- * recorded), as a FROM clause. */
-#define GROUP_PAIRS                                                                                                  \
-  " FROM (SELECT c.id, p.indicator, c.grp, p.targets, p.formula, p.by_id, p.advised,"                                \
-  " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"                       \
-  " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"        \
-  " LEFT JOIN cycle_judgement j ON j.id = x.jid"
-
 /* The pairs of the group whose targets changed since they were judged (the
- * latest judgement), or that have results and were never recorded, into
- * rj_pair; the pairs whose targets did not change are only counted (most
- * pairs of a store: they cost one probe each and are never read again). */
+ * latest judgement: one descending probe of cycle_judgement's index per pair),
+ * or that have results and were never recorded, into rj_pair; the pairs whose
+ * targets did not change, most pairs of a store, are only counted, in the same
+ * pass (never stored, never read again). */
 static int pair_group(judge_job *job) {
-  int rc = run_int(job->db,
-      "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id, advised)"
-      " SELECT x.id, x.indicator, x.grp, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.formula <> x.formula"
-      " THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised" GROUP_PAIRS
-      " WHERE j.targets <> x.targets OR (j.id IS NULL"
-      " AND EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = x.id AND r.indicator = x.indicator))",
-      job->grp, job->err, job->errlen);
-  if (rc != 0) return rc;
-  sqlite3_stmt *st = prepare(job->db, "SELECT count(*)" GROUP_PAIRS " WHERE j.targets = x.targets", job->err, job->errlen);
-  if (!st) return -1;
+  sqlite3_stmt *st = prepare(job->db,
+      "SELECT x.id, x.indicator, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = x.targets THEN 'same'"
+      " WHEN j.formula <> x.formula THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised,"
+      " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
+      " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.by_id, p.advised,"
+      " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"
+      " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"
+      " LEFT JOIN cycle_judgement j ON j.id = x.jid", job->err, job->errlen);
+  sqlite3_stmt *ins = st ? prepare(job->db, "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id,"
+                                            " advised) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job->err, job->errlen) : NULL;
+  if (!ins) {
+    sqlite3_finalize(st);
+    return -1;
+  }
   sqlite3_bind_int(st, 1, job->grp);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    job->unchanged += sqlite3_column_int(st, 0);
-  } else {
+  int rc = 0, step;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *state = (const char *)sqlite3_column_text(st, 2);
+    if (!strcmp(state, "same")) {
+      job->unchanged++;
+      continue;
+    }
+    if (!sqlite3_column_int(st, 7)) continue; /* never judged, no results: nothing to re-judge */
+    /* cycle_id, indicator, grp, state, targets, formula, by_id, advised */
+    sqlite3_bind_value(ins, 1, sqlite3_column_value(st, 0));
+    sqlite3_bind_value(ins, 2, sqlite3_column_value(st, 1));
+    sqlite3_bind_int(ins, 3, job->grp);
+    for (int c = 2; c <= 6; c++) sqlite3_bind_value(ins, c + 2, sqlite3_column_value(st, c));
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+      snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+      rc = -1;
+    }
+    sqlite3_reset(ins);
+  }
+  if (rc == 0 && step != SQLITE_DONE) {
     snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
     rc = -1;
   }
   sqlite3_finalize(st);
+  sqlite3_finalize(ins);
   return rc;
 }
 
