@@ -1386,7 +1386,7 @@ int import_file(sqlite3 *db, const char *entity, const char *path, const import_
       rc = -1;
     }
     if (rc != 2) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    if (rc == 2 && store_refresh_statistics(db, inner, sizeof inner) != 0)
+    if (rc == 2 && store_refresh_statistics_after(db, e->table, inner, sizeof inner) != 0)
       snprintf(report->warning, sizeof report->warning,
                _("%s: imported, but the query statistics were not refreshed (evaluation may be slower): %s"), path, inner);
     report->written = rc == 2;

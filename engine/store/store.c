@@ -417,6 +417,48 @@ int store_refresh_statistics(sqlite3 *db, char *err, size_t errlen) {
   return store_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", err, errlen);
 }
 
+/* The tables only an import of one entity writes, and that entity's table
+ * (document is not one: a road map's measures add their evidence). */
+static const struct { const char *table, *by; } imported_only[] = {
+  {"organization", "organization"}, {"staff", "staff"}, {"employment", "staff"}, {"staff_snapshot", "staff"},
+  {"activity", "activity"}, {"community", "community"}, {"event", "event"}, {"participation", "participation"},
+  {"registry_member", "registry_member"}};
+
+/* 1 when name is a table of imported_only that an import into table does not write. */
+static int statistics_stand(const char *name, const char *table) {
+  for (size_t i = 0; i < sizeof imported_only / sizeof *imported_only; i++)
+    if (!strcmp(name, imported_only[i].table)) return strcmp(imported_only[i].by, table) != 0;
+  return 0;
+}
+
+int store_refresh_statistics_after(sqlite3 *db, const char *table, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                             " ORDER BY name", -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    return -1;
+  }
+  char *sql = sqlite3_mprintf("PRAGMA analysis_limit = 1000; BEGIN;");
+  while (sql && sqlite3_step(st) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    if (statistics_stand(name, table)) continue;
+    char *more = sqlite3_mprintf("%s ANALYZE main.\"%w\";", sql, name);
+    sqlite3_free(sql);
+    sql = more;
+  }
+  sqlite3_finalize(st);
+  char *all = sql ? sqlite3_mprintf("%s COMMIT;", sql) : NULL;
+  sqlite3_free(sql);
+  if (!all) {
+    snprintf(err, errlen, "%s", _("out of memory"));
+    return -1;
+  }
+  int rc = store_exec(db, all, err, errlen);
+  sqlite3_free(all);
+  if (rc != 0 && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
 int store_meta_get(sqlite3 *db, const char *key, char *buf, size_t buflen) {
   sqlite3_stmt *st;
   buf[0] = '\0';

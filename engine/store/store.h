@@ -44,6 +44,11 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, char *err, s
  * rules' views; imports call it after every commit. */
 int store_refresh_statistics(sqlite3 *db, char *err, size_t errlen);
 
+/* store_refresh_statistics after an import that wrote table: the tables
+ * that only an import of their own entity writes keep theirs (nothing has
+ * changed them since); every other table's are refreshed as before. */
+int store_refresh_statistics_after(sqlite3 *db, const char *table, char *err, size_t errlen);
+
 /* Runs SQL with no result rows; on failure copies SQLite's message to err. */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 

@@ -344,6 +344,33 @@ static void repeated_workers_across_batches(void **state) {
   assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE id = 'w010' AND organization_id = 'sch2'"), 1);
 }
 
+/* After an import the query planner's statistics are refreshed for the
+ * table it wrote and for every table other imports do not own; the
+ * statistics of the other entities' tables stand, nothing having changed
+ * them (store_refresh_statistics_after). */
+static void statistics_refreshed_where_written(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[512], buf[64];
+  import_options opt = {0};
+  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization'"), 2);
+  assert_int_equal(sqlite3_exec(f->db, "UPDATE sqlite_stat1 SET stat = '999 9' WHERE tbl = 'organization';"
+                                       "INSERT INTO sqlite_stat1 VALUES ('document', 'document_by_municipality', '77 7')",
+                                NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(import_text(f, "staff", "staff.csv", "id,organization_id,position,birth_year,career_start_year\n"
+                               "p1,sch1,teacher,1980,2003\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  /* staff and its spans analysed; organization's stand; document's (an empty table) refreshed away */
+  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'staff' AND stat LIKE '1 %'"), 2);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'employment'"), 2);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization' AND stat = '999 9'"), 2);
+  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'document'"), 0);
+  load_organizations(f);
+  assert_string_equal(text(f->db, "SELECT stat FROM sqlite_stat1 WHERE idx = 'organization_by_municipality'", buf,
+                           sizeof buf), "3 3");
+}
+
 static void first_import_keeps_every_index(void **state) {
   fixture *f = *state;
   static const char schema[] = "SELECT group_concat(name || ':' || sql, ';') FROM (SELECT name, sql FROM sqlite_schema"
@@ -786,6 +813,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_workers_across_batches, setup, teardown),
+    cmocka_unit_test_setup_teardown(statistics_refreshed_where_written, setup, teardown),
     cmocka_unit_test_setup_teardown(first_import_keeps_every_index, setup, teardown),
     cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
     cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
