@@ -119,7 +119,7 @@ int command_eval(const command_args *args) {
     status = EXIT_USER;
   }
   int errors = 0;
-  result_sink_each_row(sink, opt.organization, report_error_row, &errors);
+  result_sink_each_error(sink, opt.organization, report_error_row, &errors);
   if (errors) status = EXIT_USER;
   result_sink_close(sink);
   return status;

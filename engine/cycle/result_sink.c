@@ -547,6 +547,15 @@ int result_sink_each_row(result_sink *s, const char *organization, result_row_fn
   return each_of(st, fn, ud);
 }
 
+int result_sink_each_error(result_sink *s, const char *organization, result_row_fn fn, void *ud) {
+  sqlite3_stmt *st;
+  const char *sql = organization ? "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.status = 'error' AND r.organization = ?1" ROW_ORDER
+                                 : "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.status = 'error'" ROW_ORDER;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (organization) sqlite3_bind_text(st, 1, organization, -1, SQLITE_TRANSIENT);
+  return each_of(st, fn, ud);
+}
+
 int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const char *organization, result_row_fn fn,
                             void *ud) {
   sqlite3_stmt *st;

@@ -74,6 +74,10 @@ int result_sink_finish(result_sink *s, char *err, size_t errlen);
  * go on; any other value stops and is returned. */
 int result_sink_each_row(result_sink *s, const char *organization, result_row_fn fn, void *ud);
 
+/* As result_sink_each_row, for the rows whose status is error only (in
+ * the same order): what eval reports on stderr, without reading the rest. */
+int result_sink_each_error(result_sink *s, const char *organization, result_row_fn fn, void *ud);
+
 /* As result_sink_each_row, for the rows of one unit and indicator. */
 int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const char *organization, result_row_fn fn,
                             void *ud);

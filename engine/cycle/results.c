@@ -2,7 +2,6 @@
  * the JSON of DESIGN.md, or CSV for other systems. The promises are in results.h. */
 #include "results.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "russian.h"
 #include "text.h"
 #include "i18n.h"
+#include "json_write.h"
 
 static const char *const status_names[] = {"met", "not_met", "no_target", "no_data", "error", "not_applicable",
                                            "in_progress"};
@@ -41,98 +41,123 @@ result_row *results_append(result_set *set) {
   return row;
 }
 
-static cJSON *nullable_string(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
-
-static cJSON *nullable_number(int present, double v) { return present ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
-
-/* { value, numerator, denominator } of a figure (NAN: absent). */
-static cJSON *figure_json(const double f[3]) {
-  cJSON *o = cJSON_CreateObject();
-  static const char *const names[] = {"value", "numerator", "denominator"};
-  for (int i = 0; i < 3; i++) cJSON_AddItemToObject(o, names[i], nullable_number(f[i] == f[i], f[i]));
-  return o;
-}
-
-static cJSON *row_json(const result_row *r) {
-  cJSON *o = cJSON_CreateObject();
-  if (r->municipality) cJSON_AddItemToObject(o, "municipality", cJSON_CreateString(r->municipality));
-  cJSON_AddItemToObject(o, "indicator", cJSON_CreateString(r->indicator));
-  cJSON_AddItemToObject(o, "criterion", nullable_string(r->criterion));
-  cJSON_AddItemToObject(o, "title", nullable_string(r->title));
-  cJSON_AddItemToObject(o, "unit", nullable_string(r->unit));
-  cJSON_AddItemToObject(o, "organization", nullable_string(r->organization));
-  cJSON_AddItemToObject(o, "organization_name", nullable_string(r->organization_name));
-  if (r->breakdown) {
-    cJSON_AddItemToObject(o, "breakdown", cJSON_CreateString(r->breakdown));
-    cJSON_AddItemToObject(o, "group", nullable_string(r->group));
-  }
-  cJSON_AddItemToObject(o, "value", r->has_value ? cJSON_CreateNumber(r->value) : cJSON_CreateNull());
-  cJSON_AddItemToObject(o, "numerator", r->has_counts ? cJSON_CreateNumber(r->numerator) : cJSON_CreateNull());
-  cJSON_AddItemToObject(o, "denominator", r->has_denominator ? cJSON_CreateNumber(r->denominator) : cJSON_CreateNull());
-  if (r->target_text) {
-    cJSON *t = cJSON_CreateObject();
-    cJSON_AddItemToObject(t, "text", cJSON_CreateString(r->target_text));
-    cJSON_AddItemToObject(t, "kind", nullable_string(r->target_kind));
-    cJSON_AddItemToObject(t, "value", r->has_target_value ? cJSON_CreateNumber(r->target_value) : cJSON_CreateNull());
-    cJSON_AddItemToObject(t, "applied", nullable_string(r->target_reason));
-    cJSON_AddItemToObject(t, "origin", nullable_string(r->target_origin));
-    cJSON_AddItemToObject(t, "year", nullable_number(r->target_year != 0, r->target_year));
-    cJSON_AddItemToObject(t, "deadline", nullable_string(r->deadline));
-    cJSON_AddItemToObject(t, "base_year", nullable_number(r->base_year != 0, r->base_year));
-    cJSON_AddItemToObject(o, "target", t);
-  } else {
-    cJSON_AddItemToObject(o, "target", cJSON_CreateNull());
-  }
-  cJSON_AddItemToObject(o, "status", cJSON_CreateString(result_status_name(r->status)));
-  cJSON_AddItemToObject(o, "progress", nullable_string(r->progress));
-  if (r->has_path_value) cJSON_AddNumberToObject(o, "path_value", r->path_value);
-  if (r->has_base_value) cJSON_AddNumberToObject(o, "base_value", r->base_value);
-  if (r->has_growth) cJSON_AddNumberToObject(o, "growth", r->growth);
-  if (r->figure) {
-    cJSON_AddStringToObject(o, "figure", r->figure);
-    if (r->has_yearly) cJSON_AddItemToObject(o, "yearly", figure_json(r->yearly));
-    if (r->has_cumulative) {
-      cJSON *c = figure_json(r->cumulative);
-      cJSON_AddNumberToObject(c, "since", r->cumulative_since);
-      cJSON_AddItemToObject(o, "cumulative", c);
-    }
-  }
-  cJSON_AddItemToObject(o, "level", nullable_string(r->level));
-  if (r->reading) cJSON_AddStringToObject(o, "reading", r->reading);
-  if (r->message) cJSON_AddItemToObject(o, "message", cJSON_CreateString(r->message));
-  return o;
-}
-
 /* The JSON of DESIGN.md, written row by row: the run's fields, then
- * "results" with each row printed as it comes. */
+ * "results" with each row written as it comes, straight to the stream
+ * (json_write: as cJSON prints, without a tree per row). */
 typedef struct json_writer {
   FILE *out;
   size_t rows;
 } json_writer;
 
+/* ,"key": before a member (the first of an object has no comma). */
+static void member(FILE *out, const char *key, int first) {
+  if (!first) putc(',', out);
+  json_write_key(out, key);
+}
+
+static void string_member(FILE *out, const char *key, const char *s) {
+  member(out, key, 0);
+  if (s) json_write_string(out, s);
+  else fputs("null", out);
+}
+
+static void number_member(FILE *out, const char *key, int present, double v) {
+  member(out, key, 0);
+  if (present) json_write_number(out, v);
+  else fputs("null", out);
+}
+
+/* { value, numerator, denominator } of a figure (NAN: absent), open when
+ * more members follow. */
+static void figure_members(FILE *out, const double f[3]) {
+  static const char *const names[] = {"value", "numerator", "denominator"};
+  putc('{', out);
+  for (int i = 0; i < 3; i++) {
+    member(out, names[i], i == 0);
+    if (f[i] == f[i]) json_write_number(out, f[i]);
+    else fputs("null", out);
+  }
+}
+
+static void row_members(FILE *out, const result_row *r) {
+  putc('{', out);
+  if (r->municipality) {
+    member(out, "municipality", 1);
+    json_write_string(out, r->municipality);
+    putc(',', out);
+  }
+  json_write_key(out, "indicator");
+  json_write_string(out, r->indicator);
+  string_member(out, "criterion", r->criterion);
+  string_member(out, "title", r->title);
+  string_member(out, "unit", r->unit);
+  string_member(out, "organization", r->organization);
+  string_member(out, "organization_name", r->organization_name);
+  if (r->breakdown) {
+    string_member(out, "breakdown", r->breakdown);
+    string_member(out, "group", r->group);
+  }
+  number_member(out, "value", r->has_value, r->value);
+  number_member(out, "numerator", r->has_counts, r->numerator);
+  number_member(out, "denominator", r->has_denominator, r->denominator);
+  member(out, "target", 0);
+  if (r->target_text) {
+    putc('{', out);
+    member(out, "text", 1);
+    json_write_string(out, r->target_text);
+    string_member(out, "kind", r->target_kind);
+    number_member(out, "value", r->has_target_value, r->target_value);
+    string_member(out, "applied", r->target_reason);
+    string_member(out, "origin", r->target_origin);
+    number_member(out, "year", r->target_year != 0, r->target_year);
+    string_member(out, "deadline", r->deadline);
+    number_member(out, "base_year", r->base_year != 0, r->base_year);
+    putc('}', out);
+  } else {
+    fputs("null", out);
+  }
+  string_member(out, "status", result_status_name(r->status));
+  string_member(out, "progress", r->progress);
+  if (r->has_path_value) number_member(out, "path_value", 1, r->path_value);
+  if (r->has_base_value) number_member(out, "base_value", 1, r->base_value);
+  if (r->has_growth) number_member(out, "growth", 1, r->growth);
+  if (r->figure) {
+    string_member(out, "figure", r->figure);
+    if (r->has_yearly) {
+      member(out, "yearly", 0);
+      figure_members(out, r->yearly);
+      putc('}', out);
+    }
+    if (r->has_cumulative) {
+      member(out, "cumulative", 0);
+      figure_members(out, r->cumulative);
+      number_member(out, "since", 1, r->cumulative_since);
+      putc('}', out);
+    }
+  }
+  string_member(out, "level", r->level);
+  if (r->reading) string_member(out, "reading", r->reading);
+  if (r->message) string_member(out, "message", r->message);
+  putc('}', out);
+}
+
 static int json_row(void *ud, const result_row *r) {
   json_writer *w = ud;
-  cJSON *o = row_json(r);
-  char *text = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
-  if (!text) return -1;
-  int rc = fprintf(w->out, "%s%s", w->rows++ ? "," : "", text) < 0 ? -1 : 0;
-  cJSON_free(text);
-  return rc;
+  if (w->rows++) putc(',', w->out);
+  row_members(w->out, r);
+  return ferror(w->out) ? -1 : 0;
 }
 
 static int render_json(const result_meta *m, const result_source *src, FILE *out) {
-  cJSON *root = cJSON_CreateObject();
-  cJSON_AddItemToObject(root, "pack", nullable_string(m->pack));
-  cJSON_AddItemToObject(root, "municipality", nullable_string(m->municipality));
-  cJSON_AddItemToObject(root, "period", cJSON_CreateNumber(m->period));
-  cJSON_AddItemToObject(root, "statements", cJSON_CreateNumber(m->statements));
-  char *head = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
-  if (!head) return -1;
-  head[strlen(head) - 1] = '\0'; /* the closing brace comes after the results */
-  int rc = fprintf(out, "%s,\"results\":[", head) < 0 ? -1 : 0;
-  cJSON_free(head);
+  putc('{', out);
+  member(out, "pack", 1);
+  if (m->pack) json_write_string(out, m->pack);
+  else fputs("null", out);
+  string_member(out, "municipality", m->municipality);
+  number_member(out, "period", 1, m->period);
+  number_member(out, "statements", 1, m->statements);
+  fputs(",\"results\":[", out);
+  int rc = ferror(out) ? -1 : 0;
   json_writer w = {out, 0};
   if (rc == 0) rc = src->each(src->ud, NULL, 0, json_row, &w);
   if (rc == 0 && fputs("]}\n", out) == EOF) rc = -1;
