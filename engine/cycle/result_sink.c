@@ -65,6 +65,7 @@ struct result_sink {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   int finished;
+  int indexed; /* the indexes for reading in order are made (index_by_unit) */
   char *unit; /* the unit every row is tagged with from now on, or NULL: as the evaluation says */
 };
 
@@ -525,6 +526,22 @@ static void row_at(sqlite3_stmt *st, result_row *r) {
   r->base_asked = sqlite3_column_int(st, 40);
 }
 
+/* Indexes the sink for reading in order: by unit, indicator, part and
+ * order (once, when the first reader comes, after the writing). Sorting
+ * the keys once costs less than sorting every whole row of the results
+ * per reader, and a reader of one unit and indicator (a table's block, a
+ * cycle's unit) then seeks instead of scanning them all. */
+static int index_by_unit(result_sink *s) {
+  if (s->indexed) return 0;
+  if (sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS result_by_unit ON result (unit, ind, part, ord);"
+                          "CREATE INDEX IF NOT EXISTS recommendation_by_unit ON recommendation (unit, rule, ind, part, ord);"
+                          "CREATE INDEX IF NOT EXISTS rating_row_by_unit ON rating_row (unit, rating);",
+                   NULL, NULL, NULL) != SQLITE_OK)
+    return -1;
+  s->indexed = 1;
+  return 0;
+}
+
 /* Steps st, calling fn on each row; the result of fn or 0 (-1 on an SQL error). */
 static int each_of(sqlite3_stmt *st, result_row_fn fn, void *ud) {
   int rc, stop = 0;
@@ -542,7 +559,7 @@ int result_sink_each_row(result_sink *s, const char *organization, result_row_fn
   sqlite3_stmt *st;
   const char *sql = organization ? "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.organization = ?1" ROW_ORDER
                                  : "SELECT " ROW_COLUMNS ROW_FROM ROW_ORDER;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (index_by_unit(s) != 0 || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
   if (organization) sqlite3_bind_text(st, 1, organization, -1, SQLITE_TRANSIENT);
   return each_of(st, fn, ud);
 }
@@ -559,7 +576,8 @@ int result_sink_each_error(result_sink *s, const char *organization, result_row_
 int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const char *organization, result_row_fn fn,
                             void *ud) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.unit IS ?1 AND r.ind = ?2"
+  if (index_by_unit(s) != 0 ||
+      sqlite3_prepare_v2(s->db, "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.unit IS ?1 AND r.ind = ?2"
                                 " AND (?3 IS NULL OR r.organization = ?3)" ROW_ORDER, -1, &st, NULL) != SQLITE_OK)
     return -1;
   sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
@@ -570,7 +588,8 @@ int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const cha
 
 int result_sink_each_block(result_sink *s, const char *organization, result_block_fn fn, void *ud) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT unit, ind FROM result WHERE ?1 IS NULL OR organization = ?1"
+  if (index_by_unit(s) != 0 ||
+      sqlite3_prepare_v2(s->db, "SELECT DISTINCT unit, ind FROM result WHERE ?1 IS NULL OR organization = ?1"
                                 " ORDER BY unit, ind", -1, &st, NULL) != SQLITE_OK)
     return -1;
   sqlite3_bind_text(st, 1, organization, -1, SQLITE_TRANSIENT);
@@ -649,14 +668,6 @@ int result_sink_each_rating(result_sink *s, rating_fn fn, void *ud) {
 }
 
 /* ---- one unit at a time ---- */
-
-/* Indexes the sink by unit (once: later calls find the indexes made). */
-static int index_by_unit(result_sink *s) {
-  return sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS result_by_unit ON result (unit, ind, part, ord);"
-                             "CREATE INDEX IF NOT EXISTS recommendation_by_unit ON recommendation (unit, rule, ind, part, ord);"
-                             "CREATE INDEX IF NOT EXISTS rating_row_by_unit ON rating_row (unit, rating);",
-                      NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
 
 /* Prepares sql over the sink indexed by unit, with unit bound to ?1. */
 static sqlite3_stmt *prepare_in(result_sink *s, const char *sql, const char *unit) {

@@ -44,6 +44,11 @@ result_row *results_append(result_set *set) {
 /* The JSON of DESIGN.md, written row by row: the run's fields, then
  * "results" with each row written as it comes, straight to the stream
  * (json_write: as cJSON prints, without a tree per row). */
+/* null, unlocked as json_write writes. */
+static void write_null(FILE *out) {
+  for (const char *p = "null"; *p; p++) putc_unlocked(*p, out);
+}
+
 typedef struct json_writer {
   FILE *out;
   size_t rows;
@@ -51,40 +56,40 @@ typedef struct json_writer {
 
 /* ,"key": before a member (the first of an object has no comma). */
 static void member(FILE *out, const char *key, int first) {
-  if (!first) putc(',', out);
+  if (!first) putc_unlocked(',', out);
   json_write_key(out, key);
 }
 
 static void string_member(FILE *out, const char *key, const char *s) {
   member(out, key, 0);
   if (s) json_write_string(out, s);
-  else fputs("null", out);
+  else write_null(out);
 }
 
 static void number_member(FILE *out, const char *key, int present, double v) {
   member(out, key, 0);
   if (present) json_write_number(out, v);
-  else fputs("null", out);
+  else write_null(out);
 }
 
 /* { value, numerator, denominator } of a figure (NAN: absent), open when
  * more members follow. */
 static void figure_members(FILE *out, const double f[3]) {
   static const char *const names[] = {"value", "numerator", "denominator"};
-  putc('{', out);
+  putc_unlocked('{', out);
   for (int i = 0; i < 3; i++) {
     member(out, names[i], i == 0);
     if (f[i] == f[i]) json_write_number(out, f[i]);
-    else fputs("null", out);
+    else write_null(out);
   }
 }
 
 static void row_members(FILE *out, const result_row *r) {
-  putc('{', out);
+  putc_unlocked('{', out);
   if (r->municipality) {
     member(out, "municipality", 1);
     json_write_string(out, r->municipality);
-    putc(',', out);
+    putc_unlocked(',', out);
   }
   json_write_key(out, "indicator");
   json_write_string(out, r->indicator);
@@ -102,7 +107,7 @@ static void row_members(FILE *out, const result_row *r) {
   number_member(out, "denominator", r->has_denominator, r->denominator);
   member(out, "target", 0);
   if (r->target_text) {
-    putc('{', out);
+    putc_unlocked('{', out);
     member(out, "text", 1);
     json_write_string(out, r->target_text);
     string_member(out, "kind", r->target_kind);
@@ -112,9 +117,9 @@ static void row_members(FILE *out, const result_row *r) {
     number_member(out, "year", r->target_year != 0, r->target_year);
     string_member(out, "deadline", r->deadline);
     number_member(out, "base_year", r->base_year != 0, r->base_year);
-    putc('}', out);
+    putc_unlocked('}', out);
   } else {
-    fputs("null", out);
+    write_null(out);
   }
   string_member(out, "status", result_status_name(r->status));
   string_member(out, "progress", r->progress);
@@ -126,33 +131,34 @@ static void row_members(FILE *out, const result_row *r) {
     if (r->has_yearly) {
       member(out, "yearly", 0);
       figure_members(out, r->yearly);
-      putc('}', out);
+      putc_unlocked('}', out);
     }
     if (r->has_cumulative) {
       member(out, "cumulative", 0);
       figure_members(out, r->cumulative);
       number_member(out, "since", 1, r->cumulative_since);
-      putc('}', out);
+      putc_unlocked('}', out);
     }
   }
   string_member(out, "level", r->level);
   if (r->reading) string_member(out, "reading", r->reading);
   if (r->message) string_member(out, "message", r->message);
-  putc('}', out);
+  putc_unlocked('}', out);
 }
 
 static int json_row(void *ud, const result_row *r) {
   json_writer *w = ud;
-  if (w->rows++) putc(',', w->out);
+  if (w->rows++) putc_unlocked(',', w->out);
   row_members(w->out, r);
   return ferror(w->out) ? -1 : 0;
 }
 
 static int render_json(const result_meta *m, const result_source *src, FILE *out) {
-  putc('{', out);
+  flockfile(out); /* json_write writes unlocked */
+  putc_unlocked('{', out);
   member(out, "pack", 1);
   if (m->pack) json_write_string(out, m->pack);
-  else fputs("null", out);
+  else write_null(out);
   string_member(out, "municipality", m->municipality);
   number_member(out, "period", 1, m->period);
   number_member(out, "statements", 1, m->statements);
@@ -161,6 +167,7 @@ static int render_json(const result_meta *m, const result_source *src, FILE *out
   json_writer w = {out, 0};
   if (rc == 0) rc = src->each(src->ud, NULL, 0, json_row, &w);
   if (rc == 0 && fputs("]}\n", out) == EOF) rc = -1;
+  funlockfile(out);
   return rc;
 }
 

@@ -10,7 +10,8 @@
  *   %1.17g when %1.15g does not read back to it (so 42 is 42, -0.0 is -0);
  *   NaN and the infinities as null.
  * - json_write_key: "key": (a string literal and a colon).
- * Each returns 0, or -1 when the stream has an error. */
+ * Each returns 0, or -1 when the stream has an error. The caller holds
+ * the stream's lock (flockfile) while it writes: bytes go out unlocked. */
 #ifndef PDMON_JSON_WRITE_H
 #define PDMON_JSON_WRITE_H
 

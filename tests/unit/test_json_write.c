@@ -22,7 +22,9 @@ static char *written(const char *s, double v, int is_string) {
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
   assert_non_null(out);
+  flockfile(out);
   assert_int_equal(is_string ? json_write_string(out, s) : json_write_number(out, v), 0);
+  funlockfile(out);
   fclose(out);
   return text;
 }
@@ -52,7 +54,7 @@ static void expect_same_string(const char *s) {
 static void numbers(void **state) {
   (void)state;
   const double values[] = {0, -0.0, 1, -1, 42, 2023, 0.5, 28.57, 33.33, 66.67, 100, 1.0 / 3, 2.0 / 3, 0.1 + 0.2,
-                           1e-7, 123456789.125, 2147483647.0, 2147483648.0, -2147483648.0, -2147483649.0, 1e300,
+                           1e-7, 123456789.125, 999999999999999.0, 1e15, -1e15, 123456789012345678.0, -7, -0.25, 2147483647.0, 2147483648.0, -2147483648.0, -2147483649.0, 1e300,
                            4.35, 12.5, 99.99, 5e-324, 1.7976931348623157e308, 80000, 1234567.5};
   for (size_t i = 0; i < sizeof values / sizeof *values; i++) expect_same_number(values[i]);
   /* shares as the packs compute them: n / d * 100, rounded to two decimals */
