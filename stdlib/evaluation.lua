@@ -639,22 +639,70 @@ end
 -- value (a share of 100%, a count of 0) recurs across organizations.
 local JUDGEMENTS_KEPT = 4096
 
+-- The entries of a memo level t under value v, and v's key there: by
+-- the value itself, with integers and floats apart (1 and 1.0 are one key
+-- of a table but print differently), nil and NaN (no keys) as false. No
+-- string is made per row (a float's tostring is a printf).
+local function memo_slot(t, v)
+  local kind = math.type(v) or type(v)
+  local by = t[kind]
+  if not by then
+    by = {}
+    t[kind] = by
+  end
+  if v == nil or v ~= v then return by, false end
+  return by, v
+end
+
 -- targets.judge, once per applied target, value and base value.
 local function judge(ctx, applied, value, base)
   local memo = ctx.judged[applied]
   if not memo or memo.n >= JUDGEMENTS_KEPT then
-    memo = { n = 0 }
+    memo = { n = 0, values = {} }
     ctx.judged[applied] = memo
   end
-  local key = tostring(value) .. "|" .. tostring(base)
-  local j = memo[key]
+  local by_value, v = memo_slot(memo.values, value)
+  local bases = by_value[v]
+  if not bases then
+    bases = {}
+    by_value[v] = bases
+  end
+  local by_base, b = memo_slot(bases, base)
+  local j = by_base[b]
   if not j then
     local status, info = targets.judge(applied, value, base, ctx.period)
     j = { status = status, info = info }
-    memo[key] = j
+    by_base[b] = j
     memo.n = memo.n + 1
   end
   return j.status, j.info
+end
+
+-- The target part of a row (row.target) of target t read as applied (nil:
+-- why, it has none this period), for rows of origin showing base_year (or
+-- false). Every row of an indicator with the same target shows the same
+-- part, so it is made once and shared by them (rows are read, never
+-- changed, after they are made); a growth target's part says the row's
+-- own growth and is made per row by make_row.
+local function target_part(ctx, t, applied, why, origin, base_year)
+  ctx.target_parts = ctx.target_parts or setmetatable({}, { __mode = "k" })
+  local of_t = ctx.target_parts[t]
+  if not of_t then
+    of_t = {}
+    ctx.target_parts[t] = of_t
+  end
+  local of_origin = of_t[origin]
+  if not of_origin then
+    of_origin = {}
+    of_t[origin] = of_origin
+  end
+  local part = of_origin[base_year]
+  if not part then
+    part = { text = t.text, kind = t.kind, reason = applied and applied.reason or why, origin = origin, year = t.year,
+             due = t.due, value = applied and (applied.value or applied.min_growth) or nil, base_year = base_year or nil }
+    of_origin[base_year] = part
+  end
+  return part
 end
 
 -- Builds one result row. group holds the row's values: current, and
@@ -662,7 +710,9 @@ end
 -- target is the indicator's target table in force.
 local function make_row(ind, ctx, group, org, target, origin)
   local values = group.current
-  local row = { numerator = values.numerator, denominator = values.denominator, value = values.value }
+  -- sized at once for the fields most rows get
+  local row = { numerator = values.numerator, denominator = values.denominator, value = values.value, message = nil,
+                organization = nil, organization_name = nil, organization_kind = nil, status = nil, target = nil }
   if values.value == nil and values.denominator == 0 then
     row.message = "нет данных: знаменатель равен нулю — нет ни одного из тех, к кому относится показатель"
   end
@@ -673,13 +723,12 @@ local function make_row(ind, ctx, group, org, target, origin)
     return row
   end
   local applied, why = applied_of(ctx, t)
-  row.target = { text = t.text, kind = t.kind, reason = applied and applied.reason or why,
-                 origin = origin or ind.target_origin or "document", year = t.year, due = t.due }
+  origin = origin or ind.target_origin or "document"
   if not applied then
+    row.target = target_part(ctx, t, nil, why, origin, false)
     row.status = row.value == nil and "no_data" or "no_target"
     return row
   end
-  row.target.value = applied.kind ~= "growth" and applied.value or applied.min_growth
   local since = (applied.figure == "cumulative" and applied.since) or (applied.track and applied.track.since)
   if since then
     row.yearly = figures(values)
@@ -710,12 +759,17 @@ local function make_row(ind, ctx, group, org, target, origin)
     row.path_value = row.path_value and aggregates.round2(row.path_value)
   end
   if applied.kind == "growth" then
-    row.target.base_year, row.base_value = applied.base_year, base
+    row.base_value = base
     row.growth = info.growth and aggregates.round2(info.growth) or nil
-    row.target.reason = targets.growth_summary(applied, row.value, base, info.growth)
-      .. (applied.phase == "progress" and ("; цель к " .. applied.final_year .. " г.") or "")
+    row.target = { text = t.text, kind = t.kind, origin = origin, year = t.year, due = t.due, value = applied.min_growth,
+                   base_year = applied.base_year,
+                   reason = targets.growth_summary(applied, row.value, base, info.growth)
+                     .. (applied.phase == "progress" and ("; цель к " .. applied.final_year .. " г.") or "") }
   elseif base_year and base ~= nil then
-    row.target.base_year, row.base_value = base_year, base
+    row.base_value = base
+    row.target = target_part(ctx, t, applied, why, origin, base_year)
+  else
+    row.target = target_part(ctx, t, applied, why, origin, false)
   end
   return row
 end
@@ -790,8 +844,12 @@ end
 -- The row values of one group for every role: current (of a growth, its
 -- growth against the base year), base (by year) and cumulative (by first
 -- year); figures(r) gives request r's combined figures for the group.
+-- The base and cumulative figures of a group whose indicator has none
+-- (most): one empty table for all, only ever read.
+local NO_FIGURES = {}
+
 local function group_of(st, figures_of)
-  local g = { base = {}, cumulative = {} }
+  local g = { base = NO_FIGURES, cumulative = NO_FIGURES }
   if st.values then -- an escape-hatch function's own figures
     g.current = figures_of(nil) or {}
     return g
@@ -800,6 +858,8 @@ local function group_of(st, figures_of)
   local current = figures_of(st.current)
   if st.growth then g.current = agg.combine(current or {}, figures_of(st.base) or {})
   else g.current = current or {} end
+  if next(st.base_at) ~= nil then g.base = {} end
+  if next(st.cumulative) ~= nil then g.cumulative = {} end
   for year, r in pairs(st.base_at) do
     if st.base_missing and st.base_missing[year] then goto next_year end
     do
@@ -824,13 +884,18 @@ local function mark_missing(row, missing)
   end
 end
 
--- Hands a row to the sink and to the advice (recommendations, ratings);
--- where tells where the row goes: its unit, part (0 the total, 1 an
+-- Hands a row to the sink and to the advice (recommendations, ratings),
+-- saying where the row goes: its unit, part (0 the total, 1 an
 -- organization, 2 a breakdown), order and the kind whose emptiness may
--- still make it not applicable.
-local function emit(run, st, row, where)
-  run.sink:row(st.seq, where.unit, where.part, where.ord, row, where.pending)
-  if run.advice then run.advice(st, row, where) end
+-- still make it not applicable. The advice reads them from run.where (one
+-- table for every row: the advice reads it during the call, never keeps it).
+local function emit(run, st, row, unit, part, ord, pending)
+  run.sink:row(st.seq, unit, part, ord, row, pending)
+  if run.advice then
+    local where = run.where
+    where.unit, where.part, where.ord, where.pending = unit, part, ord, pending
+    run.advice(st, row, where)
+  end
 end
 
 -- Builds and hands over the row of one organization for an indicator.
@@ -848,7 +913,7 @@ local function organization_row(run, st, org, ord, unit)
     if pending then st.pending[org.kind] = true end
   end
   if st.missing then mark_missing(row, st.missing) end
-  emit(run, st, row, { unit = unit, part = 1, ord = ord, pending = pending, org = org })
+  emit(run, st, row, unit, 1, ord, pending)
 end
 
 -- Runs f(...) for an indicator unless it has failed; a failure is the
@@ -906,7 +971,7 @@ local function closing_rows(run, st, unit, kinds_seen)
   local why_not = no_organization_of_kinds(ind, kinds_seen)
   if why_not then row = { status = "not_applicable", message = why_not } end
   if st.missing then mark_missing(row, st.missing) end
-  emit(run, st, row, { unit = unit, part = 0, ord = 0 })
+  emit(run, st, row, unit, 0, 0, nil)
   if not st.current then return end
   -- organizations whose kind has nobody of the denominator do not apply
   for kind in pairs(st.pending) do
@@ -929,7 +994,7 @@ local function closing_rows(run, st, unit, kinds_seen)
           b.breakdown, b.group = dimension, k
           if st.missing then mark_missing(b, st.missing) end
           ord = ord + 1
-          emit(run, st, b, { unit = unit, part = 2, ord = ord })
+          emit(run, st, b, unit, 2, ord, nil)
         end
       end
     end
@@ -1031,12 +1096,13 @@ local function stream_unit(run, unit, pass)
   local kinds_seen = {}
   local org, ord = run.org, 0
   local own = {}
+  local function own_sums(b) return own[b] end
   for _, st in ipairs(run.states) do
     st.pending = {}
     if pass then begin_unit(run, st, unit) end
     st.org_figures = function(r)
       if r == nil then return st.values and st.values.orgs[org.id] or nil end
-      return combined(r, function(b) return own[b] end)
+      return combined(r, own_sums)
     end
   end
   for _, f in ipairs(run.early_failures or {}) do run.sink:fail(f.seq, unit, f.message) end
@@ -1093,7 +1159,7 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
   else
     for seq, ind in ipairs(pack.indicators) do chosen[seq] = { ind = ind, seq = seq } end
   end
-  local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row, early_failures = {},
+  local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row, early_failures = {}, where = {},
                 on_organization = advice and advice.organization, member_sets = advice and advice.member_sets }
   local requests = {}
   for _, c in ipairs(chosen) do
