@@ -1273,26 +1273,36 @@ evaluation.MISSING_PREFIX = "нет данных: в хранилище нет �
 
 local canonical = targets.canonical
 
+local byte = string.byte
+
 -- FNV-1a (64 bits) of text, as 16 hex digits.
 local function fnv1a(text)
   local h = -3750763034362895579 -- 14695981039346656037 as a signed 64-bit integer
   for i = 1, #text do
-    h = (h ~ text:byte(i)) * 1099511628211
+    h = (h ~ byte(text, i)) * 1099511628211
   end
   return string.format("%016x", h)
 end
 
--- What a stored status of indicator ind depends on, as two fingerprints
--- for the evaluated period: its targets (the target table, where the
--- target came from, the programme's first year) and its formula (the
--- SQL of its measures, how they combine, which organizations it applies
--- to). A cycle keeps both with its results (cycle_judgement), so that a
--- changed target phrase is found, and a changed formula is not re-judged
--- from figures it did not make.
-function evaluation.fingerprint(ind, ctx, target_table, origin)
-  if target_table == nil then target_table, origin = ind.target, ind.target_origin end
-  local target = canonical(target_table) .. "|" .. tostring(target_table and (origin or ind.target_origin)) .. "|"
-    .. tostring(ctx.programme_start)
+-- The fingerprints already made in ctx: a region-wide run asks for every
+-- municipality's, which differ only where a municipality has targets of
+-- its own (the formula never does), and hashing the measures' SQL byte by
+-- byte is the dearest part of starting a municipality. Kept for the
+-- period, reading date and programme they were made for.
+local NO_TARGET = {}
+
+local function fingerprint_memo(ctx)
+  local memo = ctx.fingerprints
+  if not memo or memo.period ~= ctx.period or memo.as_of ~= ctx.as_of or memo.start ~= ctx.programme_start then
+    memo = { period = ctx.period, as_of = ctx.as_of, start = ctx.programme_start,
+             targets = setmetatable({}, { __mode = "k" }), formulas = setmetatable({}, { __mode = "k" }) }
+    ctx.fingerprints = memo
+  end
+  return memo
+end
+
+-- The fingerprint of a formula (see evaluation.fingerprint).
+local function formula_fingerprint(ind, ctx)
   local parts = { tostring(ind.level), canonical(ind.applies_to), tostring(ind.empty), tostring(ind.missing),
                   canonical(ind.breakdown), tostring(ctx.as_of) }
   if type(ind.value) == "function" then
@@ -1309,7 +1319,36 @@ function evaluation.fingerprint(ind, ctx, target_table, origin)
         .. tostring(m.counting) .. " " .. m.sql(s.alias, t, s.staff_alias, s.at)
     end
   end
-  return fnv1a(target), fnv1a(table.concat(parts, "\n"))
+  return fnv1a(table.concat(parts, "\n"))
+end
+
+-- What a stored status of indicator ind depends on, as two fingerprints
+-- for the evaluated period: its targets (the target table, where the
+-- target came from, the programme's first year) and its formula (the
+-- SQL of its measures, how they combine, which organizations it applies
+-- to). A cycle keeps both with its results (cycle_judgement), so that a
+-- changed target phrase is found, and a changed formula is not re-judged
+-- from figures it did not make.
+function evaluation.fingerprint(ind, ctx, target_table, origin)
+  if target_table == nil then target_table, origin = ind.target, ind.target_origin end
+  local memo = fingerprint_memo(ctx)
+  local shown = tostring(target_table and (origin or ind.target_origin))
+  local of_table = memo.targets[target_table or NO_TARGET]
+  if not of_table then
+    of_table = {}
+    memo.targets[target_table or NO_TARGET] = of_table
+  end
+  local target = of_table[shown]
+  if not target then
+    target = fnv1a(canonical(target_table) .. "|" .. shown .. "|" .. tostring(ctx.programme_start))
+    of_table[shown] = target
+  end
+  local formula = memo.formulas[ind]
+  if not formula then
+    formula = formula_fingerprint(ind, ctx)
+    memo.formulas[ind] = formula
+  end
+  return target, formula
 end
 
 -- 1 when the indicator's targets differ by organization id (not only by
