@@ -118,16 +118,24 @@ static int exec(result_sink *s, const char *sql, char *err, size_t errlen) {
   return -1;
 }
 
-/* Steps an insert once and resets it; 0 or -1. */
+/* Steps an insert once and resets it; 0 or -1. Its bindings are cleared
+ * when it is next used (statement_of), not here: a Lua method that raises
+ * half-way through binding never reaches this, and its bindings must not
+ * reach the next row. */
 static int step_once(sqlite3_stmt *st) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Statement which of the sink, with no parameter bound. */
+static sqlite3_stmt *statement_of(result_sink *s, int which) {
+  sqlite3_clear_bindings(s->st[which]);
+  return s->st[which];
+}
+
 int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char *err, size_t errlen) {
-  sqlite3_stmt *st = s->st[ST_DESCRIBE];
+  sqlite3_stmt *st = statement_of(s, ST_DESCRIBE);
   const char *texts[] = {d->id, d->criterion, d->title, d->unit, d->criterion_title, d->source, d->level, d->reading,
                          d->deadline};
   sqlite3_bind_int(st, 1, seq);
@@ -154,12 +162,15 @@ static int sink_error(lua_State *L, result_sink *s) {
 }
 
 /* Binds the string or nil at index idx of the stack to parameter p (a
- * number is refused: the sink's texts are texts). */
+ * number is refused: the sink's texts are texts). The texts of the Lua
+ * methods are bound without a copy (SQLITE_STATIC): each is an argument of
+ * the call or a field of a table argument, alive until the method returns,
+ * and every method steps its statement and clears its bindings before. */
 static void bind_text_arg(lua_State *L, sqlite3_stmt *st, int p, int idx) {
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
     const char *text = lua_tolstring(L, idx, &len);
-    sqlite3_bind_text(st, p, text, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, p, text, (int)len, SQLITE_STATIC);
   } else if (!lua_isnoneornil(L, idx)) {
     luaL_error(L, "results: argument %d is a %s, not a text", idx - 1, luaL_typename(L, idx));
   }
@@ -172,12 +183,13 @@ static void bind_unit_arg(lua_State *L, result_sink *s, sqlite3_stmt *st, int p,
   else bind_text_arg(L, st, p, idx);
 }
 
-/* Binds field of the table at index t: text when it is a string. */
+/* Binds field of the table at index t: text when it is a string (not
+ * copied: the table holds it, see bind_text_arg). */
 static void bind_text_field(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
   if (lua_getfield(L, t, field) == LUA_TSTRING) {
     size_t len;
     const char *text = lua_tolstring(L, -1, &len);
-    sqlite3_bind_text(st, p, text, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, p, text, (int)len, SQLITE_STATIC);
   }
   lua_pop(L, 1);
 }
@@ -213,7 +225,7 @@ static void bind_figure_field(lua_State *L, sqlite3_stmt *st, int p, int flag, i
 /* sink:row(seq, unit, part, ord, row, pending_kind) */
 static int sink_row(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_ROW];
+  sqlite3_stmt *st = statement_of(s, ST_ROW);
   luaL_checktype(L, 6, LUA_TTABLE);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   bind_unit_arg(L, s, st, 2, 3);
@@ -260,7 +272,7 @@ static int sink_row(lua_State *L) {
 /* Runs statement `which` once with (seq, unit, text, text) from a sink
  * method's arguments 2..5: the calls that say one thing of an indicator. */
 static int step_seq_unit_texts(lua_State *L, result_sink *s, int which) {
-  sqlite3_stmt *st = s->st[which];
+  sqlite3_stmt *st = statement_of(s, which);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   bind_unit_arg(L, s, st, 2, 3);
   luaL_checkstring(L, 4);
@@ -279,7 +291,7 @@ static int sink_not_applicable(lua_State *L) {
 /* sink:fail(seq, unit, message) */
 static int sink_fail(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_FAIL];
+  sqlite3_stmt *st = statement_of(s, ST_FAIL);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   bind_unit_arg(L, s, st, 2, 3);
   luaL_checkstring(L, 4);
@@ -291,7 +303,7 @@ static int sink_fail(lua_State *L) {
 /* sink:recommendation(rule, seq, unit, part, ord, organization, addressee, priority, text, pending_kind) */
 static int sink_recommendation(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_RECOMMENDATION];
+  sqlite3_stmt *st = statement_of(s, ST_RECOMMENDATION);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   sqlite3_bind_int64(st, 2, luaL_checkinteger(L, 3));
   bind_unit_arg(L, s, st, 3, 4);
@@ -310,7 +322,7 @@ static int sink_recommendation(lua_State *L) {
 /* sink:rating(rating, id, title, method, missing_zero) */
 static int sink_rating(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_RATING];
+  sqlite3_stmt *st = statement_of(s, ST_RATING);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   bind_text_arg(L, st, 2, 3);
   bind_text_arg(L, st, 3, 4);
@@ -323,7 +335,7 @@ static int sink_rating(lua_State *L) {
 /* sink:rating_part(rating, seq, unit, organization, organization_name, achievement, weight, pending_kind) */
 static int sink_rating_part(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = s->st[ST_RATING_PART];
+  sqlite3_stmt *st = statement_of(s, ST_RATING_PART);
   sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
   sqlite3_bind_int64(st, 2, luaL_checkinteger(L, 3));
   bind_unit_arg(L, s, st, 3, 4);
