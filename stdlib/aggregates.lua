@@ -4,6 +4,12 @@
 -- and value. Measures over the same entity, from every indicator of a
 -- pack, are computed together in one scan of that entity.
 
+-- The builtins this module reads, as locals: each read of a global goes
+-- through the sandbox environment's strict __index, a C call, and the
+-- evaluation reads them for every result row.
+local error, ipairs, tostring, type = error, ipairs, tostring, type
+local math, string, table = math, string, table
+
 local sets = require "sets"
 
 local aggregates = {}

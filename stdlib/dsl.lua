@@ -3,6 +3,12 @@
 -- use. Declarations are checked where they are made, so a mistake is
 -- reported with the rule file and line.
 
+-- The builtins this module reads, as locals: each read of a global goes
+-- through the sandbox environment's strict __index, a C call, and the
+-- evaluation reads them for every result row.
+local assert, error, ipairs, next, pairs, pcall, select, tonumber, tostring, type = assert, error, ipairs, next, pairs, pcall, select, tonumber, tostring, type
+local math, string, table = math, string, table
+
 local sets = require "sets"
 local aggregates = require "aggregates"
 local targets = require "targets"

@@ -10,6 +10,12 @@
 -- only the sums of the current organization and those by organization
 -- kind and position.
 
+-- The builtins this module reads, as locals: each read of a global goes
+-- through the sandbox environment's strict __index, a C call, and the
+-- evaluation reads them for every result row.
+local assert, error, ipairs, next, pairs, pcall, setmetatable, tostring, type = assert, error, ipairs, next, pairs, pcall, setmetatable, tostring, type
+local math, string, table = math, string, table
+
 local sets = require "sets"
 local aggregates = require "aggregates"
 local targets = require "targets"

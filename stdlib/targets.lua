@@ -3,6 +3,12 @@
 -- 66,6% (из расчета ...; не менее 33,3% ежегодно)"). A target knows which
 -- value applies in a given year and how to judge a result against it.
 
+-- The builtins this module reads, as locals: each read of a global goes
+-- through the sandbox environment's strict __index, a C call, and the
+-- evaluation reads them for every result row.
+local error, ipairs, next, pairs, rawget, tonumber, tostring, type = error, ipairs, next, pairs, rawget, tonumber, tostring, type
+local math, string, table = math, string, table
+
 local regex = require "regex"
 
 local targets = {}
