@@ -108,12 +108,12 @@ typedef struct import_run {
   int spans;                    /* 1 when employment is open */
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
   progress progress;            /* the line on a terminal (progress.h) */
-  /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
   int identity[16], identity_known; /* per field: part of a derived id (derived_id) */
   /* the identities of new workers' rows waiting for import_seen (queue_seen) */
   sqlite3_stmt *seen_queued[7]; /* [k]: 2^k rows of seen's two values (2^6 = KEYS_QUEUED) */
   char *queued_key[KEYS_QUEUED]; /* owned */
   size_t queued_line[KEYS_QUEUED], nqueued;
+  /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
   const char *field_name[32];
   int field_index[32];
   size_t nfield_names;
