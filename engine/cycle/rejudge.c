@@ -611,14 +611,14 @@ static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
   snprintf(sql, sizeof sql,
            "CREATE TEMP TABLE rj_new (rid INTEGER PRIMARY KEY, cycle_id, indicator, organization, breakdown, %s)", names);
   if (run_int(db, sql, 0, err, errlen) != 0) return -1;
+  /* the re-judged rows drive every lookup of a result (CROSS JOIN) */
   snprintf(sql, sizeof sql,
            "WITH n (rid, cycle_id, indicator, organization, breakdown, %s) AS (SELECT s.rid, r.cycle_id, r.indicator,"
            " r.organization, r.breakdown, " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
            " CROSS JOIN cycle_result r ON r.rowid = s.rid)"
            " INSERT INTO rj_new SELECT n.* FROM n CROSS JOIN cycle_result r ON r.rowid = n.rid WHERE %s", names, differs);
   if (run_int(db, sql, 0, err, errlen) != 0) return -1;
-  /* the re-judged rows drive every lookup of a result (CROSS JOIN), and the update
-   * goes by the changed rows' ids (an UPDATE ... FROM scans every result) */
+  /* by the changed rows' ids (an UPDATE ... FROM scans every result) */
   snprintf(sql, sizeof sql, "UPDATE cycle_result SET (%s) = (SELECT %s FROM rj_new n WHERE n.rid = cycle_result.rowid)"
            " WHERE rowid IN (SELECT rid FROM rj_new)", names, set);
   if (run_int(db, sql, 0, err, errlen) != 0) return -1;
