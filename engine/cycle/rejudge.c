@@ -520,15 +520,19 @@ static int judge_groups(sqlite3 *db, const rejudge_options *opt, rejudge_summary
 }
 
 /* After the judging: pairs whose rows lack a figure the new target needs are
- * not re-judged; the others get their counts, phrases and transitions. */
+ * not re-judged (looked for row by row only when some verdict lacks one: the
+ * constant EXISTS is evaluated once); the others get their counts, phrases and
+ * transitions. */
 static int settle_pairs(sqlite3 *db, char *err, size_t errlen) {
   static const char *const steps[] = {
     "CREATE INDEX temp.rj_src_by_pair ON rj_src (cycle_id, indicator)",
     "UPDATE rj_pair SET state = 'lacks', need = (SELECT min(v.need) FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
     " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND v.need IS NOT NULL)"
-    " WHERE state IN ('changed', 'unrecorded') AND EXISTS (SELECT 1 FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+    " WHERE EXISTS (SELECT 1 FROM rj_verdict WHERE need IS NOT NULL) AND state IN ('changed', 'unrecorded')"
+    " AND EXISTS (SELECT 1 FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
     " WHERE s.cycle_id = rj_pair.cycle_id AND s.indicator = rj_pair.indicator AND v.need IS NOT NULL)",
-    "DELETE FROM rj_src WHERE EXISTS (SELECT 1 FROM rj_pair q WHERE q.cycle_id = rj_src.cycle_id"
+    "DELETE FROM rj_src WHERE EXISTS (SELECT 1 FROM rj_pair WHERE state = 'lacks')"
+    " AND EXISTS (SELECT 1 FROM rj_pair q WHERE q.cycle_id = rj_src.cycle_id"
     " AND q.indicator = rj_src.indicator AND q.state = 'lacks')",
     "UPDATE rj_pair SET rows = x.n, changed = x.changed FROM (SELECT s.cycle_id, s.indicator, count(*) AS n,"
     " sum(s.was IS NOT v.status) AS changed FROM rj_src s JOIN rj_verdict v ON v.key = s.key GROUP BY 1, 2) AS x"
