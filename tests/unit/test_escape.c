@@ -76,6 +76,7 @@ static void csv_cells(void **state) {
   expect_written(csv_comma, "@SUM(1+1)", "\"'@SUM(1+1)\"");
   expect_written(csv_comma, "\t=1", "\"'\t=1\"");
   expect_written(csv_comma, "Школа, №1", "\"Школа, №1\"");
+  expect_written(csv_comma, "\"x\"\"", "\"\"\"x\"\"\"\"\""); /* quotes at the start, the end and side by side */
   expect_written(csv_comma, "Школа; №1", "Школа; №1");
   expect_written(csv_semicolon, "Школа; №1", "\"Школа; №1\"");
   expect_written(csv_comma, "строка 1\nстрока 2", "\"строка 1\nстрока 2\"");
