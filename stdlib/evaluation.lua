@@ -246,9 +246,18 @@ local function costly(condition) return condition:find("SELECT", 1, true) ~= nil
 -- holds all of its conditions (and the fields it sums). A costly
 -- condition (an EXISTS probe) is computed only on rows where the cheap
 -- conditions of some measure that needs it hold, as a measure of its own
--- would. Returns the SQL and the string.unpack format of its column t.
-local function tally_sql(s, t, measures)
-  t = scan_time(s, t)
+-- would. The measures may be of several reporting times (times[i] is
+-- measure i's: a year and its base year read in one pass over the rows);
+-- the scan then reads the rows of any of them, and each measure has the
+-- limit of its own time (its span on that date) as one more condition.
+-- Returns the SQL and the string.unpack format of its column t.
+local function tally_sql(s, times, measures)
+  local limits, limit_list = {}, {}
+  for i = 1, #measures do
+    local w = s.where and s.where(scan_time(s, times[i])) or nil
+    if w and not limits[w] then limits[w] = true; limit_list[#limit_list + 1] = w end
+  end
+  local t = scan_time(s, times[1])
   local conditions, bit_of, guards = {}, {}, {}
   local fields, field_of = {}, {}
   -- the rows some measure can count: those where its cheap conditions hold
@@ -256,7 +265,10 @@ local function tally_sql(s, t, measures)
   local plan, format = {}, { "=" }
   for i, m in ipairs(measures) do
     local need, cheap, dear, seen = {}, {}, {}, {}
-    for _, c in ipairs(m.conditions(s.alias, t, s.staff_alias, s.at)) do
+    local mt = scan_time(s, times[i])
+    local own = { #limit_list > 1 and s.where(mt) or nil }
+    for _, c in ipairs(m.conditions(s.alias, mt, s.staff_alias, s.at)) do own[#own + 1] = c end
+    for _, c in ipairs(own) do
       if not seen[c] then
         seen[c] = true
         local k = bit_of[c]
@@ -309,7 +321,9 @@ local function tally_sql(s, t, measures)
   -- a row no measure can count adds nothing to any sum (and a group of
   -- zeros is never shown), so the scan skips it in SQL, where an index on
   -- the conditions' columns can serve, as a hand-written query would
-  local filters = { s.where and s.where(t) or nil }
+  local filters = {}
+  if #limit_list == 1 then filters[1] = limit_list[1]
+  elseif #limit_list > 1 then filters[1] = "((" .. table.concat(limit_list, ") OR (") .. "))" end
   if not everything and #wanted > 0 then filters[#filters + 1] = "(" .. table.concat(wanted, " OR ") .. ")" end
   local where = where_of(s, filters)
   local read = { table.unpack(conditions) }
@@ -326,20 +340,26 @@ end
 -- Plans the measures of requests ({ key, aggregate, period }) into scans.
 -- When workers count on any day of the year, one may count in two
 -- organizations: counts of workers then do not add up to the total.
+-- Additive measures of one entity are read in one pass whatever their
+-- periods (a growth's year and base year: the staff's spans are scanned
+-- once), unless the scan's rows themselves depend on the period (a
+-- registry's members on its date).
 local function plan(requests, ctx)
   local batches, order = {}, {}
   for _, r in ipairs(requests) do
     r.slots = {}
     for i, m in ipairs(r.aggregate.measures) do
       local additive = m.additive and not (ctx.as_of == "any_day" and m.entity == "staff")
-      local key = m.entity .. "|" .. r.period .. "|" .. (additive and "additive" or "distinct")
+      local one_pass = additive and type(scan_of(ctx, m.entity).from) ~= "function"
+      local key = m.entity .. "|" .. (one_pass and "any" or r.period) .. "|" .. (additive and "additive" or "distinct")
       local b = batches[key]
       if not b then
-        b = { entity = m.entity, period = r.period, additive = additive, measures = {} }
+        b = { entity = m.entity, period = r.period, additive = additive, measures = {}, periods = {} }
         batches[key] = b
         order[#order + 1] = b
       end
       b.measures[#b.measures + 1] = m
+      b.periods[#b.measures] = r.period
       r.slots[i] = { batch = b, index = #b.measures }
     end
   end
@@ -371,7 +391,11 @@ local function open_batch(ctx, b)
   local t = sets.time(b.period, ctx.as_of)
   local s = scan_of(ctx, b.entity)
   local sql
-  if b.additive then sql, b.format = tally_sql(s, t, b.measures) else sql = scan_sql(s, t, b.measures, "org") end
+  if b.additive then
+    local times = {}
+    for i, period in ipairs(b.periods) do times[i] = sets.time(period, ctx.as_of) end
+    sql, b.format = tally_sql(s, times, b.measures)
+  else sql = scan_sql(s, t, b.measures, "org") end
   local c, err = cursor(ctx, sql)
   if not c then b.error = err return end
   b.cursor, b.row, b.n = c, {}, #b.measures
