@@ -389,14 +389,12 @@ int cycle_rederive_problems(sqlite3 *db, const char *places, char *err, size_t e
 /* One indicator's fingerprints from the sink into the cycle's judgements. */
 typedef struct judgement_writer {
   row_writer rw;
-  const char *unit; /* the cycle's municipality in a region-wide sink, else NULL */
 } judgement_writer;
 
 static int store_judgement(void *ud, const char *unit, const char *indicator, const char *targets,
                            const char *formula) {
+  (void)unit; /* the cycle's own: result_sink_each_judgement_in */
   judgement_writer *jw = ud;
-  /* a region-wide run's sink holds every municipality's: only this cycle's */
-  if ((unit == NULL) != (jw->unit == NULL) || (unit && strcmp(unit, jw->unit) != 0)) return 0;
   sqlite3_stmt *st = jw->rw.st;
   sqlite3_bind_int64(st, 1, jw->rw.cycle);
   sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
@@ -412,8 +410,8 @@ static int store_judgements(writer *w, const cycle_ref *c, const cycle_source *r
                                        " formula, pack_dir) SELECT ?1, ?2, 'run', " NOW ", ?3, ?4, pack_dir"
                                        " FROM cycle WHERE id = ?1");
   if (!st) return -1;
-  judgement_writer jw = {{w, st, c->id}, results->unit};
-  int rc = result_sink_each_judgement(results->sink, store_judgement, &jw) == 0 ? 0 : -1;
+  judgement_writer jw = {{w, st, c->id}};
+  int rc = result_sink_each_judgement_in(results->sink, results->unit, store_judgement, &jw) == 0 ? 0 : -1;
   return writer_finish(w, st, rc);
 }
 

@@ -547,7 +547,8 @@ static int index_by_unit(result_sink *s) {
   if (s->indexed) return 0;
   if (sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS result_by_unit ON result (unit, ind, part, ord);"
                           "CREATE INDEX IF NOT EXISTS recommendation_by_unit ON recommendation (unit, rule, ind, part, ord);"
-                          "CREATE INDEX IF NOT EXISTS rating_row_by_unit ON rating_row (unit, rating);",
+                          "CREATE INDEX IF NOT EXISTS rating_row_by_unit ON rating_row (unit, rating);"
+                          "CREATE INDEX IF NOT EXISTS judgement_by_unit ON judgement (unit, ind);",
                    NULL, NULL, NULL) != SQLITE_OK)
     return -1;
   s->indexed = 1;
@@ -714,12 +715,11 @@ long long result_sink_errors_in(result_sink *s, const char *unit) {
   return n;
 }
 
-int result_sink_each_judgement(result_sink *s, judgement_fn fn, void *ud) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "SELECT j.unit, i.id, j.targets, j.formula FROM judgement j"
-                                " JOIN indicator i ON i.of_unit = coalesce(j.unit, '') AND i.seq = j.ind"
-                                " ORDER BY j.unit, j.ind", -1, &st, NULL) != SQLITE_OK)
-    return -1;
+int result_sink_each_judgement_in(result_sink *s, const char *unit, judgement_fn fn, void *ud) {
+  sqlite3_stmt *st = prepare_in(s, "SELECT j.unit, i.id, j.targets, j.formula FROM judgement j"
+                                   " JOIN indicator i ON i.of_unit = coalesce(j.unit, '') AND i.seq = j.ind"
+                                   " WHERE j.unit IS ?1 ORDER BY j.ind", unit);
+  if (!st) return -1;
   int rc, stop = 0;
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
     stop = fn(ud, text_at(st, 0), text_at(st, 1), text_at(st, 2), text_at(st, 3));

@@ -104,10 +104,13 @@ int result_sink_each_rating_in(result_sink *s, const char *unit, rating_fn fn, v
 long long result_sink_errors_in(result_sink *s, const char *unit);
 
 /* Calls fn(ud, unit, indicator, targets, formula) for every indicator's
- * fingerprints (sink:judgement), in order; strings are borrowed. */
+ * fingerprints (sink:judgement) of unit (NULL: a single run's), in order;
+ * strings are borrowed. One unit's, by index: a region-wide run stores
+ * each municipality's cycle in turn, and reading every municipality's
+ * fingerprints for each made cycle run --all quadratic. */
 typedef int (*judgement_fn)(void *ud, const char *unit, const char *indicator, const char *targets,
                             const char *formula);
-int result_sink_each_judgement(result_sink *s, judgement_fn fn, void *ud);
+int result_sink_each_judgement_in(result_sink *s, const char *unit, judgement_fn fn, void *ud);
 
 /* How many rows have status error; how many rows name organization. */
 long long result_sink_errors(result_sink *s);

@@ -1,7 +1,7 @@
 /* The result sink's Lua object: rows handed over as Lua tables come back
  * in order with their texts and numbers (bound without copies, see
  * result_sink.c), and a row whose handing over raised half-way leaves
- * nothing of itself in the next row. */
+ * nothing of itself in the next row; a unit's fingerprints are its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,7 +70,48 @@ static void rows_come_back_and_a_failed_row_leaves_nothing(void **state) {
   result_sink_close(sink);
 }
 
+static int note_judgement(void *ud, const char *unit, const char *indicator, const char *targets, const char *formula) {
+  seen *s = ud;
+  s->used += (size_t)snprintf(s->text + s->used, sizeof s->text - s->used, "%s|%s|%s|%s\n", unit ? unit : "-",
+                              indicator, targets, formula);
+  return 0;
+}
+
+/* A region-wide run's sink holds every municipality's fingerprints; the
+ * cycle of one reads its own only (each cycle reading them all made
+ * cycle run --all quadratic in the municipalities). */
+static void a_units_judgements_are_its_own(void **state) {
+  (void)state;
+  char err[256];
+  result_sink *sink;
+  assert_int_equal(result_sink_open(&sink, err, sizeof err), 0);
+  indicator_desc a = {.id = "teachers", .title = "Доля педагогов", .unit = "%", .level = "organization"};
+  indicator_desc b = {.id = "heads", .title = "Доля руководителей", .unit = "%", .level = "organization"};
+  /* as a region-wide run hands them over: each municipality's in turn, the sink tagging them */
+  const char *units[] = {"m1", "m2"};
+  for (int u = 0; u < 2; u++) {
+    assert_int_equal(result_sink_set_unit(sink, units[u]), 0);
+    assert_int_equal(result_sink_describe(sink, 1, &a, err, sizeof err), 0);
+    assert_int_equal(result_sink_describe(sink, 2, &b, err, sizeof err), 0);
+    char chunk[256];
+    snprintf(chunk, sizeof chunk, "sink:judgement(2, nil, 't-%s-heads', 'f2') sink:judgement(1, nil, 't-%s-teachers', 'f1')",
+             units[u], units[u]);
+    assert_true(run_lua(sink, chunk));
+  }
+  assert_int_equal(result_sink_finish(sink, err, sizeof err), 0);
+  seen s = {.used = 0};
+  assert_int_equal(result_sink_each_judgement_in(sink, "m2", note_judgement, &s), 0);
+  assert_string_equal(s.text, "m2|teachers|t-m2-teachers|f1\n"
+                              "m2|heads|t-m2-heads|f2\n");
+  s.used = 0;
+  s.text[0] = '\0';
+  assert_int_equal(result_sink_each_judgement_in(sink, NULL, note_judgement, &s), 0);
+  assert_string_equal(s.text, "");
+  result_sink_close(sink);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(rows_come_back_and_a_failed_row_leaves_nothing)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(rows_come_back_and_a_failed_row_leaves_nothing),
+                                     cmocka_unit_test(a_units_judgements_are_its_own)};
   return cmocka_run_group_tests_name("result_sink", tests, NULL, NULL);
 }
