@@ -386,21 +386,17 @@ int cycle_rederive_problems(sqlite3 *db, const char *places, char *err, size_t e
   return writer_run(&w, sql, 0);
 }
 
-/* One indicator's fingerprints from the sink into the cycle's judgements. */
-typedef struct judgement_writer {
-  row_writer rw;
-} judgement_writer;
-
+/* One indicator's fingerprints from the sink into the cycle's judgements
+ * (the sink gives the cycle's own unit only: result_sink_each_judgement_in). */
 static int store_judgement(void *ud, const char *unit, const char *indicator, const char *targets,
                            const char *formula) {
-  (void)unit; /* the cycle's own: result_sink_each_judgement_in */
-  judgement_writer *jw = ud;
-  sqlite3_stmt *st = jw->rw.st;
-  sqlite3_bind_int64(st, 1, jw->rw.cycle);
-  sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, targets, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, formula, -1, SQLITE_STATIC);
-  return writer_step(jw->rw.w, st);
+  (void)unit;
+  row_writer *rw = ud;
+  sqlite3_bind_int64(rw->st, 1, rw->cycle);
+  sqlite3_bind_text(rw->st, 2, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(rw->st, 3, targets, -1, SQLITE_STATIC);
+  sqlite3_bind_text(rw->st, 4, formula, -1, SQLITE_STATIC);
+  return writer_step(rw->w, rw->st);
 }
 
 /* Records what the run judged each indicator against (cycle_judgement),
@@ -410,8 +406,8 @@ static int store_judgements(writer *w, const cycle_ref *c, const cycle_source *r
                                        " formula, pack_dir) SELECT ?1, ?2, 'run', " NOW ", ?3, ?4, pack_dir"
                                        " FROM cycle WHERE id = ?1");
   if (!st) return -1;
-  judgement_writer jw = {{w, st, c->id}};
-  int rc = result_sink_each_judgement_in(results->sink, results->unit, store_judgement, &jw) == 0 ? 0 : -1;
+  row_writer rw = {w, st, c->id};
+  int rc = result_sink_each_judgement_in(results->sink, results->unit, store_judgement, &rw) == 0 ? 0 : -1;
   return writer_finish(w, st, rc);
 }
 
