@@ -740,12 +740,24 @@ advice_of = function(pack, _, sink)
       members[seq] = ok
     end
   end
+  -- What a rule's when(row) is given: a copy of the row with its own
+  -- target part, which evaluation shares between the rows judged against
+  -- one target; a rule writing into it must not change the other rows.
+  local function row_for_rule(row)
+    local view = {}
+    for k, v in pairs(row) do view[k] = v end
+    if row.target then
+      view.target = {}
+      for k, v in pairs(row.target) do view.target[k] = v end
+    end
+    return view
+  end
   local function recommend(st, row, where)
     local ind = st.ind
     for _, rule in ipairs(rules_of[ind.id] or {}) do
       local spec = rule.spec
       local applies
-      if type(spec.when) == "function" then applies = spec.when(row)
+      if type(spec.when) == "function" then applies = spec.when(row_for_rule(row))
       else applies = row.status == (spec.when or "not_met") end
       local level_ok = not row.breakdown and ((rule.to == "organization") == (row.organization ~= nil))
       if spec.organizations and row.organization then
