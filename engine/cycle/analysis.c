@@ -67,13 +67,31 @@ static const char ratings_sql[] =
     "SELECT rating, title, rank, organization, organization_name, score, covered, weighted, method FROM cycle_rating"
     " WHERE cycle_id = ?1 ORDER BY rating, rank";
 
-/* The totals of the other municipalities' cycles for the same period. */
+/* The totals of every municipality's cycle of the same period (this one's too), when another
+ * municipality has one: per indicator by value, equal values sharing a rank and listed in
+ * the order of the municipalities' codes, as the ranking lists organizations (a
+ * municipality has one cycle of a period, so the code names the cycle; docs/cycle.md).
+ * The cycles of the period are found by index (cycle_by_period), then each one's totals,
+ * instead of every cycle total of the store being read for its cycle's period. */
 static const char comparison_sql[] =
     "SELECT r.indicator, c.municipality, r.value, r.status, RANK() OVER (PARTITION BY r.indicator ORDER BY r.value DESC)"
-    " AS rank FROM cycle_result r JOIN cycle c ON c.id = r.cycle_id WHERE c.period = ?3"
+    " AS rank FROM cycle c JOIN cycle_result r ON r.cycle_id = c.id WHERE c.period = ?3"
     " AND r.organization IS NULL AND r.breakdown IS NULL AND r.value IS NOT NULL"
     " AND EXISTS (SELECT 1 FROM cycle o WHERE o.period = ?3 AND o.municipality <> ?2)"
-    " AND r.indicator IN (SELECT indicator FROM cycle_result WHERE cycle_id = ?1) ORDER BY r.indicator, rank";
+    " AND r.indicator IN (SELECT indicator FROM cycle_result WHERE cycle_id = ?1) ORDER BY r.indicator, rank, c.municipality";
+
+/* The recommendations of the cycle, only those to ?2 when it is not NULL (its own binding:
+ * ?2 is not the municipality here). */
+static const char recommendations_sql[] =
+    "SELECT r.addressee, COALESCE(o.name, r.organization, 'муниципалитет'), r.priority, r.text"
+    " FROM cycle_recommendation r LEFT JOIN organization o ON o.id = r.organization"
+    " WHERE r.cycle_id = ?1 AND (?2 IS NULL OR r.addressee = ?2)"
+    " ORDER BY r.addressee, r.organization, r.priority, r.id";
+
+static const char *const statements[] = {indicators_sql, problems_sql,   ranking_sql,
+                                         ratings_sql,    comparison_sql, recommendations_sql};
+
+const char *analysis_statement(size_t i) { return i < sizeof statements / sizeof *statements ? statements[i] : NULL; }
 
 void *analysis_build(sqlite3 *db, const cycle_ref *c) {
   cJSON *root = cJSON_CreateObject();
@@ -196,10 +214,7 @@ int analysis_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *ou
 
 int analysis_recommendations(sqlite3 *db, const cycle_ref *c, const char *addressee, FILE *out, char *err, size_t errlen) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT r.addressee, COALESCE(o.name, r.organization, 'муниципалитет'), r.priority, r.text"
-                             " FROM cycle_recommendation r LEFT JOIN organization o ON o.id = r.organization"
-                             " WHERE r.cycle_id = ?1 AND (?2 IS NULL OR r.addressee = ?2)"
-                             " ORDER BY r.addressee, r.organization, r.priority, r.id", -1, &st, NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, recommendations_sql, -1, &st, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
     return -1;
   }

@@ -21,6 +21,11 @@ void *analysis_build(sqlite3 *db, const cycle_ref *c);
  * ?4 organization (org, or NULL). Reports use it too. */
 void *analysis_rows(sqlite3 *db, const cycle_ref *c, const char *org, const char *sql);
 
+/* The SQL of the analysis's i-th statement (from 0; NULL past the last): what the
+ * analysis and its recommendations read, so that a test can ask SQLite how it reads them.
+ * Parameters as for analysis_rows. */
+const char *analysis_statement(size_t i);
+
 /* Writes the analysis as "table" or "json". Returns 0 or -1 with err. */
 int analysis_write(sqlite3 *db, const cycle_ref *c, const char *format, FILE *out, char *err, size_t errlen);
 

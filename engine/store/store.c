@@ -242,6 +242,10 @@ static const char *const migrations[] = {
   "CREATE INDEX web_session_by_account ON web_session(account_id);"
   /* and a municipality's roadmap, which measure list read by scanning every measure */
   "CREATE INDEX measure_by_municipality ON measure(municipality, id);",
+  /* 13: the cycles of a period. A cycle's analysis compares its totals with those of every
+   * municipality's cycle of the same period; the only index on cycle led with the
+   * municipality, so that comparison read every cycle total of the store, of every period. */
+  "CREATE INDEX cycle_by_period ON cycle(period, municipality);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
