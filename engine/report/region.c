@@ -505,7 +505,7 @@ void region_missed_sentence(report_buf *b, const region_indicator *ind) {
   report_buf_add(b, ind->title);
   report_buf_add(b, ": не достигли цели ");
   add_count(b, ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
-  report_buf_addf(b, " из %d (цель: %s).", ind->municipalities, ind->target_text[0] ? ind->target_text : "не задана");
+  report_buf_addf(b, " из %d (цель: %s).", ind->municipalities, region_target_text(ind));
 }
 
 void region_below_figures(report_buf *b, const region_indicator *ind, const region_cell *cell, int behind) {
@@ -520,6 +520,88 @@ void region_below_figures(report_buf *b, const region_indicator *ind, const regi
     add_value(b, ind, 1, cell->target_value);
     report_buf_add(b, ")");
   }
+}
+
+/* ---- the words the renderers share ---- */
+
+const region_words region_word = {
+    .kicker = "Регион · все муниципалитеты хранилища",
+    .as_of = "По состоянию на ",
+    .summary = "Итоги",
+    .most_missed = "Показатели, по которым больше всего муниципалитетов не достигли цели",
+    .none_missed = "Нет показателей, цель по которым не достигнута хотя бы одним муниципалитетом.",
+    .ranking = "1. Муниципалитеты: достижение целей и прочитанные циклы",
+    .ratings_note = " Рейтинги организаций, которые задаёт набор правил, приведены в отчётах муниципалитетов.",
+    .links_note = "Название муниципалитета — ссылка на его собственный отчёт за период.",
+    .unjudged_note = "«Без оценки» — показатели в процессе без оценки хода, без цели, без данных или не применимые.",
+    .indicators = "2. Показатели и целевые значения региона",
+    .indicators_note = "Цель — та, по которой оценено большинство муниципалитетов за период (у муниципалитета может"
+                       " быть своя цель, если её задаёт его набор правил; такие случаи отмечены).",
+    .whole = "(по муниципалитету в целом)",
+    .no_criterion = "Без критерия",
+    .distribution = "3. Распределение муниципалитетов по значениям показателей",
+    .absent = "отсутствует",
+    .present = "имеется",
+    .below = "4. Муниципалитеты ниже цели",
+    .below_note = "По каждому показателю — муниципалитеты, не достигшие цели за период (сначала дальше всех от"
+                  " цели), и те, чьё значение в процессе ниже линейной траектории к цели более позднего года.",
+    .not_met = "Не достигли цели",
+    .behind = "Отстают от траектории к цели",
+    .target = "Цель: ",
+    .none_below = "Ниже цели нет ни одного муниципалитета по показателям: ",
+    .matrix = "Приложение 1. Значения показателей по муниципалитетам",
+    .dynamics = "Приложение 2. Динамика показателей по циклам",
+    .dynamics_note = "Значения по муниципалитету в целом из каждого проведённого цикла мониторинга (по годам);"
+                     " знаки статуса — как в приложении 1; «—» — цикла за год нет.",
+    .generated = "Дата формирования отчёта: ",
+    .made_by = ". Отчёт подготовлен по данным циклов мониторинга муниципалитетов в программе pdmon.",
+};
+
+void region_title_sentence(report_buf *b, const region *r) {
+  report_buf_addf(b, "Результаты мониторинга муниципальных систем обеспечения профессионального развития"
+                     " педагогических работников за %d год", r->period);
+}
+
+void region_period_sentence(report_buf *b, const region *r) {
+  report_buf_addf(b, "; период мониторинга: 01.01.%d–31.12.%d. Отчёт прочитан из циклов мониторинга, проведённых"
+                     " каждым муниципалитетом за %d год (дата проведения — в разделе 1).", r->period, r->period, r->period);
+}
+
+void region_no_cycle_sentence(report_buf *b, const region *r) { report_buf_addf(b, "нет цикла за %d год", r->period); }
+
+void region_latest_cycle_sentence(report_buf *b, const region_municipality *m) {
+  if (m->latest_period) report_buf_addf(b, " (последний проведённый цикл — за %d год)", m->latest_period);
+}
+
+void region_run_sentence(report_buf *b, const region_municipality *m) {
+  char date[32];
+  report_buf_add(b, ru_date(m->run_at, date, sizeof date));
+  if (!strcmp(m->state, "closed")) report_buf_add(b, ", завершён");
+}
+
+void region_own_target_sentence(report_buf *b, const region_indicator *ind) {
+  report_buf_add(b, "(своя цель — у ");
+  add_count(b, ind->own_target, "муниципалитета", "муниципалитетов", "муниципалитетов");
+  report_buf_add(b, ")");
+}
+
+void region_below_count_sentence(report_buf *b, const region_indicator *ind, int behind) {
+  add_count(b, behind ? ind->behind : ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
+  report_buf_addf(b, " из %d", ind->municipalities);
+}
+
+const char *region_target_text(const region_indicator *ind) { return ind->target_text[0] ? ind->target_text : "не задана"; }
+
+const char *region_criterion(const region_indicator *ind) { return ind->criterion[0] ? ind->criterion : region_word.no_criterion; }
+
+int region_shows_target(const region_indicator *ind, const region_scale *s) {
+  return !s->presence && ind->has_target_value && strcmp(ind->target_kind, "growth");
+}
+
+const char *region_cell_text(const region_indicator *ind, const region_cell *cell, char *buf, size_t len) {
+  if (!cell->has_value) return "—";
+  if (!strcmp(ind->target_kind, "presence") && !ind->unit[0]) return cell->value > 0 ? "да" : "нет";
+  return ru_number(cell->value, 2, buf, len);
 }
 
 /* ---- formats ---- */

@@ -146,6 +146,50 @@ void region_missed_sentence(struct report_buf *b, const region_indicator *ind);
  * 30% (своя цель 50%)»). */
 void region_below_figures(struct report_buf *b, const region_indicator *ind, const region_cell *cell, int behind);
 
+/* The fixed words of the report that more than one renderer writes, as plain text (each
+ * escapes them and sets them in its own markup), so that the page, the Markdown and the
+ * workbook say the same thing in the same words. */
+typedef struct region_words {
+  const char *kicker;          /* what the report covers, above its title */
+  const char *as_of;           /* before the as-of date */
+  const char *summary, *most_missed, *none_missed; /* the summary: its heading, the list's, the empty list */
+  const char *ranking, *ratings_note, *links_note, *unjudged_note; /* section 1 */
+  const char *indicators, *indicators_note, *whole, *no_criterion; /* section 2 */
+  const char *distribution, *absent, *present;                     /* section 3; a presence's two ends */
+  const char *below, *below_note, *not_met, *behind, *target, *none_below; /* section 4 */
+  const char *matrix, *dynamics, *dynamics_note;                   /* the appendices */
+  const char *generated, *made_by;                                 /* the footer, around its date */
+} region_words;
+
+extern const region_words region_word;
+
+/* The report's title («Результаты мониторинга ... за 2023 год»). */
+void region_title_sentence(struct report_buf *b, const region *r);
+/* What follows the as-of date: the period and where the figures come from. */
+void region_period_sentence(struct report_buf *b, const region *r);
+/* «нет цикла за 2023 год»; and, for a municipality that has an earlier cycle, what
+ * follows it (« (последний проведённый цикл — за 2022 год)»; nothing without one). */
+void region_no_cycle_sentence(struct report_buf *b, const region *r);
+void region_latest_cycle_sentence(struct report_buf *b, const region_municipality *m);
+/* When a municipality's cycle ran («20.12.2023», «..., завершён» once closed). */
+void region_run_sentence(struct report_buf *b, const region_municipality *m);
+/* How many municipalities were judged on a target of their own («(своя цель — у 2
+ * муниципалитетов)»). */
+void region_own_target_sentence(struct report_buf *b, const region_indicator *ind);
+/* The count of a list below target («3 муниципалитета из 38»), between its title and its
+ * entries. */
+void region_below_count_sentence(struct report_buf *b, const region_indicator *ind, int behind);
+/* The indicator's common target as the documents word it, or «не задана». */
+const char *region_target_text(const region_indicator *ind);
+/* The criterion an indicator is listed under, or «Без критерия». */
+const char *region_criterion(const region_indicator *ind);
+/* 1 when the indicator's distribution shows its target on the scale (a target value that
+ * is not a presence's or a growth's). */
+int region_shows_target(const region_indicator *ind, const region_scale *s);
+/* A cell of appendix 1: its value (two decimals, «да»/«нет» for a presence without a unit),
+ * or «—» without one. */
+const char *region_cell_text(const region_indicator *ind, const region_cell *cell, char *buf, size_t len);
+
 /* Writes the region's report in format: html, json, csv, md. Returns 0 or
  * -1 with err. */
 int region_write(sqlite3 *db, const region_options *opt, const char *format, FILE *out, char *err, size_t errlen);

@@ -18,6 +18,13 @@
 
 static void put(FILE *out, const char *s) { escape_html(out, s ? s : ""); }
 
+/* Writes text escaped between the markup before and after it. */
+static void put_in(FILE *out, const char *before, const char *text, const char *after) {
+  fputs(before, out);
+  put(out, text);
+  fputs(after, out);
+}
+
 static void put_date(FILE *out, const char *iso) {
   char buf[32];
   put(out, ru_date(iso, buf, sizeof buf));
@@ -26,6 +33,12 @@ static void put_date(FILE *out, const char *iso) {
 static void put_count(FILE *out, long long n, const char *one, const char *few, const char *many) {
   char buf[128];
   put(out, ru_count(n, one, few, many, buf, sizeof buf));
+}
+
+/* Writes a sentence of region_* (plain text) escaped, and frees it. */
+static void put_buf(FILE *out, report_buf *b) {
+  put(out, b->s);
+  report_buf_free(b);
 }
 
 static void put_value(FILE *out, const region_indicator *ind, int has, double v) {
@@ -48,9 +61,7 @@ static void put_municipality(FILE *out, const region *r, const region_municipali
     escape_url_component(out, r->links); /* a folder name, one path segment */
     fputc('/', out);
     put(out, m->file); /* letters, digits, '-', '_' and ".html" only */
-    fputs("\">", out);
-    put(out, region_name(m));
-    fputs("</a>", out);
+    put_in(out, "\">", region_name(m), "</a>");
   } else {
     put(out, region_name(m));
   }
@@ -88,32 +99,30 @@ static void head(FILE *out, const region *r) {
 }
 
 static void title(FILE *out, const region *r) {
-  fprintf(out, "<header><p class=\"kicker\">Регион · все муниципалитеты хранилища</p>\n"
-               "<h1>Результаты мониторинга муниципальных систем обеспечения профессионального развития"
-               " педагогических работников за %d год</h1>\n<p class=\"meta\">По состоянию на <strong>", r->period);
+  report_buf b = {0};
+  put_in(out, "<header><p class=\"kicker\">", region_word.kicker, "</p>\n<h1>");
+  region_title_sentence(&b, r);
+  put_buf(out, &b);
+  put_in(out, "</h1>\n<p class=\"meta\">", region_word.as_of, "<strong>");
   put_date(out, r->as_of);
-  fprintf(out, "</strong>; период мониторинга: 01.01.%d–31.12.%d. Отчёт прочитан из циклов мониторинга,"
-               " проведённых каждым муниципалитетом за %d год (дата проведения — в разделе 1).</p></header>\n",
-          r->period, r->period, r->period);
-}
-
-/* Writes a sentence of region_* (plain text) escaped, and frees it. */
-static void put_buf(FILE *out, report_buf *b) {
-  put(out, b->s);
-  report_buf_free(b);
+  fputs("</strong>", out);
+  region_period_sentence(&b, r);
+  put_buf(out, &b);
+  fputs("</p></header>\n", out);
 }
 
 static void summary(FILE *out, const region *r) {
   report_buf b = {0};
-  fputs("<section id=\"summary\"><h2>Итоги</h2>\n<p>", out);
+  put_in(out, "<section id=\"summary\"><h2>", region_word.summary, "</h2>\n<p>");
   region_scope_sentence(&b, r);
   put_buf(out, &b);
   fputs("</p>\n", out);
   /* the indicators most municipalities miss */
-  fputs("<h3>Показатели, по которым больше всего муниципалитетов не достигли цели</h3>\n", out);
+  put_in(out, "<h3>", region_word.most_missed, "</h3>\n");
   size_t order[5], n = region_most_missed(r, order, 5);
-  if (!n) fputs("<p>Нет показателей, цель по которым не достигнута хотя бы одним муниципалитетом.</p>\n", out);
-  else {
+  if (!n) {
+    put_in(out, "<p>", region_word.none_missed, "</p>\n");
+  } else {
     fputs("<ol>", out);
     for (size_t k = 0; k < n; k++) {
       const region_indicator *ind = &r->indicators[order[k]];
@@ -131,11 +140,13 @@ static void summary(FILE *out, const region *r) {
 }
 
 static void ranking(FILE *out, const region *r) {
-  fputs("<section id=\"ranking\"><h2>1. Муниципалитеты: достижение целей и прочитанные циклы</h2>\n<p>", out);
+  report_buf b = {0};
+  put_in(out, "<section id=\"ranking\"><h2>", region_word.ranking, "</h2>\n<p>");
   put(out, region_ranking_note(r));
-  if (r->ratings)
-    fputs(" Рейтинги организаций, которые задаёт набор правил, приведены в отчётах муниципалитетов.", out);
-  fputs("</p>\n<p class=\"small\">Название муниципалитета — ссылка на его собственный отчёт за период.</p>\n"
+  if (r->ratings) put(out, region_word.ratings_note);
+  fputs("</p>\n<p class=\"small\">", out);
+  put(out, region_word.links_note);
+  fputs("</p>\n"
         "<div class=\"wrap\"><table class=\"rank cards fixed\"><caption class=\"sr\">Муниципалитеты по числу достигнутых целей</caption>"
         "<colgroup><col style=\"width:7%\"><col style=\"width:29%\"><col style=\"width:16%\"><col style=\"width:10%\">"
         "<col style=\"width:10%\"><col style=\"width:12%\"><col style=\"width:8%\"><col style=\"width:8%\"></colgroup>"
@@ -148,29 +159,33 @@ static void ranking(FILE *out, const region *r) {
     if (!m->cycle) {
       fputs("<tr class=\"nocycle\"><td class=\"num\" data-label=\"Место\">—</td><th scope=\"row\" class=\"full\" data-label=\"Муниципалитет\">", out);
       put_municipality(out, r, m);
-      fprintf(out, "</th><td class=\"full\" colspan=\"6\" data-label=\"Цикл за период\"><strong>нет цикла за %d год</strong>", r->period);
-      if (m->latest_period) fprintf(out, " (последний проведённый цикл — за %d год)", m->latest_period);
+      fputs("</th><td class=\"full\" colspan=\"6\" data-label=\"Цикл за период\"><strong>", out);
+      region_no_cycle_sentence(&b, r);
+      put_buf(out, &b);
+      fputs("</strong>", out);
+      region_latest_cycle_sentence(&b, m);
+      put_buf(out, &b);
       fputs("</td></tr>\n", out);
       continue;
     }
     fprintf(out, "<tr><td class=\"num\" data-label=\"Место\">%d</td><th scope=\"row\" class=\"full\" data-label=\"Муниципалитет\">", m->rank);
     put_municipality(out, r, m);
     fputs("</th><td class=\"full nw\" data-label=\"Цикл за период проведён\">", out);
-    put_date(out, m->run_at);
-    if (!strcmp(m->state, "closed")) fputs(", завершён", out);
+    region_run_sentence(&b, m);
+    put_buf(out, &b);
     fprintf(out, "</td><td class=\"num\" data-label=\"Достигнуто\">%d</td><td class=\"num\" data-label=\"Не достигнуто\">%d</td>"
                  "<td class=\"num\" data-label=\"По траектории / отставание\">%d / %d</td>"
                  "<td class=\"num\" data-label=\"Без оценки\">%d</td><td class=\"num\" data-label=\"Показателей\">%d</td></tr>\n",
             m->met, m->not_met, m->on_track, m->behind, m->in_progress + m->other, m->results);
   }
-  fputs("</tbody></table></div>\n<p class=\"small\">«Без оценки» — показатели в процессе без оценки хода, без цели,"
-        " без данных или не применимые.</p></section>\n", out);
+  put_in(out, "</tbody></table></div>\n<p class=\"small\">", region_word.unjudged_note, "</p></section>\n");
 }
 
 static void indicators(FILE *out, const region *r) {
-  fputs("<section id=\"indicators\"><h2>2. Показатели и целевые значения региона</h2>\n"
-        "<p class=\"small\">Цель — та, по которой оценено большинство муниципалитетов за период (у муниципалитета"
-        " может быть своя цель, если её задаёт его набор правил; такие случаи отмечены).</p>\n"
+  report_buf b = {0};
+  put_in(out, "<section id=\"indicators\"><h2>", region_word.indicators, "</h2>\n<p class=\"small\">");
+  put(out, region_word.indicators_note);
+  fputs("</p>\n"
         "<div class=\"wrap\"><table class=\"cards fixed\"><caption class=\"sr\">Показатели и цели</caption><colgroup><col style=\"width:4%\">"
         "<col style=\"width:42%\"><col style=\"width:26%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:8%\">"
         "<col style=\"width:6%\"></colgroup><thead><tr>"
@@ -182,19 +197,20 @@ static void indicators(FILE *out, const region *r) {
     const region_indicator *ind = &r->indicators[i];
     if (!criterion || strcmp(criterion, ind->criterion)) {
       criterion = ind->criterion;
-      fputs("<tr class=\"group\"><th colspan=\"7\" class=\"full\">", out);
-      put(out, criterion[0] ? criterion : "Без критерия");
-      fputs("</th></tr>\n", out);
+      put_in(out, "<tr class=\"group\"><th colspan=\"7\" class=\"full\">", region_criterion(ind), "</th></tr>\n");
     }
     fprintf(out, "<tr><td class=\"no\">%s</td><td class=\"full\" data-label=\"Показатель\">", ind->number);
     put(out, ind->title);
-    if (!strcmp(ind->level, "municipality")) fputs(" <span class=\"small\">(по муниципалитету в целом)</span>", out);
+    if (!strcmp(ind->level, "municipality")) {
+      put_in(out, " <span class=\"small\">", region_word.whole, "</span>");
+    }
     fputs("</td><td class=\"full\" data-label=\"Цель\">", out);
-    put(out, ind->target_text[0] ? ind->target_text : "не задана");
+    put(out, region_target_text(ind));
     if (ind->own_target) {
-      fputs(" <span class=\"small\">(своя цель — у ", out);
-      put_count(out, ind->own_target, "муниципалитета", "муниципалитетов", "муниципалитетов");
-      fputs(")</span>", out);
+      fputs(" <span class=\"small\">", out);
+      region_own_target_sentence(&b, ind);
+      put_buf(out, &b);
+      fputs("</span>", out);
     }
     fprintf(out, "</td><td class=\"num\" data-label=\"Достигли\">%d</td><td class=\"num\" data-label=\"Не достигли\">%d</td>"
                  "<td class=\"num\" data-label=\"По траектории / отставание\">%d / %d</td><td class=\"num\" data-label=\"Прочие\">%d</td></tr>\n",
@@ -223,8 +239,7 @@ static void histogram_figure(void *ud, size_t i, const region_scale *s, const in
     if (sum > most) most = sum;
   }
   fprintf(out, "<figure class=\"sm\"><figcaption><span class=\"no\">%s</span> ", ind->number);
-  put(out, ind->title);
-  fputs("</figcaption>", out);
+  put_in(out, "", ind->title, "</figcaption>");
   /* 200 × 70: bars in 0..60, the target as a dashed line */
   fputs("<svg viewBox=\"0 0 200 64\" role=\"img\" aria-label=\"", out);
   fprintf(out, "Распределение муниципалитетов по значению: достигли цели %d, не достигли %d, из %d\">", ind->met,
@@ -242,7 +257,7 @@ static void histogram_figure(void *ud, size_t i, const region_scale *s, const in
     }
   }
   fputs("<line x1=\"0\" y1=\"62.5\" x2=\"200\" y2=\"62.5\" stroke=\"#555\" stroke-width=\"1\"/>", out);
-  int target_line = !s->presence && ind->has_target_value && strcmp(ind->target_kind, "growth");
+  int target_line = region_shows_target(ind, s);
   if (target_line) {
     double x = 200.0 * (ind->target_value - s->lo) / (s->hi - s->lo);
     if (x < 1) x = 1;
@@ -250,8 +265,10 @@ static void histogram_figure(void *ud, size_t i, const region_scale *s, const in
     fprintf(out, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"64\" stroke=\"#1b1b1b\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>", x, x);
   }
   fputs("</svg><p class=\"axis\">", out);
-  if (s->presence) fputs("<span>отсутствует</span><span>имеется</span>", out);
-  else {
+  if (s->presence) {
+    put_in(out, "<span>", region_word.absent, "</span><span>");
+    put_in(out, "", region_word.present, "</span>");
+  } else {
     fputs("<span>", out);
     put_value(out, ind, 1, s->lo);
     fputs("</span><span>", out);
@@ -273,7 +290,9 @@ static void histogram_figure(void *ud, size_t i, const region_scale *s, const in
 }
 
 static int distribution(FILE *out, region *r) {
-  fputs("<section id=\"distribution\"><h2>3. Распределение муниципалитетов по значениям показателей</h2>\n"
+  fputs("<section id=\"distribution\"><h2>", out);
+  put(out, region_word.distribution);
+  fputs("</h2>\n"
         "<p class=\"small\">Для каждого показателя: сколько муниципалитетов имеют значение в каждом из десяти равных"
         " интервалов шкалы (от левого края к правому); цвет — статус:", out);
   static const char *const names[REGION_KINDS] = {"достигнуто", "в процессе, по траектории", "в процессе, отставание",
@@ -293,54 +312,45 @@ static int distribution(FILE *out, region *r) {
 
 /* ---- below target ---- */
 
-static void below_indicator(void *ud, size_t i) {
+static void below_indicator(void *ud, const region_indicator *ind) {
   page *pg = ud;
-  const region_indicator *ind = &pg->r->indicators[i];
   fprintf(pg->out, "<div><h3><span class=\"no\">%s</span> ", ind->number);
-  put(pg->out, ind->title);
-  fputs("</h3><p class=\"small\">Цель: ", pg->out);
-  put(pg->out, ind->target_text[0] ? ind->target_text : "не задана");
-  fputs("</p>\n", pg->out);
+  put_in(pg->out, "", ind->title, "</h3><p class=\"small\">");
+  put(pg->out, region_word.target);
+  put_in(pg->out, "", region_target_text(ind), "</p>\n");
 }
 
-static void below_list(void *ud, size_t i, int behind) {
+static void below_list(void *ud, const char *title, const char *count) {
   page *pg = ud;
-  const region_indicator *ind = &pg->r->indicators[i];
-  fputs(behind ? "<p><strong>Отстают от траектории к цели</strong> (" : "<p><strong>Не достигли цели</strong> (", pg->out);
-  put_count(pg->out, behind ? ind->behind : ind->not_met, "муниципалитет", "муниципалитета", "муниципалитетов");
-  fprintf(pg->out, " из %d): ", ind->municipalities);
+  put_in(pg->out, "<p><strong>", title, "</strong> (");
+  put_in(pg->out, "", count, "): ");
 }
 
-static void below_entry(void *ud, const region_cell *cell, int behind, int first) {
+static void below_entry(void *ud, const region_municipality *m, const char *figures, int first) {
   page *pg = ud;
-  FILE *out = pg->out;
-  const region_indicator *ind = &pg->r->indicators[cell->indicator];
-  if (!first) fputs("; ", out);
-  fputs("<span class=\"nw\">", out);
-  put_municipality(out, pg->r, &pg->r->municipalities[cell->municipality]);
-  report_buf b = {0};
-  region_below_figures(&b, ind, cell, behind);
-  put_buf(out, &b);
-  fputs("</span>", out);
+  if (!first) fputs("; ", pg->out);
+  fputs("<span class=\"nw\">", pg->out);
+  put_municipality(pg->out, pg->r, m);
+  put_in(pg->out, "", figures, "</span>");
 }
 
 static void below_list_end(void *ud) { fputs(".</p>\n", ((page *)ud)->out); }
 
 static void below_indicator_end(void *ud) { fputs("</div>\n", ((page *)ud)->out); }
 
-static void below_clear(void *ud, size_t i, int first) {
+static void below_clear(void *ud, const region_indicator *ind, int first) {
   page *pg = ud;
-  fputs(first ? "<p>Ниже цели нет ни одного муниципалитета по показателям: " : ", ", pg->out);
-  fputs(pg->r->indicators[i].number, pg->out);
+  if (first) put_in(pg->out, "<p>", region_word.none_below, "");
+  else fputs(", ", pg->out);
+  fputs(ind->number, pg->out);
 }
 
 static const region_below_marks below_marks = {below_indicator, below_list, below_entry, below_list_end,
                                                below_indicator_end, below_clear, below_list_end};
 
 static int below_target(FILE *out, region *r) {
-  fputs("<section id=\"below\" class=\"below\"><h2>4. Муниципалитеты ниже цели</h2>\n"
-        "<p class=\"small\">По каждому показателю — муниципалитеты, не достигшие цели за период (сначала дальше всех"
-        " от цели), и те, чьё значение в процессе ниже линейной траектории к цели более позднего года.</p>\n", out);
+  put_in(out, "<section id=\"below\" class=\"below\"><h2>", region_word.below, "</h2>\n<p class=\"small\">");
+  put_in(out, "", region_word.below_note, "</p>\n");
   page pg = {out, r};
   int rc = region_walk_below(r, &below_marks, &pg);
   fputs("</section>\n", out);
@@ -350,10 +360,10 @@ static int below_target(FILE *out, region *r) {
 /* ---- the appendices: tables of values ---- */
 
 /* A row's head: the municipality, linked. */
-static void grid_row(void *ud, size_t m) {
+static void grid_row(void *ud, const region_municipality *m) {
   page *pg = ud;
   fputs("<tr><th scope=\"row\">", pg->out);
-  put_municipality(pg->out, pg->r, &pg->r->municipalities[m]);
+  put_municipality(pg->out, pg->r, m);
   fputs("</th>", pg->out);
 }
 
@@ -376,26 +386,29 @@ static void matrix_table(void *ud, size_t from, size_t to) {
   fputs("</tr></thead><tbody>\n", out);
 }
 
-static void matrix_no_cycle(void *ud, size_t m, size_t from, size_t to) {
+static void matrix_no_cycle(void *ud, const region_municipality *m, size_t columns) {
   page *pg = ud;
   fputs("<tr class=\"nocycle\"><th scope=\"row\">", pg->out);
-  put_municipality(pg->out, pg->r, &pg->r->municipalities[m]);
-  fprintf(pg->out, "</th><td colspan=\"%zu\">нет цикла за %d год</td></tr>\n", to - from, pg->r->period);
+  put_municipality(pg->out, pg->r, m);
+  report_buf b = {0};
+  fprintf(pg->out, "</th><td colspan=\"%zu\">", columns);
+  region_no_cycle_sentence(&b, pg->r);
+  put_buf(pg->out, &b);
+  fputs("</td></tr>\n", pg->out);
 }
 
-static void matrix_cell(void *ud, const region_cell *cell) {
-  page *pg = ud;
-  FILE *out = pg->out;
-  const region_indicator *ind = &pg->r->indicators[cell->indicator];
-  const char *j = region_judgement(cell);
-  char v[96];
-  fprintf(out, "<td class=\"%s\">", status_class(j));
-  if (!cell->has_value) fputs("—", out);
-  else if (!strcmp(ind->target_kind, "presence") && !ind->unit[0]) fputs(cell->value > 0 ? "да" : "нет", out);
-  else put(out, ru_number(cell->value, 2, v, sizeof v));
-  fprintf(out, "<span class=\"s\" title=\"%s\">%s</span><span class=\"sr\"> ", ru_status(j), region_sign(j));
-  put(out, ru_status(j));
-  fputs("</span></td>", out);
+/* A value coloured and signed by its judgement (and, in matrix, the judgement in words for
+ * screen readers). */
+static void judged_cell(FILE *out, const char *judgement, const char *value, int spoken) {
+  fprintf(out, "<td class=\"%s\">", status_class(judgement));
+  put(out, value);
+  fprintf(out, "<span class=\"s\" title=\"%s\">%s</span>", ru_status(judgement), region_sign(judgement));
+  if (spoken) put_in(out, "<span class=\"sr\"> ", ru_status(judgement), "</span>");
+  fputs("</td>", out);
+}
+
+static void matrix_cell(void *ud, const char *judgement, const char *value) {
+  judged_cell(((page *)ud)->out, judgement, value, 1);
 }
 
 static void matrix_gap(void *ud) { fputs("<td class=\"other\">—</td>", ((page *)ud)->out); }
@@ -404,7 +417,9 @@ static const region_grid_marks matrix_marks = {matrix_table, grid_row, matrix_no
                                                matrix_gap,   grid_row_end, grid_table_end};
 
 static int matrix_appendix(FILE *out, region *r) {
-  fputs("<section id=\"matrix\" class=\"appendix wide\"><h2>Приложение 1. Значения показателей по муниципалитетам</h2>\n"
+  fputs("<section id=\"matrix\" class=\"appendix wide\"><h2>", out);
+  put(out, region_word.matrix);
+  fputs("</h2>\n"
         "<p class=\"small\">Столбцы — показатели по их номерам (названия и цели — в разделе 2); строки — муниципалитеты"
         " в порядке названий. Значения по муниципалитету в целом, проценты без знака %; статус — знаком и цветом:"
         " ✓ достигнуто (зелёный), ✗ не достигнуто (красный), ↗ в процессе, по траектории, ⚠ в процессе, отставание"
@@ -423,18 +438,13 @@ static void dynamics_table(void *ud, size_t i, size_t last) {
   FILE *out = pg->out;
   const region *r = pg->r;
   fprintf(out, "<h3><span class=\"no\">%s</span> ", r->indicators[i].number);
-  put(out, r->indicators[i].title);
-  fputs("</h3>\n<div class=\"wrap\"><table class=\"matrix\"><thead><tr><th scope=\"col\">Муниципалитет</th>", out);
+  put_in(out, "", r->indicators[i].title, "</h3>\n<div class=\"wrap\"><table class=\"matrix\"><thead><tr><th scope=\"col\">Муниципалитет</th>");
   for (int p = 0; p < r->nperiods; p++) fprintf(out, "<th scope=\"col\">%d</th>", r->periods[p]);
   fputs("</tr></thead><tbody>\n", out);
 }
 
-static void dynamics_cell(void *ud, const region_cell *cell) {
-  page *pg = ud;
-  const char *j = region_judgement(cell);
-  fprintf(pg->out, "<td class=\"%s\">", status_class(j));
-  put_value(pg->out, &pg->r->indicators[cell->indicator], cell->has_value, cell->value);
-  fprintf(pg->out, "<span class=\"s\" title=\"%s\">%s</span></td>", ru_status(j), region_sign(j));
+static void dynamics_cell(void *ud, const char *judgement, const char *value) {
+  judged_cell(((page *)ud)->out, judgement, value, 0);
 }
 
 static void dynamics_gap(void *ud) { fputs("<td class=\"num\">—</td>", ((page *)ud)->out); }
@@ -443,9 +453,8 @@ static const region_grid_marks dynamics_marks = {dynamics_table, grid_row,     N
                                                  dynamics_gap,   grid_row_end, grid_table_end};
 
 static int dynamics_appendix(FILE *out, region *r) {
-  fputs("<section id=\"dynamics\" class=\"appendix\"><h2>Приложение 2. Динамика показателей по циклам</h2>\n"
-        "<p class=\"small\">Значения по муниципалитету в целом из каждого проведённого цикла мониторинга (по годам);"
-        " знаки статуса — как в приложении 1; «—» — цикла за год нет.</p>\n<div class=\"cols\">\n", out);
+  put_in(out, "<section id=\"dynamics\" class=\"appendix\"><h2>", region_word.dynamics, "</h2>\n<p class=\"small\">");
+  put_in(out, "", region_word.dynamics_note, "</p>\n<div class=\"cols\">\n");
   page pg = {out, r};
   int rc = region_walk_dynamics(r, &dynamics_marks, &pg);
   fputs("</div></section>\n", out);
@@ -462,8 +471,9 @@ int region_html(region *r, FILE *out) {
   if (rc == 0) rc = below_target(out, r);
   if (rc == 0) rc = matrix_appendix(out, r);
   if (rc == 0) rc = dynamics_appendix(out, r);
-  fputs("<footer>Дата формирования отчёта: ", out);
+  fputs("<footer>", out);
+  put(out, region_word.generated);
   put_date(out, r->generated);
-  fputs(". Отчёт подготовлен по данным циклов мониторинга муниципалитетов в программе pdmon.</footer>\n</main></body></html>\n", out);
+  put_in(out, "", region_word.made_by, "</footer>\n</main></body></html>\n");
   return rc;
 }

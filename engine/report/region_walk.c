@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "report_text.h"
+
 static const char *const kinds[REGION_KINDS] = {"met", "on_track", "behind", "not_met", "other"};
 
 const char *region_kind(int k) { return k >= 0 && k < REGION_KINDS ? kinds[k] : kinds[REGION_KINDS - 1]; }
@@ -51,6 +53,7 @@ int region_walk_histograms(region *r, region_histogram_fn fn, void *ud) {
 /* ---- below target ---- */
 
 typedef struct below {
+  const region *r;
   const region_below_marks *marks;
   void *ud;
   size_t indicator; /* (size_t)-1 before the first */
@@ -65,34 +68,40 @@ static void below_close(below *b) {
 
 static int below_cell(void *ud, const region_cell *cell) {
   below *b = ud;
+  const region_indicator *ind = &b->r->indicators[cell->indicator];
   int behind = strcmp(cell->status, "not_met") != 0;
+  report_buf words = {0};
   if (cell->indicator != b->indicator) {
     below_close(b);
     if (b->indicator != (size_t)-1) b->marks->indicator_end(b->ud);
     b->indicator = cell->indicator;
-    b->marks->indicator(b->ud, cell->indicator);
+    b->marks->indicator(b->ud, ind);
     b->behind = -1;
   }
   int first = behind != b->behind;
   if (first) {
     below_close(b);
     b->behind = behind;
-    b->marks->list(b->ud, cell->indicator, behind);
+    region_below_count_sentence(&words, ind, behind);
+    b->marks->list(b->ud, behind ? region_word.behind : region_word.not_met, words.s);
+    report_buf_free(&words);
     b->open = 1;
   }
-  b->marks->entry(b->ud, cell, behind, first);
+  region_below_figures(&words, ind, cell, behind);
+  b->marks->entry(b->ud, &b->r->municipalities[cell->municipality], words.s, first);
+  report_buf_free(&words);
   return 0;
 }
 
 int region_walk_below(region *r, const region_below_marks *marks, void *ud) {
-  below b = {.marks = marks, .ud = ud, .indicator = (size_t)-1, .behind = -1};
+  below b = {.r = r, .marks = marks, .ud = ud, .indicator = (size_t)-1, .behind = -1};
   int rc = region_each(r, REGION_BELOW_TARGET, below_cell, &b);
   below_close(&b);
   if (b.indicator != (size_t)-1) marks->indicator_end(ud);
   int first = 1;
   for (size_t i = 0; i < r->nindicators; i++) {
     if (r->indicators[i].not_met || r->indicators[i].behind) continue;
-    marks->clear(ud, i, first);
+    marks->clear(ud, &r->indicators[i], first);
     first = 0;
   }
   if (!first) marks->clear_end(ud);
@@ -126,7 +135,7 @@ static void matrix_end_row(matrix *x) {
 static void matrix_skip_to(matrix *x, size_t m) {
   for (; x->next_row < m; x->next_row++)
     if (!x->r->municipalities[x->next_row].cycle) /* one with a cycle: written when its cells come */
-      x->marks->no_cycle(x->ud, x->next_row, x->from, x->to);
+      x->marks->no_cycle(x->ud, &x->r->municipalities[x->next_row], x->to - x->from);
 }
 
 static int matrix_cell(void *ud, const region_cell *cell) {
@@ -135,13 +144,14 @@ static int matrix_cell(void *ud, const region_cell *cell) {
   if (!x->row_open || cell->municipality != x->next_row - 1) {
     matrix_end_row(x);
     matrix_skip_to(x, cell->municipality);
-    x->marks->row(x->ud, cell->municipality);
+    x->marks->row(x->ud, &x->r->municipalities[cell->municipality]);
     x->row_open = 1;
     x->next_column = x->from;
     x->next_row = cell->municipality + 1;
   }
   matrix_fill(x, cell->indicator);
-  x->marks->cell(x->ud, cell);
+  char value[96];
+  x->marks->cell(x->ud, region_judgement(cell), region_cell_text(&x->r->indicators[cell->indicator], cell, value, sizeof value));
   x->next_column = cell->indicator + 1;
   return 0;
 }
@@ -196,13 +206,15 @@ static int dynamics_cell(void *ud, const region_cell *cell) {
   if (cell->municipality != d->municipality) {
     dynamics_end_row(d);
     d->municipality = cell->municipality;
-    d->marks->row(d->ud, cell->municipality);
+    d->marks->row(d->ud, &r->municipalities[cell->municipality]);
     d->row_open = 1;
     d->column = 0;
   }
   for (; d->column < r->nperiods && r->periods[d->column] < cell->period; d->column++) d->marks->gap(d->ud);
   if (d->column >= r->nperiods || r->periods[d->column] != cell->period) return 0;
-  d->marks->cell(d->ud, cell);
+  char value[96];
+  d->marks->cell(d->ud, region_judgement(cell),
+                 region_value(&r->indicators[cell->indicator], cell->has_value, cell->value, value, sizeof value));
   d->column++;
   return 0;
 }

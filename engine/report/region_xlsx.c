@@ -11,6 +11,7 @@
 #include "files.h"
 #include "i18n.h"
 #include "region.h"
+#include "report_text.h"
 #include "russian.h"
 #include "xlsx.h"
 
@@ -80,11 +81,12 @@ static void summary_sheet(lxw_workbook *wb, const formats *f, region *r, const c
   worksheet_set_paper(ws, 9);
   worksheet_fit_to_pages(ws, 1, 0);
   worksheet_set_footer(ws, footer);
-  char title[256], as_of[32], generated[32], line[256];
-  snprintf(title, sizeof title, "Результаты мониторинга муниципальных систем обеспечения профессионального развития"
-                                " педагогических работников за %d год", r->period);
+  char as_of[32], generated[32], line[256];
+  report_buf title = {0};
+  region_title_sentence(&title, r);
   worksheet_set_row(ws, 0, 36, NULL);
-  worksheet_merge_range(ws, 0, 0, 0, 1, title, f->bold);
+  worksheet_merge_range(ws, 0, 0, 0, 1, title.s, f->bold);
+  report_buf_free(&title);
   lxw_row_t row = 2;
   worksheet_write_string(ws, row, 0, "По состоянию на", f->bold);
   worksheet_write_string(ws, row++, 1, ru_date(r->as_of, as_of, sizeof as_of), f->wrap);
@@ -151,7 +153,7 @@ static void indicators_sheet(lxw_workbook *wb, const formats *f, region *r, cons
     text(&s, 0, ind->number, NULL);
     text(&s, 1, ind->criterion, NULL);
     text(&s, 2, ind->title, NULL);
-    text(&s, 3, ind->target_text[0] ? ind->target_text : "не задана", NULL);
+    text(&s, 3, region_target_text(ind), NULL);
     number(&s, 4, ind->has_target_value, ind->target_value, NULL);
     text(&s, 5, ind->unit, NULL);
     number(&s, 6, 1, ind->municipalities, f->whole);
