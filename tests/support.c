@@ -1,3 +1,4 @@
+/* support.c: what the test programs share; the promises are in support.h. */
 #include "support.h"
 
 #include <stdint.h>
@@ -9,6 +10,11 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
 
 char *support_tempdir(void) {
   const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -196,6 +202,16 @@ void support_generate(sqlite3 *db, int municipalities, int organizations, int ma
 }
 
 
+int support_e2e_args(int argc, char **argv, const char **pdmon, const char **source_dir) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argc > 0 ? argv[0] : "test");
+    return 2;
+  }
+  *pdmon = argv[1];
+  *source_dir = argv[2];
+  return 0;
+}
+
 support_outcome support_pdmon(const char *pdmon, const char *source_dir, const char *dir, const char *args) {
   return support_pdmon_env(pdmon, source_dir, dir, "LANGUAGE= LC_ALL=C.UTF-8", args);
 }
@@ -220,4 +236,47 @@ void support_outcome_free(support_outcome *o) {
   free(o->out);
   free(o->err);
   o->out = o->err = NULL;
+}
+
+char *support_expect_output(const char *pdmon, const char *source_dir, const char *dir, const char *args, int status,
+                            const char *fragment) {
+  support_outcome o = support_pdmon(pdmon, source_dir, dir, args);
+  const char *text = status == 0 ? o.out : o.err;
+  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
+    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err, status,
+             fragment ? fragment : "");
+  char *out = o.out;
+  o.out = NULL;
+  support_outcome_free(&o);
+  return out;
+}
+
+void support_expect(const char *pdmon, const char *source_dir, const char *dir, const char *args, int status,
+                    const char *fragment) {
+  free(support_expect_output(pdmon, source_dir, dir, args, status, fragment));
+}
+
+void support_quickstart_store(const char *pdmon, const char *source_dir, const char *dir, const char *pack) {
+  char init[1024];
+  snprintf(init, sizeof init, "init --municipality demo%s%s", pack ? " --pack " : "", pack ? pack : "");
+  support_expect(pdmon, source_dir, dir, init, 0, NULL);
+  static const char *const entities[] = {"organizations", "staff", "activities"};
+  for (size_t i = 0; i < sizeof entities / sizeof *entities; i++) {
+    char args[256];
+    snprintf(args, sizeof args, "import %s examples/quickstart/%s.csv", entities[i], entities[i]);
+    support_expect(pdmon, source_dir, dir, args, 0, NULL);
+  }
+}
+
+long long support_scalar(const char *path, const char *sql) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  long long v = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
 }

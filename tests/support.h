@@ -1,4 +1,5 @@
-/* support: helpers the test programs share: scratch folders and files. */
+/* support: helpers the test programs share: scratch folders and files, running pdmon and
+ * checking what it did, the quickstart store, reading a figure from a store. */
 #ifndef PDMON_TEST_SUPPORT_H
 #define PDMON_TEST_SUPPORT_H
 
@@ -28,6 +29,11 @@ typedef struct support_outcome {
   char *out, *err;
 } support_outcome;
 
+/* The two arguments every end-to-end test program takes (PDMON SOURCE_DIR: the binary and
+ * the repository, where pdmon runs) into *pdmon and *source_dir. Returns 0, or 2 after a
+ * usage line on standard error when they are missing. */
+int support_e2e_args(int argc, char **argv, const char **pdmon, const char **source_dir);
+
 /* Runs "PDMON --db DIR/store.db ARGS" in source_dir (prefixed by
  * $PDMON_WRAPPER when set, e.g. valgrind) and captures the outcome. The
  * messages are English (LC_ALL=C.UTF-8), whatever the caller's locale. */
@@ -39,6 +45,26 @@ support_outcome support_pdmon_env(const char *pdmon, const char *source_dir, con
                                   const char *args);
 
 void support_outcome_free(support_outcome *o);
+
+/* Runs pdmon as support_pdmon does and fails the test unless it exits with status and,
+ * when fragment is not NULL, says fragment where an outcome of that status is written:
+ * standard output for 0, standard error otherwise. Returns the standard output (the
+ * caller frees it). */
+char *support_expect_output(const char *pdmon, const char *source_dir, const char *dir, const char *args, int status,
+                            const char *fragment);
+
+/* The same, for a command whose output the test does not read further. */
+void support_expect(const char *pdmon, const char *source_dir, const char *dir, const char *args, int status,
+                    const char *fragment);
+
+/* The store a quickstart user makes in dir: init --municipality demo (--pack pack when
+ * pack is not NULL), then the organizations, staff and activities of examples/quickstart;
+ * the test fails if a step does. */
+void support_quickstart_store(const char *pdmon, const char *source_dir, const char *dir, const char *pack);
+
+/* The first column of the first row of sql on the store at path, opened read only, as an
+ * integer; -1 when the store or sql cannot be read or sql gives no row. */
+long long support_scalar(const char *path, const char *sql);
 
 /* Fills a store with municipalities m1..mN of organizations o<m>_<k>
  * (kinds school, preschool, additional; every sixth without staff), up to

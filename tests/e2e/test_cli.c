@@ -22,19 +22,13 @@ static outcome run(const char *dir, const char *args) { return support_pdmon(pdm
 static void release(outcome *o) { support_outcome_free(o); }
 
 static void expect(const char *dir, const char *args, int status) {
-  outcome o = run(dir, args);
-  if (o.status != status) print_error("pdmon %s -> %d\nstdout: %s\nstderr: %s\n", args, o.status, o.out, o.err);
-  assert_int_equal(o.status, status);
-  release(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, NULL);
 }
 
 static int setup(void **state) {
   char *dir = support_tempdir();
   *state = dir;
-  expect(dir, "init --municipality demo", 0);
-  expect(dir, "import organizations examples/quickstart/organizations.csv", 0);
-  expect(dir, "import staff examples/quickstart/staff.csv", 0);
-  expect(dir, "import activities examples/quickstart/activities.csv", 0);
+  support_quickstart_store(pdmon_bin, source_dir, dir, NULL);
   return 0;
 }
 
@@ -318,12 +312,7 @@ static void broken_rule_fails_alone(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_cli PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(eval_json_matches_the_data, setup, teardown),
     cmocka_unit_test_setup_teardown(other_periods_and_filters, setup, teardown),

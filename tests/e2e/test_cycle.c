@@ -22,36 +22,19 @@ static const char *pdmon_bin, *source_dir;
 /* Runs pdmon and checks its exit status and, when given, a fragment of
  * its standard output (or error, for failures). */
 static void expect(const char *dir, const char *args, int status, const char *fragment) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  const char *text = status == 0 ? o.out : o.err;
-  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
-    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err,
-             status, fragment ? fragment : "");
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, fragment);
 }
 
 static long long scalar(const char *dir, const char *sql) {
   char path[1024];
   snprintf(path, sizeof path, "%s/store.db", dir);
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  long long v = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return v;
+  return support_scalar(path, sql);
 }
 
 static int setup(void **state) {
   char *dir = support_tempdir();
   *state = dir;
-  expect(dir, "init --municipality demo --pack examples/quickstart", 0, NULL);
-  expect(dir, "import organizations examples/quickstart/organizations.csv", 0, NULL);
-  expect(dir, "import staff examples/quickstart/staff.csv", 0, NULL);
-  expect(dir, "import activities examples/quickstart/activities.csv", 0, NULL);
+  support_quickstart_store(pdmon_bin, source_dir, dir, "examples/quickstart");
   return 0;
 }
 
@@ -496,12 +479,7 @@ static void effectiveness_verdicts_read_right(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_cycle PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(steps_out_of_order_are_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(two_cycles_with_measures_decisions_and_effects, setup, teardown),

@@ -79,12 +79,7 @@ static void demo_builds_two_cycles_and_a_report(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_demo PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {cmocka_unit_test(demo_builds_two_cycles_and_a_report)};
   return cmocka_run_group_tests_name("demo", tests, NULL, NULL);
 }

@@ -32,10 +32,8 @@ static outcome expect(const char *dir, const char *args, int status) {
 static int setup(void **state) {
   char *dir = support_tempdir();
   *state = dir;
-  outcome o = expect(dir, "init --municipality demo", 0);
-  support_outcome_free(&o);
-  o = expect(dir, "import organizations examples/quickstart/organizations.csv", 0);
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, "init --municipality demo", 0, NULL);
+  support_expect(pdmon_bin, source_dir, dir, "import organizations examples/quickstart/organizations.csv", 0, NULL);
   return 0;
 }
 
@@ -243,12 +241,7 @@ static void templates(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(workbook_sheets_errors_and_rejected_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(other_encodings, setup, teardown),

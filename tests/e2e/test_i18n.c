@@ -197,12 +197,7 @@ static void numbers_keep_the_decimal_point(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_i18n PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(russian_and_english_import_errors),
     cmocka_unit_test(usage_errors_in_both_languages),

@@ -41,9 +41,7 @@ static int instrumented(void) {
 
 /* Runs pdmon with args (shell words) in dir, and checks its status. */
 static void expect(const char *dir, const char *args, int status) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  if (o.status != status) fail_msg("pdmon %s -> %d (expected %d)\nstdout: %s\nstderr: %s", args, o.status, status, o.out, o.err);
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, NULL);
 }
 
 /* A store of one municipality with one organization and two workers. */
@@ -347,12 +345,7 @@ static void imports_leave_no_dangling_reference(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(memory_does_not_grow_with_the_file),
       cmocka_unit_test(progress_on_a_terminal_only),

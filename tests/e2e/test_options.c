@@ -21,25 +21,15 @@ typedef support_outcome outcome;
 static outcome run(const char *dir, const char *args) { return support_pdmon(pdmon_bin, source_dir, dir, args); }
 
 /* Runs args and checks the exit status and that needle is in its stdout
- * or stderr (NULL: anything). */
+ * (stderr for a failure; NULL: anything). */
 static void expect(const char *dir, const char *args, int status, const char *needle) {
-  outcome o = run(dir, args);
-  int found = !needle || strstr(o.out, needle) || strstr(o.err, needle);
-  if (o.status != status || !found)
-    print_error("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'\n", args, o.status, o.out, o.err,
-                status, needle ? needle : "");
-  assert_int_equal(o.status, status);
-  assert_true(found);
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, needle);
 }
 
 static int setup(void **state) {
   char *dir = support_tempdir();
   *state = dir;
-  expect(dir, "init --municipality demo --pack examples/quickstart", 0, NULL);
-  expect(dir, "import organizations examples/quickstart/organizations.csv", 0, NULL);
-  expect(dir, "import staff examples/quickstart/staff.csv", 0, NULL);
-  expect(dir, "import activities examples/quickstart/activities.csv", 0, NULL);
+  support_quickstart_store(pdmon_bin, source_dir, dir, "examples/quickstart");
   return 0;
 }
 
@@ -140,12 +130,7 @@ static void usage_errors_name_the_option(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_options PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(version_and_help),
     cmocka_unit_test(every_command_has_its_help),

@@ -32,12 +32,7 @@ static char *dir;
 static int under_valgrind;
 
 static void expect(const char *args, int status, const char *fragment) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  const char *text = status == 0 ? o.out : o.err;
-  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
-    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err, status,
-             fragment ? fragment : "");
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, fragment);
 }
 
 static char *output(const char *args) {
@@ -569,12 +564,7 @@ static void memory_does_not_grow_with_the_municipalities(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: test_region_report PDMON SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(figures_are_the_cycles_results),
       cmocka_unit_test(the_page_links_down_and_escapes),

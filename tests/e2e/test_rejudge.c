@@ -24,19 +24,11 @@ static const char *pdmon_bin, *source_dir;
 /* Runs pdmon in dir and checks its exit status and a fragment of its output
  * (standard error for failures); returns the output (caller frees). */
 static char *run(const char *dir, const char *args, int status, const char *fragment) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  const char *text = status == 0 ? o.out : o.err;
-  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
-    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err, status,
-             fragment ? fragment : "");
-  char *out = o.out;
-  o.out = NULL;
-  support_outcome_free(&o);
-  return out;
+  return support_expect_output(pdmon_bin, source_dir, dir, args, status, fragment);
 }
 
 static void expect(const char *dir, const char *args, int status, const char *fragment) {
-  free(run(dir, args, status, fragment));
+  support_expect(pdmon_bin, source_dir, dir, args, status, fragment);
 }
 
 static void shell(const char *cmd) {
@@ -130,18 +122,7 @@ static long long differences(const char *a, const char *b, const char *refused, 
 }
 
 /* The first column of the first row of sql on the store at path. */
-static long long scalar(const char *path, const char *sql) {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  long long v = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return v;
-}
+static long long scalar(const char *path, const char *sql) { return support_scalar(path, sql); }
 
 /* Re-judges A's stored cycle with B's packs and checks A equals B. */
 static void compare_example(const char *m, int period, long long *pairs, long long *changed) {
@@ -386,12 +367,7 @@ static void only_the_rows_that_change_are_written(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rejudged_examples_equal_a_full_run),
       cmocka_unit_test(a_target_needing_another_year_is_refused),

@@ -392,12 +392,7 @@ static void dot_read_output_help(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_repl PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(expressions_and_exit_status),
     cmocka_unit_test(scripts_from_a_file_and_standard_input),

@@ -32,12 +32,7 @@ static const char *pdmon_bin, *source_dir;
 /* Runs pdmon and checks its exit status and, when given, a fragment of
  * its standard output (or error, for failures). */
 static void expect(const char *dir, const char *args, int status, const char *fragment) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  const char *text = status == 0 ? o.out : o.err;
-  if (o.status != status || (fragment && !strstr(text ? text : "", fragment)))
-    fail_msg("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'", args, o.status, o.out, o.err,
-             status, fragment ? fragment : "");
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, fragment);
 }
 
 /* Runs pdmon once and checks its status and every fragment of out on
@@ -715,12 +710,7 @@ static void a_broken_layer_fails_alone(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: test_scale PDMON SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(forty_cycles_cost_the_same),
     cmocka_unit_test(a_cycle_with_failed_rules_stores_nothing),

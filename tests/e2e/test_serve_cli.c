@@ -182,12 +182,7 @@ static void serve_refuses_a_bad_address_or_half_a_tls_pair(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s PDMON SOURCE_DIR\n", argv[0]);
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(user_add_takes_the_password_from_standard_input),
       cmocka_unit_test(user_add_refuses_what_does_not_fit),

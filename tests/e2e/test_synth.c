@@ -112,12 +112,7 @@ static void rates_drift_and_some_lag(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_synth PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(same_seed_same_data),
     cmocka_unit_test(sizes_of_the_scales),

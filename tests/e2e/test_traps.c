@@ -19,25 +19,15 @@
 static const char *pdmon_bin, *source_dir;
 static char *dir;
 
-/* Runs args; checks the exit status and that needle is in stdout or stderr. */
+/* Runs args; checks the exit status and that needle is in stdout (stderr for a failure). */
 static void expect(const char *args, int status, const char *needle) {
-  support_outcome o = support_pdmon(pdmon_bin, source_dir, dir, args);
-  int found = !needle || strstr(o.out, needle) || strstr(o.err, needle);
-  if (o.status != status || !found)
-    print_error("pdmon %s -> %d\nstdout: %s\nstderr: %s\nexpected %d and '%s'\n", args, o.status, o.out, o.err,
-                status, needle ? needle : "");
-  assert_int_equal(o.status, status);
-  assert_true(found);
-  support_outcome_free(&o);
+  support_expect(pdmon_bin, source_dir, dir, args, status, needle);
 }
 
 static int setup(void **state) {
   (void)state;
   dir = support_tempdir();
-  expect("init --municipality demo --pack examples/quickstart", 0, NULL);
-  expect("import organizations examples/quickstart/organizations.csv", 0, NULL);
-  expect("import staff examples/quickstart/staff.csv", 0, NULL);
-  expect("import activities examples/quickstart/activities.csv", 0, NULL);
+  support_quickstart_store(pdmon_bin, source_dir, dir, "examples/quickstart");
   expect("cycle open --period 2022", 0, NULL);
   expect("cycle run", 0, NULL);
   expect("import measures examples/quickstart/measures.csv", 0, NULL);
@@ -114,12 +104,7 @@ static void numbers_are_read_or_refused(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_traps PDMON_BINARY SOURCE_DIR\n");
-    return 2;
-  }
-  pdmon_bin = argv[1];
-  source_dir = argv[2];
+  if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(pack_of_another_municipality),
     cmocka_unit_test(report_of_an_unknown_organization),
