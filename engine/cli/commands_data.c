@@ -1,6 +1,6 @@
 /* commands_data.c: the commands that bring data in: init (the store),
- * import (CSV files and roadmaps), synth (synthetic data). The promises
- * are in commands.h. */
+ * import (CSV files, workbooks and roadmaps), template (the empty files to
+ * fill in), synth (synthetic data). The promises are in commands.h. */
 #include "commands.h"
 
 #include <limits.h>

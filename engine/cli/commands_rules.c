@@ -1,6 +1,6 @@
-/* commands_rules.c: the commands that work with a rule pack: check, eval,
- * explain, test, and the analyst's console repl. The promises are in
- * commands.h. */
+/* commands_rules.c: the commands that work with a rule pack: check,
+ * vocabulary (the values rules may name), eval, explain, test, and the
+ * analyst's console repl. The promises are in commands.h. */
 #include "commands.h"
 
 #include <limits.h>
