@@ -71,14 +71,17 @@ static const char ratings_sql[] =
  * municipality has one: per indicator by value, equal values sharing a rank and listed in
  * the order of the municipalities' codes, as the ranking lists organizations (a
  * municipality has one cycle of a period, so the code names the cycle; docs/cycle.md).
- * The cycles of the period are found by index (cycle_by_period), then each one's totals,
- * instead of every cycle total of the store being read for its cycle's period. */
+ * The cycles of the period are found by index (cycle_by_period), then each one's totals
+ * (cycle_result_totals), instead of every cycle total of the store being read for its
+ * cycle's period. The unary + keeps the indicator list a filter of those totals: as an
+ * index key it made one seek per cycle and indicator, 6% more instructions than the old
+ * scan where the store holds a single period. */
 static const char comparison_sql[] =
     "SELECT r.indicator, c.municipality, r.value, r.status, RANK() OVER (PARTITION BY r.indicator ORDER BY r.value DESC)"
     " AS rank FROM cycle c JOIN cycle_result r ON r.cycle_id = c.id WHERE c.period = ?3"
     " AND r.organization IS NULL AND r.breakdown IS NULL AND r.value IS NOT NULL"
     " AND EXISTS (SELECT 1 FROM cycle o WHERE o.period = ?3 AND o.municipality <> ?2)"
-    " AND r.indicator IN (SELECT indicator FROM cycle_result WHERE cycle_id = ?1) ORDER BY r.indicator, rank, c.municipality";
+    " AND +r.indicator IN (SELECT indicator FROM cycle_result WHERE cycle_id = ?1) ORDER BY r.indicator, rank, c.municipality";
 
 /* The recommendations of the cycle, only those to ?2 when it is not NULL (its own binding:
  * ?2 is not the municipality here). */
