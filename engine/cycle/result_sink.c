@@ -1,14 +1,25 @@
-/* result_sink.c: an evaluation's results on their way out, in a private temporary database.
- * The promises are in result_sink.h. */
+/* result_sink.c: an evaluation's results on their way out, in memory
+ * while they are few, else in a private temporary database. The promises
+ * are in result_sink.h.
+ *
+ * Result rows are held in memory (held_rows) until they take more than
+ * the sink's memory limit; then every row held so far goes to the
+ * temporary database's result table and the rows after follow it there
+ * ("spilled"). Either way the rows read back are the same, in the same
+ * order: the readers below read the one or the other. Everything else
+ * (descriptions, patches, failures, recommendations, ratings,
+ * fingerprints) is always in the database: it is small. */
 #include "result_sink.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "held_rows.h"
 #include "i18n.h"
 
 /* The sink's tables. A row's pending_kind is set while the row may still
@@ -61,12 +72,30 @@ static const char *const statement_sql[ST_COUNT] = {
     "INSERT INTO judgement VALUES (?1, ?2, ?3, ?4)",
 };
 
+/* One indicator's description as the readers of held rows join it. */
+typedef struct held_desc {
+  char *of_unit; /* '' for a run of one unit */
+  long long seq;
+  char *text[9]; /* id, criterion, title, unit, criterion_title, source, level, reading, deadline */
+} held_desc;
+
+/* How much memory the held rows may take before they go to the database:
+ * a single indicator of the country (80,000 organizations) stays in
+ * memory, the full pack of it (two million rows) does not. */
+#define HELD_ROWS_LIMIT ((size_t)64 * 1024 * 1024)
+
 struct result_sink {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   int finished;
   int indexed; /* the indexes for reading in order are made (index_by_unit) */
   char *unit; /* the unit every row is tagged with from now on, or NULL: as the evaluation says */
+  held_rows *held;     /* the rows while in memory */
+  int spilled;         /* the rows are in the result table (held is empty from then on) */
+  size_t memory_limit; /* bytes of held rows before they spill */
+  held_desc *descs;    /* the descriptions, sorted by of_unit and seq, read when the held rows are first read */
+  size_t ndescs;
+  int descs_loaded;
 };
 
 #define SINK_HANDLE "pdmon.result_sink"
@@ -74,10 +103,13 @@ struct result_sink {
 int result_sink_open(result_sink **out, char *err, size_t errlen) {
   *out = NULL;
   result_sink *s = calloc(1, sizeof *s);
-  if (!s) {
+  if (s) s->held = held_rows_new();
+  if (!s || !s->held) {
+    free(s);
     snprintf(err, errlen, _("out of memory"));
     return -1;
   }
+  s->memory_limit = HELD_ROWS_LIMIT;
   /* "" is a private database in a temporary file, removed when closed */
   int rc = sqlite3_open_v2("", &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
@@ -101,9 +133,25 @@ int result_sink_set_unit(result_sink *s, const char *unit) {
   return 0;
 }
 
+/* Forgets the descriptions read for the held rows (one was added). */
+static void forget_descs(result_sink *s) {
+  for (size_t i = 0; i < s->ndescs; i++) {
+    free(s->descs[i].of_unit);
+    for (int k = 0; k < 9; k++) free(s->descs[i].text[k]);
+  }
+  free(s->descs);
+  s->descs = NULL;
+  s->ndescs = 0;
+  s->descs_loaded = 0;
+}
+
+void result_sink_set_memory_limit(result_sink *s, size_t bytes) { s->memory_limit = bytes; }
+
 void result_sink_close(result_sink *s) {
   if (!s) return;
   free(s->unit);
+  forget_descs(s);
+  held_rows_free(s->held);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
   sqlite3_close(s->db);
   free(s);
@@ -141,12 +189,16 @@ int result_sink_describe(result_sink *s, int seq, const indicator_desc *d, char 
   sqlite3_bind_int(st, 1, seq);
   for (int i = 0; i < 9; i++) sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 11, s->unit ? s->unit : "", -1, SQLITE_TRANSIENT);
+  if (s->descs_loaded) forget_descs(s);
   if (step_once(st) != 0) {
     snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
     return -1;
   }
   return 0;
 }
+
+/* Text column i of st, or NULL; the pointer is SQLite's (borrowed). */
+static char *text_at(sqlite3_stmt *st, int i) { return (char *)sqlite3_column_text(st, i); }
 
 /* ---- the Lua object ---- */
 
@@ -183,89 +235,181 @@ static void bind_unit_arg(lua_State *L, result_sink *s, sqlite3_stmt *st, int p,
   else bind_text_arg(L, st, p, idx);
 }
 
-/* Binds field of the table at index t: text when it is a string (not
- * copied: the table holds it, see bind_text_arg). */
-static void bind_text_field(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
-  if (lua_getfield(L, t, field) == LUA_TSTRING) {
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    sqlite3_bind_text(st, p, text, (int)len, SQLITE_STATIC);
+/* ---- a result row: read from Lua once, then held or inserted ---- */
+
+/* Text argument idx (nil: NULL); a number is refused, as bind_text_arg. */
+static const char *text_arg(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
+  if (!lua_isnoneornil(L, idx)) luaL_error(L, "results: argument %d is a %s, not a text", idx - 1, luaL_typename(L, idx));
+  return NULL;
+}
+
+/* Field of the table at index t when it is a string (borrowed: the table
+ * holds it until the method returns), else NULL. */
+static const char *text_field(lua_State *L, int t, const char *field) {
+  const char *text = lua_getfield(L, t, field) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1);
+  return text;
+}
+
+/* Reads field of the table at t into r->num[i] when it is a number. */
+static void number_field(lua_State *L, held_row *r, int i, int t, const char *field) {
+  if (lua_getfield(L, t, field) == LUA_TNUMBER) {
+    r->num[i] = lua_tonumber(L, -1);
+    r->num_present |= 1u << i;
   }
   lua_pop(L, 1);
 }
 
-/* Binds field of the table at index t: a number when it is one. */
-static int bind_number_field(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
-  int present = lua_getfield(L, t, field) == LUA_TNUMBER;
-  if (present) sqlite3_bind_double(st, p, lua_tonumber(L, -1));
-  lua_pop(L, 1);
-  return present;
-}
-
-/* Binds field as an integer (a year) when it is a number. */
-static void bind_integer_field(lua_State *L, sqlite3_stmt *st, int p, int t, const char *field) {
-  if (lua_getfield(L, t, field) == LUA_TNUMBER) sqlite3_bind_int64(st, p, (sqlite3_int64)lua_tonumber(L, -1));
+/* Reads field as a whole number (a year) into r->year[i] when it is a number. */
+static void year_field(lua_State *L, held_row *r, int i, int t, const char *field) {
+  if (lua_getfield(L, t, field) == LUA_TNUMBER) {
+    r->year[i] = (long long)lua_tonumber(L, -1);
+    r->year_present |= 1u << i;
+  }
   lua_pop(L, 1);
 }
 
-/* Binds the figure (value, numerator, denominator) of the table field of
- * the row at index t from parameter p on, and its presence at flag. */
-static void bind_figure_field(lua_State *L, sqlite3_stmt *st, int p, int flag, int t, const char *field, int since) {
+/* Reads the figure (value, numerator, denominator) of the table field of
+ * the row at t into r->num from i on, its presence into flag and, when
+ * since is given, its first year. */
+static void figure_field(lua_State *L, held_row *r, int i, int flag, int t, const char *field, int since) {
   if (lua_getfield(L, t, field) == LUA_TTABLE) {
     int f = lua_gettop(L);
-    bind_number_field(L, st, p, f, "value");
-    bind_number_field(L, st, p + 1, f, "numerator");
-    bind_number_field(L, st, p + 2, f, "denominator");
-    sqlite3_bind_int(st, flag, 1);
-    if (since) bind_integer_field(L, st, since, f, "since");
+    number_field(L, r, i, f, "value");
+    number_field(L, r, i + 1, f, "numerator");
+    number_field(L, r, i + 2, f, "denominator");
+    r->year[flag] = 1;
+    r->year_present |= 1u << flag;
+    if (since >= 0) year_field(L, r, since, f, "since");
   }
   lua_pop(L, 1);
+}
+
+/* Reads sink:row's arguments (seq, unit, part, ord, row, pending_kind)
+ * into r, its texts borrowed from the Lua values (valid until the method
+ * returns). Raises on a wrong argument, before anything is stored. */
+static void read_row(lua_State *L, result_sink *s, held_row *r) {
+  memset(r, 0, sizeof *r);
+  luaL_checktype(L, 6, LUA_TTABLE);
+  r->ind = luaL_checkinteger(L, 2);
+  r->unit = s->unit ? s->unit : text_arg(L, 3);
+  r->part = luaL_checkinteger(L, 4);
+  r->ord = luaL_checkinteger(L, 5);
+  const int row = 6;
+  r->text[HT_ORGANIZATION] = text_field(L, row, "organization");
+  r->text[HT_ORGANIZATION_NAME] = text_field(L, row, "organization_name");
+  r->text[HT_ORGANIZATION_KIND] = text_field(L, row, "organization_kind");
+  r->text[HT_BREAKDOWN] = text_field(L, row, "breakdown");
+  r->text[HT_GROUP] = text_field(L, row, "group");
+  number_field(L, r, HN_VALUE, row, "value");
+  number_field(L, r, HN_NUMERATOR, row, "numerator");
+  number_field(L, r, HN_DENOMINATOR, row, "denominator");
+  if (lua_getfield(L, row, "target") == LUA_TTABLE) {
+    int t = lua_gettop(L);
+    r->text[HT_TARGET_TEXT] = text_field(L, t, "text");
+    r->text[HT_TARGET_KIND] = text_field(L, t, "kind");
+    number_field(L, r, HN_TARGET_VALUE, t, "value");
+    r->text[HT_TARGET_REASON] = text_field(L, t, "reason");
+    r->text[HT_TARGET_ORIGIN] = text_field(L, t, "origin");
+    year_field(L, r, HY_TARGET_YEAR, t, "year");
+    year_field(L, r, HY_BASE_YEAR, t, "base_year");
+  }
+  lua_pop(L, 1);
+  r->status = STATUS_ERROR;
+  if (lua_getfield(L, row, "status") == LUA_TSTRING) result_status_parse(lua_tostring(L, -1), &r->status);
+  lua_pop(L, 1);
+  r->text[HT_MESSAGE] = text_field(L, row, "message");
+  r->text[HT_PROGRESS] = text_field(L, row, "progress");
+  number_field(L, r, HN_PATH_VALUE, row, "path_value");
+  number_field(L, r, HN_BASE_VALUE, row, "base_value");
+  number_field(L, r, HN_GROWTH, row, "growth");
+  r->text[HT_FIGURE] = text_field(L, row, "figure");
+  figure_field(L, r, HN_YEARLY, HY_HAS_YEARLY, row, "yearly", -1);
+  figure_field(L, r, HN_CUMULATIVE, HY_HAS_CUMULATIVE, row, "cumulative", HY_CUMULATIVE_SINCE);
+  r->text[HT_PENDING_KIND] = text_arg(L, 7);
+  year_field(L, r, HY_BASE_ASKED, row, "base_asked");
+}
+
+/* Binds text i, number i or year i of r to parameter p when present. */
+static void bind_text_of(sqlite3_stmt *st, int p, const held_row *r, int i) {
+  if (r->text[i]) sqlite3_bind_text(st, p, r->text[i], -1, SQLITE_STATIC);
+}
+static void bind_number_of(sqlite3_stmt *st, int p, const held_row *r, int i) {
+  if (r->num_present & (1u << i)) sqlite3_bind_double(st, p, r->num[i]);
+}
+static void bind_year_of(sqlite3_stmt *st, int p, const held_row *r, int i) {
+  if (r->year_present & (1u << i)) sqlite3_bind_int64(st, p, r->year[i]);
+}
+
+/* Inserts r into the result table (its texts bound without a copy: they
+ * live until the statement is stepped, which is here). 0 or -1. */
+static int insert_row(result_sink *s, const held_row *r) {
+  sqlite3_stmt *st = statement_of(s, ST_ROW);
+  sqlite3_bind_int64(st, 1, r->ind);
+  if (r->unit) sqlite3_bind_text(st, 2, r->unit, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, r->part);
+  sqlite3_bind_int64(st, 4, r->ord);
+  static const int texts_from_5[] = {HT_ORGANIZATION, HT_ORGANIZATION_NAME, HT_ORGANIZATION_KIND, HT_BREAKDOWN, HT_GROUP};
+  for (int k = 0; k < 5; k++) bind_text_of(st, 5 + k, r, texts_from_5[k]);
+  bind_number_of(st, 10, r, HN_VALUE);
+  bind_number_of(st, 11, r, HN_NUMERATOR);
+  bind_number_of(st, 12, r, HN_DENOMINATOR);
+  bind_text_of(st, 13, r, HT_TARGET_TEXT);
+  bind_text_of(st, 14, r, HT_TARGET_KIND);
+  bind_number_of(st, 15, r, HN_TARGET_VALUE);
+  bind_text_of(st, 16, r, HT_TARGET_REASON);
+  bind_text_of(st, 17, r, HT_TARGET_ORIGIN);
+  bind_year_of(st, 18, r, HY_TARGET_YEAR);
+  bind_year_of(st, 19, r, HY_BASE_YEAR);
+  sqlite3_bind_text(st, 20, result_status_name(r->status), -1, SQLITE_STATIC);
+  bind_text_of(st, 21, r, HT_MESSAGE);
+  bind_text_of(st, 22, r, HT_PROGRESS);
+  bind_number_of(st, 23, r, HN_PATH_VALUE);
+  bind_number_of(st, 24, r, HN_BASE_VALUE);
+  bind_number_of(st, 25, r, HN_GROWTH);
+  bind_text_of(st, 26, r, HT_FIGURE);
+  for (int k = 0; k < 3; k++) bind_number_of(st, 27 + k, r, HN_YEARLY + k);
+  bind_year_of(st, 30, r, HY_HAS_YEARLY);
+  for (int k = 0; k < 3; k++) bind_number_of(st, 31 + k, r, HN_CUMULATIVE + k);
+  bind_year_of(st, 34, r, HY_HAS_CUMULATIVE);
+  bind_year_of(st, 35, r, HY_CUMULATIVE_SINCE);
+  bind_text_of(st, 36, r, HT_PENDING_KIND);
+  bind_year_of(st, 37, r, HY_BASE_ASKED);
+  return step_once(st);
+}
+
+/* Moves every held row to the result table, in the order they came; the
+ * rows after go there directly. 0 or -1 (the rows moved so far stay). */
+static int spill(result_sink *s) {
+  size_t n = held_rows_count(s->held);
+  for (size_t i = 0; i < n; i++) {
+    const held_row *r = held_rows_at(s->held, i);
+    if (!r->deleted && insert_row(s, r) != 0) return -1;
+  }
+  held_rows_clear(s->held);
+  forget_descs(s);
+  s->spilled = 1;
+  return 0;
+}
+
+/* Keeps r: held while the held rows fit in the memory limit, else in the
+ * result table. 0; -1 when memory ran out; -2 on the database's error. */
+static int store_row(result_sink *s, const held_row *r) {
+  if (s->spilled) return insert_row(s, r) == 0 ? 0 : -2;
+  if (held_rows_add(s->held, r) != 0) return -1;
+  if (held_rows_bytes(s->held) > s->memory_limit && spill(s) != 0) return -2;
+  return 0;
 }
 
 /* sink:row(seq, unit, part, ord, row, pending_kind) */
 static int sink_row(lua_State *L) {
   result_sink *s = check_sink(L);
-  sqlite3_stmt *st = statement_of(s, ST_ROW);
-  luaL_checktype(L, 6, LUA_TTABLE);
-  sqlite3_bind_int64(st, 1, luaL_checkinteger(L, 2));
-  bind_unit_arg(L, s, st, 2, 3);
-  sqlite3_bind_int64(st, 3, luaL_checkinteger(L, 4));
-  sqlite3_bind_int64(st, 4, luaL_checkinteger(L, 5));
-  const int row = 6;
-  bind_text_field(L, st, 5, row, "organization");
-  bind_text_field(L, st, 6, row, "organization_name");
-  bind_text_field(L, st, 7, row, "organization_kind");
-  bind_text_field(L, st, 8, row, "breakdown");
-  bind_text_field(L, st, 9, row, "group");
-  bind_number_field(L, st, 10, row, "value");
-  bind_number_field(L, st, 11, row, "numerator");
-  bind_number_field(L, st, 12, row, "denominator");
-  if (lua_getfield(L, row, "target") == LUA_TTABLE) {
-    int t = lua_gettop(L);
-    bind_text_field(L, st, 13, t, "text");
-    bind_text_field(L, st, 14, t, "kind");
-    bind_number_field(L, st, 15, t, "value");
-    bind_text_field(L, st, 16, t, "reason");
-    bind_text_field(L, st, 17, t, "origin");
-    bind_integer_field(L, st, 18, t, "year");
-    bind_integer_field(L, st, 19, t, "base_year");
-  }
-  lua_pop(L, 1);
-  result_status status = STATUS_ERROR;
-  if (lua_getfield(L, row, "status") == LUA_TSTRING) result_status_parse(lua_tostring(L, -1), &status);
-  lua_pop(L, 1);
-  sqlite3_bind_text(st, 20, result_status_name(status), -1, SQLITE_STATIC);
-  bind_text_field(L, st, 21, row, "message");
-  bind_text_field(L, st, 22, row, "progress");
-  bind_number_field(L, st, 23, row, "path_value");
-  bind_number_field(L, st, 24, row, "base_value");
-  bind_number_field(L, st, 25, row, "growth");
-  bind_text_field(L, st, 26, row, "figure");
-  bind_figure_field(L, st, 27, 30, row, "yearly", 0);
-  bind_figure_field(L, st, 31, 34, row, "cumulative", 35);
-  bind_text_arg(L, st, 36, 7);
-  bind_integer_field(L, st, 37, row, "base_asked");
-  if (step_once(st) != 0) return sink_error(L, s);
+  held_row r;
+  read_row(L, s, &r);
+  int rc = store_row(s, &r);
+  if (rc == -1) return luaL_error(L, "results: %s", _("out of memory"));
+  if (rc == -2) return sink_error(L, s);
   return 0;
 }
 
@@ -381,6 +525,12 @@ int result_sink_fail_all(result_sink *s, const char *message, char *err, size_t 
   int failed = !sql || exec(s, sql, err, errlen) != 0;
   sqlite3_free(sql);
   if (failed) return -1;
+  size_t n = held_rows_count(s->held);
+  for (size_t i = 0; i < n; i++) {
+    held_row *r = held_rows_at(s->held, i);
+    if (held_rows_unit_cmp(r->unit, s->unit) == 0) r->deleted = 1;
+  }
+  held_rows_unsort(s->held);
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db, "INSERT INTO failure SELECT seq, ?2, ?1 FROM indicator WHERE of_unit = coalesce(?2, '')",
                          -1, &st, NULL) != SQLITE_OK) {
@@ -438,31 +588,168 @@ static int compute_ratings(result_sink *s, char *err, size_t errlen) {
   return rc;
 }
 
+/* What the patches and failures do to the result table (spilled rows);
+ * held rows get the same in apply_patches and apply_failures. */
+static const char result_patches[] =
+    "UPDATE result SET status = 'not_applicable', message = p.message, value = NULL, target_text = NULL,"
+    " target_kind = NULL, target_value = NULL, target_reason = NULL, target_origin = NULL, target_year = NULL,"
+    " base_year = NULL, progress = NULL, path_value = NULL, base_value = NULL, growth = NULL, figure = NULL,"
+    " yearly_value = NULL, yearly_numerator = NULL, yearly_denominator = NULL, has_yearly = NULL,"
+    " cumulative_value = NULL, cumulative_numerator = NULL, cumulative_denominator = NULL, has_cumulative = NULL,"
+    " cumulative_since = NULL, base_asked = NULL FROM patch p"
+    " WHERE result.pending_kind IS NOT NULL AND result.ind = p.ind AND result.unit IS p.unit AND result.pending_kind = p.kind;"
+    /* a failed indicator's only result is its error */
+    "DELETE FROM result WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = result.ind AND (f.unit IS NULL OR f.unit IS result.unit));"
+    "INSERT INTO result (ind, unit, part, ord, status, message)"
+    " SELECT ind, unit, 0, 0, 'error', min(message) FROM failure GROUP BY ind, unit;";
+
+/* What they do to the other tables, wherever the rows are. */
+static const char other_patches[] =
+    /* pending rows of an empty kind: not applicable, with no advice */
+    "DELETE FROM recommendation WHERE pending_kind IS NOT NULL AND EXISTS (SELECT 1 FROM patch p"
+    " WHERE p.ind = recommendation.ind AND p.unit IS recommendation.unit AND p.kind = recommendation.pending_kind);"
+    "DELETE FROM rating_part WHERE pending_kind IS NOT NULL AND EXISTS (SELECT 1 FROM patch p"
+    " WHERE p.ind = rating_part.ind AND p.unit IS rating_part.unit AND p.kind = rating_part.pending_kind);"
+    "DELETE FROM recommendation WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = recommendation.ind"
+    " AND (f.unit IS NULL OR f.unit IS recommendation.unit));"
+    "DELETE FROM rating_part WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = rating_part.ind"
+    " AND (f.unit IS NULL OR f.unit IS rating_part.unit));";
+
+/* Makes a held row not applicable with message, as result_patches makes
+ * a spilled one: its figures kept, its target and judgement gone. */
+static void patch_row(held_row *r, const char *message) {
+  r->status = STATUS_NOT_APPLICABLE;
+  r->text[HT_MESSAGE] = message;
+  static const int texts[] = {HT_TARGET_TEXT, HT_TARGET_KIND, HT_TARGET_REASON, HT_TARGET_ORIGIN, HT_PROGRESS,
+                              HT_FIGURE};
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) r->text[texts[k]] = NULL;
+  r->num_present &= (1u << HN_NUMERATOR) | (1u << HN_DENOMINATOR);
+  r->year_present = 0;
+}
+
+/* The held rows pending on a kind that a patch (sink:not_applicable)
+ * names do not apply; the patch's message is copied into the held rows'
+ * blocks. 0 or -1. */
+static int apply_patches(result_sink *s, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT message FROM patch WHERE ind = ?1 AND unit IS ?2 AND kind = ?3 LIMIT 1", -1,
+                         &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
+    return -1;
+  }
+  int rc = 0;
+  size_t n = held_rows_count(s->held);
+  /* pending rows come in runs of one indicator, unit and kind: one lookup per run */
+  const held_row *last = NULL;
+  const char *message = NULL;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    held_row *r = held_rows_at(s->held, i);
+    if (r->deleted || !r->text[HT_PENDING_KIND]) continue;
+    if (!last || last->ind != r->ind || held_rows_unit_cmp(last->unit, r->unit) != 0 ||
+        strcmp(last->text[HT_PENDING_KIND], r->text[HT_PENDING_KIND]) != 0) {
+      sqlite3_reset(st);
+      sqlite3_bind_int64(st, 1, r->ind);
+      if (r->unit) sqlite3_bind_text(st, 2, r->unit, -1, SQLITE_STATIC);
+      else sqlite3_bind_null(st, 2);
+      sqlite3_bind_text(st, 3, r->text[HT_PENDING_KIND], -1, SQLITE_STATIC);
+      int step = sqlite3_step(st);
+      message = NULL;
+      if (step == SQLITE_ROW) {
+        message = held_rows_keep_text(s->held, (const char *)sqlite3_column_text(st, 0));
+        if (!message) rc = -1;
+      } else if (step != SQLITE_DONE) {
+        rc = -1;
+      }
+      last = r;
+    }
+    if (rc == 0 && message) patch_row(r, message);
+  }
+  if (rc != 0) snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* One failed indicator (sink:fail) of a unit, or of every unit. */
+typedef struct failed {
+  long long ind;
+  char *unit;    /* NULL: every unit */
+  char *message; /* the least of its messages, as min() picks it */
+} failed;
+
+/* Reads the failures, by indicator and unit, into *out (*n of them; the
+ * caller frees them with free_failed, also after an error). 0 or -1. */
+static int read_failures(result_sink *s, failed **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT ind, unit, min(message) FROM failure GROUP BY ind, unit", -1, &st, NULL) !=
+      SQLITE_OK)
+    return -1;
+  size_t capacity = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == capacity) {
+      capacity = capacity ? capacity * 2 : 8;
+      failed *grown = realloc(*out, capacity * sizeof *grown);
+      if (!grown) break;
+      *out = grown;
+    }
+    failed *f = &(*out)[*n];
+    const char *unit = (const char *)sqlite3_column_text(st, 1), *message = (const char *)sqlite3_column_text(st, 2);
+    f->ind = sqlite3_column_int64(st, 0);
+    f->unit = unit ? strdup(unit) : NULL;
+    f->message = message ? strdup(message) : NULL;
+    (*n)++;
+    if ((unit && !f->unit) || (message && !f->message)) break;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void free_failed(failed *list, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(list[i].unit);
+    free(list[i].message);
+  }
+  free(list);
+}
+
+/* A failed indicator's only result is its error: the held rows of a
+ * failure's indicator and unit (every unit when it names none) are left
+ * out, and one error row per failure is held instead. 0 or -1. */
+static int apply_failures(result_sink *s, char *err, size_t errlen) {
+  size_t n;
+  failed *list;
+  if (read_failures(s, &list, &n) != 0) {
+    free_failed(list, n);
+    snprintf(err, errlen, "results: %s", sqlite3_errmsg(s->db));
+    return -1;
+  }
+  size_t count = held_rows_count(s->held);
+  for (size_t i = 0; n && i < count; i++) {
+    held_row *r = held_rows_at(s->held, i);
+    for (size_t k = 0; k < n && !r->deleted; k++)
+      if (list[k].ind == r->ind && (!list[k].unit || held_rows_unit_cmp(list[k].unit, r->unit) == 0)) r->deleted = 1;
+  }
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    held_row e = {.ind = list[k].ind, .unit = list[k].unit, .status = STATUS_ERROR,
+                  .text = {[HT_MESSAGE] = list[k].message}};
+    rc = held_rows_add(s->held, &e);
+  }
+  free_failed(list, n);
+  held_rows_unsort(s->held);
+  if (rc != 0) snprintf(err, errlen, _("out of memory"));
+  return rc;
+}
+
 int result_sink_finish(result_sink *s, char *err, size_t errlen) {
   if (s->finished) return 0;
   s->finished = 1;
-  /* pending rows of an empty kind: not applicable, with no advice */
-  static const char patches[] =
-      "UPDATE result SET status = 'not_applicable', message = p.message, value = NULL, target_text = NULL,"
-      " target_kind = NULL, target_value = NULL, target_reason = NULL, target_origin = NULL, target_year = NULL,"
-      " base_year = NULL, progress = NULL, path_value = NULL, base_value = NULL, growth = NULL, figure = NULL,"
-      " yearly_value = NULL, yearly_numerator = NULL, yearly_denominator = NULL, has_yearly = NULL,"
-      " cumulative_value = NULL, cumulative_numerator = NULL, cumulative_denominator = NULL, has_cumulative = NULL,"
-      " cumulative_since = NULL, base_asked = NULL FROM patch p"
-      " WHERE result.pending_kind IS NOT NULL AND result.ind = p.ind AND result.unit IS p.unit AND result.pending_kind = p.kind;"
-      "DELETE FROM recommendation WHERE pending_kind IS NOT NULL AND EXISTS (SELECT 1 FROM patch p"
-      " WHERE p.ind = recommendation.ind AND p.unit IS recommendation.unit AND p.kind = recommendation.pending_kind);"
-      "DELETE FROM rating_part WHERE pending_kind IS NOT NULL AND EXISTS (SELECT 1 FROM patch p"
-      " WHERE p.ind = rating_part.ind AND p.unit IS rating_part.unit AND p.kind = rating_part.pending_kind);"
-      /* a failed indicator's only result is its error */
-      "DELETE FROM result WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = result.ind AND (f.unit IS NULL OR f.unit IS result.unit));"
-      "DELETE FROM recommendation WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = recommendation.ind"
-      " AND (f.unit IS NULL OR f.unit IS recommendation.unit));"
-      "DELETE FROM rating_part WHERE EXISTS (SELECT 1 FROM failure f WHERE f.ind = rating_part.ind"
-      " AND (f.unit IS NULL OR f.unit IS rating_part.unit));"
-      "INSERT INTO result (ind, unit, part, ord, status, message)"
-      " SELECT ind, unit, 0, 0, 'error', min(message) FROM failure GROUP BY ind, unit;";
-  if (exec(s, patches, err, errlen) != 0 || compute_ratings(s, err, errlen) != 0) return -1;
+  if (s->spilled ? exec(s, result_patches, err, errlen) != 0
+                 : apply_patches(s, err, errlen) != 0 || apply_failures(s, err, errlen) != 0)
+    return -1;
+  if (exec(s, other_patches, err, errlen) != 0 || compute_ratings(s, err, errlen) != 0) return -1;
   return exec(s, "COMMIT", err, errlen);
 }
 
@@ -480,8 +767,6 @@ int result_sink_finish(result_sink *s, char *err, size_t errlen) {
 #define ROW_FROM " FROM result r JOIN indicator i ON i.of_unit = coalesce(r.unit, '') AND i.seq = r.ind"
 #define ROW_ORDER " ORDER BY r.unit, r.ind, r.part, r.ord"
 
-/* Text column i of st, or NULL; the pointer is SQLite's (borrowed). */
-static char *text_at(sqlite3_stmt *st, int i) { return (char *)sqlite3_column_text(st, i); }
 
 /* Reads a number column: its presence, and its value into *v. */
 static int number_at(sqlite3_stmt *st, int i, double *v) {
@@ -568,7 +853,164 @@ static int each_of(sqlite3_stmt *st, result_row_fn fn, void *ud) {
   return stop;
 }
 
+/* ---- reading held rows ---- */
+
+/* Reads every description once, sorted as desc_of looks them up. 0 or -1. */
+static int load_descs(result_sink *s) {
+  if (s->descs_loaded) return 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT of_unit, seq, id, criterion, title, unit, criterion_title, source, level,"
+                                " reading, deadline FROM indicator ORDER BY of_unit, seq", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  size_t capacity = 0;
+  int rc, broken = 0;
+  while (!broken && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (s->ndescs == capacity) {
+      capacity = capacity ? capacity * 2 : 16;
+      held_desc *grown = realloc(s->descs, capacity * sizeof *grown);
+      if (!grown) { broken = 1; break; }
+      s->descs = grown;
+    }
+    held_desc *d = &s->descs[s->ndescs++];
+    memset(d, 0, sizeof *d);
+    d->of_unit = strdup(text_at(st, 0));
+    d->seq = sqlite3_column_int64(st, 1);
+    broken = !d->of_unit;
+    for (int k = 0; k < 9; k++) {
+      const char *t = text_at(st, k + 2);
+      d->text[k] = t ? strdup(t) : NULL;
+      if (t && !d->text[k]) broken = 1;
+    }
+  }
+  sqlite3_finalize(st);
+  if (broken || rc != SQLITE_DONE) {
+    forget_descs(s);
+    return -1;
+  }
+  s->descs_loaded = 1;
+  return 0;
+}
+
+/* The description of indicator seq of unit (as the join of ROW_FROM
+ * finds it), or NULL: such rows are not read. */
+static const held_desc *desc_of(const result_sink *s, const char *unit, long long seq) {
+  const char *of_unit = unit ? unit : "";
+  size_t lo = 0, hi = s->ndescs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(s->descs[mid].of_unit, of_unit);
+    if (c == 0) c = s->descs[mid].seq < seq ? -1 : s->descs[mid].seq > seq;
+    if (c == 0) return &s->descs[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+/* Number i of h into *v, and whether it is present. */
+static int held_number(const held_row *h, int i, double *v) {
+  if (!(h->num_present & (1u << i))) return 0;
+  *v = h->num[i];
+  return 1;
+}
+
+/* Year i of h as the readers read an INTEGER column: 0 when absent. */
+static int held_year(const held_row *h, int i) { return (h->year_present & (1u << i)) ? (int)h->year[i] : 0; }
+
+/* Fills r from held row h and its description d (borrowing), as row_at
+ * fills it from the result table. */
+static void held_row_at(const held_row *h, const held_desc *d, result_row *r) {
+  memset(r, 0, sizeof *r);
+  r->municipality = (char *)h->unit;
+  char **desc[] = {&r->indicator, &r->criterion, &r->title, &r->unit, &r->criterion_title, &r->source, &r->level,
+                   &r->reading, &r->deadline};
+  for (int k = 0; k < 9; k++) *desc[k] = d->text[k];
+  r->organization = (char *)h->text[HT_ORGANIZATION];
+  r->organization_name = (char *)h->text[HT_ORGANIZATION_NAME];
+  r->breakdown = (char *)h->text[HT_BREAKDOWN];
+  r->group = (char *)h->text[HT_GROUP];
+  r->has_value = held_number(h, HN_VALUE, &r->value);
+  r->has_counts = held_number(h, HN_NUMERATOR, &r->numerator);
+  r->has_denominator = held_number(h, HN_DENOMINATOR, &r->denominator);
+  r->target_text = (char *)h->text[HT_TARGET_TEXT];
+  r->target_kind = (char *)h->text[HT_TARGET_KIND];
+  r->has_target_value = held_number(h, HN_TARGET_VALUE, &r->target_value);
+  r->target_reason = (char *)h->text[HT_TARGET_REASON];
+  r->target_origin = (char *)h->text[HT_TARGET_ORIGIN];
+  r->target_year = held_year(h, HY_TARGET_YEAR);
+  r->base_year = held_year(h, HY_BASE_YEAR);
+  r->status = h->status;
+  r->message = (char *)h->text[HT_MESSAGE];
+  r->progress = (char *)h->text[HT_PROGRESS];
+  r->has_path_value = held_number(h, HN_PATH_VALUE, &r->path_value);
+  r->has_base_value = held_number(h, HN_BASE_VALUE, &r->base_value);
+  r->has_growth = held_number(h, HN_GROWTH, &r->growth);
+  r->figure = (char *)h->text[HT_FIGURE];
+  for (int k = 0; k < 3; k++) {
+    if (!held_number(h, HN_YEARLY + k, &r->yearly[k])) r->yearly[k] = NAN;
+    if (!held_number(h, HN_CUMULATIVE + k, &r->cumulative[k])) r->cumulative[k] = NAN;
+  }
+  r->has_yearly = held_year(h, HY_HAS_YEARLY);
+  r->has_cumulative = held_year(h, HY_HAS_CUMULATIVE);
+  r->cumulative_since = held_year(h, HY_CUMULATIVE_SINCE);
+  r->base_asked = held_year(h, HY_BASE_ASKED);
+}
+
+/* Whether held row h is one of organization's (any when NULL). */
+static int held_of(const held_row *h, const char *organization) {
+  return !organization || (h->text[HT_ORGANIZATION] && !strcmp(h->text[HT_ORGANIZATION], organization));
+}
+
+/* Sorts the held rows and reads the descriptions for reading. 0 or -1. */
+static int ready_to_read(result_sink *s) {
+  return held_rows_sort(s->held) == 0 && load_descs(s) == 0 ? 0 : -1;
+}
+
+/* Calls fn on the held rows from position from to to in reading order
+ * (of organization when not NULL; errors only when asked) that have a
+ * description. The result of fn, or 0. */
+static int each_held(result_sink *s, size_t from, size_t to, const char *organization, int errors_only,
+                     result_row_fn fn, void *ud) {
+  const held_desc *d = NULL;
+  const held_row *described = NULL; /* the row d was looked up for */
+  for (size_t k = from; k < to; k++) {
+    const held_row *h = held_rows_sorted(s->held, k);
+    if (!held_of(h, organization) || (errors_only && h->status != STATUS_ERROR)) continue;
+    if (!described || described->ind != h->ind || held_rows_unit_cmp(described->unit, h->unit) != 0) {
+      d = desc_of(s, h->unit, h->ind);
+      described = h;
+    }
+    if (!d) continue;
+    result_row r;
+    held_row_at(h, d, &r);
+    int stop = fn(ud, &r);
+    if (stop) return stop;
+  }
+  return 0;
+}
+
+/* The positions in reading order of unit's held rows: [*from, *to). */
+static void unit_range(const result_sink *s, const char *unit, size_t *from, size_t *to) {
+  *from = held_rows_lower_bound(s->held, unit, LLONG_MIN);
+  *to = held_rows_lower_bound(s->held, unit, LLONG_MAX);
+}
+
+/* How many held rows from position from to to are errors (only of
+ * organization when not NULL; any otherwise, and with errors_only 0 all). */
+static long long count_held(const result_sink *s, size_t from, size_t to, const char *organization, int errors_only) {
+  long long n = 0;
+  for (size_t k = from; k < to; k++) {
+    const held_row *h = held_rows_sorted(s->held, k);
+    if (held_of(h, organization) && (!errors_only || h->status == STATUS_ERROR)) n++;
+  }
+  return n;
+}
+
 int result_sink_each_row(result_sink *s, const char *organization, result_row_fn fn, void *ud) {
+  if (!s->spilled) {
+    if (ready_to_read(s) != 0) return -1;
+    return each_held(s, 0, held_rows_sorted_count(s->held), organization, 0, fn, ud);
+  }
   sqlite3_stmt *st;
   const char *sql = organization ? "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.organization = ?1" ROW_ORDER
                                  : "SELECT " ROW_COLUMNS ROW_FROM ROW_ORDER;
@@ -578,6 +1020,10 @@ int result_sink_each_row(result_sink *s, const char *organization, result_row_fn
 }
 
 int result_sink_each_error(result_sink *s, const char *organization, result_row_fn fn, void *ud) {
+  if (!s->spilled) {
+    if (ready_to_read(s) != 0) return -1;
+    return each_held(s, 0, held_rows_sorted_count(s->held), organization, 1, fn, ud);
+  }
   sqlite3_stmt *st;
   const char *sql = organization ? "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.status = 'error' AND r.organization = ?1" ROW_ORDER
                                  : "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.status = 'error'" ROW_ORDER;
@@ -588,6 +1034,11 @@ int result_sink_each_error(result_sink *s, const char *organization, result_row_
 
 int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const char *organization, result_row_fn fn,
                             void *ud) {
+  if (!s->spilled) {
+    if (ready_to_read(s) != 0) return -1;
+    return each_held(s, held_rows_lower_bound(s->held, unit, seq), held_rows_lower_bound(s->held, unit, (long long)seq + 1),
+                     organization, 0, fn, ud);
+  }
   sqlite3_stmt *st;
   if (index_by_unit(s) != 0 ||
       sqlite3_prepare_v2(s->db, "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.unit IS ?1 AND r.ind = ?2"
@@ -600,6 +1051,20 @@ int result_sink_each_row_of(result_sink *s, const char *unit, int seq, const cha
 }
 
 int result_sink_each_block(result_sink *s, const char *organization, result_block_fn fn, void *ud) {
+  if (!s->spilled) {
+    if (held_rows_sort(s->held) != 0) return -1;
+    const held_row *last = NULL; /* the row of the last block called */
+    size_t n = held_rows_sorted_count(s->held);
+    for (size_t k = 0; k < n; k++) {
+      const held_row *h = held_rows_sorted(s->held, k);
+      if (!held_of(h, organization)) continue;
+      if (last && last->ind == h->ind && held_rows_unit_cmp(last->unit, h->unit) == 0) continue;
+      last = h;
+      int stop = fn(ud, h->unit, (int)h->ind);
+      if (stop) return stop;
+    }
+    return 0;
+  }
   sqlite3_stmt *st;
   if (index_by_unit(s) != 0 ||
       sqlite3_prepare_v2(s->db, "SELECT DISTINCT unit, ind FROM result WHERE ?1 IS NULL OR organization = ?1"
@@ -691,6 +1156,12 @@ static sqlite3_stmt *prepare_in(result_sink *s, const char *sql, const char *uni
 }
 
 int result_sink_each_row_in(result_sink *s, const char *unit, result_row_fn fn, void *ud) {
+  if (!s->spilled) {
+    if (ready_to_read(s) != 0) return -1;
+    size_t from, to;
+    unit_range(s, unit, &from, &to);
+    return each_held(s, from, to, NULL, 0, fn, ud);
+  }
   sqlite3_stmt *st = prepare_in(s, "SELECT " ROW_COLUMNS ROW_FROM " WHERE r.unit IS ?1"
                                    " ORDER BY r.ind, r.part, r.ord, r.rowid", unit);
   return st ? each_of(st, fn, ud) : -1;
@@ -708,6 +1179,12 @@ int result_sink_each_rating_in(result_sink *s, const char *unit, rating_fn fn, v
 }
 
 long long result_sink_errors_in(result_sink *s, const char *unit) {
+  if (!s->spilled) {
+    size_t from, to;
+    if (held_rows_sort(s->held) != 0) return 0;
+    unit_range(s, unit, &from, &to);
+    return count_held(s, from, to, NULL, 1);
+  }
   sqlite3_stmt *st = prepare_in(s, "SELECT count(*) FROM result WHERE unit IS ?1 AND status = 'error'", unit);
   long long n = 0;
   if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
@@ -740,10 +1217,13 @@ static long long count_of(result_sink *s, const char *sql, const char *param) {
 }
 
 long long result_sink_errors(result_sink *s) {
+  if (!s->spilled) return held_rows_sort(s->held) == 0 ? count_held(s, 0, held_rows_sorted_count(s->held), NULL, 1) : 0;
   return count_of(s, "SELECT count(*) FROM result WHERE status = 'error'", NULL);
 }
 
 long long result_sink_organization_rows(result_sink *s, const char *organization) {
+  if (!s->spilled)
+    return held_rows_sort(s->held) == 0 ? count_held(s, 0, held_rows_sorted_count(s->held), organization, 0) : 0;
   return count_of(s, "SELECT count(*) FROM result WHERE organization = ?1", organization);
 }
 

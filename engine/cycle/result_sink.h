@@ -1,8 +1,11 @@
 /* result_sink: where an evaluation's results go as they are made, so that
- * no run holds them all in memory, whatever the size of the region: a
- * private temporary SQLite database (on disk, with a bounded page cache)
- * that the streaming evaluation (stdlib/evaluation.lua) writes row by row
- * and the output, the cycle's store and the reports read back in order.
+ * no run holds them all in memory, whatever the size of the region: the
+ * rows are held in memory while they take less than a limit (64 MiB: one
+ * indicator of the country), and past it they go, with everything else,
+ * to a private temporary SQLite database (on disk, with a bounded page
+ * cache). The streaming evaluation (stdlib/evaluation.lua) writes row by
+ * row; the output, the cycle's store and the reports read back in order,
+ * the same rows in the same order wherever they were kept.
  *
  * Each indicator's description (title, unit, reading, ...) is kept once;
  * rows hold only their figures. A unit is the municipality a row belongs
@@ -46,6 +49,10 @@ typedef struct indicator_desc {
 int result_sink_open(result_sink **out, char *err, size_t errlen);
 
 void result_sink_close(result_sink *s);
+
+/* How many bytes of rows the sink holds in memory before it moves them
+ * to its database (the tests move them from the first row, with 0). */
+void result_sink_set_memory_limit(result_sink *s, size_t bytes);
 
 /* Tags every row, failure, recommendation and rating part from now on with
  * unit (a municipality of a region-wide run, evaluated with its own pack
