@@ -584,9 +584,11 @@ static unsigned fold_codepoint(unsigned cp) {
   return cp;
 }
 
-/* Decodes one code point of valid UTF-8 at s; sets *len. */
-static unsigned decode_utf8(const unsigned char *s, size_t *len) {
-  size_t n = text_utf8_sequence(s, strlen((const char *)s));
+/* Decodes one code point of valid UTF-8 at s, of which avail bytes are
+ * left (given, not measured: a strlen per character made folding a text
+ * quadratic); sets *len. */
+static unsigned decode_utf8(const unsigned char *s, size_t avail, size_t *len) {
+  size_t n = text_utf8_sequence(s, avail);
   if (n <= 1) { *len = 1; return s[0]; }
   unsigned cp = s[0] & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
   for (size_t i = 1; i < n; i++) cp = (cp << 6) | (s[i] & 0x3F);
@@ -621,7 +623,7 @@ char *text_fold(const char *s, char *buf, size_t buflen) {
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = b; i < e;) {
     size_t n;
-    unsigned cp = fold_codepoint(decode_utf8(u + i, &n));
+    unsigned cp = fold_codepoint(decode_utf8(u + i, e - i, &n));
     if (o + 5 > buflen) return NULL;
     o += put_utf8(cp, buf + o);
     i += n;
