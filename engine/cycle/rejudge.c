@@ -43,7 +43,7 @@ static const char work_tables[] =
 
 static const char drop_work_tables[] =
     "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
-    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_new;"
+    " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_written;"
     " DROP TABLE IF EXISTS temp.rj_place; DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;";
 
 /* Prepares sql on db; NULL with err. */
@@ -600,34 +600,61 @@ static void each_column(char *buf, size_t len, const char *first, const char *th
   }
 }
 
+/* Notes each row the UPDATE wrote (its RETURNING rows) in rj_written. */
+static int note_written(sqlite3 *db, sqlite3_stmt *update, char *err, size_t errlen) {
+  sqlite3_stmt *ins = prepare(db, "INSERT INTO rj_written VALUES (?1, ?2, ?3, ?4, ?5)", err, errlen);
+  if (!ins) return -1;
+  int rc = 0, step;
+  while (rc == 0 && (step = sqlite3_step(update)) == SQLITE_ROW) {
+    for (int c = 0; c < 5; c++) sqlite3_bind_value(ins, c + 1, sqlite3_column_value(update, c));
+    if (sqlite3_step(ins) != SQLITE_DONE) rc = -1;
+    sqlite3_reset(ins);
+  }
+  if (rc == 0 && step != SQLITE_DONE) rc = -1;
+  if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(ins);
+  return rc;
+}
+
 /* The re-judged rows into cycle_result, set-based, and only those that
  * change: a target table whose phrase changed for one kind of organization
  * or for the municipality's total re-judges every row of its indicator and
- * writes only those (and the record of every row is rewritten whole, so a
- * row written alike costs as much as one that changed). Then
- * the problem zones at the places of the changed rows, and the record of
- * each re-judgement. */
+ * writes only those. A row is about 1.5 KB, so the pages written are the
+ * cost: one UPDATE reads each re-judged row once, by rowid in rowid order
+ * (a cycle's rows share pages), and writes it only when its verdict changes
+ * it (an earlier version copied the new rows into a work table and read
+ * every row twice more). OR FAIL: an ABORT would need a statement journal,
+ * a copy of every page the statement changes, for a statement whose failure
+ * rolls the whole re-judgement back anyway. RETURNING names the rows
+ * written with their breakdown as a value, tested outside it: inside it,
+ * SQLite 3.40 answers "breakdown IS NULL" (and "organization IS NULL")
+ * false for every row, a column the partial index cycle_result_totals
+ * tests the same way. Then
+ * the problem zones, derived again only at the places where one can
+ * change: a row written that was or becomes "not met" (a zone's text names
+ * the value and the target) or whose status changed (a carried zone is
+ * resolved or reopened); elsewhere no zone exists and a carried one stays
+ * as it is. Last, the record of each re-judgement. */
 static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
-  char names[1024] = "", differs[2048] = "", set[2048] = "", sql[8192];
+  char names[1024] = "", sql[8192];
   each_column(names, sizeof names, "", NULL, ", ");
-  each_column(differs, sizeof differs, "n.", " IS NOT r.", " OR ");
-  each_column(set, sizeof set, "n.", NULL, ", ");
+  if (run_int(db, "CREATE TEMP TABLE rj_written (rid INTEGER PRIMARY KEY, cycle_id, indicator, organization,"
+                  " breakdown)", 0, err, errlen) != 0)
+    return -1;
   snprintf(sql, sizeof sql,
-           "CREATE TEMP TABLE rj_new (rid INTEGER PRIMARY KEY, cycle_id, indicator, organization, breakdown, %s)", names);
-  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
-  /* the re-judged rows drive every lookup of a result (CROSS JOIN) */
-  snprintf(sql, sizeof sql,
-           "WITH n (rid, cycle_id, indicator, organization, breakdown, %s) AS (SELECT s.rid, r.cycle_id, r.indicator,"
-           " r.organization, r.breakdown, " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
-           " CROSS JOIN cycle_result r ON r.rowid = s.rid)"
-           " INSERT INTO rj_new SELECT n.* FROM n CROSS JOIN cycle_result r ON r.rowid = n.rid WHERE %s", names, differs);
-  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
-  /* by the changed rows' ids (an UPDATE ... FROM scans every result) */
-  snprintf(sql, sizeof sql, "UPDATE cycle_result SET (%s) = (SELECT %s FROM rj_new n WHERE n.rid = cycle_result.rowid)"
-           " WHERE rowid IN (SELECT rid FROM rj_new)", names, set);
-  if (run_int(db, sql, 0, err, errlen) != 0) return -1;
-  if (run_int(db, "CREATE TEMP TABLE rj_place AS SELECT DISTINCT cycle_id, indicator, organization FROM rj_new"
-                  " WHERE breakdown IS NULL", 0, err, errlen) != 0)
+           "UPDATE OR FAIL cycle_result AS r SET (%s) = (SELECT " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+           " WHERE s.rid = r.rowid) WHERE r.rowid IN (SELECT rid FROM rj_src) AND (%s) IS NOT (SELECT " NEW_ROW
+           " FROM rj_src s JOIN rj_verdict v ON v.key = s.key WHERE s.rid = r.rowid)"
+           " RETURNING rowid, cycle_id, indicator, organization, breakdown", names, names);
+  sqlite3_stmt *update = prepare(db, sql, err, errlen);
+  if (!update) return -1;
+  int rc = note_written(db, update, err, errlen);
+  sqlite3_finalize(update);
+  if (rc != 0) return -1;
+  if (run_int(db, "CREATE TEMP TABLE rj_place AS SELECT DISTINCT w.cycle_id, w.indicator, w.organization"
+                  " FROM rj_written w JOIN rj_src s ON s.rid = w.rid JOIN rj_verdict v ON v.key = s.key"
+                  " WHERE w.breakdown IS NULL AND (s.was IS NOT v.status OR s.was = 'not_met' OR v.status = 'not_met')",
+              0, err, errlen) != 0)
     return -1;
   if (cycle_rederive_problems(db, "temp.rj_place", err, errlen) != 0) return -1;
   return run_int(db, "INSERT INTO cycle_judgement (cycle_id, indicator, judged_by, judged_at, targets, formula, pack_dir,"
