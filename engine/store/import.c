@@ -25,9 +25,9 @@ typedef struct typed_value {
   int present;        /* 0: NULL in the store */
   int64_t integer;    /* FIELD_YEAR, FIELD_BOOL */
   double decimal;     /* FIELD_DECIMAL */
-  const char *text;   /* FIELD_TEXT, FIELD_CHOICE (the code); borrowed */
+  const char *text;   /* FIELD_TEXT, FIELD_CHOICE (the code); borrowed (a cell's: from import_run.cells) */
   char date[11];      /* FIELD_DATE in ISO form */
-  char *owned;        /* trimmed copy backing text; owned */
+  char *owned;        /* a value made for the row (not a cell's) backing text; owned */
   const char *qualifier; /* FIELD_CHOICE written as a phrase: what followed the name; borrowed */
 } typed_value;
 
@@ -117,6 +117,10 @@ typedef struct import_run {
   const char *field_name[32];
   int field_index[32];
   size_t nfield_names;
+  /* the trimmed cells of the row at hand, one after the other (validate_row): one buffer for
+   * every row instead of a malloc and a free per cell (owned) */
+  char *cells;
+  size_t cells_cap;
 } import_run;
 
 /* entity_field_index of the run's entity, remembered by the name's address
@@ -455,6 +459,9 @@ static void run_close(import_run *run) {
   run->spans = 0;
   free(run->field_of_column);
   free(run->column_of_field);
+  free(run->cells);
+  run->cells = NULL;
+  run->cells_cap = 0;
 }
 
 /* 1 when stmt (one text parameter) finds a row. */
@@ -678,10 +685,30 @@ static void subject_from_position(import_run *run, typed_value *v) {
     else if (!strncmp(p, " и ", strlen(" и "))) p += strlen(" и ");
   }
   if (!o) return;
-  free(v[subject].owned); /* an empty cell of the file's own column */
+  free(v[subject].owned); /* a subject made for the row before, if any (an empty cell of the column is in run->cells) */
   if (!(v[subject].owned = strdup(labels))) return;
   v[subject].text = v[subject].owned;
   v[subject].present = 1;
+}
+
+/* Makes room in run->cells for the trimmed cells of row that fields read.
+ * 0, or -1 when memory runs out. */
+static int room_for_cells(import_run *run, const rows_row *row) {
+  const entity_def *e = run->entity;
+  size_t need = 0;
+  for (size_t f = 0; f < e->nfields; f++) {
+    int col = run->column_of_field[f];
+    const char *cell = col >= 0 ? rows_cell(row, (size_t)col) : NULL;
+    if (cell) need += strlen(cell) + 1;
+  }
+  if (need <= run->cells_cap) return 0;
+  size_t cap = run->cells_cap ? run->cells_cap : 256;
+  while (cap < need) cap *= 2;
+  char *grown = realloc(run->cells, cap);
+  if (!grown) return -1;
+  run->cells = grown;
+  run->cells_cap = cap;
+  return 0;
 }
 
 /* Validates one data row into v (e->nfields values). Returns 0, or -1 with
@@ -697,12 +724,17 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
       snprintf(msg, msglen, _("row has %zu fields but the header has %zu"), row->count, width);
     return -1;
   }
+  if (room_for_cells(run, row) != 0) {
+    snprintf(msg, msglen, _("out of memory"));
+    return -1;
+  }
+  char *next = run->cells;
   for (size_t f = 0; f < e->nfields; f++) {
     const entity_field *fd = &e->fields[f];
     int col = run->column_of_field[f];
     const char *cell = col >= 0 ? rows_cell(row, (size_t)col) : NULL;
-    v[f].owned = cell ? text_trimmed_copy(cell) : NULL;
-    const char *raw = v[f].owned;
+    const char *raw = cell ? text_trimmed_to(cell, next) : NULL;
+    if (raw) next += strlen(raw) + 1;
     if (raw && *raw && rows_kind(row, (size_t)col) == ROWS_ERROR) {
       snprintf(msg, msglen, _("%s: the cell holds an Excel error, not a value (%s)"), column_name(run, f), raw);
       return -1;

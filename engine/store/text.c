@@ -684,6 +684,14 @@ char *text_trimmed_copy(const char *s) {
   return copy;
 }
 
+char *text_trimmed_to(const char *s, char *out) {
+  size_t b, e;
+  trim_bounds(s, &b, &e);
+  memcpy(out, s + b, e - b);
+  out[e - b] = '\0';
+  return out;
+}
+
 int text_is_blank(const char *s) {
   size_t b, e;
   trim_bounds(s, &b, &e);

@@ -118,6 +118,10 @@ size_t text_display_width(const char *s);
 /* Copies s without leading and trailing white space into a new string. */
 char *text_trimmed_copy(const char *s);
 
+/* Writes s without leading and trailing white space into out, which holds
+ * strlen(s) + 1 bytes; returns out. */
+char *text_trimmed_to(const char *s, char *out);
+
 /* 1 when folded equals one of the '|'-separated entries of list
  * ("учитель|преподаватель"), as the vocabularies and headers are written. */
 int text_in_list(const char *list, const char *folded);
