@@ -1,5 +1,5 @@
-/* sql_tally.c: the pdmon_tally aggregate of the evaluation's scans. The promises are in
- * sql_tally.h. */
+/* sql_tally.c: the pdmon_tally and pdmon_bits aggregates of the evaluation's scans. The
+ * promises are in sql_tally.h. */
 #include "sql_tally.h"
 
 #include <stdint.h>
@@ -209,7 +209,28 @@ static void tally_final(sqlite3_context *ctx) {
   sqlite3_result_blob(ctx, blob, (int)(n * 8), sqlite3_free);
 }
 
+/* pdmon_bits(x): the bits of the rows' x ORed together; the state is
+ * made only by a row, so no rows (or only NULLs) give 0. */
+static void bits_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  int64_t *bits = sqlite3_aggregate_context(ctx, sizeof *bits);
+  if (!bits) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  *bits |= sqlite3_value_int64(argv[0]);
+}
+
+static void bits_final(sqlite3_context *ctx) {
+  int64_t *bits = sqlite3_aggregate_context(ctx, 0);
+  sqlite3_result_int64(ctx, bits ? *bits : 0);
+}
+
 int sql_tally_register(sqlite3 *db) {
+  int rc = sqlite3_create_function_v2(db, "pdmon_bits", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                      NULL, NULL, bits_step, bits_final, NULL);
+  if (rc != SQLITE_OK) return rc;
   tally_cache *cache = calloc(1, sizeof *cache);
   if (!cache) return SQLITE_NOMEM;
   return sqlite3_create_function_v2(db, "pdmon_tally", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,

@@ -14,13 +14,20 @@
  *   tJ:WORD=BITS,...  the total of field J over those rows (NULL ignored)
  *   cJ:WORD=BITS,...  how many of those rows have field J
  * WORD and J count from 1; a measure with no condition is "n:".
- * A malformed plan or wrong arguments are an SQL error. */
+ * A malformed plan or wrong arguments are an SQL error.
+ *
+ *   pdmon_bits(x)
+ *
+ * The bitwise OR of the integers x over a group's rows (NULL ignored; 0
+ * when no row has one): a scan reads a worker's activities once in one
+ * range of an index and says by one bit each which of several conditions
+ * some activity meets, instead of one probe per condition. */
 #ifndef PDMON_SQL_TALLY_H
 #define PDMON_SQL_TALLY_H
 
 #include <sqlite3.h>
 
-/* Registers pdmon_tally on db; returns an SQLite result code. */
+/* Registers pdmon_tally and pdmon_bits on db; returns an SQLite result code. */
 int sql_tally_register(sqlite3 *db);
 
 #endif

@@ -64,7 +64,7 @@ end
 -- summed expression (at as in sets.predicate); additive measures can be
 -- summed across organizations. An additive measure also says what it sums
 -- in parts: conditions(alias, period, staff_alias, at), the list of SQL
--- conditions a row must meet (sets.conditions), and field (summed, or
+-- conditions a row must meet and their probes (sets.conditions), and field (summed, or
 -- counted where present when counting), or none to count the rows, so an
 -- evaluation can compute each condition its measures share only once.
 local function count_measure(set)
@@ -80,9 +80,13 @@ local function both_measure(whole, part)
     return "SUM(CASE WHEN " .. sets.predicate(whole, alias, period, 1, staff_alias, at) .. " AND "
       .. sets.predicate(part, alias, period, 1, staff_alias, at) .. " THEN 1 ELSE 0 END)"
   end, conditions = function(alias, period, staff_alias, at)
-    local list = sets.conditions(whole, alias, period, 1, staff_alias, at)
-    for _, c in ipairs(sets.conditions(part, alias, period, 1, staff_alias, at)) do list[#list + 1] = c end
-    return list
+    local list, probes = sets.conditions(whole, alias, period, 1, staff_alias, at)
+    local more, more_probes = sets.conditions(part, alias, period, 1, staff_alias, at)
+    for i, c in ipairs(more) do
+      list[#list + 1] = c
+      probes[#list] = more_probes[i]
+    end
+    return list, probes
   end, set = part }
 end
 

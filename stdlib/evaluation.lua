@@ -238,6 +238,117 @@ local CONDITIONS_PER_MASK = 60
 -- cheap.
 local function costly(condition) return condition:find("SELECT", 1, true) ~= nil or condition:find("[%w_]%(") ~= nil end
 
+-- The SQL of the mask words of a scan's conditions (tally_sql): bit k of
+-- word w is condition k, computed where guards[k] (the cheap conditions of
+-- the measures that need it, when it is costly) may hold. A condition
+-- that holds when one of its probes into a worker's own rows finds a row
+-- (probes_of[condition], see sets.conditions) does not probe for itself
+-- when other conditions probe the same rows: those rows are read once,
+-- in one range of the index on the worker (a few rows per worker), and
+-- pdmon_bits ORs together one bit per probe that the row meets, so that a
+-- worker with 16 probes into their activities costs one seek, not 16;
+-- the condition is then the OR of its probes' bits (a probe alone in its
+-- rows stays an EXISTS, which stops at the first row it finds). Probes
+-- that choose rows by a value of the same column (an activity's kind) are
+-- told apart by one CASE on it, not by a comparison per probe and row.
+local function fold_probes(conditions, guards, probes_of)
+  local function shift(k) return (k - 1) % CONDITIONS_PER_MASK end
+  local function word_of(k) return (k - 1) // CONDITIONS_PER_MASK + 1 end
+  local function guarded(k, c)
+    local g = guards[k]
+    if g and not g.always then return "(" .. table.concat(g, " OR ") .. ") AND " .. c end
+    return c
+  end
+  -- how many probes read each word's rows of one worker (from, link)
+  local probing = {}
+  for k, c in ipairs(conditions) do
+    for _, p in ipairs(probes_of[c] or {}) do
+      local key = word_of(k) .. " " .. p.from .. " WHERE " .. p.link
+      probing[key] = (probing[key] or 0) + 1
+    end
+  end
+  local masks, reads = {}, {}
+  local function piece(word, sql)
+    masks[word] = masks[word] or { sums = {}, ors = {} }
+    masks[word].ors[#masks[word].ors + 1] = sql
+  end
+  for k, c in ipairs(conditions) do
+    local word, probes = word_of(k), probes_of[c]
+    local shared = false
+    for _, p in ipairs(probes or {}) do
+      if probing[word .. " " .. p.from .. " WHERE " .. p.link] > 1 then shared = true end
+    end
+    masks[word] = masks[word] or { sums = {}, ors = {} }
+    if not shared then
+      masks[word].sums[#masks[word].sums + 1] = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", guarded(k, c), shift(k))
+    else
+      for _, p in ipairs(probes) do
+        local key = word .. " " .. p.from .. " WHERE " .. p.link
+        if probing[key] == 1 then
+          piece(word, string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", guarded(k, p.sql), shift(k)))
+        else
+          local r = reads[key]
+          if not r then
+            r = { word = word, from = p.from, link = p.link, bits = {}, guards = {}, always = false,
+                  column = p.column, by_value = {}, values = {} }
+            reads[key] = r
+            reads[#reads + 1] = r
+          end
+          local bit = 1 << shift(k)
+          if p.column and p.column == r.column then
+            -- chosen by the row's value (one comparison per row for all),
+            -- the probes of one value with the same other conditions by one test
+            local rest = p.rest or ""
+            for _, v in ipairs(p.values) do
+              local tests = r.by_value[v]
+              if not tests then tests = { bits = {} }; r.by_value[v] = tests; r.values[#r.values + 1] = v end
+              if not tests.bits[rest] then tests.bits[rest] = 0; tests[#tests + 1] = rest end
+              tests.bits[rest] = tests.bits[rest] | bit
+            end
+          else
+            r.bits[#r.bits + 1] = string.format("(CASE WHEN %s THEN %d ELSE 0 END)", p.body, bit)
+          end
+          local g = guards[k]
+          if not g or g.always then r.always = true
+          else
+            for _, one in ipairs(g) do
+              if not r.guards[one] then r.guards[one] = true; r.guards[#r.guards + 1] = one end
+            end
+          end
+        end
+      end
+    end
+  end
+  for _, r in ipairs(reads) do
+    if #r.values > 0 then
+      local whens = {}
+      for i, v in ipairs(r.values) do
+        local tests = r.by_value[v]
+        local sql = {}
+        for j, rest in ipairs(tests) do
+          sql[j] = rest == "" and tostring(tests.bits[rest])
+            or string.format("(CASE WHEN %s THEN %d ELSE 0 END)", rest, tests.bits[rest])
+        end
+        whens[i] = "WHEN " .. sets.literal(v) .. " THEN " .. table.concat(sql, " | ")
+      end
+      table.insert(r.bits, 1, "(CASE " .. r.column .. " " .. table.concat(whens, " ") .. " ELSE 0 END)")
+    end
+    local read = string.format("(SELECT pdmon_bits(%s) FROM %s WHERE %s)", table.concat(r.bits, " | "), r.from, r.link)
+    if not r.always then read = "(CASE WHEN " .. table.concat(r.guards, " OR ") .. " THEN " .. read .. " ELSE 0 END)" end
+    piece(r.word, read)
+  end
+  local words = {}
+  for w, m in ipairs(masks) do
+    local sum = table.concat(m.sums, " + ")
+    if #m.ors == 0 then words[w] = sum
+    else
+      if sum ~= "" then table.insert(m.ors, 1, "(" .. sum .. ")") end
+      words[w] = table.concat(m.ors, " | ")
+    end
+  end
+  return words
+end
+
 -- The SQL of one scan of additive measures, grouped by organization and
 -- position (in that order), such that a condition several measures share
 -- is computed once per row however many measures name it: every distinct
@@ -258,7 +369,7 @@ local function tally_sql(s, times, measures)
     if w and not limits[w] then limits[w] = true; limit_list[#limit_list + 1] = w end
   end
   local t = scan_time(s, times[1])
-  local conditions, bit_of, guards = {}, {}, {}
+  local conditions, bit_of, guards, probes_of = {}, {}, {}, {}
   local fields, field_of = {}, {}
   -- the rows some measure can count: those where its cheap conditions hold
   local wanted, everything = {}, false
@@ -267,7 +378,11 @@ local function tally_sql(s, times, measures)
     local need, cheap, dear, seen = {}, {}, {}, {}
     local mt = scan_time(s, times[i])
     local own = { #limit_list > 1 and s.where(mt) or nil }
-    for _, c in ipairs(m.conditions(s.alias, mt, s.staff_alias, s.at)) do own[#own + 1] = c end
+    local list, probes = m.conditions(s.alias, mt, s.staff_alias, s.at)
+    for j, c in ipairs(list) do
+      own[#own + 1] = c
+      if probes and probes[j] then probes_of[c] = probes[j] end
+    end
     for _, c in ipairs(own) do
       if not seen[c] then
         seen[c] = true
@@ -305,18 +420,9 @@ local function tally_sql(s, times, measures)
     plan[i] = kind .. ":" .. table.concat(tests, ",")
     format[i + 1] = (m.field and not m.counting) and "d" or "j"
   end
-  local masks = {}
-  for k, c in ipairs(conditions) do
-    local word = (k - 1) // CONDITIONS_PER_MASK + 1
-    local g = guards[k]
-    local when = c
-    if g and not g.always then when = "(" .. table.concat(g, " OR ") .. ") AND " .. c end
-    masks[word] = masks[word] or {}
-    masks[word][#masks[word] + 1] = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", when,
-      (k - 1) % CONDITIONS_PER_MASK)
-  end
+  local masks = fold_probes(conditions, guards, probes_of)
   local args = { sets.literal(#masks .. " " .. #fields .. ";" .. table.concat(plan, ";")) }
-  for _, bits in ipairs(masks) do args[#args + 1] = table.concat(bits, " + ") end
+  for _, bits in ipairs(masks) do args[#args + 1] = bits end
   for _, f in ipairs(fields) do args[#args + 1] = f end
   -- a row no measure can count adds nothing to any sum (and a group of
   -- zeros is never shown), so the scan skips it in SQL, where an index on

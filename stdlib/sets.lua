@@ -425,6 +425,25 @@ local LINKS = {
   ["event<participation"] = function(i, o) return { { "participation " .. i, i .. ".event_id = " .. o .. ".id" } } end,
 }
 
+-- The links of a worker to their own rows (a few per worker, in one range
+-- of an index on staff_id): a condition made of probes into them may be
+-- computed by reading that range once (sets.conditions' probes). Each
+-- names the field that sets of those rows most often choose by (the
+-- index's next column), or false.
+local OWN_ROWS = { ["staff<activity"] = "kind", ["staff<participation"] = false, ["staff<registry"] = "registry" }
+
+-- The values a set's filter on field admits when it is plain equality to
+-- one value or a list (after the vocabulary's groups), else nil.
+local function plain_values(def, field)
+  for _, f in ipairs(def.filters) do
+    if f.field == field and not ConditionKind.is(f.value) then
+      if type(f.value) ~= "table" then return f, { f.value } end
+      return f, { table.unpack(f.value) }
+    end
+  end
+  return nil
+end
+
 -- The alias of an entity's rows at depth: "s1", "a2", "ev1", ...
 local function alias_of(entity, depth) return (ENTITIES[entity].alias or string.sub(entity, 1, 1)) .. depth end
 
@@ -630,6 +649,30 @@ local function joined_visible(link, inner, t, foreign)
   return nil -- organization<staff, <activity, <registry: through the organization's spans; event<participation
 end
 
+-- The probe "EXISTS (SELECT 1 FROM way[1] WHERE way[2] AND body)" (sql)
+-- of a worker's own rows (sets.conditions' probes): body, and when the
+-- inner set (alias inner, whose conditions are parts) chooses its rows by
+-- plain values of the field key, that field's column, the values and the
+-- rest of body (nil when nothing else), so that a reader of many probes
+-- can choose among them by the row's value.
+local function probe_term(other, inner, t, way, seen, parts, key, sql, body)
+  local term = { from = way[1], link = way[2], body = body, sql = sql }
+  local def = definition_of(other, 3)
+  local f, values = nil, nil
+  if key then f, values = plain_values(def, key) end
+  if not f then return term end
+  local chosen = filter_sql(def, inner, f, t)
+  local rest = { seen }
+  local dropped = false
+  for _, p in ipairs(parts) do
+    if p == chosen and not dropped then dropped = true else rest[#rest + 1] = p end
+  end
+  if not dropped then return term end
+  term.column, term.values = column_sql(def, inner, key, t), values
+  term.rest = #rest > 0 and table.concat(rest, " AND ") or nil
+  return term
+end
+
 -- Compiles the set's conditions on rows of alias into one SQL expression,
 -- for the period (a year or a time, see sets.time). For activities,
 -- staff_alias names the joined worker row when the caller has one (with
@@ -640,6 +683,13 @@ end
 -- the span covers. The conditions are returned as a list, each one
 -- condition the SQL ANDs with the others (sets.predicate joins them), so
 -- an evaluation can compute a condition that several measures share once.
+-- The second list says, for a condition that holds when any of its probes
+-- into a worker's own rows finds one (a having of activities, registry
+-- entries or participation), what those probes are: probes[i] is a list
+-- of { from, link, body, sql, column, values, rest }, the condition being
+-- the OR of the terms "EXISTS (SELECT 1 FROM from WHERE link AND body)"
+-- (sql), so that an evaluation can read those rows once for many
+-- conditions (probe_term says what column, values and rest are).
 function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
   set = definition_of(set, 2)
   depth = depth or 1
@@ -694,24 +744,34 @@ function sets.conditions(set, alias, period, depth, staff_alias, at, foreign)
   -- worker of an activity or participation (by), whose span may be absent.
   local id = nil
   if set.entity == "staff" and at ~= "none" and (at ~= "joined" or depth == 1) then id = alias .. "_e.staff_id" end
+  local probes = {}
   for _, join in ipairs({ "having", "without" }) do
     for _, entry in ipairs(set.joins[join]) do
       local any = {}
+      -- the probes of a having into a worker's own rows, or nil
+      local terms = join == "having" and {} or nil
       for _, other in ipairs(sets.is_set(entry) and { entry } or entry.any) do
         local inner = alias_of(other.entity, depth)
-        local inner_sql = sets.predicate(other, inner, t, depth + 1)
+        local inner_parts = sets.conditions(other, inner, t, depth + 1)
+        local inner_sql = #inner_parts == 0 and "1" or table.concat(inner_parts, " AND ")
         local link = set.entity .. "<" .. other.entity
         local seen = joined_visible(link, inner, t, foreign)
         for _, way in ipairs(LINKS[link](inner, alias, t, id)) do
-          any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s%s)", way[1], way[2],
-            seen and (seen .. " AND ") or "", inner_sql)
+          local body = (seen and (seen .. " AND ") or "") .. inner_sql
+          any[#any + 1] = string.format("EXISTS (SELECT 1 FROM %s WHERE %s AND %s)", way[1], way[2], body)
+          if terms and OWN_ROWS[link] ~= nil then
+            terms[#terms + 1] = probe_term(other, inner, t, way, seen, inner_parts, OWN_ROWS[link], any[#any], body)
+          else
+            terms = nil
+          end
         end
       end
       local either = #any == 1 and any[1] or ("(" .. table.concat(any, " OR ") .. ")")
       parts[#parts + 1] = (join == "without" and "NOT " or "") .. either
+      if terms then probes[#parts] = terms end
     end
   end
-  return parts
+  return parts, probes
 end
 
 -- The set's conditions (sets.conditions) as one SQL expression.

@@ -100,7 +100,7 @@ static const char *const allowed_functions[] = {
   "json_patch", "json_quote", "json_remove", "json_replace", "json_set", "json_type", "json_valid",
   "json_group_array", "json_group_object", "->", "->>",
   /* pdmon's own, which the stdlib's SQL calls (lua_store registers them) */
-  "pdmon_fold", "pdmon_matches", "pdmon_tally",
+  "pdmon_fold", "pdmon_matches", "pdmon_tally", "pdmon_bits",
   NULL};
 
 /* Pragmas that describe a table's columns; allowed on rule tables only. */
