@@ -70,19 +70,23 @@ static long long read_number(const char **s) {
   return v;
 }
 
-/* Parses one measure at *s (after its ';'); 0, or -1 when malformed. */
+/* Parses one measure at *s (after its ';'); 0, or -1 when malformed (then
+ * *s may be anywhere up to the text's end, never past it). */
 static int parse_measure(const char **s, const tally_plan *p, tally_measure *m) {
-  m->kind = *(*s)++;
+  m->kind = **s;
   if (m->kind != 'n' && m->kind != 't' && m->kind != 'c') return -1;
+  (*s)++;
   if (m->kind != 'n') {
     long long f = read_number(s);
     if (f < 1 || f > p->fields) return -1;
     m->field = (int)f - 1;
   }
-  if (*(*s)++ != ':') return -1;
+  if (**s != ':') return -1;
+  (*s)++;
   while (**s && **s != ';') {
     long long word = read_number(s);
-    if (word < 1 || word > p->words || *(*s)++ != '=') return -1;
+    if (word < 1 || word > p->words || **s != '=') return -1;
+    (*s)++;
     long long bits = read_number(s);
     if (bits < 0) return -1;
     void *grown = realloc(m->conds, (size_t)(m->nconds + 1) * sizeof *m->conds);
@@ -117,16 +121,23 @@ static tally_plan *parse_plan(const char *text, size_t len) {
   }
   p->words = (int)words;
   p->fields = (int)fields;
-  while (*s == ';') {
+  /* a measure that fails to parse fails the plan, wherever it stopped: a
+   * half-read one (a field or a word out of range at the text's end) would
+   * count other rows, or read a field the call does not have */
+  int bad = 0;
+  while (*s == ';' && !bad) {
     s++;
-    if (p->nmeasures == TALLY_MAX_MEASURES) break;
-    tally_measure *grown = realloc(p->measures, (size_t)(p->nmeasures + 1) * sizeof *grown);
-    if (!grown) break;
+    tally_measure *grown = NULL;
+    if (p->nmeasures == TALLY_MAX_MEASURES ||
+        !(grown = realloc(p->measures, (size_t)(p->nmeasures + 1) * sizeof *grown))) {
+      bad = 1;
+      break;
+    }
     p->measures = grown;
     memset(&p->measures[p->nmeasures], 0, sizeof *p->measures);
-    if (parse_measure(&s, p, &p->measures[p->nmeasures++]) != 0) break;
+    bad = parse_measure(&s, p, &p->measures[p->nmeasures++]) != 0;
   }
-  if (*s != '\0' || p->nmeasures == 0) {
+  if (bad || *s != '\0' || p->nmeasures == 0) {
     free_plan(p);
     return NULL;
   }

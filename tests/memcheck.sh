@@ -36,7 +36,7 @@ slow=""
   echo "e2e_web $vg $build/tests/test_web"
   echo "lua_stdlib $vg $build/tests/test_lua $source/tests/lua/helpers.lua $(ls "$source"/tests/lua/*.lua | grep -v helpers.lua | paste -sd ' ')"
   echo "unit_compile $vg $build/tests/test_compile $source"
-  for test in patterns sandbox store import employment csv value russian escape xlsx template json_write result_sink analysis; do
+  for test in patterns sandbox store import employment csv value russian escape xlsx template json_write result_sink analysis sql_tally; do
     echo "unit_$test $vg $build/tests/test_$test"
   done
 } >"$logs/jobs"
