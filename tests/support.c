@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "store.h"
+
 char *support_tempdir(void) {
   const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   size_t len = strlen(base) + 32;
@@ -268,15 +270,61 @@ void support_quickstart_store(const char *pdmon, const char *source_dir, const c
   }
 }
 
+int support_store_setup(void **state) {
+  support_store *s = calloc(1, sizeof *s);
+  char err[512];
+  if (!s || !(s->dir = support_tempdir())) {
+    fprintf(stderr, "support_store_setup: out of memory or no scratch folder\n");
+    free(s);
+    return -1;
+  }
+  snprintf(s->path, sizeof s->path, "%s/store.db", s->dir);
+  if (store_open(s->path, 1, &s->db, err, sizeof err) != 0) {
+    fprintf(stderr, "support_store_setup: %s\n", err);
+    support_remove_tree(s->dir);
+    free(s);
+    return -1;
+  }
+  *state = s;
+  return 0;
+}
+
+int support_store_teardown(void **state) {
+  support_store *s = *state;
+  sqlite3_close(s->db);
+  support_remove_tree(s->dir);
+  free(s);
+  return 0;
+}
+
+long long support_count(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  long long n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+const char *support_text(sqlite3 *db, const char *sql, char *buf, size_t len) {
+  sqlite3_stmt *st;
+  buf[0] = '\0';
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return buf;
+}
+
+void support_exec(sqlite3 *db, const char *sql) {
+  char err[512];
+  if (store_exec(db, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
+}
+
 long long support_scalar(const char *path, const char *sql) {
   sqlite3 *db;
-  sqlite3_stmt *st;
   long long v = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) v = support_count(db, sql);
   sqlite3_close(db);
   return v;
 }

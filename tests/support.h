@@ -1,5 +1,6 @@
 /* support: helpers the test programs share: scratch folders and files, running pdmon and
- * checking what it did, the quickstart store, reading a figure from a store. */
+ * checking what it did, the quickstart store, a fresh store for a unit test, reading a
+ * figure from a store. */
 #ifndef PDMON_TEST_SUPPORT_H
 #define PDMON_TEST_SUPPORT_H
 
@@ -65,6 +66,32 @@ void support_quickstart_store(const char *pdmon, const char *source_dir, const c
 /* The first column of the first row of sql on the store at path, opened read only, as an
  * integer; -1 when the store or sql cannot be read or sql gives no row. */
 long long support_scalar(const char *path, const char *sql);
+
+/* A unit test's store: a scratch folder and a new store in it, open for writing. */
+typedef struct support_store {
+  char *dir;      /* the scratch folder (support_tempdir) */
+  char path[512]; /* dir/store.db */
+  sqlite3 *db;    /* the store, created by store_open */
+} support_store;
+
+/* A cmocka setup: *state becomes a new support_store (calloc'd). Returns 0, or -1 after
+ * saying why on standard error. */
+int support_store_setup(void **state);
+
+/* The matching teardown: closes the store, removes its folder, frees the support_store. */
+int support_store_teardown(void **state);
+
+/* The first column of the first row of sql on db as an integer; -1 when sql cannot be
+ * prepared or gives no row. */
+long long support_count(sqlite3 *db, const char *sql);
+
+/* The text of the first column of the first row of sql on db, copied into buf (of len);
+ * "" when there is none. Returns buf. */
+const char *support_text(sqlite3 *db, const char *sql, char *buf, size_t len);
+
+/* Runs sql (any number of statements) on db; the test fails with the store's message
+ * if it does. */
+void support_exec(sqlite3 *db, const char *sql);
 
 /* Fills a store with municipalities m1..mN of organizations o<m>_<k>
  * (kinds school, preschool, additional; every sixth without staff), up to

@@ -15,40 +15,15 @@
 #include "store.h"
 #include "support.h"
 
-typedef struct fixture {
-  char *dir;
-  sqlite3 *db;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  char path[512], err[512];
-  f->dir = support_tempdir();
-  snprintf(path, sizeof path, "%s/store.db", f->dir);
-  if (store_open(path, 1, &f->db, err, sizeof err) != 0) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
-  free(f);
-  return 0;
-}
-
-static void exec(sqlite3 *db, const char *sql) {
-  char err[512];
-  if (store_exec(db, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
-}
+/* The store each test starts from (support.h). */
+typedef support_store fixture;
 
 /* Three municipalities' cycles of 2023, opened out of the order of their codes (beta's
  * first), beta and alpha with equal values of i1 and gamma above them; alpha's cycle of
  * 2022 has a higher value, which a comparison of 2023 must not read. */
 static void equal_values_are_listed_in_the_order_of_codes(void **state) {
   fixture *f = *state;
-  exec(f->db, "INSERT INTO cycle (id, municipality, period, state, opened_at) VALUES"
+  support_exec(f->db, "INSERT INTO cycle (id, municipality, period, state, opened_at) VALUES"
               " (1, 'beta', 2023, 'run', '2023-12-01'), (2, 'alpha', 2023, 'run', '2023-12-02'),"
               " (3, 'gamma', 2023, 'run', '2023-12-03'), (4, 'alpha', 2022, 'closed', '2022-12-01');"
               "INSERT INTO cycle_result (cycle_id, indicator, value, status) VALUES"
@@ -102,7 +77,7 @@ static void assert_no_scan(sqlite3 *db, const char *when) {
 static void every_statement_reads_by_index(void **state) {
   fixture *f = *state;
   assert_non_null(analysis_statement(0));
-  exec(f->db, "WITH RECURSIVE m(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM m WHERE i < 40)"
+  support_exec(f->db, "WITH RECURSIVE m(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM m WHERE i < 40)"
               " INSERT INTO cycle (municipality, period, state, opened_at)"
               " SELECT printf('m%02d', i), p, 'run', '2023-12-01' FROM m, (SELECT 2022 AS p UNION ALL SELECT 2023);"
               "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 25)"
@@ -114,7 +89,7 @@ static void every_statement_reads_by_index(void **state) {
               "INSERT INTO cycle_recommendation (cycle_id, indicator, organization, addressee, text)"
               " SELECT cycle_id, indicator, organization, 'organization', 'do' FROM cycle_result WHERE organization = 'o2';");
   assert_no_scan(f->db, "without statistics");
-  exec(f->db, "ANALYZE");
+  support_exec(f->db, "ANALYZE");
   assert_no_scan(f->db, "with statistics");
   /* and the check finds a scan where there is one */
   char *scans = table_scans(f->db, "SELECT count(*) FROM cycle_result WHERE value > 3");
@@ -125,8 +100,8 @@ static void every_statement_reads_by_index(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(equal_values_are_listed_in_the_order_of_codes, setup, teardown),
-    cmocka_unit_test_setup_teardown(every_statement_reads_by_index, setup, teardown),
+    cmocka_unit_test_setup_teardown(equal_values_are_listed_in_the_order_of_codes, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(every_statement_reads_by_index, support_store_setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);
 }

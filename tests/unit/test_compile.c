@@ -18,23 +18,25 @@
 
 static const char *source_dir;
 
+/* The generated store and the compare pack's results on it, made once for every test. */
 typedef struct fixture {
-  char *dir;
-  char path[512];
-  sqlite3 *db;
+  support_store *store; /* support.h */
   result_set results;
 } fixture;
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
-  f->dir = support_tempdir();
-  snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
   char err[1024], pack[1024];
-  if (store_open(f->path, 1, &f->db, err, sizeof err) != 0) return -1;
-  support_generate(f->db, 3, 6, 25, 20231);
-  if (store_refresh_statistics(f->db, err, sizeof err) != 0) return -1;
+  void *store = NULL;
+  if (!f || support_store_setup(&store) != 0) {
+    free(f);
+    return -1;
+  }
+  f->store = store;
+  support_generate(f->store->db, 3, 6, 25, 20231);
+  if (store_refresh_statistics(f->store->db, err, sizeof err) != 0) return -1;
   snprintf(pack, sizeof pack, "%s/tests/data/compare", source_dir);
-  evaluate_options opt = {.store_path = f->path, .pack_dir = pack, .period = 2023, .municipality = "m1",
+  evaluate_options opt = {.store_path = f->store->path, .pack_dir = pack, .period = 2023, .municipality = "m1",
                           .limits = sandbox_default_limits()};
   if (evaluate_run(&opt, &f->results, err, sizeof err) != 0) {
     fprintf(stderr, "%s\n", err);
@@ -46,9 +48,9 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
+  void *store = f->store;
   results_free(&f->results);
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
+  support_store_teardown(&store);
   free(f);
   return 0;
 }
@@ -84,13 +86,13 @@ static const char *const orgs[] = {NULL, "o1_1", "o1_2", "o1_3", "o1_4", "o1_5",
 static const char *expected_empty_status(fixture *f, const char *sql, const char *org) {
   if (!org) return "no_data";
   sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT id FROM organization WHERE municipality = 'm1' AND kind ="
+  assert_int_equal(sqlite3_prepare_v2(f->store->db, "SELECT id FROM organization WHERE municipality = 'm1' AND kind ="
                                              " (SELECT kind FROM organization WHERE id = ?1)", -1, &st, NULL), SQLITE_OK);
   sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
   const char *status = "not_applicable";
   while (sqlite3_step(st) == SQLITE_ROW) {
     double num, den;
-    hand(f->db, sql, (const char *)sqlite3_column_text(st, 0), &num, &den);
+    hand(f->store->db, sql, (const char *)sqlite3_column_text(st, 0), &num, &den);
     if (den != 0) status = "no_data";
   }
   sqlite3_finalize(st);
@@ -104,7 +106,7 @@ static void check_quotient(fixture *f, const char *id, const char *sql, double s
     const result_row *r = row_of(&f->results, id, orgs[i]);
     assert_non_null(r);
     double num, den;
-    hand(f->db, sql, orgs[i], &num, &den);
+    hand(f->store->db, sql, orgs[i], &num, &den);
     if (fabs(r->numerator - num) > 1e-6 || fabs(r->denominator - den) > 1e-6)
       fail_msg("%s %s: got %g/%g, hand SQL %g/%g", id, orgs[i] ? orgs[i] : "total",
                r->numerator, r->denominator, num, den);
@@ -124,7 +126,7 @@ static void check_value(fixture *f, const char *id, const char *sql) {
     const result_row *r = row_of(&f->results, id, orgs[i]);
     assert_non_null(r);
     double v;
-    hand(f->db, sql, orgs[i], &v, NULL);
+    hand(f->store->db, sql, orgs[i], &v, NULL);
     if (!r->has_value || fabs(r->value - v) > 0.005)
       fail_msg("%s %s: got %g, hand SQL %g", id, orgs[i] ? orgs[i] : "total", r->value, v);
   }
@@ -157,9 +159,9 @@ static void shares_with_joins_and_windows(void **state) {
     " FROM organization o WHERE kind = 'school' " ORG_OF("o.id"), 100);
   /* the generated history has leavers, movers and activities before a hire: the spans matter */
   double moved, left, early;
-  hand(f->db, "SELECT COUNT(*) FROM (SELECT staff_id FROM employment GROUP BY staff_id HAVING COUNT(*) > 1)", NULL, &moved, NULL);
-  hand(f->db, "SELECT COUNT(*) FROM employment WHERE to_date < '2023-12-31'", NULL, &left, NULL);
-  hand(f->db, "SELECT COUNT(*) FROM activity a WHERE NOT EXISTS (SELECT 1 FROM employment e WHERE e.staff_id = a.staff_id"
+  hand(f->store->db, "SELECT COUNT(*) FROM (SELECT staff_id FROM employment GROUP BY staff_id HAVING COUNT(*) > 1)", NULL, &moved, NULL);
+  hand(f->store->db, "SELECT COUNT(*) FROM employment WHERE to_date < '2023-12-31'", NULL, &left, NULL);
+  hand(f->store->db, "SELECT COUNT(*) FROM activity a WHERE NOT EXISTS (SELECT 1 FROM employment e WHERE e.staff_id = a.staff_id"
        " AND " COVERS("e", "a.date") ")", NULL, &early, NULL);
   assert_true(moved > 0 && left > 0 && early > 0);
 }
@@ -204,7 +206,7 @@ static void partners_and_text_conditions(void **state) {
     " AND a.title = 'Управление качеством образования'"
     " AND a.date BETWEEN '2023-01-01' AND '2023-12-31' " ORG_OF("e.organization_id"));
   double mentored;
-  hand(f->db, "SELECT COUNT(*) FROM activity WHERE partner_id IS NOT NULL", NULL, &mentored, NULL);
+  hand(f->store->db, "SELECT COUNT(*) FROM activity WHERE partner_id IS NOT NULL", NULL, &mentored, NULL);
   assert_true(mentored > 0); /* the generated data exercises the join */
 }
 
@@ -212,8 +214,8 @@ static void ratio_across_entities(void **state) {
   fixture *f = *state;
   const result_row *r = row_of(&f->results, "per_school", NULL);
   double teachers, schools;
-  hand(f->db, "SELECT COUNT(*) " WORKERS "e.position = 'teacher' AND s.id IN " IN_M1, NULL, &teachers, NULL);
-  hand(f->db, "SELECT COUNT(*) FROM organization WHERE kind = 'school' AND municipality = 'm1'", NULL, &schools, NULL);
+  hand(f->store->db, "SELECT COUNT(*) " WORKERS "e.position = 'teacher' AND s.id IN " IN_M1, NULL, &teachers, NULL);
+  hand(f->store->db, "SELECT COUNT(*) FROM organization WHERE kind = 'school' AND municipality = 'm1'", NULL, &schools, NULL);
   assert_float_equal(r->numerator, teachers, 0);
   assert_float_equal(r->denominator, schools, 0);
   assert_true(fabs(r->value - teachers / schools) <= 0.005);
@@ -229,8 +231,8 @@ static void presence_growth_and_targets(void **state) {
                       " AND a.date BETWEEN ?1 || '-01-01' AND ?1 || '-12-31')), COUNT(*)"
                       " FROM employment e JOIN staff s ON s.id = e.staff_id WHERE " COVERS("e", "?1 || '-12-31'")
                       " AND e.position = 'teacher' AND e.organization_id IN (SELECT id FROM organization WHERE municipality = 'm1')";
-  hand(f->db, share, "2023", &n23, &d23);
-  hand(f->db, share, "2022", &n22, &d22);
+  hand(f->store->db, share, "2023", &n23, &d23);
+  hand(f->store->db, share, "2022", &n22, &d22);
   double v23 = floor(n23 * 10000 / d23 + 0.5) / 100, v22 = floor(n22 * 10000 / d22 + 0.5) / 100;
   r = row_of(&f->results, "diagnosed_growth", NULL);
   assert_true(fabs(r->value - floor((v23 - v22) / v22 * 10000 + 0.5) / 100) <= 0.011);
@@ -262,8 +264,8 @@ static void cumulative_coverage_since_the_programme(void **state) {
     const result_row *r = row_of(&f->results, "diagnosed_since_programme", orgs[i]);
     assert_non_null(r);
     double num, den, ynum, yden;
-    hand(f->db, since, orgs[i], &num, &den);
-    hand(f->db, year, orgs[i], &ynum, &yden);
+    hand(f->store->db, since, orgs[i], &num, &den);
+    hand(f->store->db, year, orgs[i], &ynum, &yden);
     if (den == 0) continue; /* not applicable or no data, as checked above */
     assert_true(r->has_cumulative && r->has_yearly);
     assert_int_equal(r->cumulative_since, 2021);
@@ -284,7 +286,7 @@ static void cumulative_coverage_since_the_programme(void **state) {
 static void levels_and_applicability(void **state) {
   fixture *f = *state;
   double associations;
-  hand(f->db, "SELECT COUNT(*) FROM community WHERE kind = 'methodical_association' AND municipality = 'm1'"
+  hand(f->store->db, "SELECT COUNT(*) FROM community WHERE kind = 'methodical_association' AND municipality = 'm1'"
        " AND (start_date IS NULL OR start_date <= '2023-12-31') AND (end_date IS NULL OR end_date >= '2023-01-01')",
        NULL, &associations, NULL);
   const result_row *total = row_of(&f->results, "associations_in_total", NULL);
@@ -296,7 +298,7 @@ static void levels_and_applicability(void **state) {
   for (size_t i = 1; i < NORGS; i++) {
     const result_row *r = row_of(&f->results, "schools_diagnosed", orgs[i]);
     double is_school;
-    hand(f->db, "SELECT kind = 'school' FROM organization WHERE id = ?1", orgs[i], &is_school, NULL);
+    hand(f->store->db, "SELECT kind = 'school' FROM organization WHERE id = ?1", orgs[i], &is_school, NULL);
     if (is_school) {
       schools++;
       assert_true(r->status != STATUS_NOT_APPLICABLE);
@@ -310,7 +312,7 @@ static void levels_and_applicability(void **state) {
   assert_true(schools > 0 && others > 0);
   /* the total is the schools' total, not the whole municipality's */
   double num, den;
-  hand(f->db, "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
+  hand(f->store->db, "SELECT SUM(EXISTS (SELECT 1 FROM activity a WHERE a.staff_id = s.id AND a.kind = 'diagnostic'"
        " AND a.date BETWEEN '2023-01-01' AND '2023-12-31')), COUNT(*) " WORKERS "e.position = 'teacher'"
        " AND e.organization_id IN (SELECT id FROM organization WHERE municipality = 'm1' AND kind = 'school')", NULL, &num, &den);
   const result_row *schools_total = row_of(&f->results, "schools_diagnosed", NULL);
@@ -324,7 +326,7 @@ static void escape_hatch_reads_but_cannot_write(void **state) {
   fixture *f = *state;
   const result_row *r = row_of(&f->results, "courses_by_function", NULL);
   double courses;
-  hand(f->db, "SELECT COUNT(*) FROM activity WHERE kind = 'course' AND date BETWEEN '2023-01-01' AND '2023-12-31'"
+  hand(f->store->db, "SELECT COUNT(*) FROM activity WHERE kind = 'course' AND date BETWEEN '2023-01-01' AND '2023-12-31'"
        " AND staff_id IN " IN_M1, NULL, &courses, NULL);
   assert_true(r->has_value);
   assert_float_equal(r->value, courses, 0);
@@ -332,7 +334,7 @@ static void escape_hatch_reads_but_cannot_write(void **state) {
   assert_string_equal(result_status_name(r->status), "error");
   if (!strstr(r->message, "indicators.lua:52: ctx.sql: rules may only read: writing to activity is not allowed")) fail_msg("message: %s", r->message);
   double all;
-  hand(f->db, "SELECT COUNT(*) FROM activity", NULL, &all, NULL);
+  hand(f->store->db, "SELECT COUNT(*) FROM activity", NULL, &all, NULL);
   assert_true(all > 0); /* nothing was deleted */
 }
 

@@ -15,29 +15,8 @@
 #include "store.h"
 #include "support.h"
 
-typedef struct fixture {
-  char *dir;
-  char path[512];
-  sqlite3 *db;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  f->dir = support_tempdir();
-  snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-  char err[512];
-  if (store_open(f->path, 1, &f->db, err, sizeof err) != 0) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
-  free(f);
-  return 0;
-}
+/* The store each test starts from (support.h). */
+typedef support_store fixture;
 
 /* Imports content as entity; snapshot may be NULL. Fails the test unless
  * the import's status is want. */
@@ -256,9 +235,9 @@ static void old_stores_get_one_span_per_worker(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(hire_leave_and_transfer_dates, setup, teardown),
-    cmocka_unit_test_setup_teardown(staff_lists_open_and_close_spans, setup, teardown),
-    cmocka_unit_test_setup_teardown(old_stores_get_one_span_per_worker, setup, teardown),
+    cmocka_unit_test_setup_teardown(hire_leave_and_transfer_dates, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(staff_lists_open_and_close_spans, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(old_stores_get_one_span_per_worker, support_store_setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("employment", tests, NULL, NULL);
 }

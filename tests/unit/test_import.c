@@ -17,54 +17,14 @@
 #include "store.h"
 #include "support.h"
 
-typedef struct fixture {
-  char *dir;
-  sqlite3 *db;
-} fixture;
+/* The store each test starts from (support.h). */
+typedef support_store fixture;
 
 static const char organizations[] =
     "id,name,kind,municipality\n"
     "sch1,\"МОУ \"\"СОШ № 1\"\"\",school,emz\n"
     "sch2,МОУ СОШ № 2,Школа,emz\n"
     "dou1,МДОУ Детский сад № 1,ДОУ,emz\n";
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  f->dir = support_tempdir();
-  char path[512], err[512];
-  snprintf(path, sizeof path, "%s/store.db", f->dir);
-  if (store_open(path, 1, &f->db, err, sizeof err) != 0) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
-  free(f);
-  return 0;
-}
-
-static long long count(sqlite3 *db, const char *sql) {
-  sqlite3_stmt *st;
-  long long n = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
-}
-
-/* The text of the first column of the first row, copied into buf. */
-static const char *text(sqlite3 *db, const char *sql, char *buf, size_t len) {
-  sqlite3_stmt *st;
-  buf[0] = '\0';
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return buf;
-}
 
 /* Writes name with content and imports it; returns import_file's status. */
 static int import_text(fixture *f, const char *entity, const char *name, const char *content,
@@ -92,16 +52,16 @@ static void organizations_then_reimport_updates(void **state) {
   assert_int_equal(r.inserted, 3);
   assert_int_equal(r.updated, 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT name FROM organization WHERE id='sch1'", buf, sizeof buf), "МОУ \"СОШ № 1\"");
-  assert_string_equal(text(f->db, "SELECT kind FROM organization WHERE id='dou1'", buf, sizeof buf), "preschool");
+  assert_string_equal(support_text(f->db, "SELECT name FROM organization WHERE id='sch1'", buf, sizeof buf), "МОУ \"СОШ № 1\"");
+  assert_string_equal(support_text(f->db, "SELECT kind FROM organization WHERE id='dou1'", buf, sizeof buf), "preschool");
   assert_int_equal(import_text(f, "organizations", "orgs.csv",
                                "id,name,kind,municipality\nsch2,МОУ «СОШ № 2»,school,emz\n", opt, &r, err, sizeof err), 0);
   assert_int_equal(r.inserted, 0);
   assert_int_equal(r.updated, 1);
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 3);
-  assert_string_equal(text(f->db, "SELECT name FROM organization WHERE id='sch2'", buf, sizeof buf), "МОУ «СОШ № 2»");
-  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM organization"), 3);
+  assert_string_equal(support_text(f->db, "SELECT name FROM organization WHERE id='sch2'", buf, sizeof buf), "МОУ «СОШ № 2»");
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM import_log"), 2);
 }
 
 static void russian_headers_in_windows_1251(void **state) {
@@ -129,15 +89,15 @@ static void russian_headers_in_windows_1251(void **state) {
   assert_int_equal(r.inserted, 2);
   import_report_free(&r);
   free(path);
-  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "teacher");
-  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p2'", buf, sizeof buf), "educator");
-  assert_int_equal(count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p1'"), 1);
-  assert_int_equal(count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p2'"), 0);
-  assert_int_equal(count(f->db, "SELECT career_start_year FROM staff WHERE id='p1'"), 2003);
+  assert_string_equal(support_text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "teacher");
+  assert_string_equal(support_text(f->db, "SELECT position FROM staff WHERE id='p2'", buf, sizeof buf), "educator");
+  assert_int_equal(support_count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p1'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT education_matches_profile FROM staff WHERE id='p2'"), 0);
+  assert_int_equal(support_count(f->db, "SELECT career_start_year FROM staff WHERE id='p1'"), 2003);
   /* the column the schema does not know is kept, under its own header */
-  assert_string_equal(text(f->db, "SELECT extra ->> '$.Примечание' FROM staff WHERE id='p1'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT extra ->> '$.Примечание' FROM staff WHERE id='p1'", buf, sizeof buf),
                       "молодой");
-  assert_int_equal(count(f->db, "SELECT extra IS NULL FROM staff WHERE id='p2'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT extra IS NULL FROM staff WHERE id='p2'"), 1);
 }
 
 static const char staff_with_bad_row[] =
@@ -183,9 +143,9 @@ static void invalid_rows_leave_the_store_unchanged(void **state) {
   }
   import_report_free(&r);
   /* nothing written: p1 keeps its old values, no new rows, no log entry */
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 1);
-  assert_string_equal(text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "head");
-  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log WHERE entity='staff'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff"), 1);
+  assert_string_equal(support_text(f->db, "SELECT position FROM staff WHERE id='p1'", buf, sizeof buf), "head");
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM import_log WHERE entity='staff'"), 1);
   char path[600];
   snprintf(path, sizeof path, "%s/staff.csv.rejected.csv", f->dir);
   assert_int_not_equal(access(path, F_OK), 0);
@@ -204,8 +164,8 @@ static void skip_invalid_sets_rows_aside(void **state) {
   snprintf(path, sizeof path, "%s/staff.csv.rejected.csv", f->dir);
   assert_string_equal(r.rejected_path, path);
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 1);
-  assert_int_equal(count(f->db, "SELECT rows_rejected FROM import_log WHERE entity='staff'"), 7);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff"), 1);
+  assert_int_equal(support_count(f->db, "SELECT rows_rejected FROM import_log WHERE entity='staff'"), 7);
   char *aside = support_read(path);
   assert_non_null(aside);
   const char *header = "\xEF\xBB\xBFid,organization_id,position,birth_year,career_start_year,line,error\r\n";
@@ -228,8 +188,8 @@ static void dry_run_writes_nothing(void **state) {
   assert_int_equal(r.inserted, 3);
   assert_false(r.written);
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 0);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM import_log"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM organization"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM import_log"), 0);
 }
 
 static void activities_without_ids_do_not_duplicate(void **state) {
@@ -251,9 +211,9 @@ static void activities_without_ids_do_not_duplicate(void **state) {
     assert_int_equal(r.updated, round == 0 ? 0 : 2);
     import_report_free(&r);
   }
-  assert_int_equal(count(f->db, "SELECT count(*) FROM activity"), 2);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM activity WHERE kind='course' AND date='2023-10-02' AND hours=72"), 1);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM activity WHERE date='2023-09-01' AND score=66.6"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM activity"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM activity WHERE kind='course' AND date='2023-10-02' AND hours=72"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM activity WHERE date='2023-09-01' AND score=66.6"), 1);
   assert_int_equal(import_text(f, "activities", "bad.csv", "staff_id,kind,date\np1,diagnostic,2023-02-30\np1,diagnostic,2023-02-01\n",
                                opt, &r, err, sizeof err), 1);
   assert_int_equal(r.rejected, 1);
@@ -297,7 +257,7 @@ static void repeated_ids_name_their_first_line(void **state) {
     assert_string_equal(r.problems[i + 1].message, expected);
   }
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 6);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM organization"), 6);
 }
 
 /* A first import into an empty table builds the table's indexes after
@@ -338,10 +298,10 @@ static void repeated_workers_across_batches(void **state) {
     import_report_free(&r);
   }
   free(text);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 151);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM employment"), 152);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'w010' AND to_date = '2016-08-31'"), 1);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE id = 'w010' AND organization_id = 'sch2'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff"), 151);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM employment"), 152);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'w010' AND to_date = '2016-08-31'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff WHERE id = 'w010' AND organization_id = 'sch2'"), 1);
 }
 
 /* After an import the query planner's statistics are refreshed for the
@@ -354,7 +314,7 @@ static void statistics_refreshed_where_written(void **state) {
   import_report r;
   char err[512], buf[64];
   import_options opt = {0};
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization'"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization'"), 2);
   assert_int_equal(sqlite3_exec(f->db, "UPDATE sqlite_stat1 SET stat = '999 9' WHERE tbl = 'organization';"
                                        "INSERT INTO sqlite_stat1 VALUES ('document', 'document_by_municipality', '77 7')",
                                 NULL, NULL, NULL), SQLITE_OK);
@@ -362,12 +322,12 @@ static void statistics_refreshed_where_written(void **state) {
                                "p1,sch1,teacher,1980,2003\n", opt, &r, err, sizeof err), 0);
   import_report_free(&r);
   /* staff and its spans analysed; organization's stand; document's (an empty table) refreshed away */
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'staff' AND stat LIKE '1 %'"), 2);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'employment'"), 2);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization' AND stat = '999 9'"), 2);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'document'"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'staff' AND stat LIKE '1 %'"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'employment'"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organization' AND stat = '999 9'"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'document'"), 0);
   load_organizations(f);
-  assert_string_equal(text(f->db, "SELECT stat FROM sqlite_stat1 WHERE idx = 'organization_by_municipality'", buf,
+  assert_string_equal(support_text(f->db, "SELECT stat FROM sqlite_stat1 WHERE idx = 'organization_by_municipality'", buf,
                            sizeof buf), "3 3");
 }
 
@@ -376,7 +336,7 @@ static void first_import_keeps_every_index(void **state) {
   static const char schema[] = "SELECT group_concat(name || ':' || sql, ';') FROM (SELECT name, sql FROM sqlite_schema"
                                " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)";
   char before[8192], after[8192];
-  text(f->db, schema, before, sizeof before);
+  support_text(f->db, schema, before, sizeof before);
   assert_non_null(strstr(before, "organization_by_municipality"));
   assert_non_null(strstr(before, "employment_by_organization"));
   import_report r;
@@ -385,17 +345,17 @@ static void first_import_keeps_every_index(void **state) {
   assert_int_equal(import_text(f, "organizations", "bad.csv", "id,name,kind,municipality\nx1,МОУ СОШ,spaceship,emz\n",
                                opt, &r, err, sizeof err), 1);
   import_report_free(&r);
-  assert_string_equal(text(f->db, schema, after, sizeof after), before);
+  assert_string_equal(support_text(f->db, schema, after, sizeof after), before);
   load_organizations(f);
   assert_int_equal(import_text(f, "staff", "staff.csv",
                                "id,organization_id,position,birth_year,career_start_year\np1,sch1,teacher,1980,2003\n"
                                "p2,sch2,head,1970,1995\n", opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, schema, after, sizeof after), before);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff INDEXED BY staff_by_organization WHERE organization_id = 'sch2'"), 1);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM employment INDEXED BY employment_by_organization"
+  assert_string_equal(support_text(f->db, schema, after, sizeof after), before);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff INDEXED BY staff_by_organization WHERE organization_id = 'sch2'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM employment INDEXED BY employment_by_organization"
                                 " WHERE organization_id = 'sch1'"), 1);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM organization INDEXED BY organization_by_municipality"
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM organization INDEXED BY organization_by_municipality"
                                 " WHERE municipality = 'emz'"), 3);
 }
 
@@ -411,7 +371,7 @@ static void missing_columns_and_municipality_default(void **state) {
   assert_int_equal(store_meta_set(f->db, "municipality", "emz", err, sizeof err), 0);
   assert_int_equal(import_text(f, "organizations", "o.csv", "id,name,kind\nx1,X,school\n", opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT municipality FROM organization WHERE id='x1'", buf, sizeof buf), "emz");
+  assert_string_equal(support_text(f->db, "SELECT municipality FROM organization WHERE id='x1'", buf, sizeof buf), "emz");
   assert_int_equal(import_text(f, "staff", "s.csv", "id,organization_id,birth_year,career_start_year\np,x1,1980,2000\n",
                                opt, &r, err, sizeof err), -1);
   assert_non_null(strstr(err, "s.csv:1: missing required column 'position' (in Russian: 'должность')"));
@@ -456,7 +416,7 @@ static void repeated_values_read_the_same(void **state) {
                                (import_options){.skip_invalid = 1}, &r, err, sizeof err), 0);
   assert_int_equal(r.rejected, 2);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT group_concat(id || ':' || position || ':' || COALESCE(subject, '-') || ':'"
+  assert_string_equal(support_text(f->db, "SELECT group_concat(id || ':' || position || ':' || COALESCE(subject, '-') || ':'"
                                   " || COALESCE(extra ->> '$.position', '-'), ' ') FROM (SELECT * FROM staff ORDER BY id)",
                            buf, sizeof buf),
                       "p1:teacher:-:- p2:teacher:Математика:Учитель математики p3:teacher:-:-"
@@ -475,7 +435,7 @@ static void staff_list_phrases(void **state) {
                                "s1,МБОУ СОШ № 5,МБОУ,emz\nd1,МАДОУ Детский сад № 3,МАДОУ,emz\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT kind FROM organization WHERE id='d1'", buf, sizeof buf), "preschool");
+  assert_string_equal(support_text(f->db, "SELECT kind FROM organization WHERE id='d1'", buf, sizeof buf), "preschool");
   assert_int_equal(import_text(f, "staff", "staff.csv",
                                "Код,Код ОО,Должность,Год рождения,Год начала педагогической деятельности,Предмет\n"
                                "p1,s1,Учитель математики,1990,2015,\n"
@@ -484,19 +444,19 @@ static void staff_list_phrases(void **state) {
                                "p4,s1,Учитель-логопед,1980,2004,\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p1'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p1'", buf, sizeof buf),
                       "teacher/Математика");
-  assert_string_equal(text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p1'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p1'", buf, sizeof buf),
                       "Учитель математики");
-  assert_string_equal(text(f->db, "SELECT position || '/' || (subject IS NULL) FROM staff WHERE id='p2'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT position || '/' || (subject IS NULL) FROM staff WHERE id='p2'", buf, sizeof buf),
                       "deputy/1");
-  assert_string_equal(text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p2'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT extra ->> '$.Должность' FROM staff WHERE id='p2'", buf, sizeof buf),
                       "Заместитель директора по УВР");
   /* the file's own subject column wins over the phrase */
-  assert_string_equal(text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p3'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT position || '/' || subject FROM staff WHERE id='p3'", buf, sizeof buf),
                       "teacher/Литература");
   /* a label that is itself a position is not a phrase */
-  assert_string_equal(text(f->db, "SELECT position || '/' || (extra IS NULL) FROM staff WHERE id='p4'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT position || '/' || (extra IS NULL) FROM staff WHERE id='p4'", buf, sizeof buf),
                       "speech_therapist/1");
   /* a position that is no phrase of a known one is refused, naming the nearest */
   assert_int_equal(import_text(f, "staff", "bad.csv",
@@ -524,17 +484,17 @@ static void personal_data_refused_or_dropped(void **state) {
   assert_non_null(strstr(err, "--drop-personal"));
   assert_null(strstr(err, "Иванова"));
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff"), 0);
   /* with drop_personal the rest is imported and the dropped columns are named */
   opt.drop_personal = 1;
   if (import_text(f, "staff", "staff.csv", with_names, opt, &r, err, sizeof err) != 0) fail_msg("%s", err);
   assert_string_equal(r.dropped, "ФИО, Телефон");
   assert_int_equal(r.inserted, 2);
   import_report_free(&r);
-  assert_int_equal(count(f->db, "SELECT birth_year FROM staff WHERE id = 'p1'"), 1990);
-  assert_string_equal(text(f->db, "SELECT extra FROM staff WHERE id = 'p1'", buf, sizeof buf),
+  assert_int_equal(support_count(f->db, "SELECT birth_year FROM staff WHERE id = 'p1'"), 1990);
+  assert_string_equal(support_text(f->db, "SELECT extra FROM staff WHERE id = 'p1'", buf, sizeof buf),
                       "{\"Примечание\":\"молодой специалист\"}");
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE extra LIKE '%Иванова%' OR extra LIKE '%351%'"
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff WHERE extra LIKE '%Иванова%' OR extra LIKE '%351%'"
                                 " OR extra LIKE '%Петров%'"), 0);
   /* a column the schema does not know is refused by its values: a name, an e-mail, a СНИЛС */
   opt.drop_personal = 0;
@@ -620,14 +580,14 @@ static void references_refused_without_sqlite_foreign_keys(void **state) {
                     "organization_id: no organization with this id in the store; import it first (sch9)");
   one_bad_reference(f, "registries", "registry,staff_id,from_date\nmentor,p1,2023-01-10\nmentor,p9,2023-01-10\n",
                     "staff_id: no staff with this id in the store; import it first (p9)");
-  assert_int_equal(count(f->db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'p1'"), 1);
-  assert_int_equal(count(f->db, "PRAGMA foreign_keys"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM employment WHERE staff_id = 'p1'"), 1);
+  assert_int_equal(support_count(f->db, "PRAGMA foreign_keys"), 1);
   /* a connection that had them off keeps them off */
   assert_int_equal(sqlite3_exec(f->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), SQLITE_OK);
   one_bad_reference(f, "activities", "id,staff_id,kind,date\na3,p1,course,2023-01-11\na4,p8,course,2023-01-10\n",
                     "staff_id: no staff with this id in the store; import it first (p8)");
-  assert_int_equal(count(f->db, "PRAGMA foreign_keys"), 0);
+  assert_int_equal(support_count(f->db, "PRAGMA foreign_keys"), 0);
 }
 
 static void events_participation_and_registries(void **state) {
@@ -646,7 +606,7 @@ static void events_participation_and_registries(void **state) {
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
   /* the stage takes its competition's kind */
-  assert_string_equal(text(f->db, "SELECT kind || '/' || level || '/' || parent_id FROM event WHERE id = 'c1-m'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT kind || '/' || level || '/' || parent_id FROM event WHERE id = 'c1-m'", buf, sizeof buf),
                       "competition/municipal/c1");
   assert_int_equal(import_text(f, "participation", "part.csv",
                                "Код мероприятия;Код работника;Код ОО;Результат;Номинация\n"
@@ -654,7 +614,7 @@ static void events_participation_and_registries(void **state) {
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
   /* a participation without a date is dated by its event, without a role is a participant's */
-  assert_string_equal(text(f->db, "SELECT date || '/' || role || '/' || result FROM participation WHERE staff_id = 't1'",
+  assert_string_equal(support_text(f->db, "SELECT date || '/' || role || '/' || result FROM participation WHERE staff_id = 't1'",
                            buf, sizeof buf), "2023-02-10/participant/winner");
   assert_int_equal(import_text(f, "participation", "bad.csv", "event_id,result\nc1-m,winner\nc9,winner\n",
                                opt, &r, err, sizeof err), 1);
@@ -666,7 +626,7 @@ static void events_participation_and_registries(void **state) {
                                "Наставляемые;t1;m1;01.09.2022;30.06.2023\nнаставник;m1;;01.09.2022;\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT group_concat(registry || ':' || staff_id, ' ') FROM"
+  assert_string_equal(support_text(f->db, "SELECT group_concat(registry || ':' || staff_id, ' ') FROM"
                                   " (SELECT * FROM registry_member ORDER BY registry)", buf, sizeof buf),
                       "mentee:t1 mentor:m1");
   assert_int_equal(import_text(f, "registries", "reg2.csv", "registry,staff_id,from_date,to_date\n"
@@ -727,10 +687,10 @@ static void staff_from_a_workbook(void **state) {
   snprintf(want, sizeof want, "%s.rejected.xlsx", path);
   assert_string_equal(r.rejected_path, want);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT position || '|' || subject || '|' || birth_year || '|' || career_start_year FROM staff WHERE id = '1001'",
+  assert_string_equal(support_text(f->db, "SELECT position || '|' || subject || '|' || birth_year || '|' || career_start_year FROM staff WHERE id = '1001'",
                            buf, sizeof buf), "teacher|Математика|1980|2005");
-  assert_string_equal(text(f->db, "SELECT from_date FROM employment WHERE staff_id = '1001'", buf, sizeof buf), "2023-02-15");
-  assert_string_equal(text(f->db, "SELECT json_extract(extra, '$.Примечание') FROM staff WHERE id = '1001'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT from_date FROM employment WHERE staff_id = '1001'", buf, sizeof buf), "2023-02-15");
+  assert_string_equal(support_text(f->db, "SELECT json_extract(extra, '$.Примечание') FROM staff WHERE id = '1001'", buf, sizeof buf),
                       "классный руководитель");
 
   xlsx_reader *x;
@@ -768,7 +728,7 @@ static void real_hr_values(void **state) {
                                "o12;Институт;ГАУ ДПО;emz\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization ORDER BY CAST(substr(id, 2) AS INTEGER))",
+  assert_string_equal(support_text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization ORDER BY CAST(substr(id, 2) AS INTEGER))",
                            buf, sizeof buf),
                       "preschool preschool preschool school school school school school additional additional vocational dpo");
   /* no kind column: the legal form at the start of the name tells it */
@@ -778,7 +738,7 @@ static void real_hr_values(void **state) {
                                "n4;ЧОУ ДПО «Учебный центр»;emz\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization WHERE id LIKE 'n%' ORDER BY id)",
+  assert_string_equal(support_text(f->db, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM organization WHERE id LIKE 'n%' ORDER BY id)",
                            buf, sizeof buf), "preschool school additional dpo");
   assert_int_equal(import_text(f, "organizations", "unknown.csv", "Код;Наименование;Муниципалитет\nn9;Гимназия без формы;emz\nn8;Клуб;emz\n",
                                opt, &r, err, sizeof err), 1);
@@ -799,36 +759,36 @@ static void real_hr_values(void **state) {
                                "h9;o5;Преподаватель-организатор ОБЗР;1983;2007;01.09.2024\n",
                                opt, &r, err, sizeof err), 0);
   import_report_free(&r);
-  assert_string_equal(text(f->db, "SELECT group_concat(id || '=' || position || '/' || coalesce(subject, '') || '/' || birth_year, ' ')"
+  assert_string_equal(support_text(f->db, "SELECT group_concat(id || '=' || position || '/' || coalesce(subject, '') || '/' || birth_year, ' ')"
                                   " FROM (SELECT * FROM staff ORDER BY id)", buf, sizeof buf),
                       "h1=teacher/Математика/1980 h2=speech_therapist//1990 h3=additional_educator//1985 h4=senior_educator//1970 "
                       "h5=deputy//1975 h6=teacher/Математика, Информатика/1988 h7=coach//1979 h8=head//1965 "
                       "h9=life_safety_organizer//1983");
-  assert_string_equal(text(f->db, "SELECT group_concat(from_date, ' ') FROM (SELECT from_date FROM employment WHERE staff_id IN ('h1', 'h2', 'h3') ORDER BY staff_id)",
+  assert_string_equal(support_text(f->db, "SELECT group_concat(from_date, ' ') FROM (SELECT from_date FROM employment WHERE staff_id IN ('h1', 'h2', 'h3') ORDER BY staff_id)",
                            buf, sizeof buf), "2023-02-15 2023-09-01 2020-09-01");
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, setup, teardown),
-    cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, setup, teardown),
-    cmocka_unit_test_setup_teardown(repeated_workers_across_batches, setup, teardown),
-    cmocka_unit_test_setup_teardown(statistics_refreshed_where_written, setup, teardown),
-    cmocka_unit_test_setup_teardown(first_import_keeps_every_index, setup, teardown),
-    cmocka_unit_test_setup_teardown(staff_from_a_workbook, setup, teardown),
-    cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, setup, teardown),
-    cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, setup, teardown),
-    cmocka_unit_test_setup_teardown(skip_invalid_sets_rows_aside, setup, teardown),
-    cmocka_unit_test_setup_teardown(dry_run_writes_nothing, setup, teardown),
-    cmocka_unit_test_setup_teardown(activities_without_ids_do_not_duplicate, setup, teardown),
-    cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, setup, teardown),
-    cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, setup, teardown),
-    cmocka_unit_test_setup_teardown(staff_list_phrases, setup, teardown),
-    cmocka_unit_test_setup_teardown(real_hr_values, setup, teardown),
-    cmocka_unit_test_setup_teardown(repeated_values_read_the_same, setup, teardown),
-    cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, setup, teardown),
-    cmocka_unit_test_setup_teardown(events_participation_and_registries, setup, teardown),
-    cmocka_unit_test_setup_teardown(references_refused_without_sqlite_foreign_keys, setup, teardown),
+    cmocka_unit_test_setup_teardown(organizations_then_reimport_updates, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(repeated_ids_name_their_first_line, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(repeated_workers_across_batches, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(statistics_refreshed_where_written, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(first_import_keeps_every_index, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(staff_from_a_workbook, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(russian_headers_in_windows_1251, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(invalid_rows_leave_the_store_unchanged, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(skip_invalid_sets_rows_aside, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(dry_run_writes_nothing, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(activities_without_ids_do_not_duplicate, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(missing_columns_and_municipality_default, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(header_only_file_imports_nothing, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(staff_list_phrases, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(real_hr_values, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(repeated_values_read_the_same, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(events_participation_and_registries, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(references_refused_without_sqlite_foreign_keys, support_store_setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

@@ -17,18 +17,14 @@
 #include "store.h"
 #include "support.h"
 
-typedef struct fixture {
-  char *dir;
-  char path[512];
-  sqlite3 *db;
-} fixture;
+/* The store each test starts from (support.h). */
+typedef support_store fixture;
 
+/* The store with three organizations of two municipalities, their staff and two activities. */
 static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  f->dir = support_tempdir();
-  snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+  if (support_store_setup(state) != 0) return -1;
+  fixture *f = *state;
   char err[512];
-  if (store_open(f->path, 1, &f->db, err, sizeof err) != 0) return -1;
   const char *rows =
       "INSERT INTO organization VALUES ('a1','A1','school','alpha',NULL),"
       " ('a2','A2','school','alpha',NULL), ('b1','B1','school','beta',NULL);"
@@ -38,36 +34,22 @@ static int setup(void **state) {
       " SELECT id, organization_id, position, '2000-01-01', 'career_start' FROM staff;"
       "INSERT INTO activity (id, staff_id, kind, date) VALUES ('x1','s1','diagnostic','2023-01-01'),"
       " ('x2','s3','diagnostic','2023-01-01');";
-  if (store_exec(f->db, rows, err, sizeof err) != 0) return -1;
-  *state = f;
+  if (store_exec(f->db, rows, err, sizeof err) != 0) {
+    fprintf(stderr, "setup: %s\n", err);
+    support_store_teardown(state);
+    return -1;
+  }
   return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
-  free(f);
-  return 0;
-}
-
-static long long count(sqlite3 *db, const char *sql) {
-  sqlite3_stmt *st;
-  long long n = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
 }
 
 static void schema_is_current_and_reopen_is_idempotent(void **state) {
   fixture *f = *state;
-  assert_int_equal(count(f->db, "PRAGMA user_version"), store_schema_version());
-  assert_int_equal(count(f->db, "PRAGMA foreign_keys"), 1);
+  assert_int_equal(support_count(f->db, "PRAGMA user_version"), store_schema_version());
+  assert_int_equal(support_count(f->db, "PRAGMA foreign_keys"), 1);
   sqlite3 *again;
   char err[512];
   assert_int_equal(store_open(f->path, 0, &again, err, sizeof err), 0);
-  assert_int_equal(count(again, "SELECT count(*) FROM organization"), 3);
+  assert_int_equal(support_count(again, "SELECT count(*) FROM organization"), 3);
   sqlite3_close(again);
 }
 
@@ -261,10 +243,10 @@ static void view_refuses_every_write(void **state) {
     sqlite3_finalize(st);
     rule_view_close(v);
   }
-  assert_int_equal(count(f->db, "SELECT count(*) FROM organization"), 3);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM staff WHERE position = 'head'"), 1);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM activity"), 2);
-  assert_int_equal(count(f->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'evil'"), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM organization"), 3);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM staff WHERE position = 'head'"), 1);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM activity"), 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'evil'"), 0);
 }
 
 /* Another program's database, and a store of a newer pdmon, are refused
@@ -279,7 +261,7 @@ static void foreign_and_newer_files_are_left_untouched(void **state) {
   assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
   assert_non_null(strstr(err, "not a pdmon store"));
   assert_int_equal(store_open(path, 1, &db, err, sizeof err), -1);
-  assert_int_equal(count(other, "SELECT count(*) FROM sqlite_schema"), 1);
+  assert_int_equal(support_count(other, "SELECT count(*) FROM sqlite_schema"), 1);
   assert_int_equal(store_exec(other, "DROP TABLE accounts; PRAGMA user_version = 99; PRAGMA application_id = 1885629806",
                               err, sizeof err), 0);
   assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
@@ -296,7 +278,7 @@ static void foreign_and_newer_files_are_left_untouched(void **state) {
   assert_int_equal(store_open(path, 0, &db, err, sizeof err), -1);
   assert_non_null(strstr(err, "pdmon init"));
   assert_int_equal(store_open(path, 1, &db, err, sizeof err), 0);
-  assert_int_equal(count(db, "PRAGMA application_id"), 1885629806);
+  assert_int_equal(support_count(db, "PRAGMA application_id"), 1885629806);
   sqlite3_close(db);
 }
 
@@ -394,17 +376,17 @@ static void every_foreign_key_has_an_index(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(schema_is_current_and_reopen_is_idempotent, setup, teardown),
-    cmocka_unit_test_setup_teardown(newer_store_is_refused, setup, teardown),
-    cmocka_unit_test_setup_teardown(missing_store_is_not_created_without_init, setup, teardown),
-    cmocka_unit_test_setup_teardown(meta_round_trip, setup, teardown),
-    cmocka_unit_test_setup_teardown(view_holds_one_municipality_whatever_the_sql, setup, teardown),
-    cmocka_unit_test_setup_teardown(view_never_reads_the_core_tables, setup, teardown),
-    cmocka_unit_test_setup_teardown(the_store_chooses_the_municipality, setup, teardown),
-    cmocka_unit_test_setup_teardown(view_refuses_every_write, setup, teardown),
-    cmocka_unit_test_setup_teardown(foreign_and_newer_files_are_left_untouched, setup, teardown),
-    cmocka_unit_test_setup_teardown(second_writer_waits, setup, teardown),
-    cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, teardown),
+    cmocka_unit_test_setup_teardown(schema_is_current_and_reopen_is_idempotent, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(newer_store_is_refused, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(missing_store_is_not_created_without_init, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(meta_round_trip, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(view_holds_one_municipality_whatever_the_sql, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(view_never_reads_the_core_tables, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(the_store_chooses_the_municipality, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(view_refuses_every_write, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(foreign_and_newer_files_are_left_untouched, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(second_writer_waits, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -21,10 +21,8 @@
 #include "vocabulary.h"
 #include "xlsx_reader.h"
 
-typedef struct fixture {
-  char *dir;
-  sqlite3 *db;
-} fixture;
+/* The store each test starts from (support.h). */
+typedef support_store fixture;
 
 /* What an office types for a field: a code of a vocabulary (written as the
  * Russian name the drop-down shows), an ISO date (typed into a date cell),
@@ -53,34 +51,6 @@ static const value filled[] = {
     {"participation", "role", "participant"}, {"participation", "result", "winner"},
     {"registries", "registry", "mentor"}, {"registries", "staff_id", "t1"}, {"registries", "from_date", "2023-09-01"},
 };
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  f->dir = support_tempdir();
-  char path[512], err[512];
-  snprintf(path, sizeof path, "%s/store.db", f->dir);
-  if (store_open(path, 1, &f->db, err, sizeof err) != 0) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sqlite3_close(f->db);
-  support_remove_tree(f->dir);
-  free(f);
-  return 0;
-}
-
-static const char *text(sqlite3 *db, const char *sql, char *buf, size_t len) {
-  sqlite3_stmt *st;
-  buf[0] = '\0';
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return buf;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return buf;
-}
 
 /* The value an office types for field of entity, or NULL. */
 static const char *value_for(const char *entity, const char *field) {
@@ -261,18 +231,18 @@ static void every_entity_round_trips_in_a_workbook(void **state) {
     import_report_free(&r);
   }
   char buf[512];
-  assert_string_equal(text(f->db, "SELECT kind || '|' || name FROM organization WHERE id = 'sch1'", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT kind || '|' || name FROM organization WHERE id = 'sch1'", buf, sizeof buf),
                       "school|МБОУ «СОШ № 1»");
-  assert_string_equal(text(f->db, "SELECT position || '|' || birth_year || '|' || qualification_category || '|' || "
+  assert_string_equal(support_text(f->db, "SELECT position || '|' || birth_year || '|' || qualification_category || '|' || "
                                   "education_matches_profile FROM staff WHERE id = 't1'", buf, sizeof buf),
                       "teacher|1985|first|1");
-  assert_string_equal(text(f->db, "SELECT from_date FROM employment WHERE staff_id = 't1'", buf, sizeof buf), "2015-09-01");
-  assert_string_equal(text(f->db, "SELECT kind || '|' || date || '|' || hours FROM activity", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT from_date FROM employment WHERE staff_id = 't1'", buf, sizeof buf), "2015-09-01");
+  assert_string_equal(support_text(f->db, "SELECT kind || '|' || date || '|' || hours FROM activity", buf, sizeof buf),
                       "diagnostic|2023-10-02|36.0");
-  assert_string_equal(text(f->db, "SELECT start_date FROM community WHERE id = 'c1'", buf, sizeof buf), "2022-09-01");
-  assert_string_equal(text(f->db, "SELECT date || '|' || number FROM document", buf, sizeof buf), "2023-08-30|153/1");
-  assert_string_equal(text(f->db, "SELECT role || '|' || result FROM participation", buf, sizeof buf), "participant|winner");
-  assert_string_equal(text(f->db, "SELECT registry || '|' || from_date FROM registry_member", buf, sizeof buf),
+  assert_string_equal(support_text(f->db, "SELECT start_date FROM community WHERE id = 'c1'", buf, sizeof buf), "2022-09-01");
+  assert_string_equal(support_text(f->db, "SELECT date || '|' || number FROM document", buf, sizeof buf), "2023-08-30|153/1");
+  assert_string_equal(support_text(f->db, "SELECT role || '|' || result FROM participation", buf, sizeof buf), "participant|winner");
+  assert_string_equal(support_text(f->db, "SELECT registry || '|' || from_date FROM registry_member", buf, sizeof buf),
                       "mentor|2023-09-01");
 }
 
@@ -315,7 +285,7 @@ static void csv_template_round_trips(void **state) {
   assert_int_equal(r.inserted, 1);
   import_report_free(&r);
   char buf[64];
-  assert_string_equal(text(f->db, "SELECT kind FROM organization WHERE id = 'd5'", buf, sizeof buf), "preschool");
+  assert_string_equal(support_text(f->db, "SELECT kind FROM organization WHERE id = 'd5'", buf, sizeof buf), "preschool");
   /* a failed write leaves nothing behind, not half a file */
   snprintf(path, sizeof path, "%s/no-such-folder/staff.xlsx", f->dir);
   assert_int_equal(template_write(entity_find("staff"), TEMPLATE_XLSX, path, err, sizeof err), -1);
@@ -324,9 +294,9 @@ static void csv_template_round_trips(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(every_entity_round_trips_in_a_workbook, setup, teardown),
+      cmocka_unit_test_setup_teardown(every_entity_round_trips_in_a_workbook, support_store_setup, support_store_teardown),
       cmocka_unit_test(headers_are_the_importers_own),
-      cmocka_unit_test_setup_teardown(csv_template_round_trips, setup, teardown),
+      cmocka_unit_test_setup_teardown(csv_template_round_trips, support_store_setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("template", tests, NULL, NULL);
 }
