@@ -56,6 +56,41 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t err
   return st;
 }
 
+/* Prepares the statement a loop reads (read_sql) and the one it writes each row
+ * with (write_sql) into *rd and *wr; 0, or -1 with err and neither left. */
+static int prepare_pair(sqlite3 *db, const char *read_sql, const char *write_sql, sqlite3_stmt **rd, sqlite3_stmt **wr,
+                        char *err, size_t errlen) {
+  *rd = prepare(db, read_sql, err, errlen);
+  *wr = *rd ? prepare(db, write_sql, err, errlen) : NULL;
+  if (*wr) return 0;
+  sqlite3_finalize(*rd);
+  *rd = NULL;
+  return -1;
+}
+
+/* Steps a writing statement once and makes it ready for the next row
+ * (reset, bindings cleared); 0, or -1 with the store's message. */
+static int step_write(sqlite3 *db, sqlite3_stmt *wr, char *err, size_t errlen) {
+  int rc = sqlite3_step(wr) == SQLITE_DONE ? 0 : -1;
+  if (rc) snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  sqlite3_reset(wr);
+  sqlite3_clear_bindings(wr);
+  return rc;
+}
+
+/* Ends a loop over rd that wrote with wr: a read that stopped (last step) before
+ * SQLITE_DONE is the error when there was none yet (rc 0); both are finalized.
+ * Returns the loop's status. */
+static int finish_pair(sqlite3 *db, sqlite3_stmt *rd, int last, sqlite3_stmt *wr, int rc, char *err, size_t errlen) {
+  if (rc == 0 && last != SQLITE_DONE) {
+    snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+    rc = -1;
+  }
+  sqlite3_finalize(rd);
+  sqlite3_finalize(wr);
+  return rc;
+}
+
 /* Runs sql, whose parameter ?1 (if any) is the integer a. */
 static int run_int(sqlite3 *db, const char *sql, long long a, char *err, size_t errlen) {
   sqlite3_stmt *st = prepare(db, sql, err, errlen);
@@ -100,17 +135,15 @@ static void pack_of_cycle(const rejudge_options *opt, const char *municipality, 
 /* Fills rj_cycle with the cycles to re-judge and their packs; closed and
  * not-yet-run cycles are left out (counted), or refused when named. */
 static int choose_cycles(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum, char *err, size_t errlen) {
-  sqlite3_stmt *st = prepare(db, "SELECT id, municipality, period, state, pack_dir FROM cycle"
-                                 " WHERE ?1 = 0 OR id = ?1 ORDER BY municipality, period", err, errlen);
-  sqlite3_stmt *ins = st ? prepare(db, "INSERT INTO rj_cycle (id, municipality, period, pack_dir) VALUES (?, ?, ?, ?)",
-                                   err, errlen) : NULL;
-  if (!ins) {
-    sqlite3_finalize(st);
+  sqlite3_stmt *st, *ins;
+  if (prepare_pair(db, "SELECT id, municipality, period, state, pack_dir FROM cycle"
+                       " WHERE ?1 = 0 OR id = ?1 ORDER BY municipality, period",
+                   "INSERT INTO rj_cycle (id, municipality, period, pack_dir) VALUES (?, ?, ?, ?)", &st, &ins, err,
+                   errlen) != 0)
     return -1;
-  }
   sqlite3_bind_int64(st, 1, opt->cycle);
-  int rc = 0, found = 0;
-  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+  int rc = 0, found = 0, step = SQLITE_DONE;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     found++;
     long long id = sqlite3_column_int64(st, 0);
     const char *municipality = (const char *)sqlite3_column_text(st, 1);
@@ -141,15 +174,10 @@ static int choose_cycles(sqlite3 *db, const rejudge_options *opt, rejudge_summar
     sqlite3_bind_text(ins, 2, municipality, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(ins, 3, period);
     sqlite3_bind_text(ins, 4, dir, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(ins) != SQLITE_DONE) {
-      snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-      rc = -1;
-    }
-    sqlite3_reset(ins);
+    rc = step_write(db, ins, err, errlen);
     sum->cycles++;
   }
-  sqlite3_finalize(st);
-  sqlite3_finalize(ins);
+  rc = finish_pair(db, st, step, ins, rc, err, errlen);
   if (rc == 0 && opt->cycle && !found) {
     snprintf(err, errlen, _("no cycle %lld in the store"), opt->cycle);
     rc = 1;
@@ -247,12 +275,7 @@ static int plan_group(judge_job *job) {
     lua_getfield(L, e, "advised");
     sqlite3_bind_int(ins, 6, lua_toboolean(L, -1));
     lua_pop(L, 3);
-    if (sqlite3_step(ins) != SQLITE_DONE) {
-      snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
-      rc = -1;
-    }
-    sqlite3_reset(ins);
-    sqlite3_clear_bindings(ins);
+    rc = step_write(job->db, ins, job->err, job->errlen);
   }
   sqlite3_finalize(ins);
   lua_settop(L, ctx - 1);
@@ -289,8 +312,7 @@ static int collect_rows(judge_job *job, const char *missing_prefix) {
   if (!st) return -1;
   sqlite3_bind_int(st, 1, job->grp);
   sqlite3_bind_text(st, 2, missing_prefix, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-  if (rc) snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
+  int rc = step_write(job->db, st, job->err, job->errlen);
   sqlite3_finalize(st);
   return rc;
 }
@@ -324,27 +346,20 @@ static int store_verdict(judge_job *job, sqlite3_stmt *ins, const char *key, int
     lua_pop(L, 1);
     bind_year(L, ins, 18, row, "base_asked");
   }
-  int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
-  if (rc) snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
-  sqlite3_reset(ins);
-  sqlite3_clear_bindings(ins);
-  return rc;
+  return step_write(job->db, ins, job->err, job->errlen);
 }
 
 /* Judges each distinct key of the group once, through dsl.rejudge. */
 static int judge_keys(judge_job *job) {
   lua_State *L = sandbox_lua(job->p.sb);
-  sqlite3_stmt *st = prepare(job->db, "SELECT key, indicator, total, organization, kind, cur, den0, base_year,"
-                                      " base_value, since, cum, missing, base_asked FROM rj_src WHERE grp = ?1 GROUP BY key",
-                             job->err, job->errlen);
-  sqlite3_stmt *ins = st ? prepare(job->db, "INSERT INTO rj_verdict VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-                                            " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", job->err, job->errlen) : NULL;
-  if (!ins) {
-    sqlite3_finalize(st);
+  sqlite3_stmt *st, *ins;
+  if (prepare_pair(job->db, "SELECT key, indicator, total, organization, kind, cur, den0, base_year,"
+                            " base_value, since, cum, missing, base_asked FROM rj_src WHERE grp = ?1 GROUP BY key",
+                   "INSERT INTO rj_verdict VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                   " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", &st, &ins, job->err, job->errlen) != 0)
     return -1;
-  }
   sqlite3_bind_int(st, 1, job->grp);
-  int rc = 0, step;
+  int rc = 0, step = SQLITE_DONE;
   int top = lua_gettop(L);
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     pack_push_call(&job->p, "rejudge");
@@ -375,13 +390,7 @@ static int judge_keys(judge_job *job) {
     lua_settop(L, top);
     job->groups++;
   }
-  if (rc == 0 && step != SQLITE_DONE) {
-    snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
-    rc = -1;
-  }
-  sqlite3_finalize(st);
-  sqlite3_finalize(ins);
-  return rc;
+  return finish_pair(job->db, st, step, ins, rc, job->err, job->errlen);
 }
 
 /* The pairs of the group whose targets changed since they were judged (the
@@ -390,22 +399,20 @@ static int judge_keys(judge_job *job) {
  * targets did not change, most pairs of a store, are only counted, in the same
  * pass (never stored, never read again). */
 static int pair_group(judge_job *job) {
-  sqlite3_stmt *st = prepare(job->db,
+  sqlite3_stmt *st, *ins;
+  if (prepare_pair(job->db,
       "SELECT x.id, x.indicator, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = x.targets THEN 'same'"
       " WHEN j.formula <> x.formula THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised,"
       " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
       " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.by_id, p.advised,"
       " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"
       " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"
-      " LEFT JOIN cycle_judgement j ON j.id = x.jid", job->err, job->errlen);
-  sqlite3_stmt *ins = st ? prepare(job->db, "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id,"
-                                            " advised) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job->err, job->errlen) : NULL;
-  if (!ins) {
-    sqlite3_finalize(st);
+      " LEFT JOIN cycle_judgement j ON j.id = x.jid",
+      "INSERT INTO rj_pair (cycle_id, indicator, grp, state, targets, formula, by_id, advised)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, &ins, job->err, job->errlen) != 0)
     return -1;
-  }
   sqlite3_bind_int(st, 1, job->grp);
-  int rc = 0, step;
+  int rc = 0, step = SQLITE_DONE;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *state = (const char *)sqlite3_column_text(st, 2);
     if (!strcmp(state, "same")) {
@@ -418,19 +425,9 @@ static int pair_group(judge_job *job) {
     sqlite3_bind_value(ins, 2, sqlite3_column_value(st, 1));
     sqlite3_bind_int(ins, 3, job->grp);
     for (int c = 2; c <= 6; c++) sqlite3_bind_value(ins, c + 2, sqlite3_column_value(st, c));
-    if (sqlite3_step(ins) != SQLITE_DONE) {
-      snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
-      rc = -1;
-    }
-    sqlite3_reset(ins);
+    rc = step_write(job->db, ins, job->err, job->errlen);
   }
-  if (rc == 0 && step != SQLITE_DONE) {
-    snprintf(job->err, job->errlen, "store: %s", sqlite3_errmsg(job->db));
-    rc = -1;
-  }
-  sqlite3_finalize(st);
-  sqlite3_finalize(ins);
-  return rc;
+  return finish_pair(job->db, st, step, ins, rc, job->err, job->errlen);
 }
 
 /* Judges within a protected call: Lua values are read only here. */
