@@ -257,58 +257,107 @@ typedef struct cycle_source {
   const char *unit;
 } cycle_source;
 
+/* The texts of an indicator that its result rows share (cycle_result_text, schema 14),
+ * and the id of the last set stored: the rows of an indicator come together, so a set
+ * is stored once per indicator, and again only if a row's texts differ (a copy, not a
+ * lookup: the view shows every row its own texts either way). */
+enum { SHARED_TEXTS = 8 };
+typedef struct result_writer {
+  writer *w;
+  sqlite3_stmt *row, *text;
+  long long cycle, text_id;
+  char *last[SHARED_TEXTS]; /* owned; the last set stored, NULL where a text is */
+  int have_last;
+} result_writer;
+
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* Forgets the last set of texts stored. */
+static void forget_texts(result_writer *rw) {
+  for (int t = 0; t < SHARED_TEXTS; t++) {
+    free(rw->last[t]);
+    rw->last[t] = NULL;
+  }
+  rw->have_last = 0;
+}
+
+/* Makes rw->text_id name a stored set of the row's shared texts. */
+static int store_texts(result_writer *rw, const result_row *r) {
+  const char *texts[SHARED_TEXTS] = {r->indicator, r->criterion, r->title, r->unit, r->criterion_title,
+                                     r->source, r->level, r->reading};
+  int same = rw->have_last;
+  for (int t = 0; same && t < SHARED_TEXTS; t++) same = same_text(texts[t], rw->last[t]);
+  if (same) return 0;
+  forget_texts(rw);
+  sqlite3_bind_int64(rw->text, 1, rw->cycle);
+  for (int t = 0; t < SHARED_TEXTS; t++) sqlite3_bind_text(rw->text, t + 2, texts[t], -1, SQLITE_STATIC);
+  if (writer_step(rw->w, rw->text) != 0) return -1;
+  rw->text_id = sqlite3_last_insert_rowid(rw->w->db);
+  for (int t = 0; t < SHARED_TEXTS; t++) {
+    if (!texts[t]) continue;
+    if (!(rw->last[t] = strdup(texts[t]))) {
+      forget_texts(rw);
+      snprintf(rw->w->err, rw->w->errlen, "out of memory");
+      return -1;
+    }
+  }
+  rw->have_last = 1;
+  return 0;
+}
+
 static int store_row(void *ud, const result_row *r) {
-  row_writer *rw = ud;
-  sqlite3_stmt *st = rw->st;
-  const char *texts[] = {r->indicator, r->criterion, r->title, r->unit, r->organization, r->organization_name,
-                         r->breakdown, r->group};
+  result_writer *rw = ud;
+  if (store_texts(rw, r) != 0) return -1;
+  sqlite3_stmt *st = rw->row;
+  const char *texts[] = {r->indicator, r->organization, r->organization_name, r->breakdown, r->group};
   sqlite3_bind_int64(st, 1, rw->cycle);
-  for (int t = 0; t < 8; t++) sqlite3_bind_text(st, t + 2, texts[t], -1, SQLITE_STATIC);
-  if (r->has_value) sqlite3_bind_double(st, 10, r->value);
-  if (r->has_counts) sqlite3_bind_double(st, 11, r->numerator);
-  if (r->has_denominator) sqlite3_bind_double(st, 12, r->denominator);
-  sqlite3_bind_text(st, 13, r->target_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 14, r->target_kind, -1, SQLITE_STATIC);
-  if (r->has_target_value) sqlite3_bind_double(st, 15, r->target_value);
-  sqlite3_bind_text(st, 16, r->target_reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 17, result_status_name(r->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 18, r->message, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 19, r->criterion_title, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 20, r->source, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 21, r->level, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 22, r->reading, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 23, r->target_origin, -1, SQLITE_STATIC);
-  if (r->target_year) sqlite3_bind_int(st, 24, r->target_year);
-  sqlite3_bind_text(st, 25, r->deadline, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 26, r->progress, -1, SQLITE_STATIC);
-  if (r->has_path_value) sqlite3_bind_double(st, 27, r->path_value);
-  if (r->base_year) sqlite3_bind_int(st, 28, r->base_year);
-  if (r->has_base_value) sqlite3_bind_double(st, 29, r->base_value);
-  if (r->has_growth) sqlite3_bind_double(st, 30, r->growth);
-  sqlite3_bind_text(st, 31, r->figure, -1, SQLITE_STATIC);
-  bind_figure(st, 32, r->has_yearly, r->yearly);
-  bind_figure(st, 35, r->has_cumulative, r->cumulative);
-  if (r->has_cumulative) sqlite3_bind_int(st, 38, r->cumulative_since);
-  if (r->base_asked) sqlite3_bind_int(st, 39, r->base_asked);
+  sqlite3_bind_int64(st, 2, rw->text_id);
+  for (int t = 0; t < 5; t++) sqlite3_bind_text(st, t + 3, texts[t], -1, SQLITE_STATIC);
+  if (r->has_value) sqlite3_bind_double(st, 8, r->value);
+  if (r->has_counts) sqlite3_bind_double(st, 9, r->numerator);
+  if (r->has_denominator) sqlite3_bind_double(st, 10, r->denominator);
+  sqlite3_bind_text(st, 11, r->target_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 12, r->target_kind, -1, SQLITE_STATIC);
+  if (r->has_target_value) sqlite3_bind_double(st, 13, r->target_value);
+  sqlite3_bind_text(st, 14, r->target_reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 15, result_status_name(r->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 16, r->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 17, r->target_origin, -1, SQLITE_STATIC);
+  if (r->target_year) sqlite3_bind_int(st, 18, r->target_year);
+  sqlite3_bind_text(st, 19, r->deadline, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 20, r->progress, -1, SQLITE_STATIC);
+  if (r->has_path_value) sqlite3_bind_double(st, 21, r->path_value);
+  if (r->base_year) sqlite3_bind_int(st, 22, r->base_year);
+  if (r->has_base_value) sqlite3_bind_double(st, 23, r->base_value);
+  if (r->has_growth) sqlite3_bind_double(st, 24, r->growth);
+  sqlite3_bind_text(st, 25, r->figure, -1, SQLITE_STATIC);
+  bind_figure(st, 26, r->has_yearly, r->yearly);
+  bind_figure(st, 29, r->has_cumulative, r->cumulative);
+  if (r->has_cumulative) sqlite3_bind_int(st, 32, r->cumulative_since);
+  if (r->base_asked) sqlite3_bind_int(st, 33, r->base_asked);
   return writer_step(rw->w, st);
 }
 
-/* Stores every result row of the evaluation through one statement, as
- * the rows come from the sink. */
+/* Stores every result row of the evaluation through two statements (its
+ * shared texts and the narrow row), as the rows come from the sink. */
 static int store_results(writer *w, long long cycle, const cycle_source *results) {
-  sqlite3_stmt *st = writer_prepare(w, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, unit, organization,"
-                                       " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
-                                       " target_kind, target_value, target_reason, status, message, criterion_title, source,"
-                                       " level, reading, target_origin, target_year, deadline, progress, path_value, base_year,"
-                                       " base_value, growth, figure, yearly_value, yearly_numerator, yearly_denominator,"
-                                       " cumulative_value, cumulative_numerator, cumulative_denominator, cumulative_since,"
-                                       " base_asked)"
-                                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!st) return -1;
-  row_writer rw = {w, st, cycle};
+  result_writer rw = {.w = w, .cycle = cycle};
+  rw.text = writer_prepare(w, "INSERT INTO cycle_result_text (cycle_id, indicator, criterion, title, unit,"
+                              " criterion_title, source, level, reading) VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!rw.text) return -1;
+  rw.row = writer_prepare(w, "INSERT INTO cycle_result_row (cycle_id, text_id, indicator, organization,"
+                             " organization_name, breakdown, grp, value, numerator, denominator, target_text,"
+                             " target_kind, target_value, target_reason, status, message, target_origin, target_year,"
+                             " deadline, progress, path_value, base_year, base_value, growth, figure, yearly_value,"
+                             " yearly_numerator, yearly_denominator, cumulative_value, cumulative_numerator,"
+                             " cumulative_denominator, cumulative_since, base_asked)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!rw.row) return writer_finish(w, rw.text, -1);
   int rc = result_sink_each_row_in(results->sink, results->unit, store_row, &rw) == 0 ? 0 : -1;
   if (rc != 0 && !w->err[0]) snprintf(w->err, w->errlen, "cannot read the evaluation's results");
-  return writer_finish(w, st, rc);
+  forget_texts(&rw);
+  rc = writer_finish(w, rw.text, rc);
+  return writer_finish(w, rw.row, rc);
 }
 
 /* A number as an official reads it, in SQL: two decimals at most, a decimal comma. */
@@ -459,7 +508,8 @@ static int store_advice(writer *w, long long cycle, const cycle_source *results)
 static int store_run(sqlite3 *db, const cycle_ref *c, const cycle_source *results, int statements,
                      const pack_summary *summary, char *err, size_t errlen) {
   static const char *const clear[] = {
-    "DELETE FROM cycle_result WHERE cycle_id = ?1", "DELETE FROM cycle_recommendation WHERE cycle_id = ?1",
+    "DELETE FROM cycle_result_row WHERE cycle_id = ?1", "DELETE FROM cycle_result_text WHERE cycle_id = ?1",
+    "DELETE FROM cycle_recommendation WHERE cycle_id = ?1",
     "DELETE FROM cycle_rating WHERE cycle_id = ?1",
     "DELETE FROM cycle_pack_file WHERE cycle_id = ?1",
     "DELETE FROM cycle_problem WHERE cycle_id = ?1 AND carried_from IS NULL",

@@ -305,7 +305,7 @@ static int collect_rows(judge_job *job, const char *missing_prefix) {
       " quote(base_asked), quote(since), quote(cum), quote(missing)),"
       " total, organization, kind, cur, den0, base_year, base_value, base_asked, since, cum, missing, was, was_text"
       " FROM (SELECT " SOURCE_COLUMNS
-      " FROM rj_pair q CROSS JOIN cycle_result r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
+      " FROM rj_pair q CROSS JOIN cycle_result_row r ON r.cycle_id = q.cycle_id AND r.indicator = q.indicator"
       " LEFT JOIN organization o ON o.id = r.organization"
       " WHERE q.grp = ?1 AND q.state IN ('changed', 'unrecorded') AND r.status NOT IN ('not_applicable', 'error'))",
       job->err, job->errlen);
@@ -403,7 +403,7 @@ static int pair_group(judge_job *job) {
   if (prepare_pair(job->db,
       "SELECT x.id, x.indicator, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = x.targets THEN 'same'"
       " WHEN j.formula <> x.formula THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised,"
-      " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
+      " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
       " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.by_id, p.advised,"
       " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"
       " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"
@@ -613,11 +613,11 @@ static int note_written(sqlite3 *db, sqlite3_stmt *update, char *err, size_t err
   return rc;
 }
 
-/* The re-judged rows into cycle_result, set-based, and only those that
+/* The re-judged rows into cycle_result_row, set-based, and only those that
  * change: a target table whose phrase changed for one kind of organization
  * or for the municipality's total re-judges every row of its indicator and
- * writes only those. A row is about 1.5 KB, so the pages written are the
- * cost: one UPDATE reads each re-judged row once, by rowid in rowid order
+ * writes only those. The pages written are the cost (a row is about 600
+ * bytes since its indicator's texts are kept apart, schema 14; 1.5 KB before): one UPDATE reads each re-judged row once, by rowid in rowid order
  * (a cycle's rows share pages), and writes it only when its verdict changes
  * it (an earlier version copied the new rows into a work table and read
  * every row twice more). OR FAIL: an ABORT would need a statement journal,
@@ -639,7 +639,7 @@ static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
                   " breakdown)", 0, err, errlen) != 0)
     return -1;
   snprintf(sql, sizeof sql,
-           "UPDATE OR FAIL cycle_result AS r SET (%s) = (SELECT " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+           "UPDATE OR FAIL cycle_result_row AS r SET (%s) = (SELECT " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
            " WHERE s.rid = r.rowid) WHERE r.rowid IN (SELECT rid FROM rj_src) AND (%s) IS NOT (SELECT " NEW_ROW
            " FROM rj_src s JOIN rj_verdict v ON v.key = s.key WHERE s.rid = r.rowid)"
            " RETURNING rowid, cycle_id, indicator, organization, breakdown", names, names);

@@ -6,6 +6,27 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Schema 14: the columns of a narrow result row after its key and text_id, and whether
+ * the shared texts t are those of the row x (NULL equal to NULL). */
+#define RESULT_ROW_COLUMNS(x)                                                                                      \
+  x "organization, " x "organization_name, " x "breakdown, " x "grp, " x "value, " x "numerator, " x "denominator, " \
+  x "target_text, " x "target_kind, " x "target_value, " x "target_reason, " x "status, " x "message, "             \
+  x "target_origin, " x "target_year, " x "deadline, " x "progress, " x "path_value, " x "base_year, "              \
+  x "base_value, " x "growth, " x "figure, " x "yearly_value, " x "yearly_numerator, " x "yearly_denominator, "     \
+  x "cumulative_value, " x "cumulative_numerator, " x "cumulative_denominator, " x "cumulative_since, "           \
+  x "base_asked"
+#define RESULT_TEXTS_OF(x)                                                                                         \
+  "t.cycle_id = " x ".cycle_id AND t.indicator = " x ".indicator AND t.criterion IS " x ".criterion"               \
+  " AND t.title IS " x ".title AND t.unit IS " x ".unit AND t.criterion_title IS " x ".criterion_title"            \
+  " AND t.source IS " x ".source AND t.level IS " x ".level AND t.reading IS " x ".reading"
+/* The texts of NEW stored unless a set of them is, in a trigger on the view. */
+#define RESULT_TEXTS_OF_NEW                                                                                        \
+  "INSERT INTO cycle_result_text (cycle_id, indicator, criterion, title, unit, criterion_title, source, level,"   \
+  " reading) SELECT NEW.cycle_id, NEW.indicator, NEW.criterion, NEW.title, NEW.unit, NEW.criterion_title,"         \
+  " NEW.source, NEW.level, NEW.reading WHERE NOT EXISTS (SELECT 1 FROM cycle_result_text t"                       \
+  " WHERE " RESULT_TEXTS_OF("NEW") ");"
+#define RESULT_TEXT_ID_OF_NEW "(SELECT min(t.id) FROM cycle_result_text t WHERE " RESULT_TEXTS_OF("NEW") ")"
+
 /* Each migration moves the schema from version i to i+1; never edit one
  * that has shipped, add the next. */
 static const char *const migrations[] = {
@@ -246,6 +267,55 @@ static const char *const migrations[] = {
    * municipality's cycle of the same period; the only index on cycle led with the
    * municipality, so that comparison read every cycle total of the store, of every period. */
   "CREATE INDEX cycle_by_period ON cycle(period, municipality);",
+  /* 14: narrow result rows. The texts of an indicator (its title, criterion, unit,
+   * source, level and how to read it) were copied into every result row, about 900 of
+   * a row's 1,500 bytes; a re-judgement rewrites every row of an indicator, so those
+   * copies were most of the pages it wrote. They are kept once per cycle and set of
+   * texts (cycle_result_text) and a row names them (text_id). The rows keep their rowids
+   * and the view cycle_result shows them in the old shape, in the old column order,
+   * and their rowid as a last column named rowid (a view has none of its own): every
+   * reader reads what it read. text_id declares no foreign key: the texts of a cycle are
+   * deleted with its rows, and the key would need an index on every row. */
+  "CREATE TABLE cycle_result_text ("
+  "  id INTEGER PRIMARY KEY, cycle_id INTEGER NOT NULL REFERENCES cycle(id), indicator TEXT NOT NULL,"
+  "  criterion TEXT, title TEXT, unit TEXT, criterion_title TEXT, source TEXT, level TEXT, reading TEXT);"
+  "CREATE INDEX cycle_result_text_by_cycle ON cycle_result_text(cycle_id, indicator);"
+  "INSERT INTO cycle_result_text (cycle_id, indicator, criterion, title, unit, criterion_title, source, level, reading)"
+  "  SELECT cycle_id, indicator, criterion, title, unit, criterion_title, source, level, reading FROM cycle_result"
+  "  GROUP BY cycle_id, indicator, criterion, title, unit, criterion_title, source, level, reading"
+  "  ORDER BY min(rowid);"
+  "CREATE TABLE cycle_result_row ("
+  "  cycle_id INTEGER NOT NULL REFERENCES cycle(id), indicator TEXT NOT NULL, text_id INTEGER,"
+  "  organization TEXT, organization_name TEXT, breakdown TEXT, grp TEXT,"
+  "  value REAL, numerator REAL, denominator REAL, target_text TEXT, target_kind TEXT,"
+  "  target_value REAL, target_reason TEXT, status TEXT NOT NULL, message TEXT,"
+  "  target_origin TEXT, target_year INTEGER, deadline TEXT, progress TEXT, path_value REAL, base_year INTEGER,"
+  "  base_value REAL, growth REAL, figure TEXT, yearly_value REAL, yearly_numerator REAL, yearly_denominator REAL,"
+  "  cumulative_value REAL, cumulative_numerator REAL, cumulative_denominator REAL, cumulative_since INTEGER,"
+  "  base_asked INTEGER);"
+  "INSERT INTO cycle_result_row (rowid, cycle_id, indicator, text_id, " RESULT_ROW_COLUMNS("") ")"
+  "  SELECT r.rowid, r.cycle_id, r.indicator, (SELECT t.id FROM cycle_result_text t WHERE " RESULT_TEXTS_OF("r") "),"
+  "  " RESULT_ROW_COLUMNS("r.") " FROM cycle_result r ORDER BY r.rowid;"
+  "DROP TABLE cycle_result;"
+  "CREATE INDEX cycle_result_by_indicator ON cycle_result_row(cycle_id, indicator, organization);"
+  "CREATE INDEX cycle_result_totals ON cycle_result_row(cycle_id) WHERE organization IS NULL AND breakdown IS NULL;"
+  "CREATE VIEW cycle_result AS SELECT r.cycle_id, r.indicator, t.criterion, t.title, t.unit, r.organization,"
+  "  r.organization_name, r.breakdown, r.grp, r.value, r.numerator, r.denominator, r.target_text, r.target_kind,"
+  "  r.target_value, r.target_reason, r.status, r.message, t.criterion_title, t.source, t.level, t.reading,"
+  "  r.target_origin, r.target_year, r.deadline, r.progress, r.path_value, r.base_year, r.base_value, r.growth,"
+  "  r.figure, r.yearly_value, r.yearly_numerator, r.yearly_denominator, r.cumulative_value,"
+  "  r.cumulative_numerator, r.cumulative_denominator, r.cumulative_since, r.base_asked, r.rowid AS rowid"
+  "  FROM cycle_result_row r LEFT JOIN cycle_result_text t ON t.id = r.text_id;"
+  /* the view written as the table was (the engine writes the two tables itself) */
+  "CREATE TRIGGER cycle_result_insert INSTEAD OF INSERT ON cycle_result BEGIN " RESULT_TEXTS_OF_NEW
+  "  INSERT INTO cycle_result_row (cycle_id, indicator, text_id, " RESULT_ROW_COLUMNS("") ")"
+  "  VALUES (NEW.cycle_id, NEW.indicator, " RESULT_TEXT_ID_OF_NEW ", " RESULT_ROW_COLUMNS("NEW.") "); END;"
+  "CREATE TRIGGER cycle_result_update INSTEAD OF UPDATE ON cycle_result BEGIN " RESULT_TEXTS_OF_NEW
+  "  UPDATE cycle_result_row SET (cycle_id, indicator, text_id, " RESULT_ROW_COLUMNS("") ")"
+  "  = (NEW.cycle_id, NEW.indicator, " RESULT_TEXT_ID_OF_NEW ", " RESULT_ROW_COLUMNS("NEW.") ")"
+  "  WHERE rowid = OLD.rowid; END;"
+  "CREATE TRIGGER cycle_result_delete INSTEAD OF DELETE ON cycle_result BEGIN"
+  "  DELETE FROM cycle_result_row WHERE rowid = OLD.rowid; END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -541,7 +541,8 @@ static void memory_does_not_grow_with_the_municipalities(void **state) {
            " t.target_value, t.target_reason, t.status, t.message, t.criterion_title, t.source, t.level, t.reading,"
            " t.target_origin, t.target_year, t.deadline, t.progress, t.path_value, t.base_year, t.base_value, t.growth,"
            " t.figure, t.yearly_value, t.yearly_numerator, t.yearly_denominator, t.cumulative_value,"
-           " t.cumulative_numerator, t.cumulative_denominator, t.cumulative_since, t.base_asked"
+           " t.cumulative_numerator, t.cumulative_denominator, t.cumulative_since, t.base_asked,"
+           " NULL" /* the view's rowid: a row inserted gets its own */
            " FROM cycle c JOIN source s ON s.k = CAST(substr(c.municipality, 6) AS INTEGER) % (SELECT count(*) FROM source)"
            " JOIN template t ON t.cycle_id = s.id WHERE c.municipality LIKE 'clone%';"
            "COMMIT");

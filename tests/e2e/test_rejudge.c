@@ -290,7 +290,7 @@ static void store_sql(const char *path, const char *sql) {
  * written, added, or removed by a re-judgement. */
 static const char TOUCHED[] =
     "CREATE TABLE touched (what TEXT, cycle_id INTEGER, indicator TEXT, organization TEXT);"
-    "CREATE TRIGGER touched_result AFTER UPDATE ON cycle_result BEGIN"
+    "CREATE TRIGGER touched_result AFTER UPDATE ON cycle_result_row BEGIN"
     " INSERT INTO touched VALUES ('result', new.cycle_id, new.indicator, new.organization); END;"
     "CREATE TRIGGER touched_problem_in AFTER INSERT ON cycle_problem BEGIN"
     " INSERT INTO touched VALUES ('problem', new.cycle_id, new.indicator, new.organization); END;"

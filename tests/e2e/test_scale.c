@@ -528,7 +528,8 @@ static void columns_of(sqlite3 *db, const char *table, char *buf, size_t len) {
   size_t used = strlen(buf);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (!strcmp(name, "id") || !strcmp(name, "cycle_id") || !strcmp(name, "carried_from")) continue;
+    if (!strcmp(name, "id") || !strcmp(name, "rowid") || !strcmp(name, "cycle_id") || !strcmp(name, "carried_from"))
+      continue;
     used += (size_t)snprintf(buf + used, len - used, ", t.%s", name);
   }
   sqlite3_finalize(st);

@@ -91,10 +91,11 @@ static void every_statement_reads_by_index(void **state) {
   assert_no_scan(f->db, "without statistics");
   support_exec(f->db, "ANALYZE");
   assert_no_scan(f->db, "with statistics");
-  /* and the check finds a scan where there is one */
+  /* and the check finds a scan where there is one, through the view cycle_result too
+   * (its rows are cycle_result_row, named r inside it) */
   char *scans = table_scans(f->db, "SELECT count(*) FROM cycle_result WHERE value > 3");
   assert_non_null(scans);
-  assert_non_null(strstr(scans, "SCAN cycle_result"));
+  assert_non_null(strstr(scans, "SCAN r"));
   free(scans);
 }
 
