@@ -144,7 +144,8 @@ static void view_never_reads_the_core_tables(void **state) {
   assert_non_null(v);
   assert_int_equal(view_count(v, "SELECT count(*) FROM main.organization", why, sizeof why), 2);
   static const char *const core[] = {"SELECT count(*) FROM import_log", "SELECT (SELECT count(*) FROM meta)",
-    "SELECT count(*) FROM main.cycle_result", "WITH x AS (SELECT * FROM cycle_pack_file) SELECT count(*) FROM x",
+    "SELECT count(*) FROM main.cycle_result", "SELECT count(*) FROM cycle_result_row",
+    "SELECT count(*) FROM cycle_result_text", "WITH x AS (SELECT * FROM cycle_pack_file) SELECT count(*) FROM x",
     "SELECT count(*) FROM sqlite_master"};
   for (size_t i = 0; i < sizeof core / sizeof *core; i++) {
     if (view_count(v, core[i], why, sizeof why) != -1) print_error("was allowed: %s\n", core[i]);
@@ -374,6 +375,98 @@ static void every_foreign_key_has_an_index(void **state) {
   free(missing);
 }
 
+/* The version of the schema before narrow result rows (14). */
+static int schema_before_narrow_results(void) {
+  for (int n = 1; store_migration_sql(n); n++)
+    if (strstr(store_migration_sql(n), "CREATE TABLE cycle_result_text")) return n - 1;
+  return -1;
+}
+
+/* Every result row with its rowid, each value quoted (NULL apart from ''), in rowid order. */
+#define RESULT_ROWS                                                                                                  \
+  "SELECT group_concat(x, char(10)) FROM (SELECT rowid || '|' || quote(cycle_id) || '|' || quote(indicator)"       \
+  " || '|' || quote(criterion) || '|' || quote(title) || '|' || quote(unit) || '|' || quote(organization)"           \
+  " || '|' || quote(organization_name) || '|' || quote(breakdown) || '|' || quote(grp) || '|' || quote(value)"        \
+  " || '|' || quote(target_text) || '|' || quote(status) || '|' || quote(message) || '|' || quote(criterion_title)"   \
+  " || '|' || quote(source) || '|' || quote(level) || '|' || quote(reading) || '|' || quote(deadline)"               \
+  " || '|' || quote(base_asked) AS x FROM cycle_result ORDER BY rowid)"
+
+static char *text_of(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  char *text = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) text = strdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return text;
+}
+
+/* A store of schema 13, its results in one wide table, opened by this pdmon: the rows
+ * move to the narrow table with their rowids, texts shared where they are equal (NULL
+ * equal to NULL), and the view shows every row as it was; the view is written as the
+ * table was, a text changed in one row changing that row only. */
+static void wide_results_move_to_narrow_rows(void **state) {
+  fixture *f = *state;
+  char err[512], path[600], pragma[64];
+  snprintf(path, sizeof path, "%s/wide.db", f->dir);
+  sqlite3 *old;
+  assert_int_equal(sqlite3_open(path, &old), SQLITE_OK);
+  int before = schema_before_narrow_results();
+  assert_true(before >= 13);
+  for (int n = 1; n <= before; n++) assert_int_equal(store_exec(old, store_migration_sql(n), err, sizeof err), 0);
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", before);
+  assert_int_equal(store_exec(old, pragma, err, sizeof err), 0);
+  assert_int_equal(store_exec(old, "INSERT INTO cycle (id, municipality, period, opened_at) VALUES"
+                                   " (1, 'alpha', 2023, 'x'), (2, 'beta', 2023, 'x');"
+                                   "INSERT INTO cycle_result (rowid, cycle_id, indicator, criterion, title, unit, organization,"
+                                   " organization_name, breakdown, value, target_text, status, message, criterion_title, source,"
+                                   " level, reading, base_asked) VALUES"
+                                   " (3, 1, 'i1', 'c1', 'Доля «А»', '%', NULL, NULL, NULL, 50, 'Ежегодно - 75%', 'not_met', NULL,"
+                                   "  'Критерий', 'ФИС', 'municipality', 'чем больше, тем лучше', NULL),"
+                                   " (7, 1, 'i1', 'c1', 'Доля «А»', '%', 'o1', 'Школа 1', NULL, 80, 'Ежегодно - 75%', 'met', '',"
+                                   "  'Критерий', 'ФИС', 'municipality', 'чем больше, тем лучше', 2022),"
+                                   " (8, 1, 'i2', NULL, 'Число', NULL, NULL, NULL, 'kind', 4, NULL, 'no_target', 'нет цели',"
+                                   "  NULL, NULL, NULL, NULL, NULL),"
+                                   " (9, 1, 'i1', 'c1', 'Доля «А»', '%', 'o2', 'Школа 2', NULL, 10, 'Ежегодно - 75%', 'not_met',"
+                                   "  NULL, 'Критерий', 'ФИС', 'municipality', 'чем больше, тем лучше', NULL),"
+                                   " (10, 1, 'i2', NULL, 'Число (другое)', NULL, 'o1', 'Школа 1', NULL, 1, NULL, 'no_target',"
+                                   "  NULL, NULL, NULL, NULL, NULL, NULL),"
+                                   " (11, 2, 'i1', 'c1', 'Доля «А»', '%', NULL, NULL, NULL, 60, 'Ежегодно - 75%', 'not_met',"
+                                   "  NULL, 'Критерий', 'ФИС', 'municipality', 'чем больше, тем лучше', NULL),"
+                                   " (12, 1, 'i2', NULL, 'Число', NULL, 'o2', 'Школа 2', NULL, 2, NULL, 'no_target', NULL,"
+                                   "  NULL, NULL, NULL, NULL, NULL);",
+                              err, sizeof err), 0);
+  char *wide = text_of(old, RESULT_ROWS);
+  assert_non_null(wide);
+  sqlite3_close(old);
+  sqlite3 *db;
+  assert_int_equal(store_open(path, 0, &db, err, sizeof err), 0);
+  assert_int_equal(support_count(db, "PRAGMA user_version"), store_schema_version());
+  char *narrow = text_of(db, RESULT_ROWS);
+  assert_non_null(narrow);
+  assert_string_equal(narrow, wide);
+  free(narrow);
+  free(wide);
+  /* one set of texts per cycle and texts that differ: (1, i1), (1, i2) twice, (2, i1) */
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result_text"), 4);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result_row WHERE text_id IS NULL"), 0);
+  assert_int_equal(support_count(db, "SELECT count(DISTINCT text_id) FROM cycle_result_row WHERE cycle_id = 1 AND indicator = 'i2'"), 2);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE rowid IS NULL"), 0);
+  /* written through the view as the table was */
+  assert_int_equal(store_exec(db, "INSERT INTO cycle_result (cycle_id, indicator, title, unit, organization, value, status)"
+                                  " VALUES (2, 'i3', 'Новый', '%', 'o9', 1, 'met');"
+                                  "UPDATE cycle_result SET title = 'Иначе', value = 81 WHERE rowid = 7;"
+                                  "DELETE FROM cycle_result WHERE rowid = 12;",
+                              err, sizeof err), 0);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE indicator = 'i3' AND title = 'Новый' AND unit = '%'"
+                             " AND organization = 'o9' AND rowid > 12"), 1);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE title = 'Иначе' AND value = 81 AND rowid = 7"
+                             " AND criterion_title = 'Критерий' AND base_asked = 2022"), 1);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE title = 'Доля «А»' AND cycle_id = 1"), 2);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE rowid = 12"), 0);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result"), 7);
+  sqlite3_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(schema_is_current_and_reopen_is_idempotent, setup, support_store_teardown),
@@ -387,6 +480,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(foreign_and_newer_files_are_left_untouched, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(second_writer_waits, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(wide_results_move_to_narrow_rows, setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
