@@ -617,8 +617,9 @@ static int note_written(sqlite3 *db, sqlite3_stmt *update, char *err, size_t err
  * change: a target table whose phrase changed for one kind of organization
  * or for the municipality's total re-judges every row of its indicator and
  * writes only those. The pages written are the cost (a row is about 600
- * bytes since its indicator's texts are kept apart, schema 14; 1.5 KB before): one UPDATE reads each re-judged row once, by rowid in rowid order
- * (a cycle's rows share pages), and writes it only when its verdict changes
+ * bytes since its indicator's texts are kept apart, schema 14; 1.5 KB
+ * before): one UPDATE reads each re-judged row once, by rowid in rowid
+ * order (a cycle's rows share pages), and writes it only when its verdict changes
  * it (an earlier version copied the new rows into a work table and read
  * every row twice more). OR FAIL: an ABORT would need a statement journal,
  * a copy of every page the statement changes, for a statement whose failure
