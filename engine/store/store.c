@@ -316,6 +316,16 @@ static const char *const migrations[] = {
   "  WHERE rowid = OLD.rowid; END;"
   "CREATE TRIGGER cycle_result_delete INSTEAD OF DELETE ON cycle_result BEGIN"
   "  DELETE FROM cycle_result_row WHERE rowid = OLD.rowid; END;",
+  /* 15: participation by organization holds only the organizations' own participation.
+   * A worker's participation (98 % of the rows in the synthetic country) has no
+   * organization_id, and every lookup through this index asks for one organization
+   * (organization_id = ...), which implies NOT NULL, so SQLite uses the partial index for
+   * it; building the full index at the end of a country's import sorted 2.2 M keys that
+   * began with NULL, on the sorter's slow general comparison (the country's participation
+   * import: 16.9 s -> 13.3 s of CPU; a region's: 1.44 G -> 1.21 G instructions). */
+  "DROP INDEX participation_by_organization;"
+  "CREATE INDEX participation_by_organization ON participation(organization_id, date)"
+  "  WHERE organization_id IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

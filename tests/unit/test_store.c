@@ -316,10 +316,11 @@ static void second_writer_waits(void **state) {
   close(ready[1]);
 }
 
-/* Every foreign key of the schema whose columns do not lead an index (a full,
- * not a partial one) or the primary key of its table, as "table(columns)" one per
- * line: without one, SQLite checks the key by scanning the referring table for every
- * row deleted or re-keyed in the table it refers to. */
+/* Every foreign key of the schema whose columns do not lead an index (a full one, or
+ * a partial one only of the rows where its first column IS NOT NULL, which every
+ * lookup of a key by equality implies) or the primary key of its table, as
+ * "table(columns)" one per line: without one, SQLite checks the key by scanning the
+ * referring table for every row deleted or re-keyed in the table it refers to. */
 static const char *const UNINDEXED_FOREIGN_KEYS =
     "WITH fk AS (SELECT m.name AS tbl, f.id AS id, f.\"from\" AS col"
     "            FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'),"
@@ -327,7 +328,8 @@ static const char *const UNINDEXED_FOREIGN_KEYS =
     " key_column AS ("
     "  SELECT m.name AS tbl, i.name AS key, c.seqno AS seq, c.name AS col"
     "  FROM sqlite_schema m, pragma_index_list(m.name) i, pragma_index_info(i.name) c"
-    "  WHERE m.type = 'table' AND i.partial = 0"
+    "  WHERE m.type = 'table' AND (i.partial = 0 OR (SELECT sql FROM sqlite_schema WHERE name = i.name)"
+    "   LIKE '%WHERE ' || (SELECT name FROM pragma_index_info(i.name) WHERE seqno = 0) || ' IS NOT NULL')"
     "  UNION ALL SELECT m.name, '(primary key)', t.pk - 1, t.name"
     "  FROM sqlite_schema m, pragma_table_info(m.name) t WHERE m.type = 'table' AND t.pk > 0),"
     " keys AS (SELECT DISTINCT tbl, key FROM key_column)"
@@ -351,7 +353,8 @@ static char *unindexed_foreign_keys(sqlite3 *db) {
 
 /* Every foreign key of a freshly initialised store leads an index, so a table added
  * without one fails here; and the check itself finds keys that lack one, lead only a
- * partial index, or stand second in an index, but not a key leading the primary key. */
+ * partial index of other rows than those with the key, or stand second in an index,
+ * but not a key leading the primary key or a partial index of its non-NULL rows. */
 static void every_foreign_key_has_an_index(void **state) {
   fixture *f = *state;
   char *missing = unindexed_foreign_keys(f->db);
@@ -360,7 +363,9 @@ static void every_foreign_key_has_an_index(void **state) {
   assert_int_equal(store_exec(f->db,
                               "CREATE TABLE probe_bare (id INTEGER PRIMARY KEY, org TEXT REFERENCES organization(id));"
                               "CREATE TABLE probe_partial (org TEXT REFERENCES organization(id));"
-                              "CREATE INDEX probe_partial_org ON probe_partial(org) WHERE org IS NOT NULL;"
+                              "CREATE INDEX probe_partial_org ON probe_partial(org) WHERE org <> 'a1';"
+                              "CREATE TABLE probe_not_null (org TEXT REFERENCES organization(id));"
+                              "CREATE INDEX probe_not_null_org ON probe_not_null(org) WHERE org IS NOT NULL;"
                               "CREATE TABLE probe_second (kind TEXT, org TEXT REFERENCES organization(id));"
                               "CREATE INDEX probe_second_kind ON probe_second(kind, org);"
                               "CREATE TABLE probe_pair (a TEXT, b TEXT, FOREIGN KEY (b, a) REFERENCES staff_snapshot(date, municipality));"
@@ -467,6 +472,44 @@ static void wide_results_move_to_narrow_rows(void **state) {
   sqlite3_close(db);
 }
 
+/* 1 when SQLite's plan for sql names index. */
+static int plan_uses(sqlite3 *db, const char *sql, const char *index) {
+  char eqp[1024];
+  snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, eqp, -1, &st, NULL), SQLITE_OK);
+  int uses = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) uses |= strstr((const char *)sqlite3_column_text(st, 3), index) != NULL;
+  sqlite3_finalize(st);
+  return uses;
+}
+
+/* participation_by_organization holds only the rows with an organization (schema 15):
+ * the lookups of one organization's participation (the rules' organization<participation,
+ * an organization's own filter) and SQLite's check of the foreign key when an
+ * organization is deleted still find them through it. */
+static void participation_of_an_organization_is_found_by_index(void **state) {
+  fixture *f = *state;
+  assert_int_equal(support_count(f->db, "SELECT partial FROM pragma_index_list('participation')"
+                                " WHERE name = 'participation_by_organization'"), 1);
+  assert_true(plan_uses(f->db, "SELECT 1 FROM participation pa WHERE pa.organization_id = ?1"
+                               " AND pa.date BETWEEN ?2 AND ?3", "INDEX participation_by_organization (organization_id=?"));
+  assert_true(plan_uses(f->db, "SELECT o.id FROM organization o WHERE EXISTS (SELECT 1 FROM participation pa"
+                               " WHERE pa.organization_id = o.id AND pa.result = 'laureate'"
+                               " AND pa.date BETWEEN '2023-01-01' AND '2023-12-31')",
+                        "INDEX participation_by_organization (organization_id=?"));
+  /* the foreign key's check is code of the DELETE itself: it opens the index's root page */
+  long long root = support_count(f->db, "SELECT rootpage FROM sqlite_schema WHERE name = 'participation_by_organization'");
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(f->db, "EXPLAIN DELETE FROM organization WHERE id = 'a1'", -1, &st, NULL),
+                   SQLITE_OK);
+  int opened = 0;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    opened |= !strcmp((const char *)sqlite3_column_text(st, 1), "OpenRead") && sqlite3_column_int64(st, 3) == root;
+  sqlite3_finalize(st);
+  assert_true(opened);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(schema_is_current_and_reopen_is_idempotent, setup, support_store_teardown),
@@ -481,6 +524,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(second_writer_waits, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(wide_results_move_to_narrow_rows, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(participation_of_an_organization_is_found_by_index, setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
