@@ -952,7 +952,9 @@ end
 
 -- The combined figures of an aggregate from the measure values of one
 -- group, for requests r of an indicator.
-local function combined(r, pick) return r.aggregate.combine(measures_of(r, pick)) end
+-- r.combine is the aggregate's combine, read once per request
+-- (indicator_state) instead of through the sealed handle per group.
+local function combined(r, pick) return (r.combine or r.aggregate.combine)(measures_of(r, pick)) end
 
 -- What an indicator needs to be judged: its requests by role, its
 -- targets, whether its measures add up by kind and position.
@@ -964,6 +966,7 @@ local function indicator_state(ind, ctx, seq)
   st.by_kinds = true
   for _, r in ipairs(st.requests) do
     r.applies_to = ind.applies_to
+    r.combine = r.aggregate.combine
     if r.role == "current" then st.current = r end
     if r.role == "base" then st.base = r end
     -- a base year without data is left out (in a region-wide run: for the
@@ -994,19 +997,21 @@ local function group_of(st, figures_of)
   local current = figures_of(st.current)
   if st.growth then g.current = agg.combine(current or {}, figures_of(st.base) or {})
   else g.current = current or {} end
-  if next(st.base_at) ~= nil then g.base = {} end
-  if next(st.cumulative) ~= nil then g.cumulative = {} end
-  for year, r in pairs(st.base_at) do
-    if st.base_missing and st.base_missing[year] then goto next_year end
-    do
-    local v = figures_of(r)
-    g.base[year] = (st.growth and v) and agg.combine(v, v) or v
+  if next(st.base_at) ~= nil then
+    g.base = {}
+    for year, r in pairs(st.base_at) do
+      if not (st.base_missing and st.base_missing[year]) then
+        local v = figures_of(r)
+        g.base[year] = (st.growth and v) and agg.combine(v, v) or v
+      end
     end
-    ::next_year::
   end
-  for since, r in pairs(st.cumulative) do
-    local v = figures_of(r)
-    g.cumulative[since] = (st.growth and v) and agg.combine(v, figures_of(st.base) or {}) or v
+  if next(st.cumulative) ~= nil then
+    g.cumulative = {}
+    for since, r in pairs(st.cumulative) do
+      local v = figures_of(r)
+      g.cumulative[since] = (st.growth and v) and agg.combine(v, figures_of(st.base) or {}) or v
+    end
   end
   return g
 end
@@ -1232,13 +1237,20 @@ local function stream_unit(run, unit, pass)
   local kinds_seen = {}
   local org, ord = run.org, 0
   local own = {}
-  local function own_sums(b) return own[b] end
   for _, st in ipairs(run.states) do
     st.pending = {}
     if pass then begin_unit(run, st, unit) end
+    -- the organization's figures of request r: measures_of with the
+    -- organization's sums (own) read in place
     st.org_figures = function(r)
       if r == nil then return st.values and st.values.orgs[org.id] or nil end
-      return combined(r, own_sums)
+      local m, slots = {}, r.slots
+      for i = 1, #slots do
+        local slot = slots[i]
+        local sums = own[slot.batch]
+        m[i] = sums and sums[slot.index] or 0
+      end
+      return r.combine(m)
     end
   end
   for _, f in ipairs(run.early_failures or {}) do run.sink:fail(f.seq, unit, f.message) end
