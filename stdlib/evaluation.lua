@@ -505,6 +505,9 @@ local function open_batch(ctx, b)
   local c, err = cursor(ctx, sql)
   if not c then b.error = err return end
   b.cursor, b.row, b.n = c, {}, #b.measures
+  -- the sums of an organization without rows of the batch: one list for
+  -- all of them, only ever read
+  b.none = zeros(b.n)
   if not b.additive then
     local totals
     totals, err = query(ctx, scan_sql(s, t, b.measures, "total"))
@@ -525,7 +528,7 @@ end
 local function row_values(b)
   local row = b.row
   if b.additive then
-    if not row.t then return zeros(b.n) end
+    if not row.t then return b.none end
     return { string.unpack(b.format, row.t) }
   end
   local v = {}
@@ -557,8 +560,9 @@ end
 -- Reads the batch's rows of organization org (nil: the rows after the
 -- last organization): each adds to the organization's sums (additive:
 -- also by position), rows of no known organization to the totals only.
+-- An organization without rows gets b.none (zeros, shared: never written).
 local function read_batch(b, org, pass)
-  local own = zeros(b.n)
+  local own = b.none
   while b.head do
     local row = b.row
     local where = placed(pass, row.unit)
@@ -574,7 +578,11 @@ local function read_batch(b, org, pass)
     local v = row_values(b)
     if b.additive then
       if row.position ~= nil then add_into(bucket_of(b.position, row.position, b.n), v, b.n) end
-      if row.orphan == 1 then add_into(b.all, v, b.n) else add_into(own, v, b.n) end
+      if row.orphan == 1 then add_into(b.all, v, b.n)
+      else
+        if own == b.none then own = zeros(b.n) end
+        add_into(own, v, b.n)
+      end
     elseif row.orphan ~= 1 then
       own = v
     end
@@ -1259,10 +1267,16 @@ local function stream_unit(run, unit, pass)
     kinds_seen[org.kind] = true
     for _, b in ipairs(run.batches) do
       if not b.error then
-        own[b] = read_batch(b, org.id, pass)
+        local sums = read_batch(b, org.id, pass)
+        own[b] = sums
         if b.additive then
-          add_into(b.all, own[b], b.n)
-          add_into(bucket_of(b.kind, org.kind, b.n), own[b], b.n)
+          -- the kind's sums are made even when nothing adds to them: which
+          -- kinds have sums is what the breakdown by kind lists
+          local of_kind = bucket_of(b.kind, org.kind, b.n)
+          if sums ~= b.none then -- adding zeros changes no sum
+            add_into(b.all, sums, b.n)
+            add_into(of_kind, sums, b.n)
+          end
         end
       end
     end
