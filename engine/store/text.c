@@ -656,9 +656,24 @@ char *text_fold(const char *s, char *buf, size_t buflen) {
   trim_bounds(s, &b, &e);
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = b; i < e;) {
+    if (o + 5 > buflen) return NULL;
+    unsigned char c = u[i];
+    /* ASCII and the two-byte sequences of Cyrillic (lead byte D0 or D1, a
+     * continuation byte: always valid), the bytes of nearly every text
+     * folded (a document's title in a query: once per row), without the
+     * general decoder's checks; the result is the decoder's */
+    if (c < 0x80) {
+      buf[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      i++;
+      continue;
+    }
+    if ((c == 0xD0 || c == 0xD1) && e - i >= 2 && (u[i + 1] & 0xC0) == 0x80) {
+      o += put_utf8(fold_codepoint(((unsigned)(c & 0x1F) << 6) | (u[i + 1] & 0x3Fu)), buf + o);
+      i += 2;
+      continue;
+    }
     size_t n;
     unsigned cp = fold_codepoint(decode_utf8(u + i, e - i, &n));
-    if (o + 5 > buflen) return NULL;
     o += put_utf8(cp, buf + o);
     i += n;
   }

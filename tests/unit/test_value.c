@@ -99,11 +99,22 @@ static void booleans(void **state) {
 
 static void folding(void **state) {
   (void)state;
-  char buf[64];
+  char buf[128];
   assert_string_equal(text_fold("  Год Рождения ", buf, sizeof buf), "год рождения");
   assert_string_equal(text_fold("ОБЪЁМ ЧАСОВ", buf, sizeof buf), "объем часов");
   assert_string_equal(text_fold("\xC2\xA0Kind\xC2\xA0", buf, sizeof buf), "kind");
   assert_null(text_fold("слишком длинная строка для буфера", buf, 8));
+  /* the whole basic Cyrillic block, both lead bytes, and the letters of
+   * 0400-040F (Ѐ..Џ) to theirs; ё and Ё to е */
+  assert_string_equal(text_fold("АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ", buf, sizeof buf), "абвгдежзийклмнопрстуфхцчшщъыьэюя");
+  assert_string_equal(text_fold("ЀЂЃЄЅІЇЈ ёЁ ђ", buf, sizeof buf), "ѐђѓєѕіїј ее ђ");
+  /* a lead byte D0 or D1 without its continuation is not a letter: read as
+   * the decoder reads an invalid byte (the code point of its value) */
+  assert_string_equal(text_fold("A\xD0" "B", buf, sizeof buf), "a\xC3\x90" "b");
+  assert_string_equal(text_fold("\xD1", buf, sizeof buf), "\xC3\x91");
+  /* the buffer test is made per character, whatever its bytes */
+  assert_null(text_fold("ABCDE", buf, 8));
+  assert_string_equal(text_fold("ABCD", buf, 8), "abcd");
   assert_int_equal(text_display_width("Школа №1"), 8);
 }
 
