@@ -214,4 +214,19 @@ function aggregates.base_year(agg, period)
   return agg.base or (period - 1)
 end
 
+-- An aggregate's definition as text for the fingerprint of a formula (see
+-- sets.canonical): how it was made (count, share, sum, ... with its sets and
+-- fields), and for a growth its inner aggregate, its base year in period
+-- and whether it is in points. Not its measures' SQL.
+function aggregates.canonical(agg, period)
+  local def = AggregateKind.definition(agg)
+  if def.kind == "growth" then
+    return "growth(" .. aggregates.canonical(def.inner, period) .. ";base=" .. tostring(aggregates.base_year(def, period))
+      .. ";points=" .. tostring(def.points) .. ")"
+  end
+  local how, args = def.made, {}
+  for i = 1, how.args.n do args[i] = sets.canonical_value(how.args[i]) end
+  return how.name .. "(" .. table.concat(args, ";") .. ")"
+end
+
 return aggregates

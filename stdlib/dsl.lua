@@ -620,6 +620,13 @@ function dsl.rejudge_plan(pack, ctx)
   return evaluation.rejudge_plan(pack, ctx)
 end
 
+-- The formulas of a cycle's stored pack, for a cycle that kept only the
+-- fingerprint of its SQL (evaluation.stored_formulas); ctx holds the period.
+function dsl.stored_formulas(pack, ctx)
+  ctx.as_of = pack.as_of
+  return evaluation.stored_formulas(pack, ctx)
+end
+
 -- The message of a row whose source has no rows in the period: such a
 -- row stays "no data" when re-judged.
 dsl.missing_prefix = evaluation.MISSING_PREFIX

@@ -1463,8 +1463,51 @@ local function fingerprint_memo(ctx)
   return memo
 end
 
--- The fingerprint of a formula (see evaluation.fingerprint).
-local function formula_fingerprint(ind, ctx)
+-- The version of what the stdlib makes of a definition. Bump it when a
+-- change of the stdlib changes a figure of a definition that did not
+-- change (another rounding, another reading of a window or of a reporting
+-- date): a cycle judged before is then not re-judged from figures that
+-- today's stdlib would make otherwise. A change that only makes the same
+-- figures another way (the SQL of a measure, a faster scan) keeps it.
+evaluation.SEMANTICS = 1
+
+-- The version a cycle stored with a fingerprint of its SQL (by a pdmon from
+-- before the definitions were fingerprinted) counts as: those made the
+-- figures of version 1.
+local SQL_SEMANTICS = 1
+
+-- The reporting date as text ("12.31"; "any_day"; "nil": the default).
+local function as_of_text(as_of)
+  if type(as_of) == "table" then return as_of.month .. "." .. as_of.day end
+  return tostring(as_of)
+end
+
+-- The fingerprint of a formula as the pack states it, "d1:" and 16 hex
+-- digits: the indicator's level, organizations (applies_to), empty,
+-- missing, breakdown, the reporting date and its value's definition
+-- (aggregates.canonical: its aggregate, sets, fields, growth base and
+-- points), under the stdlib's semantics version. A plain function of
+-- Lua is known by where it is declared (its file, without its folder, and
+-- line). Nothing of the generated SQL: a new SQL generator keeps it.
+local function definition_fingerprint(ind, ctx, version)
+  local parts = { "semantics " .. tostring(version), "level " .. tostring(ind.level),
+                  "applies_to " .. canonical(ind.applies_to), "empty " .. tostring(ind.empty),
+                  "missing " .. tostring(ind.missing), "breakdown " .. canonical(ind.breakdown),
+                  "as_of " .. as_of_text(ctx.as_of) }
+  if type(ind.value) == "function" then
+    parts[#parts + 1] = "function " .. tostring(ind.where):match("([^/]*)$")
+  else
+    parts[#parts + 1] = "value " .. aggregates.canonical(ind.value, ctx.period)
+  end
+  return "d1:" .. fnv1a(table.concat(parts, "\n"))
+end
+evaluation.definition_fingerprint = definition_fingerprint
+
+-- The fingerprint a cycle stored before the definitions were fingerprinted:
+-- the SQL of the measures, as 16 hex digits. Kept to the letter (with the
+-- reporting date as tostring gives it) so that a stored one is recognised:
+-- equal, the figures were made by the same SQL.
+local function sql_fingerprint(ind, ctx)
   local parts = { tostring(ind.level), canonical(ind.applies_to), tostring(ind.empty), tostring(ind.missing),
                   canonical(ind.breakdown), tostring(ctx.as_of) }
   if type(ind.value) == "function" then
@@ -1483,12 +1526,12 @@ local function formula_fingerprint(ind, ctx)
   end
   return fnv1a(table.concat(parts, "\n"))
 end
+evaluation.sql_fingerprint = sql_fingerprint
 
 -- What a stored status of indicator ind depends on, as two fingerprints
 -- for the evaluated period: its targets (the target table, where the
--- target came from, the programme's first year) and its formula (the
--- SQL of its measures, how they combine, which organizations it applies
--- to). A cycle keeps both with its results (cycle_judgement), so that a
+-- target came from, the programme's first year) and its formula (its
+-- definition as the pack states it: definition_fingerprint). A cycle keeps both with its results (cycle_judgement), so that a
 -- changed target phrase is found, and a changed formula is not re-judged
 -- from figures it did not make.
 function evaluation.fingerprint(ind, ctx, target_table, origin)
@@ -1507,7 +1550,7 @@ function evaluation.fingerprint(ind, ctx, target_table, origin)
   end
   local formula = memo.formulas[ind]
   if not formula then
-    formula = formula_fingerprint(ind, ctx)
+    formula = definition_fingerprint(ind, ctx, evaluation.SEMANTICS)
     memo.formulas[ind] = formula
   end
   return target, formula
@@ -1542,8 +1585,20 @@ function evaluation.rejudge_plan(pack, ctx)
   local list = {}
   for i, ind in ipairs(pack.indicators) do
     local target, formula = evaluation.fingerprint(ind, ctx)
-    list[i] = { id = ind.id, targets = target, formula = formula, by_id = targets_by_id(ind),
-                advised = (advised[ind.id] or advised["*"]) and true or false }
+    list[i] = { id = ind.id, targets = target, formula = formula, sql_formula = sql_fingerprint(ind, ctx),
+                by_id = targets_by_id(ind), advised = (advised[ind.id] or advised["*"]) and true or false }
+  end
+  return list
+end
+
+-- The formulas of a cycle's own pack (its stored rules), to compare with
+-- today's when the cycle kept only the fingerprint of its SQL: each
+-- indicator's definition fingerprint as that cycle's pdmon made its
+-- figures (SQL_SEMANTICS), { { id = ..., formula = ... }, ... }.
+function evaluation.stored_formulas(pack, ctx)
+  local list = {}
+  for i, ind in ipairs(pack.indicators) do
+    list[i] = { id = ind.id, formula = definition_fingerprint(ind, ctx, SQL_SEMANTICS) }
   end
   return list
 end

@@ -831,6 +831,53 @@ local function describe_value(value)
   return type(v) == "string" and string.format("%q", v) or tostring(v)
 end
 
+-- A value of a set's definition as text for sets.canonical: a string
+-- quoted, an integer and a float told apart (a float with every digit), a
+-- condition by its operator and bounds, a nested set by its own canonical
+-- form, a list or table by its keys in order.
+local function canonical_value(v)
+  if SetKind.is(v) then return "set " .. sets.canonical(v) end
+  local c = ConditionKind.definition(v)
+  if c then return "cond(" .. c.op .. ";" .. canonical_value(c.a) .. ";" .. canonical_value(c.b) .. ")" end
+  local t = type(v)
+  if t == "string" then return string.format("%q", v) end
+  if t == "number" then
+    if math.type(v) == "integer" then return "i" .. tostring(v) end
+    return "f" .. string.format("%.17g", v)
+  end
+  if t ~= "table" then return tostring(v) end
+  local parts = {}
+  for i, k in ipairs(sorted_keys(v)) do parts[i] = canonical_value(k) .. "=" .. canonical_value(v[k]) end
+  return "{" .. table.concat(parts, ",") .. "}"
+end
+sets.canonical_value = canonical_value
+
+-- A set's definition as one text, the same for two sets exactly when they
+-- are declared alike: its entity, its filters (in field order) with their
+-- values, its options and its joins (having, without; a list of which any
+-- will do as any(...)), nested sets written the same way. Nothing of the
+-- SQL a set compiles to is in it: the fingerprint of a formula made of it
+-- (evaluation.definition_fingerprint) holds when only the compiler changes.
+function sets.canonical(set)
+  local def = definition_of(set, 2)
+  local filters, options, joins = {}, {}, {}
+  for i, f in ipairs(def.filters) do filters[i] = f.field .. "=" .. canonical_value(f.value) end
+  for i, k in ipairs(sorted_keys(def.options)) do options[i] = k .. "=" .. canonical_value(def.options[k]) end
+  for _, kind in ipairs({ "having", "without" }) do
+    for _, entry in ipairs(def.joins[kind]) do
+      if SetKind.is(entry) then
+        joins[#joins + 1] = kind .. " " .. sets.canonical(entry)
+      else
+        local any = {}
+        for i, one in ipairs(entry.any) do any[i] = sets.canonical(one) end
+        joins[#joins + 1] = kind .. " any(" .. table.concat(any, ";") .. ")"
+      end
+    end
+  end
+  return def.entity .. "{" .. table.concat(filters, ";") .. "|" .. table.concat(options, ";") .. "|"
+    .. table.concat(joins, ";") .. "}"
+end
+
 -- The set written back the way a pack writes it, for explain.
 function sets.describe(set)
   set = definition_of(set, 2)

@@ -19,7 +19,9 @@
 /* The work tables of one re-judgement (temporary: gone with the connection, and
  * rolled back with a dry run). rj_cycle: the cycles and the pack each is judged
  * against (grp: one per pack folder and period); rj_plan: the pack's fingerprints
- * per indicator; rj_pair: each (cycle, indicator) whose targets changed (or were
+ * per indicator (formula: of its definition, "d1:..."; sql_formula: of its SQL, as
+ * older cycles kept it); rj_stored_pack, rj_stored: the formulas of the stored packs
+ * of such older cycles (loaded: 1 when the pack loaded); rj_pair: each (cycle, indicator) whose targets changed (or were
  * never recorded) and what becomes of it; rj_src:
  * the stored rows to re-judge with their key (indicator, target selector, figures;
  * was, was_text: the row's status and target phrase as stored, so that the
@@ -29,7 +31,10 @@ static const char work_tables[] =
     "CREATE TEMP TABLE rj_cycle (id INTEGER PRIMARY KEY, municipality TEXT, period INTEGER, pack_dir TEXT,"
     " grp INTEGER);"
     "CREATE TEMP TABLE rj_plan (grp INTEGER NOT NULL, indicator TEXT NOT NULL, targets TEXT, formula TEXT,"
-    " by_id INTEGER, advised INTEGER, PRIMARY KEY (grp, indicator));"
+    " by_id INTEGER, advised INTEGER, sql_formula TEXT, PRIMARY KEY (grp, indicator));"
+    "CREATE TEMP TABLE rj_stored_pack (pack_hash TEXT PRIMARY KEY, loaded INTEGER);"
+    "CREATE TEMP TABLE rj_stored (pack_hash TEXT NOT NULL, period INTEGER NOT NULL, indicator TEXT NOT NULL,"
+    " formula TEXT, PRIMARY KEY (pack_hash, period, indicator));"
     "CREATE TEMP TABLE rj_pair (cycle_id INTEGER NOT NULL, indicator TEXT NOT NULL, grp INTEGER, state TEXT,"
     " targets TEXT, formula TEXT, by_id INTEGER, advised INTEGER, need TEXT, rows INTEGER, changed INTEGER,"
     " previous_text TEXT, target_text TEXT, transitions TEXT, PRIMARY KEY (cycle_id, indicator));"
@@ -44,7 +49,8 @@ static const char work_tables[] =
 static const char drop_work_tables[] =
     "DROP TABLE IF EXISTS temp.rj_cycle; DROP TABLE IF EXISTS temp.rj_plan; DROP TABLE IF EXISTS temp.rj_pair;"
     " DROP TABLE IF EXISTS temp.rj_src; DROP TABLE IF EXISTS temp.rj_verdict; DROP TABLE IF EXISTS temp.rj_written;"
-    " DROP TABLE IF EXISTS temp.rj_place; DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;";
+    " DROP TABLE IF EXISTS temp.rj_place; DROP TABLE IF EXISTS temp.rj_phrase; DROP TABLE IF EXISTS temp.rj_group;"
+    " DROP TABLE IF EXISTS temp.rj_stored_pack; DROP TABLE IF EXISTS temp.rj_stored;";
 
 /* Prepares sql on db; NULL with err. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
@@ -259,7 +265,8 @@ static int plan_group(judge_job *job) {
   if (sandbox_call(job->p.sb, 2, 1, job->err, job->errlen) != LUA_OK) return 1;
   int list = lua_gettop(L);
   luaL_checktype(L, list, LUA_TTABLE);
-  sqlite3_stmt *ins = prepare(job->db, "INSERT OR REPLACE INTO rj_plan VALUES (?, ?, ?, ?, ?, ?)", job->err, job->errlen);
+  sqlite3_stmt *ins = prepare(job->db, "INSERT OR REPLACE INTO rj_plan (grp, indicator, targets, formula, by_id, advised,"
+                                       " sql_formula) VALUES (?, ?, ?, ?, ?, ?, ?)", job->err, job->errlen);
   if (!ins) return -1;
   int rc = 0;
   for (lua_Integer i = 1; rc == 0 && i <= luaL_len(L, list); i++) {
@@ -270,6 +277,7 @@ static int plan_group(judge_job *job) {
     bind_text(L, ins, 2, e, "id");
     bind_text(L, ins, 3, e, "targets");
     bind_text(L, ins, 4, e, "formula");
+    bind_text(L, ins, 7, e, "sql_formula");
     lua_getfield(L, e, "by_id");
     sqlite3_bind_int(ins, 5, lua_toboolean(L, -1));
     lua_getfield(L, e, "advised");
@@ -397,14 +405,20 @@ static int judge_keys(judge_job *job) {
  * latest judgement: one descending probe of cycle_judgement's index per pair),
  * or that have results and were never recorded, into rj_pair; the pairs whose
  * targets did not change, most pairs of a store, are only counted, in the same
- * pass (never stored, never read again). */
+ * pass (never stored, never read again). A pair whose formula is recorded as
+ * today's pack states it (or as today's SQL, by an older pdmon) is re-judged
+ * ('changed'); one recorded otherwise by definition is refused ('formula');
+ * one recorded by SQL that differs is 'stored': its cycle's stored pack decides
+ * (settle_stored). */
 static int pair_group(judge_job *job) {
   sqlite3_stmt *st, *ins;
   if (prepare_pair(job->db,
       "SELECT x.id, x.indicator, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = x.targets THEN 'same'"
-      " WHEN j.formula <> x.formula THEN 'formula' ELSE 'changed' END, x.targets, x.formula, x.by_id, x.advised,"
+      " WHEN j.formula IS NULL OR j.formula = x.formula OR j.formula = x.sql_formula THEN 'changed'"
+      " WHEN substr(j.formula, 1, 3) = 'd1:' THEN 'formula' ELSE 'stored' END,"
+      " x.targets, x.formula, x.by_id, x.advised,"
       " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
-      " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.by_id, p.advised,"
+      " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.sql_formula, p.by_id, p.advised,"
       " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"
       " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"
       " LEFT JOIN cycle_judgement j ON j.id = x.jid",
@@ -430,11 +444,143 @@ static int pair_group(judge_job *job) {
   return finish_pair(job->db, st, step, ins, rc, job->err, job->errlen);
 }
 
+/* One stored pack loaded to read its formulas (see settle_stored). */
+typedef struct stored_job {
+  sqlite3 *db;
+  pack p;
+  const char *hash;
+  char *err;
+  size_t errlen;
+  int rc;
+} stored_job;
+
+/* Within a protected call: the stored pack's formulas for every period of the
+ * cycles being re-judged that it judged, into rj_stored. */
+static int stored_protected(lua_State *caller) {
+  stored_job *job = lua_touserdata(caller, 1);
+  lua_State *L = sandbox_lua(job->p.sb);
+  sqlite3_stmt *st, *ins;
+  if ((job->rc = prepare_pair(job->db, "SELECT DISTINCT c.period FROM rj_cycle c JOIN cycle k ON k.id = c.id"
+                                       " WHERE k.pack_hash = ?1 ORDER BY 1",
+                              "INSERT OR REPLACE INTO rj_stored VALUES (?1, ?2, ?3, ?4)", &st, &ins, job->err,
+                              job->errlen)) != 0)
+    return 0;
+  sqlite3_bind_text(st, 1, job->hash, -1, SQLITE_STATIC);
+  int rc = 0, step = SQLITE_DONE, top = lua_gettop(L);
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int period = sqlite3_column_int(st, 0);
+    pack_push_call(&job->p, "stored_formulas");
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, period);
+    lua_setfield(L, -2, "period");
+    if (sandbox_call(job->p.sb, 2, 1, job->err, job->errlen) != LUA_OK) {
+      rc = 1;
+      break;
+    }
+    int list = lua_gettop(L);
+    for (lua_Integer i = 1; rc == 0 && lua_type(L, list) == LUA_TTABLE && i <= (lua_Integer)lua_rawlen(L, list); i++) {
+      lua_rawgeti(L, list, i);
+      int e = lua_gettop(L);
+      if (lua_type(L, e) == LUA_TTABLE) {
+        sqlite3_bind_text(ins, 1, job->hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 2, period);
+        bind_text(L, ins, 3, e, "id");
+        bind_text(L, ins, 4, e, "formula");
+    bind_text(L, ins, 7, e, "sql_formula");
+        rc = step_write(job->db, ins, job->err, job->errlen);
+      }
+      lua_settop(L, list);
+    }
+    lua_settop(L, top);
+  }
+  job->rc = finish_pair(job->db, st, step, ins, rc, job->err, job->errlen);
+  return 0;
+}
+
+/* Restores the stored pack of the cycles of hash (the files of the first such
+ * cycle: equal hashes, equal files), loads it and reads its formulas into
+ * rj_stored; records in rj_stored_pack whether it loaded. A pack that does not
+ * load, or a cycle without stored files, is no error: its pairs are refused. */
+static int load_stored(sqlite3 *db, const char *hash, char *err, size_t errlen) {
+  cycle_ref c = {0};
+  sqlite3_stmt *st = prepare(db, "SELECT id, period, pack_dir FROM cycle WHERE pack_hash = ?1 ORDER BY id LIMIT 1",
+                             err, errlen);
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  if (found) {
+    c.id = sqlite3_column_int64(st, 0);
+    c.period = sqlite3_column_int(st, 1);
+    snprintf(c.pack_dir, sizeof c.pack_dir, "%s",
+             sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "pack");
+  }
+  sqlite3_finalize(st);
+  char root[PATH_MAX] = "", dir[PATH_MAX + 600], why[2048];
+  int loaded = 0, rc = 0;
+  if (found && cycle_restore_pack(db, &c, root, sizeof root, dir, sizeof dir, why, sizeof why) == 0) {
+    sandbox *sb = sandbox_new(sandbox_default_limits());
+    stored_job job = {.db = db, .hash = hash, .err = err, .errlen = errlen};
+    if (sb && pack_load(sb, dir, &job.p, why, sizeof why) == 0) {
+      sandbox_rearm(sb);
+      char message[2048];
+      if (sandbox_protected(sb, stored_protected, &job, 0, 0, message, sizeof message) != LUA_OK) job.rc = 1;
+      if (job.rc == -1) rc = -1; /* the store failed */
+      loaded = job.rc == 0;
+      pack_release(&job.p);
+    }
+    sandbox_free(sb);
+  }
+  if (root[0]) cycle_remove_restored(root);
+  if (rc != 0) return rc;
+  sqlite3_stmt *ins = prepare(db, "INSERT OR REPLACE INTO rj_stored_pack VALUES (?1, ?2)", err, errlen);
+  if (!ins) return -1;
+  sqlite3_bind_text(ins, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int(ins, 2, loaded);
+  rc = step_write(db, ins, err, errlen);
+  sqlite3_finalize(ins);
+  return rc;
+}
+
+/* The group's pairs recorded by the fingerprint of their SQL, which differs
+ * from today's SQL (the SQL generator changed, or the definition did): each
+ * cycle's stored pack is loaded, once per pack hash for the whole
+ * re-judgement, and the pair is re-judged when that pack states the formula
+ * as today's pack does; refused otherwise ('formula'), or 'unknown' when the
+ * stored pack does not load. */
+static int settle_stored(judge_job *job) {
+  for (;;) {
+    char hash[64] = "";
+    sqlite3_stmt *st = prepare(job->db, "SELECT k.pack_hash FROM rj_pair q JOIN cycle k ON k.id = q.cycle_id"
+                                        " WHERE q.grp = ?1 AND q.state = 'stored' AND k.pack_hash IS NOT NULL"
+                                        " AND k.pack_hash NOT IN (SELECT pack_hash FROM rj_stored_pack) LIMIT 1",
+                               job->err, job->errlen);
+    if (!st) return -1;
+    sqlite3_bind_int(st, 1, job->grp);
+    if (sqlite3_step(st) == SQLITE_ROW) snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (!hash[0]) break;
+    if (load_stored(job->db, hash, job->err, job->errlen) != 0) return -1;
+  }
+  sqlite3_stmt *st = prepare(job->db,
+      "UPDATE rj_pair SET state = CASE WHEN formula = (SELECT s.formula FROM cycle k JOIN rj_cycle c ON c.id = k.id"
+      " JOIN rj_stored s ON s.pack_hash = k.pack_hash AND s.period = c.period AND s.indicator = rj_pair.indicator"
+      " WHERE k.id = rj_pair.cycle_id) THEN 'changed'"
+      " WHEN (SELECT p.loaded FROM cycle k JOIN rj_stored_pack p ON p.pack_hash = k.pack_hash"
+      " WHERE k.id = rj_pair.cycle_id) THEN 'formula' ELSE 'unknown' END WHERE grp = ?1 AND state = 'stored'",
+      job->err, job->errlen);
+  if (!st) return -1;
+  sqlite3_bind_int(st, 1, job->grp);
+  int rc = step_write(job->db, st, job->err, job->errlen);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 /* Judges within a protected call: Lua values are read only here. */
 static int judge_protected(lua_State *L) {
   judge_job *job = lua_touserdata(L, 1);
   job->rc = plan_group(job);
   if (job->rc == 0) job->rc = pair_group(job);
+  if (job->rc == 0) job->rc = settle_stored(job);
   if (job->rc == 0) {
     /* the message of a row whose source has no rows in the period (stdlib's mark_missing) */
     lua_State *S = sandbox_lua(job->p.sb);
@@ -713,6 +859,10 @@ static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum,
     if (!strcmp(state, "formula")) {
       fprintf(out, _("  %s: not re-judged: its formula changed since the cycle ran; run the cycle again"
                      " ('pdmon cycle run')\n"), indicator);
+    } else if (!strcmp(state, "unknown")) {
+      fprintf(out, _("  %s: not re-judged: the cycle was run by an older pdmon and its stored rules do not load,"
+                     " so whether its formula changed is unknown; run the cycle again ('pdmon cycle run')\n"),
+              indicator);
     } else if (!strcmp(state, "lacks")) {
       const char *need = (const char *)sqlite3_column_text(st, 2);
       int year = need ? atoi(strchr(need, ' ') ? strchr(need, ' ') + 1 : need) : 0;
