@@ -124,6 +124,15 @@ static long long differences(const char *a, const char *b, const char *refused, 
 /* The first column of the first row of sql on the store at path. */
 static long long scalar(const char *path, const char *sql) { return support_scalar(path, sql); }
 
+/* Runs sql on the store at path for writing; fails the test on an error. */
+static void store_sql(const char *path, const char *sql) {
+  sqlite3 *db;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg ? msg : "?");
+  sqlite3_close(db);
+}
+
 /* Re-judges A's stored cycle with B's packs and checks A equals B. */
 static void compare_example(const char *m, int period, long long *pairs, long long *changed) {
   char *a = support_tempdir(), *b = support_tempdir();
@@ -222,6 +231,49 @@ static void history_stays_true(void **state) {
   support_remove_tree(c);
 }
 
+/* The formula a cycle records is its indicators' definition: a cycle recorded by an
+ * older pdmon with the fingerprint of SQL that today's generator no longer makes (as a
+ * new SQL generator does) is re-judged when its stored pack states the formula as
+ * today's pack does, and refused, in Russian, naming the indicator, when a set changed;
+ * without its stored rules it is refused too, and says why. */
+static void the_formula_is_the_definition_not_its_sql(void **state) {
+  (void)state;
+  char *a = support_tempdir(), *b = support_tempdir(), *c = support_tempdir();
+  copy_rules(a, NULL);
+  copy_rules(b, "s/Ежегодно - 75%/Ежегодно - 80%/");
+  copy_rules(c, "s/Ежегодно - 75%/Ежегодно - 80%/; s/share\\(diagnosed:having\\(route\\), diagnosed\\)/share(diagnosed, diagnosed)/");
+  run_example(a, "emanzhelinsk", 2023);
+  char store[2048], args[4096];
+  snprintf(store, sizeof store, "%s/store.db", a);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE formula NOT LIKE 'd1:%'"), 0);
+  /* what an older pdmon with another SQL generator recorded */
+  store_sql(store, "UPDATE cycle_judgement SET formula = '0123456789abcdef'");
+  long long before = scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'");
+  assert_true(before > 0);
+  /* a set changed since: refused, in Russian, naming the indicator */
+  snprintf(args, sizeof args, "cycle rejudge --pack '%s/packs/emanzhelinsk'", c);
+  support_outcome o = support_pdmon_env(pdmon_bin, source_dir, a, "LC_ALL= LANG=ru_RU.UTF-8", args);
+  assert_int_equal(o.status, 0);
+  if (!strstr(o.out, "routes_formed: не пересмотрен: формула изменилась после мониторинга"))
+    fail_msg("expected the Russian refusal naming routes_formed, got: %s%s", o.out, o.err);
+  support_outcome_free(&o);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), before);
+  /* only a target changed: the stored pack states the same formula, so it is re-judged */
+  snprintf(args, sizeof args, "cycle rejudge --pack '%s/packs/emanzhelinsk'", b);
+  expect(a, args, 0, "routes_formed: target «Ежегодно - 75%» → «Ежегодно - 80%»: results re-judged: ");
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), 0);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE judged_by = 'rejudge'"
+                                 " AND indicator = 'routes_formed' AND formula LIKE 'd1:%'"), 1);
+  /* recorded by SQL, and the stored rules gone: refused, saying why */
+  store_sql(store, "UPDATE cycle_judgement SET formula = '0123456789abcdef'; DELETE FROM cycle_pack_file");
+  snprintf(args, sizeof args, "cycle rejudge --pack '%s/packs/emanzhelinsk'", a);
+  expect(a, args, 0, "routes_formed: not re-judged: the cycle was run by an older pdmon and its stored rules do not load");
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), 0);
+  support_remove_tree(a);
+  support_remove_tree(b);
+  support_remove_tree(c);
+}
+
 /* A synth store of several municipalities, a cycle each; one of them with its
  * own layer next to the region's pack: 'rejudge --all --pack REGION' equals a
  * full run of each municipality with the changed packs. */
@@ -275,15 +327,6 @@ static void every_cycle_of_a_store_with_its_layer(void **state) {
   free(out);
   support_remove_tree(a);
   support_remove_tree(b);
-}
-
-/* Runs sql on the store at path for writing; fails the test on an error. */
-static void store_sql(const char *path, const char *sql) {
-  sqlite3 *db;
-  char *msg = NULL;
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg ? msg : "?");
-  sqlite3_close(db);
 }
 
 /* Triggers that note every result row updated and every problem zone
@@ -372,6 +415,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(rejudged_examples_equal_a_full_run),
       cmocka_unit_test(a_target_needing_another_year_is_refused),
       cmocka_unit_test(history_stays_true),
+      cmocka_unit_test(the_formula_is_the_definition_not_its_sql),
       cmocka_unit_test(every_cycle_of_a_store_with_its_layer),
       cmocka_unit_test(only_the_rows_that_change_are_written),
   };
