@@ -262,12 +262,41 @@ end
 -- rows stays an EXISTS, which stops at the first row it finds). Probes
 -- that choose rows by a value of the same column (an activity's kind) are
 -- told apart by one CASE on it, not by a comparison per probe and row.
-local function fold_probes(conditions, guards, probes_of)
+--
+-- When every condition fits in one word, the cheap conditions are
+-- computed once per row, as the column m of a subquery of one row, and
+-- a guard tests their bits in c_m.m (guard_bits[g], the bits of its
+-- conditions) instead of the conditions again: a guard is an OR of a
+-- conjunction per measure, often of the same dates and positions, and
+-- the region's pack tested them again for each costly condition.
+-- (A subquery of one row, since SQLite puts an alias's expression in
+-- place of each of its uses.) A conjunction whose bits hold those of
+-- another is implied by it and not tested.
+local function fold_probes(conditions, guards, probes_of, guard_bits)
   local function shift(k) return (k - 1) % CONDITIONS_PER_MASK end
   local function word_of(k) return (k - 1) // CONDITIONS_PER_MASK + 1 end
+  local by_bits = #conditions <= CONDITIONS_PER_MASK
+  -- the SQL that holds where one of the guard's conjunctions does
+  local function when(list)
+    if not by_bits then return table.concat(list, " OR ") end
+    local masks, seen = {}, {}
+    for _, g in ipairs(list) do
+      local b = guard_bits[g]
+      if not seen[b] then seen[b] = true; masks[#masks + 1] = b end
+    end
+    local tests = {}
+    for i, b in ipairs(masks) do
+      local implied = false
+      for j, other in ipairs(masks) do
+        if j ~= i and other & b == other then implied = true end
+      end
+      if not implied then tests[#tests + 1] = string.format("(c_m.m & %d) = %d", b, b) end
+    end
+    return table.concat(tests, " OR ")
+  end
   local function guarded(k, c)
     local g = guards[k]
-    if g and not g.always then return "(" .. table.concat(g, " OR ") .. ") AND " .. c end
+    if g and not g.always then return "(" .. when(g) .. ") AND " .. c end
     return c
   end
   -- how many probes read each word's rows of one worker (from, link)
@@ -279,9 +308,13 @@ local function fold_probes(conditions, guards, probes_of)
     end
   end
   local masks, reads = {}, {}
-  local function piece(word, sql)
+  local function mask_of(word)
     masks[word] = masks[word] or { sums = {}, ors = {} }
-    masks[word].ors[#masks[word].ors + 1] = sql
+    return masks[word]
+  end
+  local function piece(word, sql)
+    local m = mask_of(word)
+    m.ors[#m.ors + 1] = sql
   end
   for k, c in ipairs(conditions) do
     local word, probes = word_of(k), probes_of[c]
@@ -289,10 +322,16 @@ local function fold_probes(conditions, guards, probes_of)
     for _, p in ipairs(probes or {}) do
       if probing[word .. " " .. p.from .. " WHERE " .. p.link] > 1 then shared = true end
     end
-    masks[word] = masks[word] or { sums = {}, ors = {} }
+    local g = guards[k]
     if not shared then
-      masks[word].sums[#masks[word].sums + 1] = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", guarded(k, c), shift(k))
+      local bit = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", guarded(k, c), shift(k))
+      -- with bit guards, a guarded condition reads m, so it comes after it
+      if by_bits and g and not g.always then piece(word, bit) else
+        local m = mask_of(word)
+        m.sums[#m.sums + 1] = bit
+      end
     else
+      mask_of(word)
       for _, p in ipairs(probes) do
         local key = word .. " " .. p.from .. " WHERE " .. p.link
         if probing[key] == 1 then
@@ -319,7 +358,6 @@ local function fold_probes(conditions, guards, probes_of)
           else
             r.bits[#r.bits + 1] = string.format("(CASE WHEN %s THEN %d ELSE 0 END)", p.body, bit)
           end
-          local g = guards[k]
           if not g or g.always then r.always = true
           else
             for _, one in ipairs(g) do
@@ -345,16 +383,17 @@ local function fold_probes(conditions, guards, probes_of)
       table.insert(r.bits, 1, "(CASE " .. r.column .. " " .. table.concat(whens, " ") .. " ELSE 0 END)")
     end
     local read = string.format("(SELECT pdmon_bits(%s) FROM %s WHERE %s)", table.concat(r.bits, " | "), r.from, r.link)
-    if not r.always then read = "(CASE WHEN " .. table.concat(r.guards, " OR ") .. " THEN " .. read .. " ELSE 0 END)" end
+    if not r.always then read = "(CASE WHEN " .. when(r.guards) .. " THEN " .. read .. " ELSE 0 END)" end
     piece(r.word, read)
   end
   local words = {}
   for w, m in ipairs(masks) do
-    local sum = table.concat(m.sums, " + ")
+    local sum = #m.sums > 0 and table.concat(m.sums, " + ") or "0"
     if #m.ors == 0 then words[w] = sum
+    elseif by_bits then
+      words[w] = "(SELECT c_m.m | " .. table.concat(m.ors, " | ") .. " FROM (SELECT " .. sum .. " AS m) c_m)"
     else
-      if sum ~= "" then table.insert(m.ors, 1, "(" .. sum .. ")") end
-      words[w] = table.concat(m.ors, " | ")
+      words[w] = "(" .. sum .. ") | " .. table.concat(m.ors, " | ")
     end
   end
   return words
@@ -380,7 +419,7 @@ local function tally_sql(s, times, measures)
     if w and not limits[w] then limits[w] = true; limit_list[#limit_list + 1] = w end
   end
   local t = scan_time(s, times[1])
-  local conditions, bit_of, guards, probes_of = {}, {}, {}, {}
+  local conditions, bit_of, guards, probes_of, guard_bits = {}, {}, {}, {}, {}
   local fields, field_of = {}, {}
   -- the rows some measure can count: those where its cheap conditions hold
   local wanted, everything = {}, false
@@ -410,6 +449,11 @@ local function tally_sql(s, times, measures)
     end
     -- where a costly condition of this measure must be computed
     local guard = #cheap > 0 and "(" .. table.concat(cheap, " AND ") .. ")" or true
+    if guard ~= true and not guard_bits[guard] then
+      local b = 0
+      for _, c in ipairs(cheap) do b = b | (1 << ((bit_of[c] - 1) % CONDITIONS_PER_MASK)) end
+      guard_bits[guard] = b
+    end
     if guard == true then everything = true elseif not wanted[guard] then wanted[guard] = true; wanted[#wanted + 1] = guard end
     for _, k in ipairs(dear) do
       local g = guards[k] or {}
@@ -431,7 +475,7 @@ local function tally_sql(s, times, measures)
     plan[i] = kind .. ":" .. table.concat(tests, ",")
     format[i + 1] = (m.field and not m.counting) and "d" or "j"
   end
-  local masks = fold_probes(conditions, guards, probes_of)
+  local masks = fold_probes(conditions, guards, probes_of, guard_bits)
   local args = { sets.literal(#masks .. " " .. #fields .. ";" .. table.concat(plan, ";")) }
   for _, bits in ipairs(masks) do args[#args + 1] = bits end
   for _, f in ipairs(fields) do args[#args + 1] = f end
