@@ -764,10 +764,11 @@ static int note_written(sqlite3 *db, sqlite3_stmt *update, char *err, size_t err
  * or for the municipality's total re-judges every row of its indicator and
  * writes only those. The pages written are the cost (a row is about 600
  * bytes since its indicator's texts are kept apart, schema 14; 1.5 KB
- * before): one UPDATE reads each re-judged row once, by rowid in rowid
- * order (a cycle's rows share pages), and writes it only when its verdict changes
- * it (an earlier version copied the new rows into a work table and read
- * every row twice more). OR FAIL: an ABORT would need a statement journal,
+ * before): one UPDATE ... FROM joins each re-judged row to its verdict
+ * once, by rowid in rowid order (a cycle's rows share pages), and writes
+ * it only when its verdict changes it (an earlier version copied the new
+ * rows into a work table and read every row twice more; the next looked
+ * its new row up twice per row, in the SET and in the WHERE). OR FAIL: an ABORT would need a statement journal,
  * a copy of every page the statement changes, for a statement whose failure
  * rolls the whole re-judgement back anyway. RETURNING names the rows
  * written with their breakdown as a value, tested outside it: inside it,
@@ -780,16 +781,16 @@ static int note_written(sqlite3 *db, sqlite3_stmt *update, char *err, size_t err
  * resolved or reopened); elsewhere no zone exists and a carried one stays
  * as it is. Last, the record of each re-judgement. */
 static int apply_verdicts(sqlite3 *db, char *err, size_t errlen) {
-  char names[1024] = "", sql[8192];
+  char names[1024] = "", olds[1024] = "", sql[8192];
   each_column(names, sizeof names, "", NULL, ", ");
+  each_column(olds, sizeof olds, "r.", NULL, ", ");
   if (run_int(db, "CREATE TEMP TABLE rj_written (rid INTEGER PRIMARY KEY, cycle_id, indicator, organization,"
                   " breakdown)", 0, err, errlen) != 0)
     return -1;
   snprintf(sql, sizeof sql,
-           "UPDATE OR FAIL cycle_result_row AS r SET (%s) = (SELECT " NEW_ROW " FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
-           " WHERE s.rid = r.rowid) WHERE r.rowid IN (SELECT rid FROM rj_src) AND (%s) IS NOT (SELECT " NEW_ROW
-           " FROM rj_src s JOIN rj_verdict v ON v.key = s.key WHERE s.rid = r.rowid)"
-           " RETURNING rowid, cycle_id, indicator, organization, breakdown", names, names);
+           "UPDATE OR FAIL cycle_result_row AS r SET (%s) = (" NEW_ROW ") FROM rj_src s JOIN rj_verdict v ON v.key = s.key"
+           " WHERE r.rowid = s.rid AND (%s) IS NOT (" NEW_ROW ")"
+           " RETURNING rowid, cycle_id, indicator, organization, breakdown", names, olds);
   sqlite3_stmt *update = prepare(db, sql, err, errlen);
   if (!update) return -1;
   int rc = note_written(db, update, err, errlen);
