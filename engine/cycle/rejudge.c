@@ -277,7 +277,6 @@ static int plan_group(judge_job *job) {
     bind_text(L, ins, 2, e, "id");
     bind_text(L, ins, 3, e, "targets");
     bind_text(L, ins, 4, e, "formula");
-    bind_text(L, ins, 7, e, "sql_formula");
     lua_getfield(L, e, "by_id");
     sqlite3_bind_int(ins, 5, lua_toboolean(L, -1));
     lua_getfield(L, e, "advised");
@@ -407,13 +406,16 @@ static int judge_keys(judge_job *job) {
  * targets did not change, most pairs of a store, are only counted, in the same
  * pass (never stored, never read again). A pair whose formula is recorded as
  * today's pack states it (or as today's SQL, by an older pdmon) is re-judged
- * ('changed'); one recorded otherwise by definition is refused ('formula');
+ * ('changed'); one recorded otherwise by definition is refused ('formula'),
+ * and so is every pair whose value is a function of Lua ('function': its
+ * body can change unseen, evaluation.lua's definition_fingerprint);
  * one recorded by SQL that differs is 'stored': its cycle's stored pack decides
  * (settle_stored). */
 static int pair_group(judge_job *job) {
   sqlite3_stmt *st, *ins;
   if (prepare_pair(job->db,
-      "SELECT x.id, x.indicator, CASE WHEN j.id IS NULL THEN 'unrecorded' WHEN j.targets = x.targets THEN 'same'"
+      "SELECT x.id, x.indicator, CASE WHEN j.targets = x.targets THEN 'same'"
+      " WHEN substr(x.formula, 1, 3) = 'fn:' THEN 'function' WHEN j.id IS NULL THEN 'unrecorded'"
       " WHEN j.formula IS NULL OR j.formula = x.formula OR j.formula = x.sql_formula THEN 'changed'"
       " WHEN substr(j.formula, 1, 3) = 'd1:' THEN 'formula' ELSE 'stored' END,"
       " x.targets, x.formula, x.by_id, x.advised,"
@@ -486,7 +488,6 @@ static int stored_protected(lua_State *caller) {
         sqlite3_bind_int(ins, 2, period);
         bind_text(L, ins, 3, e, "id");
         bind_text(L, ins, 4, e, "formula");
-    bind_text(L, ins, 7, e, "sql_formula");
         rc = step_write(job->db, ins, job->err, job->errlen);
       }
       lua_settop(L, list);
@@ -860,6 +861,9 @@ static int report(sqlite3 *db, const rejudge_options *opt, rejudge_summary *sum,
     if (!strcmp(state, "formula")) {
       fprintf(out, _("  %s: not re-judged: its formula changed since the cycle ran; run the cycle again"
                      " ('pdmon cycle run')\n"), indicator);
+    } else if (!strcmp(state, "function")) {
+      fprintf(out, _("  %s: not re-judged: its value is a Lua function, whose formula pdmon cannot compare with the"
+                     " one the cycle ran; run the cycle again ('pdmon cycle run')\n"), indicator);
     } else if (!strcmp(state, "unknown")) {
       fprintf(out, _("  %s: not re-judged: the cycle was run by an older pdmon and its stored rules do not load,"
                      " so whether its formula changed is unknown; run the cycle again ('pdmon cycle run')\n"),

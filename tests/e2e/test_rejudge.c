@@ -274,6 +274,53 @@ static void the_formula_is_the_definition_not_its_sql(void **state) {
   support_remove_tree(c);
 }
 
+/* Appends to dir's copy of the emanzhelinsk pack a criterion whose indicator
+ * counts the schools of a kind by a function of Lua, with target phrase. */
+static void add_function_indicator(const char *dir, const char *kind, const char *target) {
+  char path[2048];
+  snprintf(path, sizeof path, "%s/packs/emanzhelinsk/monitoring.lua", dir);
+  FILE *f = fopen(path, "a");
+  if (!f) fail_msg("cannot append to %s", path);
+  fprintf(f, "criterion \"counted\" {\n  title = \"Счёт\",\n  indicator \"schools_counted\" {\n    title = \"Число школ\","
+             " unit = \"ед.\", level = \"municipality\",\n"
+             "    value = function(ctx) return #ctx.sql(\"SELECT id FROM organization WHERE kind = '%s'\") end,\n"
+             "    target = \"%s\",\n  },\n}\n", kind, target);
+  fclose(f);
+}
+
+/* An indicator whose value is a function of Lua: its body can change on the
+ * same line unseen (here: schools become kindergartens), so re-judging
+ * refuses it, in Russian, naming it, and leaves its stored rows as they were;
+ * the pack's declarative indicators are re-judged beside it. */
+static void a_function_indicator_is_never_rejudged(void **state) {
+  (void)state;
+  char *a = support_tempdir(), *b = support_tempdir();
+  copy_rules(a, NULL);
+  copy_rules(b, "s/Ежегодно - 75%/Ежегодно - 80%/");
+  add_function_indicator(a, "school", "Не менее 1 ед.");
+  add_function_indicator(b, "kindergarten", "Не менее 30 ед.");
+  run_example(a, "emanzhelinsk", 2023);
+  char store[2048], args[4096];
+  snprintf(store, sizeof store, "%s/store.db", a);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE indicator = 'schools_counted'"
+                                 " AND formula LIKE 'fn:%'"), 1);
+  const char *counted = "SELECT count(*) FROM cycle_result WHERE indicator = 'schools_counted'"
+                        " AND target_text = 'Не менее 1 ед.' AND status = 'met'";
+  assert_int_equal(scalar(store, counted), 1);
+  snprintf(args, sizeof args, "cycle rejudge --pack '%s/packs/emanzhelinsk'", b);
+  support_outcome o = support_pdmon_env(pdmon_bin, source_dir, a, "LC_ALL= LANG=ru_RU.UTF-8", args);
+  assert_int_equal(o.status, 0);
+  if (!strstr(o.out, "schools_counted: не пересмотрен: значение показателя вычисляет функция Lua"))
+    fail_msg("expected the Russian refusal naming schools_counted, got: %s%s", o.out, o.err);
+  if (!strstr(o.out, "routes_formed:")) fail_msg("routes_formed should be re-judged beside it: %s", o.out);
+  support_outcome_free(&o);
+  assert_int_equal(scalar(store, counted), 1);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE indicator = 'schools_counted'"), 1);
+  assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), 0);
+  support_remove_tree(a);
+  support_remove_tree(b);
+}
+
 /* A synth store of several municipalities, a cycle each; one of them with its
  * own layer next to the region's pack: 'rejudge --all --pack REGION' equals a
  * full run of each municipality with the changed packs. */
@@ -416,6 +463,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(a_target_needing_another_year_is_refused),
       cmocka_unit_test(history_stays_true),
       cmocka_unit_test(the_formula_is_the_definition_not_its_sql),
+      cmocka_unit_test(a_function_indicator_is_never_rejudged),
       cmocka_unit_test(every_cycle_of_a_store_with_its_layer),
       cmocka_unit_test(only_the_rows_that_change_are_written),
   };
