@@ -410,7 +410,9 @@ static int judge_keys(judge_job *job) {
  * and so is every pair whose value is a function of Lua ('function': its
  * body can change unseen, evaluation.lua's definition_fingerprint);
  * one recorded by SQL that differs is 'stored': its cycle's stored pack decides
- * (settle_stored). */
+ * (settle_stored). Whether a pair never judged has results is asked by a CASE,
+ * not an OR: SQLite evaluates both sides of an OR, and the probe of the results
+ * then cost every pair of the store, judged or not. */
 static int pair_group(judge_job *job) {
   sqlite3_stmt *st, *ins;
   if (prepare_pair(job->db,
@@ -419,7 +421,8 @@ static int pair_group(judge_job *job) {
       " WHEN j.formula IS NULL OR j.formula = x.formula OR j.formula = x.sql_formula THEN 'changed'"
       " WHEN substr(j.formula, 1, 3) = 'd1:' THEN 'formula' ELSE 'stored' END,"
       " x.targets, x.formula, x.by_id, x.advised,"
-      " j.id IS NOT NULL OR EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.cycle_id = x.id AND r.indicator = x.indicator)"
+      " CASE WHEN j.id IS NOT NULL THEN 1 ELSE"
+      " EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.cycle_id = x.id AND r.indicator = x.indicator) END"
       " FROM (SELECT c.id, p.indicator, p.targets, p.formula, p.sql_formula, p.by_id, p.advised,"
       " (SELECT k.id FROM cycle_judgement k WHERE k.cycle_id = c.id AND k.indicator = p.indicator"
       " ORDER BY k.id DESC LIMIT 1) AS jid FROM rj_cycle c JOIN rj_plan p ON p.grp = c.grp WHERE c.grp = ?1) AS x"
