@@ -13,6 +13,7 @@
 #include "employment.h"
 #include "entity.h"
 #include "i18n.h"
+#include "idset.h"
 #include "personal.h"
 #include "progress.h"
 #include "store.h"
@@ -69,11 +70,6 @@ typedef struct line_mark {
   sqlite3_int64 rowid, line;
 } line_mark;
 
-/* The identities of a staff file's rows of workers new to the store
- * wait for the duplicate tracker (temp.import_seen) in a queue of this
- * many, written by one statement (queue_seen). */
-#define KEYS_QUEUED 64
-
 /* Everything one import needs; statements are finalized by run_close. */
 typedef struct import_run {
   sqlite3 *db;
@@ -109,10 +105,10 @@ typedef struct import_run {
   choice_memo memo[16];         /* per field of a vocabulary: values already read */
   progress progress;            /* the line on a terminal (progress.h) */
   int identity[16], identity_known; /* per field: part of a derived id (derived_id) */
-  /* the identities of new workers' rows waiting for import_seen (queue_seen) */
-  sqlite3_stmt *seen_queued[7]; /* [k]: 2^k rows of seen's two values (2^6 = KEYS_QUEUED) */
-  char *queued_key[KEYS_QUEUED]; /* owned */
-  size_t queued_line[KEYS_QUEUED], nqueued;
+  /* staff: the identities seen in the file with their first line (check_unique; owned). Other
+   * entities keep the ids they update in temp.import_seen, whose memory is SQLite's cache: a
+   * file updating every stored row (activities imported again) would grow a set without bound */
+  idset ids;
   /* the fields the rows are read by, by name (field_at): looked up once, not per row and name */
   const char *field_name[32];
   int field_index[32];
@@ -327,11 +323,6 @@ static int prepare_statements(import_run *run, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: store: %s", run->path, inner);
     return -1;
   }
-  for (size_t k = 0; k < 7; k++) {
-    size_t o = (size_t)snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES ");
-    for (size_t i = 0; i < (size_t)1 << k; i++) o += (size_t)snprintf(sql + o, sizeof sql - o, "%s(?,?)", i ? "," : "");
-    if (prepare(run, sql, &run->seen_queued[k], err, errlen) != 0) return -1;
-  }
   if (prepare(run, "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)",
               &run->seen, err, errlen) != 0 ||
       prepare(run, "SELECT line FROM temp.import_seen WHERE id = ?", &run->seen_line, err, errlen) != 0)
@@ -442,9 +433,7 @@ static void run_close(import_run *run) {
   run->marks = NULL;
   sqlite3_finalize(run->seen);
   sqlite3_finalize(run->seen_line);
-  for (size_t k = 0; k < 7; k++) sqlite3_finalize(run->seen_queued[k]);
-  for (size_t i = 0; i < run->nqueued; i++) free(run->queued_key[i]);
-  run->nqueued = 0;
+  idset_free(&run->ids);
   for (size_t i = 0; i < 16; i++) {
     sqlite3_finalize(run->reference[i]);
     free(run->found[i]);
@@ -828,58 +817,32 @@ static int check_owner(import_run *run, const typed_value *v, char *msg, size_t 
   return -1;
 }
 
-/* Writes the identities queued (queue_seen) into temp.import_seen, in
- * their order, by the statements of the powers of two that sum to their
- * number. 0, or -1 with the reason in msg. */
-static int flush_seen(import_run *run, char *msg, size_t msglen) {
-  int rc = SQLITE_DONE;
-  for (size_t done = 0, k = 7; k-- > 0 && rc == SQLITE_DONE;) {
-    size_t n = (size_t)1 << k;
-    if (!(run->nqueued & n)) continue;
-    sqlite3_stmt *st = run->seen_queued[k];
-    for (size_t i = 0; i < n; i++) {
-      sqlite3_bind_text(st, (int)(2 * i + 1), run->queued_key[done + i], -1, SQLITE_STATIC);
-      sqlite3_bind_int64(st, (int)(2 * i + 2), (sqlite3_int64)run->queued_line[done + i]);
-    }
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    done += n;
-  }
-  for (size_t i = 0; i < run->nqueued; i++) free(run->queued_key[i]);
-  run->nqueued = 0;
-  if (rc == SQLITE_DONE) return 0;
-  snprintf(msg, msglen, "store: %s", sqlite3_errmsg(run->db));
+/* check_unique of a staff row, in the run's set: 0, or -1 with the reason in msg. */
+static int check_unique_staff(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
+  size_t first = 0;
+  int rc = idset_add(&run->ids, id, row->line, &first);
+  if (rc == 1) return 0;
+  if (rc < 0) snprintf(msg, msglen, _("out of memory"));
+  else snprintf(msg, msglen, _("%s: the same id is already on line %lld (%.300s)"), column_name(run, 0),
+                (long long)first, id);
   return -1;
 }
 
-/* check_unique for the row of a worker new to the store in a file that
- * is not a staff list: its identity cannot be in import_seen (a row
- * that passed the check with this id was written, or failed the whole
- * import, so the id would be in the store), so the check passes and only
- * the identity is kept, queued (KEYS_QUEUED). Every check_unique writes
- * the queue first. */
-static int queue_seen(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
-  char *copy = strdup(id);
-  if (!copy) {
-    snprintf(msg, msglen, _("out of memory"));
-    return -1;
-  }
-  if (run->nqueued == KEYS_QUEUED && flush_seen(run, msg, msglen) != 0) {
-    free(copy);
-    return -1;
-  }
-  run->queued_key[run->nqueued] = copy;
-  run->queued_line[run->nqueued++] = row->line;
-  return 0;
+/* Keeps the identity of a staff row of a worker new to the store: it
+ * cannot have been seen (a row that passed the checks with this id was
+ * written, or failed the whole import, so the id would be in the store),
+ * so it is kept without a check; one seen before (a row refused after its
+ * checks) keeps its first line, as INSERT OR IGNORE kept it in
+ * temp.import_seen. 0, or -1 when memory runs out (msg). */
+static int remember_seen(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
+  if (idset_add(&run->ids, id, row->line, NULL) >= 0) return 0;
+  snprintf(msg, msglen, _("out of memory"));
+  return -1;
 }
-
-/* Takes back the identity queue_seen queued last (its row's worker proved to be in the store). */
-static void unqueue_seen(import_run *run) { free(run->queued_key[--run->nqueued]); }
 
 /* Refuses a second row with an id already seen in this file. */
 static int check_unique(import_run *run, const rows_row *row, const char *id, char *msg, size_t msglen) {
-  if (run->nqueued && flush_seen(run, msg, msglen) != 0) return -1;
+  if (run->spans) return check_unique_staff(run, row, id, msg, msglen);
   sqlite3_bind_text(run->seen, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(run->seen, 2, (sqlite3_int64)row->line);
   int rc = sqlite3_step(run->seen);
@@ -1158,12 +1121,11 @@ static const char *unique_key(import_run *run, const typed_value *v, char *buf, 
  * store holds the id: the b-tree search that told a new worker from a
  * stored one (stored_rowid) is the insert's own. A new worker's row is
  * checked and written as check_staff_row and store_staff_row would (its
- * identity queued, queue_seen; its first span, record_span). Returns 0
+ * identity kept, remember_seen; its first span, record_span). Returns 0
  * when written, 2 when the store holds the worker (nothing written: the
  * row goes their way), -1 when the store failed. */
 static int store_new_worker(import_run *run, const rows_row *row, const typed_value *v, char *key, size_t keylen,
                             char *msg, size_t msglen) {
-  if (queue_seen(run, row, unique_key(run, v, key, keylen), msg, msglen) != 0) return -1;
   char *extra = extra_json(run, row, v);
   bind_row(run, run->insert_new, v, extra);
   int rc = sqlite3_step(run->insert_new);
@@ -1173,10 +1135,8 @@ static int store_new_worker(import_run *run, const rows_row *row, const typed_va
   sqlite3_clear_bindings(run->insert_new);
   cJSON_free(extra);
   if (rc != SQLITE_DONE) return -1;
-  if (!written) {
-    unqueue_seen(run);
-    return 2;
-  }
+  if (!written) return 2;
+  if (remember_seen(run, row, unique_key(run, v, key, keylen), msg, msglen) != 0) return -1;
   employment_row span = span_row(run, v);
   if (record_span(run, &span, 0, msg, msglen) != 0) return -1;
   run->report->inserted++;
@@ -1197,7 +1157,7 @@ static int check_staff_row(import_run *run, const rows_row *row, const typed_val
   *stored = rowid > 0;
   if (*stored && check_owner(run, v, msg, msglen) != 0) return 1; /* a new id has no owner yet */
   const char *identity = unique_key(run, v, key, keylen);
-  if (!*stored && !run->opt->snapshot) return queue_seen(run, row, identity, msg, msglen) == 0 ? 0 : 1;
+  if (!*stored && !run->opt->snapshot) return remember_seen(run, row, identity, msg, msglen) == 0 ? 0 : 1;
   return check_unique(run, row, identity, msg, msglen) == 0 ? 0 : 1;
 }
 
