@@ -189,18 +189,40 @@ static void a_target_needing_another_year_is_refused(void **state) {
   support_remove_tree(b);
 }
 
+/* The example emanzhelinsk run in a with the packs as they are; b holds
+ * their copy with «Ежегодно - 75%» raised to 80%, c that and routes_formed's
+ * set changed (diagnosed workers with or without a route). */
+typedef struct changed_packs {
+  char *a, *b, *c;
+  char store[2048];
+} changed_packs;
+
+static void run_with_changed_packs(changed_packs *p) {
+  p->a = support_tempdir();
+  p->b = support_tempdir();
+  p->c = support_tempdir();
+  copy_rules(p->a, NULL);
+  copy_rules(p->b, "s/Ежегодно - 75%/Ежегодно - 80%/");
+  copy_rules(p->c, "s/Ежегодно - 75%/Ежегодно - 80%/; s/share\\(diagnosed:having\\(route\\), diagnosed\\)/share(diagnosed, diagnosed)/");
+  run_example(p->a, "emanzhelinsk", 2023);
+  snprintf(p->store, sizeof p->store, "%s/store.db", p->a);
+}
+
+static void changed_packs_free(changed_packs *p) {
+  support_remove_tree(p->a);
+  support_remove_tree(p->b);
+  support_remove_tree(p->c);
+}
+
 /* History stays true: a dry run stores nothing; a closed cycle is refused; the
  * record names the phrases before and after; a changed formula is not
  * re-judged from figures it did not make. */
 static void history_stays_true(void **state) {
   (void)state;
-  char *a = support_tempdir(), *b = support_tempdir(), *c = support_tempdir();
-  copy_rules(a, NULL);
-  copy_rules(b, "s/Ежегодно - 75%/Ежегодно - 80%/");
-  copy_rules(c, "s/Ежегодно - 75%/Ежегодно - 80%/; s/share\\(diagnosed:having\\(route\\), diagnosed\\)/share(diagnosed, diagnosed)/");
-  run_example(a, "emanzhelinsk", 2023);
-  char store[2048], args[4096];
-  snprintf(store, sizeof store, "%s/store.db", a);
+  changed_packs p;
+  run_with_changed_packs(&p);
+  const char *a = p.a, *b = p.b, *c = p.c, *store = p.store;
+  char args[4096];
   long long before = scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'");
   assert_true(before > 0);
   snprintf(args, sizeof args, "cycle rejudge --dry-run --pack '%s/packs/emanzhelinsk'", b);
@@ -226,9 +248,7 @@ static void history_stays_true(void **state) {
   expect(a, args, 0, "routes_formed: target «Ежегодно - 80%» → «Ежегодно - 75%»");
   assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), 0);
   expect(a, "cycle rejudge --all", 0, "closed cycles left as they were judged (their record never changes): 1");
-  support_remove_tree(a);
-  support_remove_tree(b);
-  support_remove_tree(c);
+  changed_packs_free(&p);
 }
 
 /* The formula a cycle records is its indicators' definition: a cycle recorded by an
@@ -238,13 +258,10 @@ static void history_stays_true(void **state) {
  * without its stored rules it is refused too, and says why. */
 static void the_formula_is_the_definition_not_its_sql(void **state) {
   (void)state;
-  char *a = support_tempdir(), *b = support_tempdir(), *c = support_tempdir();
-  copy_rules(a, NULL);
-  copy_rules(b, "s/Ежегодно - 75%/Ежегодно - 80%/");
-  copy_rules(c, "s/Ежегодно - 75%/Ежегодно - 80%/; s/share\\(diagnosed:having\\(route\\), diagnosed\\)/share(diagnosed, diagnosed)/");
-  run_example(a, "emanzhelinsk", 2023);
-  char store[2048], args[4096];
-  snprintf(store, sizeof store, "%s/store.db", a);
+  changed_packs p;
+  run_with_changed_packs(&p);
+  const char *a = p.a, *b = p.b, *c = p.c, *store = p.store;
+  char args[4096];
   assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_judgement WHERE formula NOT LIKE 'd1:%'"), 0);
   /* what an older pdmon with another SQL generator recorded */
   store_sql(store, "UPDATE cycle_judgement SET formula = '0123456789abcdef'");
@@ -269,9 +286,7 @@ static void the_formula_is_the_definition_not_its_sql(void **state) {
   snprintf(args, sizeof args, "cycle rejudge --pack '%s/packs/emanzhelinsk'", a);
   expect(a, args, 0, "routes_formed: not re-judged: the cycle was run by an older pdmon and its stored rules do not load");
   assert_int_equal(scalar(store, "SELECT count(*) FROM cycle_result WHERE target_text = 'Ежегодно - 75%'"), 0);
-  support_remove_tree(a);
-  support_remove_tree(b);
-  support_remove_tree(c);
+  changed_packs_free(&p);
 }
 
 /* Appends to dir's copy of the emanzhelinsk pack a criterion whose indicator
