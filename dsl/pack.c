@@ -163,6 +163,13 @@ static void keep_locals(lua_State *L, int locals) {
   lua_pop(L, 1);
 }
 
+/* Puts "PATH: " before the message in err, cutting its end if it must. */
+static void prefix_path(const char *path, char *err, size_t errlen) {
+  char message[1024];
+  snprintf(message, sizeof message, "%s", err);
+  snprintf(err, errlen, "%s: %s", path, message);
+}
+
 /* Runs one rule file in the pack's environment (at env_index); with a
  * locals table (index, or 0), its top-level locals go there too. */
 static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env_index, int locals,
@@ -186,7 +193,12 @@ static int run_rule_file(sandbox *sb, const char *dir, const char *name, int env
     lua_pop(L, 1);
     return -1;
   }
-  if (sandbox_call(sb, 0, keeping, err, errlen) != LUA_OK) return -1;
+  if (sandbox_call(sb, 0, keeping, err, errlen) != LUA_OK) {
+    /* Lua gives a memory error no position, as it gives every other error;
+     * the file is the one whose top level ran out */
+    if (sandbox_last_error_was_memory(sb)) prefix_path(path, err, errlen);
+    return -1;
+  }
   if (keeping) keep_locals(L, lua_absindex(L, locals));
   return 0;
 }

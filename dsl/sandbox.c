@@ -24,6 +24,7 @@ struct sandbox {
   long long executed;      /* steps counted since the last rearm */
   int budget_exceeded;     /* set once the budget is spent; makes pcall re-raise */
   int memory_exceeded;     /* set by the allocator; makes pcall re-raise */
+  int last_error_memory;   /* the last call's error was running out of memory */
   volatile sig_atomic_t interrupted; /* set by sandbox_interrupt (a signal handler) */
   char spent_reason[512];  /* the message of the call that spent the budget */
   int env_ref;             /* registry reference to the frozen globals */
@@ -536,7 +537,8 @@ int sandbox_load(sandbox *sb, const char *text, size_t len, const char *chunknam
  * next call may allocate again (the budget stays spent). */
 static void take_error(sandbox *sb, int status, char *err, size_t errlen) {
   lua_State *L = sb->L;
-  if (status == LUA_ERRMEM || sb->memory_exceeded)
+  sb->last_error_memory = status == LUA_ERRMEM || sb->memory_exceeded;
+  if (sb->last_error_memory)
     snprintf(err, errlen, _("memory limit of the rule sandbox exceeded (%zu bytes)"), sb->memory_limit);
   else if (lua_type(L, -1) == LUA_TSTRING)
     snprintf(err, errlen, "%s", lua_tostring(L, -1));
@@ -568,6 +570,8 @@ int sandbox_protected(sandbox *sb, lua_CFunction fn, void *data, int nargs, int 
 }
 
 size_t sandbox_memory_used(const sandbox *sb) { return sb->memory_used; }
+
+int sandbox_last_error_was_memory(const sandbox *sb) { return sb->last_error_memory; }
 
 void sandbox_free(sandbox *sb) {
   if (!sb) return;

@@ -107,6 +107,10 @@ void sandbox_dealloc(sandbox *sb, void *ptr, size_t size);
 /* Bytes currently allocated by the state. */
 size_t sandbox_memory_used(const sandbox *sb);
 
+/* 1 when the error the last failed sandbox_call wrote was the memory limit:
+ * Lua gives such an error no position, so the caller may name the file. */
+int sandbox_last_error_was_memory(const sandbox *sb);
+
 /* Runs a full garbage collection, closes the state and frees the sandbox. */
 void sandbox_free(sandbox *sb);
 
