@@ -121,7 +121,7 @@ static int read_municipalities(region *r, char *err, size_t errlen) {
   if (r->nmunicipalities) qsort(r->municipalities, r->nmunicipalities, sizeof *r->municipalities, by_name);
   if (sqlite3_exec(r->db, "DROP TABLE IF EXISTS temp.region_municipality; DROP TABLE IF EXISTS temp.region_indicator;"
                           "CREATE TEMP TABLE region_municipality (ord INTEGER PRIMARY KEY, code TEXT NOT NULL, cycle INTEGER);"
-                          "CREATE TEMP TABLE region_indicator (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)",
+                          "CREATE TEMP TABLE region_indicator (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, shared INTEGER NOT NULL)",
                    NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(r->db, "INSERT INTO region_municipality VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK)
     return fail(r->db, err, errlen);
@@ -195,6 +195,8 @@ static int read_indicators(region *r, char *err, size_t errlen) {
     ind->on_track = sqlite3_column_int(st, 13);
     ind->behind = sqlite3_column_int(st, 14);
     ind->other = ind->municipalities - ind->met - ind->not_met - ind->on_track - ind->behind;
+    ind->shared = (size_t)ind->municipalities == r->ncycles;
+    if (!ind->shared) r->unshared++;
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return fail(r->db, err, errlen);
@@ -212,13 +214,14 @@ static int read_indicators(region *r, char *err, size_t errlen) {
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return fail(r->db, err, errlen);
-  if (sqlite3_prepare_v2(r->db, "INSERT INTO region_indicator VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(r->db, "INSERT INTO region_indicator VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK)
     return fail(r->db, err, errlen);
   for (size_t i = 0; i < r->nindicators; i++) {
     if (!r->indicators[i].target_text) r->indicators[i].target_text = dup(NULL);
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
     sqlite3_bind_text(st, 2, r->indicators[i].id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, r->indicators[i].shared);
     if (sqlite3_step(st) != SQLITE_DONE) {
       sqlite3_finalize(st);
       return fail(r->db, err, errlen);
@@ -228,14 +231,18 @@ static int read_indicators(region *r, char *err, size_t errlen) {
   return 0;
 }
 
-/* How many of each municipality's results met their targets, and so on. */
+/* How many of each municipality's results met their targets, and so on, of the
+ * indicators every municipality with a cycle has: a layer's own indicators
+ * (three «Наличие» of one municipality) would otherwise lift it above the
+ * municipalities judged on the region's indicators alone. */
 static int count_statuses(region *r, char *err, size_t errlen) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(r->db, "SELECT m.ord, count(*), sum(r.status = 'met'), sum(r.status = 'not_met'),"
                                 " sum(r.status = 'in_progress' AND r.progress = 'on_track'),"
                                 " sum(r.status = 'in_progress' AND r.progress = 'behind'), sum(r.status = 'in_progress')"
                                 " FROM region_municipality m CROSS JOIN cycle_result r"
-                                " WHERE m.cycle IS NOT NULL AND r.cycle_id = m.cycle AND " TOTALS " GROUP BY m.ord",
+                                " WHERE m.cycle IS NOT NULL AND r.cycle_id = m.cycle AND " TOTALS
+                                " AND r.indicator IN (SELECT id FROM region_indicator WHERE shared) GROUP BY m.ord",
                          -1, &st, NULL) != SQLITE_OK)
     return fail(r->db, err, errlen);
   int rc;
@@ -465,14 +472,19 @@ size_t region_most_missed(const region *r, size_t *order, size_t limit) {
 
 const char *region_name(const region_municipality *m) { return m->name && m->name[0] ? m->name : m->code; }
 
+#define RANKING_NOTE \
+  "Сводный (композитный) рейтинг муниципалитетов наборами правил не определён: рейтинги, которые" \
+  " набор правил может задать, ранжируют организации внутри муниципалитета, и весов показателей для" \
+  " муниципалитетов документы не дают. Поэтому муниципалитеты не ранжируются по сводному баллу, а" \
+  " упорядочены по числу показателей, цель по которым достигнута за период (при равенстве — по меньшему" \
+  " числу недостигнутых целей, затем по названию); муниципалитеты с равными числами делят место." \
+  " Это подсчёт статусов, а не рейтинг с весами."
+
 const char *region_ranking_note(const region *r) {
-  (void)r;
-  return "Сводный (композитный) рейтинг муниципалитетов наборами правил не определён: рейтинги, которые"
-         " набор правил может задать, ранжируют организации внутри муниципалитета, и весов показателей для"
-         " муниципалитетов документы не дают. Поэтому муниципалитеты не ранжируются по сводному баллу, а"
-         " упорядочены по числу показателей, цель по которым достигнута за период (при равенстве — по меньшему"
-         " числу недостигнутых целей, затем по названию); муниципалитеты с равными числами делят место."
-         " Это подсчёт статусов, а не рейтинг с весами.";
+  if (!r->unshared) return RANKING_NOTE;
+  return RANKING_NOTE " Считаются только показатели, по которым оценены все муниципалитеты с циклом за период:"
+                      " собственные показатели муниципальных наборов правил, которых нет у других, в подсчёт"
+                      " (и в столбец «Показателей») не входят.";
 }
 
 /* Appends a count with its noun in the right form («2 муниципалитета»). */

@@ -33,6 +33,7 @@ typedef struct region_indicator {
   double min, max;      /* over the municipalities' values */
   int values;           /* how many municipalities have a value */
   int municipalities;   /* ... have a result (row) */
+  int shared;           /* every municipality with a cycle has a result: counted in the ranking */
   int met, not_met, on_track, behind, other, own_target; /* own_target: judged on a target other than the common one */
 } region_indicator;
 
@@ -43,7 +44,7 @@ typedef struct region_municipality {
   long long cycle;    /* 0: no run cycle for the period */
   char state[8], run_at[24];
   int latest_period;  /* without a cycle for the period: its latest run cycle's period, or 0 */
-  int results, met, not_met, on_track, behind, in_progress, other;
+  int results, met, not_met, on_track, behind, in_progress, other; /* of the shared indicators */
   int rank;           /* 1.. by the targets met; 0 without a cycle */
 } region_municipality;
 
@@ -54,6 +55,7 @@ typedef struct region {
   const char *links;
   region_indicator *indicators;
   size_t nindicators;
+  size_t unshared; /* indicators not every cycle has (a layer's own): left out of the counts */
   region_municipality *municipalities; /* in the order of their names */
   size_t nmunicipalities, ncycles;
   size_t *ranking; /* indices into municipalities, best first; those without a cycle last */

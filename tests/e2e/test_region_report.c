@@ -248,6 +248,53 @@ static void figures_are_the_cycles_results(void **state) {
   free(text);
 }
 
+/* A municipality whose layer adds indicators of its own (Еманжелинск's three «Наличие»
+ * beside the region's 21, found by review h54) is ranked on the indicators every
+ * municipality has: its own, met, lifted it from a shared 28th place to the 1st. Here
+ * synth0002's cycle gets three own indicators, met: its place, its counts and those of
+ * the others stay as they were, and section 1 says what is counted. */
+static void own_indicators_do_not_move_the_ranking(void **state) {
+  (void)state;
+  char *before_text = output("report --region --format json");
+  sqlite3 *db = open_store(1);
+  exec(db, "INSERT INTO cycle_result (cycle_id, indicator, criterion, title, value, target_text, target_kind, status)"
+           " SELECT c.id, 'own' || n.n, 'own', 'Наличие своего документа ' || n.n, 1, 'Наличие', 'presence', 'met'"
+           " FROM cycle c, (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) n"
+           " WHERE c.municipality = 'synth0002' AND c.period = 2023");
+  char *after_text = output("report --region --format json");
+  exec(db, "DELETE FROM cycle_result WHERE indicator IN ('own1', 'own2', 'own3')");
+  sqlite3_close(db);
+  cJSON *before = cJSON_Parse(before_text), *after = cJSON_Parse(after_text), *m;
+  assert_non_null(before);
+  assert_non_null(after);
+  int compared = 0;
+  cJSON_ArrayForEach(m, cJSON_GetObjectItem(before, "municipalities")) {
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItem(m, "code"));
+    cJSON *again = find_code(cJSON_GetObjectItem(after, "municipalities"), code);
+    assert_non_null(again);
+    if (!cJSON_Compare(cJSON_GetObjectItem(m, "rank"), cJSON_GetObjectItem(again, "rank"), 1) ||
+        !cJSON_Compare(cJSON_GetObjectItem(m, "counts"), cJSON_GetObjectItem(again, "counts"), 1))
+      fail_msg("%s: rank %s counts %s without its own indicators, rank %s counts %s with them", code,
+               cJSON_PrintUnformatted(cJSON_GetObjectItem(m, "rank")), cJSON_PrintUnformatted(cJSON_GetObjectItem(m, "counts")),
+               cJSON_PrintUnformatted(cJSON_GetObjectItem(again, "rank")),
+               cJSON_PrintUnformatted(cJSON_GetObjectItem(again, "counts")));
+    compared++;
+  }
+  assert_true(compared >= 4);
+  /* the own indicators are still reported: in synth0002's results, and said to be left out */
+  cJSON *own = find_code(cJSON_GetObjectItem(after, "municipalities"), "synth0002");
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(own, "results")),
+                   cJSON_GetArraySize(cJSON_GetObjectItem(find_code(cJSON_GetObjectItem(before, "municipalities"), "synth0002"), "results")) + 3);
+  const char *note = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(after, "ranking"), "note"));
+  assert_non_null(strstr(note, "собственные показатели муниципальных наборов правил"));
+  assert_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(before, "ranking"), "note")),
+                     "собственные показатели"));
+  cJSON_Delete(before);
+  cJSON_Delete(after);
+  free(before_text);
+  free(after_text);
+}
+
 /* The page: hostile names escaped, municipalities without a cycle marked,
  * every link names a file --out wrote inside its folder. */
 static void the_page_links_down_and_escapes(void **state) {
@@ -568,6 +615,7 @@ int main(int argc, char **argv) {
   if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(figures_are_the_cycles_results),
+      cmocka_unit_test(own_indicators_do_not_move_the_ranking),
       cmocka_unit_test(the_page_links_down_and_escapes),
       cmocka_unit_test(the_workbook_and_csv_are_written),
       cmocka_unit_test(the_markdown_is_the_pages_content),
