@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <cJSON.h>
+#include <dirent.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -133,6 +134,121 @@ static void pack_tests_pass(void **state) {
     expect_ok(dir, args, " 0 failed");
   }
   support_remove_tree(dir);
+}
+
+/* The duplicated fields of the table constructors of one Lua text, each as
+ * "LINE: NAME" appended to found: Lua keeps the last of `reading = "...",
+ * ... reading = "..."` without a word, and rules/chelyabinsk lost seven
+ * indicators' first readings so (found by review h54). A field is a name
+ * followed by `=` (not `==`) right after `{`, `,` or `;` of a constructor,
+ * outside parentheses; strings and comments are skipped. */
+enum { LINT_DEPTH = 32, LINT_FIELDS = 64 };
+typedef struct lint_level {
+  const char *name[LINT_FIELDS];
+  size_t len[LINT_FIELDS];
+  int n, parens;
+} lint_level;
+
+/* The end of the long bracket opened at p ("[[", "[=[", ...), counting lines; NULL when p opens none. */
+static const char *long_bracket_end(const char *p, int *line) {
+  if (*p != '[') return NULL;
+  size_t eq = 0;
+  while (p[1 + eq] == '=') eq++;
+  if (p[1 + eq] != '[') return NULL;
+  for (const char *q = p + 2 + eq; *q; q++) {
+    if (*q == '\n') (*line)++;
+    if (*q == ']' && strspn(q + 1, "=") >= eq && q[1 + eq] == ']') return q + 2 + eq;
+  }
+  return p + strlen(p);
+}
+
+static void lint_fields(const char *text, char *found, size_t foundlen) {
+  lint_level levels[LINT_DEPTH];
+  int depth = -1, line = 1, after_separator = 0;
+  for (const char *p = text; *p;) {
+    const char *end;
+    if (*p == '\n') line++, p++;
+    else if (p[0] == '-' && p[1] == '-') {
+      p = (end = long_bracket_end(p + 2, &line)) ? end : p + 2 + strcspn(p + 2, "\n");
+    } else if ((end = long_bracket_end(p, &line))) {
+      p = end, after_separator = 0;
+    } else if (*p == '"' || *p == '\'') {
+      char quote = *p++;
+      while (*p && *p != quote) p += (*p == '\\' && p[1]) ? 2 : 1;
+      if (*p) p++;
+      after_separator = 0;
+    } else if (*p == '{' || *p == '}' || *p == ',' || *p == ';' || *p == '(' || *p == ')') {
+      if (*p == '{' && depth + 1 < LINT_DEPTH) memset(&levels[++depth], 0, sizeof *levels);
+      if (*p == '}' && depth >= 0) depth--;
+      if (depth >= 0 && *p == '(') levels[depth].parens++;
+      if (depth >= 0 && *p == ')' && levels[depth].parens > 0) levels[depth].parens--;
+      after_separator = *p == '{' || *p == ',' || *p == ';';
+      p++;
+    } else if (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+      const char *name = p;
+      while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) p++;
+      size_t len = (size_t)(p - name);
+      const char *q = p + strspn(p, " \t");
+      lint_level *l = depth >= 0 ? &levels[depth] : NULL;
+      if (after_separator && l && !l->parens && q[0] == '=' && q[1] != '=') {
+        for (int i = 0; i < l->n; i++)
+          if (l->len[i] == len && !memcmp(l->name[i], name, len)) {
+            size_t used = strlen(found);
+            snprintf(found + used, foundlen - used, " %d: %.*s;", line, (int)len, name);
+          }
+        if (l->n < LINT_FIELDS) l->name[l->n] = name, l->len[l->n++] = len;
+      }
+      after_separator = 0;
+    } else {
+      if (*p != ' ' && *p != '\t' && *p != '\r') after_separator = 0;
+      p++;
+    }
+  }
+}
+
+/* The scanner itself: what it must find and what it must not. */
+static void the_field_scanner_finds_duplicates(void **state) {
+  (void)state;
+  char found[512] = "";
+  lint_fields("indicator \"x\" {\n  reading = \"a\",\n  value = f(a, b),\n  reading = \"b\",\n}", found, sizeof found);
+  assert_string_equal(found, " 4: reading;");
+  found[0] = '\0';
+  lint_fields("t = { a = 1, b = { a = 2 }, c = a == 1, [[ a = 3 ]], -- a = 4\n s = \"a = 5\", f = function() local a = 1 end }",
+              found, sizeof found);
+  assert_string_equal(found, "");
+}
+
+/* No rule file of rules/ gives a field twice in one table. */
+static void no_rule_file_gives_a_field_twice(void **state) {
+  (void)state;
+  static const char *const packs[] = {"chelyabinsk", "emanzhelinsk", "belorechensk", "dalnerechensk", "grozny-district"};
+  char report[4096] = "";
+  int files = 0;
+  for (size_t i = 0; i < sizeof packs / sizeof *packs; i++) {
+    char folder[1024];
+    snprintf(folder, sizeof folder, "%s/rules/%s", source_dir, packs[i]);
+    DIR *d = opendir(folder);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      size_t n = strlen(e->d_name);
+      if (n < 5 || strcmp(e->d_name + n - 4, ".lua")) continue;
+      char path[2048], found[1024] = "";
+      snprintf(path, sizeof path, "%s/%s", folder, e->d_name);
+      char *text = support_read(path);
+      assert_non_null(text);
+      lint_fields(text, found, sizeof found);
+      free(text);
+      files++;
+      if (found[0]) {
+        size_t used = strlen(report);
+        snprintf(report + used, sizeof report - used, "\nrules/%s/%s:%s", packs[i], e->d_name, found);
+      }
+    }
+    closedir(d);
+  }
+  assert_true(files >= 10);
+  if (report[0]) fail_msg("fields given twice (Lua keeps the last):%s", report);
 }
 
 /* The workers the packs count in 2023: employed on 31 December 2023 (the
@@ -296,6 +412,8 @@ int main(int argc, char **argv) {
   if (support_e2e_args(argc, argv, &pdmon_bin, &source_dir) != 0) return 2;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(pack_tests_pass),
+    cmocka_unit_test(the_field_scanner_finds_duplicates),
+    cmocka_unit_test(no_rule_file_gives_a_field_twice),
     cmocka_unit_test(emanzhelinsk_on_its_data),
     cmocka_unit_test(belorechensk_on_its_data),
     cmocka_unit_test(dalnerechensk_on_its_data),
