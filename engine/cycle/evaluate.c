@@ -561,6 +561,15 @@ static int municipality_layer(const char *region_dir, const char *region_real, c
              candidate, m, region_dir);
     return -1;
   }
+  /* the folder chooses the layer here, the manifest when the layer is run as
+   * a pack: a layer naming another municipality would judge one with another's
+   * targets in a run over all and the other in its own run */
+  if (probe->summary.municipality[0] && strcmp(probe->summary.municipality, m) != 0) {
+    snprintf(err, errlen, _("%s/pack.lua: the pack in the folder of municipality %s names municipality %s;"
+                            " rename the folder or correct the manifest"), candidate, m, probe->summary.municipality);
+    probe_free(probe);
+    return -1;
+  }
   snprintf(dir, dirlen, "%s", candidate);
   return 0;
 }

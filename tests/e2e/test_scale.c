@@ -311,8 +311,9 @@ static char *rows_of(const char *json, const char *m) {
 /* eval --all gives each municipality exactly what eval of that
  * municipality alone gives, with its own pack layer (a layer next to the
  * region's pack with a target of its own) or the region's pack; a layer
- * that does not extend the region's pack, and a municipality's pack as
- * the region's, are refused. Skipped under valgrind ($PDMON_WRAPPER). */
+ * that does not extend the region's pack, one whose manifest names another
+ * municipality than its folder, and a municipality's pack as the region's,
+ * are refused. Skipped under valgrind ($PDMON_WRAPPER). */
 static void every_municipality_gets_what_it_gets_alone(void **state) {
   (void)state;
   if (getenv("PDMON_WRAPPER") && *getenv("PDMON_WRAPPER")) skip(); /* forty evaluations under valgrind: the ASan build covers it */
@@ -358,6 +359,12 @@ static void every_municipality_gets_what_it_gets_alone(void **state) {
                           "pack { id = \"synth0003\", title = \"Чужая\", municipality = \"synth0003\" }\n"));
   snprintf(args, sizeof args, "eval --all --period 2023 --pack '%s'", region);
   expect(dir, args, 1, "does not extend it");
+  /* a layer in synth0003's folder whose manifest names synth0004 (found by review h54):
+   * --all gave its targets to synth0003, a run of the pack to synth0004 */
+  free(support_write_text(dir, "packs/synth0003/pack.lua",
+                          "pack { id = \"synth0003\", title = \"Чужая\", municipality = \"synth0004\", extends = \"chelyabinsk\" }\n"
+                          "targets { teachers_diagnosed = \"не менее 1%\" }\n"));
+  expect(dir, args, 1, "packs/synth0003/pack.lua: the pack in the folder of municipality synth0003 names municipality synth0004");
   expect(dir, "eval --all --region --period 2023", 2, "choose one");
   free(every);
   free(all);
