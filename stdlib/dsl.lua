@@ -778,6 +778,17 @@ advice_of = function(pack, _, sink)
       end
     end
   end
+  -- Whether the organization rows of ind need no advice: no rating weighs
+  -- them and no rule reads them (a rule to the municipality or another
+  -- addressee sees its total only; a rule's function is rule code, and
+  -- runs on every row it names). Their rows are then made without it.
+  function advice.plain_rows(ind)
+    if ratings_of[ind.id] then return false end
+    for _, rule in ipairs(rules_of[ind.id] or {}) do
+      if rule.to == "organization" or type(rule.spec.when) == "function" then return false end
+    end
+    return true
+  end
   function advice.row(st, row, where)
     if advice.failure then return end
     if where.part == 1 and row.status ~= "not_applicable" then

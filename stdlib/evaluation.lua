@@ -904,6 +904,13 @@ local function target_part(ctx, t, applied, why, origin, base_year)
   return part
 end
 
+-- The messages of a row without a value of its own: a share of nobody,
+-- an organization of a kind outside the indicator's, one without anyone
+-- of its population where that may rightly be (also composed in C: the
+-- rows of plain indicators, see org_row_in_c).
+local ZERO_DENOMINATOR = "нет данных: знаменатель равен нулю — нет ни одного из тех, к кому относится показатель"
+local NOBODY = "не применимо: в организации нет ни одного из тех, к кому относится показатель"
+
 -- Builds one result row. group holds the row's values: current, and
 -- base (by year) and cumulative (by first year) where targets need them;
 -- target is the indicator's target table in force.
@@ -913,7 +920,7 @@ local function make_row(ind, ctx, group, org, target, origin)
   local row = { numerator = values.numerator, denominator = values.denominator, value = values.value, message = nil,
                 organization = nil, organization_name = nil, organization_kind = nil, status = nil, target = nil }
   if values.value == nil and values.denominator == 0 then
-    row.message = "нет данных: знаменатель равен нулю — нет ни одного из тех, к кому относится показатель"
+    row.message = ZERO_DENOMINATOR
   end
   if org then row.organization, row.organization_name, row.organization_kind = org.id, org.name, org.kind end
   local t = target_for(target, org)
@@ -979,6 +986,8 @@ local function kind_names(kinds)
   return table.concat(names, ", ")
 end
 
+local function outside_kinds(ind) return "не применимо: показатель относится к организациям вида " .. kind_names(ind.applies_to) end
+
 -- Why an organization's row does not apply, or nil: its kind is outside
 -- applies_to; or it has none of the indicator's denominator and the pack
 -- says that population may rightly be absent (empty = "not_applicable").
@@ -990,13 +999,13 @@ local function not_applicable(ind, own, org, by_kinds)
     local of_kind = false
     for _, kind in ipairs(ind.applies_to) do if kind == org.kind then of_kind = true end end
     if not of_kind then
-      return "не применимо: показатель относится к организациям вида " .. kind_names(ind.applies_to)
+      return outside_kinds(ind)
     end
   end
   if type(ind.value) == "function" then return nil end
   if own.denominator ~= 0 then return nil end
   if ind.empty == "not_applicable" then
-    return "не применимо: в организации нет ни одного из тех, к кому относится показатель"
+    return NOBODY
   end
   if ind.applies_to then return nil end -- a school without teachers: no data
   if not by_kinds then return nil end -- distinct counts: kinds are not known
@@ -1129,6 +1138,112 @@ local function guarded(run, st, unit, f, ...)
     st.failed = err
     run.sink:fail(st.seq, unit, tostring(err))
   end
+end
+
+-- ---- an organization's row composed in C (engine/cycle/org_rows.h) ----
+-- The rows of a plain indicator (an aggregate the stdlib made that counts,
+-- shares or tells presence, judged on the year's value alone) are made by
+-- the results' sink from the organization's sums: the Lua of
+-- organization_row and make_row cost more per row than the SQL that read
+-- the sums. What the judging says is still targets.judge's, asked once
+-- per target and value (org_learn) and remembered by the sink. Anything
+-- else, and every row that a rating or a recommendation rule reads (see
+-- advice.plain_rows in dsl.lua), is made by organization_row.
+
+local PLAIN_AGGREGATES = { count = 1, share = 2, exists = 1 }
+
+-- The plan of indicator st's organization rows in C, or nil when they are
+-- made in Lua.
+local function org_plan(run, st)
+  local ind, sink = st.ind, run.sink
+  if run.advice and not (run.plain_rows and run.plain_rows(ind)) then return nil end
+  if type(sink) ~= "userdata" or type(ind.value) == "function" or st.growth or not st.current then return nil end
+  if not aggregates.is_aggregate(ind.value) then return nil end
+  local kind = ind.value.kind
+  local slots = st.current.slots
+  if PLAIN_AGGREGATES[kind] ~= #slots then return nil end
+  local p = { plan = sink:org_plan(kind, ind.empty == "not_applicable", ind.applies_to ~= nil, st.by_kinds,
+                                   ind.applies_to and outside_kinds(ind) or nil, NOBODY, ZERO_DENOMINATOR),
+              b1 = slots[1].batch, i1 = slots[1].index, b2 = slots[2] and slots[2].batch, i2 = slots[2] and slots[2].index }
+  if ind.applies_to then
+    p.kinds = {}
+    for _, k in ipairs(ind.applies_to) do p.kinds[k] = true end
+  end
+  return p
+end
+
+-- Whether an applied target is judged on the year's value alone (make_row
+-- then reads neither a base year nor a cumulative figure for it).
+local function judged_on_value(applied)
+  return applied.kind ~= "growth" and not applied.track and applied.figure ~= "cumulative"
+    and not (applied.path and applied.path.base_year)
+end
+
+-- The sink's slot of target t read for st's origin (shared by every
+-- indicator and municipality reading it so), false when rows judged by it
+-- are made in Lua.
+local function org_slot(run, st, t)
+  local origin = st.origin or st.ind.target_origin or "document"
+  local of_t = run.org_slots[t]
+  if not of_t then
+    of_t = {}
+    run.org_slots[t] = of_t
+  end
+  local slot = of_t[origin]
+  if slot == nil then
+    local ctx = run.ctx
+    local applied, why = applied_of(ctx, t)
+    if not applied then slot = run.sink:org_slot(target_part(ctx, t, nil, why, origin, false), false)
+    elseif judged_on_value(applied) then
+      slot = run.sink:org_slot(target_part(ctx, t, applied, why, origin, false), true)
+      run.org_applied[slot] = applied
+    else slot = false end
+    of_t[origin] = slot
+  end
+  return slot
+end
+
+-- Tells the sink the verdict of slot's target on value.
+local function org_learn(run, slot, value)
+  local status, info = judge(run.ctx, run.org_applied[slot], value, nil)
+  run.sink:org_learn(slot, value, status, info.message, info.progress,
+                     info.path_value and aggregates.round2(info.path_value) or nil)
+end
+
+-- Hands the sink organization org's row of st to compose (own: the
+-- organization's sums by batch); false when it is to be made in Lua.
+local function org_row_in_c(run, st, org, ord, unit, own)
+  if st.failed then return true end
+  local p = st.org_plan
+  local sums = own[p.b1]
+  local m1, m2 = sums and sums[p.i1] or 0, nil
+  if p.b2 then
+    sums = own[p.b2]
+    m2 = sums and sums[p.i2] or 0
+  end
+  local outside = p.kinds ~= nil and not p.kinds[org.kind]
+  local slot = 0
+  if not outside then
+    local t = target_for(st.target, org)
+    if t ~= nil then
+      slot = st.org_slot_of[t]
+      if slot == nil then
+        slot = org_slot(run, st, t)
+        st.org_slot_of[t] = slot
+      end
+      if not slot then return false end
+    end
+  end
+  local sink = run.sink
+  local done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing)
+  if not done then
+    guarded(run, st, unit, org_learn, run, slot, v)
+    if st.failed then return true end
+    done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing)
+    if not done then return false end
+  end
+  if v == "pending" then st.pending[org.kind] = true end
+  return true
 end
 
 -- The kinds and positions of a request's breakdown groups, sorted.
@@ -1303,6 +1418,7 @@ local function stream_unit(run, unit, pass)
   for _, st in ipairs(run.states) do
     st.pending = {}
     if pass then begin_unit(run, st, unit) end
+    st.org_slot_of = {} -- the unit's targets: its own or the region's
     -- the organization's figures of request r: measures_of with the
     -- organization's sums (own) read in place
     st.org_figures = function(r)
@@ -1337,7 +1453,9 @@ local function stream_unit(run, unit, pass)
     end
     if run.on_organization then run.on_organization(org) end
     for _, st in ipairs(run.states) do
-      if st.ind.level ~= "municipality" then guarded(run, st, unit, organization_row, run, st, org, ord, unit) end
+      if st.ind.level ~= "municipality" and not (st.org_plan and org_row_in_c(run, st, org, ord, unit, own)) then
+        guarded(run, st, unit, organization_row, run, st, org, ord, unit)
+      end
     end
   end
   for _, b in ipairs(run.batches) do
@@ -1377,7 +1495,8 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
     for seq, ind in ipairs(pack.indicators) do chosen[seq] = { ind = ind, seq = seq } end
   end
   local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row, early_failures = {}, where = {},
-                on_organization = advice and advice.organization, member_sets = advice and advice.member_sets }
+                on_organization = advice and advice.organization, member_sets = advice and advice.member_sets,
+                plain_rows = advice and advice.plain_rows, org_slots = setmetatable({}, { __mode = "k" }), org_applied = {} }
   local requests = {}
   for _, c in ipairs(chosen) do
     local ind, seq = c.ind, c.seq
@@ -1401,6 +1520,9 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
   end
   run.batches = plan(requests, ctx)
   for _, b in ipairs(run.batches) do open_batch(ctx, b) end
+  for _, st in ipairs(run.states) do
+    if st.ind.level ~= "municipality" then st.org_plan = org_plan(run, st) end
+  end
   for _, st in ipairs(run.states) do
     local ok, err = pcall(function()
       for _, r in ipairs(st.requests) do

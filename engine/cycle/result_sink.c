@@ -21,6 +21,7 @@
 
 #include "held_rows.h"
 #include "i18n.h"
+#include "org_rows.h"
 
 /* The sink's tables. A row's pending_kind is set while the row may still
  * turn out not to apply; the partial indexes find those rows only. */
@@ -91,6 +92,7 @@ struct result_sink {
   int indexed; /* the indexes for reading in order are made (index_by_unit) */
   char *unit; /* the unit every row is tagged with from now on, or NULL: as the evaluation says */
   held_rows *held;     /* the rows while in memory */
+  org_rows *orgs;      /* the plans and target slots of rows composed in C (sink:org_row), made when first asked for */
   int spilled;         /* the rows are in the result table (held is empty from then on) */
   size_t memory_limit; /* bytes of held rows before they spill */
   held_desc *descs;    /* the descriptions, sorted by of_unit and seq, read when the held rows are first read */
@@ -152,6 +154,7 @@ void result_sink_close(result_sink *s) {
   free(s->unit);
   forget_descs(s);
   held_rows_free(s->held);
+  org_rows_free(s->orgs);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
   sqlite3_close(s->db);
   free(s);
@@ -413,6 +416,125 @@ static int sink_row(lua_State *L) {
   return 0;
 }
 
+/* ---- rows composed in C (org_rows.h): the methods evaluation.lua calls ---- */
+
+/* The sink's plans and slots, made when first needed; raises when memory runs out. */
+static org_rows *orgs_of(lua_State *L, result_sink *s) {
+  if (!s->orgs) s->orgs = org_rows_new();
+  if (!s->orgs) luaL_error(L, "results: %s", _("out of memory"));
+  return s->orgs;
+}
+
+/* sink:org_plan(aggregate, empty_not_applicable, has_applies_to, by_kinds,
+ * outside, empty, zero): the plan's number. aggregate is "count", "share"
+ * or "exists"; the texts are the messages of rows that do not apply (of
+ * another kind, without the population) and of a share of nobody. */
+static int sink_org_plan(lua_State *L) {
+  result_sink *s = check_sink(L);
+  static const char *const aggregates[] = {"count", "share", "exists", NULL};
+  static const org_aggregate of[] = {ORG_COUNT, ORG_SHARE, ORG_EXISTS};
+  org_plan p = {.aggregate = of[luaL_checkoption(L, 2, NULL, aggregates)],
+                .empty_not_applicable = lua_toboolean(L, 3), .has_applies_to = lua_toboolean(L, 4),
+                .by_kinds = lua_toboolean(L, 5), .outside = text_arg(L, 6), .empty = text_arg(L, 7),
+                .zero = text_arg(L, 8)};
+  int n = org_rows_add_plan(orgs_of(L, s), &p);
+  if (n < 0) return luaL_error(L, "results: %s", _("out of memory"));
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+/* sink:org_slot(part, judged): the number of a target slot showing part
+ * (a row's target table: text, kind, value, reason, origin, year), whose
+ * verdicts are asked of Lua when judged (else the row's status is "no
+ * target" or "no data", as without a target). */
+static int sink_org_slot(lua_State *L) {
+  result_sink *s = check_sink(L);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  held_row r = {0};
+  org_target t = {.text = text_field(L, 2, "text"), .kind = text_field(L, 2, "kind"),
+                  .reason = text_field(L, 2, "reason"), .origin = text_field(L, 2, "origin"),
+                  .judged = lua_toboolean(L, 3)};
+  number_field(L, &r, HN_TARGET_VALUE, 2, "value");
+  year_field(L, &r, HY_TARGET_YEAR, 2, "year");
+  t.has_value = (r.num_present & (1u << HN_TARGET_VALUE)) != 0;
+  t.value = r.num[HN_TARGET_VALUE];
+  t.has_year = (r.year_present & (1u << HY_TARGET_YEAR)) != 0;
+  t.year = r.year[HY_TARGET_YEAR];
+  int n = org_rows_add_slot(orgs_of(L, s), &t);
+  if (n < 0) return luaL_error(L, "results: %s", _("out of memory"));
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+/* A sum argument (nil: 0), kept as Lua had it: integer or float. */
+static org_number number_arg(lua_State *L, int idx) {
+  org_number n = {.integer = 1};
+  if (lua_isnoneornil(L, idx)) return n;
+  if (lua_isinteger(L, idx)) {
+    n.i = lua_tointeger(L, idx);
+    return n;
+  }
+  n.integer = 0;
+  n.d = luaL_checknumber(L, idx);
+  return n;
+}
+
+static int check_plan_slot(lua_State *L, org_rows *o, int plan, int slot) {
+  if (!org_rows_has_plan(o, plan)) return luaL_argerror(L, 2, "no such plan");
+  if (!org_rows_has_slot(o, slot)) return luaL_argerror(L, 3, "no such target slot");
+  return 0;
+}
+
+/* sink:org_row(plan, slot, seq, unit, ord, id, name, kind, m1, m2,
+ * outside, missing): composes and keeps the organization's row. Returns
+ * true, and "pending" when the row may still turn out not to apply; or
+ * false and the row's value when its slot's verdict on it is not known
+ * (sink:org_learn, then ask again). */
+static int sink_org_row(lua_State *L) {
+  result_sink *s = check_sink(L);
+  org_rows *o = orgs_of(L, s);
+  org_input in = {.plan = (int)luaL_checkinteger(L, 2), .slot = (int)luaL_checkinteger(L, 3),
+                  .seq = luaL_checkinteger(L, 4), .unit = s->unit ? s->unit : text_arg(L, 5),
+                  .ord = luaL_checkinteger(L, 6), .id = text_arg(L, 7), .name = text_arg(L, 8),
+                  .kind = text_arg(L, 9), .m1 = number_arg(L, 10), .m2 = number_arg(L, 11),
+                  .outside = lua_toboolean(L, 12), .missing = text_arg(L, 13)};
+  check_plan_slot(L, o, in.plan, in.slot);
+  held_row r;
+  int pending = 0, has_value = 0, integer = 0;
+  double value = 0;
+  if (!org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer)) {
+    lua_pushboolean(L, 0);
+    if (!has_value) lua_pushnil(L);
+    else if (integer) lua_pushinteger(L, (lua_Integer)value);
+    else lua_pushnumber(L, value);
+    return 2;
+  }
+  int rc = store_row(s, &r);
+  if (rc == -1) return luaL_error(L, "results: %s", _("out of memory"));
+  if (rc == -2) return sink_error(L, s);
+  lua_pushboolean(L, 1);
+  if (!pending) return 1;
+  lua_pushliteral(L, "pending");
+  return 2;
+}
+
+/* sink:org_learn(slot, value, status, message, progress, path_value): the
+ * verdict of the slot's target on value (targets.judge's, read by Lua). */
+static int sink_org_learn(lua_State *L) {
+  result_sink *s = check_sink(L);
+  org_rows *o = orgs_of(L, s);
+  int slot = (int)luaL_checkinteger(L, 2);
+  if (!org_rows_has_slot(o, slot) || slot == 0) return luaL_argerror(L, 2, "no such target slot");
+  int has_value = !lua_isnil(L, 3);
+  int integer = has_value && lua_isinteger(L, 3);
+  double value = has_value ? luaL_checknumber(L, 3) : 0;
+  org_verdict v = {.message = text_arg(L, 5), .progress = text_arg(L, 6), .has_path_value = !lua_isnoneornil(L, 7)};
+  if (result_status_parse(luaL_checkstring(L, 4), &v.status) != 0) return luaL_argerror(L, 4, "not a status");
+  if (v.has_path_value) v.path_value = luaL_checknumber(L, 7);
+  if (org_rows_learn(o, slot, has_value, value, integer, &v) != 0) return luaL_error(L, "results: %s", _("out of memory"));
+  return 0;
+}
+
 /* Runs statement `which` once with (seq, unit, text, text) from a sink
  * method's arguments 2..5: the calls that say one thing of an indicator. */
 static int step_seq_unit_texts(lua_State *L, result_sink *s, int which) {
@@ -501,6 +623,8 @@ void result_sink_push(lua_State *L, result_sink *s) {
   static const luaL_Reg methods[] = {{"row", sink_row}, {"not_applicable", sink_not_applicable}, {"fail", sink_fail},
                                      {"recommendation", sink_recommendation}, {"rating", sink_rating},
                                      {"rating_part", sink_rating_part}, {"judgement", sink_judgement},
+                                     {"org_plan", sink_org_plan}, {"org_slot", sink_org_slot},
+                                     {"org_row", sink_org_row}, {"org_learn", sink_org_learn},
                                      {NULL, NULL}};
   result_sink **box = lua_newuserdatauv(L, sizeof *box, 0);
   *box = s;

@@ -1,0 +1,347 @@
+/* org_rows.c: an organization's row of a plain indicator composed in C.
+ * The promises are in org_rows.h; the Lua it replaces is
+ * stdlib/evaluation.lua's organization_row, make_row and mark_missing,
+ * and the combining of aggregates.lua's count, share and exists, which
+ * every line here follows exactly (a figure must not change). */
+#include "org_rows.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How many verdicts of one slot are remembered before they are forgotten
+ * all at once: the Lua memo's bound (JUDGEMENTS_KEPT), for the same reason
+ * (a value recurs; a count of every size need not be kept). */
+#define VERDICTS_KEPT 4096
+#define VERDICT_TABLE (2 * VERDICTS_KEPT) /* open addressing, at most half full */
+
+/* A remembered verdict: its key (the value's presence, kind and bits). */
+typedef struct verdict_entry {
+  int used, has_value, integer;
+  uint64_t bits;
+  result_status status;
+  char *message, *progress;
+  int has_path_value;
+  double path_value;
+} verdict_entry;
+
+typedef struct target_slot {
+  char *text, *kind, *reason, *origin;
+  int has_value, has_year, judged;
+  double value;
+  long long year;
+  verdict_entry *verdicts; /* VERDICT_TABLE entries, made when first needed */
+  size_t nverdicts;
+} target_slot;
+
+typedef struct row_plan {
+  org_plan p;
+  char *outside, *empty, *zero;
+} row_plan;
+
+struct org_rows {
+  target_slot *slots; /* slots[0]: no target */
+  size_t nslots, cslots;
+  row_plan *plans;
+  size_t nplans, cplans;
+};
+
+/* A copy of text (NULL stays NULL); *failed set when memory runs out. */
+static char *copy(const char *text, int *failed) {
+  if (!text) return NULL;
+  char *c = strdup(text);
+  if (!c) *failed = 1;
+  return c;
+}
+
+/* Makes room for one more of n elements of size in *items (capacity *cap). */
+static int grow(void **items, size_t n, size_t *cap, size_t size) {
+  if (n < *cap) return 0;
+  size_t want = *cap ? *cap * 2 : 8;
+  void *more = realloc(*items, want * size);
+  if (!more) return -1;
+  *items = more;
+  *cap = want;
+  return 0;
+}
+
+org_rows *org_rows_new(void) {
+  org_rows *o = calloc(1, sizeof *o);
+  if (!o) return NULL;
+  if (grow((void **)&o->slots, 0, &o->cslots, sizeof *o->slots) != 0) {
+    free(o);
+    return NULL;
+  }
+  memset(&o->slots[0], 0, sizeof o->slots[0]);
+  o->nslots = 1;
+  return o;
+}
+
+static void forget_verdicts(target_slot *s) {
+  if (!s->verdicts) return;
+  for (size_t i = 0; i < VERDICT_TABLE; i++) {
+    free(s->verdicts[i].message);
+    free(s->verdicts[i].progress);
+  }
+  memset(s->verdicts, 0, VERDICT_TABLE * sizeof *s->verdicts);
+  s->nverdicts = 0;
+}
+
+static void free_slot(target_slot *s) {
+  forget_verdicts(s);
+  free(s->verdicts);
+  free(s->text);
+  free(s->kind);
+  free(s->reason);
+  free(s->origin);
+}
+
+static void free_plan(row_plan *p) {
+  free(p->outside);
+  free(p->empty);
+  free(p->zero);
+}
+
+void org_rows_free(org_rows *o) {
+  if (!o) return;
+  for (size_t i = 0; i < o->nslots; i++) free_slot(&o->slots[i]);
+  for (size_t i = 0; i < o->nplans; i++) free_plan(&o->plans[i]);
+  free(o->slots);
+  free(o->plans);
+  free(o);
+}
+
+int org_rows_add_slot(org_rows *o, const org_target *t) {
+  if (grow((void **)&o->slots, o->nslots, &o->cslots, sizeof *o->slots) != 0) return -1;
+  target_slot s = {0};
+  int failed = 0;
+  s.text = copy(t->text, &failed);
+  s.kind = copy(t->kind, &failed);
+  s.reason = copy(t->reason, &failed);
+  s.origin = copy(t->origin, &failed);
+  s.has_value = t->has_value;
+  s.value = t->value;
+  s.has_year = t->has_year;
+  s.year = t->year;
+  s.judged = t->judged;
+  if (failed) {
+    free_slot(&s);
+    return -1;
+  }
+  o->slots[o->nslots] = s;
+  return (int)o->nslots++;
+}
+
+int org_rows_add_plan(org_rows *o, const org_plan *p) {
+  if (grow((void **)&o->plans, o->nplans, &o->cplans, sizeof *o->plans) != 0) return -1;
+  row_plan k = {.p = *p};
+  int failed = 0;
+  k.outside = copy(p->outside, &failed);
+  k.empty = copy(p->empty, &failed);
+  k.zero = copy(p->zero, &failed);
+  if (failed) {
+    free_plan(&k);
+    return -1;
+  }
+  k.p.outside = k.outside;
+  k.p.empty = k.empty;
+  k.p.zero = k.zero;
+  o->plans[o->nplans] = k;
+  return (int)o->nplans++;
+}
+
+int org_rows_has_slot(const org_rows *o, int slot) { return slot >= 0 && (size_t)slot < o->nslots; }
+
+int org_rows_has_plan(const org_rows *o, int plan) { return plan >= 0 && (size_t)plan < o->nplans; }
+
+/* ---- the figures, as aggregates.lua combines them ---- */
+
+static double as_double(const org_number *n) { return n->integer ? (double)n->i : n->d; }
+
+static int is_zero(const org_number *n) { return n->integer ? n->i == 0 : n->d == 0; }
+
+/* aggregates.round2: half away from zero to two decimals. */
+static double round2(double x) {
+  if (x >= 0) return floor(x * 100 + 0.5 + 1e-9) / 100;
+  return -floor(-x * 100 + 0.5 + 1e-9) / 100;
+}
+
+/* Lua's // of integers: the floor of the quotient. */
+static long long floor_div(long long a, long long b) {
+  long long q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+  return q;
+}
+
+/* A share's value, percent(n, d): exact from integers, else rounded from
+ * floats; the caller has made sure d is not zero. */
+static double percent(const org_number *n, const org_number *d) {
+  if (n->integer && d->integer) return (double)floor_div(n->i * 20000 + d->i, 2 * d->i) / 100;
+  return round2(as_double(n) * 100 / as_double(d));
+}
+
+/* The row's figures from the sums; *value_integer: the value is a Lua integer. */
+static void figures(const org_plan *p, const org_input *in, held_row *r, int *value_integer) {
+  *value_integer = 0;
+  switch (p->aggregate) {
+  case ORG_COUNT:
+    r->num[HN_VALUE] = r->num[HN_NUMERATOR] = as_double(&in->m1);
+    r->num_present |= 1u << HN_VALUE | 1u << HN_NUMERATOR;
+    *value_integer = in->m1.integer;
+    break;
+  case ORG_EXISTS:
+    r->num[HN_VALUE] = as_double(&in->m1) > 0 ? 1 : 0;
+    r->num[HN_NUMERATOR] = as_double(&in->m1);
+    r->num_present |= 1u << HN_VALUE | 1u << HN_NUMERATOR;
+    *value_integer = 1;
+    break;
+  case ORG_SHARE:
+    r->num[HN_NUMERATOR] = as_double(&in->m2);
+    r->num[HN_DENOMINATOR] = as_double(&in->m1);
+    r->num_present |= 1u << HN_NUMERATOR | 1u << HN_DENOMINATOR;
+    if (!is_zero(&in->m1)) {
+      r->num[HN_VALUE] = percent(&in->m2, &in->m1);
+      r->num_present |= 1u << HN_VALUE;
+    }
+    break;
+  }
+}
+
+static int has(const held_row *r, int i) { return (r->num_present & (1u << i)) != 0; }
+
+/* ---- remembered verdicts ---- */
+
+static uint64_t bits_of(double v) {
+  uint64_t b;
+  memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+/* The entry of value in s's table: its own, or the empty one it goes in. */
+static verdict_entry *entry_of(target_slot *s, int has_value, double value, int integer) {
+  uint64_t bits = has_value ? bits_of(value) : 0;
+  uint64_t h = (bits ^ (bits >> 29) ^ (uint64_t)(has_value * 2 + integer)) * 0x9E3779B97F4A7C15ull;
+  for (size_t i = (size_t)(h >> 40) % VERDICT_TABLE;; i = (i + 1) % VERDICT_TABLE) {
+    verdict_entry *e = &s->verdicts[i];
+    if (!e->used) return e;
+    if (e->has_value == has_value && e->integer == integer && e->bits == bits) return e;
+  }
+}
+
+int org_rows_learn(org_rows *o, int slot_index, int has_value, double value, int value_integer, const org_verdict *v) {
+  target_slot *s = &o->slots[slot_index];
+  if (!s->verdicts) {
+    s->verdicts = calloc(VERDICT_TABLE, sizeof *s->verdicts);
+    if (!s->verdicts) return -1;
+  }
+  if (s->nverdicts >= VERDICTS_KEPT) forget_verdicts(s);
+  verdict_entry *e = entry_of(s, has_value, value, value_integer);
+  if (e->used) return 0;
+  int failed = 0;
+  verdict_entry n = {.used = 1, .has_value = has_value, .integer = value_integer,
+                     .bits = has_value ? bits_of(value) : 0, .status = v->status,
+                     .has_path_value = v->has_path_value, .path_value = v->path_value};
+  n.message = copy(v->message, &failed);
+  n.progress = copy(v->progress, &failed);
+  if (failed) {
+    free(n.message);
+    free(n.progress);
+    return -1;
+  }
+  *e = n;
+  s->nverdicts++;
+  return 0;
+}
+
+/* ---- the row ---- */
+
+/* Why the organization's row does not apply (evaluation.lua's
+ * not_applicable), NULL when it does; *pending: it applies unless no
+ * organization of its kind has anyone of the denominator. */
+static const char *not_applicable(const org_plan *p, const org_input *in, const held_row *r, int *pending) {
+  *pending = 0;
+  if (in->outside) return p->outside;
+  if (!has(r, HN_DENOMINATOR) || r->num[HN_DENOMINATOR] != 0) return NULL;
+  if (p->empty_not_applicable) return p->empty;
+  if (p->has_applies_to || !p->by_kinds) return NULL;
+  *pending = 1;
+  return NULL;
+}
+
+static void target_part(const target_slot *s, held_row *r) {
+  r->text[HT_TARGET_TEXT] = s->text;
+  r->text[HT_TARGET_KIND] = s->kind;
+  r->text[HT_TARGET_REASON] = s->reason;
+  r->text[HT_TARGET_ORIGIN] = s->origin;
+  if (s->has_value) {
+    r->num[HN_TARGET_VALUE] = s->value;
+    r->num_present |= 1u << HN_TARGET_VALUE;
+  }
+  if (s->has_year) {
+    r->year[HY_TARGET_YEAR] = s->year;
+    r->year_present |= 1u << HY_TARGET_YEAR;
+  }
+}
+
+/* make_row's judging: the status, target part and what the verdict says;
+ * 0 when the verdict is not known yet. */
+static int judged(org_rows *o, const org_input *in, held_row *r, int value_integer) {
+  target_slot *s = &o->slots[in->slot];
+  int has_value = has(r, HN_VALUE);
+  if (in->slot == 0 || !s->judged) {
+    r->status = has_value ? STATUS_NO_TARGET : STATUS_NO_DATA;
+    if (in->slot != 0) target_part(s, r);
+    return 1;
+  }
+  if (!s->verdicts) return 0;
+  const verdict_entry *e = entry_of(s, has_value, has_value ? r->num[HN_VALUE] : 0, has_value && value_integer);
+  if (!e->used) return 0;
+  r->status = e->status;
+  if (e->message) r->text[HT_MESSAGE] = e->message;
+  r->text[HT_PROGRESS] = e->progress;
+  if (e->has_path_value) {
+    r->num[HN_PATH_VALUE] = e->path_value;
+    r->num_present |= 1u << HN_PATH_VALUE;
+  }
+  target_part(s, r);
+  return 1;
+}
+
+int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending, double *value, int *has_value,
+                     int *value_integer) {
+  const org_plan *p = &o->plans[in->plan].p;
+  memset(r, 0, sizeof *r);
+  r->ind = in->seq;
+  r->unit = in->unit;
+  r->part = 1;
+  r->ord = in->ord;
+  r->text[HT_ORGANIZATION] = in->id;
+  r->text[HT_ORGANIZATION_NAME] = in->name;
+  r->text[HT_ORGANIZATION_KIND] = in->kind;
+  figures(p, in, r, value_integer);
+  const char *why = not_applicable(p, in, r, pending);
+  if (why) {
+    /* the row of an organization that does not apply has no value */
+    r->num_present &= ~(1u << HN_VALUE);
+    r->status = STATUS_NOT_APPLICABLE;
+    r->text[HT_MESSAGE] = why;
+    return 1;
+  }
+  if (!has(r, HN_VALUE) && has(r, HN_DENOMINATOR) && r->num[HN_DENOMINATOR] == 0) r->text[HT_MESSAGE] = p->zero;
+  if (!judged(o, in, r, *value_integer)) {
+    *has_value = has(r, HN_VALUE);
+    *value = *has_value ? r->num[HN_VALUE] : 0;
+    *value_integer = *has_value && *value_integer;
+    return 0;
+  }
+  if (in->missing) {
+    /* mark_missing: the period's source has no rows, so no value is a guess */
+    r->num_present &= ~(1u << HN_VALUE | 1u << HN_PATH_VALUE);
+    r->status = STATUS_NO_DATA;
+    r->text[HT_MESSAGE] = in->missing;
+    r->text[HT_PROGRESS] = NULL;
+  }
+  if (*pending) r->text[HT_PENDING_KIND] = in->kind;
+  return 1;
+}
