@@ -312,6 +312,40 @@ local function fold_probes(conditions, guards, probes_of, guard_bits)
     masks[word] = masks[word] or { sums = {}, ors = {} }
     return masks[word]
   end
+  -- the conditions of equality to texts on one column (a span's
+  -- position): where a word has several, one CASE on the column gives all
+  -- their bits, a comparison or two per row instead of a test each (a list
+  -- of more than two values is a search of a b-tree SQLite makes of it)
+  local cases, in_case = {}, {}
+  for k, c in ipairs(conditions) do
+    local column, values = nil, nil
+    if not probes_of[c] and not guards[k] then column, values = sets.text_equality(c) end
+    if column then
+      local key = word_of(k) .. " " .. column
+      local case = cases[key]
+      if not case then
+        case = { word = word_of(k), column = column, members = {}, bits = {}, values = {} }
+        cases[key] = case
+        cases[#cases + 1] = case
+      end
+      case.members[#case.members + 1] = { k = k, values = values }
+    end
+  end
+  for _, case in ipairs(cases) do
+    if #case.members > 1 then
+      for _, member in ipairs(case.members) do
+        in_case[member.k] = true
+        for _, v in ipairs(member.values) do
+          if not case.bits[v] then case.bits[v] = 0; case.values[#case.values + 1] = v end
+          case.bits[v] = case.bits[v] | (1 << shift(member.k))
+        end
+      end
+      local whens = {}
+      for i, v in ipairs(case.values) do whens[i] = "WHEN " .. sets.literal(v) .. " THEN " .. case.bits[v] end
+      local m = mask_of(case.word)
+      m.sums[#m.sums + 1] = "(CASE " .. case.column .. " " .. table.concat(whens, " ") .. " ELSE 0 END)"
+    end
+  end
   local function piece(word, sql)
     local m = mask_of(word)
     m.ors[#m.ors + 1] = sql
@@ -323,7 +357,9 @@ local function fold_probes(conditions, guards, probes_of, guard_bits)
       if probing[word .. " " .. p.from .. " WHERE " .. p.link] > 1 then shared = true end
     end
     local g = guards[k]
-    if not shared then
+    if in_case[k] then
+      -- its bit is in its column's CASE
+    elseif not shared then
       local bit = string.format("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", guarded(k, c), shift(k))
       -- with bit guards, a guarded condition reads m, so it comes after it
       if by_bits and g and not g.always then piece(word, bit) else
@@ -399,6 +435,98 @@ local function fold_probes(conditions, guards, probes_of, guard_bits)
   return words
 end
 
+-- The SQL that holds on a row some measure can count, from the cheap
+-- conditions of each (a list of lists, none empty): the OR of their
+-- conjunctions, simplified as boolean algebra allows, since SQLite tests
+-- every conjunction in turn on a row none holds on (the region's pack:
+-- sixteen, of the same two dates and a few positions, ~5 % of the staff
+-- scan). Conjunctions that differ only in their equality to texts on one
+-- column (the position) are one, with the union of those values (for the
+-- region's pack, every measure of a date); one that holds another's
+-- conditions and values is implied by it and dropped. A conjunction
+-- testing the column twice keeps the values both admit; none: it never
+-- holds.
+local function wanted_sql(wanted)
+  -- the column most conditions test for equality to texts
+  local tests, column = {}, nil
+  for _, list in ipairs(wanted) do
+    for _, c in ipairs(list) do
+      local col = sets.text_equality(c)
+      if col then
+        tests[col] = (tests[col] or 0) + 1
+        if not column or tests[col] > tests[column] then column = col end
+      end
+    end
+  end
+  -- each conjunction as its other conditions (rest, seen: a set of them)
+  -- and the values of the column it admits (nil: any)
+  local groups, by_rest = {}, {}
+  for _, list in ipairs(wanted) do
+    local rest, seen, admits = {}, {}, nil
+    for _, c in ipairs(list) do
+      local col, values = sets.text_equality(c)
+      if column and col == column then
+        local now = {}
+        for _, v in ipairs(values) do
+          if not admits or admits[v] then now[v] = true; now[#now + 1] = v end
+        end
+        admits = now
+      elseif not seen[c] then
+        seen[c] = true
+        rest[#rest + 1] = c
+      end
+    end
+    if not admits or #admits > 0 then
+      local sorted = { table.unpack(rest) }
+      table.sort(sorted)
+      local key = table.concat(sorted, "\0")
+      local g = by_rest[key]
+      if not g then
+        g = { rest = rest, seen = seen, admits = admits, any = admits == nil }
+        by_rest[key] = g
+        groups[#groups + 1] = g
+      elseif not g.any then
+        if not admits then g.any, g.admits = true, nil
+        else
+          for _, v in ipairs(admits) do
+            if not g.admits[v] then g.admits[v] = true; g.admits[#g.admits + 1] = v end
+          end
+        end
+      end
+    end
+  end
+  local function implies(a, b) -- a conjunction b holds wherever a does
+    for _, c in ipairs(b.rest) do
+      if not a.seen[c] then return false end
+    end
+    if b.any then return true end
+    if a.any then return false end
+    for _, v in ipairs(a.admits) do
+      if not b.admits[v] then return false end
+    end
+    return true
+  end
+  local any = {}
+  for i, g in ipairs(groups) do
+    local implied = false
+    for j, other in ipairs(groups) do
+      if j ~= i and implies(g, other) then implied = true break end
+    end
+    if not implied then
+      local parts = { table.unpack(g.rest) }
+      if not g.any then
+        local items = {}
+        for k, v in ipairs(g.admits) do items[k] = sets.literal(v) end
+        parts[#parts + 1] = #items == 1 and (column .. " = " .. items[1]) or (column .. " IN (" .. table.concat(items, ", ") .. ")")
+      end
+      any[#any + 1] = "(" .. table.concat(parts, " AND ") .. ")"
+    end
+  end
+  if #any == 0 then return "0" end
+  return "(" .. table.concat(any, " OR ") .. ")"
+end
+evaluation.wanted_sql = wanted_sql
+
 -- The SQL of one scan of additive measures, grouped by organization and
 -- position (in that order), such that a condition several measures share
 -- is computed once per row however many measures name it: every distinct
@@ -454,7 +582,7 @@ local function tally_sql(s, times, measures)
       for _, c in ipairs(cheap) do b = b | (1 << ((bit_of[c] - 1) % CONDITIONS_PER_MASK)) end
       guard_bits[guard] = b
     end
-    if guard == true then everything = true elseif not wanted[guard] then wanted[guard] = true; wanted[#wanted + 1] = guard end
+    if guard == true then everything = true elseif not wanted[guard] then wanted[guard] = true; wanted[#wanted + 1] = cheap end
     for _, k in ipairs(dear) do
       local g = guards[k] or {}
       guards[k] = g
@@ -485,7 +613,7 @@ local function tally_sql(s, times, measures)
   local filters = {}
   if #limit_list == 1 then filters[1] = limit_list[1]
   elseif #limit_list > 1 then filters[1] = "((" .. table.concat(limit_list, ") OR (") .. "))" end
-  if not everything and #wanted > 0 then filters[#filters + 1] = "(" .. table.concat(wanted, " OR ") .. ")" end
+  if not everything and #wanted > 0 then filters[#filters + 1] = wanted_sql(wanted) end
   local where = where_of(s, filters)
   local read = { table.unpack(conditions) }
   for _, f in ipairs(fields) do read[#read + 1] = f end

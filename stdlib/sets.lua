@@ -569,6 +569,39 @@ local function filter_sql(set, alias, f, t)
   return column .. " = " .. sets.literal(v)
 end
 
+-- The column and the texts of a condition filter_sql wrote as equality
+-- to text literals ("s_e.position = 'head'", "s_e.position IN ('head',
+-- 'deputy')"), or nil for any other condition: an evaluation may then
+-- test several such conditions on one column by one CASE on it. Only
+-- text literals: a CASE compares as = and IN do, and a text column
+-- against a text literal involves no affinity.
+local function quoted_list(text)
+  local values, at = {}, 1
+  while true do
+    local body, stop = text:match("^'(.-)'()", at)
+    if not body then return nil end
+    -- a doubled quote is a quote of the value
+    while text:sub(stop, stop) == "'" do
+      local more, after = text:match("^'(.-)'()", stop)
+      if not more then return nil end
+      body, stop = body .. "'" .. more, after
+    end
+    values[#values + 1] = body
+    if stop > #text then return values end
+    if text:sub(stop, stop + 1) ~= ", " then return nil end
+    at = stop + 2
+  end
+end
+
+function sets.text_equality(sql)
+  local column, list = sql:match("^([%a_][%w_]*%.[%a_][%w_]*) IN %((.*)%)$")
+  if not column then column, list = sql:match("^([%a_][%w_]*%.[%a_][%w_]*) = ('.*')$") end
+  if not column then return nil end
+  local values = quoted_list(list)
+  if not values then return nil end
+  return column, values
+end
+
 -- SQL for the time window of a dated set on alias: activities happen in
 -- it, communities are active during it, documents exist by its end (or
 -- are dated in it, with within or since).
