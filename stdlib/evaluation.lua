@@ -188,6 +188,12 @@ end
 -- (a municipality's own document, a community of none): such rows count
 -- in the total only.
 local function orphan_sql(s)
+  -- a region-wide scan whose unit is its organization's municipality
+  -- reads it from the organization's own row (an inner join on its key,
+  -- or the row itself, whose id import requires; municipality is NOT
+  -- NULL): none is an orphan, and the test looked the organization up
+  -- again on every row (staff scan at region: 32 M of 1.86 G instructions)
+  if s.unit and s.follows_org then return "0" end
   return "(" .. s.org .. " IS NULL OR NOT EXISTS (SELECT 1 FROM organization o_x WHERE o_x.id = " .. s.org
     .. (s.unit and (" AND o_x.municipality = " .. s.unit) or "") .. "))"
 end
