@@ -13,9 +13,23 @@ void escape_html(FILE *out, const char *s) {
   if (s) escape_html_bytes(out, s, strlen(s));
 }
 
+/* How many bytes at s (of n) are a control character no page shows: C0 but
+ * tab, newline and CR, DEL, and the C1 range (UTF-8 C2 80..C2 9F); 0 for text.
+ * HTML forbids them, and an ESC or BEL from the store is not text. */
+static size_t control_length(const unsigned char *s, size_t n) {
+  if ((s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' && s[0] != '\r') || s[0] == 0x7F) return 1;
+  if (s[0] == 0xC2 && n > 1 && s[1] >= 0x80 && s[1] <= 0x9F) return 2;
+  return 0;
+}
+
 void escape_html_bytes(FILE *out, const char *s, size_t n) {
   if (!s) return;
   for (const char *end = s + n; s < end; s++) {
+    size_t control = control_length((const unsigned char *)s, (size_t)(end - s));
+    if (control) {
+      s += control - 1;
+      continue;
+    }
     switch (*s) {
     case '<': fputs("&lt;", out); break;
     case '>': fputs("&gt;", out); break;
@@ -67,6 +81,11 @@ int escape_link_is_safe(const char *url) {
 
 void escape_markdown(FILE *out, const char *s) {
   for (; s && *s; s++) {
+    size_t control = control_length((const unsigned char *)s, strlen(s) > 1 ? 2 : 1);
+    if (control) {
+      s += control - 1;
+      continue;
+    }
     switch (*s) {
     case '<': fputs("&lt;", out); break;
     case '>': fputs("&gt;", out); break;

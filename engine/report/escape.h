@@ -3,7 +3,8 @@
  * made safe for what it is written into. Each writer guarantees:
  *
  * - escape_html: HTML text content and quoted attribute values alike:
- *   & < > " ' are entities, so no markup, script or attribute breaks out.
+ *   & < > " ' are entities, so no markup, script or attribute breaks out;
+ *   control characters (C0 but tab, newline and CR, DEL, C1) are left out.
  * - escape_url_component: percent-encodes everything but unreserved
  *   characters (RFC 3986), for a value inside a URL.
  * - escape_link_is_safe: whether a URL from the data may be a link's
@@ -11,7 +12,8 @@
  * - escape_markdown: inline Markdown that renders as the text itself:
  *   the characters of emphasis, code, links, images, headings and tables
  *   (\ ` * _ [ ] | ~ #) are backslash-escaped, < > & become entities (so
- *   raw HTML passes as text), line breaks become spaces. Text is written
+ *   raw HTML passes as text), line breaks become spaces, other control
+ *   characters are left out as in escape_html. Text is written
  *   mid-line (after "- " or in a cell), never where a line starts.
  * - escape_csv_cell: one RFC 4180 field, quoted when needed, with a ' put
  *   before a value starting with = + - @ tab or CR, so a spreadsheet shows

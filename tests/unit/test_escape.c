@@ -41,6 +41,17 @@ static void html(void **state) {
                  "x&lt;/title&gt;&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt;&amp;&quot;");
   expect_written(escape_html, "Школа №1", "Школа №1");
   expect_written(escape_html, NULL, "");
+  /* an ESC, BEL or C1 from the store is no text of a page (found by review h54) */
+  expect_written(escape_html, "Школа \033[31m№1\007\302\233\177\tи\r\n", "Школа [31m№1\tи\r\n");
+  expect_written(escape_html, "\302\240неразрывный", "\302\240неразрывный"); /* U+00A0 is text */
+  char *cut = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&cut, &len);
+  assert_non_null(out);
+  escape_html_bytes(out, "a\302\205b", 2); /* a C1 cut by n: only its lead byte is written */
+  fclose(out);
+  assert_string_equal(cut, "a\302");
+  free(cut);
 }
 
 static void urls(void **state) {
@@ -66,6 +77,7 @@ static void markdown(void **state) {
   expect_written(escape_markdown, "[ссылка](javascript:alert(1)) <b>*жирный*</b> a_b|c\nd",
                  "\\[ссылка\\](javascript:alert(1)) &lt;b&gt;\\*жирный\\*&lt;/b&gt; a\\_b\\|c d");
   expect_written(escape_markdown, "# `код` ~x~ \\", "\\# \\`код\\` \\~x\\~ \\\\");
+  expect_written(escape_markdown, "a\033[2J\007\302\205b\tc", "a\\[2Jb\tc");
 }
 
 static void csv_cells(void **state) {
