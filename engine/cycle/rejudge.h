@@ -5,9 +5,9 @@
  * linear path, the cumulative figure of a cumulative target) are judged
  * again against the pack's current targets by the stdlib's own judging
  * (stdlib/evaluation.lua, make_row), once per indicator, target and
- * figures, and the rows updated set-based. The problem zones follow; the
- * recommendations and ratings, which rule code makes from every row, are
- * not re-derived, and the report says so.
+ * figures, and only the rows whose judgement changes are written. The
+ * problem zones follow; the recommendations and ratings, which rule code
+ * makes from every row, are not re-derived, and the report says so.
  *
  * History stays true: only cycles that ran and are not closed change; a
  * closed cycle's record never changes (a dry run shows how the new targets

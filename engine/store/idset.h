@@ -7,7 +7,9 @@
  * three eighths and three quarters full (at most 32 bytes per row); the
  * country's staff file (1.7 M rows, 55.8 MB of keys with their lines)
  * makes a table of 2^22 slots (50 MB): ~106 MB, ~131 MB for a moment while
- * the table doubles the last time. */
+ * the table doubles the last time. 'cycle rejudge' keeps in one the keys
+ * of the rows it judges (an indicator and its figures), the "line" being
+ * the index of the key's verdict. */
 #ifndef PDMON_IDSET_H
 #define PDMON_IDSET_H
 
