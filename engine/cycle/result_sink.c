@@ -42,6 +42,8 @@ static const char schema[] =
     " cumulative_since INTEGER, pending_kind TEXT, base_asked INTEGER);"
     "CREATE INDEX result_pending ON result (ind, unit, pending_kind) WHERE pending_kind IS NOT NULL;"
     "CREATE TABLE patch (ind INTEGER NOT NULL, unit TEXT, kind TEXT NOT NULL, message TEXT NOT NULL);"
+    /* apply_patches looks a pending row's patch up by this key, once per run of rows */
+    "CREATE INDEX patch_key ON patch (ind, unit, kind);"
     "CREATE TABLE failure (ind INTEGER NOT NULL, unit TEXT, message TEXT NOT NULL);"
     "CREATE TABLE recommendation (rule INTEGER NOT NULL, ind INTEGER NOT NULL, unit TEXT, part INTEGER, ord INTEGER,"
     " organization TEXT, addressee TEXT, priority INTEGER, text TEXT, pending_kind TEXT);"

@@ -1,7 +1,9 @@
 /* The result sink's Lua object: rows handed over as Lua tables come back
  * in order with their texts and numbers (bound without copies, see
  * result_sink.c), and a row whose handing over raised half-way leaves
- * nothing of itself in the next row; a unit's fingerprints are its own. */
+ * nothing of itself in the next row; a unit's fingerprints are its own;
+ * a pending row is patched by its own unit's patch; rows the sink composes
+ * itself (sink:org_row) come back judged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -212,9 +214,76 @@ static void held_and_moved_rows_read_the_same(void **state) {
   assert_non_null(strstr(held.text, "errors 3 0 1 2; s1 rows 3\n"));
 }
 
+/* Pending rows of a thousand municipalities, every other one's kind found
+ * empty: each row is patched by its own unit's patch alone (looked up by
+ * the patch table's key, once per run of rows). */
+static void each_units_patch_is_its_own(void **state) {
+  (void)state;
+  char err[256], unit[16], chunk[512];
+  result_sink *sink;
+  assert_int_equal(result_sink_open(&sink, err, sizeof err), 0);
+  indicator_desc a = {.id = "teachers", .title = "Доля педагогов", .unit = "%", .level = "organization"};
+  for (int u = 1; u <= 1000; u++) {
+    snprintf(unit, sizeof unit, "m%04d", u);
+    assert_int_equal(result_sink_set_unit(sink, unit), 0);
+    assert_int_equal(result_sink_describe(sink, 1, &a, err, sizeof err), 0);
+    snprintf(chunk, sizeof chunk,
+             "sink:row(1, nil, 1, 1, { organization = '%s-d', numerator = 0, denominator = 0, status = 'no_data' },"
+             " 'preschool')\n"
+             "sink:row(1, nil, 1, 2, { organization = '%s-s', value = 5, status = 'no_target' })\n"
+             "if %d %% 2 == 0 then sink:not_applicable(1, nil, 'preschool', 'n/a %s') end",
+             unit, unit, u, unit);
+    assert_true(run_lua(sink, chunk));
+  }
+  result_sink_set_unit(sink, NULL);
+  assert_int_equal(result_sink_finish(sink, err, sizeof err), 0);
+  static seen s;
+  s.used = 0;
+  assert_int_equal(result_sink_each_row_in(sink, "m0999", note_row, &s), 0);
+  assert_int_equal(result_sink_each_row_in(sink, "m1000", note_row, &s), 0);
+  assert_string_equal(s.text, "teachers|m0999-d|-|-|no_data|-|-\n"
+                              "teachers|m0999-s|-|v|no_target|-|-\n"
+                              "teachers|m1000-d|-|-|not_applicable|n/a m1000|-\n"
+                              "teachers|m1000-s|-|v|no_target|-|-\n");
+  result_sink_close(sink);
+}
+
+/* The rows evaluation.lua has the sink compose (sink:org_plan, org_slot,
+ * org_row, org_learn): a verdict not yet known is asked for with the value,
+ * then the row comes back judged with its slot's target; a wrong plan or
+ * slot is refused. */
+static void rows_composed_by_the_sink_come_back(void **state) {
+  (void)state;
+  char err[256];
+  result_sink *sink;
+  assert_int_equal(result_sink_open(&sink, err, sizeof err), 0);
+  indicator_desc a = {.id = "teachers", .title = "Доля педагогов", .unit = "%", .level = "organization"};
+  assert_int_equal(result_sink_describe(sink, 1, &a, err, sizeof err), 0);
+  assert_true(run_lua(sink, "local p = sink:org_plan('share', false, false, true, nil, 'nobody', 'zero')\n"
+                            "local slot = sink:org_slot({ text = 'не менее 60%', kind = 'at_least', value = 60 }, true)\n"
+                            "local done, v = sink:org_row(p, slot, 1, nil, 1, 's1', 'СОШ 1', 'school', 4, 3, false, nil)\n"
+                            "assert(done == false and v == 75.0 and math.type(v) == 'float')\n"
+                            "sink:org_learn(slot, v, 'met', nil, nil, nil)\n"
+                            "assert(sink:org_row(p, slot, 1, nil, 1, 's1', 'СОШ 1', 'school', 4, 3, false, nil) == true)\n"
+                            "local _, pending = sink:org_row(p, 0, 1, nil, 2, 'd2', 'ДОУ 2', 'preschool', 0, 0, false, nil)\n"
+                            "assert(pending == 'pending')\n"
+                            "assert(not pcall(sink.org_row, sink, p + 1, 0, 1, nil, 3, 'x', 'x', 'school', 1, 1, false, nil))\n"
+                            "assert(not pcall(sink.org_row, sink, p, slot + 1, 1, nil, 3, 'x', 'x', 'school', 1, 1, false, nil))\n"
+                            "assert(not pcall(sink.org_learn, sink, slot, 1, 'nonsense'))"));
+  assert_int_equal(result_sink_finish(sink, err, sizeof err), 0);
+  static seen s;
+  s.used = 0;
+  assert_int_equal(result_sink_each_row(sink, NULL, note_row, &s), 0);
+  assert_string_equal(s.text, "teachers|s1|СОШ 1|v|met|-|не менее 60%\n"
+                              "teachers|d2|ДОУ 2|-|no_data|zero|-\n");
+  result_sink_close(sink);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(rows_come_back_and_a_failed_row_leaves_nothing),
                                      cmocka_unit_test(a_units_judgements_are_its_own),
-                                     cmocka_unit_test(held_and_moved_rows_read_the_same)};
+                                     cmocka_unit_test(held_and_moved_rows_read_the_same),
+                                     cmocka_unit_test(each_units_patch_is_its_own),
+                                     cmocka_unit_test(rows_composed_by_the_sink_come_back)};
   return cmocka_run_group_tests_name("result_sink", tests, NULL, NULL);
 }
