@@ -1276,13 +1276,14 @@ end
 
 -- ---- an organization's row composed in C (engine/cycle/org_rows.h) ----
 -- The rows of a plain indicator (an aggregate the stdlib made that counts,
--- shares or tells presence, judged on the year's value alone) are made by
--- the results' sink from the organization's sums: the Lua of
--- organization_row and make_row cost more per row than the SQL that read
--- the sums. What the judging says is still targets.judge's, asked once
--- per target and value (org_learn) and remembered by the sink. Anything
--- else, and every row that a rating or a recommendation rule reads (see
--- advice.plain_rows in dsl.lua), is made by organization_row.
+-- shares or tells presence, judged on the year's value, or on it and a
+-- base year's) are made by the results' sink from the organization's
+-- sums: the Lua of organization_row and make_row cost more per row than
+-- the SQL that read the sums. What the judging says is still make_row's,
+-- asked once per target, value and base value (org_learn) and remembered
+-- by the sink. A cumulative figure, a trajectory, a growth aggregate, and
+-- every row that a rating or a recommendation rule reads (see
+-- advice.plain_rows in dsl.lua), are made by organization_row.
 
 local PLAIN_AGGREGATES = { count = 1, share = 2, exists = 1 }
 
@@ -1297,8 +1298,7 @@ local function org_plan(run, st)
   local slots = st.current.slots
   if PLAIN_AGGREGATES[kind] ~= #slots then return nil end
   local p = { plan = sink:org_plan(kind, ind.empty == "not_applicable", ind.applies_to ~= nil, st.by_kinds,
-                                   ind.applies_to and outside_kinds(ind) or nil, NOBODY, ZERO_DENOMINATOR),
-              b1 = slots[1].batch, i1 = slots[1].index, b2 = slots[2] and slots[2].batch, i2 = slots[2] and slots[2].index }
+                                   ind.applies_to and outside_kinds(ind) or nil, NOBODY, ZERO_DENOMINATOR) }
   if ind.applies_to then
     p.kinds = {}
     for _, k in ipairs(ind.applies_to) do p.kinds[k] = true end
@@ -1306,11 +1306,15 @@ local function org_plan(run, st)
   return p
 end
 
--- Whether an applied target is judged on the year's value alone (make_row
--- then reads neither a base year nor a cumulative figure for it).
-local function judged_on_value(applied)
-  return applied.kind ~= "growth" and not applied.track and applied.figure ~= "cumulative"
-    and not (applied.path and applied.path.base_year)
+-- How an applied target judges a row (make_row): 1 on the year's value
+-- alone, 2 on it and the value in base year (a growth target, a path from
+-- a base year; also returned); nil on a cumulative figure or a trajectory
+-- (those rows are made in Lua).
+local function judged_by(applied)
+  if applied.track or applied.figure == "cumulative" then return nil end
+  local base_year = (applied.kind == "growth" and applied.base_year) or (applied.path and applied.path.base_year)
+  if base_year then return 2, base_year end
+  return 1
 end
 
 -- The sink's slot of target t read for st's origin (shared by every
@@ -1327,21 +1331,47 @@ local function org_slot(run, st, t)
   if slot == nil then
     local ctx = run.ctx
     local applied, why = applied_of(ctx, t)
-    if not applied then slot = run.sink:org_slot(target_part(ctx, t, nil, why, origin, false), false)
-    elseif judged_on_value(applied) then
-      slot = run.sink:org_slot(target_part(ctx, t, applied, why, origin, false), true)
-      run.org_applied[slot] = applied
+    local judged, base_year = 0, nil
+    if applied then judged, base_year = judged_by(applied) end
+    if judged then
+      slot = run.sink:org_slot(target_part(ctx, t, applied, why, origin, false), judged)
+      run.org_judged[slot] = { target = t, origin = origin, base_year = base_year }
     else slot = false end
     of_t[origin] = slot
   end
   return slot
 end
 
--- Tells the sink the verdict of slot's target on value.
-local function org_learn(run, slot, value)
-  local status, info = judge(run.ctx, run.org_applied[slot], value, nil)
-  run.sink:org_learn(slot, value, status, info.message, info.progress,
-                     info.path_value and aggregates.round2(info.path_value) or nil)
+-- Tells the sink the verdict of slot's target on value (and the value in
+-- its base year): what make_row makes of them.
+local function org_learn(run, st, slot, value, base)
+  local j = run.org_judged[slot]
+  local group = { current = { value = value, denominator = value == nil and 0 or nil }, base = NO_FIGURES,
+                  cumulative = NO_FIGURES }
+  if j.base_year and j.base_year ~= run.ctx.period then group.base = { [j.base_year] = { value = base } } end
+  run.sink:org_learn(slot, value, base, make_row(st.ind, run.ctx, group, nil, j.target, j.origin))
+end
+
+-- The organization's sums of request r (own: its sums by batch).
+local function sums_of(r, own)
+  local slots = r.slots
+  local sums = own[slots[1].batch]
+  local a = sums and sums[slots[1].index] or 0
+  if not slots[2] then return a, nil end
+  sums = own[slots[2].batch]
+  return a, sums and sums[slots[2].index] or 0
+end
+
+-- The organization's sums in the base year of slot's target (a slot
+-- judged by value and base value): whether there are any, and them.
+local function base_sums(run, st, slot, own, m1, m2)
+  local j = run.org_judged[slot]
+  local year = j and j.base_year
+  if not year then return false end
+  if year == run.ctx.period then return true, m1, m2 end
+  local r = st.base_at[year]
+  if not r or (st.base_missing and st.base_missing[year]) then return false end
+  return true, sums_of(r, own)
 end
 
 -- Hands the sink organization org's row of st to compose (own: the
@@ -1349,12 +1379,7 @@ end
 local function org_row_in_c(run, st, org, ord, unit, own)
   if st.failed then return true end
   local p = st.org_plan
-  local sums = own[p.b1]
-  local m1, m2 = sums and sums[p.i1] or 0, nil
-  if p.b2 then
-    sums = own[p.b2]
-    m2 = sums and sums[p.i2] or 0
-  end
+  local m1, m2 = sums_of(st.current, own)
   local outside = p.kinds ~= nil and not p.kinds[org.kind]
   local slot = 0
   if not outside then
@@ -1368,12 +1393,16 @@ local function org_row_in_c(run, st, org, ord, unit, own)
       if not slot then return false end
     end
   end
+  local has_base, b1, b2 = false, nil, nil
+  if slot ~= 0 then has_base, b1, b2 = base_sums(run, st, slot, own, m1, m2) end
   local sink = run.sink
-  local done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing)
+  local done, v, base = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside,
+                                     st.missing, has_base, b1, b2)
   if not done then
-    guarded(run, st, unit, org_learn, run, slot, v)
+    guarded(run, st, unit, org_learn, run, st, slot, v, base)
     if st.failed then return true end
-    done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing)
+    done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing,
+                           has_base, b1, b2)
     if not done then return false end
   end
   if v == "pending" then st.pending[org.kind] = true end
@@ -1630,7 +1659,7 @@ function evaluation.stream(pack, ctx, sink, ids, advice)
   end
   local run = { ctx = ctx, sink = sink, states = {}, advice = advice and advice.row, early_failures = {}, where = {},
                 on_organization = advice and advice.organization, member_sets = advice and advice.member_sets,
-                plain_rows = advice and advice.plain_rows, org_slots = setmetatable({}, { __mode = "k" }), org_applied = {} }
+                plain_rows = advice and advice.plain_rows, org_slots = setmetatable({}, { __mode = "k" }), org_judged = {} }
   local requests = {}
   for _, c in ipairs(chosen) do
     local ind, seq = c.ind, c.seq

@@ -18,12 +18,9 @@
 
 /* A remembered verdict: its key (the value's presence, kind and bits). */
 typedef struct verdict_entry {
-  int used, has_value, integer;
-  uint64_t bits;
-  result_status status;
-  char *message, *progress;
-  int has_path_value;
-  double path_value;
+  int used, has_value, integer, has_base, base_integer;
+  uint64_t bits, base_bits;
+  org_verdict v; /* its texts owned by the entry */
 } verdict_entry;
 
 typedef struct target_slot {
@@ -78,12 +75,19 @@ org_rows *org_rows_new(void) {
   return o;
 }
 
+/* Frees a verdict's own texts. */
+static void free_verdict(org_verdict *v) {
+  free((char *)v->message);
+  free((char *)v->progress);
+  free((char *)v->part.text);
+  free((char *)v->part.kind);
+  free((char *)v->part.reason);
+  free((char *)v->part.origin);
+}
+
 static void forget_verdicts(target_slot *s) {
   if (!s->verdicts) return;
-  for (size_t i = 0; i < VERDICT_TABLE; i++) {
-    free(s->verdicts[i].message);
-    free(s->verdicts[i].progress);
-  }
+  for (size_t i = 0; i < VERDICT_TABLE; i++) free_verdict(&s->verdicts[i].v);
   memset(s->verdicts, 0, VERDICT_TABLE * sizeof *s->verdicts);
   s->nverdicts = 0;
 }
@@ -181,30 +185,37 @@ static double percent(const org_number *n, const org_number *d) {
   return round2(as_double(n) * 100 / as_double(d));
 }
 
+/* The value the aggregate makes of sums a and b (*has: there is one;
+ * *integer: it is a Lua integer), as figures below makes the row's. */
+static double value_of(org_aggregate aggregate, const org_number *a, const org_number *b, int *has, int *integer) {
+  *has = 1;
+  *integer = 0;
+  switch (aggregate) {
+  case ORG_COUNT:
+    *integer = a->integer;
+    return as_double(a);
+  case ORG_EXISTS:
+    *integer = 1;
+    return as_double(a) > 0 ? 1 : 0;
+  case ORG_SHARE:
+    if (is_zero(a)) break;
+    return percent(b, a);
+  }
+  *has = 0;
+  return 0;
+}
+
 /* The row's figures from the sums; *value_integer: the value is a Lua integer. */
 static void figures(const org_plan *p, const org_input *in, held_row *r, int *value_integer) {
-  *value_integer = 0;
-  switch (p->aggregate) {
-  case ORG_COUNT:
-    r->num[HN_VALUE] = r->num[HN_NUMERATOR] = as_double(&in->m1);
-    r->num_present |= 1u << HN_VALUE | 1u << HN_NUMERATOR;
-    *value_integer = in->m1.integer;
-    break;
-  case ORG_EXISTS:
-    r->num[HN_VALUE] = as_double(&in->m1) > 0 ? 1 : 0;
-    r->num[HN_NUMERATOR] = as_double(&in->m1);
-    r->num_present |= 1u << HN_VALUE | 1u << HN_NUMERATOR;
-    *value_integer = 1;
-    break;
-  case ORG_SHARE:
-    r->num[HN_NUMERATOR] = as_double(&in->m2);
+  int has_value;
+  r->num[HN_VALUE] = value_of(p->aggregate, &in->m1, &in->m2, &has_value, value_integer);
+  if (has_value) r->num_present |= 1u << HN_VALUE;
+  /* a share's numerator is its part, its denominator the whole; a count's numerator is itself */
+  r->num[HN_NUMERATOR] = as_double(p->aggregate == ORG_SHARE ? &in->m2 : &in->m1);
+  r->num_present |= 1u << HN_NUMERATOR;
+  if (p->aggregate == ORG_SHARE) {
     r->num[HN_DENOMINATOR] = as_double(&in->m1);
-    r->num_present |= 1u << HN_NUMERATOR | 1u << HN_DENOMINATOR;
-    if (!is_zero(&in->m1)) {
-      r->num[HN_VALUE] = percent(&in->m2, &in->m1);
-      r->num_present |= 1u << HN_VALUE;
-    }
-    break;
+    r->num_present |= 1u << HN_DENOMINATOR;
   }
 }
 
@@ -218,35 +229,44 @@ static uint64_t bits_of(double v) {
   return b;
 }
 
-/* The entry of value in s's table: its own, or the empty one it goes in. */
-static verdict_entry *entry_of(target_slot *s, int has_value, double value, int integer) {
-  uint64_t bits = has_value ? bits_of(value) : 0;
-  uint64_t h = (bits ^ (bits >> 29) ^ (uint64_t)(has_value * 2 + integer)) * 0x9E3779B97F4A7C15ull;
+/* The entry of key in s's table: its own, or the empty one it goes in. */
+static verdict_entry *entry_of(target_slot *s, const org_key *k) {
+  uint64_t bits = k->has_value ? bits_of(k->value) : 0, base_bits = k->has_base ? bits_of(k->base) : 0;
+  int integer = k->has_value && k->integer, base_integer = k->has_base && k->base_integer;
+  uint64_t h = (bits ^ (bits >> 29) ^ (base_bits * 31) ^ (base_bits >> 23) ^
+                (uint64_t)(k->has_value * 8 + integer * 4 + k->has_base * 2 + base_integer)) *
+               0x9E3779B97F4A7C15ull;
   for (size_t i = (size_t)(h >> 40) % VERDICT_TABLE;; i = (i + 1) % VERDICT_TABLE) {
     verdict_entry *e = &s->verdicts[i];
     if (!e->used) return e;
-    if (e->has_value == has_value && e->integer == integer && e->bits == bits) return e;
+    if (e->has_value == k->has_value && e->integer == integer && e->bits == bits && e->has_base == k->has_base &&
+        e->base_integer == base_integer && e->base_bits == base_bits)
+      return e;
   }
 }
 
-int org_rows_learn(org_rows *o, int slot_index, int has_value, double value, int value_integer, const org_verdict *v) {
+int org_rows_learn(org_rows *o, int slot_index, const org_key *k, const org_verdict *v) {
   target_slot *s = &o->slots[slot_index];
   if (!s->verdicts) {
     s->verdicts = calloc(VERDICT_TABLE, sizeof *s->verdicts);
     if (!s->verdicts) return -1;
   }
   if (s->nverdicts >= VERDICTS_KEPT) forget_verdicts(s);
-  verdict_entry *e = entry_of(s, has_value, value, value_integer);
+  verdict_entry *e = entry_of(s, k);
   if (e->used) return 0;
   int failed = 0;
-  verdict_entry n = {.used = 1, .has_value = has_value, .integer = value_integer,
-                     .bits = has_value ? bits_of(value) : 0, .status = v->status,
-                     .has_path_value = v->has_path_value, .path_value = v->path_value};
-  n.message = copy(v->message, &failed);
-  n.progress = copy(v->progress, &failed);
+  verdict_entry n = {.used = 1, .has_value = k->has_value, .integer = k->has_value && k->integer,
+                     .bits = k->has_value ? bits_of(k->value) : 0, .has_base = k->has_base,
+                     .base_integer = k->has_base && k->base_integer, .base_bits = k->has_base ? bits_of(k->base) : 0,
+                     .v = *v};
+  n.v.message = copy(v->message, &failed);
+  n.v.progress = copy(v->progress, &failed);
+  n.v.part.text = copy(v->part.text, &failed);
+  n.v.part.kind = copy(v->part.kind, &failed);
+  n.v.part.reason = copy(v->part.reason, &failed);
+  n.v.part.origin = copy(v->part.origin, &failed);
   if (failed) {
-    free(n.message);
-    free(n.progress);
+    free_verdict(&n.v);
     return -1;
   }
   *e = n;
@@ -269,24 +289,61 @@ static const char *not_applicable(const org_plan *p, const org_input *in, const 
   return NULL;
 }
 
+static void set_number(held_row *r, int i, int present, double v) {
+  if (!present) return;
+  r->num[i] = v;
+  r->num_present |= 1u << i;
+}
+
+static void set_year(held_row *r, int i, int present, long long y) {
+  if (!present) return;
+  r->year[i] = y;
+  r->year_present |= 1u << i;
+}
+
 static void target_part(const target_slot *s, held_row *r) {
   r->text[HT_TARGET_TEXT] = s->text;
   r->text[HT_TARGET_KIND] = s->kind;
   r->text[HT_TARGET_REASON] = s->reason;
   r->text[HT_TARGET_ORIGIN] = s->origin;
-  if (s->has_value) {
-    r->num[HN_TARGET_VALUE] = s->value;
-    r->num_present |= 1u << HN_TARGET_VALUE;
+  set_number(r, HN_TARGET_VALUE, s->has_value, s->value);
+  set_year(r, HY_TARGET_YEAR, s->has_year, s->year);
+}
+
+/* What a verdict of a slot judged by value and base value puts in the row. */
+static void verdict_part(const org_verdict *v, held_row *r) {
+  if (v->has_part) {
+    r->text[HT_TARGET_TEXT] = v->part.text;
+    r->text[HT_TARGET_KIND] = v->part.kind;
+    r->text[HT_TARGET_REASON] = v->part.reason;
+    r->text[HT_TARGET_ORIGIN] = v->part.origin;
+    set_number(r, HN_TARGET_VALUE, v->part.has_value, v->part.value);
+    set_year(r, HY_TARGET_YEAR, v->part.has_year, v->part.year);
+    set_year(r, HY_BASE_YEAR, v->has_base_year, v->base_year);
   }
-  if (s->has_year) {
-    r->year[HY_TARGET_YEAR] = s->year;
-    r->year_present |= 1u << HY_TARGET_YEAR;
+  set_number(r, HN_BASE_VALUE, v->has_base_value, v->base_value);
+  set_number(r, HN_GROWTH, v->has_growth, v->growth);
+  set_year(r, HY_BASE_ASKED, v->has_base_asked, v->base_asked);
+}
+
+/* The key of the row's verdict: its value and, in a slot judged 2, the
+ * base year's value made from the base sums. */
+static void key_of(const org_plan *p, const target_slot *s, const org_input *in, const held_row *r, int value_integer,
+                   org_key *k) {
+  memset(k, 0, sizeof *k);
+  k->has_value = has(r, HN_VALUE);
+  k->value = k->has_value ? r->num[HN_VALUE] : 0;
+  k->integer = k->has_value && value_integer;
+  if (s->judged == 2 && in->has_base) k->base = value_of(p->aggregate, &in->b1, &in->b2, &k->has_base, &k->base_integer);
+  if (!k->has_base) {
+    k->base = 0;
+    k->base_integer = 0;
   }
 }
 
 /* make_row's judging: the status, target part and what the verdict says;
- * 0 when the verdict is not known yet. */
-static int judged(org_rows *o, const org_input *in, held_row *r, int value_integer) {
+ * 0 when the verdict is not known yet (*k says on what). */
+static int judged(org_rows *o, const org_plan *p, const org_input *in, held_row *r, int value_integer, org_key *k) {
   target_slot *s = &o->slots[in->slot];
   int has_value = has(r, HN_VALUE);
   if (in->slot == 0 || !s->judged) {
@@ -294,22 +351,21 @@ static int judged(org_rows *o, const org_input *in, held_row *r, int value_integ
     if (in->slot != 0) target_part(s, r);
     return 1;
   }
+  key_of(p, s, in, r, value_integer, k);
   if (!s->verdicts) return 0;
-  const verdict_entry *e = entry_of(s, has_value, has_value ? r->num[HN_VALUE] : 0, has_value && value_integer);
+  const verdict_entry *e = entry_of(s, k);
   if (!e->used) return 0;
-  r->status = e->status;
-  if (e->message) r->text[HT_MESSAGE] = e->message;
-  r->text[HT_PROGRESS] = e->progress;
-  if (e->has_path_value) {
-    r->num[HN_PATH_VALUE] = e->path_value;
-    r->num_present |= 1u << HN_PATH_VALUE;
-  }
-  target_part(s, r);
+  const org_verdict *v = &e->v;
+  r->status = v->status;
+  if (v->message) r->text[HT_MESSAGE] = v->message;
+  r->text[HT_PROGRESS] = v->progress;
+  set_number(r, HN_PATH_VALUE, v->has_path_value, v->path_value);
+  if (s->judged == 2) verdict_part(v, r);
+  else target_part(s, r);
   return 1;
 }
 
-int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending, double *value, int *has_value,
-                     int *value_integer) {
+int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending, org_key *key) {
   const org_plan *p = &o->plans[in->plan].p;
   memset(r, 0, sizeof *r);
   r->ind = in->seq;
@@ -319,7 +375,8 @@ int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending
   r->text[HT_ORGANIZATION] = in->id;
   r->text[HT_ORGANIZATION_NAME] = in->name;
   r->text[HT_ORGANIZATION_KIND] = in->kind;
-  figures(p, in, r, value_integer);
+  int value_integer = 0;
+  figures(p, in, r, &value_integer);
   const char *why = not_applicable(p, in, r, pending);
   if (why) {
     /* the row of an organization that does not apply has no value */
@@ -329,12 +386,7 @@ int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending
     return 1;
   }
   if (!has(r, HN_VALUE) && has(r, HN_DENOMINATOR) && r->num[HN_DENOMINATOR] == 0) r->text[HT_MESSAGE] = p->zero;
-  if (!judged(o, in, r, *value_integer)) {
-    *has_value = has(r, HN_VALUE);
-    *value = *has_value ? r->num[HN_VALUE] : 0;
-    *value_integer = *has_value && *value_integer;
-    return 0;
-  }
+  if (!judged(o, p, in, r, value_integer, key)) return 0;
   if (in->missing) {
     /* mark_missing: the period's source has no rows, so no value is a guess */
     r->num_present &= ~(1u << HN_VALUE | 1u << HN_PATH_VALUE);

@@ -5,8 +5,9 @@
  *
  * Only what no rule code touches comes here: an aggregate the stdlib made
  * (count, share, exists: their combining is fixed), judged against a
- * target whose judgement needs the year's value alone (no base year,
- * cumulative figure, trajectory or growth). Everything else stays in Lua.
+ * target judged on the year's value, or on it and a base year's (a growth
+ * target, a path from a base year); not a cumulative figure or a trajectory.
+ * Everything else stays in Lua.
  * The judging itself stays in Lua too (targets.judge): a target's verdict
  * on a value is asked of Lua once and remembered here, as the Lua memo
  * did, so the rules' targets read exactly as before.
@@ -41,7 +42,8 @@ typedef struct org_target {
   int has_value, has_year;
   double value;
   long long year;
-  int judged; /* 1: the target applies this period (verdicts by value); 0: only its part is shown */
+  int judged; /* 0: only its part is shown; 1: verdicts by value; 2: verdicts by value and base value,
+               * each with its own target part (a growth target, a path from a base year) */
 } org_target;
 
 /* A verdict of a slot's target on one value; texts are copied. */
@@ -50,7 +52,23 @@ typedef struct org_verdict {
   const char *message, *progress; /* NULL: none */
   int has_path_value;
   double path_value;
+  /* a slot judged by value and base value (judged 2): the row's target part
+   * (has_part), base value, growth and the base year asked of the store */
+  int has_part;
+  org_target part;
+  int has_base_year, has_base_value, has_growth, has_base_asked;
+  long long base_year, base_asked;
+  double base_value, growth;
 } org_verdict;
+
+/* What a verdict is remembered by: the value, and in a slot judged 2 the
+ * base value (each present or not, a Lua integer or float). */
+typedef struct org_key {
+  int has_value, integer;
+  double value;
+  int has_base, base_integer;
+  double base;
+} org_key;
 
 /* What an indicator's rows share (its plan); texts are copied. */
 typedef struct org_plan {
@@ -69,6 +87,8 @@ typedef struct org_input {
   long long seq, ord;
   const char *unit, *id, *name, *kind;
   org_number m1, m2;   /* the measures' sums: m1 the count (a share's whole), m2 a share's part */
+  int has_base;        /* the sums in the base year of the slot's target (judged 2) are b1, b2 */
+  org_number b1, b2;
   int outside;         /* the organization's kind is not the indicator's */
   const char *missing; /* why the period has no data at all (a source without rows), or NULL */
 } org_input;
@@ -90,14 +110,12 @@ int org_rows_has_plan(const org_rows *o, int plan);
 /* Composes the row of in into r (its texts borrowed from in, the plan, the
  * slot and its verdicts: valid until the next org_rows_learn). in's plan and
  * slot must exist. Returns 1 when composed, 0 when the slot's verdict on the
- * row's value is not known yet (*has_value, *value, *value_integer: the value
- * to ask Lua about). *pending: the row may still turn out not to apply (its
+ * row's value is not known yet (*key: the value, and base value, to ask Lua
+ * about). *pending: the row may still turn out not to apply (its
  * kind's emptiness is known at the end). */
-int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending, double *value, int *has_value,
-                     int *value_integer);
+int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending, org_key *key);
 
-/* Remembers the verdict of slot's target on value (has_value 0: none;
- * value_integer: the value was a Lua integer). 0, or -1 when memory runs out. */
-int org_rows_learn(org_rows *o, int slot, int has_value, double value, int value_integer, const org_verdict *v);
+/* Remembers the verdict of slot's target on key. 0, or -1 when memory runs out. */
+int org_rows_learn(org_rows *o, int slot, const org_key *key, const org_verdict *v);
 
 #endif

@@ -447,15 +447,17 @@ static int sink_org_plan(lua_State *L) {
 
 /* sink:org_slot(part, judged): the number of a target slot showing part
  * (a row's target table: text, kind, value, reason, origin, year), whose
- * verdicts are asked of Lua when judged (else the row's status is "no
- * target" or "no data", as without a target). */
+ * verdicts are asked of Lua by value (judged 1) or by value and base
+ * value, each with its own target part (2); judged 0: the row's status is
+ * "no target" or "no data", as without a target. */
 static int sink_org_slot(lua_State *L) {
   result_sink *s = check_sink(L);
   luaL_checktype(L, 2, LUA_TTABLE);
   held_row r = {0};
   org_target t = {.text = text_field(L, 2, "text"), .kind = text_field(L, 2, "kind"),
                   .reason = text_field(L, 2, "reason"), .origin = text_field(L, 2, "origin"),
-                  .judged = lua_toboolean(L, 3)};
+                  .judged = (int)luaL_checkinteger(L, 3)};
+  if (t.judged < 0 || t.judged > 2) return luaL_argerror(L, 3, "0, 1 or 2");
   number_field(L, &r, HN_TARGET_VALUE, 2, "value");
   year_field(L, &r, HY_TARGET_YEAR, 2, "year");
   t.has_value = (r.num_present & (1u << HN_TARGET_VALUE)) != 0;
@@ -487,11 +489,20 @@ static int check_plan_slot(lua_State *L, org_rows *o, int plan, int slot) {
   return 0;
 }
 
+/* Pushes a value of a verdict's key (nil when absent). */
+static void push_key_value(lua_State *L, int has, int integer, double v) {
+  if (!has) lua_pushnil(L);
+  else if (integer) lua_pushinteger(L, (lua_Integer)v);
+  else lua_pushnumber(L, v);
+}
+
 /* sink:org_row(plan, slot, seq, unit, ord, id, name, kind, m1, m2,
- * outside, missing): composes and keeps the organization's row. Returns
- * true, and "pending" when the row may still turn out not to apply; or
- * false and the row's value when its slot's verdict on it is not known
- * (sink:org_learn, then ask again). */
+ * outside, missing, has_base, b1, b2): composes and keeps the
+ * organization's row (b1, b2: its sums in the base year of a slot judged
+ * by value and base value). Returns true, and "pending" when the row may
+ * still turn out not to apply; or false, the row's value and base value
+ * when its slot's verdict on them is not known (sink:org_learn, then ask
+ * again). */
 static int sink_org_row(lua_State *L) {
   result_sink *s = check_sink(L);
   org_rows *o = orgs_of(L, s);
@@ -499,17 +510,17 @@ static int sink_org_row(lua_State *L) {
                   .seq = luaL_checkinteger(L, 4), .unit = s->unit ? s->unit : text_arg(L, 5),
                   .ord = luaL_checkinteger(L, 6), .id = text_arg(L, 7), .name = text_arg(L, 8),
                   .kind = text_arg(L, 9), .m1 = number_arg(L, 10), .m2 = number_arg(L, 11),
-                  .outside = lua_toboolean(L, 12), .missing = text_arg(L, 13)};
+                  .outside = lua_toboolean(L, 12), .missing = text_arg(L, 13), .has_base = lua_toboolean(L, 14),
+                  .b1 = number_arg(L, 15), .b2 = number_arg(L, 16)};
   check_plan_slot(L, o, in.plan, in.slot);
   held_row r;
-  int pending = 0, has_value = 0, integer = 0;
-  double value = 0;
-  if (!org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer)) {
+  int pending = 0;
+  org_key k;
+  if (!org_rows_compose(o, &in, &r, &pending, &k)) {
     lua_pushboolean(L, 0);
-    if (!has_value) lua_pushnil(L);
-    else if (integer) lua_pushinteger(L, (lua_Integer)value);
-    else lua_pushnumber(L, value);
-    return 2;
+    push_key_value(L, k.has_value, k.integer, k.value);
+    push_key_value(L, k.has_base, k.base_integer, k.base);
+    return 3;
   }
   int rc = store_row(s, &r);
   if (rc == -1) return luaL_error(L, "results: %s", _("out of memory"));
@@ -520,20 +531,64 @@ static int sink_org_row(lua_State *L) {
   return 2;
 }
 
-/* sink:org_learn(slot, value, status, message, progress, path_value): the
- * verdict of the slot's target on value (targets.judge's, read by Lua). */
+/* A value of a verdict's key at idx (nil: absent). */
+static void key_value_arg(lua_State *L, int idx, int *has, int *integer, double *v) {
+  *has = !lua_isnoneornil(L, idx);
+  *integer = *has && lua_isinteger(L, idx);
+  *v = *has ? luaL_checknumber(L, idx) : 0;
+}
+
+/* sink:org_learn(slot, value, base, row): the verdict of the slot's target
+ * on value (and base value), as the row make_row made of them says it:
+ * its status, message, progress and path value, and in a slot judged by
+ * value and base value its target, base value, growth and base year asked. */
 static int sink_org_learn(lua_State *L) {
   result_sink *s = check_sink(L);
   org_rows *o = orgs_of(L, s);
   int slot = (int)luaL_checkinteger(L, 2);
   if (!org_rows_has_slot(o, slot) || slot == 0) return luaL_argerror(L, 2, "no such target slot");
-  int has_value = !lua_isnil(L, 3);
-  int integer = has_value && lua_isinteger(L, 3);
-  double value = has_value ? luaL_checknumber(L, 3) : 0;
-  org_verdict v = {.message = text_arg(L, 5), .progress = text_arg(L, 6), .has_path_value = !lua_isnoneornil(L, 7)};
-  if (result_status_parse(luaL_checkstring(L, 4), &v.status) != 0) return luaL_argerror(L, 4, "not a status");
-  if (v.has_path_value) v.path_value = luaL_checknumber(L, 7);
-  if (org_rows_learn(o, slot, has_value, value, integer, &v) != 0) return luaL_error(L, "results: %s", _("out of memory"));
+  org_key k;
+  key_value_arg(L, 3, &k.has_value, &k.integer, &k.value);
+  key_value_arg(L, 4, &k.has_base, &k.base_integer, &k.base);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  held_row r = {0};
+  org_verdict v = {.message = text_field(L, 5, "message"), .progress = text_field(L, 5, "progress")};
+  if (lua_getfield(L, 5, "status") != LUA_TSTRING || result_status_parse(lua_tostring(L, -1), &v.status) != 0)
+    return luaL_argerror(L, 5, "the row's status is not a status");
+  lua_pop(L, 1);
+  number_field(L, &r, HN_PATH_VALUE, 5, "path_value");
+  number_field(L, &r, HN_BASE_VALUE, 5, "base_value");
+  number_field(L, &r, HN_GROWTH, 5, "growth");
+  year_field(L, &r, HY_BASE_ASKED, 5, "base_asked");
+  if (lua_getfield(L, 5, "target") == LUA_TTABLE) {
+    int t = lua_gettop(L);
+    v.has_part = 1;
+    v.part.text = text_field(L, t, "text");
+    v.part.kind = text_field(L, t, "kind");
+    v.part.reason = text_field(L, t, "reason");
+    v.part.origin = text_field(L, t, "origin");
+    number_field(L, &r, HN_TARGET_VALUE, t, "value");
+    year_field(L, &r, HY_TARGET_YEAR, t, "year");
+    year_field(L, &r, HY_BASE_YEAR, t, "base_year");
+  }
+  /* the texts stay borrowed from the row (argument 5) until org_rows_learn has copied them */
+  lua_pop(L, 1);
+  unsigned n = r.num_present, y = r.year_present;
+  v.has_path_value = (n >> HN_PATH_VALUE) & 1u;
+  v.path_value = r.num[HN_PATH_VALUE];
+  v.has_base_value = (n >> HN_BASE_VALUE) & 1u;
+  v.base_value = r.num[HN_BASE_VALUE];
+  v.has_growth = (n >> HN_GROWTH) & 1u;
+  v.growth = r.num[HN_GROWTH];
+  v.has_base_asked = (y >> HY_BASE_ASKED) & 1u;
+  v.base_asked = r.year[HY_BASE_ASKED];
+  v.part.has_value = (n >> HN_TARGET_VALUE) & 1u;
+  v.part.value = r.num[HN_TARGET_VALUE];
+  v.part.has_year = (y >> HY_TARGET_YEAR) & 1u;
+  v.part.year = r.year[HY_TARGET_YEAR];
+  v.has_base_year = (y >> HY_BASE_YEAR) & 1u;
+  v.base_year = r.year[HY_BASE_YEAR];
+  if (org_rows_learn(o, slot, &k, &v) != 0) return luaL_error(L, "results: %s", _("out of memory"));
   return 0;
 }
 

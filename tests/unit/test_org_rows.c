@@ -3,7 +3,8 @@
  * rounds it (exactly from integers, from floats through round2), a share of
  * nobody without a value, not applicable or pending as the indicator says,
  * a verdict asked of Lua once per target and value and then remembered,
- * and a period without data making the row "no data" with its target kept. */
+ * a period without data making the row "no data" with its target kept, and
+ * a verdict on a value and a base value bringing its own target part. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,9 +36,8 @@ static org_input share_of(int plan, int slot, org_number part, org_number of) {
 /* Composes in, which must not need a verdict. */
 static held_row composed(org_rows *o, const org_input *in, int *pending) {
   held_row r;
-  double value = 0;
-  int has_value = 0, integer = 0;
-  assert_int_equal(org_rows_compose(o, in, &r, pending, &value, &has_value, &integer), 1);
+  org_key k;
+  assert_int_equal(org_rows_compose(o, in, &r, pending, &k), 1);
   return r;
 }
 
@@ -124,8 +124,8 @@ static void another_kind_does_not_apply_and_keeps_its_figures(void **state) {
 
 static void a_verdict_is_asked_once_then_remembered(void **state) {
   (void)state;
-  int plan, pending, has_value = 0, integer = 0;
-  double value = 0;
+  int plan, pending;
+  org_key k;
   org_rows *o = with_plan(ORG_SHARE, 0, 1, 1, &plan);
   org_target t = {.text = "75%", .kind = "at_least", .reason = "why", .origin = "document", .has_value = 1,
                   .value = 75, .has_year = 1, .year = 2024, .judged = 1};
@@ -133,11 +133,11 @@ static void a_verdict_is_asked_once_then_remembered(void **state) {
   assert_int_equal(slot, 1);
   org_input in = share_of(plan, slot, whole(3), whole(4));
   held_row r;
-  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer), 0);
-  assert_true(has_value && value == 75 && !integer);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.has_value && k.value == 75 && !k.integer && !k.has_base);
   org_verdict v = {.status = STATUS_IN_PROGRESS, .message = "until 2024", .progress = "on_track",
                    .has_path_value = 1, .path_value = 49.95};
-  assert_int_equal(org_rows_learn(o, slot, 1, 75, 0, &v), 0);
+  assert_int_equal(org_rows_learn(o, slot, &k, &v), 0);
   r = composed(o, &in, &pending);
   assert_int_equal(r.status, STATUS_IN_PROGRESS);
   assert_string_equal(r.text[HT_MESSAGE], "until 2024");
@@ -148,30 +148,30 @@ static void a_verdict_is_asked_once_then_remembered(void **state) {
   assert_true(r.num[HN_TARGET_VALUE] == 75 && r.year[HY_TARGET_YEAR] == 2024);
   /* another value is asked again */
   in.m2 = whole(1);
-  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer), 0);
-  assert_true(value == 25);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.value == 25);
   org_rows_free(o);
 }
 
 static void an_integer_and_a_float_are_judged_apart(void **state) {
   (void)state;
-  int plan, pending, has_value = 0, integer = 0;
-  double value = 0;
+  int plan, pending;
+  org_key k;
   org_rows *o = with_plan(ORG_COUNT, 0, 0, 1, &plan);
   org_target t = {.text = "1", .kind = "at_least", .judged = 1};
   int slot = org_rows_add_slot(o, &t);
   org_input in = {.plan = plan, .slot = slot, .id = "o1", .kind = "school", .m1 = whole(2)};
   held_row r;
-  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer), 0);
-  assert_true(has_value && integer && value == 2);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.has_value && k.integer && k.value == 2);
   org_verdict v = {.status = STATUS_MET};
-  assert_int_equal(org_rows_learn(o, slot, 1, 2, 1, &v), 0);
+  assert_int_equal(org_rows_learn(o, slot, &k, &v), 0);
   r = composed(o, &in, &pending);
   assert_int_equal(r.status, STATUS_MET);
   assert_false(r.num_present & (1u << HN_DENOMINATOR)); /* a count has none */
   in.m1 = real(2);
-  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer), 0);
-  assert_false(integer);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_false(k.integer);
   org_rows_free(o);
 }
 
@@ -202,20 +202,61 @@ static void no_data_in_the_period_keeps_the_target(void **state) {
 
 static void verdicts_are_forgotten_in_bulk_and_learned_again(void **state) {
   (void)state;
-  int plan, pending, has_value = 0, integer = 0;
-  double value = 0;
+  int plan, pending;
+  org_key k;
   org_rows *o = with_plan(ORG_COUNT, 0, 0, 1, &plan);
   org_target t = {.text = "1", .kind = "at_least", .judged = 1};
   int slot = org_rows_add_slot(o, &t);
   org_verdict met = {.status = STATUS_MET}, not_met = {.status = STATUS_NOT_MET};
-  for (long long i = 0; i < 10000; i++) assert_int_equal(org_rows_learn(o, slot, 1, (double)i, 1, i % 2 ? &met : &not_met), 0);
+  for (long long i = 0; i < 10000; i++) {
+    org_key learned = {.has_value = 1, .integer = 1, .value = (double)i};
+    assert_int_equal(org_rows_learn(o, slot, &learned, i % 2 ? &met : &not_met), 0);
+  }
   org_input in = {.plan = plan, .slot = slot, .id = "o1", .kind = "school", .m1 = whole(9999)};
   held_row r = composed(o, &in, &pending); /* the last learned is kept */
   assert_int_equal(r.status, STATUS_MET);
   in.m1 = whole(1);
-  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &value, &has_value, &integer), 0);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
   assert_false(org_rows_has_slot(o, slot + 1));
   assert_false(org_rows_has_plan(o, plan + 1));
+  org_rows_free(o);
+}
+
+/* A growth target, or a path from a base year, judges the value with the
+ * base year's (made from the base sums as the value from the year's): the
+ * verdict is remembered by both, and brings the row's own target part,
+ * base value and growth. */
+static void a_verdict_on_value_and_base_brings_its_target(void **state) {
+  (void)state;
+  int plan, pending;
+  org_key k;
+  org_rows *o = with_plan(ORG_SHARE, 0, 1, 1, &plan);
+  org_target t = {.text = "рост", .kind = "growth", .judged = 2};
+  int slot = org_rows_add_slot(o, &t);
+  org_input in = share_of(plan, slot, whole(1), whole(2));
+  in.has_base = 1;
+  in.b1 = whole(4);
+  in.b2 = whole(1);
+  held_row r;
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.has_value && k.value == 50 && k.has_base && k.base == 25 && !k.base_integer);
+  org_verdict v = {.status = STATUS_MET, .has_part = 1,
+                   .part = {.text = "рост", .kind = "growth", .reason = "25 → 50, +100%", .origin = "document"},
+                   .has_base_year = 1, .base_year = 2021, .has_base_value = 1, .base_value = 25, .has_growth = 1,
+                   .growth = 100, .has_base_asked = 1, .base_asked = 2021};
+  assert_int_equal(org_rows_learn(o, slot, &k, &v), 0);
+  r = composed(o, &in, &pending);
+  assert_int_equal(r.status, STATUS_MET);
+  assert_string_equal(r.text[HT_TARGET_REASON], "25 → 50, +100%");
+  assert_true(r.num[HN_BASE_VALUE] == 25 && r.num[HN_GROWTH] == 100);
+  assert_true(r.year[HY_BASE_YEAR] == 2021 && r.year[HY_BASE_ASKED] == 2021);
+  /* the same value against another base, or none, is asked again */
+  in.b2 = whole(2);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.base == 50);
+  in.has_base = 0;
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_false(k.has_base);
   org_rows_free(o);
 }
 
@@ -229,6 +270,7 @@ int main(void) {
       cmocka_unit_test(an_integer_and_a_float_are_judged_apart),
       cmocka_unit_test(no_data_in_the_period_keeps_the_target),
       cmocka_unit_test(verdicts_are_forgotten_in_bulk_and_learned_again),
+      cmocka_unit_test(a_verdict_on_value_and_base_brings_its_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
