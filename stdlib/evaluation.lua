@@ -1276,14 +1276,14 @@ end
 
 -- ---- an organization's row composed in C (engine/cycle/org_rows.h) ----
 -- The rows of a plain indicator (an aggregate the stdlib made that counts,
--- shares or tells presence, judged on the year's value, or on it and a
--- base year's) are made by the results' sink from the organization's
--- sums: the Lua of organization_row and make_row cost more per row than
--- the SQL that read the sums. What the judging says is still make_row's,
--- asked once per target, value and base value (org_learn) and remembered
--- by the sink. A cumulative figure, a trajectory, a growth aggregate, and
--- every row that a rating or a recommendation rule reads (see
--- advice.plain_rows in dsl.lua), are made by organization_row.
+-- shares or tells presence, judged on the year's value, on it and a base
+-- year's, or read since a first year) are made by the results' sink from
+-- the organization's sums: the Lua of organization_row and make_row cost
+-- more per row than the SQL that read the sums. What the judging says is
+-- still make_row's, asked once per target, value, base and cumulative
+-- value (org_learn) and remembered by the sink. A growth aggregate, and every row that a rating or a
+-- recommendation rule reads (see advice.plain_rows in dsl.lua), are made
+-- by organization_row.
 
 local PLAIN_AGGREGATES = { count = 1, share = 2, exists = 1 }
 
@@ -1308,13 +1308,14 @@ end
 
 -- How an applied target judges a row (make_row): 1 on the year's value
 -- alone, 2 on it and the value in base year (a growth target, a path from
--- a base year; also returned); nil on a cumulative figure or a trajectory
--- (those rows are made in Lua).
+-- a base year; also returned); and the first year of the figure it is
+-- read with (a cumulative figure, a trajectory), or nil.
 local function judged_by(applied)
-  if applied.track or applied.figure == "cumulative" then return nil end
+  local since = (applied.figure == "cumulative" and applied.since) or (applied.track and applied.track.since)
+  if (applied.track or applied.figure == "cumulative") and not since then return nil end
   local base_year = (applied.kind == "growth" and applied.base_year) or (applied.path and applied.path.base_year)
-  if base_year then return 2, base_year end
-  return 1
+  if base_year then return 2, base_year, since end
+  return 1, nil, since
 end
 
 -- The sink's slot of target t read for st's origin (shared by every
@@ -1331,11 +1332,12 @@ local function org_slot(run, st, t)
   if slot == nil then
     local ctx = run.ctx
     local applied, why = applied_of(ctx, t)
-    local judged, base_year = 0, nil
-    if applied then judged, base_year = judged_by(applied) end
+    local judged, base_year, since = 0, nil, nil
+    if applied then judged, base_year, since = judged_by(applied) end
     if judged then
-      slot = run.sink:org_slot(target_part(ctx, t, applied, why, origin, false), judged)
-      run.org_judged[slot] = { target = t, origin = origin, base_year = base_year }
+      slot = run.sink:org_slot(target_part(ctx, t, applied, why, origin, false), judged, since,
+                               since and applied.figure or nil, since ~= nil and applied.figure == "cumulative")
+      run.org_judged[slot] = { target = t, origin = origin, base_year = base_year, since = since }
     else slot = false end
     of_t[origin] = slot
   end
@@ -1343,14 +1345,16 @@ local function org_slot(run, st, t)
 end
 
 -- Tells the sink the verdict of slot's target on value (and the value in
--- its base year): what make_row makes of them.
-local function org_learn(run, st, slot, value, base)
+-- its base year, the cumulative value): what make_row makes of them.
+local function org_learn(run, st, slot, value, base, cum)
   local j = run.org_judged[slot]
   local group = { current = { value = value, denominator = value == nil and 0 or nil }, base = NO_FIGURES,
                   cumulative = NO_FIGURES }
   if j.base_year and j.base_year ~= run.ctx.period then group.base = { [j.base_year] = { value = base } } end
-  run.sink:org_learn(slot, value, base, make_row(st.ind, run.ctx, group, nil, j.target, j.origin))
+  if j.since then group.cumulative = { [j.since] = { value = cum } } end
+  run.sink:org_learn(slot, value, base, cum, make_row(st.ind, run.ctx, group, nil, j.target, j.origin))
 end
+
 
 -- The organization's sums of request r (own: its sums by batch).
 local function sums_of(r, own)
@@ -1374,6 +1378,15 @@ local function base_sums(run, st, slot, own, m1, m2)
   return true, sums_of(r, own)
 end
 
+-- The organization's sums since the first year of slot's target (one read
+-- since a first year): whether there are any, and them.
+local function cumulative_sums(run, st, slot, own)
+  local j = run.org_judged[slot]
+  local r = j and j.since and st.cumulative[j.since]
+  if not r then return false end
+  return true, sums_of(r, own)
+end
+
 -- Hands the sink organization org's row of st to compose (own: the
 -- organization's sums by batch); false when it is to be made in Lua.
 local function org_row_in_c(run, st, org, ord, unit, own)
@@ -1393,16 +1406,19 @@ local function org_row_in_c(run, st, org, ord, unit, own)
       if not slot then return false end
     end
   end
-  local has_base, b1, b2 = false, nil, nil
-  if slot ~= 0 then has_base, b1, b2 = base_sums(run, st, slot, own, m1, m2) end
+  local has_base, b1, b2, has_cum, c1, c2 = false, nil, nil, false, nil, nil
+  if slot ~= 0 then
+    has_base, b1, b2 = base_sums(run, st, slot, own, m1, m2)
+    has_cum, c1, c2 = cumulative_sums(run, st, slot, own)
+  end
   local sink = run.sink
-  local done, v, base = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside,
-                                     st.missing, has_base, b1, b2)
+  local done, v, base, cum = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside,
+                                          st.missing, has_base, b1, b2, has_cum, c1, c2)
   if not done then
-    guarded(run, st, unit, org_learn, run, st, slot, v, base)
+    guarded(run, st, unit, org_learn, run, st, slot, v, base, cum)
     if st.failed then return true end
     done, v = sink:org_row(p.plan, slot, st.seq, unit, ord, org.id, org.name, org.kind, m1, m2, outside, st.missing,
-                           has_base, b1, b2)
+                           has_base, b1, b2, has_cum, c1, c2)
     if not done then return false end
   end
   if v == "pending" then st.pending[org.kind] = true end

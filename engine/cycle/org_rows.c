@@ -18,14 +18,15 @@
 
 /* A remembered verdict: its key (the value's presence, kind and bits). */
 typedef struct verdict_entry {
-  int used, has_value, integer, has_base, base_integer;
-  uint64_t bits, base_bits;
+  int used, has_value, integer, has_base, base_integer, has_cum, cum_integer;
+  uint64_t bits, base_bits, cum_bits;
   org_verdict v; /* its texts owned by the entry */
 } verdict_entry;
 
 typedef struct target_slot {
-  char *text, *kind, *reason, *origin;
-  int has_value, has_year, judged;
+  char *text, *kind, *reason, *origin, *figure;
+  int has_value, has_year, judged, has_since, cumulative;
+  long long since;
   double value;
   long long year;
   verdict_entry *verdicts; /* VERDICT_TABLE entries, made when first needed */
@@ -99,6 +100,7 @@ static void free_slot(target_slot *s) {
   free(s->kind);
   free(s->reason);
   free(s->origin);
+  free(s->figure);
 }
 
 static void free_plan(row_plan *p) {
@@ -124,6 +126,10 @@ int org_rows_add_slot(org_rows *o, const org_target *t) {
   s.kind = copy(t->kind, &failed);
   s.reason = copy(t->reason, &failed);
   s.origin = copy(t->origin, &failed);
+  s.figure = copy(t->figure, &failed);
+  s.has_since = t->has_since;
+  s.since = t->since;
+  s.cumulative = t->cumulative;
   s.has_value = t->has_value;
   s.value = t->value;
   s.has_year = t->has_year;
@@ -205,17 +211,33 @@ static double value_of(org_aggregate aggregate, const org_number *a, const org_n
   return 0;
 }
 
+/* The figures (value, numerator, denominator) of sums a, b into r's
+ * numbers i, i + 1, i + 2 (HN_VALUE, HN_YEARLY and HN_CUMULATIVE are laid
+ * out so); *value_integer: the value is a Lua integer. */
+static void figures_at(org_aggregate aggregate, const org_number *a, const org_number *b, held_row *r, int i,
+                       int *value_integer) {
+  int has_value;
+  r->num[i] = value_of(aggregate, a, b, &has_value, value_integer);
+  if (has_value) r->num_present |= 1u << i;
+  /* a share's numerator is its part, its denominator the whole; a count's numerator is itself */
+  r->num[i + 1] = as_double(aggregate == ORG_SHARE ? b : a);
+  r->num_present |= 1u << (i + 1);
+  if (aggregate == ORG_SHARE) {
+    r->num[i + 2] = as_double(a);
+    r->num_present |= 1u << (i + 2);
+  }
+}
+
 /* The row's figures from the sums; *value_integer: the value is a Lua integer. */
 static void figures(const org_plan *p, const org_input *in, held_row *r, int *value_integer) {
-  int has_value;
-  r->num[HN_VALUE] = value_of(p->aggregate, &in->m1, &in->m2, &has_value, value_integer);
-  if (has_value) r->num_present |= 1u << HN_VALUE;
-  /* a share's numerator is its part, its denominator the whole; a count's numerator is itself */
-  r->num[HN_NUMERATOR] = as_double(p->aggregate == ORG_SHARE ? &in->m2 : &in->m1);
-  r->num_present |= 1u << HN_NUMERATOR;
-  if (p->aggregate == ORG_SHARE) {
-    r->num[HN_DENOMINATOR] = as_double(&in->m1);
-    r->num_present |= 1u << HN_DENOMINATOR;
+  figures_at(p->aggregate, &in->m1, &in->m2, r, HN_VALUE, value_integer);
+}
+
+/* Moves the figure at i (three numbers) to j, absent ones absent. */
+static void copy_figure(held_row *r, int i, int j) {
+  for (int k = 0; k < 3; k++) {
+    r->num[j + k] = r->num[i + k];
+    r->num_present = (r->num_present & ~(1u << (j + k))) | (((r->num_present >> (i + k)) & 1u) << (j + k));
   }
 }
 
@@ -232,15 +254,19 @@ static uint64_t bits_of(double v) {
 /* The entry of key in s's table: its own, or the empty one it goes in. */
 static verdict_entry *entry_of(target_slot *s, const org_key *k) {
   uint64_t bits = k->has_value ? bits_of(k->value) : 0, base_bits = k->has_base ? bits_of(k->base) : 0;
+  uint64_t cum_bits = k->has_cum ? bits_of(k->cum) : 0;
   int integer = k->has_value && k->integer, base_integer = k->has_base && k->base_integer;
-  uint64_t h = (bits ^ (bits >> 29) ^ (base_bits * 31) ^ (base_bits >> 23) ^
-                (uint64_t)(k->has_value * 8 + integer * 4 + k->has_base * 2 + base_integer)) *
+  int cum_integer = k->has_cum && k->cum_integer;
+  uint64_t h = (bits ^ (bits >> 29) ^ (base_bits * 31) ^ (base_bits >> 23) ^ (cum_bits * 131) ^ (cum_bits >> 17) ^
+                (uint64_t)(k->has_value * 32 + integer * 16 + k->has_base * 8 + base_integer * 4 + k->has_cum * 2 +
+                           cum_integer)) *
                0x9E3779B97F4A7C15ull;
   for (size_t i = (size_t)(h >> 40) % VERDICT_TABLE;; i = (i + 1) % VERDICT_TABLE) {
     verdict_entry *e = &s->verdicts[i];
     if (!e->used) return e;
     if (e->has_value == k->has_value && e->integer == integer && e->bits == bits && e->has_base == k->has_base &&
-        e->base_integer == base_integer && e->base_bits == base_bits)
+        e->base_integer == base_integer && e->base_bits == base_bits && e->has_cum == k->has_cum &&
+        e->cum_integer == cum_integer && e->cum_bits == cum_bits)
       return e;
   }
 }
@@ -258,6 +284,8 @@ int org_rows_learn(org_rows *o, int slot_index, const org_key *k, const org_verd
   verdict_entry n = {.used = 1, .has_value = k->has_value, .integer = k->has_value && k->integer,
                      .bits = k->has_value ? bits_of(k->value) : 0, .has_base = k->has_base,
                      .base_integer = k->has_base && k->base_integer, .base_bits = k->has_base ? bits_of(k->base) : 0,
+                     .has_cum = k->has_cum, .cum_integer = k->has_cum && k->cum_integer,
+                     .cum_bits = k->has_cum ? bits_of(k->cum) : 0,
                      .v = *v};
   n.v.message = copy(v->message, &failed);
   n.v.progress = copy(v->progress, &failed);
@@ -339,6 +367,27 @@ static void key_of(const org_plan *p, const target_slot *s, const org_input *in,
     k->base = 0;
     k->base_integer = 0;
   }
+  if (s->has_since && in->has_cum) k->cum = value_of(p->aggregate, &in->c1, &in->c2, &k->has_cum, &k->cum_integer);
+  if (!k->has_cum) {
+    k->cum = 0;
+    k->cum_integer = 0;
+  }
+}
+
+/* make_row's figures of a target read since a first year: the year's
+ * figure, the cumulative one (none without its sums) and which the row is
+ * judged by; the row's value is the cumulative one when that is it. */
+static void since_figures(const org_plan *p, const target_slot *s, const org_input *in, held_row *r) {
+  copy_figure(r, HN_VALUE, HN_YEARLY);
+  r->year[HY_HAS_YEARLY] = 1;
+  r->year_present |= 1u << HY_HAS_YEARLY;
+  int integer;
+  if (in->has_cum) figures_at(p->aggregate, &in->c1, &in->c2, r, HN_CUMULATIVE, &integer);
+  r->year[HY_HAS_CUMULATIVE] = 1;
+  r->year[HY_CUMULATIVE_SINCE] = s->since;
+  r->year_present |= 1u << HY_HAS_CUMULATIVE | 1u << HY_CUMULATIVE_SINCE;
+  r->text[HT_FIGURE] = s->figure;
+  if (s->cumulative) copy_figure(r, HN_CUMULATIVE, HN_VALUE);
 }
 
 /* make_row's judging: the status, target part and what the verdict says;
@@ -386,10 +435,12 @@ int org_rows_compose(org_rows *o, const org_input *in, held_row *r, int *pending
     return 1;
   }
   if (!has(r, HN_VALUE) && has(r, HN_DENOMINATOR) && r->num[HN_DENOMINATOR] == 0) r->text[HT_MESSAGE] = p->zero;
+  /* judged by the year's value (the key), then the figures since the first year */
   if (!judged(o, p, in, r, value_integer, key)) return 0;
+  if (in->slot != 0 && o->slots[in->slot].has_since) since_figures(p, &o->slots[in->slot], in, r);
   if (in->missing) {
     /* mark_missing: the period's source has no rows, so no value is a guess */
-    r->num_present &= ~(1u << HN_VALUE | 1u << HN_PATH_VALUE);
+    r->num_present &= ~(1u << HN_VALUE | 1u << HN_PATH_VALUE | 1u << HN_YEARLY);
     r->status = STATUS_NO_DATA;
     r->text[HT_MESSAGE] = in->missing;
     r->text[HT_PROGRESS] = NULL;

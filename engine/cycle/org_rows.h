@@ -6,8 +6,8 @@
  * Only what no rule code touches comes here: an aggregate the stdlib made
  * (count, share, exists: their combining is fixed), judged against a
  * target judged on the year's value, or on it and a base year's (a growth
- * target, a path from a base year); not a cumulative figure or a trajectory.
- * Everything else stays in Lua.
+ * target, a path from a base year), or read with the figure since a first
+ * year (a cumulative figure, a trajectory). Everything else stays in Lua.
  * The judging itself stays in Lua too (targets.judge): a target's verdict
  * on a value is asked of Lua once and remembered here, as the Lua memo
  * did, so the rules' targets read exactly as before.
@@ -44,6 +44,13 @@ typedef struct org_target {
   long long year;
   int judged; /* 0: only its part is shown; 1: verdicts by value; 2: verdicts by value and base value,
                * each with its own target part (a growth target, a path from a base year) */
+  /* a target read with the figure since a first year (a cumulative figure,
+   * a trajectory): the row shows the year's and the cumulative figures,
+   * figure names the one it is judged by (cumulative: the row's value is
+   * the cumulative one), and verdicts are by the cumulative value too */
+  int has_since, cumulative;
+  long long since;
+  const char *figure;
 } org_target;
 
 /* A verdict of a slot's target on one value; texts are copied. */
@@ -68,6 +75,8 @@ typedef struct org_key {
   double value;
   int has_base, base_integer;
   double base;
+  int has_cum, cum_integer; /* the cumulative value, in a slot read since a first year */
+  double cum;
 } org_key;
 
 /* What an indicator's rows share (its plan); texts are copied. */
@@ -89,6 +98,8 @@ typedef struct org_input {
   org_number m1, m2;   /* the measures' sums: m1 the count (a share's whole), m2 a share's part */
   int has_base;        /* the sums in the base year of the slot's target (judged 2) are b1, b2 */
   org_number b1, b2;
+  int has_cum;         /* the sums since the first year of the slot's target (has_since) are c1, c2 */
+  org_number c1, c2;
   int outside;         /* the organization's kind is not the indicator's */
   const char *missing; /* why the period has no data at all (a source without rows), or NULL */
 } org_input;

@@ -445,19 +445,24 @@ static int sink_org_plan(lua_State *L) {
   return 1;
 }
 
-/* sink:org_slot(part, judged): the number of a target slot showing part
+/* sink:org_slot(part, judged, since, figure, cumulative): the number of a
+ * target slot showing part
  * (a row's target table: text, kind, value, reason, origin, year), whose
  * verdicts are asked of Lua by value (judged 1) or by value and base
  * value, each with its own target part (2); judged 0: the row's status is
- * "no target" or "no data", as without a target. */
+ * "no target" or "no data", as without a target. since: the first year of
+ * the figure it is read with (figure: which one judges, cumulative: the
+ * cumulative one), or nil. */
 static int sink_org_slot(lua_State *L) {
   result_sink *s = check_sink(L);
   luaL_checktype(L, 2, LUA_TTABLE);
   held_row r = {0};
   org_target t = {.text = text_field(L, 2, "text"), .kind = text_field(L, 2, "kind"),
                   .reason = text_field(L, 2, "reason"), .origin = text_field(L, 2, "origin"),
-                  .judged = (int)luaL_checkinteger(L, 3)};
+                  .judged = (int)luaL_checkinteger(L, 3), .has_since = !lua_isnoneornil(L, 4),
+                  .figure = text_arg(L, 5), .cumulative = lua_toboolean(L, 6)};
   if (t.judged < 0 || t.judged > 2) return luaL_argerror(L, 3, "0, 1 or 2");
+  if (t.has_since) t.since = luaL_checkinteger(L, 4);
   number_field(L, &r, HN_TARGET_VALUE, 2, "value");
   year_field(L, &r, HY_TARGET_YEAR, 2, "year");
   t.has_value = (r.num_present & (1u << HN_TARGET_VALUE)) != 0;
@@ -497,10 +502,11 @@ static void push_key_value(lua_State *L, int has, int integer, double v) {
 }
 
 /* sink:org_row(plan, slot, seq, unit, ord, id, name, kind, m1, m2,
- * outside, missing, has_base, b1, b2): composes and keeps the
- * organization's row (b1, b2: its sums in the base year of a slot judged
- * by value and base value). Returns true, and "pending" when the row may
- * still turn out not to apply; or false, the row's value and base value
+ * outside, missing, has_base, b1, b2, has_cum, c1, c2): composes and keeps
+ * the organization's row (b1, b2: its sums in the base year of a slot
+ * judged by value and base value; c1, c2: since the first year of a slot
+ * read so). Returns true, and "pending" when the row may still turn out
+ * not to apply; or false, the row's value, base value and cumulative value
  * when its slot's verdict on them is not known (sink:org_learn, then ask
  * again). */
 static int sink_org_row(lua_State *L) {
@@ -511,7 +517,8 @@ static int sink_org_row(lua_State *L) {
                   .ord = luaL_checkinteger(L, 6), .id = text_arg(L, 7), .name = text_arg(L, 8),
                   .kind = text_arg(L, 9), .m1 = number_arg(L, 10), .m2 = number_arg(L, 11),
                   .outside = lua_toboolean(L, 12), .missing = text_arg(L, 13), .has_base = lua_toboolean(L, 14),
-                  .b1 = number_arg(L, 15), .b2 = number_arg(L, 16)};
+                  .b1 = number_arg(L, 15), .b2 = number_arg(L, 16), .has_cum = lua_toboolean(L, 17),
+                  .c1 = number_arg(L, 18), .c2 = number_arg(L, 19)};
   check_plan_slot(L, o, in.plan, in.slot);
   held_row r;
   int pending = 0;
@@ -520,7 +527,8 @@ static int sink_org_row(lua_State *L) {
     lua_pushboolean(L, 0);
     push_key_value(L, k.has_value, k.integer, k.value);
     push_key_value(L, k.has_base, k.base_integer, k.base);
-    return 3;
+    push_key_value(L, k.has_cum, k.cum_integer, k.cum);
+    return 4;
   }
   int rc = store_row(s, &r);
   if (rc == -1) return luaL_error(L, "results: %s", _("out of memory"));
@@ -538,8 +546,9 @@ static void key_value_arg(lua_State *L, int idx, int *has, int *integer, double 
   *v = *has ? luaL_checknumber(L, idx) : 0;
 }
 
-/* sink:org_learn(slot, value, base, row): the verdict of the slot's target
- * on value (and base value), as the row make_row made of them says it:
+/* sink:org_learn(slot, value, base, cum, row): the verdict of the slot's
+ * target on value (and base value, cumulative value), as the row make_row
+ * made of them says it:
  * its status, message, progress and path value, and in a slot judged by
  * value and base value its target, base value, growth and base year asked. */
 static int sink_org_learn(lua_State *L) {
@@ -550,17 +559,19 @@ static int sink_org_learn(lua_State *L) {
   org_key k;
   key_value_arg(L, 3, &k.has_value, &k.integer, &k.value);
   key_value_arg(L, 4, &k.has_base, &k.base_integer, &k.base);
-  luaL_checktype(L, 5, LUA_TTABLE);
+  key_value_arg(L, 5, &k.has_cum, &k.cum_integer, &k.cum);
+  const int row = 6;
+  luaL_checktype(L, row, LUA_TTABLE);
   held_row r = {0};
-  org_verdict v = {.message = text_field(L, 5, "message"), .progress = text_field(L, 5, "progress")};
-  if (lua_getfield(L, 5, "status") != LUA_TSTRING || result_status_parse(lua_tostring(L, -1), &v.status) != 0)
-    return luaL_argerror(L, 5, "the row's status is not a status");
+  org_verdict v = {.message = text_field(L, row, "message"), .progress = text_field(L, row, "progress")};
+  if (lua_getfield(L, row, "status") != LUA_TSTRING || result_status_parse(lua_tostring(L, -1), &v.status) != 0)
+    return luaL_argerror(L, row, "the row's status is not a status");
   lua_pop(L, 1);
-  number_field(L, &r, HN_PATH_VALUE, 5, "path_value");
-  number_field(L, &r, HN_BASE_VALUE, 5, "base_value");
-  number_field(L, &r, HN_GROWTH, 5, "growth");
-  year_field(L, &r, HY_BASE_ASKED, 5, "base_asked");
-  if (lua_getfield(L, 5, "target") == LUA_TTABLE) {
+  number_field(L, &r, HN_PATH_VALUE, row, "path_value");
+  number_field(L, &r, HN_BASE_VALUE, row, "base_value");
+  number_field(L, &r, HN_GROWTH, row, "growth");
+  year_field(L, &r, HY_BASE_ASKED, row, "base_asked");
+  if (lua_getfield(L, row, "target") == LUA_TTABLE) {
     int t = lua_gettop(L);
     v.has_part = 1;
     v.part.text = text_field(L, t, "text");
@@ -571,7 +582,7 @@ static int sink_org_learn(lua_State *L) {
     year_field(L, &r, HY_TARGET_YEAR, t, "year");
     year_field(L, &r, HY_BASE_YEAR, t, "base_year");
   }
-  /* the texts stay borrowed from the row (argument 5) until org_rows_learn has copied them */
+  /* the texts stay borrowed from the row (argument 6) until org_rows_learn has copied them */
   lua_pop(L, 1);
   unsigned n = r.num_present, y = r.year_present;
   v.has_path_value = (n >> HN_PATH_VALUE) & 1u;

@@ -4,7 +4,8 @@
  * nobody without a value, not applicable or pending as the indicator says,
  * a verdict asked of Lua once per target and value and then remembered,
  * a period without data making the row "no data" with its target kept, and
- * a verdict on a value and a base value bringing its own target part. */
+ * a verdict on a value and a base value bringing its own target part, and
+ * a target read since a first year showing and judging both figures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -260,6 +261,51 @@ static void a_verdict_on_value_and_base_brings_its_target(void **state) {
   org_rows_free(o);
 }
 
+/* A target read since a first year shows the year's and the cumulative
+ * figures, is judged by the cumulative value too, and makes the row's
+ * value the cumulative one when that is its figure; no data in the period
+ * takes the year's value away as well. */
+static void a_cumulative_figure_is_shown_and_judged(void **state) {
+  (void)state;
+  int plan, pending;
+  org_key k;
+  org_rows *o = with_plan(ORG_SHARE, 0, 1, 1, &plan);
+  org_target t = {.text = "66,6% к 2024", .kind = "at_least", .judged = 1, .has_since = 1, .since = 2021,
+                  .figure = "cumulative", .cumulative = 1};
+  int slot = org_rows_add_slot(o, &t);
+  org_input in = share_of(plan, slot, whole(1), whole(4));
+  in.has_cum = 1;
+  in.c1 = whole(4);
+  in.c2 = whole(3);
+  held_row r;
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_true(k.value == 25 && k.has_cum && k.cum == 75 && !k.has_base);
+  org_verdict v = {.status = STATUS_MET};
+  assert_int_equal(org_rows_learn(o, slot, &k, &v), 0);
+  r = composed(o, &in, &pending);
+  assert_int_equal(r.status, STATUS_MET);
+  assert_true(r.num[HN_VALUE] == 75 && r.num[HN_NUMERATOR] == 3 && r.num[HN_DENOMINATOR] == 4);
+  assert_true(r.num[HN_YEARLY] == 25 && r.num[HN_YEARLY + 1] == 1 && r.num[HN_YEARLY + 2] == 4);
+  assert_true(r.year[HY_HAS_YEARLY] == 1 && r.year[HY_HAS_CUMULATIVE] == 1 && r.year[HY_CUMULATIVE_SINCE] == 2021);
+  assert_string_equal(r.text[HT_FIGURE], "cumulative");
+  /* another cumulative value with the same year's value is asked again */
+  in.c2 = whole(2);
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  /* without the sums since the first year the cumulative figure is empty, and so the row's value */
+  in.has_cum = 0;
+  assert_int_equal(org_rows_compose(o, &in, &r, &pending, &k), 0);
+  assert_false(k.has_cum);
+  assert_int_equal(org_rows_learn(o, slot, &k, &(org_verdict){.status = STATUS_NO_DATA}), 0);
+  r = composed(o, &in, &pending);
+  assert_false(r.num_present & (1u << HN_VALUE | 1u << HN_CUMULATIVE));
+  assert_true(r.year[HY_HAS_CUMULATIVE] == 1);
+  in.missing = "no rows";
+  r = composed(o, &in, &pending);
+  assert_false(r.num_present & (1u << HN_YEARLY));
+  assert_true(r.num_present & (1u << (HN_YEARLY + 1)));
+  org_rows_free(o);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_share_is_rounded_as_the_stdlib_rounds_it),
@@ -271,6 +317,7 @@ int main(void) {
       cmocka_unit_test(no_data_in_the_period_keeps_the_target),
       cmocka_unit_test(verdicts_are_forgotten_in_bulk_and_learned_again),
       cmocka_unit_test(a_verdict_on_value_and_base_brings_its_target),
+      cmocka_unit_test(a_cumulative_figure_is_shown_and_judged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

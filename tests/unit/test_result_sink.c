@@ -263,13 +263,13 @@ static void rows_composed_by_the_sink_come_back(void **state) {
                             "local slot = sink:org_slot({ text = 'не менее 60%', kind = 'at_least', value = 60 }, 1)\n"
                             "local done, v, base = sink:org_row(p, slot, 1, nil, 1, 's1', 'СОШ 1', 'school', 4, 3, false, nil)\n"
                             "assert(done == false and v == 75.0 and math.type(v) == 'float' and base == nil)\n"
-                            "sink:org_learn(slot, v, nil, { status = 'met' })\n"
+                            "sink:org_learn(slot, v, nil, nil, { status = 'met' })\n"
                             "assert(sink:org_row(p, slot, 1, nil, 1, 's1', 'СОШ 1', 'school', 4, 3, false, nil) == true)\n"
                             "local _, pending = sink:org_row(p, 0, 1, nil, 2, 'd2', 'ДОУ 2', 'preschool', 0, 0, false, nil)\n"
                             "assert(pending == 'pending')\n"
                             "assert(not pcall(sink.org_row, sink, p + 1, 0, 1, nil, 3, 'x', 'x', 'school', 1, 1, false, nil))\n"
                             "assert(not pcall(sink.org_row, sink, p, slot + 1, 1, nil, 3, 'x', 'x', 'school', 1, 1, false, nil))\n"
-                            "assert(not pcall(sink.org_learn, sink, slot, 1, nil, { status = 'nonsense' }))\n"
+                            "assert(not pcall(sink.org_learn, sink, slot, 1, nil, nil, { status = 'nonsense' }))\n"
                             "assert(not pcall(sink.org_slot, sink, {}, 3))"));
   assert_int_equal(result_sink_finish(sink, err, sizeof err), 0);
   static seen s;
