@@ -15,6 +15,9 @@
  * (a value recurs; a count of every size need not be kept). */
 #define VERDICTS_KEPT 4096
 #define VERDICT_TABLE (2 * VERDICTS_KEPT) /* open addressing, at most half full */
+/* A slot's table starts small and doubles: most slots judge a few values,
+ * and a region-wide run has a slot per target and municipality layer. */
+#define VERDICT_TABLE_FIRST 16
 
 /* A remembered verdict: its key (the value's presence, kind and bits). */
 typedef struct verdict_entry {
@@ -29,8 +32,8 @@ typedef struct target_slot {
   long long since;
   double value;
   long long year;
-  verdict_entry *verdicts; /* VERDICT_TABLE entries, made when first needed */
-  size_t nverdicts;
+  verdict_entry *verdicts; /* cverdicts entries (a power of two, at most VERDICT_TABLE), made when first needed */
+  size_t nverdicts, cverdicts;
 } target_slot;
 
 typedef struct row_plan {
@@ -88,8 +91,8 @@ static void free_verdict(org_verdict *v) {
 
 static void forget_verdicts(target_slot *s) {
   if (!s->verdicts) return;
-  for (size_t i = 0; i < VERDICT_TABLE; i++) free_verdict(&s->verdicts[i].v);
-  memset(s->verdicts, 0, VERDICT_TABLE * sizeof *s->verdicts);
+  for (size_t i = 0; i < s->cverdicts; i++) free_verdict(&s->verdicts[i].v);
+  memset(s->verdicts, 0, s->cverdicts * sizeof *s->verdicts);
   s->nverdicts = 0;
 }
 
@@ -251,42 +254,69 @@ static uint64_t bits_of(double v) {
   return b;
 }
 
-/* The entry of key in s's table: its own, or the empty one it goes in. */
-static verdict_entry *entry_of(target_slot *s, const org_key *k) {
-  uint64_t bits = k->has_value ? bits_of(k->value) : 0, base_bits = k->has_base ? bits_of(k->base) : 0;
-  uint64_t cum_bits = k->has_cum ? bits_of(k->cum) : 0;
-  int integer = k->has_value && k->integer, base_integer = k->has_base && k->base_integer;
-  int cum_integer = k->has_cum && k->cum_integer;
-  uint64_t h = (bits ^ (bits >> 29) ^ (base_bits * 31) ^ (base_bits >> 23) ^ (cum_bits * 131) ^ (cum_bits >> 17) ^
-                (uint64_t)(k->has_value * 32 + integer * 16 + k->has_base * 8 + base_integer * 4 + k->has_cum * 2 +
-                           cum_integer)) *
-               0x9E3779B97F4A7C15ull;
-  for (size_t i = (size_t)(h >> 40) % VERDICT_TABLE;; i = (i + 1) % VERDICT_TABLE) {
-    verdict_entry *e = &s->verdicts[i];
-    if (!e->used) return e;
-    if (e->has_value == k->has_value && e->integer == integer && e->bits == bits && e->has_base == k->has_base &&
-        e->base_integer == base_integer && e->base_bits == base_bits && e->has_cum == k->has_cum &&
-        e->cum_integer == cum_integer && e->cum_bits == cum_bits)
-      return e;
+/* An entry holding key k alone (the form entries are compared and hashed in). */
+static verdict_entry key_entry(const org_key *k) {
+  return (verdict_entry){.has_value = k->has_value, .integer = k->has_value && k->integer,
+                         .bits = k->has_value ? bits_of(k->value) : 0, .has_base = k->has_base,
+                         .base_integer = k->has_base && k->base_integer,
+                         .base_bits = k->has_base ? bits_of(k->base) : 0, .has_cum = k->has_cum,
+                         .cum_integer = k->has_cum && k->cum_integer, .cum_bits = k->has_cum ? bits_of(k->cum) : 0};
+}
+
+static uint64_t hash_of(const verdict_entry *e) {
+  return (e->bits ^ (e->bits >> 29) ^ (e->base_bits * 31) ^ (e->base_bits >> 23) ^ (e->cum_bits * 131) ^
+          (e->cum_bits >> 17) ^
+          (uint64_t)(e->has_value * 32 + e->integer * 16 + e->has_base * 8 + e->base_integer * 4 + e->has_cum * 2 +
+                     e->cum_integer)) *
+         0x9E3779B97F4A7C15ull;
+}
+
+static int same_key(const verdict_entry *a, const verdict_entry *b) {
+  return a->has_value == b->has_value && a->integer == b->integer && a->bits == b->bits &&
+         a->has_base == b->has_base && a->base_integer == b->base_integer && a->base_bits == b->base_bits &&
+         a->has_cum == b->has_cum && a->cum_integer == b->cum_integer && a->cum_bits == b->cum_bits;
+}
+
+/* The entry of key in a table of cap entries: its own, or the empty one it goes in. */
+static verdict_entry *find(verdict_entry *table, size_t cap, const verdict_entry *key) {
+  for (size_t i = (size_t)(hash_of(key) >> 40) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+    verdict_entry *e = &table[i];
+    if (!e->used || same_key(e, key)) return e;
   }
+}
+
+/* The entry of key k in s's table (which must exist). */
+static verdict_entry *entry_of(target_slot *s, const org_key *k) {
+  verdict_entry key = key_entry(k);
+  return find(s->verdicts, s->cverdicts, &key);
+}
+
+/* Makes room for one more verdict in s's table (doubling it while it
+ * would be more than half full). 0, or -1 when memory runs out. */
+static int room_for_verdict(target_slot *s) {
+  if (s->verdicts && (s->nverdicts + 1) * 2 <= s->cverdicts) return 0;
+  size_t cap = s->cverdicts ? s->cverdicts * 2 : VERDICT_TABLE_FIRST;
+  if (cap > VERDICT_TABLE) return 0; /* full size: forgotten at VERDICTS_KEPT */
+  verdict_entry *table = calloc(cap, sizeof *table);
+  if (!table) return -1;
+  for (size_t i = 0; i < s->cverdicts; i++)
+    if (s->verdicts[i].used) *find(table, cap, &s->verdicts[i]) = s->verdicts[i];
+  free(s->verdicts);
+  s->verdicts = table;
+  s->cverdicts = cap;
+  return 0;
 }
 
 int org_rows_learn(org_rows *o, int slot_index, const org_key *k, const org_verdict *v) {
   target_slot *s = &o->slots[slot_index];
-  if (!s->verdicts) {
-    s->verdicts = calloc(VERDICT_TABLE, sizeof *s->verdicts);
-    if (!s->verdicts) return -1;
-  }
   if (s->nverdicts >= VERDICTS_KEPT) forget_verdicts(s);
+  if (room_for_verdict(s) != 0) return -1;
   verdict_entry *e = entry_of(s, k);
   if (e->used) return 0;
   int failed = 0;
-  verdict_entry n = {.used = 1, .has_value = k->has_value, .integer = k->has_value && k->integer,
-                     .bits = k->has_value ? bits_of(k->value) : 0, .has_base = k->has_base,
-                     .base_integer = k->has_base && k->base_integer, .base_bits = k->has_base ? bits_of(k->base) : 0,
-                     .has_cum = k->has_cum, .cum_integer = k->has_cum && k->cum_integer,
-                     .cum_bits = k->has_cum ? bits_of(k->cum) : 0,
-                     .v = *v};
+  verdict_entry n = key_entry(k);
+  n.used = 1;
+  n.v = *v;
   n.v.message = copy(v->message, &failed);
   n.v.progress = copy(v->progress, &failed);
   n.v.part.text = copy(v->part.text, &failed);
