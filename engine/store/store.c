@@ -27,6 +27,25 @@
   " WHERE " RESULT_TEXTS_OF("NEW") ");"
 #define RESULT_TEXT_ID_OF_NEW "(SELECT min(t.id) FROM cycle_result_text t WHERE " RESULT_TEXTS_OF("NEW") ")"
 
+/* Schema 16: the view's triggers leave no texts that no row names. A row names a text
+ * of its own cycle and indicator (the engine, the migration to 14 and the triggers all
+ * pick it so), so whether another row names a text is a step down the rows of that
+ * pair, cycle_result_by_indicator, not a scan of every row or an index on text_id that
+ * every cycle run would write. */
+#define RESULT_TEXT_NAMED_BY_ROW(t, row)                                                                           \
+  "EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.cycle_id = " t ".cycle_id AND r.indicator = " t ".indicator"     \
+  " AND r.text_id = " t ".id AND " row ")"
+/* Whether an UPDATE of the view gives the row other texts, or another cycle or indicator. */
+#define RESULT_TEXTS_CHANGED                                                                                       \
+  "(OLD.cycle_id, OLD.indicator, OLD.criterion, OLD.title, OLD.unit, OLD.criterion_title, OLD.source, OLD.level,"  \
+  " OLD.reading) IS NOT (NEW.cycle_id, NEW.indicator, NEW.criterion, NEW.title, NEW.unit, NEW.criterion_title,"     \
+  " NEW.source, NEW.level, NEW.reading)"
+/* The text the row OLD names deleted unless another row names it, in a trigger on the
+ * view, before the row is deleted or moved to other texts (while it still names it). */
+#define RESULT_TEXT_OF_OLD_DROPPED(when)                                                                           \
+  "DELETE FROM cycle_result_text WHERE " when " id = (SELECT text_id FROM cycle_result_row WHERE rowid = OLD.rowid)" \
+  " AND NOT " RESULT_TEXT_NAMED_BY_ROW("cycle_result_text", "r.rowid <> OLD.rowid") ";"
+
 /* Each migration moves the schema from version i to i+1; never edit one
  * that has shipped, add the next. */
 static const char *const migrations[] = {
@@ -326,6 +345,31 @@ static const char *const migrations[] = {
   "DROP INDEX participation_by_organization;"
   "CREATE INDEX participation_by_organization ON participation(organization_id, date)"
   "  WHERE organization_id IS NOT NULL;",
+  /* 16: the view cycle_result written as the table was, leaving nothing behind. The
+   * triggers of 14 left a text no row named when an UPDATE gave a row other texts (or
+   * moved it to another cycle) or a DELETE removed the last row naming it, and the
+   * cycle could then not be deleted (the text's cycle_id is a foreign key). Such texts
+   * of an older pdmon are deleted; the new triggers delete a text with the last row
+   * naming it, keep a row's text when an UPDATE leaves its texts as they are (only
+   * figures and statuses changed), and keep a rowid given to an INSERT or an UPDATE. */
+  "DELETE FROM cycle_result_text WHERE NOT " RESULT_TEXT_NAMED_BY_ROW("cycle_result_text", "1") ";"
+  "DROP TRIGGER cycle_result_insert;"
+  "DROP TRIGGER cycle_result_update;"
+  "DROP TRIGGER cycle_result_delete;"
+  "CREATE TRIGGER cycle_result_insert INSTEAD OF INSERT ON cycle_result BEGIN " RESULT_TEXTS_OF_NEW
+  "  INSERT INTO cycle_result_row (rowid, cycle_id, indicator, text_id, " RESULT_ROW_COLUMNS("") ")"
+  "  VALUES (NEW.rowid, NEW.cycle_id, NEW.indicator, " RESULT_TEXT_ID_OF_NEW ", " RESULT_ROW_COLUMNS("NEW.") "); END;"
+  "CREATE TRIGGER cycle_result_update INSTEAD OF UPDATE ON cycle_result BEGIN"
+  "  INSERT INTO cycle_result_text (cycle_id, indicator, criterion, title, unit, criterion_title, source, level,"
+  "  reading) SELECT NEW.cycle_id, NEW.indicator, NEW.criterion, NEW.title, NEW.unit, NEW.criterion_title,"
+  "  NEW.source, NEW.level, NEW.reading WHERE " RESULT_TEXTS_CHANGED " AND NOT EXISTS (SELECT 1 FROM"
+  "  cycle_result_text t WHERE " RESULT_TEXTS_OF("NEW") ");"
+  "  " RESULT_TEXT_OF_OLD_DROPPED(RESULT_TEXTS_CHANGED " AND")
+  "  UPDATE cycle_result_row SET (rowid, cycle_id, indicator, text_id, " RESULT_ROW_COLUMNS("") ")"
+  "  = (NEW.rowid, NEW.cycle_id, NEW.indicator, CASE WHEN " RESULT_TEXTS_CHANGED " THEN " RESULT_TEXT_ID_OF_NEW
+  "  ELSE text_id END, " RESULT_ROW_COLUMNS("NEW.") ") WHERE rowid = OLD.rowid; END;"
+  "CREATE TRIGGER cycle_result_delete INSTEAD OF DELETE ON cycle_result BEGIN " RESULT_TEXT_OF_OLD_DROPPED("")
+  "  DELETE FROM cycle_result_row WHERE rowid = OLD.rowid; END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

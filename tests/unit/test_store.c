@@ -380,11 +380,23 @@ static void every_foreign_key_has_an_index(void **state) {
   free(missing);
 }
 
-/* The version of the schema before narrow result rows (14). */
-static int schema_before_narrow_results(void) {
+/* The version of the schema before the first migration whose SQL holds marker. */
+static int schema_before(const char *marker) {
   for (int n = 1; store_migration_sql(n); n++)
-    if (strstr(store_migration_sql(n), "CREATE TABLE cycle_result_text")) return n - 1;
+    if (strstr(store_migration_sql(n), marker)) return n - 1;
   return -1;
+}
+
+/* A new store at path written by the migrations up to version, as an older pdmon left it. */
+static sqlite3 *store_of_schema(const char *path, int version) {
+  sqlite3 *db;
+  char err[512], pragma[64];
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  for (int n = 1; n <= version; n++)
+    if (store_exec(db, store_migration_sql(n), err, sizeof err) != 0) fail_msg("migration %d: %s", n, err);
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d; PRAGMA foreign_keys = ON;", version);
+  support_exec(db, pragma);
+  return db;
 }
 
 /* Every result row with its rowid, each value quoted (NULL apart from ''), in rowid order. */
@@ -411,15 +423,11 @@ static char *text_of(sqlite3 *db, const char *sql) {
  * table was, a text changed in one row changing that row only. */
 static void wide_results_move_to_narrow_rows(void **state) {
   fixture *f = *state;
-  char err[512], path[600], pragma[64];
+  char err[512], path[600];
   snprintf(path, sizeof path, "%s/wide.db", f->dir);
-  sqlite3 *old;
-  assert_int_equal(sqlite3_open(path, &old), SQLITE_OK);
-  int before = schema_before_narrow_results();
+  int before = schema_before("CREATE TABLE cycle_result_text");
   assert_true(before >= 13);
-  for (int n = 1; n <= before; n++) assert_int_equal(store_exec(old, store_migration_sql(n), err, sizeof err), 0);
-  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", before);
-  assert_int_equal(store_exec(old, pragma, err, sizeof err), 0);
+  sqlite3 *old = store_of_schema(path, before);
   assert_int_equal(store_exec(old, "INSERT INTO cycle (id, municipality, period, opened_at) VALUES"
                                    " (1, 'alpha', 2023, 'x'), (2, 'beta', 2023, 'x');"
                                    "INSERT INTO cycle_result (rowid, cycle_id, indicator, criterion, title, unit, organization,"
@@ -469,6 +477,106 @@ static void wide_results_move_to_narrow_rows(void **state) {
   assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE title = 'Доля «А»' AND cycle_id = 1"), 2);
   assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result WHERE rowid = 12"), 0);
   assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result"), 7);
+  sqlite3_close(db);
+}
+
+/* The texts no result row names (none, since schema 16), counted without the triggers'
+ * own shortcut (a row names a text of its own cycle and indicator). */
+#define UNNAMED_TEXTS                                                                                              \
+  "SELECT count(*) FROM cycle_result_text t WHERE NOT EXISTS (SELECT 1 FROM cycle_result_row r WHERE r.text_id = t.id)"
+/* A cycle whose results are all deleted through the view, and its other records, deletes:
+ * no text of it is left behind to hold its foreign key. */
+static void cycle_deletes(sqlite3 *db, long long cycle) {
+  char sql[512];
+  snprintf(sql, sizeof sql, "DELETE FROM cycle_result WHERE cycle_id = %lld; DELETE FROM cycle_judgement WHERE"
+                            " cycle_id = %lld; DELETE FROM cycle WHERE id = %lld;", cycle, cycle, cycle);
+  support_exec(db, sql);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM cycle_result_text WHERE cycle_id = %lld", cycle);
+  assert_int_equal(support_count(db, sql), 0);
+}
+
+/* The view written as the old table was, by an outside tool, leaves no text that no row
+ * names (review finding F2: the triggers of schema 14 left one behind when an UPDATE gave
+ * a row other texts or a DELETE removed a text's last row, and the cycle could not be
+ * deleted); a text changed in one row is that row's only; an UPDATE of figures keeps the
+ * row's text; a rowid given is kept, as the table kept it. */
+static void view_writes_leave_no_texts_behind(void **state) {
+  fixture *f = *state;
+  support_exec(f->db, "INSERT INTO cycle (id, municipality, period, opened_at) VALUES (1, 'alpha', 2023, 'x'),"
+                      " (2, 'beta', 2023, 'x');"
+                      "INSERT INTO cycle_result (cycle_id, indicator, title, organization, value, status) VALUES"
+                      " (1, 'i1', 'Доля', NULL, 50, 'not_met'), (1, 'i1', 'Доля', 'a1', 80, 'met'),"
+                      " (1, 'i1', 'Доля', 'a2', 20, 'not_met'), (1, 'i2', 'Число', NULL, 4, 'no_target');"
+                      "INSERT INTO cycle_result (rowid, cycle_id, indicator, title, value, status)"
+                      " VALUES (40, 2, 'i1', 'Доля', 1, 'met');");
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result_text"), 3);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE rowid = 40 AND cycle_id = 2"), 1);
+  /* a text changed in one row, twice: the first change's text goes with the second */
+  support_exec(f->db, "UPDATE cycle_result SET title = 'Доля (уточн.)' WHERE organization = 'a1';"
+                      "UPDATE cycle_result SET title = 'Доля (иначе)' WHERE organization = 'a1';");
+  assert_int_equal(support_count(f->db, UNNAMED_TEXTS), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE title = 'Доля'"), 3);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE title = 'Доля (иначе)'"), 1);
+  /* a row moved to another cycle takes its texts along */
+  support_exec(f->db, "UPDATE cycle_result SET cycle_id = 2 WHERE indicator = 'i2'");
+  assert_int_equal(support_count(f->db, UNNAMED_TEXTS), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result_text WHERE indicator = 'i2' AND cycle_id = 2"), 1);
+  /* figures and statuses changed, texts not: each row keeps the text it names */
+  char before[4096], after[4096];
+  snprintf(before, sizeof before, "%s", support_text(f->db, "SELECT group_concat(rowid || ':' || text_id, ';')"
+                                                            " FROM cycle_result_row", after, sizeof after));
+  assert_true(strlen(before) > 0);
+  support_exec(f->db, "UPDATE cycle_result SET value = value + 1, status = 'met'");
+  assert_string_equal(support_text(f->db, "SELECT group_concat(rowid || ':' || text_id, ';') FROM cycle_result_row",
+                                   after, sizeof after), before);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE status = 'met'"), 5);
+  /* a rowid changed as the table's was */
+  support_exec(f->db, "UPDATE cycle_result SET rowid = 41 WHERE rowid = 40");
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE rowid = 41 AND value = 2"), 1);
+  /* a row deleted whose text others name, then a text's last row */
+  support_exec(f->db, "DELETE FROM cycle_result WHERE cycle_id = 1 AND organization IS NULL");
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result WHERE title = 'Доля'"), 2);
+  support_exec(f->db, "DELETE FROM cycle_result WHERE organization = 'a1'");
+  assert_int_equal(support_count(f->db, UNNAMED_TEXTS), 0);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result_text"), 3);
+  cycle_deletes(f->db, 1);
+  cycle_deletes(f->db, 2);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM cycle_result_text"), 0);
+}
+
+/* A store of schema 15 whose view an outside tool wrote, leaving texts that no row names
+ * (the triggers of 14), opened by this pdmon: those texts are gone, every other text and
+ * row is as it was, and the cycle deletes. */
+static void texts_left_by_an_older_pdmon_are_deleted(void **state) {
+  fixture *f = *state;
+  char err[512], path[600], rows[4096], again[4096];
+  snprintf(path, sizeof path, "%s/orphans.db", f->dir);
+  int before = schema_before("DROP TRIGGER cycle_result_update");
+  assert_true(before >= 15);
+  sqlite3 *old = store_of_schema(path, before);
+  support_exec(old, "INSERT INTO cycle (id, municipality, period, opened_at) VALUES (1, 'alpha', 2023, 'x');"
+                    "INSERT INTO cycle_result (cycle_id, indicator, title, organization, value, status) VALUES"
+                    " (1, 'i1', 'Доля', NULL, 50, 'not_met'), (1, 'i1', 'Доля', 'a1', 80, 'met'),"
+                    " (1, 'i2', 'Число', NULL, 4, 'no_target'), (1, 'i3', 'Иное', NULL, 1, 'met');"
+                    "UPDATE cycle_result SET title = 'Число (уточн.)' WHERE indicator = 'i2';"
+                    "DELETE FROM cycle_result WHERE indicator = 'i3';");
+  assert_int_equal(support_count(old, UNNAMED_TEXTS), 2); /* the finding, reproduced */
+  support_exec(old, "BEGIN");
+  assert_int_not_equal(store_exec(old, "DELETE FROM cycle_result WHERE cycle_id = 1; DELETE FROM cycle WHERE id = 1",
+                                  err, sizeof err), 0);
+  support_exec(old, "ROLLBACK");
+  snprintf(rows, sizeof rows, "%s",
+           support_text(old, "SELECT group_concat(rowid || ':' || quote(title) || ':' || quote(value), ';')"
+                             " FROM cycle_result", again, sizeof again));
+  sqlite3_close(old);
+  sqlite3 *db;
+  assert_int_equal(store_open(path, 0, &db, err, sizeof err), 0);
+  assert_int_equal(support_count(db, "PRAGMA user_version"), store_schema_version());
+  assert_int_equal(support_count(db, UNNAMED_TEXTS), 0);
+  assert_int_equal(support_count(db, "SELECT count(*) FROM cycle_result_text"), 2);
+  assert_string_equal(support_text(db, "SELECT group_concat(rowid || ':' || quote(title) || ':' || quote(value), ';')"
+                                       " FROM cycle_result", again, sizeof again), rows);
+  cycle_deletes(db, 1);
   sqlite3_close(db);
 }
 
@@ -524,6 +632,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(second_writer_waits, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(every_foreign_key_has_an_index, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(wide_results_move_to_narrow_rows, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(view_writes_leave_no_texts_behind, setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(texts_left_by_an_older_pdmon_are_deleted, setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(participation_of_an_organization_is_found_by_index, setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
