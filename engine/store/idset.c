@@ -81,6 +81,13 @@ static int reserve(idset *s, size_t need) {
   return 0;
 }
 
+int idset_has(const idset *s, const char *key) {
+  if (!s->cap) return 0;
+  size_t len;
+  uint64_t h = hash_of(key, &len);
+  return s->at[slot_of(s, key, len, h)] != 0;
+}
+
 int idset_add(idset *s, const char *key, size_t line, size_t *first) {
   size_t len;
   uint64_t h = hash_of(key, &len);

@@ -33,6 +33,9 @@ void idset_init(idset *s);
  * The empty string is a key like any other. */
 int idset_add(idset *s, const char *key, size_t line, size_t *first);
 
+/* 1 when the set holds key, else 0. */
+int idset_has(const idset *s, const char *key);
+
 /* Frees what the set holds; it is empty again. */
 void idset_free(idset *s);
 

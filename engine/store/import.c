@@ -92,9 +92,11 @@ typedef struct import_run {
   size_t naside;
   size_t nmarks, capmarks;
   sqlite3_stmt *reference[16]; /* per field with a reference */
-  char *found[16];             /* per field with a reference: the last value found there (owned); the
-                                * rows of a file come grouped by worker or event, and the store loses
-                                * no row while importing */
+  /* per field with a reference: the last value found there (owned), values found lately, and how
+   * often those were asked and held the value (reference_found) */
+  char *last_found[16];
+  idset found[16];
+  size_t found_asked[16], found_held[16];
   sqlite3_stmt *owner_of_row, *owner_of_reference; /* whose a row is (see owners[]) */
   int owner_field;        /* the field that says whose a new row is, or -1 */
   import_report *report;
@@ -436,8 +438,9 @@ static void run_close(import_run *run) {
   idset_free(&run->ids);
   for (size_t i = 0; i < 16; i++) {
     sqlite3_finalize(run->reference[i]);
-    free(run->found[i]);
-    run->found[i] = NULL;
+    free(run->last_found[i]);
+    run->last_found[i] = NULL;
+    idset_free(&run->found[i]);
   }
   for (size_t f = 0; f < 16; f++)
     for (size_t i = 0; i < run->memo[f].n; i++) free(run->memo[f].raw[i]);
@@ -459,6 +462,44 @@ static int probe(sqlite3_stmt *stmt, const char *value) {
   int found = sqlite3_step(stmt) == SQLITE_ROW;
   sqlite3_reset(stmt); /* before value goes */
   return found;
+}
+
+/* The references found in the store that a field's set keeps at most. The
+ * rows of a file come grouped (by municipality, worker, event), so the
+ * values they name again are the recent ones: a full set is emptied and
+ * fills again, and memory stays flat (~1.4 MB a field, for ids of 30
+ * bytes). A participation file names another event on nearly every row
+ * (it is grouped by worker): the probe of the store for each was a sixth
+ * of its import. */
+#define REFERENCES_KEPT 16384
+
+/* 1 when the store holds the row that raw (the value of field f) names.
+ * The last value found is remembered (the rows of a worker or an event
+ * come together), and the values found lately while they are named again
+ * often enough to pay for their hashing: a registry names each worker on
+ * one row, so from the 4,096th value on, a set that held fewer than one
+ * in eight is let go. The store loses no row while importing. */
+static int reference_found(import_run *run, size_t f, const char *raw) {
+  if (run->last_found[f] && !strcmp(run->last_found[f], raw)) return 1;
+  idset *known = &run->found[f];
+  int keeping = run->found_asked[f] < 4096 || run->found_held[f] * 8 >= run->found_asked[f];
+  if (keeping) {
+    run->found_asked[f]++;
+    if (idset_has(known, raw)) {
+      run->found_held[f]++;
+      return 1;
+    }
+  } else if (known->cap) {
+    idset_free(known);
+  }
+  if (!probe(run->reference[f], raw)) return 0;
+  /* only caches: when memory runs out, the next row probes again */
+  free(run->last_found[f]);
+  run->last_found[f] = strdup(raw);
+  if (!keeping) return 1;
+  if (known->n == REFERENCES_KEPT) idset_free(known);
+  idset_add(known, raw, 0, NULL);
+  return 1;
 }
 
 /* A value of a vocabulary that is not one of its names: the phrase form of
@@ -767,14 +808,10 @@ static int validate_row(import_run *run, const rows_row *row, typed_value *v, ch
                " данных»): use the table number or another code"), column_name(run, f));
       return -1;
     }
-    if (fd->references && run->reference[f] && !(run->found[f] && !strcmp(run->found[f], raw))) {
-      if (!probe(run->reference[f], raw)) {
-        snprintf(msg, msglen, _("%s: no %s with this id in the store; import it first (%s)"),
-                 column_name(run, f), fd->references, raw);
-        return -1;
-      }
-      free(run->found[f]);
-      run->found[f] = strdup(raw); /* only a cache: NULL probes the next row again */
+    if (fd->references && run->reference[f] && !reference_found(run, f, raw)) {
+      snprintf(msg, msglen, _("%s: no %s with this id in the store; import it first (%s)"),
+               column_name(run, f), fd->references, raw);
+      return -1;
     }
   }
   subject_from_position(run, v);

@@ -24,6 +24,9 @@ static void a_key_is_kept_once_with_its_first_line(void **state) {
   assert_int_equal(idset_add(&s, "w1", 9, NULL), 0);
   assert_int_equal(idset_add(&s, "w1", 11, &first), 0);
   assert_int_equal(first, 2); /* the line it was added with, not the last one seen */
+  assert_int_equal(idset_has(&s, "w1"), 1); /* asked, not added */
+  assert_int_equal(idset_has(&s, "w3"), 0);
+  assert_int_equal(idset_has(&s, "w"), 0);
   assert_int_equal(s.n, 2);
   idset_free(&s);
   assert_int_equal(s.n, 0);
@@ -34,6 +37,7 @@ static void the_empty_key_is_a_key(void **state) {
   (void)state;
   idset s = {0};
   size_t first = 0;
+  assert_int_equal(idset_has(&s, ""), 0); /* an empty set holds nothing, before its first table */
   assert_int_equal(idset_add(&s, "", 4, &first), 1);
   assert_int_equal(idset_add(&s, "a", 5, &first), 1);
   assert_int_equal(idset_add(&s, "", 6, &first), 0);

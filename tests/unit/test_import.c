@@ -590,6 +590,89 @@ static void references_refused_without_sqlite_foreign_keys(void **state) {
   assert_int_equal(support_count(f->db, "PRAGMA foreign_keys"), 0);
 }
 
+/* Appends printf-style text to the buffer *text of *used bytes (grown by doubling). */
+static void append(char **text, size_t *used, size_t *cap, const char *fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*text + *used, *cap - *used, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    if ((size_t)n < *cap - *used) {
+      *used += (size_t)n;
+      return;
+    }
+    *cap *= 2;
+    *text = realloc(*text, *cap);
+    assert_non_null(*text);
+  }
+}
+
+/* The references an import found in the store are remembered (reference_found): an event
+ * named again after others is not probed again. What is remembered never lets a missing
+ * id through: not while the set fills, nor after it was emptied full (20,000 events, more
+ * than it keeps), nor once it was let go on a file naming a new event on every row; each
+ * missing id is refused on every row that names it, with its own line. */
+static void references_found_are_remembered_not_invented(void **state) {
+  fixture *f = *state;
+  load_organizations(f);
+  import_report r;
+  char err[1024];
+  import_options opt = {0};
+  assert_int_equal(import_text(f, "staff", "staff.csv", "id,organization_id,position,birth_year,career_start_year\n"
+                               "p1,sch1,teacher,1980,2003\n", opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  size_t used = 0, cap = 1 << 16;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  append(&text, &used, &cap, "id,kind,title,start_date,municipality\n");
+  for (int i = 0; i < 20000; i++) append(&text, &used, &cap, "e%d,competition,Конкурс %d,2023-01-10,emz\n", i, i);
+  assert_int_equal(import_text(f, "events", "events.csv", text, opt, &r, err, sizeof err), 0);
+  import_report_free(&r);
+  /* blocks of 100 events, each named twice over: every other row's event was found rows before */
+  used = 0;
+  append(&text, &used, &cap, "event_id,staff_id,stage\n");
+  size_t line = 1, missing[16], nmissing = 0;
+  for (int b = 0; b < 200; b++) {
+    for (int again = 0; again < 2; again++)
+      for (int i = 0; i < 100; i++) append(&text, &used, &cap, "e%d,p1,s%d\n", b * 100 + i, again), line++;
+    if (b % 40 == 5) { /* x0 twice, once after the set was emptied */
+      append(&text, &used, &cap, "x%d,p1,s0\n", b == 5 || b == 165 ? 0 : b), line++;
+      missing[nmissing++] = line;
+    }
+  }
+  opt.skip_invalid = 1;
+  assert_int_equal(import_text(f, "participation", "kept.csv", text, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 40000);
+  assert_int_equal(r.rejected, nmissing);
+  assert_int_equal(r.kept, nmissing);
+  for (size_t k = 0; k < nmissing; k++) {
+    char expected[600];
+    snprintf(expected, sizeof expected, "%s/kept.csv:%zu: event_id: no event with this id in the store; import it"
+             " first (x%d)", f->dir, missing[k], k == 0 || k == 4 ? 0 : (int)(k * 40 + 5));
+    assert_string_equal(r.problems[k].message, expected);
+  }
+  import_report_free(&r);
+  /* a new event on every row: the set is let go after 4,096, the store asked for each */
+  used = 0;
+  append(&text, &used, &cap, "event_id,staff_id,stage\n");
+  for (int i = 0; i < 6000; i++) append(&text, &used, &cap, "e%d,p1,t\n", i);
+  append(&text, &used, &cap, "x0,p1,t\ne0,p1,u\ne5999,p1,u\nx0,p1,u\n");
+  assert_int_equal(import_text(f, "participation", "new.csv", text, opt, &r, err, sizeof err), 0);
+  assert_int_equal(r.inserted, 6002);
+  assert_int_equal(r.rejected, 2);
+  char expected[600];
+  snprintf(expected, sizeof expected, "%s/new.csv:6002: event_id: no event with this id in the store; import it first (x0)", f->dir);
+  assert_string_equal(r.problems[0].message, expected);
+  snprintf(expected, sizeof expected, "%s/new.csv:6005: event_id: no event with this id in the store; import it first (x0)", f->dir);
+  assert_string_equal(r.problems[1].message, expected);
+  import_report_free(&r);
+  free(text);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM participation"), 46002);
+  assert_int_equal(support_count(f->db, "SELECT count(*) FROM participation p WHERE NOT EXISTS"
+                                        " (SELECT 1 FROM event e WHERE e.id = p.event_id)"), 0);
+}
+
 static void events_participation_and_registries(void **state) {
   fixture *f = *state;
   load_organizations(f);
@@ -789,6 +872,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(personal_data_refused_or_dropped, support_store_setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(events_participation_and_registries, support_store_setup, support_store_teardown),
     cmocka_unit_test_setup_teardown(references_refused_without_sqlite_foreign_keys, support_store_setup, support_store_teardown),
+    cmocka_unit_test_setup_teardown(references_found_are_remembered_not_invented, support_store_setup, support_store_teardown),
   };
   return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
