@@ -9,7 +9,9 @@
  * makes a table of 2^22 slots (50 MB): ~106 MB, ~131 MB for a moment while
  * the table doubles the last time. 'cycle rejudge' keeps in one the keys
  * of the rows it judges (an indicator and its figures), the "line" being
- * the index of the key's verdict. */
+ * the index of the key's verdict. Every import also keeps, per field
+ * that refers to another table, the ids the store was found to hold, in a
+ * set it bounds itself (reference_found in import.c). */
 #ifndef PDMON_IDSET_H
 #define PDMON_IDSET_H
 
