@@ -90,6 +90,17 @@ static void hire_leave_and_transfer_dates(void **state) {
                       "sch2 deputy");
   /* without a hire date the worker counts from the start of the career */
   assert_string_equal(spans(f, "t3", buf, sizeof buf), "sch1 teacher 1992-01-01..2023-06-30");
+  /* the first and last years a career may start in are written whole */
+  import(f, "staff", "id,organization_id,position,birth_year,career_start_year\n"
+         "t4,sch1,teacher,1900,1914\nt5,sch1,teacher,1900,1999\nt6,sch1,teacher,2080,2100\n", NULL, 0, &r);
+  import_report_free(&r);
+  assert_string_equal(spans(f, "t4", buf, sizeof buf), "sch1 teacher 1914-01-01..");
+  assert_string_equal(spans(f, "t5", buf, sizeof buf), "sch1 teacher 1999-01-01..");
+  assert_string_equal(spans(f, "t6", buf, sizeof buf), "sch1 teacher 2100-01-01..");
+  /* gone again, for what follows (a statement's changes are all made by its first step) */
+  assert_string_equal(one(f, "DELETE FROM employment WHERE staff_id IN ('t4', 't5', 't6') RETURNING 1", buf, sizeof buf), "1");
+  assert_string_equal(one(f, "DELETE FROM staff WHERE id IN ('t4', 't5', 't6') RETURNING 1", buf, sizeof buf), "1");
+  assert_string_equal(one(f, "SELECT count(*) FROM staff WHERE id IN ('t4', 't5', 't6')", buf, sizeof buf), "0");
   /* the same file again changes nothing */
   import(f, "staff",
          "Код,Код ОО,Должность,Год рождения,Год начала педагогической деятельности,Дата приёма,Дата увольнения\n"
